@@ -1,0 +1,1 @@
+"""Casework intake: referrals from front-line systems and partner agencies, and their triage."""

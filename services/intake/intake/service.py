@@ -1,0 +1,25 @@
+"""The intake service as the kernel sees it: app, handlers, timers, migrations."""
+
+from pathlib import Path
+
+from casework.service import Service
+
+from intake.models import Base
+
+
+def _blueprints() -> list:
+    return []
+
+
+SERVICE = Service(
+    name="intake",
+    port=8001,
+    title="Casework intake",
+    description="Referrals from front-line systems and partner agencies, risk scoring and triage.",
+    version="1.0.0",
+    blueprints=_blueprints,
+    metadata=Base.metadata,
+    migrations=Path(__file__).resolve().parent.parent / "migrations",
+    handlers={},
+    timers={},
+)

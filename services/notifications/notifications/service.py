@@ -1,0 +1,25 @@
+"""The notifications service as the kernel sees it: app, handlers, timers, migrations."""
+
+from pathlib import Path
+
+from casework.service import Service
+
+from notifications.models import Base
+
+
+def _blueprints() -> list:
+    return []
+
+
+SERVICE = Service(
+    name="notifications",
+    port=8004,
+    title="Casework notifications",
+    description="Officers and teams, tasks, in-app inbox, e-mail and webhook delivery, reminders and escalation.",
+    version="1.0.0",
+    blueprints=_blueprints,
+    metadata=Base.metadata,
+    migrations=Path(__file__).resolve().parent.parent / "migrations",
+    handlers={},
+    timers={},
+)

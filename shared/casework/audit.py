@@ -1,0 +1,116 @@
+"""The audit trail: every change (who, when, what, before and after) and every read.
+
+Rows are written in the same transaction as the change they record and never updated;
+on PostgreSQL a trigger refuses UPDATE and DELETE. Records are named by type and id
+(``referral``, ``case``); team leaders read a record's trail over its service's API.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+from typing import Any
+
+import marshmallow as ma
+from sqlalchemy import BigInteger, DateTime, Index, Integer, String, select
+from sqlalchemy.orm import Mapped, Session, mapped_column
+
+from casework import context
+from casework.db import JSONDoc, KernelBase, utcnow
+
+
+class AuditEntry(KernelBase):
+    __tablename__ = "audit_log"
+
+    id: Mapped[int] = mapped_column(BigInteger().with_variant(Integer, "sqlite"), primary_key=True, autoincrement=True)
+    at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    actor: Mapped[str] = mapped_column(String(200))
+    actor_roles: Mapped[list] = mapped_column(JSONDoc, default=list)
+    action: Mapped[str] = mapped_column(String(60))
+    record_type: Mapped[str] = mapped_column(String(60))
+    record_id: Mapped[str] = mapped_column(String(64))
+    before: Mapped[dict | None] = mapped_column(JSONDoc)
+    after: Mapped[dict | None] = mapped_column(JSONDoc)
+    reason: Mapped[str | None] = mapped_column(String(500))
+    correlation_id: Mapped[str | None] = mapped_column(String(64))
+
+    __table_args__ = (Index("ix_audit_log_record", "record_type", "record_id", "at"),)
+
+
+def _jsonable(value: Any) -> Any:
+    if isinstance(value, dict):
+        return {k: _jsonable(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_jsonable(v) for v in value]
+    if isinstance(value, dt.datetime | dt.date):
+        return value.isoformat()
+    if isinstance(value, uuid.UUID):
+        return str(value)
+    if isinstance(value, int | float | str | bool) or value is None:
+        return value
+    return str(value)
+
+
+def record(session: Session, action: str, record_type: str, record_id: Any, *,
+           before: dict | None = None, after: dict | None = None, reason: str | None = None) -> AuditEntry:
+    """Append an audit entry for the current principal, in the caller's transaction."""
+    principal = context.principal.get()
+    entry = AuditEntry(
+        at=utcnow(), actor=principal.sub, actor_roles=sorted(principal.roles), action=action,
+        record_type=record_type, record_id=str(record_id), before=_jsonable(before), after=_jsonable(after),
+        reason=reason, correlation_id=context.correlation_id.get(),
+    )
+    session.add(entry)
+    return entry
+
+
+def read(session: Session, record_type: str, record_id: Any) -> AuditEntry:
+    """Record that the current principal read a record."""
+    return record(session, "read", record_type, record_id)
+
+
+def changed(session: Session, action: str, record_type: str, record_id: Any, before: dict | None,
+            after: dict | None, reason: str | None = None) -> AuditEntry:
+    """Record a change with the fields that differ, before and after."""
+    before = _jsonable(before or {})
+    after = _jsonable(after or {})
+    keys = set(before) | set(after)
+    diff_before = {k: before.get(k) for k in keys if before.get(k) != after.get(k)}
+    diff_after = {k: after.get(k) for k in keys if before.get(k) != after.get(k)}
+    return record(session, action, record_type, record_id, before=diff_before or None,
+                  after=diff_after or None, reason=reason)
+
+
+def trail(session: Session, record_type: str, record_id: Any) -> list[AuditEntry]:
+    """A record's audit trail, oldest first."""
+    return list(session.scalars(
+        select(AuditEntry).where(AuditEntry.record_type == record_type, AuditEntry.record_id == str(record_id))
+        .order_by(AuditEntry.id)
+    ))
+
+
+class AuditEntrySchema(ma.Schema):
+    """One line of a record's audit trail."""
+
+    at = ma.fields.AwareDateTime(default_timezone=dt.UTC)
+    actor = ma.fields.String()
+    actor_roles = ma.fields.List(ma.fields.String())
+    action = ma.fields.String()
+    record_type = ma.fields.String()
+    record_id = ma.fields.String()
+    before = ma.fields.Dict(allow_none=True)
+    after = ma.fields.Dict(allow_none=True)
+    reason = ma.fields.String(allow_none=True)
+    correlation_id = ma.fields.String(allow_none=True)
+
+
+#: Installed by each service's first migration: the audit log is append-only.
+APPEND_ONLY_TRIGGER = """
+CREATE OR REPLACE FUNCTION casework_audit_append_only() RETURNS trigger AS $$
+BEGIN
+  RAISE EXCEPTION 'audit_log is append-only';
+END;
+$$ LANGUAGE plpgsql;
+CREATE TRIGGER audit_log_append_only BEFORE UPDATE OR DELETE ON audit_log
+  FOR EACH ROW EXECUTE FUNCTION casework_audit_append_only();
+"""

@@ -1,0 +1,107 @@
+"""Bearer-token authentication and role checks.
+
+Development: HS256 tokens signed with ``CASEWORK_JWT_SECRET`` (``casework token`` mints them).
+Production: RS256 tokens verified against the keys at ``CASEWORK_JWKS_URL``. ``exp``, ``iss``
+and ``aud`` are always checked; ``alg: none`` and any algorithm but the configured one are
+refused. Roles: referrer, intake_officer, sustainment_officer, lettings_officer,
+team_leader, admin, service. ``admin`` may do everything.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+from collections.abc import Callable, Iterable
+from copy import deepcopy
+from typing import Any
+
+import jwt
+
+from casework import context
+from casework.context import Principal
+
+ROLES = (
+    "referrer", "intake_officer", "sustainment_officer", "lettings_officer", "team_leader", "admin", "service",
+)
+OFFICER_ROLES = ("intake_officer", "sustainment_officer", "lettings_officer", "team_leader", "admin")
+
+
+class AuthError(Exception):
+    """The token is missing, malformed, expired or not ours."""
+
+
+class TokenVerifier:
+    def __init__(self, *, secret: str = "", jwks_url: str = "", issuer: str = "casework",
+                 audience: str = "casework") -> None:
+        self.secret = secret
+        self.issuer = issuer
+        self.audience = audience
+        self.jwks = jwt.PyJWKClient(jwks_url, cache_keys=True, lifespan=300) if jwks_url else None
+
+    @classmethod
+    def from_settings(cls, settings: Any) -> TokenVerifier:
+        return cls(secret=settings.jwt_secret, jwks_url=settings.jwks_url,
+                   issuer=settings.jwt_issuer, audience=settings.jwt_audience)
+
+    def verify(self, token: str) -> Principal:
+        try:
+            if self.jwks is not None:
+                key: Any = self.jwks.get_signing_key_from_jwt(token).key
+                algorithms = ["RS256"]
+            else:
+                key, algorithms = self.secret, ["HS256"]
+            claims = jwt.decode(
+                token, key, algorithms=algorithms, audience=self.audience, issuer=self.issuer,
+                options={"require": ["exp", "iss", "aud", "sub"]}, leeway=30,
+            )
+        except (jwt.PyJWTError, ValueError) as exc:
+            raise AuthError(str(exc)) from None
+        roles = claims.get("roles", [])
+        if not isinstance(roles, list) or not all(isinstance(r, str) for r in roles):
+            raise AuthError("roles must be a list of strings")
+        return Principal(sub=str(claims["sub"]), roles=frozenset(roles), name=str(claims.get("name", "")))
+
+
+def mint(sub: str, roles: Iterable[str], *, secret: str, name: str = "", issuer: str = "casework",
+         audience: str = "casework", lifetime: dt.timedelta = dt.timedelta(hours=12), **extra: Any) -> str:
+    """A development HS256 token."""
+    now = dt.datetime.now(dt.UTC)
+    claims = {"sub": sub, "roles": sorted(set(roles)), "name": name or sub, "iss": issuer, "aud": audience,
+              "iat": now, "exp": now + lifetime, **extra}
+    return jwt.encode(claims, secret, algorithm="HS256")
+
+
+def current() -> Principal:
+    return context.principal.get()
+
+
+def roles(*allowed: str) -> Callable:
+    """Require a verified token with one of ``allowed`` (``admin`` always passes).
+
+    Put it outermost on a view method so a caller without a token gets 401 before its
+    body is even read. It also documents the roles and the 401/403 answers in OpenAPI.
+    """
+    from casework.web.errors import abort
+
+    def decorator(view: Callable) -> Callable:
+        @functools.wraps(view)
+        def wrapper(*args: Any, **kwargs: Any) -> Any:
+            from flask import g
+
+            if getattr(g, "principal", None) is None:
+                abort(401, "A bearer token is required.")
+            if not g.principal.has_any(*allowed):
+                abort(403, "Your role does not allow this.")
+            return view(*args, **kwargs)
+
+        wrapper._apidoc = deepcopy(getattr(wrapper, "_apidoc", {}))  # type: ignore[attr-defined]
+        manual = wrapper._apidoc.setdefault("manual_doc", {})  # type: ignore[attr-defined]
+        manual["security"] = [{"bearerAuth": []}]
+        manual["x-roles"] = sorted(set(allowed) | {"admin"})
+        responses = wrapper._apidoc.setdefault("response", {}).setdefault("responses", {})  # type: ignore[attr-defined]
+        responses.setdefault(401, "UNAUTHORIZED")
+        responses.setdefault(403, "FORBIDDEN")
+        wrapper.allowed_roles = tuple(sorted(set(allowed) | {"admin"}))  # type: ignore[attr-defined]
+        return wrapper
+
+    return decorator

@@ -1,0 +1,221 @@
+"""The consumer: one service's queue, each event handled once, failures retried then parked.
+
+For each message: parse the CloudEvent (undecodable → parked), find its handler (unknown
+type → parked), load its data by the contract (invalid → parked), then in one database
+transaction record the event in the inbox and run the handler. Only after that commit is
+the message acknowledged, so a crash at any point means redelivery, and the inbox makes the
+redelivery a no-op. A handler that raises is retried after each delay in
+``settings.retry_delays`` (through TTL queues), then parked with the failure in its headers.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import heapq
+import logging
+import threading
+import time
+from typing import Any
+
+import marshmallow as ma
+from kombu import Consumer as KombuConsumer
+from kombu.message import Message
+from sqlalchemy.exc import DBAPIError, OperationalError
+
+from casework import context, events, inbox
+from casework.db import Database
+from casework.metrics import EVENTS_CONSUMED, EVENTS_PARKED
+from casework.service import Service
+from casework.settings import Settings
+
+from . import topology
+from .connection import connect
+from .publisher import Publisher
+
+log = logging.getLogger(__name__)
+
+ATTEMPTS = "x-casework-attempts"
+RETRY_AT = "x-casework-retry-at"
+JSON_CONTENT = ("application/cloudevents+json", "application/json")
+
+
+class Consumer:
+    def __init__(self, settings: Settings, db: Database, service: Service, *, prefetch: int = 20) -> None:
+        self.settings = settings
+        self.db = db
+        self.service = service
+        self.prefetch = prefetch
+        self.queue_name = settings.queue_name(service.name)
+        self.republisher = Publisher(settings)
+        self.stopping = threading.Event()
+        self.connected = False
+        self.handled = 0
+        self._delayed: list[tuple[float, int, bytes, dict, str | None]] = []  # embedded retries
+        self._seq = 0
+        self._conn: Any = None
+
+    # -- running -----------------------------------------------------------------------
+
+    def run(self) -> None:
+        """Consume until stopped, reconnecting with backoff when the broker goes away."""
+        backoff = 0.5
+        while not self.stopping.is_set():
+            try:
+                self._consume()
+                backoff = 0.5
+            except Exception as exc:
+                self.connected = False
+                if self.stopping.is_set():
+                    break
+                log.warning("consumer lost the broker: %s; retrying in %.1fs", type(exc).__name__, backoff)
+                self.stopping.wait(backoff)
+                backoff = min(backoff * 2, 15.0)
+        self.republisher.close()
+
+    def _consume(self) -> None:
+        with connect(self.settings, confirms=False) as conn:
+            self._conn = conn
+            topology.declare(conn, self.settings, self.service.name, self.service.consumes)
+            queue = topology.service_queue(self.settings, self.service.name, self.service.consumes)
+            channel = conn.channel()
+            with KombuConsumer(channel, queues=[queue], on_message=self._on_message,
+                               prefetch_count=self.prefetch, auto_declare=False):
+                self.connected = True
+                while not self.stopping.is_set():
+                    try:
+                        conn.drain_events(timeout=1)
+                    except TimeoutError:
+                        conn.heartbeat_check()
+                    self._release_delayed()
+
+    def stop(self) -> None:
+        self.stopping.set()
+
+    # -- one message -------------------------------------------------------------------
+
+    def _on_message(self, message: Message) -> None:
+        headers = dict(message.headers or {})
+        attempts = int(headers.get(ATTEMPTS, 0))
+        content_type = (message.content_type or "").split(";")[0].strip()
+        if content_type and content_type not in JSON_CONTENT:
+            return self._park(message, "undecodable", ValueError(f"content type {content_type!r} is not JSON"), attempts)
+        try:
+            event = events.parse(message.body)
+        except events.InvalidEvent as exc:
+            return self._park(message, "undecodable", exc, attempts)
+        handler = self.service.handlers.get(event.type)
+        if handler is None:
+            return self._park(message, "unknown_type", LookupError(f"no handler for {event.type}"), attempts, event)
+        try:
+            data = events.catalogue.load(event.type, event.data)
+        except (ma.ValidationError, events.UnknownEventType) as exc:
+            return self._park(message, "invalid_data", exc, attempts, event)
+
+        with context.bound(service=self.service.name, correlation_id=event.correlationid or event.id,
+                           causation_id=event.id, traceparent=event.traceparent):
+            while True:
+                try:
+                    with self.db.transaction() as session:
+                        first_time = inbox.claim(session, event)
+                        if first_time:
+                            handler(session, event, data)
+                    break
+                except DBAPIError as exc:
+                    if not _is_connection_problem(exc):
+                        return self._retry_or_park(message, exc, attempts, event)
+                    if self.stopping.is_set():
+                        return  # unacknowledged: the broker redelivers it to whoever consumes next
+                    # The database is away: not the message's fault, so it neither counts as
+                    # an attempt nor goes back to the broker. Hold it until the database answers.
+                    log.warning("database unavailable while handling %s; waiting", event.type)
+                    self._wait_for_database()
+                except Exception as exc:
+                    return self._retry_or_park(message, exc, attempts, event)
+            message.ack()
+            self.handled += 1
+            outcome = "handled" if first_time else "duplicate"
+            EVENTS_CONSUMED.labels(self.service.name, event.type, outcome).inc()
+            log.info("event %s", outcome, extra={"event_type": event.type, "event_id": event.id})
+
+    def _wait_for_database(self) -> None:
+        while not self.stopping.is_set() and not self.db.ping():
+            if self._conn is not None:
+                try:
+                    self._conn.heartbeat_check()
+                except Exception:
+                    pass
+            self.stopping.wait(2)
+
+    def _retry_or_park(self, message: Message, exc: Exception, attempts: int, event: events.Event) -> None:
+        delays = self.settings.retry_delays
+        if attempts >= len(delays):
+            return self._park(message, "handler_failed", exc, attempts + 1, event)
+        delay = delays[attempts]
+        headers = dict(message.headers or {})
+        headers[ATTEMPTS] = attempts + 1
+        headers[RETRY_AT] = (dt.datetime.now(dt.UTC) + dt.timedelta(seconds=delay)).isoformat()
+        headers["x-casework-last-error"] = _describe(exc)
+        log.warning("handler failed (attempt %d), retrying in %ds: %s", attempts + 1, delay, type(exc).__name__,
+                    extra={"event_type": event.type, "event_id": event.id})
+        EVENTS_CONSUMED.labels(self.service.name, event.type, "retried").inc()
+        if self.settings.embedded:
+            # The in-process broker has no TTL queues: hold the message here until it is due.
+            self._seq += 1
+            heapq.heappush(self._delayed, (time.monotonic() + delay, self._seq, message.body, headers,
+                                           message.properties.get("message_id")))
+        else:
+            self.republisher.publish_raw(topology.retry_queue_name(self.settings, self.service.name, delay),
+                                         message.body, headers=headers,
+                                         message_id=message.properties.get("message_id"),
+                                         content_type=message.content_type)
+        message.ack()
+
+    def _park(self, message: Message, reason: str, exc: Exception, attempts: int,
+              event: events.Event | None = None) -> None:
+        headers = dict(message.headers or {})
+        headers.update({
+            ATTEMPTS: attempts,
+            "x-casework-reason": reason,
+            "x-casework-error-type": type(exc).__name__,
+            "x-casework-error-message": _describe(exc),
+            "x-casework-parked-at": dt.datetime.now(dt.UTC).isoformat(),
+            "x-casework-routing-key": message.delivery_info.get("routing_key", ""),
+        })
+        headers.pop(RETRY_AT, None)
+        self.republisher.publish_raw(topology.parking_queue_name(self.settings, self.service.name), message.body,
+                                     headers=headers, message_id=message.properties.get("message_id"),
+                                     content_type=message.content_type)
+        message.ack()
+        EVENTS_PARKED.labels(self.service.name, reason).inc()
+        log.error("event parked: %s", reason, extra={
+            "event_type": event.type if event else None, "event_id": event.id if event else None,
+            "error_type": type(exc).__name__, "attempts": attempts,
+        })
+
+    def _release_delayed(self) -> None:
+        now = time.monotonic()
+        while self._delayed and self._delayed[0][0] <= now:
+            _, _, body, headers, message_id = heapq.heappop(self._delayed)
+            self.republisher.publish_raw(self.queue_name, body, headers=headers, message_id=message_id)
+
+
+def _describe(exc: Exception) -> str:
+    return f"{type(exc).__name__}: {exc}"[:500]
+
+
+def _is_connection_problem(exc: DBAPIError) -> bool:
+    return isinstance(exc, OperationalError) or bool(getattr(exc, "connection_invalidated", False))
+
+
+def message_summary(message: Any) -> dict[str, Any]:
+    """What the parking CLI shows of a parked message (no body: it may hold personal data)."""
+    headers = dict(message.headers or {})
+    return {
+        "message_id": message.properties.get("message_id"),
+        "routing_key": headers.get("x-casework-routing-key"),
+        "reason": headers.get("x-casework-reason"),
+        "error_type": headers.get("x-casework-error-type"),
+        "error_message": headers.get("x-casework-error-message"),
+        "attempts": headers.get(ATTEMPTS),
+        "parked_at": headers.get("x-casework-parked-at"),
+    }

@@ -1,0 +1,46 @@
+"""Field types shared by the event contracts."""
+
+import datetime as dt
+
+import marshmallow as ma
+from marshmallow import fields, validate
+
+RISK_LEVELS = ("low", "medium", "high", "critical")
+CASE_TYPES = ("sustainment", "onboarding")
+
+
+def Timestamp(**kwargs) -> fields.AwareDateTime:  # noqa: N802 - reads as a field type
+    """An ISO-8601 UTC time."""
+    return fields.AwareDateTime(format="iso", default_timezone=dt.UTC, **kwargs)
+
+
+def RiskLevel(**kwargs) -> fields.String:  # noqa: N802 - reads as a field type
+    return fields.String(validate=validate.OneOf(RISK_LEVELS), **kwargs)
+
+
+class EventData(ma.Schema):
+    """Base of every event's data schema."""
+
+
+class Person(EventData):
+    """Who a referral or tenancy is about: only what a consumer needs to make contact."""
+
+    name = fields.String(required=True)
+    date_of_birth = fields.Date(allow_none=True)
+    phone = fields.String(allow_none=True)
+    email = fields.String(allow_none=True)
+    address = fields.String(allow_none=True)
+
+
+class RiskFactor(EventData):
+    code = fields.String(required=True)
+    points = fields.Integer(required=True)
+    detail = fields.String(load_default="", dump_default="")
+
+
+class Subject(EventData):
+    """What a task is about: a referral, case, offer, … in its owning service."""
+
+    type = fields.String(required=True)
+    id = fields.String(required=True)
+    service = fields.String(required=True)

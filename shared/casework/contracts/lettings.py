@@ -1,0 +1,100 @@
+"""Events the lettings service publishes."""
+
+from marshmallow import fields
+
+from .common import EventData, Person, Timestamp
+
+
+class PropertyVoidStarted(EventData):
+    """A property became void (empty) and needs letting."""
+
+    property_id = fields.UUID(required=True)
+    reference = fields.String(required=True)
+    void_date = fields.Date(required=True)
+    reason = fields.String(required=True)
+    bedrooms = fields.Integer(required=True)
+    property_type = fields.String(required=True)
+
+
+class AdvertRef(EventData):
+    advert_id = fields.UUID(required=True)
+    reference = fields.String(required=True)
+    property_id = fields.UUID(required=True)
+
+
+class AdvertPublished(AdvertRef):
+    closes_at = Timestamp(required=True)
+
+
+class AdvertClosed(AdvertRef):
+    """Bidding closed; the shortlist is frozen."""
+
+    bids = fields.Integer(required=True)
+    eligible = fields.Integer(required=True)
+
+
+class OfferRef(EventData):
+    offer_id = fields.UUID(required=True)
+    reference = fields.String(required=True)
+    advert_id = fields.UUID(allow_none=True)
+    property_id = fields.UUID(required=True)
+    applicant_id = fields.UUID(required=True)
+
+
+class OfferMade(OfferRef):
+    respond_by = Timestamp(required=True)
+    bypassed = fields.Integer(load_default=0, dump_default=0)
+    direct_match = fields.Boolean(load_default=False, dump_default=False)
+
+
+class OfferAccepted(OfferRef):
+    """The applicant accepted the offer."""
+
+
+class OfferRefused(OfferRef):
+    """The applicant refused; ``reasonable`` is the council's judgement of the refusal."""
+
+    reasonable = fields.Boolean(required=True)
+    applicant_suspended = fields.Boolean(required=True)
+
+
+class OfferWithdrawn(OfferRef):
+    """The council withdrew the offer."""
+
+
+class OfferExpired(OfferRef):
+    """The offer's response time passed without an answer."""
+
+
+class TenancyStarted(EventData):
+    """A tenancy was signed up; ``high_risk`` tenants get onboarding support."""
+
+    tenancy_id = fields.UUID(required=True)
+    tenancy_ref = fields.String(required=True)
+    offer_id = fields.UUID(required=True)
+    property_id = fields.UUID(required=True)
+    applicant_id = fields.UUID(required=True)
+    tenancy_start = fields.Date(required=True)
+    tenancy_type = fields.String(required=True)
+    high_risk = fields.Boolean(required=True)
+    high_risk_reasons = fields.List(fields.String(), load_default=list, dump_default=list)
+    support_needs = fields.List(fields.String(), load_default=list, dump_default=list)
+    tenant = fields.Nested(Person, required=True)
+    address = fields.String(required=True)
+    uprn = fields.String(allow_none=True)
+
+
+def register(catalogue) -> None:
+    n = ("notifications",)
+    for name, schema, consumers in (
+        ("property.void_started", PropertyVoidStarted, n),
+        ("advert.published", AdvertPublished, n),
+        ("advert.closed", AdvertClosed, n),
+        ("offer.made", OfferMade, n),
+        ("offer.accepted", OfferAccepted, n),
+        ("offer.refused", OfferRefused, n),
+        ("offer.withdrawn", OfferWithdrawn, n),
+        ("offer.expired", OfferExpired, n),
+        ("tenancy.started", TenancyStarted, ("sustainment", "notifications")),
+    ):
+        catalogue.register(f"casework.lettings.{name}.v1", schema, producer="lettings", consumers=consumers)

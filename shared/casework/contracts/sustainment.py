@@ -1,0 +1,102 @@
+"""Events the sustainment service publishes."""
+
+from marshmallow import fields, validate
+
+from .common import CASE_TYPES, EventData, RiskLevel, Timestamp
+
+DEADLINES = ("first_contact", "visit", "plan_review", "agency_chase", "settling_in_visit")
+CLOSURE_OUTCOMES = (
+    "tenancy_sustained", "moved_on_planned", "evicted", "abandoned", "deceased", "disengaged", "transferred",
+)
+
+
+class CaseRef(EventData):
+    case_id = fields.UUID(required=True)
+    reference = fields.String(required=True)
+    case_type = fields.String(required=True, validate=validate.OneOf(CASE_TYPES))
+    officer_id = fields.String(allow_none=True)
+
+
+class CaseOpened(CaseRef):
+    """A case was opened, from an accepted referral or a high-risk tenancy start."""
+
+    risk_level = RiskLevel(required=True)
+    first_contact_due = Timestamp(required=True)
+    settling_in_due = Timestamp(allow_none=True)
+    referral_id = fields.UUID(allow_none=True)
+    tenancy_ref = fields.String(allow_none=True)
+
+
+class CaseAssigned(CaseRef):
+    """A team leader assigned (or reassigned) the case to an officer."""
+
+    previous_officer_id = fields.String(allow_none=True)
+    assigned_by = fields.String(required=True)
+    risk_level = RiskLevel(required=True)
+    first_contact_due = Timestamp(allow_none=True)
+
+
+class PlanAgreed(CaseRef):
+    """A version of the sustainment plan was agreed."""
+
+    plan_version = fields.Integer(required=True)
+    review_date = fields.Date(allow_none=True)
+    actions = fields.Integer(required=True)
+
+
+class VisitScheduled(CaseRef):
+    visit_id = fields.UUID(required=True)
+    kind = fields.String(required=True, validate=validate.OneOf(("home_visit", "welfare_check", "settling_in")))
+    scheduled_for = Timestamp(required=True)
+
+
+class VisitRecorded(VisitScheduled):
+    """A visit's outcome was recorded."""
+
+    outcome = fields.String(required=True, validate=validate.OneOf(("completed", "no_access", "cancelled")))
+    consecutive_no_access = fields.Integer(required=True)
+
+
+class RiskChanged(CaseRef):
+    """The case's risk level changed; ``team_leader_alert`` when the team leader must act."""
+
+    from_level = RiskLevel(required=True)
+    to_level = RiskLevel(required=True)
+    cause = fields.String(required=True, validate=validate.OneOf(("officer", "no_access_visits")))
+    team_leader_alert = fields.Boolean(required=True)
+
+
+class AgencyReferralMade(CaseRef):
+    agency_referral_id = fields.UUID(required=True)
+    agency = fields.String(required=True)
+    consent_given = fields.Boolean(required=True)
+    chase_by = fields.Date(allow_none=True)
+
+
+class DeadlineMissed(CaseRef):
+    """A case deadline passed with its work undone."""
+
+    deadline = fields.String(required=True, validate=validate.OneOf(DEADLINES))
+    due = Timestamp(required=True)
+    related_id = fields.String(allow_none=True)
+
+
+class CaseClosed(CaseRef):
+    outcome = fields.String(required=True, validate=validate.OneOf(CLOSURE_OUTCOMES))
+    closed_at = Timestamp(required=True)
+
+
+def register(catalogue) -> None:
+    n = ("notifications",)
+    for name, schema in (
+        ("case.opened", CaseOpened),
+        ("case.assigned", CaseAssigned),
+        ("plan.agreed", PlanAgreed),
+        ("visit.scheduled", VisitScheduled),
+        ("visit.recorded", VisitRecorded),
+        ("risk.changed", RiskChanged),
+        ("agency_referral.made", AgencyReferralMade),
+        ("deadline.missed", DeadlineMissed),
+        ("case.closed", CaseClosed),
+    ):
+        catalogue.register(f"casework.sustainment.{name}.v1", schema, producer="sustainment", consumers=n)

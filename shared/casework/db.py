@@ -1,0 +1,162 @@
+"""Database access: engines made after fork, PostgreSQL and SQLite alike.
+
+Each service has its own ``DeclarativeBase`` for its domain tables; the kernel's tables
+(outbox, inbox, timers, idempotency keys, audit) live on ``KernelBase`` and every
+service's Alembic history creates them in its own database.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Any
+
+from sqlalchemy import JSON, Engine, MetaData, create_engine, event, text
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
+
+NAMING = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+#: JSON that is JSONB on PostgreSQL.
+JSONDoc = JSON().with_variant(postgresql.JSONB(), "postgresql")
+
+
+def naming_metadata() -> MetaData:
+    """A MetaData with the constraint naming convention Alembic needs for stable names."""
+    return MetaData(naming_convention=NAMING)
+
+
+class KernelBase(DeclarativeBase):
+    """Base of the kernel's own tables, present in every service database."""
+
+    metadata = naming_metadata()
+
+
+def utcnow() -> dt.datetime:
+    """Timezone-aware now in UTC."""
+    return dt.datetime.now(dt.UTC)
+
+
+def as_utc(value: dt.datetime | None) -> dt.datetime | None:
+    """SQLite hands back naive datetimes: treat them as the UTC they were stored as."""
+    if value is None or value.tzinfo is not None:
+        return value
+    return value.replace(tzinfo=dt.UTC)
+
+
+class Database:
+    """One service's database: a lazily created engine and a session factory.
+
+    Nothing connects at import or construction time; the engine is made on first use
+    in the process that uses it, and thrown away in a forked child.
+    """
+
+    def __init__(self, url: str, *, pool_size: int = 5, echo: bool = False) -> None:
+        self.url = url
+        self._pool_size = pool_size
+        self._echo = echo
+        self._engine: Engine | None = None
+        self._lock = threading.Lock()
+        self._pid = os.getpid()
+        self.sessions = sessionmaker(expire_on_commit=False)
+
+    @property
+    def is_sqlite(self) -> bool:
+        return self.url.startswith("sqlite")
+
+    @property
+    def engine(self) -> Engine:
+        if self._engine is None or self._pid != os.getpid():
+            with self._lock:
+                if self._engine is None or self._pid != os.getpid():
+                    self._engine = self._create_engine()
+                    self._pid = os.getpid()
+                    self.sessions.configure(bind=self._engine)
+        return self._engine
+
+    def _create_engine(self) -> Engine:
+        url = self.url
+        if url.startswith("postgresql://"):
+            url = "postgresql+psycopg://" + url[len("postgresql://"):]
+        if url.startswith("sqlite"):
+            path = url.split("///", 1)[-1]
+            if path and path != ":memory:":
+                os.makedirs(os.path.dirname(os.path.abspath(path)), exist_ok=True)
+            engine = create_engine(url, echo=self._echo, connect_args={"timeout": 30})
+            event.listen(engine, "connect", _sqlite_pragmas)
+            event.listen(engine, "begin", _sqlite_begin_immediate)
+            return engine
+        return create_engine(
+            url,
+            echo=self._echo,
+            pool_size=self._pool_size,
+            max_overflow=self._pool_size,
+            pool_pre_ping=True,
+            pool_recycle=1800,
+            connect_args={"connect_timeout": 5},
+        )
+
+    def session(self) -> Session:
+        _ = self.engine  # binds the session factory on first use
+        return self.sessions()
+
+    @contextmanager
+    def transaction(self) -> Iterator[Session]:
+        """A session in a transaction: committed on success, rolled back on error."""
+        session = self.session()
+        try:
+            with session.begin():
+                yield session
+        finally:
+            session.close()
+
+    def ping(self) -> bool:
+        """True when the database answers ``SELECT 1``."""
+        try:
+            with self.engine.connect() as conn:
+                conn.execute(text("SELECT 1"))
+            return True
+        except Exception:
+            return False
+
+    def dispose(self) -> None:
+        if self._engine is not None:
+            self._engine.dispose()
+            self._engine = None
+
+
+def _sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:
+    # Let pysqlite leave transactions to us, so BEGIN IMMEDIATE takes the write lock
+    # up front and two writers queue on busy_timeout instead of failing mid-way.
+    dbapi_conn.isolation_level = None
+    cur = dbapi_conn.cursor()
+    cur.execute("PRAGMA journal_mode=WAL")
+    cur.execute("PRAGMA synchronous=NORMAL")
+    cur.execute("PRAGMA foreign_keys=ON")
+    cur.execute("PRAGMA busy_timeout=30000")
+    cur.close()
+
+
+def _sqlite_begin_immediate(conn: Any) -> None:
+    conn.exec_driver_sql("BEGIN IMMEDIATE")
+
+
+def insert_ignoring_conflict(session: Session, table: Any, values: dict, *, returning: Any):
+    """``INSERT … ON CONFLICT DO NOTHING RETURNING`` on PostgreSQL and SQLite.
+
+    Returns the returned value, or None when the row already existed. (``rowcount`` is
+    -1 for this statement under SQLAlchemy 2.1 with psycopg 3, so RETURNING is the test.)
+    """
+    dialect = session.get_bind().dialect.name
+    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
+    stmt = insert(table).values(**values).on_conflict_do_nothing().returning(returning)
+    return session.execute(stmt).scalar_one_or_none()

@@ -1,0 +1,38 @@
+"""The inbox: an event takes effect once, however often it is delivered.
+
+A consumer records the event id in the same transaction as its effect. A redelivered event
+finds its id already there and is acknowledged without being handled again.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from sqlalchemy import DateTime, String
+from sqlalchemy.orm import Mapped, Session, mapped_column
+
+from casework.db import KernelBase, insert_ignoring_conflict, utcnow
+from casework.events import Event
+
+
+class InboxEntry(KernelBase):
+    __tablename__ = "inbox"
+
+    event_id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    event_type: Mapped[str] = mapped_column(String(200))
+    received_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+def claim(session: Session, event: Event) -> bool:
+    """Record the event in the caller's transaction; False when it was handled before.
+
+    A concurrent delivery of the same event waits on the primary key until the first
+    transaction ends, then sees the conflict: only one of them takes effect.
+    """
+    inserted = insert_ignoring_conflict(
+        session,
+        InboxEntry.__table__,
+        {"event_id": event.id, "event_type": event.type, "received_at": utcnow()},
+        returning=InboxEntry.event_id,
+    )
+    return inserted is not None

@@ -1,0 +1,86 @@
+"""Alembic, the same way for every service: each keeps its own history in its own database.
+
+A service's ``migrations/env.py`` is two lines that call ``run_env``; ``upgrade`` runs a
+service's history to head (the ``casework migrate`` command and the embedded runner use it).
+"""
+
+from __future__ import annotations
+
+import os
+
+from alembic import command
+from alembic.config import Config
+from sqlalchemy import MetaData
+
+from casework.db import Database, KernelBase
+from casework.service import Service
+
+
+def config(service: Service, database_url: str) -> Config:
+    cfg = Config()
+    # In a service's image the history sits beside the app (CASEWORK_MIGRATIONS_DIR).
+    location = os.environ.get("CASEWORK_MIGRATIONS_DIR") or str(service.migrations)
+    cfg.set_main_option("script_location", location)
+    cfg.set_main_option("sqlalchemy.url", database_url.replace("%", "%%"))
+    cfg.attributes["service"] = service
+    return cfg
+
+
+def upgrade(service: Service, database_url: str, revision: str = "head") -> None:
+    """Bring the service's database up to ``revision``."""
+    command.upgrade(config(service, database_url), revision)
+
+
+def target_metadata(service_metadata: MetaData) -> list[MetaData]:
+    # Import every module that defines a kernel table, so KernelBase knows them all.
+    from casework import audit, inbox, outbox, timers  # noqa: F401
+    from casework.web import idempotency  # noqa: F401
+
+    return [KernelBase.metadata, service_metadata]
+
+
+def install_kernel_extras(op) -> None:
+    """What autogenerate cannot see: the audit log's append-only trigger (PostgreSQL)."""
+    from casework.audit import APPEND_ONLY_TRIGGER
+
+    if op.get_bind().dialect.name == "postgresql":
+        op.execute(APPEND_ONLY_TRIGGER)
+
+
+def run_env(service_metadata: MetaData) -> None:
+    """The body of every service's ``migrations/env.py``."""
+    from alembic import context as alembic_context
+
+    cfg = alembic_context.config
+    url = cfg.get_main_option("sqlalchemy.url")
+    if not url:
+        raise RuntimeError("no database URL: set CASEWORK_<SERVICE>_DATABASE_URL or use `casework migrate`")
+    metadata = target_metadata(service_metadata)
+    if alembic_context.is_offline_mode():
+        alembic_context.configure(url=url, target_metadata=metadata, literal_binds=True)
+        with alembic_context.begin_transaction():
+            alembic_context.run_migrations()
+        return
+    db = Database(url)
+    with db.engine.connect() as connection:
+        alembic_context.configure(connection=connection, target_metadata=metadata,
+                                  render_as_batch=connection.dialect.name == "sqlite", compare_type=True)
+        with alembic_context.begin_transaction():
+            alembic_context.run_migrations()
+    db.dispose()
+
+
+def autogenerate(service: Service, message: str, server_url: str) -> None:
+    """Write a new revision for the difference between the models and the history.
+
+    Compares against a scratch PostgreSQL database brought to head, so the revision is
+    rendered for the production engine.
+    """
+    from casework.testing import create_database, drop_database
+
+    url = create_database(server_url, prefix=f"cw_autogen_{service.name}")
+    try:
+        upgrade(service, url)
+        command.revision(config(service, url), message=message, autogenerate=True)
+    finally:
+        drop_database(url)

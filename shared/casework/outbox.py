@@ -1,0 +1,203 @@
+"""The transactional outbox: events are rows written with the change that caused them.
+
+The API process only ever writes rows (``emit``); the worker's ``Relay`` publishes them
+with publisher confirms, in order, marks them sent, and leaves them waiting while the
+broker is away. Several relays may run at once: rows are claimed ``FOR UPDATE SKIP LOCKED``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import threading
+from typing import Any
+
+from sqlalchemy import BigInteger, DateTime, Index, Integer, String, Text, func, text
+from sqlalchemy import select as sa_select
+from sqlalchemy.orm import Mapped, Session, mapped_column
+
+from casework import events
+from casework.db import Database, KernelBase, as_utc, utcnow
+from casework.metrics import OUTBOX_PENDING_AGE, OUTBOX_PUBLISHED
+
+log = logging.getLogger(__name__)
+
+
+class OutboxMessage(KernelBase):
+    __tablename__ = "outbox"
+
+    id: Mapped[int] = mapped_column(BigInteger().with_variant(Integer, "sqlite"), primary_key=True, autoincrement=True)
+    event_id: Mapped[str] = mapped_column(String(36), unique=True)
+    event_type: Mapped[str] = mapped_column(String(200))
+    routing_key: Mapped[str] = mapped_column(String(200))
+    body: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    sent_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    last_error: Mapped[str | None] = mapped_column(Text)
+
+    __table_args__ = (Index("ix_outbox_unsent", "id", postgresql_where=text("sent_at IS NULL"),
+                            sqlite_where=text("sent_at IS NULL")),)
+
+
+def notify_channel(service: str) -> str:
+    return f"casework_outbox_{service}"
+
+
+def emit(session: Session, type: str, *, subject: str, data: dict[str, Any]) -> events.Event:
+    """Validate ``data`` against the catalogue and add the event to the outbox.
+
+    It is published when the caller's transaction commits, never before and never
+    without it. Returns the event (its id is what the caller may record as the cause).
+    """
+    if not type.startswith("casework."):
+        type = "casework." + type
+    payload = events.catalogue.serialise(type, data)
+    event = events.make(type, subject=subject, data=payload)
+    add(session, event)
+    return event
+
+
+def add(session: Session, event: events.Event) -> OutboxMessage:
+    """Add an already-built event to the outbox in the caller's transaction."""
+    row = OutboxMessage(
+        event_id=event.id, event_type=event.type, routing_key=event.routing_key, body=event.to_json()
+    )
+    session.add(row)
+    if session.get_bind().dialect.name == "postgresql":
+        # Delivered at commit: wakes the relay without it polling.
+        from casework import context
+
+        session.execute(text("SELECT pg_notify(:ch, '')"), {"ch": notify_channel(context.service.get())})
+    return row
+
+
+def pending_count(session: Session) -> int:
+    return session.scalar(sa_select(func.count()).select_from(OutboxMessage).where(OutboxMessage.sent_at.is_(None)))
+
+
+class Relay:
+    """Publishes unsent outbox rows in id order and marks them sent.
+
+    ``publisher`` is a ``casework.bus.Publisher``: ``publish(routing_key, body, message_id)``
+    returns after the broker confirms the message, and raises when it cannot.
+    """
+
+    def __init__(self, db: Database, publisher: Any, *, service: str, batch: int = 100,
+                 poll_seconds: float = 1.0) -> None:
+        self.db = db
+        self.publisher = publisher
+        self.service = service
+        self.batch = batch
+        self.poll_seconds = poll_seconds
+        self.stopping = threading.Event()
+        self.healthy = True
+
+    def relay_once(self) -> int:
+        """Publish one batch; return how many rows were sent. Raises when the broker is away."""
+        failure: Exception | None = None
+        with self.db.transaction() as session:
+            rows = session.scalars(
+                sa_select(OutboxMessage)
+                .where(OutboxMessage.sent_at.is_(None))
+                .order_by(OutboxMessage.id)
+                .limit(self.batch)
+                .with_for_update(skip_locked=True)
+            ).all()
+            if not rows:
+                OUTBOX_PENDING_AGE.labels(self.service).set(0)
+                return 0
+            try:
+                self.publisher.publish_many([(row.routing_key, row.body, row.event_id) for row in rows])
+            except Exception as exc:  # broker away: the rows stay unsent and are tried again
+                failure = exc
+                for row in rows:
+                    row.attempts += 1
+                    row.last_error = f"{type(exc).__name__}: {exc}"[:500]
+                oldest = utcnow() - as_utc(rows[0].created_at)
+                OUTBOX_PENDING_AGE.labels(self.service).set(oldest.total_seconds())
+            else:
+                now = utcnow()
+                for row in rows:
+                    row.sent_at = now
+        if failure is not None:
+            self.healthy = False
+            log.warning("outbox relay could not publish: %s", type(failure).__name__)
+            raise failure
+        self.healthy = True
+        OUTBOX_PUBLISHED.labels(self.service).inc(len(rows))
+        return len(rows)
+
+    def drain(self) -> int:
+        """Publish until nothing is waiting (used by tests and the embedded runner)."""
+        total = 0
+        while True:
+            n = self.relay_once()
+            total += n
+            if n == 0:
+                return total
+
+    def run(self) -> None:
+        """Relay until stopped: woken by LISTEN/NOTIFY on PostgreSQL, polling otherwise."""
+        listener = _Listener(self.db, notify_channel(self.service)) if not self.db.is_sqlite else None
+        backoff = self.poll_seconds
+        while not self.stopping.is_set():
+            try:
+                sent = self.drain()
+                backoff = self.poll_seconds
+            except Exception:
+                # Wait longer each time the broker or database is away, up to 30 s.
+                backoff = min(max(backoff * 2, 0.5), 30.0)
+                self.stopping.wait(backoff)
+                continue
+            if sent == 0:
+                heartbeat = getattr(self.publisher, "heartbeat", None)
+                if heartbeat is not None:
+                    heartbeat()
+                if listener is not None:
+                    listener.wait(self.poll_seconds, self.stopping)
+                else:
+                    self.stopping.wait(self.poll_seconds)
+        if listener is not None:
+            listener.close()
+
+    def stop(self) -> None:
+        self.stopping.set()
+
+
+class _Listener:
+    """A raw psycopg connection LISTENing on the outbox channel."""
+
+    def __init__(self, db: Database, channel: str) -> None:
+        self.db = db
+        self.channel = channel
+        self.conn: Any = None
+
+    def _connect(self) -> None:
+        raw = self.db.engine.raw_connection()
+        # Detach from the pool: this connection lives as long as the relay.
+        raw.detach()
+        self.conn = raw.driver_connection
+        self.conn.autocommit = True
+        self.conn.execute(f'LISTEN "{self.channel}"')
+
+    def wait(self, timeout: float, stopping: threading.Event) -> None:
+        try:
+            if self.conn is None or self.conn.closed:
+                self._connect()
+            for _ in self.conn.notifies(timeout=timeout, stop_after=1):
+                pass
+        except Exception:
+            self.close()
+            stopping.wait(timeout)
+
+    def close(self) -> None:
+        if self.conn is not None:
+            try:
+                self.conn.close()
+            except Exception:
+                pass
+            self.conn = None
+
+
+__all__ = ["OutboxMessage", "Relay", "add", "emit", "pending_count"]

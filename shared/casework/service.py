@@ -1,0 +1,53 @@
+"""What a Casework service tells the kernel about itself.
+
+Each service package defines one ``Service`` (in ``<name>/service.py``) and exposes it under
+the ``casework.services`` entry point, so the worker, the CLI and the embedded runner can
+find installed services without the kernel importing any of them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from importlib.metadata import entry_points
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import MetaData
+from sqlalchemy.orm import Session
+
+from casework.events import Event
+
+#: ``handler(session, event, data)``: data is the event's data loaded by its contract.
+Handler = Callable[[Session, Event, dict[str, Any]], None]
+
+
+@dataclass
+class Service:
+    name: str
+    port: int
+    title: str
+    description: str
+    version: str
+    #: Returns the service's flask-smorest blueprints (called inside create_app).
+    blueprints: Callable[[], list[Any]]
+    metadata: MetaData
+    migrations: Path
+    handlers: dict[str, Handler] = field(default_factory=dict)
+    timers: dict[str, Callable[[Session, Any], None]] = field(default_factory=dict)
+    #: Called with the Flask app after the kernel has set it up (extra routes, config).
+    configure_app: Callable[[Any], None] | None = None
+
+    @property
+    def consumes(self) -> list[str]:
+        """The event types this service handles (its queue's bindings)."""
+        return sorted(self.handlers)
+
+
+def installed() -> dict[str, Service]:
+    """Every service installed in this environment, by name."""
+    found: dict[str, Service] = {}
+    for ep in entry_points(group="casework.services"):
+        service = ep.load()
+        found[service.name] = service
+    return dict(sorted(found.items(), key=lambda kv: kv[1].port))

@@ -1,0 +1,227 @@
+"""The Flask/flask-smorest application every service is built on."""
+
+from __future__ import annotations
+
+import logging
+import os
+import time
+import uuid
+from typing import Any
+
+from flask import Flask, Response, current_app, g, request
+from flask_smorest import Api
+from sqlalchemy.exc import DBAPIError, IntegrityError
+from werkzeug.exceptions import HTTPException
+
+from casework import context
+from casework.auth import AuthError, TokenVerifier
+from casework.db import Database
+from casework.logging import configure_logging
+from casework.metrics import HTTP_LATENCY, HTTP_REQUESTS
+from casework.service import Service
+from casework.settings import Settings
+
+from . import errors, health, idempotency
+from .etag import etag_of
+
+log = logging.getLogger("casework.access")
+
+JSON_TYPES = ("application/json", "application/merge-patch+json", "application/problem+json")
+
+
+class CaseworkApi(Api):
+    """flask-smorest's Api answering every error as RFC 9457 problem details."""
+
+    ERROR_SCHEMA = errors.ProblemSchema
+
+    def handle_http_exception(self, error: HTTPException) -> Response:  # type: ignore[override]
+        return errors.handle_http_exception(error)
+
+    def _register_responses(self) -> None:
+        super()._register_responses()
+        # Error responses are documented as application/problem+json.
+        for name, response in self.spec.components.responses.items():
+            content = response.get("content", {})
+            if "application/json" in content and (name == "DEFAULT_ERROR" or _is_error_name(name)):
+                response["content"] = {errors.PROBLEM: content["application/json"]}
+
+
+def _is_error_name(name: str) -> bool:
+    import http
+
+    try:
+        return http.HTTPStatus[name].value >= 400
+    except KeyError:
+        return False
+
+
+class Kernel:
+    """What the kernel keeps on ``app.extensions['casework']``."""
+
+    def __init__(self, service: Service, settings: Settings, db: Database) -> None:
+        self.service = service
+        self.settings = settings
+        self.db = db
+        self.verifier = TokenVerifier.from_settings(settings)
+
+
+def create_app(service: Service, *, settings: Settings | None = None, db: Database | None = None,
+               config: dict[str, Any] | None = None) -> Flask:
+    """Build the service's Flask app. Nothing connects here; the database is opened on first use."""
+    settings = settings or Settings.from_env(service.name, default_port=service.port)
+    configure_logging(service.name)
+    app = Flask(service.name)
+    app.config.update(
+        API_TITLE=service.title,
+        API_VERSION=service.version,
+        OPENAPI_VERSION="3.0.3",
+        OPENAPI_URL_PREFIX="/",
+        OPENAPI_JSON_PATH="openapi.json",
+        OPENAPI_SWAGGER_UI_PATH="docs",
+        OPENAPI_SWAGGER_UI_URL="https://cdn.jsdelivr.net/npm/swagger-ui-dist@5/",
+        API_SPEC_OPTIONS={
+            "info": {"description": service.description},
+            "components": {"securitySchemes": {"bearerAuth": {"type": "http", "scheme": "bearer", "bearerFormat": "JWT"}}},
+        },
+        MAX_CONTENT_LENGTH=settings.max_body_bytes,
+        JSON_SORT_KEYS=False,
+        PAGINATION_PAGE_SIZE=20,
+    )
+    app.config.update(config or {})
+    app.json.sort_keys = False
+    kernel = Kernel(service, settings, db or Database(settings.database_url))
+    app.extensions["casework"] = kernel
+
+    api = CaseworkApi(app)
+    for blueprint in service.blueprints():
+        api.register_blueprint(blueprint)
+    app.extensions["casework_api"] = api
+
+    app.register_error_handler(HTTPException, errors.handle_http_exception)
+    app.register_error_handler(DBAPIError, errors.handle_database_error)
+    app.register_error_handler(Exception, errors.handle_unexpected)
+    app.before_request(_before)
+    app.after_request(_after)
+    app.teardown_request(_teardown)
+    app.register_blueprint(health.blueprint)
+    if service.configure_app is not None:
+        service.configure_app(app)
+    return app
+
+
+def _before() -> Response | None:
+    g.started = time.perf_counter()
+    g.request_id = _clean_id(request.headers.get("X-Request-ID")) or str(uuid.uuid4())
+    g.correlation_id = _clean_id(request.headers.get("X-Correlation-ID")) or g.request_id
+    kernel: Kernel = current_app.extensions["casework"]
+    g.context_tokens = [
+        (context.service, context.service.set(kernel.service.name)),
+        (context.correlation_id, context.correlation_id.set(g.correlation_id)),
+        (context.causation_id, context.causation_id.set(g.request_id)),
+        (context.traceparent, context.traceparent.set(request.headers.get("traceparent"))),
+    ]
+    g.principal = None
+    header = request.headers.get("Authorization", "")
+    if header:
+        scheme, _, token = header.partition(" ")
+        if scheme.lower() != "bearer" or not token.strip():
+            return errors.problem(401, "Use an Authorization header of the form 'Bearer <token>'.",
+                                  headers={"WWW-Authenticate": 'Bearer realm="casework"'})
+        try:
+            g.principal = kernel.verifier.verify(token.strip())
+        except AuthError:
+            return errors.problem(401, "The bearer token is not valid.",
+                                  headers={"WWW-Authenticate": 'Bearer realm="casework", error="invalid_token"'})
+        g.context_tokens.append((context.principal, context.principal.set(g.principal)))
+    if request.method in ("POST", "PUT", "PATCH") and _has_body() and not _accepts_form():
+        if request.mimetype not in JSON_TYPES and not request.mimetype.endswith("+json"):
+            return errors.problem(415, "Send the request body as application/json.")
+    if request.method == "POST" and request.headers.get(idempotency.HEADER) and g.principal is not None:
+        from .session import db_session
+
+        return idempotency.lookup(db_session())
+    return None
+
+
+def _has_body() -> bool:
+    return bool(request.content_length) or request.headers.get("Transfer-Encoding") == "chunked"
+
+
+def _accepts_form() -> bool:
+    view = current_app.view_functions.get(request.endpoint or "")
+    return bool(getattr(view, "accepts_form", False))
+
+
+def _clean_id(value: str | None) -> str | None:
+    if not value:
+        return None
+    value = value.strip()[:64]
+    return value if all(c.isalnum() or c in "-_.:" for c in value) else None
+
+
+def _after(response: Response) -> Response:
+    response = _finish_transaction(response)
+    if request.method == "GET" and response.status_code == 200 and response.mimetype == "application/json" \
+            and "ETag" not in response.headers and not request.path.startswith("/openapi"):
+        tag = etag_of(response.get_json(silent=True))
+        response.headers["ETag"] = tag
+        if tag in {t.strip() for t in request.headers.get("If-None-Match", "").split(",")}:
+            response = current_app.response_class(status=304, headers={"ETag": tag})
+    response.headers["X-Request-ID"] = g.get("request_id", "")
+    response.headers["X-Correlation-ID"] = g.get("correlation_id", "")
+    _observe(response)
+    return response
+
+
+def _finish_transaction(response: Response) -> Response:
+    session = g.pop("db_session", None)
+    if session is None:
+        return response
+    try:
+        if response.status_code < 400 and not response.headers.get("Idempotent-Replayed"):
+            idempotency.remember(session, response)
+            session.commit()
+        else:
+            session.rollback()
+    except IntegrityError:
+        session.rollback()
+        # A concurrent request with the same Idempotency-Key won the race: answer as it did.
+        found = idempotency.find(session) if request.headers.get(idempotency.HEADER) else None
+        if found is not None:
+            return idempotency.replay(found)
+        return errors.problem(409, "The change conflicts with the current state of the record.")
+    except DBAPIError as exc:
+        session.rollback()
+        return errors.handle_database_error(exc)
+    finally:
+        session.close()
+    return response
+
+
+def _observe(response: Response) -> None:
+    kernel: Kernel = current_app.extensions["casework"]
+    endpoint = request.url_rule.rule if request.url_rule else "unmatched"
+    elapsed = time.perf_counter() - g.get("started", time.perf_counter())
+    HTTP_REQUESTS.labels(kernel.service.name, request.method, endpoint, str(response.status_code)).inc()
+    HTTP_LATENCY.labels(kernel.service.name, request.method, endpoint).observe(elapsed)
+    if endpoint not in ("/healthz", "/readyz", "/metrics"):
+        principal = g.get("principal")
+        log.info("request", extra={"method": request.method, "route": endpoint, "status": response.status_code,
+                                   "duration_ms": round(elapsed * 1000, 1),
+                                   "actor": principal.sub if principal else None})
+
+
+def _teardown(_exc: BaseException | None) -> None:
+    session = g.pop("db_session", None)
+    if session is not None:
+        session.rollback()
+        session.close()
+    for var, token in reversed(g.pop("context_tokens", [])):
+        try:
+            var.reset(token)
+        except ValueError:
+            pass
+
+
+def multiprocess_metrics() -> bool:
+    return bool(os.environ.get("PROMETHEUS_MULTIPROC_DIR"))
