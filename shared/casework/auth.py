@@ -99,8 +99,9 @@ def roles(*allowed: str) -> Callable:
         manual["security"] = [{"bearerAuth": []}]
         manual["x-roles"] = sorted(set(allowed) | {"admin"})
         responses = wrapper._apidoc.setdefault("response", {}).setdefault("responses", {})  # type: ignore[attr-defined]
-        responses.setdefault(401, "UNAUTHORIZED")
-        responses.setdefault(403, "FORBIDDEN")
+        for status, name in ((401, "UNAUTHORIZED"), (403, "FORBIDDEN")):
+            if name not in responses.setdefault(status, []):
+                responses[status].append(name)
         wrapper.allowed_roles = tuple(sorted(set(allowed) | {"admin"}))  # type: ignore[attr-defined]
         return wrapper
 

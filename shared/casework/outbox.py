@@ -178,6 +178,7 @@ class _Listener:
         # Detach from the pool: this connection lives as long as the relay.
         raw.detach()
         self.conn = raw.driver_connection
+        self.conn.rollback()  # the pool's ping may have left a transaction open
         self.conn.autocommit = True
         self.conn.execute(f'LISTEN "{self.channel}"')
 
@@ -188,8 +189,9 @@ class _Listener:
             for _ in self.conn.notifies(timeout=timeout, stop_after=1):
                 pass
         except Exception:
+            log.warning("outbox listener lost its connection; polling until it is back")
             self.close()
-            stopping.wait(timeout)
+            stopping.wait(min(timeout, 1.0))
 
     def close(self) -> None:
         if self.conn is not None:

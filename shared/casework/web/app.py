@@ -38,21 +38,20 @@ class CaseworkApi(Api):
         return errors.handle_http_exception(error)
 
     def _register_responses(self) -> None:
-        super()._register_responses()
-        # Error responses are documented as application/problem+json.
-        for name, response in self.spec.components.responses.items():
-            content = response.get("content", {})
-            if "application/json" in content and (name == "DEFAULT_ERROR" or _is_error_name(name)):
-                response["content"] = {errors.PROBLEM: content["application/json"]}
+        """Every error response is documented as application/problem+json."""
+        import http
 
+        from flask_smorest.utils import prepare_response
 
-def _is_error_name(name: str) -> bool:
-    import http
-
-    try:
-        return http.HTTPStatus[name].value >= 400
-    except KeyError:
-        return False
+        for status in http.HTTPStatus:
+            response: dict[str, Any] = {"description": status.phrase}
+            if status >= 400:
+                response["schema"] = self.ERROR_SCHEMA
+                prepare_response(response, self.spec, errors.PROBLEM)
+            self.spec.components.response(status.name, response, lazy=True)
+        default = {"description": "Default error response", "schema": self.ERROR_SCHEMA}
+        prepare_response(default, self.spec, errors.PROBLEM)
+        self.spec.components.response("DEFAULT_ERROR", default, lazy=True)
 
 
 class Kernel:

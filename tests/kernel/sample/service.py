@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import os
 import uuid
 from pathlib import Path
 
@@ -140,14 +141,23 @@ def conflict():
     return None
 
 
+#: Flipped by tests: while True the flaky handler fails.
+FLAKY = {"failing": True}
+
+
 def on_note_created(session: Session, event: Event, data: dict) -> None:
     session.add(Effect(event_id=event.id, kind="created"))
+    if os.environ.get("SAMPLE_DIE_AFTER_COMMIT"):
+        # The reliability test's crash: the effect is committed, the message not yet acknowledged.
+        session.info["die_after_commit"] = True
     # An event caused by an event: carries the cause's correlation id.
     outbox.emit(session, "sample.note.slow.v1", subject=event.subject, data={"note_id": data["note_id"]})
 
 
 def on_note_flaky(session: Session, event: Event, data: dict) -> None:
-    raise RuntimeError("this handler always fails")
+    if FLAKY["failing"]:
+        raise RuntimeError("this handler fails until a test mends it")
+    session.add(Effect(event_id=event.id, kind="flaky"))
 
 
 def on_note_slow(session: Session, event: Event, data: dict) -> None:

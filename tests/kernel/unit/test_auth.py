@@ -1,0 +1,65 @@
+"""Bearer tokens: what is accepted and what is refused."""
+
+import base64
+import datetime as dt
+import json
+
+import jwt
+import pytest
+from cryptography.hazmat.primitives.asymmetric import rsa
+
+from casework.auth import AuthError, TokenVerifier, mint
+
+SECRET = "a-secret-that-is-long-enough-for-hs256!"
+
+
+@pytest.fixture
+def verifier():
+    return TokenVerifier(secret=SECRET)
+
+
+def test_a_good_token_gives_its_principal(verifier):
+    principal = verifier.verify(mint("officer-7", ["team_leader"], secret=SECRET, name="Tara"))
+    assert principal.sub == "officer-7"
+    assert principal.roles == {"team_leader"}
+    assert principal.has_any("team_leader") and not principal.has_any("referrer")
+
+
+def test_admin_has_every_role(verifier):
+    assert verifier.verify(mint("a", ["admin"], secret=SECRET)).has_any("lettings_officer")
+
+
+def _unsigned(claims):
+    enc = lambda d: base64.urlsafe_b64encode(json.dumps(d).encode()).rstrip(b"=").decode()  # noqa: E731
+    return f"{enc({'alg': 'none', 'typ': 'JWT'})}.{enc(claims)}."
+
+
+def _claims(**over):
+    now = dt.datetime.now(dt.UTC)
+    claims = {"sub": "x", "roles": ["admin"], "iss": "casework", "aud": "casework",
+              "exp": int((now + dt.timedelta(hours=1)).timestamp())}
+    claims.update(over)
+    return claims
+
+
+@pytest.mark.parametrize("token", [
+    pytest.param(mint("x", ["admin"], secret=SECRET, lifetime=dt.timedelta(seconds=-120)), id="expired"),
+    pytest.param(mint("x", ["admin"], secret="another-secret-that-is-long-enough!!"), id="wrong-key"),
+    pytest.param(mint("x", ["admin"], secret=SECRET, issuer="someone-else"), id="wrong-issuer"),
+    pytest.param(mint("x", ["admin"], secret=SECRET, audience="another-app"), id="wrong-audience"),
+    pytest.param(_unsigned(_claims()), id="alg-none"),
+    pytest.param("not.a.token", id="malformed"),
+    pytest.param(jwt.encode({k: v for k, v in _claims().items() if k != "exp"}, SECRET, algorithm="HS256"),
+                 id="no-expiry"),
+    pytest.param(jwt.encode(_claims(roles="admin"), SECRET, algorithm="HS256"), id="roles-not-a-list"),
+])
+def test_bad_tokens_are_refused(verifier, token):
+    with pytest.raises(AuthError):
+        verifier.verify(token)
+
+
+def test_an_rs256_token_is_refused_where_hs256_is_configured(verifier):
+    key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+    token = jwt.encode(_claims(), key, algorithm="RS256")
+    with pytest.raises(AuthError):
+        verifier.verify(token)
