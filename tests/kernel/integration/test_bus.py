@@ -5,12 +5,12 @@ import threading
 import uuid
 
 import pytest
-from sample.bus import drain, effect_count, effects, publish, ready_count, tap
-from sample.service import FLAKY
 
 from casework import events
 from casework.bus import Publisher, list_parked, replay
 from casework.testing import bearer, wait_until
+from sample.bus import drain, effect_count, effects, publish, ready_count, tap
+from sample.service import FLAKY
 
 OFFICER = bearer("officer-1", "intake_officer")
 

@@ -2,11 +2,11 @@
 
 import threading
 
-from sample.service import Effect, Note
 from sqlalchemy import func, select
 
 from casework.audit import AuditEntry
 from casework.testing import bearer
+from sample.service import Effect, Note
 
 OFFICER = bearer("officer-1", "intake_officer")
 
@@ -149,10 +149,9 @@ def test_health_readiness_metrics_and_openapi(web):
 
 
 def test_with_the_database_gone_the_api_answers_503_and_readyz_says_so(postgres_url, broker_url):
-    from sample.harness import make_harness
-
     from casework.db import Database
     from casework.web import create_app
+    from sample.harness import make_harness
 
     harness = make_harness(postgres_url, broker_url)
     try:

@@ -1,10 +1,10 @@
 """Small helpers for the bus tests."""
 
 from kombu import Connection, Queue, binding
-from sample.service import Effect
 from sqlalchemy import func, select
 
 from casework.bus import Publisher, topology
+from sample.service import Effect
 
 
 def publish(harness, *events) -> None:

@@ -8,16 +8,17 @@ import uuid
 from pathlib import Path
 
 import marshmallow as ma
+from flask.views import MethodView
+from flask_smorest import Blueprint
+from sqlalchemy import DateTime, Integer, String, Uuid, select
+from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column
+
 from casework import audit, outbox, timers
 from casework.auth import roles
 from casework.db import naming_metadata, utcnow
 from casework.events import Event, catalogue
 from casework.service import Service
 from casework.web import SelectPage, abort, check_if_match, db_session
-from flask.views import MethodView
-from flask_smorest import Blueprint
-from sqlalchemy import DateTime, Integer, String, Uuid, select
-from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column
 
 
 class Base(DeclarativeBase):
