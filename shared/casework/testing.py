@@ -148,6 +148,9 @@ def test_settings(service: str, *, database_url: str, broker_url: str, namespace
     return dataclasses.replace(base, **values)
 
 
+test_settings.__test__ = False  # a helper, not a test, where a test module imports it
+
+
 def token(sub: str, *roles: str, name: str = "") -> str:
     """A bearer token signed with the test secret."""
     return auth.mint(sub, roles, name=name or sub, secret=TEST_SECRET)

@@ -21,12 +21,16 @@ def list_parked(settings: Settings, service: str, *, limit: int = 1000) -> list[
     with connect(settings, confirms=False) as conn:
         topology.declare(conn, settings, service)
         queue = topology.parking_queue(settings, service)(conn.channel())
+        held = []
         for _ in range(limit):
             message = queue.get(no_ack=False)
             if message is None:
                 break
+            held.append(message)
             found.append(message_summary(message))
-        # Closing the channel without acking puts every message back.
+        # Put every message back, only after all were read, so none is read twice.
+        for message in held:
+            message.reject(requeue=True)
     return found
 
 
@@ -38,19 +42,23 @@ def replay(settings: Settings, service: str, *, message_ids: set[str] | None = N
         with connect(settings, confirms=False) as conn:
             topology.declare(conn, settings, service)
             queue = topology.parking_queue(settings, service)(conn.channel())
+            passed_over = []
             for _ in range(limit):
                 message = queue.get(no_ack=False)
                 if message is None:
                     break
                 message_id = message.properties.get("message_id")
                 if message_ids is not None and message_id not in message_ids:
-                    continue  # left unacked: back in the queue when the channel closes
+                    passed_over.append(message)
+                    continue
                 headers = {k: v for k, v in (message.headers or {}).items() if k not in CASEWORK_HEADERS}
                 headers["x-casework-replayed"] = True
                 publisher.publish_raw(settings.queue_name(service), message.body, headers=headers,
                                       message_id=message_id, content_type=message.content_type)
                 message.ack()
                 replayed += 1
+            for message in passed_over:
+                message.reject(requeue=True)
     finally:
         publisher.close()
     return replayed
