@@ -71,9 +71,10 @@ def read(session: Session, record_type: str, record_id: Any) -> AuditEntry:
 
 def changed(session: Session, action: str, record_type: str, record_id: Any, before: dict | None,
             after: dict | None, reason: str | None = None) -> AuditEntry:
-    """Record a change with the fields that differ, before and after."""
-    before = _jsonable(before or {})
-    after = _jsonable(after or {})
+    """Record a change: the fields that differ, before and after (a creation keeps ``before`` empty)."""
+    if before is None or after is None:
+        return record(session, action, record_type, record_id, before=before, after=after, reason=reason)
+    before, after = _jsonable(before), _jsonable(after)
     keys = set(before) | set(after)
     diff_before = {k: before.get(k) for k in keys if before.get(k) != after.get(k)}
     diff_after = {k: after.get(k) for k in keys if before.get(k) != after.get(k)}

@@ -1,8 +1,85 @@
-"""The intake service's tables."""
+"""The intake service's tables: the referral, with its risk, triage and links to possible duplicates."""
 
-from casework.db import naming_metadata
-from sqlalchemy.orm import DeclarativeBase
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+from decimal import Decimal
+
+from sqlalchemy import Boolean, Date, DateTime, Index, Integer, Numeric, String, Text, Uuid
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+from casework.db import JSONDoc, naming_metadata, utcnow
 
 
 class Base(DeclarativeBase):
     metadata = naming_metadata()
+
+
+#: PostgreSQL sequence behind the human reference (R-000123); created by migration 0002.
+REFERENCE_SEQUENCE = "referral_reference_seq"
+
+
+class Referral(Base):
+    """A referral from a front-line system, a partner agency, or phoned in to an intake officer."""
+
+    __tablename__ = "referrals"
+
+    id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True, default=uuid.uuid4)
+    reference: Mapped[str] = mapped_column(String(20), unique=True)
+    status: Mapped[str] = mapped_column(String(20), default="received")
+    received_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+    # Who referred: the system and team, the person there to contact, and the caller's identity.
+    source_system: Mapped[str] = mapped_column(String(60))
+    source_team: Mapped[str | None] = mapped_column(String(120))
+    referrer_name: Mapped[str] = mapped_column(String(200))
+    referrer_email: Mapped[str | None] = mapped_column(String(254))
+    referrer_phone: Mapped[str | None] = mapped_column(String(40))
+    #: The token ``sub`` of the referring system; null when an intake officer entered it.
+    referrer_client: Mapped[str | None] = mapped_column(String(200))
+    entered_by: Mapped[str] = mapped_column(String(200))
+
+    # Who the referral is about.
+    person_name: Mapped[str] = mapped_column(String(200))
+    person_date_of_birth: Mapped[dt.date | None] = mapped_column(Date)
+    person_phone: Mapped[str | None] = mapped_column(String(40))
+    person_email: Mapped[str | None] = mapped_column(String(254))
+    person_address: Mapped[str | None] = mapped_column(String(500))
+    tenancy_ref: Mapped[str | None] = mapped_column(String(40))
+    uprn: Mapped[str | None] = mapped_column(String(12))
+
+    reasons: Mapped[list] = mapped_column(JSONDoc, default=list)
+    details: Mapped[str | None] = mapped_column(Text)
+    arrears_balance: Mapped[Decimal | None] = mapped_column(Numeric(12, 2))
+    weekly_rent: Mapped[Decimal | None] = mapped_column(Numeric(10, 2))
+    clutter_rating: Mapped[int | None] = mapped_column(Integer)
+
+    consent_given: Mapped[bool] = mapped_column(Boolean)
+    consent_method: Mapped[str | None] = mapped_column(String(20))
+    consent_recorded_by: Mapped[str | None] = mapped_column(String(200))
+    safeguarding_exemption_reason: Mapped[str | None] = mapped_column(Text)
+
+    risk_level: Mapped[str] = mapped_column(String(10))
+    risk_score: Mapped[int] = mapped_column(Integer)
+    #: [{code, points, detail}], as scored when the referral arrived.
+    risk_factors: Mapped[list] = mapped_column(JSONDoc, default=list)
+    triage_due: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+    #: [{id, reference, match}]: open referrals this one may duplicate.
+    possible_duplicate_of: Mapped[list] = mapped_column(JSONDoc, default=list)
+
+    triage_outcome: Mapped[str | None] = mapped_column(String(10))
+    priority: Mapped[str | None] = mapped_column(String(10))
+    triage_reason: Mapped[str | None] = mapped_column(Text)
+    signposted_to: Mapped[str | None] = mapped_column(String(200))
+    triaged_by: Mapped[str | None] = mapped_column(String(200))
+    triaged_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+    withdrawn_reason: Mapped[str | None] = mapped_column(Text)
+    withdrawn_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+
+    __table_args__ = (
+        Index("ix_referrals_status_received", "status", "received_at"),
+        Index("ix_referrals_referrer_client", "referrer_client"),
+        Index("ix_referrals_tenancy_ref", "tenancy_ref"),
+        Index("ix_referrals_person_date_of_birth", "person_date_of_birth"),
+    )

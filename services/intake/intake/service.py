@@ -3,12 +3,14 @@
 from pathlib import Path
 
 from casework.service import Service
-
 from intake.models import Base
 
 
 def _blueprints() -> list:
-    return []
+    # Imported here: the kernel builds the app, and the api imports Flask-side modules.
+    from intake.api import blueprints
+
+    return blueprints()
 
 
 SERVICE = Service(

@@ -1,0 +1,35 @@
+"""``/referrals/{id}/audit``: who did what to a referral, and who read it."""
+
+from __future__ import annotations
+
+from flask.views import MethodView
+from flask_smorest import Blueprint
+
+from casework import audit
+from casework.audit import AuditEntrySchema
+from casework.auth import current, roles
+from casework.web import abort, db_session
+from intake import access, referrals
+from intake.api.problems import PROBLEM
+
+blp = Blueprint("audit", __name__, url_prefix="/referrals", description="The audit trail of a referral.")
+
+
+@blp.route("/<uuid:referral_id>/audit")
+class ReferralAudit(MethodView):
+    @roles(*access.AUDITORS)
+    @blp.response(200, AuditEntrySchema(many=True))
+    @blp.alt_response(404, description="No such referral.", **PROBLEM)
+    def get(self, referral_id):
+        """Read a referral's audit trail
+
+        Every change (who, when, what, with the fields before and after) and every read of the
+        referral, oldest first. For team leaders. Reading the trail is itself recorded.
+        """
+        session = db_session()
+        referral = referrals.find_visible(session, referral_id, current())
+        if referral is None:
+            abort(404, "There is no such referral.")
+        entries = audit.trail(session, "referral", referral.id)
+        audit.record(session, "read_audit", "referral", referral.id)
+        return entries

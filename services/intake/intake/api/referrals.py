@@ -1,0 +1,81 @@
+"""``/referrals``: make a referral, list them, read one."""
+
+from __future__ import annotations
+
+from flask import url_for
+from flask.views import MethodView
+from flask_smorest import Blueprint
+
+from casework import audit
+from casework.auth import current, roles
+from casework.db import utcnow
+from casework.web import SelectPage, abort, db_session
+from intake import access, policy, referrals
+from intake.api.problems import PROBLEM
+from intake.schemas import Referral, ReferralCreate, ReferralQueryArgs, ReferralSummary
+
+blp = Blueprint("referrals", __name__, url_prefix="/referrals",
+                description="Referrals from front-line systems and partner agencies, risk-scored on arrival.")
+
+
+@blp.route("")
+class Referrals(MethodView):
+    @roles(*access.READERS)
+    @blp.arguments(ReferralQueryArgs, location="query")
+    @blp.response(200, ReferralSummary(many=True))
+    @blp.paginate(SelectPage)
+    def get(self, args):
+        """List referrals
+
+        Newest first, filtered by status, risk level, source system, the date received
+        (`received_from`/`received_to`, UK dates, inclusive) and whether triage is overdue.
+        Lists carry references and work-queue fields only; read a referral by id for its details.
+        A referring system sees only the referrals it made.
+        """
+        return referrals.search(args, current(), utcnow())
+
+    @roles(*access.CREATORS)
+    @blp.arguments(ReferralCreate, example={
+        "source": {"system": "income_recovery", "team": "Income Recovery (North)",
+                   "referrer": {"name": "Sam Patel", "email": "sam.patel@council.example", "phone": "01908 000000"}},
+        "person": {"name": "Alex Morgan", "date_of_birth": "1984-03-02", "phone": "07700 900123",
+                   "email": "alex.morgan@example.com", "address": "Flat 4, 12 Station Road, Milton Keynes MK9 1AA"},
+        "tenancy_ref": "T-0042117", "uprn": "25001234", "reasons": ["rent_arrears", "mental_health"],
+        "details": "Tenant has stopped engaging with the income team.", "arrears_balance": "1240.50",
+        "weekly_rent": "128.40", "consent": {"given": True, "method": "verbal", "recorded_by": "Sam Patel"},
+    })
+    @blp.response(201, Referral, headers={"Location": {"description": "The referral's URL.",
+                                                       "schema": {"type": "string"}}})
+    def post(self, data):
+        """Make a referral
+
+        For a front-line system or partner agency (`referrer`), or an intake officer entering a
+        phoned-in referral. The referral is risk-scored (every factor with its points), given a
+        triage deadline in working days from its risk level, and linked to any open referral for
+        the same tenancy or person received recently (flagged, never refused). Without the
+        person's consent a `safeguarding_exemption` with its reason is required (else 422).
+        Publishes `intake.referral.received.v1`.
+        """
+        session = db_session()
+        referral = referrals.receive(session, data, principal=current(), policy=policy.current(), now=utcnow())
+        return referral, {"Location": url_for("referrals.ReferralById", referral_id=referral.id)}
+
+
+@blp.route("/<uuid:referral_id>")
+class ReferralById(MethodView):
+    @roles(*access.READERS)
+    @blp.response(200, Referral)
+    @blp.alt_response(404, description="No such referral, or not one the caller may see.", **PROBLEM)
+    def get(self, referral_id):
+        """Read a referral
+
+        With its risk factors, triage deadline, possible duplicates (officers only) and triage
+        outcome. Every read is recorded in the referral's audit trail. A referring system may
+        poll this to follow the status of a referral it made.
+        """
+        session = db_session()
+        referral = referrals.find_visible(session, referral_id, current())
+        if referral is None:
+            abort(404, "There is no such referral, or it is not one you may see.")
+        audit.read(session, "referral", referral.id)
+        return referral

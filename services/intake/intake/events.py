@@ -1,0 +1,57 @@
+"""The data of the events intake publishes (contracts in ``casework.contracts.intake``).
+
+References and what consumers act on only: never the free-text details, the safeguarding
+exemption's reason, or a rejection reason.
+"""
+
+from __future__ import annotations
+
+from casework.db import as_utc
+from intake.models import Referral
+
+RECEIVED = "intake.referral.received.v1"
+ACCEPTED = "intake.referral.accepted.v1"
+REJECTED = "intake.referral.rejected.v1"
+SIGNPOSTED = "intake.referral.signposted.v1"
+WITHDRAWN = "intake.referral.withdrawn.v1"
+
+
+def _ref(referral: Referral) -> dict:
+    return {"referral_id": referral.id, "reference": referral.reference, "source_system": referral.source_system,
+            "referrer_client": referral.referrer_client}
+
+
+def received(referral: Referral) -> dict:
+    return {**_ref(referral), "risk_level": referral.risk_level, "risk_score": referral.risk_score,
+            "reasons": list(referral.reasons), "triage_due": as_utc(referral.triage_due),
+            "possible_duplicate_of": [link["id"] for link in referral.possible_duplicate_of]}
+
+
+def accepted(referral: Referral) -> dict:
+    """What sustainment needs to open a case: person, contact, tenancy, reasons, risk, priority."""
+    return {
+        **_ref(referral),
+        "priority": referral.priority,
+        "person": {"name": referral.person_name, "date_of_birth": referral.person_date_of_birth,
+                   "phone": referral.person_phone, "email": referral.person_email,
+                   "address": referral.person_address},
+        "tenancy_ref": referral.tenancy_ref, "uprn": referral.uprn, "reasons": list(referral.reasons),
+        "risk": {"level": referral.risk_level, "score": referral.risk_score,
+                 "factors": [dict(factor) for factor in referral.risk_factors]},
+        "arrears_balance": referral.arrears_balance, "weekly_rent": referral.weekly_rent,
+        "clutter_rating": referral.clutter_rating, "consent_given": referral.consent_given,
+        "safeguarding_exemption": bool(referral.safeguarding_exemption_reason),
+        "accepted_by": referral.triaged_by, "accepted_at": as_utc(referral.triaged_at),
+    }
+
+
+def rejected(referral: Referral) -> dict:
+    return {**_ref(referral), "triaged_by": referral.triaged_by}
+
+
+def signposted(referral: Referral) -> dict:
+    return {**_ref(referral), "triaged_by": referral.triaged_by, "signposted_to": referral.signposted_to}
+
+
+def withdrawn(referral: Referral) -> dict:
+    return _ref(referral)

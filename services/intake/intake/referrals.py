@@ -1,0 +1,152 @@
+"""Receiving, triaging and withdrawing referrals: the rules applied, the rows written, the audit
+and the events added in the caller's transaction."""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+from typing import Any
+
+from sqlalchemy import Select, and_, func, not_, or_, select, text
+from sqlalchemy.orm import Session
+
+from casework import audit, outbox
+from casework.context import Principal
+from casework.db import as_utc
+from casework.workdays import LONDON
+from intake import access, events
+from intake.domain import duplicates, risk, triage
+from intake.domain.policy import IntakePolicy
+from intake.models import REFERENCE_SEQUENCE, Referral
+from intake.schemas import snapshot
+
+
+def next_reference(session: Session) -> str:
+    """R-000123: from a sequence on PostgreSQL, the highest so far plus one elsewhere."""
+    if session.get_bind().dialect.name == "postgresql":
+        number = session.scalar(text(f"SELECT nextval('{REFERENCE_SEQUENCE}')"))
+    else:
+        last = session.scalar(select(func.max(Referral.reference)))
+        number = int(last.removeprefix("R-")) + 1 if last else 1
+    return f"R-{number:06d}"
+
+
+def find_visible(session: Session, referral_id: uuid.UUID, principal: Principal, *, lock: bool = False) -> Referral | None:
+    """The referral if the caller may see it (a referring system only its own), else None."""
+    stmt = select(Referral).where(Referral.id == referral_id)
+    if not access.sees_all(principal):
+        stmt = stmt.where(Referral.referrer_client == principal.sub)
+    if lock:
+        stmt = stmt.with_for_update()
+    return session.scalar(stmt)
+
+
+def search(args: dict[str, Any], principal: Principal, now: dt.datetime) -> Select:
+    """The referrals the caller may see that match the filters, newest first."""
+    stmt = select(Referral).order_by(Referral.received_at.desc(), Referral.id)
+    if not access.sees_all(principal):
+        stmt = stmt.where(Referral.referrer_client == principal.sub)
+    for name in ("status", "risk_level", "source_system"):
+        if name in args:
+            stmt = stmt.where(getattr(Referral, name) == args[name])
+    if "received_from" in args:
+        start = dt.datetime.combine(args["received_from"], dt.time.min, tzinfo=LONDON)
+        stmt = stmt.where(Referral.received_at >= start)
+    if "received_to" in args:
+        end = dt.datetime.combine(args["received_to"] + dt.timedelta(days=1), dt.time.min, tzinfo=LONDON)
+        stmt = stmt.where(Referral.received_at < end)
+    if "overdue" in args:
+        overdue = and_(Referral.status == triage.RECEIVED, Referral.triage_due < now)
+        stmt = stmt.where(overdue if args["overdue"] else not_(overdue))
+    return stmt
+
+
+def _open_referrals(session: Session, identity: duplicates.Identity, policy: IntakePolicy,
+                    now: dt.datetime) -> list[duplicates.OpenReferral]:
+    """Candidates for the duplicate rule: open, recent, and sharing the tenancy or date of birth."""
+    same = []
+    if identity.tenancy_ref:
+        same.append(Referral.tenancy_ref == identity.tenancy_ref)
+    if identity.date_of_birth:
+        same.append(Referral.person_date_of_birth == identity.date_of_birth)
+    if not same:
+        return []
+    rows = session.scalars(select(Referral).where(
+        Referral.status.in_(policy.duplicate_open_statuses),
+        Referral.received_at >= now - dt.timedelta(days=policy.duplicate_window_days),
+        or_(*same),
+    ))
+    return [duplicates.OpenReferral(
+        id=row.id, reference=row.reference, received_at=as_utc(row.received_at),
+        identity=duplicates.Identity(row.person_name, row.person_date_of_birth, row.tenancy_ref),
+    ) for row in rows]
+
+
+def receive(session: Session, data: dict[str, Any], *, principal: Principal, policy: IntakePolicy,
+            now: dt.datetime) -> Referral:
+    """Score, date and link a new referral; publish ``referral.received``."""
+    person, source, consent = data["person"], data["source"], data["consent"]
+    assessment = risk.assess(data["reasons"], arrears_balance=data.get("arrears_balance"),
+                             weekly_rent=data.get("weekly_rent"), clutter_rating=data.get("clutter_rating"),
+                             policy=policy.risk)
+    identity = duplicates.Identity(person["name"], person.get("date_of_birth"),
+                                   duplicates.normal_tenancy_ref(data.get("tenancy_ref")))
+    links = duplicates.possible_duplicates(identity, _open_referrals(session, identity, policy, now), now=now,
+                                           window_days=policy.duplicate_window_days)
+    referral = Referral(
+        id=uuid.uuid4(), reference=next_reference(session), status=triage.RECEIVED, received_at=now,
+        source_system=source["system"], source_team=source.get("team"),
+        referrer_name=source["referrer"]["name"], referrer_email=source["referrer"].get("email"),
+        referrer_phone=source["referrer"].get("phone"),
+        referrer_client=access.referrer_client(principal), entered_by=principal.sub,
+        person_name=person["name"], person_date_of_birth=person.get("date_of_birth"),
+        person_phone=person.get("phone"), person_email=person.get("email"), person_address=person.get("address"),
+        tenancy_ref=identity.tenancy_ref, uprn=data.get("uprn"), reasons=list(data["reasons"]),
+        details=data.get("details"), arrears_balance=data.get("arrears_balance"),
+        weekly_rent=data.get("weekly_rent"), clutter_rating=data.get("clutter_rating"),
+        consent_given=consent["given"], consent_method=consent.get("method"),
+        consent_recorded_by=consent.get("recorded_by") or (principal.name or principal.sub if consent["given"] else None),
+        safeguarding_exemption_reason=(data.get("safeguarding_exemption") or {}).get("reason"),
+        risk_level=assessment.level, risk_score=assessment.score,
+        risk_factors=[{"code": f.code, "points": f.points, "detail": f.detail} for f in assessment.factors],
+        triage_due=triage.triage_due(now, assessment.level, policy),
+        possible_duplicate_of=[{"id": str(d.id), "reference": d.reference, "match": d.match} for d in links],
+    )
+    session.add(referral)
+    session.flush()
+    audit.changed(session, "create", "referral", referral.id, None, snapshot(referral))
+    outbox.emit(session, events.RECEIVED, subject=str(referral.id), data=events.received(referral))
+    return referral
+
+
+def triage_referral(session: Session, referral: Referral, decision: dict[str, Any], *, principal: Principal,
+                    policy: IntakePolicy, now: dt.datetime) -> Referral:
+    """Accept, reject or signpost; ``triage.IllegalChange`` when it was already triaged or withdrawn."""
+    status = triage.triaged_status(referral.status, decision["outcome"])
+    before = snapshot(referral)
+    referral.status = status
+    referral.triage_outcome = decision["outcome"]
+    referral.triage_reason = decision.get("reason")
+    referral.triaged_by, referral.triaged_at = principal.sub, now
+    if status == triage.ACCEPTED:
+        referral.priority = decision.get("priority") or triage.default_priority(referral.risk_level, policy)
+        event, data = events.ACCEPTED, events.accepted(referral)
+    elif status == triage.REJECTED:
+        event, data = events.REJECTED, events.rejected(referral)
+    else:
+        referral.signposted_to = decision["signposted_to"]
+        event, data = events.SIGNPOSTED, events.signposted(referral)
+    audit.changed(session, "triage", "referral", referral.id, before, snapshot(referral),
+                  reason=decision.get("reason"))
+    outbox.emit(session, event, subject=str(referral.id), data=data)
+    return referral
+
+
+def withdraw(session: Session, referral: Referral, reason: str | None, *, now: dt.datetime) -> Referral:
+    """The referrer takes back a referral not yet triaged; publishes ``referral.withdrawn``."""
+    status = triage.withdrawn_status(referral.status)
+    before = snapshot(referral)
+    referral.status, referral.withdrawn_reason, referral.withdrawn_at = status, reason, now
+    audit.changed(session, "withdraw", "referral", referral.id, before, snapshot(referral), reason=reason)
+    outbox.emit(session, events.WITHDRAWN, subject=str(referral.id), data=events.withdrawn(referral))
+    return referral

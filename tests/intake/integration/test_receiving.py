@@ -1,0 +1,165 @@
+"""POST /referrals: validation, consent, risk score, triage deadline, duplicates, event and audit."""
+
+import datetime as dt
+import uuid
+
+from sqlalchemy import select
+
+from casework.audit import AuditEntry
+from casework.testing import bearer
+from intake import policy
+from intake.domain.triage import triage_due
+from intake.models import Referral
+
+
+def test_a_referrer_makes_a_referral_that_is_scored_and_dated(intake, who, body):
+    response = intake.client.post("/referrals", json=body(), headers=who.referrer)
+
+    assert response.status_code == 201
+    made = response.json
+    assert made["status"] == "received"
+    assert made["reference"] == "R-000001"
+    assert response.headers["Location"] == f"/referrals/{made['id']}"
+    assert made["risk"] == {"level": "high", "score": 45, "factors": [
+        {"code": "rent_arrears", "points": 30, "detail": "10.0 weeks' rent owed."},
+        {"code": "mental_health", "points": 15, "detail": "Reason: mental health."},
+    ]}
+    assert made["referrer_client"] == "income-recovery-system"
+    received = dt.datetime.fromisoformat(made["received_at"])
+    assert dt.datetime.fromisoformat(made["triage_due"]) == triage_due(received, "high", policy.load())
+
+
+def test_the_stored_referral_keeps_every_factor_and_the_consent(intake, refer):
+    made = refer()
+    with intake.db.transaction() as session:
+        row = session.get(Referral, uuid.UUID(made["id"]))
+        assert row.risk_score == 45
+        assert [f["code"] for f in row.risk_factors] == ["rent_arrears", "mental_health"]
+        assert (row.consent_given, row.consent_method, row.consent_recorded_by) == (True, "verbal", "Sam Patel")
+        assert row.entered_by == "income-recovery-system"
+
+
+def test_the_received_event_carries_references_not_details(intake, refer):
+    made = refer()
+    [event] = intake.events("intake.referral.received.v1")
+    assert event.subject == made["id"]
+    assert event.data == {
+        "referral_id": made["id"], "reference": made["reference"], "source_system": "income_recovery",
+        "referrer_client": "income-recovery-system", "risk_level": "high", "risk_score": 45,
+        "reasons": ["rent_arrears", "mental_health"], "triage_due": event.data["triage_due"],
+        "possible_duplicate_of": [],
+    }
+    assert dt.datetime.fromisoformat(event.data["triage_due"]) == dt.datetime.fromisoformat(made["triage_due"])
+    assert "Alex" not in event.to_json() and "engaging" not in event.to_json()
+
+
+def test_an_intake_officer_enters_a_phoned_in_referral(intake, refer, who):
+    made = refer(headers=who.intake_officer, consent={"given": True, "method": "verbal"})
+    assert made["referrer_client"] is None
+    assert made["entered_by"] == "officer-jo"
+    assert made["consent"]["recorded_by"] == "officer-jo"
+    assert intake.events("intake.referral.received.v1")[0].data["referrer_client"] is None
+
+
+def test_the_creation_is_audited_with_the_record(intake, refer):
+    made = refer()
+    with intake.db.transaction() as session:
+        [entry] = session.scalars(select(AuditEntry).where(AuditEntry.record_id == made["id"])).all()
+        assert (entry.action, entry.actor) == ("create", "income-recovery-system")
+        assert not any((entry.before or {}).values())  # nothing before a create (the kernel lists keys as null)
+        assert entry.after["reference"] == made["reference"]
+        assert entry.after["risk"]["score"] == 45
+
+
+def test_validation_names_each_bad_field(intake, who, body):
+    payload = body(reasons=["rent_arrears", "bad_luck"], clutter_rating=10, weekly_rent="0.00", uprn="UPRN1")
+    payload["person"]["date_of_birth"] = (dt.date.today() + dt.timedelta(days=1)).isoformat()
+    payload["person"]["email"] = "not-an-email"
+    del payload["source"]["system"]
+    response = intake.client.post("/referrals", json=payload, headers=who.referrer)
+
+    assert response.status_code == 422
+    assert response.mimetype == "application/problem+json"
+    assert set(response.json["errors"]) == {"reasons.1", "clutter_rating", "weekly_rent", "uprn",
+                                            "person.date_of_birth", "person.email", "source.system"}
+    assert intake.events() == []
+
+
+def test_without_consent_a_safeguarding_exemption_is_required(intake, who, body):
+    response = intake.client.post("/referrals", json=body(consent={"given": False}), headers=who.referrer)
+    assert response.status_code == 422
+    assert list(response.json["errors"]) == ["safeguarding_exemption"]
+
+
+def test_without_consent_the_exemption_and_its_reason_are_recorded(intake, refer):
+    reason = "Child at risk; informing the tenant would increase the risk."
+    made = refer(consent={"given": False}, safeguarding_exemption={"reason": reason},
+                 reasons=["safeguarding_child"])
+    assert made["safeguarding_exemption"] == {"reason": reason}
+    assert made["risk"]["level"] == "high"
+    assert reason not in intake.events()[0].to_json()
+
+
+def test_consent_needs_how_it_was_given(intake, who, body):
+    response = intake.client.post("/referrals", json=body(consent={"given": True}), headers=who.referrer)
+    assert response.status_code == 422
+    assert response.json["errors"] == {"consent.method": ["Say how consent was given."]}
+
+
+def test_safeguarding_lifts_the_level_and_says_why(intake, refer):
+    made = refer(reasons=["domestic_abuse"])
+    assert made["risk"]["score"] == 30
+    assert made["risk"]["level"] == "high"
+    assert made["risk"]["factors"][-1]["code"] == "level_floor"
+
+
+def test_an_open_referral_for_the_same_tenancy_is_linked_not_rejected(intake, refer, who):
+    first = refer()
+    second = refer(headers=who.intake_officer, person={"name": "Chris Morgan"})
+    assert second["status"] == "received"
+    assert second["possible_duplicate_of"] == [{"id": first["id"], "reference": first["reference"],
+                                                "match": "same_tenancy"}]
+    assert intake.events("intake.referral.received.v1")[1].data["possible_duplicate_of"] == [first["id"]]
+
+
+def test_the_same_person_by_name_and_birth_date_is_linked(intake, refer, who):
+    first = refer(headers=who.intake_officer)
+    second = refer(headers=who.intake_officer, tenancy_ref="T-999",
+                   person={"name": "alex  MORGAN", "date_of_birth": "1984-03-02"})
+    assert [link["match"] for link in second["possible_duplicate_of"]] == ["same_person"]
+    assert second["possible_duplicate_of"][0]["id"] == first["id"]
+
+
+def test_a_referrer_is_not_shown_other_agencies_referrals_as_duplicates(intake, refer):
+    refer(headers=bearer("asc-partner", "referrer"))
+    second = refer()
+    assert second["possible_duplicate_of"] == []
+    with intake.db.transaction() as session:
+        assert len(session.get(Referral, uuid.UUID(second["id"])).possible_duplicate_of) == 1
+
+
+def test_closed_referrals_are_not_duplicates(intake, refer, who):
+    first = refer()
+    assert intake.client.post(f"/referrals/{first['id']}/withdraw", json={}, headers=who.referrer).status_code == 200
+    assert refer()["possible_duplicate_of"] == []
+
+
+def test_who_may_refer(intake, body):
+    payload = body()
+    assert intake.client.post("/referrals", json=payload).status_code == 401
+    assert intake.client.post("/referrals", json=payload, headers=bearer("l", "lettings_officer")).status_code == 403
+    assert intake.client.post("/referrals", json=payload, headers=bearer("t", "team_leader")).status_code == 403
+
+
+def test_malformed_json_is_400_not_500(intake, who):
+    response = intake.client.post("/referrals", data="{not json", headers={**who.referrer, "Content-Type": "application/json"})
+    assert response.status_code == 400
+
+
+def test_a_retried_post_with_the_same_idempotency_key_makes_one_referral(intake, who, body):
+    headers = {**who.referrer, "Idempotency-Key": "ir-2026-0001"}
+    first = intake.client.post("/referrals", json=body(), headers=headers)
+    again = intake.client.post("/referrals", json=body(), headers=headers)
+    assert (first.status_code, again.status_code) == (201, 201)
+    assert again.json["id"] == first.json["id"]
+    assert len(intake.events("intake.referral.received.v1")) == 1
