@@ -1,8 +1,244 @@
-"""The lettings service's tables."""
+"""The lettings service's tables: homes and voids, the housing register, adverts and bids,
+offers, pre-tenancy checks and tenancies."""
 
-from casework.db import naming_metadata
-from sqlalchemy.orm import DeclarativeBase
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+from decimal import Decimal
+
+from sqlalchemy import (
+    Boolean,
+    Date,
+    DateTime,
+    ForeignKey,
+    Index,
+    Integer,
+    Numeric,
+    Sequence,
+    String,
+    UniqueConstraint,
+    Uuid,
+    text,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+from sqlalchemy.orm import relationship as link
+
+from casework.db import JSONDoc, naming_metadata, utcnow
+
+LIVE_OFFER = ("pending", "accepted")
+
+#: One counter for every human reference (P-000001, A-000001, ADV-…, O-…, T-…).
+REFERENCE_SEQUENCE = Sequence("lettings_reference_seq")
 
 
 class Base(DeclarativeBase):
     metadata = naming_metadata()
+
+
+Money = Numeric(10, 2)
+
+
+class Property(Base):
+    __tablename__ = "properties"
+
+    id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True, default=uuid.uuid4)
+    reference: Mapped[str] = mapped_column(String(20), unique=True)
+    address: Mapped[str] = mapped_column(String(300))
+    uprn: Mapped[str | None] = mapped_column(String(12), index=True)
+    property_type: Mapped[str] = mapped_column(String(20))
+    bedrooms: Mapped[int] = mapped_column(Integer)
+    floor: Mapped[int] = mapped_column(Integer, default=0)
+    wheelchair_accessible: Mapped[bool] = mapped_column(Boolean, default=False)
+    min_age: Mapped[int | None] = mapped_column(Integer)
+    sensitive_let: Mapped[bool] = mapped_column(Boolean, default=False)
+    weekly_rent: Mapped[Decimal] = mapped_column(Money)
+    service_charge: Mapped[Decimal] = mapped_column(Money, default=Decimal("0"))
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+    voids: Mapped[list[Void]] = link(back_populates="property", order_by="Void.void_date")
+
+    @property
+    def current_void(self) -> Void | None:
+        return next((v for v in self.voids if v.let_date is None), None)
+
+
+class Void(Base):
+    """A spell during which the home stands empty: from the void date to the next tenancy start."""
+
+    __tablename__ = "voids"
+
+    id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True, default=uuid.uuid4)
+    property_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("properties.id"), index=True)
+    void_date: Mapped[dt.date] = mapped_column(Date)
+    reason: Mapped[str] = mapped_column(String(30))
+    ready_to_let_date: Mapped[dt.date | None] = mapped_column(Date)
+    let_date: Mapped[dt.date | None] = mapped_column(Date)
+
+    property: Mapped[Property] = link(back_populates="voids")
+
+    __table_args__ = (
+        # A home has at most one open void.
+        Index("uq_voids_open_property", "property_id", unique=True, postgresql_where=text("let_date IS NULL")),
+    )
+
+
+class Applicant(Base):
+    """A household on the housing register."""
+
+    __tablename__ = "applicants"
+
+    id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True, default=uuid.uuid4)
+    reference: Mapped[str] = mapped_column(String(20), unique=True)
+    band: Mapped[str] = mapped_column(String(2))
+    effective_date: Mapped[dt.date] = mapped_column(Date)
+    application_date: Mapped[dt.date] = mapped_column(Date)
+    needs_wheelchair: Mapped[bool] = mapped_column(Boolean, default=False)
+    needs_ground_floor: Mapped[bool] = mapped_column(Boolean, default=False)
+    monthly_net_income: Mapped[Decimal | None] = mapped_column(Money)
+    monthly_outgoings: Mapped[Decimal | None] = mapped_column(Money)
+    support_needs: Mapped[list] = mapped_column(JSONDoc, default=list)
+    reasonable_preference: Mapped[list] = mapped_column(JSONDoc, default=list)
+    move_on_from: Mapped[str | None] = mapped_column(String(30))
+    existing_tenant: Mapped[bool] = mapped_column(Boolean, default=False)
+    phone: Mapped[str | None] = mapped_column(String(40))
+    email: Mapped[str | None] = mapped_column(String(200))
+    status: Mapped[str] = mapped_column(String(20), default="active", index=True)
+    status_reason: Mapped[str | None] = mapped_column(String(500))
+    #: Kept with the applicant so a shortlist reads one row per bidder.
+    bedroom_need: Mapped[int] = mapped_column(Integer)
+    lead_name: Mapped[str] = mapped_column(String(200))
+    lead_date_of_birth: Mapped[dt.date] = mapped_column(Date)
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+    household: Mapped[list[HouseholdMember]] = link(
+        back_populates="applicant", order_by="HouseholdMember.position", cascade="all, delete-orphan")
+
+
+class HouseholdMember(Base):
+    __tablename__ = "household_members"
+
+    id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True, default=uuid.uuid4)
+    applicant_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("applicants.id", ondelete="CASCADE"), index=True)
+    position: Mapped[int] = mapped_column(Integer)
+    name: Mapped[str] = mapped_column(String(200))
+    date_of_birth: Mapped[dt.date] = mapped_column(Date)
+    sex: Mapped[str] = mapped_column(String(1))
+    relationship: Mapped[str] = mapped_column(String(20))  # applicant | partner | child | other
+
+    applicant: Mapped[Applicant] = link(back_populates="household")
+
+
+class Advert(Base):
+    __tablename__ = "adverts"
+
+    id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True, default=uuid.uuid4)
+    reference: Mapped[str] = mapped_column(String(20), unique=True)
+    property_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("properties.id"), index=True)
+    void_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("voids.id"))
+    status: Mapped[str] = mapped_column(String(20), default="open", index=True)  # open | closed | let
+    published_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    closes_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+    closed_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+
+    property: Mapped[Property] = link()
+
+
+class Bid(Base):
+    __tablename__ = "bids"
+
+    id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True, default=uuid.uuid4)
+    advert_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("adverts.id"))
+    applicant_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("applicants.id"), index=True)
+    placed_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+    applicant: Mapped[Applicant] = link()
+
+    __table_args__ = (UniqueConstraint("advert_id", "applicant_id", name="uq_bids_advert_applicant"),)
+
+
+class Bypass(Base):
+    """A higher-ranked bidder passed over for an offer, with the officer's reason."""
+
+    __tablename__ = "bypasses"
+
+    id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True, default=uuid.uuid4)
+    advert_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("adverts.id"), index=True)
+    applicant_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("applicants.id"))
+    offer_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("offers.id"))
+    reason: Mapped[str] = mapped_column(String(500))
+    recorded_by: Mapped[str] = mapped_column(String(200))
+    recorded_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class Offer(Base):
+    __tablename__ = "offers"
+
+    id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True, default=uuid.uuid4)
+    reference: Mapped[str] = mapped_column(String(20), unique=True)
+    advert_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("adverts.id"), index=True)
+    property_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("properties.id"), index=True)
+    applicant_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("applicants.id"), index=True)
+    status: Mapped[str] = mapped_column(String(20), default="pending")
+    made_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    made_by: Mapped[str] = mapped_column(String(200))
+    respond_by: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+    bypass_reason: Mapped[str | None] = mapped_column(String(500))
+    direct_match_reason: Mapped[str | None] = mapped_column(String(500))
+    answered_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+    refusal_reason: Mapped[str | None] = mapped_column(String(500))
+    refusal_reasonable: Mapped[bool | None] = mapped_column(Boolean)
+    withdrawal_reason: Mapped[str | None] = mapped_column(String(500))
+
+    property: Mapped[Property] = link()
+    applicant: Mapped[Applicant] = link()
+
+    __table_args__ = (
+        # One live offer per home and per applicant.
+        Index("uq_offers_live_property", "property_id", unique=True,
+              postgresql_where=text("status IN ('pending', 'accepted')")),
+        Index("uq_offers_live_applicant", "applicant_id", unique=True,
+              postgresql_where=text("status IN ('pending', 'accepted')")),
+    )
+
+
+class PreTenancyCheck(Base):
+    __tablename__ = "pre_tenancy_checks"
+
+    id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True, default=uuid.uuid4)
+    offer_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("offers.id"), index=True)
+    result: Mapped[str] = mapped_column(String(10))
+    eligible: Mapped[bool] = mapped_column(Boolean)
+    eligibility_reasons: Mapped[list] = mapped_column(JSONDoc, default=list)
+    affordability_result: Mapped[str] = mapped_column(String(10))
+    monthly_net_income: Mapped[Decimal] = mapped_column(Money)
+    monthly_outgoings: Mapped[Decimal] = mapped_column(Money)
+    monthly_housing_cost: Mapped[Decimal] = mapped_column(Money)
+    residual_monthly: Mapped[Decimal] = mapped_column(Money)
+    referral_margin: Mapped[Decimal] = mapped_column(Money)
+    checked_by: Mapped[str] = mapped_column(String(200))
+    checked_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class Tenancy(Base):
+    __tablename__ = "tenancies"
+
+    id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True, default=uuid.uuid4)
+    reference: Mapped[str] = mapped_column(String(20), unique=True)
+    offer_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("offers.id"), unique=True)
+    property_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("properties.id"), index=True)
+    applicant_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("applicants.id"), index=True)
+    tenancy_start: Mapped[dt.date] = mapped_column(Date, index=True)
+    tenancy_type: Mapped[str] = mapped_column(String(20))
+    high_risk: Mapped[bool] = mapped_column(Boolean)
+    high_risk_reasons: Mapped[list] = mapped_column(JSONDoc, default=list)
+    support_needs: Mapped[list] = mapped_column(JSONDoc, default=list)
+    override_reason: Mapped[str | None] = mapped_column(String(500))
+    weekly_rent: Mapped[Decimal] = mapped_column(Money)
+    service_charge: Mapped[Decimal] = mapped_column(Money)
+    signed_up_by: Mapped[str] = mapped_column(String(200))
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+    property: Mapped[Property] = link()
+    applicant: Mapped[Applicant] = link()
+    offer: Mapped[Offer] = link()

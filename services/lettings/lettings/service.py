@@ -3,12 +3,19 @@
 from pathlib import Path
 
 from casework.service import Service
-
 from lettings.models import Base
 
 
 def _blueprints() -> list:
-    return []
+    from lettings.api import blueprints
+
+    return blueprints()
+
+
+def _timers() -> dict:
+    from lettings.timers import TIMERS
+
+    return TIMERS
 
 
 SERVICE = Service(
@@ -21,5 +28,5 @@ SERVICE = Service(
     metadata=Base.metadata,
     migrations=Path(__file__).resolve().parent.parent / "migrations",
     handlers={},
-    timers={},
+    timers=_timers(),
 )

@@ -1,0 +1,45 @@
+"""Letters to applicants about their offers, rendered as HTML from the templates."""
+
+import datetime as dt
+
+import jinja2
+from flask import Response
+from flask.views import MethodView
+from flask_smorest import Blueprint
+
+from casework.auth import roles
+from casework.web import abort
+from lettings.api.offers import get_offer
+
+OFFICERS = ("lettings_officer", "team_leader")
+
+#: Which offers each letter can be written for.
+LETTERS = {"offer": ("pending", "accepted", "refused", "withdrawn", "expired"),
+           "refusal": ("refused",), "withdrawal": ("withdrawn",)}
+
+templates = jinja2.Environment(loader=jinja2.PackageLoader("lettings", "templates"),
+                               autoescape=jinja2.select_autoescape(("html",)), undefined=jinja2.StrictUndefined)
+
+blp = Blueprint("letters", __name__, url_prefix="/offers", description="Letters about offers.")
+
+
+def render(kind: str, offer) -> str:
+    return templates.get_template(f"{kind}.html").render(
+        offer=offer, property=offer.property, applicant=offer.applicant, respond_by=offer.respond_by,
+        today=dt.date.today())
+
+
+@blp.route("/<uuid:offer_id>/letters/<any(offer, refusal, withdrawal):kind>")
+class OfferLetter(MethodView):
+    @roles(*OFFICERS)
+    @blp.response(200, content_type="text/html", description="The letter as an HTML document.")
+    def get(self, offer_id, kind):
+        """A letter about the offer
+
+        `offer` (the offer with rent and respond-by), `refusal` (the decision on a refusal, with the right
+        to a review) or `withdrawal`. A refusal or withdrawal letter exists only for an offer refused or
+        withdrawn (404 otherwise)."""
+        offer = get_offer(offer_id)
+        if offer.status not in LETTERS[kind]:
+            abort(404, f"There is no {kind} letter for an offer that is {offer.status}.")
+        return Response(render(kind, offer), mimetype="text/html")

@@ -1,0 +1,126 @@
+"""Performance reports and the CORE lettings export."""
+
+import csv
+import io
+from collections import Counter
+from decimal import Decimal
+
+from flask import Response
+from flask.views import MethodView
+from flask_smorest import Blueprint
+from sqlalchemy import select
+from sqlalchemy.orm import selectinload
+
+from casework.auth import roles
+from casework.web import db_session
+from lettings import core
+from lettings.domain.tenancy import rent_loss, void_days
+from lettings.models import Applicant, Offer, Tenancy, Void
+from lettings.schemas.reports import OfferReport, Period, VoidReport
+
+OFFICERS = ("lettings_officer", "team_leader")
+
+blp = Blueprint("reports", __name__, url_prefix="", description="Void, offer and CORE reporting.")
+
+
+def tenancies_in(period: dict) -> list[Tenancy]:
+    stmt = select(Tenancy).options(
+        selectinload(Tenancy.property), selectinload(Tenancy.applicant).selectinload(Applicant.household),
+        selectinload(Tenancy.offer)).order_by(Tenancy.tenancy_start, Tenancy.reference)
+    if period["date_from"]:
+        stmt = stmt.where(Tenancy.tenancy_start >= period["date_from"])
+    if period["date_to"]:
+        stmt = stmt.where(Tenancy.tenancy_start <= period["date_to"])
+    return list(db_session().scalars(stmt))
+
+
+def voids_ended_by(tenancies: list[Tenancy]) -> dict:
+    """The void each tenancy ended, by property and let date."""
+    if not tenancies:
+        return {}
+    voids = db_session().scalars(select(Void).where(Void.property_id.in_({t.property_id for t in tenancies}),
+                                                    Void.let_date.is_not(None)))
+    return {(v.property_id, v.let_date): v for v in voids}
+
+
+@blp.route("/reports/voids")
+class VoidReportView(MethodView):
+    @roles(*OFFICERS)
+    @blp.arguments(Period, location="query")
+    @blp.response(200, VoidReport)
+    def get(self, period):
+        """Void days and rent loss
+
+        For each home let in the period (by tenancy start): void days (tenancy start − void date) and
+        rent loss (weekly rent / 7 × void days), with totals and averages."""
+        tenancies = tenancies_in(period)
+        voids = voids_ended_by(tenancies)
+        lines = []
+        for tenancy in tenancies:
+            void = voids.get((tenancy.property_id, tenancy.tenancy_start))
+            if void is None:
+                continue
+            days = void_days(void.void_date, tenancy.tenancy_start)
+            lines.append({"property_id": tenancy.property_id, "property_reference": tenancy.property.reference,
+                          "void_date": void.void_date, "let_date": tenancy.tenancy_start, "void_days": days,
+                          "rent_loss": rent_loss(tenancy.weekly_rent, days)})
+        total_days = sum(line["void_days"] for line in lines)
+        total_loss = sum((line["rent_loss"] for line in lines), Decimal("0"))
+        return {"date_from": period["date_from"], "date_to": period["date_to"], "lets": len(lines),
+                "total_void_days": total_days, "total_rent_loss": total_loss,
+                "average_void_days": Decimal(total_days) / len(lines) if lines else None,
+                "average_rent_loss": total_loss / len(lines) if lines else None, "properties": lines}
+
+
+@blp.route("/reports/offers")
+class OfferReportView(MethodView):
+    @roles(*OFFICERS)
+    @blp.arguments(Period, location="query")
+    @blp.response(200, OfferReport)
+    def get(self, period):
+        """Offers per let and refusal reasons
+
+        For the homes let in the period: how many offers it took (offers per let), the outcome of
+        those offers, and the reasons for refusal with how many the council judged unreasonable."""
+        tenancies = tenancies_in(period)
+        offers = []
+        for tenancy in tenancies:
+            offers += db_session().scalars(select(Offer).where(
+                Offer.property_id == tenancy.property_id, Offer.made_at <= tenancy.created_at,
+                Offer.advert_id.is_not_distinct_from(tenancy.offer.advert_id)))
+        refusals: dict[str, Counter] = {}
+        for offer in offers:
+            if offer.status == "refused":
+                counts = refusals.setdefault(offer.refusal_reason, Counter())
+                counts["count"] += 1
+                counts["unreasonable"] += not offer.refusal_reasonable
+        return {"date_from": period["date_from"], "date_to": period["date_to"], "lets": len(tenancies),
+                "offers": len(offers),
+                "offers_per_let": Decimal(len(offers)) / len(tenancies) if tenancies else None,
+                "outcomes": dict(Counter(o.status for o in offers)),
+                "refusal_reasons": sorted(({"reason": r, **c} for r, c in refusals.items()),
+                                          key=lambda x: (-x["count"], x["reason"]))}
+
+
+@blp.route("/exports/core-lettings.csv")
+class CoreExport(MethodView):
+    @roles(*OFFICERS)
+    @blp.arguments(Period, location="query")
+    @blp.response(200, content_type="text/csv", description="CORE bulk-upload rows, one per new tenancy.")
+    def get(self, period):
+        """The CORE lettings log
+
+        One row per tenancy started in the period, in the CORE 2024/25 bulk-upload field numbering
+        (`field_1` … `field_130`) and answer codes. Fields the service does not hold are left blank
+        for the officer (see the service README for which are filled)."""
+        tenancies = tenancies_in(period)
+        voids = voids_ended_by(tenancies)
+        out = io.StringIO()
+        writer = csv.DictWriter(out, fieldnames=core.FIELDS, lineterminator="\n")
+        writer.writeheader()
+        for tenancy in tenancies:
+            void = voids.get((tenancy.property_id, tenancy.tenancy_start))
+            writer.writerow(core.lettings_log(tenancy, void.void_date if void else None,
+                                              tenancy.offer.advert_id is not None))
+        return Response(out.getvalue(), mimetype="text/csv",
+                        headers={"Content-Disposition": 'attachment; filename="core-lettings.csv"'})

@@ -1,0 +1,1 @@
+"""The allocation scheme's rules as pure functions: no Flask, no database."""

@@ -1,0 +1,72 @@
+"""Bedroom need by the bedroom standard.
+
+One bedroom for each couple (the applicant and a partner); one for each other person aged 16
+or over; one for two children under 16 of the same sex; one for two children under 10 of
+either sex; one for any other child. Children are paired so that the count is the smallest
+possible: an exact search over pairings, since pairing greedily (say, the youngest first)
+gets some households wrong and households are small.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from functools import cache
+
+ADULT_AGE = 16
+SAME_SEX_UNDER = 16
+ANY_SEX_UNDER = 10
+
+
+@dataclass(frozen=True)
+class Member:
+    date_of_birth: dt.date
+    sex: str  # "F" or "M", as CORE records it
+    relationship: str  # applicant | partner | child | other
+
+
+def age_on(date_of_birth: dt.date, day: dt.date) -> int:
+    """Whole years of age on ``day``."""
+    return day.year - date_of_birth.year - ((day.month, day.day) < (date_of_birth.month, date_of_birth.day))
+
+
+def can_share(a: tuple[int, str], b: tuple[int, str]) -> bool:
+    """Two children (age, sex) may share a bedroom."""
+    (age_a, sex_a), (age_b, sex_b) = a, b
+    if age_a < ANY_SEX_UNDER and age_b < ANY_SEX_UNDER:
+        return True
+    return sex_a == sex_b and age_a < SAME_SEX_UNDER and age_b < SAME_SEX_UNDER
+
+
+def child_bedrooms(children: list[tuple[int, str]]) -> int:
+    """The fewest bedrooms for these children (age, sex), pairing them optimally."""
+
+    @cache
+    def fewest(remaining: tuple[tuple[int, str], ...]) -> int:
+        if not remaining:
+            return 0
+        first, rest = remaining[0], remaining[1:]
+        best = 1 + fewest(rest)  # the first child sleeps alone
+        for i, other in enumerate(rest):
+            if can_share(first, other):
+                best = min(best, 1 + fewest(rest[:i] + rest[i + 1:]))
+        return best
+
+    return fewest(tuple(sorted(children)))
+
+
+def bedroom_need(household: list[Member], on: dt.date) -> int:
+    """Bedrooms the household needs on ``on`` by the bedroom standard (at least one)."""
+    relationships = {m.relationship for m in household}
+    couple = "applicant" in relationships and "partner" in relationships
+    rooms = 1 if couple else 0
+    children: list[tuple[int, str]] = []
+    for member in household:
+        if couple and member.relationship in ("applicant", "partner"):
+            continue
+        age = age_on(member.date_of_birth, on)
+        if age >= ADULT_AGE:
+            rooms += 1
+        else:
+            children.append((age, member.sex))
+    return max(1, rooms + child_bedrooms(children))

@@ -1,0 +1,44 @@
+"""The council's lettings policy as a typed value, built from ``policy.yaml``."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
+
+
+@dataclass(frozen=True)
+class LettingsPolicy:
+    bands: tuple[str, ...] = ("A", "B", "C", "D")
+    extra_bedrooms_allowed: int = 0
+    wheelchair_priority: bool = True
+    ground_floor_need_excludes_upper_floors: bool = True
+    response_working_days: int = 3
+    unreasonable_refusal_limit: int = 2
+    refusal_window_months: int = 12
+    referral_margin: Decimal = Decimal("150.00")
+    new_tenant_type: str = "introductory"
+    transfer_type: str = "secure"
+    high_risk_move_on_from: tuple[str, ...] = ("supported_housing", "care")
+
+    @classmethod
+    def from_dict(cls, raw: dict[str, Any]) -> LettingsPolicy:
+        shortlist = raw.get("shortlist", {})
+        offers = raw.get("offers", {})
+        affordability = raw.get("affordability", {})
+        tenancy = raw.get("tenancy", {})
+        default = cls()
+        return cls(
+            bands=tuple(raw.get("bands", default.bands)),
+            extra_bedrooms_allowed=int(shortlist.get("extra_bedrooms_allowed", default.extra_bedrooms_allowed)),
+            wheelchair_priority=bool(shortlist.get("wheelchair_priority", default.wheelchair_priority)),
+            ground_floor_need_excludes_upper_floors=bool(shortlist.get(
+                "ground_floor_need_excludes_upper_floors", default.ground_floor_need_excludes_upper_floors)),
+            response_working_days=int(offers.get("response_working_days", default.response_working_days)),
+            unreasonable_refusal_limit=int(offers.get("unreasonable_refusal_limit", default.unreasonable_refusal_limit)),
+            refusal_window_months=int(offers.get("refusal_window_months", default.refusal_window_months)),
+            referral_margin=Decimal(str(affordability.get("referral_margin", default.referral_margin))),
+            new_tenant_type=str(tenancy.get("new_tenant_type", default.new_tenant_type)),
+            transfer_type=str(tenancy.get("transfer_type", default.transfer_type)),
+            high_risk_move_on_from=tuple(tenancy.get("high_risk_move_on_from", default.high_risk_move_on_from)),
+        )

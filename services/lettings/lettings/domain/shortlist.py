@@ -1,0 +1,106 @@
+"""Who may be shortlisted for a home, and in what order (the allocation scheme, §6).
+
+Eligible: an active applicant whose bedroom need matches the home (the policy may allow
+bedrooms to spare), whose lead applicant meets the home's minimum age, who needs wheelchair
+access only if the home has it (and a ground floor only if the home is on one), and who has
+no live offer of another home. Every exclusion carries every reason that applies.
+
+Order: on wheelchair-accessible homes wheelchair users first (policy); then band (A before
+B …), earliest effective date, earliest application date, earliest bid.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+from .bedrooms import age_on
+from .policy import LettingsPolicy
+
+REASONS = {
+    "not_active": "The applicant is not active on the housing register.",
+    "too_small": "The household needs more bedrooms than the home has.",
+    "too_large": "The home has more bedrooms than the household needs.",
+    "under_minimum_age": "The lead applicant is younger than the home's minimum age.",
+    "not_wheelchair_accessible": "The household needs wheelchair access and the home is not wheelchair accessible.",
+    "not_ground_floor": "The household needs a ground-floor home and this home is on an upper floor.",
+    "live_offer_elsewhere": "The applicant has a live offer of another home.",
+}
+
+
+@dataclass(frozen=True)
+class Home:
+    bedrooms: int
+    floor: int
+    wheelchair_accessible: bool
+    min_age: int | None
+
+
+@dataclass(frozen=True)
+class Bidder:
+    applicant_id: object
+    status: str
+    band: str
+    effective_date: dt.date
+    application_date: dt.date
+    bedroom_need: int
+    lead_date_of_birth: dt.date
+    needs_wheelchair: bool
+    needs_ground_floor: bool
+    bid_at: dt.datetime | None = None
+    live_offer_elsewhere: bool = False
+
+
+@dataclass(frozen=True)
+class Exclusion:
+    applicant_id: object
+    reasons: list[str]
+
+
+@dataclass
+class Shortlist:
+    ranked: list[Bidder] = field(default_factory=list)
+    excluded: list[Exclusion] = field(default_factory=list)
+
+
+def ineligibility(bidder: Bidder, home: Home, policy: LettingsPolicy, on: dt.date) -> list[str]:
+    """Every reason (codes of ``REASONS``) why ``bidder`` may not have ``home``; empty when eligible."""
+    reasons: list[str] = []
+    if bidder.status != "active":
+        reasons.append("not_active")
+    if bidder.bedroom_need > home.bedrooms:
+        reasons.append("too_small")
+    elif home.bedrooms - bidder.bedroom_need > policy.extra_bedrooms_allowed:
+        reasons.append("too_large")
+    if home.min_age is not None and age_on(bidder.lead_date_of_birth, on) < home.min_age:
+        reasons.append("under_minimum_age")
+    if bidder.needs_wheelchair and not home.wheelchair_accessible:
+        reasons.append("not_wheelchair_accessible")
+    if bidder.needs_ground_floor and home.floor > 0 and policy.ground_floor_need_excludes_upper_floors:
+        reasons.append("not_ground_floor")
+    if bidder.live_offer_elsewhere:
+        reasons.append("live_offer_elsewhere")
+    return reasons
+
+
+def rank_key(bidder: Bidder, home: Home, policy: LettingsPolicy) -> tuple:
+    wheelchair_first = 0
+    if policy.wheelchair_priority and home.wheelchair_accessible and not bidder.needs_wheelchair:
+        wheelchair_first = 1
+    band = policy.bands.index(bidder.band) if bidder.band in policy.bands else len(policy.bands)
+    bid_at = bidder.bid_at or dt.datetime.max.replace(tzinfo=dt.UTC)
+    return (wheelchair_first, band, bidder.effective_date, bidder.application_date, bid_at)
+
+
+def shortlist(bidders: list[Bidder], home: Home, policy: LettingsPolicy, on: dt.date) -> Shortlist:
+    """Rank the eligible bidders and list the excluded ones with their reasons."""
+    result = Shortlist()
+    eligible: list[Bidder] = []
+    for bidder in bidders:
+        reasons = ineligibility(bidder, home, policy, on)
+        if reasons:
+            result.excluded.append(Exclusion(bidder.applicant_id, reasons))
+        else:
+            eligible.append(bidder)
+    result.ranked = sorted(eligible, key=lambda b: rank_key(b, home, policy))
+    return result

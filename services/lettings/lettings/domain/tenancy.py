@@ -1,0 +1,40 @@
+"""Tenancy start: its type, whether the new tenant is high-risk, and the void it ends."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from decimal import ROUND_HALF_UP, Decimal
+
+from .policy import LettingsPolicy
+
+PENNY = Decimal("0.01")
+
+
+def default_tenancy_type(existing_tenant: bool, policy: LettingsPolicy) -> str:
+    """New social tenants start introductory; a transferring tenant keeps security (policy)."""
+    return policy.transfer_type if existing_tenant else policy.new_tenant_type
+
+
+def high_risk_reasons(support_needs: Sequence[str], affordability_result: str | None,
+                      move_on_from: str | None, policy: LettingsPolicy) -> list[str]:
+    """Why a new tenant is high-risk (empty when not): support needs, an affordability
+    referral, or a move-on from supported housing or care."""
+    reasons = []
+    if support_needs:
+        reasons.append("support_needs")
+    if affordability_result == "refer":
+        reasons.append("affordability_referral")
+    if move_on_from and move_on_from in policy.high_risk_move_on_from:
+        reasons.append(f"move_on_from_{move_on_from}")
+    return reasons
+
+
+def void_days(void_date: dt.date, let_date: dt.date) -> int:
+    """Days the home stood empty: tenancy start − void date."""
+    return max(0, (let_date - void_date).days)
+
+
+def rent_loss(weekly_rent: Decimal, days: int) -> Decimal:
+    """Rent lost while void: weekly rent / 7 × void days."""
+    return (weekly_rent / 7 * days).quantize(PENNY, ROUND_HALF_UP)

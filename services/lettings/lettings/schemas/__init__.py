@@ -1,0 +1,1 @@
+"""Marshmallow schemas of the lettings API, one per intent."""

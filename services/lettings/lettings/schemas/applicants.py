@@ -1,0 +1,117 @@
+"""The housing register."""
+
+import datetime as dt
+
+import marshmallow as ma
+from marshmallow import fields, validate
+
+from .common import Money, not_negative
+
+RELATIONSHIPS = ("applicant", "partner", "child", "other")
+STATUSES = ("active", "suspended", "housed", "closed")
+BANDS = ("A", "B", "C", "D")
+SUPPORT_NEEDS = ("mental_health", "physical_health", "learning_disability", "substance_misuse",
+                 "domestic_abuse", "young_person", "care_leaver", "offending", "financial_hardship",
+                 "hoarding", "older_person", "other")
+REASONABLE_PREFERENCE = ("homeless", "insanitary_or_overcrowded", "medical_or_welfare", "hardship")
+
+
+class HouseholdMember(ma.Schema):
+    name = fields.String(required=True, validate=validate.Length(min=1, max=200), metadata={"example": "Sam Patel"})
+    date_of_birth = fields.Date(required=True, metadata={"example": "1990-04-12"})
+    sex = fields.String(required=True, validate=validate.OneOf(("F", "M")), metadata={"example": "F"})
+    relationship = fields.String(required=True, validate=validate.OneOf(RELATIONSHIPS),
+                                 metadata={"example": "applicant"})
+
+    @ma.validates("date_of_birth")
+    def not_in_future(self, value, **_):
+        if value > dt.date.today():
+            raise ma.ValidationError("A date of birth cannot be in the future.")
+
+
+def _one_lead(household: list[dict]) -> None:
+    leads = sum(1 for m in household if m["relationship"] == "applicant")
+    partners = sum(1 for m in household if m["relationship"] == "partner")
+    if leads != 1:
+        raise ma.ValidationError("The household needs exactly one member whose relationship is 'applicant'.",
+                                 field_name="household")
+    if partners > 1:
+        raise ma.ValidationError("A household has at most one partner.", field_name="household")
+
+
+class Household(ma.Schema):
+    household = fields.List(fields.Nested(HouseholdMember), required=True, validate=validate.Length(min=1, max=20))
+
+    @ma.validates_schema
+    def one_lead(self, data, **_):
+        _one_lead(data.get("household", []))
+
+
+class Needs(ma.Schema):
+    wheelchair = fields.Boolean(load_default=False)
+    ground_floor = fields.Boolean(load_default=False)
+
+
+class Income(ma.Schema):
+    monthly_net = Money(load_default=None, allow_none=True, validate=not_negative,
+                        metadata={"example": "1650.00"})
+    monthly_outgoings = Money(load_default=None, allow_none=True, validate=not_negative,
+                              metadata={"example": "780.00"})
+
+
+class Contact(ma.Schema):
+    phone = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=40),
+                          metadata={"example": "07700 900123"})
+    email = fields.Email(load_default=None, allow_none=True, metadata={"example": "sam@example.org"})
+
+
+class ApplicantCreate(Household):
+    band = fields.String(required=True, validate=validate.OneOf(BANDS), metadata={"example": "B"})
+    effective_date = fields.Date(required=True, metadata={"example": "2024-06-01"})
+    application_date = fields.Date(load_default=dt.date.today, metadata={"example": "2024-05-20"})
+    needs = fields.Nested(Needs, load_default=lambda: {"wheelchair": False, "ground_floor": False})
+    income = fields.Nested(Income, load_default=lambda: {"monthly_net": None, "monthly_outgoings": None})
+    support_needs = fields.List(fields.String(validate=validate.OneOf(SUPPORT_NEEDS)), load_default=list,
+                                metadata={"example": ["mental_health"]})
+    reasonable_preference = fields.List(fields.String(validate=validate.OneOf(REASONABLE_PREFERENCE)),
+                                        load_default=list, metadata={"example": ["medical_or_welfare"]})
+    move_on_from = fields.String(load_default=None, allow_none=True,
+                                 validate=validate.OneOf(("supported_housing", "care")))
+    existing_tenant = fields.Boolean(load_default=False, metadata={
+        "description": "A council or housing-association tenant transferring (keeps a secure tenancy)."})
+    contact = fields.Nested(Contact, load_default=lambda: {"phone": None, "email": None})
+
+
+class Applicant(ma.Schema):
+    id = fields.UUID()
+    reference = fields.String(metadata={"example": "A-000002"})
+    household = fields.List(fields.Nested(HouseholdMember))
+    band = fields.String()
+    effective_date = fields.Date()
+    application_date = fields.Date()
+    needs = fields.Function(lambda a: {"wheelchair": a.needs_wheelchair, "ground_floor": a.needs_ground_floor},
+                            metadata={"example": {"wheelchair": False, "ground_floor": False}})
+    income = fields.Function(lambda a: {
+        "monthly_net": None if a.monthly_net_income is None else f"{a.monthly_net_income:.2f}",
+        "monthly_outgoings": None if a.monthly_outgoings is None else f"{a.monthly_outgoings:.2f}"})
+    support_needs = fields.List(fields.String())
+    reasonable_preference = fields.List(fields.String())
+    move_on_from = fields.String(allow_none=True)
+    existing_tenant = fields.Boolean()
+    contact = fields.Function(lambda a: {"phone": a.phone, "email": a.email})
+    status = fields.String(metadata={"example": "active"})
+    status_reason = fields.String(allow_none=True)
+    bedroom_need = fields.Integer(metadata={"example": 2, "description": "By the bedroom standard, computed."})
+
+
+class ApplicantQueryArgs(ma.Schema):
+    band = fields.String(validate=validate.OneOf(BANDS))
+    status = fields.String(validate=validate.OneOf(STATUSES))
+    bedroom_need = fields.Integer()
+
+
+class ApplicantStatusChange(ma.Schema):
+    status = fields.String(required=True, validate=validate.OneOf(("active", "suspended", "closed")),
+                           metadata={"example": "suspended"})
+    reason = fields.String(required=True, validate=validate.Length(min=1, max=500),
+                           metadata={"example": "Awaiting proof of income."})

@@ -1,0 +1,111 @@
+"""Offers, pre-tenancy checks and sign-up."""
+
+import marshmallow as ma
+from marshmallow import fields, validate
+
+from .common import Money, Timestamp
+
+TENANCY_TYPES = ("introductory", "secure", "flexible", "demoted")
+LETTER_KINDS = ("offer", "refusal", "withdrawal")
+
+
+class AdvertOfferCreate(ma.Schema):
+    applicant_id = fields.UUID(load_default=None, allow_none=True, metadata={
+        "description": "A named bidder; by default the top of the shortlist not yet offered."})
+    bypass_reason = fields.String(load_default=None, allow_none=True, validate=validate.Length(min=1, max=500),
+                                  metadata={"example": "Top bidder is in hospital and cannot view before the let date."})
+    respond_by = Timestamp(load_default=None, allow_none=True, metadata={
+        "description": "By default the close of business on the policy's working day (3 by default)."})
+
+
+class DirectOfferCreate(ma.Schema):
+    property_id = fields.UUID(required=True)
+    applicant_id = fields.UUID(required=True)
+    direct_match_reason = fields.String(required=True, validate=validate.Length(min=1, max=500),
+                                        metadata={"example": "Urgent move: fleeing domestic abuse (MARAC)."})
+    respond_by = Timestamp(load_default=None, allow_none=True)
+
+
+class Offer(ma.Schema):
+    id = fields.UUID()
+    reference = fields.String(metadata={"example": "O-000007"})
+    advert_id = fields.UUID(allow_none=True)
+    property_id = fields.UUID()
+    applicant_id = fields.UUID()
+    status = fields.String(metadata={"example": "pending",
+                                     "description": "pending, accepted, refused, withdrawn or expired"})
+    made_at = Timestamp()
+    made_by = fields.String()
+    respond_by = Timestamp()
+    bypass_reason = fields.String(allow_none=True)
+    direct_match_reason = fields.String(allow_none=True)
+    answered_at = Timestamp(allow_none=True)
+    refusal_reason = fields.String(allow_none=True)
+    refusal_reasonable = fields.Boolean(allow_none=True)
+    withdrawal_reason = fields.String(allow_none=True)
+
+
+class OfferRefusal(ma.Schema):
+    reason = fields.String(required=True, validate=validate.Length(min=1, max=500),
+                           metadata={"example": "Too far from the children's school."})
+    reasonable = fields.Boolean(required=True, metadata={"description": "The council's judgement of the refusal."})
+
+
+class OfferWithdrawal(ma.Schema):
+    reason = fields.String(required=True, validate=validate.Length(min=1, max=500),
+                           metadata={"example": "Pre-tenancy checks found the applicant no longer eligible."})
+
+
+class Affordability(ma.Schema):
+    result = fields.String(metadata={"example": "refer"})
+    monthly_net_income = Money()
+    monthly_outgoings = Money()
+    monthly_housing_cost = Money(metadata={"description": "(rent + service charge) × 52 / 12"})
+    residual_monthly = Money(metadata={"example": "120.35"})
+    referral_margin = Money(metadata={"example": "150.00"})
+
+
+class PreTenancyCheck(ma.Schema):
+    id = fields.UUID()
+    offer_id = fields.UUID()
+    result = fields.String(metadata={"example": "pass", "description": "pass, refer or fail"})
+    residual_monthly = Money()
+    eligible = fields.Boolean()
+    eligibility_reasons = fields.List(fields.Dict())
+    affordability = fields.Function(lambda c: Affordability().dump({
+        "result": c.affordability_result, "monthly_net_income": c.monthly_net_income,
+        "monthly_outgoings": c.monthly_outgoings, "monthly_housing_cost": c.monthly_housing_cost,
+        "residual_monthly": c.residual_monthly, "referral_margin": c.referral_margin}))
+    checked_by = fields.String()
+    checked_at = Timestamp()
+
+
+class SignUp(ma.Schema):
+    tenancy_start = fields.Date(required=True, metadata={"example": "2025-03-24"})
+    tenancy_type = fields.String(load_default=None, allow_none=True, validate=validate.OneOf(TENANCY_TYPES),
+                                 metadata={"description": "By default introductory for new tenants (policy)."})
+    support_needs = fields.List(fields.String(validate=validate.Length(min=1, max=60)), load_default=list,
+                                metadata={"example": ["mental_health"]})
+    override_reason = fields.String(load_default=None, allow_none=True, validate=validate.Length(min=1, max=500),
+                                    metadata={"description": "Needed to sign up when the checks failed."})
+
+
+class Tenancy(ma.Schema):
+    id = fields.UUID()
+    tenancy_ref = fields.String(attribute="reference", metadata={"example": "T-000012"})
+    offer_id = fields.UUID()
+    property_id = fields.UUID()
+    applicant_id = fields.UUID()
+    tenancy_start = fields.Date()
+    tenancy_type = fields.String(metadata={"example": "introductory"})
+    high_risk = fields.Boolean()
+    high_risk_reasons = fields.List(fields.String(), metadata={"example": ["support_needs"]})
+    support_needs = fields.List(fields.String())
+    override_reason = fields.String(allow_none=True)
+    weekly_rent = Money()
+    service_charge = Money()
+    checks = fields.Nested(PreTenancyCheck, dump_only=True)
+
+
+class LetterPath(ma.Schema):
+    kind = fields.String(validate=validate.OneOf(LETTER_KINDS))

@@ -1,0 +1,59 @@
+"""Homes and voids."""
+
+import marshmallow as ma
+from marshmallow import fields, validate
+
+from .common import Money, not_negative
+
+PROPERTY_TYPES = ("house", "flat", "maisonette", "bungalow", "bedsit")
+VOID_REASONS = ("tenant_moved_out", "transfer", "tenant_died", "eviction", "abandonment", "new_build", "other")
+
+
+class PropertyCreate(ma.Schema):
+    address = fields.String(required=True, validate=validate.Length(min=1, max=300),
+                            metadata={"example": "Flat 3, 12 Fleming Way, Swindon SN1 2NG"})
+    uprn = fields.String(load_default=None, allow_none=True, validate=validate.Regexp(r"^\d{1,12}$"),
+                         metadata={"example": "10008123456"})
+    property_type = fields.String(required=True, validate=validate.OneOf(PROPERTY_TYPES), metadata={"example": "flat"})
+    bedrooms = fields.Integer(required=True, validate=validate.Range(0, 10), metadata={"example": 2})
+    floor = fields.Integer(load_default=0, validate=validate.Range(-1, 60), metadata={"example": 0})
+    wheelchair_accessible = fields.Boolean(load_default=False)
+    min_age = fields.Integer(load_default=None, allow_none=True, validate=validate.Range(16, 100),
+                             metadata={"example": None})
+    sensitive_let = fields.Boolean(load_default=False)
+    weekly_rent = Money(required=True, validate=not_negative, metadata={"example": "98.50"})
+    service_charge = Money(load_default="0.00", validate=not_negative, metadata={"example": "6.20"})
+
+
+class Void(ma.Schema):
+    id = fields.UUID(dump_only=True)
+    void_date = fields.Date()
+    reason = fields.String()
+    ready_to_let_date = fields.Date(allow_none=True)
+    let_date = fields.Date(allow_none=True)
+
+
+class Property(PropertyCreate):
+    id = fields.UUID(dump_only=True)
+    reference = fields.String(dump_only=True, metadata={"example": "P-000001"})
+    void = fields.Nested(Void, attribute="current_void", allow_none=True, dump_only=True,
+                         metadata={"description": "The open void, if the home is empty."})
+
+
+class PropertyQueryArgs(ma.Schema):
+    property_type = fields.String(validate=validate.OneOf(PROPERTY_TYPES))
+    bedrooms = fields.Integer()
+    void = fields.Boolean(metadata={"description": "Only homes that are (true) or are not (false) void."})
+
+
+class VoidCreate(ma.Schema):
+    void_date = fields.Date(required=True, metadata={"example": "2025-03-03"})
+    reason = fields.String(required=True, validate=validate.OneOf(VOID_REASONS), metadata={"example": "transfer"})
+    ready_to_let_date = fields.Date(load_default=None, allow_none=True, metadata={"example": "2025-03-17"})
+
+    @ma.validates_schema
+    def ready_after_void(self, data, **_):
+        ready = data.get("ready_to_let_date")
+        if ready is not None and ready < data["void_date"]:
+            raise ma.ValidationError("The home cannot be ready to let before it went void.",
+                                     field_name="ready_to_let_date")

@@ -1,0 +1,48 @@
+"""Performance reports."""
+
+import marshmallow as ma
+from marshmallow import fields
+
+from .common import Money
+
+
+class Period(ma.Schema):
+    date_from = fields.Date(data_key="from", load_default=None, metadata={"example": "2025-04-01"})
+    date_to = fields.Date(data_key="to", load_default=None, metadata={"example": "2026-03-31"})
+
+    @ma.validates_schema
+    def in_order(self, data, **_):
+        if data["date_from"] and data["date_to"] and data["date_to"] < data["date_from"]:
+            raise ma.ValidationError("The period must end on or after its start.", field_name="to")
+
+
+class VoidLine(ma.Schema):
+    property_id = fields.UUID()
+    property_reference = fields.String(metadata={"example": "P-000001"})
+    void_date = fields.Date()
+    let_date = fields.Date()
+    void_days = fields.Integer(metadata={"example": 21})
+    rent_loss = Money(metadata={"example": "295.50"})
+
+
+class VoidReport(ma.Schema):
+    date_from = fields.Date(data_key="from", allow_none=True)
+    date_to = fields.Date(data_key="to", allow_none=True)
+    lets = fields.Integer()
+    total_void_days = fields.Integer()
+    average_void_days = fields.Decimal(places=1, as_string=True, allow_none=True, metadata={"example": "21.0"})
+    total_rent_loss = Money()
+    average_rent_loss = Money(allow_none=True)
+    properties = fields.List(fields.Nested(VoidLine))
+
+
+class OfferReport(ma.Schema):
+    date_from = fields.Date(data_key="from", allow_none=True)
+    date_to = fields.Date(data_key="to", allow_none=True)
+    lets = fields.Integer()
+    offers = fields.Integer(metadata={"description": "Offers made for the homes let in the period."})
+    offers_per_let = fields.Decimal(places=2, as_string=True, allow_none=True, metadata={"example": "1.50"})
+    outcomes = fields.Dict(keys=fields.String(), values=fields.Integer(),
+                           metadata={"example": {"accepted": 2, "refused": 1}})
+    refusal_reasons = fields.List(fields.Dict(), metadata={
+        "example": [{"reason": "Too far from school", "count": 2, "unreasonable": 1}]})

@@ -1,0 +1,133 @@
+"""Homes, the housing register, problem details, reports and the CORE export."""
+
+import csv
+import datetime as dt
+import io
+
+from casework.audit import trail
+
+from .conftest import (
+    OFFICER,
+    add_applicant,
+    add_property,
+    add_void,
+    bid,
+    closed_advert_with_bidders,
+    offer,
+    open_advert,
+    person,
+)
+
+
+def test_applicant_bedroom_need_is_computed_and_recomputed_when_the_household_changes(lettings):
+    # Boy 12 + boy 8, girl 12 + girl 8 share: 1 (couple) + 2 — a greedy pairing would say 4.
+    household = [person(), person("partner", 36, "M"), person("child", 12, "M"), person("child", 12, "F"),
+                 person("child", 8, "M"), person("child", 8, "F")]
+    applicant = add_applicant(lettings, household=household)
+    assert applicant["bedroom_need"] == 3 and applicant["reference"].startswith("A-")
+    url = f"/applicants/{applicant['id']}/household"
+    etag = lettings.client.get(f"/applicants/{applicant['id']}", headers=OFFICER).headers["ETag"]
+    stale = lettings.client.put(url, json={"household": household[:2]}, headers={**OFFICER, "If-Match": '"x"'})
+    assert stale.status_code == 412
+    changed = lettings.client.put(url, json={"household": household[:2]}, headers={**OFFICER, "If-Match": etag})
+    assert changed.status_code == 200 and changed.json["bedroom_need"] == 1
+    with lettings.db.transaction() as session:
+        actions = [e.action for e in trail(session, "applicant", applicant["id"])]
+    assert actions == ["create", "read", "change_household"]
+
+
+def test_invalid_applicant_is_a_problem_naming_the_fields(lettings):
+    r = lettings.client.post("/applicants", json={"household": [person("child", 5)], "band": "Z",
+                                                  "effective_date": "soon"}, headers=OFFICER)
+    assert r.status_code == 422 and r.mimetype == "application/problem+json"
+    assert set(r.json["errors"]) == {"band", "effective_date"}
+    no_lead = lettings.client.post("/applicants", json={"household": [person("child", 5)], "band": "A",
+                                                        "effective_date": "2024-01-01"}, headers=OFFICER)
+    assert no_lead.status_code == 422 and "household" in no_lead.json["errors"]
+
+
+def test_a_bid_that_cannot_be_eligible_lists_every_reason(lettings):
+    prop = add_property(lettings, bedrooms=1, floor=3, min_age=55)
+    add_void(lettings, prop)
+    advert = open_advert(lettings, prop)
+    applicant = add_applicant(lettings, needs={"wheelchair": True, "ground_floor": True})
+    lettings.client.post(f"/applicants/{applicant['id']}/status", json={"status": "suspended", "reason": "Checks"},
+                         headers=OFFICER)
+    r = bid(lettings, advert, applicant)
+    assert r.status_code == 422
+    assert len(r.json["errors"]["applicant_id"]) == 5  # not active, size, age, wheelchair, floor
+
+
+def test_a_home_cannot_go_void_twice_or_be_advertised_when_let(lettings):
+    prop = add_property(lettings)
+    add_void(lettings, prop)
+    again = lettings.client.post(f"/properties/{prop['id']}/void", json={"void_date": "2025-01-01",
+                                                                         "reason": "transfer"}, headers=OFFICER)
+    assert again.status_code == 409
+    unknown = lettings.client.get("/properties/00000000-0000-0000-0000-000000000000", headers=OFFICER)
+    assert unknown.status_code == 404
+    assert lettings.events("lettings.property.void_started.v1")[0].data["bedrooms"] == 2
+
+
+def _let(harness, applicant, void_days: int, refusals=()) -> dict:
+    prop = add_property(harness)
+    void_date = (dt.date.today() - dt.timedelta(days=void_days)).isoformat()
+    add_void(harness, prop, void_date)
+    advert = open_advert(harness, prop)
+    bidders = [*refusals, applicant]
+    for b in bidders:
+        bid(harness, advert, b)
+    harness.client.post(f"/adverts/{advert['id']}/close", headers=OFFICER)
+    for reason in ("Too small a kitchen",) * len(refusals):
+        made = offer(harness, advert).json
+        harness.client.post(f"/offers/{made['id']}/refuse", json={"reason": reason, "reasonable": False},
+                            headers=OFFICER)
+    made = offer(harness, advert).json
+    harness.client.post(f"/offers/{made['id']}/accept", headers=OFFICER)
+    signed = harness.client.post(f"/offers/{made['id']}/sign-up", json={"tenancy_start": dt.date.today().isoformat()},
+                                 headers=OFFICER)
+    assert signed.status_code == 201, signed.json
+    return signed.json
+
+
+def test_void_and_offer_reports(lettings):
+    _let(lettings, add_applicant(lettings, band="C"), 10, refusals=[add_applicant(lettings, band="A")])
+    _let(lettings, add_applicant(lettings), 20)
+    voids = lettings.client.get("/reports/voids", headers=OFFICER).json
+    assert (voids["lets"], voids["total_void_days"], voids["average_void_days"]) == (2, 30, "15.0")
+    assert voids["total_rent_loss"] == "420.00" and voids["average_rent_loss"] == "210.00"
+    offers = lettings.client.get("/reports/offers", headers=OFFICER).json
+    assert (offers["lets"], offers["offers"], offers["offers_per_let"]) == (2, 3, "1.50")
+    assert offers["refusal_reasons"] == [{"reason": "Too small a kitchen", "count": 1, "unreasonable": 1}]
+    tomorrow = (dt.date.today() + dt.timedelta(days=1)).isoformat()
+    assert lettings.client.get(f"/reports/voids?from={tomorrow}", headers=OFFICER).json["lets"] == 0
+    bad = lettings.client.get(f"/reports/voids?from={tomorrow}&to=2020-01-01", headers=OFFICER)
+    assert bad.status_code == 422 and "to" in bad.json["errors"]
+
+
+def test_core_export_has_one_row_per_tenancy_in_core_codes(lettings):
+    household = [person(age=30, sex="F"), person("partner", 33, "M"), person("child", 4, "F")]
+    applicant = add_applicant(lettings, household=household, reasonable_preference=["medical_or_welfare"])
+    tenancy = _let(lettings, applicant, 7)
+    r = lettings.client.get("/exports/core-lettings.csv", headers=OFFICER)
+    assert r.status_code == 200 and r.mimetype == "text/csv"
+    rows = list(csv.DictReader(io.StringIO(r.text)))
+    assert len(rows) == 1
+    row, start, void = rows[0], dt.date.today(), dt.date.today() - dt.timedelta(days=7)
+    assert (row["field_8"], row["field_9"], row["field_10"]) == (str(start.day), str(start.month), f"{start:%y}")
+    assert (row["field_30"], row["field_31"], row["field_32"]) == (str(void.day), str(void.month), f"{void:%y}")
+    assert row["field_13"] == tenancy["tenancy_ref"]
+    assert (row["field_26"], row["field_28"], row["field_29"]) == ("1", "2", "2")  # flat, not wheelchair, 2 beds
+    assert (row["field_37"], row["field_38"]) == ("1", "7")  # introductory, then secure lifetime
+    assert (row["field_42"], row["field_43"]) == ("30", "F")
+    assert (row["field_47"], row["field_48"], row["field_49"]) == ("P", "33", "M")
+    assert (row["field_51"], row["field_52"], row["field_53"]) == ("C", "4", "F")
+    assert (row["field_106"], row["field_109"], row["field_112"]) == ("1", "1", "1")
+    assert (row["field_125"], row["field_126"]) == ("98.00", "7.00")
+    assert row["field_1"] == "" and row["field_44"] == ""  # left for the officer
+
+
+def test_closed_advert_shortlist_is_frozen(lettings):
+    advert = closed_advert_with_bidders(lettings, add_applicant(lettings))
+    assert lettings.events("lettings.advert.closed.v1")[0].data["eligible"] == 1
+    assert lettings.client.post(f"/adverts/{advert['id']}/close", headers=OFFICER).status_code == 409
