@@ -1,7 +1,6 @@
 """``create_app``: the notifications api (gunicorn serves ``notifications.app:create_app()``)."""
 
 from casework.web import create_app as _create_app
-
 from notifications.service import SERVICE
 
 

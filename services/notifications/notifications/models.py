@@ -1,8 +1,148 @@
-"""The notifications service's tables."""
+"""The notifications service's tables: the officer directory, tasks, the inbox, webhook
+subscriptions and the delivery log of e-mails and webhooks."""
 
-from casework.db import naming_metadata
-from sqlalchemy.orm import DeclarativeBase
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+
+from sqlalchemy import Boolean, DateTime, Index, Integer, String, Text, Uuid, text
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+from casework.db import JSONDoc, naming_metadata, utcnow
+
+TASK_STATUSES = ("open", "acknowledged", "done", "cancelled")
+LIVE_TASK_STATUSES = ("open", "acknowledged")
+EMAIL_PREFERENCES = ("immediate", "daily_digest", "off")
 
 
 class Base(DeclarativeBase):
     metadata = naming_metadata()
+
+
+class Officer(Base):
+    """An officer in the directory; ``id`` is the ``sub`` of their bearer token."""
+
+    __tablename__ = "officers"
+
+    id: Mapped[str] = mapped_column(String(200), primary_key=True)
+    name: Mapped[str] = mapped_column(String(200))
+    email: Mapped[str] = mapped_column(String(320))
+    teams: Mapped[list] = mapped_column(JSONDoc, default=list)
+    roles: Mapped[list] = mapped_column(JSONDoc, default=list)
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    #: immediate | daily_digest | off (the inbox is always on).
+    email_preference: Mapped[str] = mapped_column(String(20), default="immediate")
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class Team(Base):
+    """A team named by its slug (``intake``, ``sustainment``, ``lettings``) with its manager."""
+
+    __tablename__ = "teams"
+
+    slug: Mapped[str] = mapped_column(String(60), primary_key=True)
+    name: Mapped[str] = mapped_column(String(200))
+    manager_id: Mapped[str | None] = mapped_column(String(200))
+    #: Tasks for the team land in its shared queue unless the team has none.
+    shared_queue: Mapped[bool] = mapped_column(Boolean, default=True)
+
+
+class Task(Base):
+    """Work for an officer or a team, made by an event and closed by one."""
+
+    __tablename__ = "tasks"
+
+    id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True, default=uuid.uuid4)
+    rule: Mapped[str] = mapped_column(String(100))
+    #: ``<rule>:<key>``: at most one live task per rule and subject (see the partial index).
+    dedup_key: Mapped[str] = mapped_column(String(300))
+    title: Mapped[str] = mapped_column(String(300))
+    status: Mapped[str] = mapped_column(String(20), default="open")
+    priority: Mapped[str] = mapped_column(String(20), default="normal")
+    team: Mapped[str | None] = mapped_column(String(60))
+    assignee: Mapped[str | None] = mapped_column(String(200))
+    due: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+    subject_type: Mapped[str] = mapped_column(String(40))
+    subject_id: Mapped[str] = mapped_column(String(64))
+    subject_service: Mapped[str] = mapped_column(String(40))
+    subject_reference: Mapped[str | None] = mapped_column(String(60))
+    link: Mapped[str | None] = mapped_column(String(500))
+    created_by_event: Mapped[str | None] = mapped_column(String(36))
+    closed_by_event: Mapped[str | None] = mapped_column(String(36))
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    closed_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+    closed_by: Mapped[str | None] = mapped_column(String(200))
+    escalated_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+    escalated_to: Mapped[str | None] = mapped_column(String(200))
+
+    __table_args__ = (
+        Index("uq_tasks_live_dedup_key", "dedup_key", unique=True,
+              postgresql_where=text("status IN ('open', 'acknowledged')"),
+              sqlite_where=text("status IN ('open', 'acknowledged')")),
+        Index("ix_tasks_assignee_status", "assignee", "status"),
+        Index("ix_tasks_team_status", "team", "status"),
+    )
+
+
+class Notification(Base):
+    """A message in an officer's in-app inbox."""
+
+    __tablename__ = "notifications"
+
+    id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True, default=uuid.uuid4)
+    recipient: Mapped[str] = mapped_column(String(200))
+    message: Mapped[str] = mapped_column(String(500))
+    link: Mapped[str | None] = mapped_column(String(500))
+    subject_type: Mapped[str | None] = mapped_column(String(40))
+    subject_id: Mapped[str | None] = mapped_column(String(64))
+    subject_reference: Mapped[str | None] = mapped_column(String(60))
+    task_id: Mapped[uuid.UUID | None] = mapped_column(Uuid)
+    event_id: Mapped[str | None] = mapped_column(String(36))
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    read_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+    #: When it went out in an e-mail (immediately or in a digest).
+    emailed_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+
+    __table_args__ = (Index("ix_notifications_recipient_created", "recipient", "created_at"),)
+
+
+class Subscription(Base):
+    """A webhook: events of the listed types are POSTed, signed, to ``url``."""
+
+    __tablename__ = "subscriptions"
+
+    id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True, default=uuid.uuid4)
+    owner: Mapped[str] = mapped_column(String(200))
+    #: True when a ``referrer`` made it: it only receives its own referrals' events.
+    referrer_only: Mapped[bool] = mapped_column(Boolean, default=False)
+    url: Mapped[str] = mapped_column(String(1000))
+    event_types: Mapped[list] = mapped_column(JSONDoc, default=list)
+    secret: Mapped[str] = mapped_column(String(200))
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    consecutive_failures: Mapped[int] = mapped_column(Integer, default=0)
+    disabled_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class Delivery(Base):
+    """One e-mail or webhook on its way out: the delivery log."""
+
+    __tablename__ = "deliveries"
+
+    id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True, default=uuid.uuid4)
+    channel: Mapped[str] = mapped_column(String(20))  # email | webhook
+    #: The officer an e-mail is for, or the subscription a webhook is for.
+    target: Mapped[str] = mapped_column(String(200))
+    address: Mapped[str] = mapped_column(String(1000))
+    event_id: Mapped[str | None] = mapped_column(String(36))
+    title: Mapped[str] = mapped_column(String(300))
+    body: Mapped[str] = mapped_column(Text)
+    status: Mapped[str] = mapped_column(String(20), default="pending")  # pending | sent | failed
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    last_error: Mapped[str | None] = mapped_column(String(500))
+    response_status: Mapped[int | None] = mapped_column(Integer)
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    delivered_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+
+    __table_args__ = (Index("ix_deliveries_channel_target", "channel", "target"),)

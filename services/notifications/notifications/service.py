@@ -3,13 +3,9 @@
 from pathlib import Path
 
 from casework.service import Service
-
+from notifications.api import blueprints
+from notifications.handlers import TIMERS, handlers
 from notifications.models import Base
-
-
-def _blueprints() -> list:
-    return []
-
 
 SERVICE = Service(
     name="notifications",
@@ -17,9 +13,9 @@ SERVICE = Service(
     title="Casework notifications",
     description="Officers and teams, tasks, in-app inbox, e-mail and webhook delivery, reminders and escalation.",
     version="1.0.0",
-    blueprints=_blueprints,
+    blueprints=blueprints,
     metadata=Base.metadata,
     migrations=Path(__file__).resolve().parent.parent / "migrations",
-    handlers={},
-    timers={},
+    handlers=handlers(),
+    timers=TIMERS,
 )

@@ -1,0 +1,133 @@
+"""The officer directory: who officers are, their teams and roles, and how they want to be told."""
+
+from __future__ import annotations
+
+import json
+
+from flask.views import MethodView
+from flask_smorest import Blueprint
+from sqlalchemy import String, cast, select, type_coerce
+from sqlalchemy.dialects.postgresql import JSONB
+
+from casework import audit
+from casework.auth import OFFICER_ROLES, current, roles
+from casework.web import SelectPage, abort, check_if_match, db_session
+from notifications import email, handlers
+from notifications.models import Officer
+from notifications.schemas import Officer as OfficerSchema
+from notifications.schemas import OfficerCreate, OfficerQueryArgs, OfficerUpdate, Preferences
+
+blp = Blueprint("officers", __name__, url_prefix="/officers", description="The officer directory.")
+
+
+def get_officer(officer_id: str) -> Officer:
+    officer = db_session().get(Officer, officer_id)
+    if officer is None:
+        abort(404, "There is no officer with that id.")
+    return officer
+
+
+@blp.route("")
+class Officers(MethodView):
+    @roles(*OFFICER_ROLES)
+    @blp.arguments(OfficerQueryArgs, location="query")
+    @blp.response(200, OfficerSchema(many=True))
+    @blp.paginate(SelectPage)
+    def get(self, args):
+        """List officers
+
+        Filter by `team` or `role`. Every officer may read the directory.
+        """
+        stmt = select(Officer).order_by(Officer.id)
+        if "team" in args:
+            stmt = stmt.where(_lists(Officer.teams, args["team"]))
+        if "role" in args:
+            stmt = stmt.where(_lists(Officer.roles, args["role"]))
+        return stmt
+
+    @roles("admin")
+    @blp.arguments(OfficerCreate)
+    @blp.response(201, OfficerSchema)
+    def post(self, data):
+        """Add an officer
+
+        The id is the `sub` of the officer's bearer token. An id already in the directory is 409.
+        """
+        session = db_session()
+        if session.get(Officer, data["id"]) is not None:
+            abort(409, "An officer with that id is already in the directory.")
+        officer = Officer(active=True, **data)
+        session.add(officer)
+        session.flush()
+        if officer.email_preference == "daily_digest":
+            email.schedule_digest(session, handlers.policy(), officer)
+        audit.changed(session, "create", "officer", officer.id, None, OfficerSchema().dump(officer))
+        return officer
+
+
+@blp.route("/<string:officer_id>")
+class OfficerById(MethodView):
+    @roles(*OFFICER_ROLES)
+    @blp.response(200, OfficerSchema)
+    def get(self, officer_id):
+        """Read an officer"""
+        return get_officer(officer_id)
+
+    @roles("admin")
+    @blp.arguments(OfficerUpdate)
+    @blp.response(200, OfficerSchema)
+    def put(self, data, officer_id):
+        """Change an officer
+
+        Replaces name, e-mail, teams, roles and whether they are active. Honours `If-Match`.
+        """
+        session = db_session()
+        officer = get_officer(officer_id)
+        check_if_match(OfficerSchema, officer)
+        before = OfficerSchema().dump(officer)
+        for name, value in data.items():
+            setattr(officer, name, value)
+        audit.changed(session, "update", "officer", officer.id, before, OfficerSchema().dump(officer))
+        return officer
+
+
+@blp.route("/<string:officer_id>/preferences")
+class OfficerPreferences(MethodView):
+    @roles(*OFFICER_ROLES)
+    @blp.response(200, Preferences)
+    def get(self, officer_id):
+        """Read an officer's channel preferences"""
+        return {"email": _own_or_admin(officer_id).email_preference}
+
+    @roles(*OFFICER_ROLES)
+    @blp.arguments(Preferences)
+    @blp.response(200, Preferences)
+    def put(self, data, officer_id):
+        """Choose how to be told
+
+        The inbox is always on; e-mail is `immediate`, `daily_digest` or `off`. Officers set their
+        own; admins anyone's.
+        """
+        session = db_session()
+        officer = _own_or_admin(officer_id)
+        before = {"email_preference": officer.email_preference}
+        officer.email_preference = data["email"]
+        if officer.email_preference == "daily_digest" and before["email_preference"] != "daily_digest":
+            email.schedule_digest(session, handlers.policy(), officer)
+        audit.changed(session, "preferences", "officer", officer.id, before,
+                      {"email_preference": officer.email_preference})
+        return {"email": officer.email_preference}
+
+
+def _lists(column, value: str):
+    """``column`` (a JSON list) holds ``value``: JSONB containment, or a text match on SQLite."""
+    if db_session().get_bind().dialect.name == "postgresql":
+        return type_coerce(column, JSONB).contains([value])
+    return cast(column, String).contains(json.dumps(value))
+
+
+def _own_or_admin(officer_id: str) -> Officer:
+    me = current()
+    if me.sub != officer_id and "admin" not in me.roles:
+        abort(404, "There is no officer with that id, or you may not see it.")
+    return get_officer(officer_id)

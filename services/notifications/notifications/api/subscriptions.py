@@ -1,0 +1,124 @@
+"""Webhook subscriptions (see ``notifications.webhooks`` for how deliveries are signed)."""
+
+from __future__ import annotations
+
+import uuid
+
+from flask.views import MethodView
+from flask_smorest import Blueprint
+from sqlalchemy import select
+
+from casework import audit
+from casework.auth import OFFICER_ROLES, current, roles
+from casework.db import utcnow
+from casework.events import catalogue
+from casework.web import SelectPage, abort, db_session, invalid
+from notifications import webhooks
+from notifications.handlers import PRODUCERS
+from notifications.models import Delivery, Subscription
+from notifications.rules import short_type
+from notifications.schemas import Delivery as DeliverySchema
+from notifications.schemas import Subscription as SubscriptionSchema
+from notifications.schemas import SubscriptionCreate
+
+blp = Blueprint("subscriptions", __name__, url_prefix="/subscriptions", description=(
+    "Webhook subscriptions. Each delivery is a POST with `Casework-Timestamp` (epoch seconds) and "
+    "`Casework-Signature: sha256=<hex HMAC-SHA256 of \"{timestamp}.{raw body}\" keyed with your secret>`; "
+    "verify it in constant time and refuse timestamps older than five minutes. Bodies carry the event's "
+    "id, type, time and subject (type, id, reference, link), never personal details. Failed deliveries "
+    "are retried with backoff; a subscription that keeps failing is disabled."
+))
+
+CALLERS = ("referrer", *OFFICER_ROLES)
+
+
+def known_types() -> set[str]:
+    return {short_type(c.type) for c in catalogue.contracts.values() if c.producer in PRODUCERS}
+
+
+def get_subscription(subscription_id: uuid.UUID) -> Subscription:
+    sub = db_session().get(Subscription, subscription_id)
+    me = current()
+    if sub is None or (sub.owner != me.sub and "admin" not in me.roles):
+        abort(404, "There is no subscription with that id, or you may not see it.")
+    return sub
+
+
+@blp.route("")
+class Subscriptions(MethodView):
+    @roles(*CALLERS)
+    @blp.response(200, SubscriptionSchema(many=True))
+    @blp.paginate(SelectPage)
+    def get(self):
+        """List subscriptions
+
+        The caller's own (admins: all).
+        """
+        stmt = select(Subscription).order_by(Subscription.created_at, Subscription.id)
+        if "admin" not in current().roles:
+            stmt = stmt.where(Subscription.owner == current().sub)
+        return stmt
+
+    @roles(*CALLERS)
+    @blp.arguments(SubscriptionCreate)
+    @blp.response(201, SubscriptionSchema)
+    def post(self, data):
+        """Subscribe a webhook
+
+        `event_types` are routing keys such as `intake.referral.accepted.v1` (or `*`). A referrer
+        receives only `intake.referral.*` events of the referrals it made.
+        """
+        problem = webhooks.url_problem(data["url"], webhooks.allowed_http_hosts())
+        if problem:
+            invalid("url", problem)
+        known = known_types()
+        for i, name in enumerate(data["event_types"]):
+            if name != "*" and short_type(name) not in known:
+                invalid(f"event_types.{i}", f"{name!r} is not an event type Casework publishes.")
+        me = current()
+        session = db_session()
+        sub = Subscription(id=uuid.uuid4(), owner=me.sub, url=data["url"], event_types=data["event_types"],
+                           secret=data["secret"], active=True, consecutive_failures=0, created_at=utcnow(),
+                           referrer_only="referrer" in me.roles and not me.has_any(*OFFICER_ROLES))
+        session.add(sub)
+        session.flush()
+        audit.changed(session, "create", "subscription", sub.id, None, SubscriptionSchema().dump(sub))
+        return sub
+
+
+@blp.route("/<uuid:subscription_id>")
+class SubscriptionById(MethodView):
+    @roles(*CALLERS)
+    @blp.response(200, SubscriptionSchema)
+    def get(self, subscription_id):
+        """Read a subscription"""
+        return get_subscription(subscription_id)
+
+    @roles(*CALLERS)
+    @blp.response(204)
+    def delete(self, subscription_id):
+        """Unsubscribe
+
+        Stops deliveries; the delivery log is kept.
+        """
+        session = db_session()
+        sub = get_subscription(subscription_id)
+        before = SubscriptionSchema().dump(sub)
+        sub.active = False
+        sub.disabled_at = sub.disabled_at or utcnow()
+        audit.changed(session, "delete", "subscription", sub.id, before, SubscriptionSchema().dump(sub))
+
+
+@blp.route("/<uuid:subscription_id>/deliveries")
+class SubscriptionDeliveries(MethodView):
+    @roles(*CALLERS)
+    @blp.response(200, DeliverySchema(many=True))
+    @blp.paginate(SelectPage)
+    def get(self, subscription_id):
+        """A subscription's delivery log
+
+        Newest first: status, attempts, the receiver's answer and the last error.
+        """
+        sub = get_subscription(subscription_id)
+        return select(Delivery).where(Delivery.channel == "webhook", Delivery.target == str(sub.id)) \
+            .order_by(Delivery.created_at.desc(), Delivery.id)

@@ -1,0 +1,76 @@
+"""Teams: a slug, a name, a manager (who escalations go to) and a shared queue."""
+
+from __future__ import annotations
+
+from flask.views import MethodView
+from flask_smorest import Blueprint
+from sqlalchemy import select
+
+from casework import audit
+from casework.auth import OFFICER_ROLES, roles
+from casework.web import SelectPage, abort, check_if_match, db_session
+from notifications.models import Team
+from notifications.schemas import Team as TeamSchema
+from notifications.schemas import TeamCreate, TeamUpdate
+
+blp = Blueprint("teams", __name__, url_prefix="/teams", description="Teams and their managers.")
+
+
+def get_team(slug: str) -> Team:
+    team = db_session().get(Team, slug)
+    if team is None:
+        abort(404, "There is no team with that slug.")
+    return team
+
+
+@blp.route("")
+class Teams(MethodView):
+    @roles(*OFFICER_ROLES)
+    @blp.response(200, TeamSchema(many=True))
+    @blp.paginate(SelectPage)
+    def get(self):
+        """List teams"""
+        return select(Team).order_by(Team.slug)
+
+    @roles("admin")
+    @blp.arguments(TeamCreate)
+    @blp.response(201, TeamSchema)
+    def post(self, data):
+        """Add a team
+
+        Teams are named by a slug (`intake`, `sustainment`, `lettings`); a slug in use is 409.
+        """
+        session = db_session()
+        if session.get(Team, data["slug"]) is not None:
+            abort(409, "A team with that slug already exists.")
+        team = Team(**data)
+        session.add(team)
+        session.flush()
+        audit.changed(session, "create", "team", team.slug, None, TeamSchema().dump(team))
+        return team
+
+
+@blp.route("/<string:slug>")
+class TeamBySlug(MethodView):
+    @roles(*OFFICER_ROLES)
+    @blp.response(200, TeamSchema)
+    def get(self, slug):
+        """Read a team"""
+        return get_team(slug)
+
+    @roles("admin")
+    @blp.arguments(TeamUpdate)
+    @blp.response(200, TeamSchema)
+    def put(self, data, slug):
+        """Change a team
+
+        Its name, manager and shared queue. Honours `If-Match`.
+        """
+        session = db_session()
+        team = get_team(slug)
+        check_if_match(TeamSchema, team)
+        before = TeamSchema().dump(team)
+        for name, value in data.items():
+            setattr(team, name, value)
+        audit.changed(session, "update", "team", team.slug, before, TeamSchema().dump(team))
+        return team

@@ -1,0 +1,60 @@
+"""What notifications does with every Casework event: the routing rules turned into tasks,
+inbox messages, e-mails and webhook deliveries, all in the consumer's transaction."""
+
+from __future__ import annotations
+
+import functools
+import os
+from typing import Any
+
+from sqlalchemy.orm import Session
+
+from casework.db import utcnow
+from casework.events import Event, catalogue
+from casework.timers import Timer
+from notifications import directory, email, escalation, inbox, rules, webhooks, workflow
+
+#: The services whose events notifications consumes (all of them but itself).
+PRODUCERS = ("intake", "sustainment", "lettings")
+
+
+@functools.lru_cache(maxsize=1)
+def policy() -> rules.Policy:
+    """The council's policy, read once per process."""
+    return rules.load_policy()
+
+
+def on_event(session: Session, event: Event, data: dict[str, Any]) -> None:
+    """Close the tasks the event resolves, open the ones it asks for, tell who must know."""
+    current = policy()
+    routing = rules.route(current, event.type, data, now=utcnow(), links=rules.public_urls(os.environ))
+    for closing in routing.close:
+        workflow.close_tasks(session, closing, event_id=event.id)
+    for task in routing.open:
+        workflow.open_task(session, current, task, event_id=event.id)
+    for notice in routing.notices:
+        recipient = notice.recipient or directory.manager_of(session, notice.manager_of)
+        if recipient:
+            inbox.notify(session, current, recipient, notice.message, subject=notice.subject, event_id=event.id)
+    webhooks.enqueue(session, event, data, routing.subject)
+
+
+def handlers() -> dict[str, Any]:
+    """A handler for every type the other services publish: the queue is bound to them all."""
+    return {c.type: on_event for c in catalogue.contracts.values() if c.producer in PRODUCERS}
+
+
+def _with_policy(handler):
+    @functools.wraps(handler)
+    def timer_handler(session: Session, timer: Timer) -> None:
+        handler(session, timer, policy=policy())
+
+    return timer_handler
+
+
+TIMERS = {
+    workflow.OVERDUE: _with_policy(escalation.escalate_overdue),
+    email.SEND: _with_policy(email.deliver),
+    email.DIGEST: _with_policy(email.send_digest),
+    webhooks.SEND: _with_policy(webhooks.deliver),
+}

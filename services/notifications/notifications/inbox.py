@@ -1,0 +1,30 @@
+"""The in-app inbox: every message lands here, and goes by e-mail as the officer prefers."""
+
+from __future__ import annotations
+
+import uuid
+
+from sqlalchemy.orm import Session
+
+from casework.db import utcnow
+from notifications import email
+from notifications.models import Notification, Officer
+from notifications.rules import Policy, Subject
+
+
+def notify(session: Session, policy: Policy, recipient: str, message: str, *, subject: Subject | None = None,
+           task_id: uuid.UUID | None = None, event_id: str | None = None) -> Notification:
+    """Put a message in the recipient's inbox; e-mail it now when they want e-mails immediately."""
+    notification = Notification(
+        id=uuid.uuid4(), recipient=recipient, message=message, link=subject.link if subject else None,
+        subject_type=subject.type if subject else None, subject_id=subject.id if subject else None,
+        subject_reference=subject.reference if subject else None, task_id=task_id, event_id=event_id,
+        created_at=utcnow(),
+    )
+    session.add(notification)
+    officer = session.get(Officer, recipient)
+    if officer is not None and officer.active and officer.email_preference == "immediate":
+        email.send_later(session, policy, officer, title=f"Casework: {message}"[:300],
+                         body=email.message_body([notification]), event_id=event_id)
+        notification.emailed_at = utcnow()
+    return notification

@@ -1,0 +1,331 @@
+"""The routing rules: which event makes which task, which closes it, and who is told.
+
+Pure functions over the council's policy (``policy.yaml``): no Flask, no database. The
+handler applies what ``route`` decides.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import re
+import string
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from casework import policy as policy_files
+from casework import workdays
+
+PRIORITIES = ("low", "normal", "high", "urgent")
+SERVICE_PORTS = {"intake": 8001, "sustainment": 8002, "lettings": 8003, "notifications": 8004}
+_VERSION = re.compile(r"\.v\d+$")
+
+
+class PolicyError(ValueError):
+    """The policy file says something the rules cannot follow."""
+
+
+@dataclass(frozen=True)
+class SubjectKind:
+    type: str
+    id_field: str
+    service: str
+    path: str
+
+
+@dataclass(frozen=True)
+class Subject:
+    """What a task or message is about: a referral, case, offer… in its owning service."""
+
+    type: str
+    id: str
+    service: str
+    reference: str | None
+    link: str
+
+
+@dataclass(frozen=True)
+class Closer:
+    on: str
+    when: Mapping[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class TaskRule:
+    name: str
+    on: tuple[str, ...]
+    title: str
+    when: Mapping[str, Any] = field(default_factory=dict)
+    subject: str | None = None
+    key: str | None = None
+    team: str | None = None
+    assignee_field: str | None = None
+    manager_of: str | None = None
+    due_field: str | None = None
+    due_working_days: int | None = None
+    priority: str = "normal"
+    notify: str | None = None
+    closed_by: tuple[Closer, ...] = ()
+
+
+@dataclass(frozen=True)
+class NoticeRule:
+    name: str
+    on: tuple[str, ...]
+    message: str
+    when: Mapping[str, Any] = field(default_factory=dict)
+    to_field: str | None = None
+    manager_of: str | None = None
+
+
+@dataclass(frozen=True)
+class Policy:
+    subjects: tuple[SubjectKind, ...]
+    tasks: tuple[TaskRule, ...]
+    notices: tuple[NoticeRule, ...]
+    message_fields: frozenset[str]
+    priority_by_risk: Mapping[str, str]
+    escalation_enabled: bool = True
+    email: Mapping[str, Any] = field(default_factory=dict)
+    webhooks: Mapping[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class TaskToOpen:
+    rule: str
+    dedup_key: str
+    title: str
+    subject: Subject
+    team: str | None
+    assignee: str | None
+    manager_of: str | None
+    due: dt.datetime | None
+    priority: str
+    notify: str | None
+
+
+@dataclass(frozen=True)
+class TasksToClose:
+    """Close the live tasks of ``rule`` about ``subject``; only the one with ``dedup_key`` if given."""
+
+    rule: str
+    subject_type: str
+    subject_id: str
+    dedup_key: str | None
+
+
+@dataclass(frozen=True)
+class NoticeToSend:
+    message: str
+    subject: Subject
+    recipient: str | None
+    manager_of: str | None
+
+
+@dataclass(frozen=True)
+class Routing:
+    subject: Subject | None
+    open: tuple[TaskToOpen, ...] = ()
+    close: tuple[TasksToClose, ...] = ()
+    notices: tuple[NoticeToSend, ...] = ()
+
+
+# -- reading the policy -------------------------------------------------------------------
+
+
+def load_policy(path: str | None = None) -> Policy:
+    """The packaged policy with the council's file (``CASEWORK_NOTIFICATIONS_POLICY_FILE``) over it."""
+    if path is None:
+        path = os.environ.get("CASEWORK_NOTIFICATIONS_POLICY_FILE") or os.environ.get("CASEWORK_POLICY_FILE")
+    return parse_policy(policy_files.load("notifications", path or None))
+
+
+def parse_policy(raw: Mapping[str, Any]) -> Policy:
+    """Check and read a policy document; raises ``PolicyError`` naming what is wrong."""
+    fields_allowed = frozenset(raw.get("message_fields") or ())
+    subjects = tuple(SubjectKind(**s) for s in raw.get("subjects") or ())
+    kinds = {s.type for s in subjects}
+    tasks = tuple(_task_rule(name, spec, fields_allowed, kinds) for name, spec in (raw.get("tasks") or {}).items()
+                  if spec)
+    notices = tuple(_notice_rule(name, spec, fields_allowed) for name, spec in (raw.get("notices") or {}).items()
+                    if spec)
+    by_risk = dict(raw.get("priority_by_risk") or {})
+    for level, priority in by_risk.items():
+        if priority not in PRIORITIES:
+            raise PolicyError(f"priority_by_risk.{level}: {priority!r} is not one of {', '.join(PRIORITIES)}")
+    return Policy(
+        subjects=subjects, tasks=tasks, notices=notices, message_fields=fields_allowed, priority_by_risk=by_risk,
+        escalation_enabled=bool((raw.get("escalation") or {}).get("enabled", True)),
+        email=dict(raw.get("email") or {}), webhooks=dict(raw.get("webhooks") or {}),
+    )
+
+
+def _task_rule(name: str, spec: Mapping[str, Any], allowed: frozenset[str], kinds: set[str]) -> TaskRule:
+    where = f"tasks.{name}"
+    _check_template(spec.get("title", ""), allowed, f"{where}.title")
+    if spec.get("notify"):
+        _check_template(spec["notify"], allowed, f"{where}.notify")
+    if not (spec.get("team") or spec.get("assignee") or spec.get("manager_of")):
+        raise PolicyError(f"{where}: give a team, an assignee or manager_of")
+    if spec.get("subject") and spec["subject"] not in kinds:
+        raise PolicyError(f"{where}.subject: {spec['subject']!r} is not a subject type")
+    priority = spec.get("priority", "normal")
+    if priority not in (*PRIORITIES, "from_risk"):
+        raise PolicyError(f"{where}.priority: {priority!r} is not one of {', '.join(PRIORITIES)} or from_risk")
+    due = spec.get("due") or {}
+    closers = tuple(
+        Closer(on=c) if isinstance(c, str) else Closer(on=c["event"], when=dict(c.get("when") or {}))
+        for c in spec.get("closed_by") or ()
+    )
+    return TaskRule(
+        name=name, on=tuple(spec["made_by"]), title=spec["title"], when=dict(spec.get("when") or {}),
+        subject=spec.get("subject"), key=spec.get("key"), team=spec.get("team"),
+        assignee_field=(spec.get("assignee") or {}).get("field"), manager_of=spec.get("manager_of"),
+        due_field=due.get("field"), due_working_days=due.get("working_days"), priority=priority,
+        notify=spec.get("notify"), closed_by=closers,
+    )
+
+
+def _notice_rule(name: str, spec: Mapping[str, Any], allowed: frozenset[str]) -> NoticeRule:
+    _check_template(spec["message"], allowed, f"notices.{name}.message")
+    return NoticeRule(name=name, on=tuple(spec["sent_on"]), message=spec["message"], when=dict(spec.get("when") or {}),
+                      to_field=(spec.get("to") or {}).get("field"), manager_of=spec.get("manager_of"))
+
+
+def _check_template(template: str, allowed: frozenset[str], where: str) -> None:
+    used = {name for _, name, _, _ in string.Formatter().parse(template) if name}
+    unknown = used - allowed
+    if unknown:
+        raise PolicyError(f"{where}: may only quote {', '.join(sorted(allowed))}, not {', '.join(sorted(unknown))}")
+
+
+# -- applying it ----------------------------------------------------------------------------
+
+
+def short_type(event_type: str) -> str:
+    """``casework.intake.referral.received.v1`` → ``intake.referral.received``."""
+    return _VERSION.sub("", event_type.removeprefix("casework."))
+
+
+def public_urls(environ: Mapping[str, str]) -> dict[str, str]:
+    """Each service's public base URL (``CASEWORK_<SERVICE>_PUBLIC_URL``) for links in messages."""
+    return {
+        name: environ.get(f"CASEWORK_{name.upper()}_PUBLIC_URL", f"http://127.0.0.1:{port}").rstrip("/")
+        for name, port in SERVICE_PORTS.items()
+    }
+
+
+def subject_of(policy: Policy, data: Mapping[str, Any], links: Mapping[str, str],
+               prefer: str | None = None) -> Subject | None:
+    """What the event is about: the first subject kind whose id the data carries (or ``prefer``)."""
+    present = [kind for kind in policy.subjects if data.get(kind.id_field)]
+    if not present:
+        return None
+    chosen = next((kind for kind in present if kind.type == prefer), present[0])
+    value = data[chosen.id_field]
+    # The data's reference is the main record's (an offer event's is the offer's, not the advert's).
+    reference = data.get("reference") if chosen is present[0] else None
+    return Subject(type=chosen.type, id=str(value), service=chosen.service,
+                   reference=str(reference) if reference else None,
+                   link=links.get(chosen.service, "") + chosen.path.format(id=value))
+
+
+def matches(when: Mapping[str, Any], data: Mapping[str, Any]) -> bool:
+    return all(data.get(name) == value for name, value in when.items())
+
+
+def render(template: str, data: Mapping[str, Any], allowed: frozenset[str]) -> str:
+    """A title or message from its template, quoting only the allowed fields."""
+    return template.format_map(_Quotable(data, allowed))
+
+
+class _Quotable(dict):
+    """The allowed fields of an event's data; anything else renders empty."""
+
+    def __init__(self, data: Mapping[str, Any], allowed: frozenset[str]) -> None:
+        super().__init__({name: str(data[name]) for name in allowed if data.get(name) is not None})
+
+    def __missing__(self, name: str) -> str:
+        return ""
+
+
+def route(policy: Policy, event_type: str, data: Mapping[str, Any], *, now: dt.datetime,
+          links: Mapping[str, str]) -> Routing:
+    """Decide what an event does: the tasks it opens and closes and the notices it sends."""
+    kind = short_type(event_type)
+    subject = subject_of(policy, data, links)
+    if subject is None:
+        return Routing(subject=None)
+    to_open: list[TaskToOpen] = []
+    to_close: list[TasksToClose] = []
+    for rule in policy.tasks:
+        rule_subject = subject_of(policy, data, links, prefer=rule.subject) if rule.subject else subject
+        assert rule_subject is not None
+        extra = data.get(rule.key) if rule.key else None
+        if kind in rule.on and matches(rule.when, data):
+            to_open.append(_task(policy, rule, rule_subject, data, now, extra))
+        for closer in rule.closed_by:
+            if closer.on == kind and matches(closer.when, data):
+                to_close.append(TasksToClose(
+                    rule=rule.name, subject_type=rule_subject.type, subject_id=rule_subject.id,
+                    dedup_key=dedup_key(rule.name, rule_subject, extra) if extra is not None else None,
+                ))
+    notices = tuple(
+        NoticeToSend(message=render(n.message, data, policy.message_fields), subject=subject,
+                     recipient=str(data[n.to_field]) if n.to_field and data.get(n.to_field) else None,
+                     manager_of=n.manager_of)
+        for n in policy.notices if kind in n.on and matches(n.when, data)
+    )
+    return Routing(subject=subject, open=tuple(to_open), close=tuple(to_close), notices=notices)
+
+
+def dedup_key(rule: str, subject: Subject, extra: Any = None) -> str:
+    """At most one live task per rule and subject (and ``extra``, e.g. a visit)."""
+    key = f"{rule}:{subject.type}:{subject.id}"
+    return f"{key}:{extra}" if extra is not None else key
+
+
+def _task(policy: Policy, rule: TaskRule, subject: Subject, data: Mapping[str, Any], now: dt.datetime,
+          extra: Any) -> TaskToOpen:
+    due: dt.datetime | None = None
+    if rule.due_field and isinstance(data.get(rule.due_field), dt.datetime):
+        due = data[rule.due_field]
+    elif rule.due_working_days is not None:
+        due = workdays.deadline(now, rule.due_working_days)
+    priority = rule.priority
+    if priority == "from_risk":
+        priority = policy.priority_by_risk.get(str(data.get("risk_level", "")), "normal")
+    assignee = data.get(rule.assignee_field) if rule.assignee_field else None
+    return TaskToOpen(
+        rule=rule.name, dedup_key=dedup_key(rule.name, subject, extra),
+        title=render(rule.title, data, policy.message_fields), subject=subject, team=rule.team or rule.manager_of,
+        assignee=str(assignee) if assignee else None, manager_of=rule.manager_of, due=due, priority=priority,
+        notify=render(rule.notify, data, policy.message_fields) if rule.notify else None,
+    )
+
+
+# -- webhooks -------------------------------------------------------------------------------
+
+
+def subscription_wants(*, event_types: list[str], referrer_only: bool, owner: str, event_type: str,
+                       data: Mapping[str, Any]) -> bool:
+    """Whether a subscription receives an event: a referrer's only its own referrals' events."""
+    kind = short_type(event_type)
+    if not any(kind == short_type(t) or t == "*" for t in event_types):
+        return False
+    if referrer_only:
+        return kind.startswith("intake.referral.") and data.get("referrer_client") == owner
+    return True
+
+
+def webhook_body(*, event_id: str, event_type: str, time: str, subject: Subject | None) -> dict[str, Any]:
+    """What a webhook carries: the event's identity and a reference and link, never its details."""
+    return {
+        "id": event_id,
+        "type": event_type,
+        "time": time,
+        "subject": None if subject is None else {
+            "type": subject.type, "id": subject.id, "reference": subject.reference, "link": subject.link,
+        },
+    }

@@ -1,0 +1,204 @@
+"""The notifications API's bodies, named by intent."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import marshmallow as ma
+from marshmallow import fields, validate
+
+from casework.auth import ROLES
+from casework.contracts.common import Timestamp
+from notifications.models import EMAIL_PREFERENCES, TASK_STATUSES
+
+SLUG = validate.Regexp(r"^[a-z][a-z0-9_]{1,59}$", error="Use lower-case letters, digits and underscores.")
+EXAMPLE_TASK_ID = "6f1c2a9e-3b7d-4c1e-9a55-0d2f8e7b6a41"
+
+
+class OfficerCreate(ma.Schema):
+    id = fields.String(required=True, validate=validate.Length(min=1, max=200),
+                       metadata={"description": "The `sub` of the officer's bearer token.", "example": "o-jsmith"})
+    name = fields.String(required=True, validate=validate.Length(min=1, max=200), metadata={"example": "J Smith"})
+    email = fields.Email(required=True, metadata={"example": "j.smith@council.example.gov.uk"})
+    teams = fields.List(fields.String(validate=SLUG), load_default=list, metadata={"example": ["sustainment"]})
+    roles = fields.List(fields.String(validate=validate.OneOf(ROLES)), load_default=list,
+                        metadata={"example": ["sustainment_officer"]})
+    email_preference = fields.String(load_default="immediate", validate=validate.OneOf(EMAIL_PREFERENCES),
+                                     metadata={"example": "immediate"})
+
+
+class OfficerUpdate(ma.Schema):
+    name = fields.String(required=True, validate=validate.Length(min=1, max=200), metadata={"example": "J Smith"})
+    email = fields.Email(required=True, metadata={"example": "j.smith@council.example.gov.uk"})
+    teams = fields.List(fields.String(validate=SLUG), required=True, metadata={"example": ["sustainment"]})
+    roles = fields.List(fields.String(validate=validate.OneOf(ROLES)), required=True,
+                        metadata={"example": ["sustainment_officer", "team_leader"]})
+    active = fields.Boolean(load_default=True, metadata={"example": True})
+
+
+class Officer(ma.Schema):
+    id = fields.String(metadata={"example": "o-jsmith"})
+    name = fields.String(metadata={"example": "J Smith"})
+    email = fields.String(metadata={"example": "j.smith@council.example.gov.uk"})
+    teams = fields.List(fields.String(), metadata={"example": ["sustainment"]})
+    roles = fields.List(fields.String(), metadata={"example": ["sustainment_officer"]})
+    active = fields.Boolean(metadata={"example": True})
+    email_preference = fields.String(metadata={"example": "immediate"})
+
+
+class OfficerQueryArgs(ma.Schema):
+    team = fields.String(metadata={"example": "sustainment"})
+    role = fields.String(validate=validate.OneOf(ROLES), metadata={"example": "team_leader"})
+
+
+class Preferences(ma.Schema):
+    """How an officer is told: the in-app inbox is always on; e-mail immediately, daily or never."""
+
+    inbox = fields.String(dump_only=True, dump_default="on", metadata={"example": "on"})
+    email = fields.String(required=True, validate=validate.OneOf(EMAIL_PREFERENCES),
+                          metadata={"example": "daily_digest"})
+
+
+class TeamCreate(ma.Schema):
+    slug = fields.String(required=True, validate=SLUG, metadata={"example": "sustainment"})
+    name = fields.String(required=True, validate=validate.Length(min=1, max=200),
+                         metadata={"example": "Tenancy sustainment"})
+    manager_id = fields.String(allow_none=True, load_default=None, metadata={"example": "o-tleader"})
+    shared_queue = fields.Boolean(load_default=True, metadata={"example": True})
+
+
+class TeamUpdate(ma.Schema):
+    name = fields.String(required=True, validate=validate.Length(min=1, max=200),
+                         metadata={"example": "Tenancy sustainment"})
+    manager_id = fields.String(allow_none=True, load_default=None, metadata={"example": "o-tleader"})
+    shared_queue = fields.Boolean(load_default=True, metadata={"example": True})
+
+
+class Team(TeamCreate):
+    pass
+
+
+class SubjectRef(ma.Schema):
+    type = fields.String(metadata={"example": "referral"})
+    id = fields.String(metadata={"example": "0b7e4d52-8a1f-4f8e-9d3c-2a6b1c9e7f10"})
+    service = fields.String(metadata={"example": "intake"})
+    reference = fields.String(allow_none=True, metadata={"example": "R-000123"})
+    link = fields.String(metadata={"example": "http://127.0.0.1:8001/referrals/0b7e4d52-8a1f-4f8e-9d3c-2a6b1c9e7f10"})
+
+
+def _subject(obj) -> dict:
+    return {"type": obj.subject_type, "id": obj.subject_id, "service": getattr(obj, "subject_service", None),
+            "reference": obj.subject_reference, "link": obj.link}
+
+
+class Task(ma.Schema):
+    id = fields.UUID(metadata={"example": EXAMPLE_TASK_ID})
+    title = fields.String(metadata={"example": "Triage referral R-000123"})
+    status = fields.String(metadata={"example": "open"})
+    priority = fields.String(metadata={"example": "high"})
+    team = fields.String(allow_none=True, metadata={"example": "intake"})
+    assignee = fields.String(allow_none=True, metadata={"example": "o-jsmith"})
+    due = Timestamp(allow_none=True, metadata={"example": "2025-03-04T17:00:00+00:00"})
+    overdue = fields.Method("_overdue", metadata={"example": False})
+    subject = fields.Function(_subject, metadata={"description": "The referral, case or offer it is about."})
+    rule = fields.String(metadata={"example": "triage_referral"})
+    created_by_event = fields.String(allow_none=True, metadata={"example": "9a8b7c6d-1e2f-4a3b-8c9d-0e1f2a3b4c5d"})
+    closed_by_event = fields.String(allow_none=True)
+    closed_by = fields.String(allow_none=True, metadata={"example": "event"})
+    created_at = Timestamp()
+    closed_at = Timestamp(allow_none=True)
+    escalated_at = Timestamp(allow_none=True)
+    escalated_to = fields.String(allow_none=True)
+
+    def _overdue(self, task) -> bool:
+        return task.status in ("open", "acknowledged") and task.due is not None and task.due < dt.datetime.now(dt.UTC)
+
+
+class TaskQueryArgs(ma.Schema):
+    assignee = fields.String(metadata={"example": "o-jsmith"})
+    team = fields.String(metadata={"example": "intake"})
+    status = fields.String(validate=validate.OneOf(TASK_STATUSES), metadata={"example": "open"})
+    overdue = fields.Boolean(metadata={"example": True})
+    due_before = Timestamp(metadata={"example": "2025-03-07T17:00:00+00:00"})
+    subject_id = fields.String(metadata={"example": "0b7e4d52-8a1f-4f8e-9d3c-2a6b1c9e7f10"})
+
+
+class TaskAssignment(ma.Schema):
+    """Who the task is for: an officer, a team's queue, or both."""
+
+    assignee = fields.String(allow_none=True, load_default=None, metadata={"example": "o-jsmith"})
+    team = fields.String(allow_none=True, load_default=None, validate=SLUG, metadata={"example": "sustainment"})
+
+    @ma.validates_schema
+    def _someone(self, data, **kwargs):
+        if not data.get("assignee") and not data.get("team"):
+            raise ma.ValidationError("Give an assignee, a team or both.", field_name="assignee")
+
+
+class Notification(ma.Schema):
+    id = fields.UUID()
+    recipient = fields.String(metadata={"example": "o-jsmith"})
+    message = fields.String(metadata={"example": "Case C-000045 has been assigned to you: make first contact."})
+    link = fields.String(allow_none=True)
+    subject = fields.Method("_subject")
+    task_id = fields.UUID(allow_none=True)
+    read = fields.Method("_read", metadata={"example": False})
+    created_at = Timestamp()
+    read_at = Timestamp(allow_none=True)
+
+    def _subject(self, n) -> dict | None:
+        if n.subject_type is None:
+            return None
+        return {"type": n.subject_type, "id": n.subject_id, "reference": n.subject_reference, "link": n.link}
+
+    def _read(self, n) -> bool:
+        return n.read_at is not None
+
+
+class NotificationQueryArgs(ma.Schema):
+    recipient = fields.String(metadata={"description": "Whose inbox (admin only for others').",
+                                        "example": "o-jsmith"})
+    unread = fields.Boolean(metadata={"example": True})
+
+
+class SubscriptionCreate(ma.Schema):
+    url = fields.Url(required=True, schemes={"https", "http"}, require_tld=False,
+                     metadata={"example": "https://partner.example.org/casework/webhooks"})
+    event_types = fields.List(fields.String(), required=True, validate=validate.Length(min=1),
+                              metadata={"example": ["intake.referral.accepted.v1"],
+                                        "description": "Routing keys (or `*` for all the caller may see)."})
+    secret = fields.String(required=True, load_only=True, validate=validate.Length(min=16, max=200),
+                           metadata={"description": "Shared secret for the HMAC-SHA256 signature.",
+                                     "example": "s3cret-s3cret-s3cret"})
+
+
+class Subscription(ma.Schema):
+    id = fields.UUID()
+    url = fields.String(metadata={"example": "https://partner.example.org/casework/webhooks"})
+    event_types = fields.List(fields.String(), metadata={"example": ["intake.referral.accepted.v1"]})
+    owner = fields.String(metadata={"example": "sys-rent"})
+    referrer_only = fields.Boolean(metadata={"example": True})
+    active = fields.Boolean(metadata={"example": True})
+    consecutive_failures = fields.Integer(metadata={"example": 0})
+    disabled_at = Timestamp(allow_none=True)
+    created_at = Timestamp()
+
+
+class Delivery(ma.Schema):
+    id = fields.UUID()
+    channel = fields.String(metadata={"example": "webhook"})
+    target = fields.String(metadata={"description": "The officer (e-mail) or subscription (webhook)."})
+    event_id = fields.String(allow_none=True)
+    title = fields.String(metadata={"example": "casework.intake.referral.accepted.v1"})
+    status = fields.String(metadata={"example": "sent"})
+    attempts = fields.Integer(metadata={"example": 1})
+    last_error = fields.String(allow_none=True, metadata={"example": "HTTP 503"})
+    response_status = fields.Integer(allow_none=True, metadata={"example": 204})
+    created_at = Timestamp()
+    delivered_at = Timestamp(allow_none=True)
+
+
+class DeliveryQueryArgs(ma.Schema):
+    channel = fields.String(validate=validate.OneOf(("email", "webhook")), metadata={"example": "email"})
+    status = fields.String(validate=validate.OneOf(("pending", "sent", "failed")), metadata={"example": "failed"})
+    target = fields.String(metadata={"example": "o-jsmith"})

@@ -1,0 +1,180 @@
+"""Webhook subscriptions: events POSTed from the worker, signed, retried, disabled when they keep failing.
+
+Every delivery is a POST of a JSON body with these headers:
+
+- ``Casework-Event-Id``: the event's id (a receiver may use it to ignore repeats);
+- ``Casework-Timestamp``: seconds since the epoch when it was signed;
+- ``Casework-Signature``: ``sha256=`` + hex HMAC-SHA256, keyed with the subscription's secret,
+  of ``f"{timestamp}.{body}"`` (the raw body bytes as sent).
+
+A receiver recomputes the HMAC over the timestamp, a dot and the raw body, compares it in
+constant time, and refuses timestamps more than five minutes old. URLs must be https (not to
+private, loopback or link-local addresses) or http to a host in
+``CASEWORK_WEBHOOK_ALLOWED_HTTP_HOSTS`` (default ``127.0.0.1,localhost``), which also allows those
+hosts over https.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import hmac
+import ipaddress
+import json
+import logging
+import os
+import socket
+import time
+import uuid
+from collections.abc import Mapping
+from typing import Any
+from urllib.parse import urlsplit
+
+import requests
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from casework import timers
+from casework.db import utcnow
+from casework.events import Event
+from casework.timers import Timer
+from notifications import directory, inbox
+from notifications.models import Delivery, Subscription
+from notifications.rules import Policy, Subject, subscription_wants, webhook_body
+
+log = logging.getLogger(__name__)
+
+SEND = "webhook.send"
+
+
+def allowed_http_hosts() -> set[str]:
+    raw = os.environ.get("CASEWORK_WEBHOOK_ALLOWED_HTTP_HOSTS", "127.0.0.1,localhost")
+    return {host.strip().lower() for host in raw.split(",") if host.strip()}
+
+
+def url_problem(url: str, allowed: set[str]) -> str | None:
+    """Why a URL may not receive webhooks, or None when it may."""
+    parts = urlsplit(url)
+    host = (parts.hostname or "").lower()
+    if not host or parts.scheme not in ("https", "http"):
+        return "Use an https:// URL."
+    if host in allowed:
+        return None
+    if parts.scheme == "http":
+        return "Use https:// (plain http is allowed only to the hosts the council lists)."
+    if host == "localhost" or _private(host):
+        return "The URL may not point at a private, loopback or link-local address."
+    return None
+
+
+def _private(host: str) -> bool:
+    try:
+        address = ipaddress.ip_address(host)
+    except ValueError:
+        return False
+    return address.is_private or address.is_loopback or address.is_link_local or address.is_reserved
+
+
+def _resolves_privately(host: str) -> bool:
+    """At delivery time: a public name must not resolve to a private address."""
+    try:
+        infos = socket.getaddrinfo(host, None)
+    except OSError:
+        return False
+    return any(_private(str(info[4][0])) for info in infos)
+
+
+def sign(secret: str, timestamp: str, body: bytes) -> str:
+    digest = hmac.new(secret.encode(), timestamp.encode() + b"." + body, hashlib.sha256).hexdigest()
+    return f"sha256={digest}"
+
+
+def verify(secret: str, headers: Mapping[str, str], body: bytes, *, now: float | None = None,
+           tolerance: int = 300) -> bool:
+    """What a receiver does: check the signature and that the timestamp is recent."""
+    timestamp = headers.get("Casework-Timestamp", "")
+    if not timestamp.isdigit() or abs((now or time.time()) - int(timestamp)) > tolerance:
+        return False
+    return hmac.compare_digest(sign(secret, timestamp, body), headers.get("Casework-Signature", ""))
+
+
+def enqueue(session: Session, event: Event, data: Mapping[str, Any], subject: Subject | None) -> int:
+    """Log a delivery for every active subscription that wants the event; returns how many."""
+    body = json.dumps(webhook_body(event_id=event.id, event_type=event.type, time=event.time, subject=subject),
+                      separators=(",", ":"))
+    count = 0
+    for sub in session.scalars(select(Subscription).where(Subscription.active.is_(True))):
+        if not subscription_wants(event_types=sub.event_types, referrer_only=sub.referrer_only, owner=sub.owner,
+                                  event_type=event.type, data=data):
+            continue
+        delivery = Delivery(id=uuid.uuid4(), channel="webhook", target=str(sub.id), address=sub.url,
+                            event_id=event.id, title=event.type, body=body, status="pending", attempts=0,
+                            created_at=utcnow())
+        session.add(delivery)
+        timers.schedule(session, SEND, key=f"webhook:{delivery.id}:0", due_at=utcnow(),
+                        payload={"delivery_id": str(delivery.id)})
+        count += 1
+    return count
+
+
+def deliver(session: Session, timer: Timer, *, policy: Policy) -> None:
+    """Timer handler: POST one logged delivery; record the outcome and retry with backoff."""
+    delivery = session.get(Delivery, uuid.UUID(timer.payload["delivery_id"]), with_for_update=True)
+    if delivery is None or delivery.status != "pending":
+        return
+    sub = session.get(Subscription, uuid.UUID(delivery.target), with_for_update=True)
+    if sub is None or not sub.active:
+        delivery.status = "failed"
+        delivery.last_error = "The subscription is disabled or gone."
+        return
+    delivery.attempts += 1
+    error = _post(sub, delivery)
+    if error is None:
+        delivery.status = "sent"
+        delivery.delivered_at = utcnow()
+        delivery.last_error = None
+        sub.consecutive_failures = 0
+        return
+    delivery.last_error = error[:500]
+    sub.consecutive_failures += 1
+    log.warning("webhook delivery failed", extra={"delivery_id": str(delivery.id), "attempt": delivery.attempts})
+    if sub.consecutive_failures >= int(policy.webhooks.get("disable_after_failures", 5)):
+        delivery.status = "failed"
+        _disable(session, policy, sub)
+    elif delivery.attempts >= int(policy.webhooks.get("max_attempts", 5)):
+        delivery.status = "failed"
+    else:
+        delay = float(policy.webhooks.get("retry_seconds", 30)) * 2 ** (delivery.attempts - 1)
+        timers.schedule(session, SEND, key=f"webhook:{delivery.id}:{delivery.attempts}",
+                        due_at=utcnow() + dt.timedelta(seconds=delay), payload={"delivery_id": str(delivery.id)})
+
+
+def _post(sub: Subscription, delivery: Delivery) -> str | None:
+    host = (urlsplit(sub.url).hostname or "").lower()
+    allowed = allowed_http_hosts()
+    problem = url_problem(sub.url, allowed)
+    if problem is None and host not in allowed and _resolves_privately(host):
+        problem = "The URL resolves to a private address."
+    if problem:
+        return problem
+    body = delivery.body.encode()
+    timestamp = str(int(time.time()))
+    headers = {
+        "Content-Type": "application/json", "Casework-Event-Id": delivery.event_id or "",
+        "Casework-Timestamp": timestamp, "Casework-Signature": sign(sub.secret, timestamp, body),
+        "User-Agent": "casework-notifications",
+    }
+    try:
+        response = requests.post(sub.url, data=body, headers=headers, timeout=10, allow_redirects=False)
+    except requests.RequestException as exc:
+        return f"{type(exc).__name__}"
+    delivery.response_status = response.status_code
+    return None if 200 <= response.status_code < 300 else f"HTTP {response.status_code}"
+
+
+def _disable(session: Session, policy: Policy, sub: Subscription) -> None:
+    sub.active = False
+    sub.disabled_at = utcnow()
+    message = f"Webhook subscription {sub.id} was disabled after {sub.consecutive_failures} failed deliveries."
+    for admin in directory.admins(session):
+        inbox.notify(session, policy, admin.id, message)

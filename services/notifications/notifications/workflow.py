@@ -1,0 +1,103 @@
+"""What happens to tasks: opened by events (once), closed by events or officers, reassigned."""
+
+from __future__ import annotations
+
+import uuid
+
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from casework import outbox, timers
+from casework.db import utcnow
+from notifications import directory, inbox
+from notifications.models import LIVE_TASK_STATUSES, Task
+from notifications.rules import Policy, Subject, TasksToClose, TaskToOpen
+
+OVERDUE = "task.overdue"
+
+
+def overdue_timer_key(task_id: uuid.UUID) -> str:
+    return f"task_overdue:{task_id}"
+
+
+def subject_of(task: Task) -> Subject:
+    return Subject(type=task.subject_type, id=task.subject_id, service=task.subject_service,
+                   reference=task.subject_reference, link=task.link or "")
+
+
+def subject_data(task: Task) -> dict:
+    return {"type": task.subject_type, "id": task.subject_id, "service": task.subject_service}
+
+
+def live_task(session: Session, dedup_key: str) -> Task | None:
+    return session.scalar(select(Task).where(Task.dedup_key == dedup_key, Task.status.in_(LIVE_TASK_STATUSES)))
+
+
+def open_task(session: Session, policy: Policy, spec: TaskToOpen, *, event_id: str | None) -> Task | None:
+    """Open the task a rule asks for, unless the same rule already has one live for the subject.
+
+    A repeated event (e.g. a case reassigned) moves the live task to the new assignee instead.
+    """
+    existing = live_task(session, spec.dedup_key)
+    if existing is not None:
+        if spec.assignee and existing.assignee != spec.assignee:
+            reassign(session, policy, existing, assignee=spec.assignee, team=existing.team, message=spec.notify,
+                     event_id=event_id)
+        return None
+    assignee = spec.assignee or directory.manager_of(session, spec.manager_of)
+    task = Task(
+        id=uuid.uuid4(), rule=spec.rule, dedup_key=spec.dedup_key, title=spec.title, status="open",
+        priority=spec.priority, team=spec.team, assignee=assignee, due=spec.due, subject_type=spec.subject.type,
+        subject_id=spec.subject.id, subject_service=spec.subject.service, subject_reference=spec.subject.reference,
+        link=spec.subject.link, created_by_event=event_id, created_at=utcnow(),
+    )
+    try:
+        # A concurrent delivery of another event for this subject may have opened it first.
+        with session.begin_nested():
+            session.add(task)
+            session.flush()
+    except IntegrityError:
+        return None
+    outbox.emit(session, "notifications.task.created.v1", subject=str(task.id), data={
+        "task_id": task.id, "title": task.title, "team": task.team, "assignee": task.assignee, "due": task.due,
+        "priority": task.priority, "subject": subject_data(task),
+    })
+    if task.due is not None and policy.escalation_enabled:
+        timers.schedule(session, OVERDUE, key=overdue_timer_key(task.id), due_at=task.due,
+                        payload={"task_id": str(task.id)})
+    if spec.notify and assignee:
+        inbox.notify(session, policy, assignee, spec.notify, subject=spec.subject, task_id=task.id,
+                     event_id=event_id)
+    return task
+
+
+def close_tasks(session: Session, closing: TasksToClose, *, event_id: str) -> list[Task]:
+    """Close the live tasks an event resolves; returns them."""
+    stmt = select(Task).where(Task.rule == closing.rule, Task.subject_type == closing.subject_type,
+                              Task.subject_id == closing.subject_id, Task.status.in_(LIVE_TASK_STATUSES))
+    if closing.dedup_key is not None:
+        stmt = stmt.where(Task.dedup_key == closing.dedup_key)
+    tasks = list(session.scalars(stmt.with_for_update()))
+    for task in tasks:
+        finish(session, task, status="done", by="event", event_id=event_id)
+    return tasks
+
+
+def finish(session: Session, task: Task, *, status: str, by: str, event_id: str | None = None) -> None:
+    """Mark a task done or cancelled and stop its overdue timer."""
+    task.status = status
+    task.closed_at = utcnow()
+    task.closed_by = by
+    task.closed_by_event = event_id
+    timers.cancel(session, overdue_timer_key(task.id))
+
+
+def reassign(session: Session, policy: Policy, task: Task, *, assignee: str | None, team: str | None,
+             message: str | None = None, event_id: str | None = None) -> None:
+    """Give the task to another officer or team; the new assignee is told."""
+    task.assignee = assignee
+    task.team = team
+    if assignee:
+        text = message or f"A task has been assigned to you: {task.title}"
+        inbox.notify(session, policy, assignee, text, subject=subject_of(task), task_id=task.id, event_id=event_id)

@@ -1,0 +1,97 @@
+"""The officer directory, teams, the inbox and the OpenAPI document."""
+
+import uuid
+
+from notifications_support import ADMIN, add_directory, case, handle
+
+from casework.testing import bearer
+
+TSO = bearer("o-tso", "sustainment_officer")
+OFFICER = {"id": "o-new", "name": "N Officer", "email": "n.officer@council.test", "teams": ["lettings"],
+           "roles": ["lettings_officer"]}
+
+
+def test_an_admin_adds_an_officer_and_every_officer_can_read_the_directory(notifications):
+    r = notifications.client.post("/officers", json=OFFICER, headers=ADMIN)
+
+    assert r.status_code == 201
+    assert r.json == {**OFFICER, "active": True, "email_preference": "immediate"}
+    assert notifications.client.get("/officers/o-new", headers=TSO).json["name"] == "N Officer"
+    listed = notifications.client.get("/officers", query_string={"team": "lettings"}, headers=TSO)
+    assert [o["id"] for o in listed.json] == ["o-new"] and listed.headers["X-Pagination"]
+
+
+def test_only_an_admin_may_change_the_directory(notifications):
+    assert notifications.client.post("/officers", json=OFFICER, headers=TSO).status_code == 403
+    assert notifications.client.post("/teams", json={"slug": "asb", "name": "ASB"}, headers=TSO).status_code == 403
+    assert notifications.client.post("/officers", json=OFFICER).status_code == 401
+
+
+def test_a_duplicate_or_invalid_officer_is_refused_with_problem_details(notifications):
+    notifications.client.post("/officers", json=OFFICER, headers=ADMIN)
+
+    again = notifications.client.post("/officers", json=OFFICER, headers=ADMIN)
+    assert again.status_code == 409 and again.mimetype == "application/problem+json"
+    bad = notifications.client.post("/officers", json={**OFFICER, "id": "o-2", "email": "nope", "roles": ["king"]},
+                                    headers=ADMIN)
+    assert bad.status_code == 422 and {"email", "roles.0"} <= set(bad.json["errors"])
+    assert notifications.client.get("/officers/nobody", headers=ADMIN).status_code == 404
+
+
+def test_an_update_with_a_stale_etag_is_refused(notifications):
+    notifications.client.post("/officers", json=OFFICER, headers=ADMIN)
+    etag = notifications.client.get("/officers/o-new", headers=ADMIN).headers["ETag"]
+    change = {k: v for k, v in OFFICER.items() if k != "id"} | {"teams": ["lettings", "intake"]}
+
+    ok = notifications.client.put("/officers/o-new", json=change, headers={**ADMIN, "If-Match": etag})
+    stale = notifications.client.put("/officers/o-new", json=change, headers={**ADMIN, "If-Match": etag})
+
+    assert ok.status_code == 200 and ok.json["teams"] == ["lettings", "intake"]
+    assert stale.status_code == 412
+
+
+def test_a_team_has_a_manager_and_a_new_manager_receives_escalations(notifications):
+    add_directory(notifications)
+    team = notifications.client.get("/teams/sustainment", headers=TSO).json
+    assert team == {"slug": "sustainment", "name": "Sustainment", "manager_id": "o-leader", "shared_queue": True}
+
+    r = notifications.client.put("/teams/sustainment", json={"name": "Tenancy sustainment", "manager_id": "o-tso"},
+                                 headers=ADMIN)
+
+    assert r.status_code == 200 and r.json["manager_id"] == "o-tso"
+    assert notifications.client.post("/teams", json={"slug": "sustainment", "name": "Again"},
+                                     headers=ADMIN).status_code == 409
+    assert notifications.client.post("/teams", json={"slug": "Bad Slug", "name": "x"},
+                                     headers=ADMIN).status_code == 422
+
+
+def test_an_officer_reads_their_inbox_and_marks_messages_read(notifications):
+    add_directory(notifications)
+    case_id = uuid.uuid4()
+    handle(notifications, case("opened", case_id))
+    handle(notifications, case("assigned", case_id))
+    (message,) = notifications.client.get("/notifications", query_string={"unread": "true"}, headers=TSO).json
+    assert message["read"] is False
+
+    read = notifications.client.post(f"/notifications/{message['id']}/read", headers=TSO)
+
+    assert read.status_code == 200 and read.json["read"] is True
+    assert notifications.client.get("/notifications", query_string={"unread": "true"}, headers=TSO).json == []
+    leader = bearer("o-leader", "team_leader")
+    assert notifications.client.post(f"/notifications/{message['id']}/read", headers=leader).status_code == 404
+    assert notifications.client.get("/notifications", query_string={"recipient": "o-tso"},
+                                    headers=leader).status_code == 403
+
+
+def test_the_openapi_document_describes_every_operation(notifications):
+    from openapi_spec_validator import validate
+
+    spec = notifications.client.get("/openapi.json").json
+    validate(spec)
+    for path, operations in spec["paths"].items():
+        for method, operation in operations.items():
+            if method == "parameters":
+                continue
+            assert operation.get("summary"), f"{method} {path} has no summary"
+            assert operation.get("security") == [{"bearerAuth": []}], f"{method} {path} is not secured"
+            assert "401" in operation["responses"] and "403" in operation["responses"]

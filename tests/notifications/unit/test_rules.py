@@ -1,0 +1,192 @@
+"""The routing rules of the default policy, as tables of events and what they must do."""
+
+import datetime as dt
+import uuid
+
+import pytest
+
+from notifications import rules
+
+POLICY = rules.load_policy()
+LINKS = rules.public_urls({})
+NOW = dt.datetime(2025, 3, 3, 10, 0, tzinfo=dt.UTC)  # a Monday
+DUE = dt.datetime(2025, 3, 5, 17, 0, tzinfo=dt.UTC)
+REFERRAL, CASE, OFFER, ADVERT, VISIT = (uuid.uuid4() for _ in range(5))
+
+
+def route(type_, **data):
+    return rules.route(POLICY, f"casework.{type_}.v1", data, now=NOW, links=LINKS)
+
+
+def referral(**extra):
+    return {"referral_id": REFERRAL, "reference": "R-000123", "source_system": "rent", **extra}
+
+
+def case(**extra):
+    return {"case_id": CASE, "reference": "C-000045", "case_type": "sustainment", "officer_id": None, **extra}
+
+
+def offer(**extra):
+    return {"offer_id": OFFER, "reference": "O-000007", "advert_id": ADVERT, "property_id": uuid.uuid4(),
+            "applicant_id": uuid.uuid4(), **extra}
+
+
+@pytest.mark.parametrize("type_, data, rule, title, team, assignee, due, priority", [
+    ("intake.referral.received", referral(risk_level="critical", triage_due=DUE), "triage_referral",
+     "Triage referral R-000123", "intake", None, DUE, "urgent"),
+    ("sustainment.case.opened", case(risk_level="medium", first_contact_due=DUE), "assign_case",
+     "Assign case C-000045", "sustainment", None, dt.datetime(2025, 3, 4, 17, 0, tzinfo=dt.UTC), "normal"),
+    ("sustainment.case.opened", case(case_type="onboarding", risk_level="high", first_contact_due=DUE),
+     "assign_onboarding_case", "Assign case C-000045 and book the settling-in visit", "sustainment", None,
+     dt.datetime(2025, 3, 4, 17, 0, tzinfo=dt.UTC), "high"),
+    ("sustainment.case.assigned", case(officer_id="o-1", risk_level="low", first_contact_due=DUE,
+                                       assigned_by="tl-1"),
+     "first_contact", "First contact for case C-000045", "sustainment", "o-1", DUE, "normal"),
+    ("sustainment.case.assigned", case(case_type="onboarding", officer_id="o-1", risk_level="high",
+                                       first_contact_due=DUE, assigned_by="tl-1"),
+     "settling_in_visit", "Book and make the settling-in visit for case C-000045", "sustainment", "o-1", DUE, "high"),
+    ("sustainment.visit.scheduled", case(officer_id="o-2", visit_id=VISIT, kind="home_visit", scheduled_for=DUE),
+     "visit", "Record the outcome of the visit for case C-000045", "sustainment", "o-2", DUE, "normal"),
+    ("lettings.offer.made", offer(respond_by=DUE), "chase_offer", "Chase the response to offer O-000007",
+     "lettings", None, DUE, "normal"),
+    ("sustainment.deadline.missed", case(deadline="first_contact", due=DUE), "missed_deadline",
+     "Deadline missed on case C-000045 (first_contact)", "sustainment", None,
+     dt.datetime(2025, 3, 4, 17, 0, tzinfo=dt.UTC), "high"),
+])
+def test_an_event_opens_the_task_its_rule_says(type_, data, rule, title, team, assignee, due, priority):
+    routing = route(type_, **data)
+
+    assert [(t.rule, t.title, t.team, t.assignee, t.due, t.priority) for t in routing.open] == [
+        (rule, title, team, assignee, due, priority)
+    ]
+
+
+@pytest.mark.parametrize("type_", [
+    "intake.referral.accepted", "intake.referral.rejected", "intake.referral.signposted", "intake.referral.withdrawn",
+])
+def test_every_triage_outcome_closes_the_triage_task(type_):
+    routing = route(type_, **referral())
+
+    assert [(c.rule, c.subject_type, c.subject_id) for c in routing.close] == [
+        ("triage_referral", "referral", str(REFERRAL))
+    ]
+    assert routing.open == ()
+
+
+@pytest.mark.parametrize("type_", ["offer.refused", "offer.withdrawn", "offer.expired"])
+def test_an_offer_not_taken_up_closes_the_chase_and_asks_for_the_next_bidder(type_):
+    routing = route(f"lettings.{type_}", **offer(reasonable=True, applicant_suspended=False))
+
+    assert [c.rule for c in routing.close] == ["chase_offer"]
+    (task,) = routing.open
+    assert (task.rule, task.subject.type, task.subject.id, task.subject.reference) == (
+        "offer_next_bidder", "advert", str(ADVERT), None)
+    assert task.title == "Offer the next bidder (offer O-000007 was not taken up)"
+
+
+def test_the_next_offer_on_the_advert_closes_the_next_bidder_task():
+    routing = route("lettings.offer.made", **offer(offer_id=uuid.uuid4(), respond_by=DUE))
+
+    assert ("offer_next_bidder", "advert", str(ADVERT)) in [(c.rule, c.subject_type, c.subject_id)
+                                                             for c in routing.close]
+
+
+def test_assignment_closes_the_assignment_task_and_tells_the_officer():
+    routing = route("sustainment.case.assigned", **case(officer_id="o-1", risk_level="low", first_contact_due=DUE,
+                                                        assigned_by="tl-1"))
+
+    assert {c.rule for c in routing.close} == {"assign_case", "assign_onboarding_case"}
+    assert routing.open[0].notify == "Case C-000045 has been assigned to you: make first contact."
+
+
+@pytest.mark.parametrize("outcome, kind, closes", [
+    ("completed", "home_visit", {"visit", "first_contact"}),
+    ("no_access", "home_visit", {"visit"}),
+    ("completed", "settling_in", {"visit", "first_contact", "settling_in_visit"}),
+])
+def test_a_recorded_visit_closes_its_own_visit_task(outcome, kind, closes):
+    routing = route("sustainment.visit.recorded", **case(visit_id=VISIT, kind=kind, scheduled_for=DUE,
+                                                         outcome=outcome, consecutive_no_access=0))
+
+    assert {c.rule for c in routing.close} == closes
+    visit = next(c for c in routing.close if c.rule == "visit")
+    assert visit.dedup_key == f"visit:case:{CASE}:{VISIT}"
+
+
+@pytest.mark.parametrize("alert, tasks", [(True, ["review_risk"]), (False, [])])
+def test_a_risk_change_tasks_the_team_leader_only_when_the_alert_is_raised(alert, tasks):
+    routing = route("sustainment.risk.changed", **case(from_level="medium", to_level="high",
+                                                       cause="no_access_visits", team_leader_alert=alert))
+
+    assert [t.rule for t in routing.open] == tasks
+    if tasks:
+        assert routing.open[0].manager_of == "sustainment"
+        assert routing.open[0].notify == "Case C-000045 needs your review: its risk was raised to high."
+
+
+def test_events_without_a_subject_do_nothing():
+    assert route("lettings.advert.closed", bids=3, eligible=2) == rules.Routing(subject=None)
+
+
+def test_links_use_the_owning_services_public_url():
+    links = rules.public_urls({"CASEWORK_INTAKE_PUBLIC_URL": "https://intake.example.gov.uk/"})
+    routing = rules.route(POLICY, "casework.intake.referral.received.v1",
+                          referral(risk_level="low", triage_due=DUE), now=NOW, links=links)
+
+    assert routing.subject.link == f"https://intake.example.gov.uk/referrals/{REFERRAL}"
+    assert rules.subject_of(POLICY, case(), LINKS).link == f"http://127.0.0.1:8002/cases/{CASE}"
+
+
+def test_messages_never_quote_personal_data_even_when_the_event_carries_it():
+    data = referral(person={"name": "Jane Doe", "date_of_birth": "1980-01-01"}, risk_level="low", triage_due=DUE)
+
+    assert rules.render("{reference} {person}", data, POLICY.message_fields) == "R-000123 "
+
+
+@pytest.mark.parametrize("policy, error", [
+    ({"tasks": {"x": {"made_by": ["a"], "title": "{person}", "team": "t"}}, "message_fields": ["reference"]},
+     "may only quote reference, not person"),
+    ({"tasks": {"x": {"made_by": ["a"], "title": "T"}}}, "give a team, an assignee or manager_of"),
+    ({"tasks": {"x": {"made_by": ["a"], "title": "T", "team": "t", "priority": "asap"}}}, "priority"),
+    ({"priority_by_risk": {"high": "soon"}}, "priority_by_risk.high"),
+])
+def test_a_policy_that_cannot_be_followed_is_refused(policy, error):
+    with pytest.raises(rules.PolicyError, match=error):
+        rules.parse_policy(policy)
+
+
+@pytest.mark.parametrize("types, referrer_only, owner, type_, data, wanted", [
+    (["intake.referral.received.v1"], False, "tl", "casework.intake.referral.received.v1", {}, True),
+    (["intake.referral.received"], False, "tl", "casework.intake.referral.accepted.v1", {}, False),
+    (["*"], False, "admin", "casework.lettings.offer.made.v1", {}, True),
+    (["intake.referral.accepted"], True, "sys-1", "casework.intake.referral.accepted.v1",
+     {"referrer_client": "sys-1"}, True),
+    (["intake.referral.accepted"], True, "sys-1", "casework.intake.referral.accepted.v1",
+     {"referrer_client": "sys-2"}, False),
+    (["*"], True, "sys-1", "casework.sustainment.case.opened.v1", {"referrer_client": "sys-1"}, False),
+])
+def test_who_a_webhook_subscription_receives(types, referrer_only, owner, type_, data, wanted):
+    assert rules.subscription_wants(event_types=types, referrer_only=referrer_only, owner=owner,
+                                    event_type=type_, data=data) is wanted
+
+
+def test_a_council_notice_tells_the_named_officer_or_the_teams_manager():
+    council = rules.parse_policy({
+        "subjects": [{"type": "case", "id_field": "case_id", "service": "sustainment", "path": "/cases/{id}"}],
+        "message_fields": ["reference", "outcome"],
+        "notices": {
+            "case_closed": {"sent_on": ["sustainment.case.closed"], "to": {"field": "officer_id"},
+                            "message": "Case {reference} closed: {outcome}."},
+            "case_closed_manager": {"sent_on": ["sustainment.case.closed"], "manager_of": "sustainment",
+                                    "when": {"outcome": "evicted"}, "message": "Case {reference} ended in eviction."},
+        },
+    })
+
+    closed = rules.route(council, "casework.sustainment.case.closed.v1",
+                         case(officer_id="o-1", outcome="evicted"), now=NOW, links=LINKS)
+    sustained = rules.route(council, "casework.sustainment.case.closed.v1",
+                            case(officer_id="o-1", outcome="tenancy_sustained"), now=NOW, links=LINKS)
+
+    assert [(n.recipient, n.manager_of, n.message) for n in closed.notices] == [
+        ("o-1", None, "Case C-000045 closed: evicted."), (None, "sustainment", "Case C-000045 ended in eviction.")]
+    assert [n.message for n in sustained.notices] == ["Case C-000045 closed: tenancy_sustained."]
