@@ -28,6 +28,14 @@ log = logging.getLogger(__name__)
 TimerHandler = Callable[[Session, "Timer"], None]
 
 
+class RetryLater(Exception):
+    """Raised by a timer handler to keep what it wrote and run again after ``delay`` seconds."""
+
+    def __init__(self, delay: float, reason: str = "") -> None:
+        super().__init__(reason or f"retry in {delay}s")
+        self.delay = delay
+
+
 class Timer(KernelBase):
     __tablename__ = "timers"
 
@@ -112,6 +120,8 @@ class Sweeper:
                 if timer is None:
                     return None
                 handler = self.handlers.get(timer.kind)
+                due_before = timer.due_at
+                retry: RetryLater | None = None
                 try:
                     with session.begin_nested(), context.bound(
                         service=self.service, correlation_id=timer.correlation_id or str(timer.id),
@@ -119,7 +129,10 @@ class Sweeper:
                     ):
                         if handler is None:
                             raise LookupError(f"no handler for timer kind {timer.kind!r}")
-                        handler(session, timer)
+                        try:
+                            handler(session, timer)
+                        except RetryLater as later:
+                            retry = later  # its writes are kept: the savepoint commits
                 except Exception as exc:
                     timer.attempts += 1
                     timer.last_error = f"{type(exc).__name__}: {exc}"[:500]
@@ -127,6 +140,13 @@ class Sweeper:
                     timer.due_at = now + dt.timedelta(seconds=min(300, 5 * 2 ** timer.attempts))
                     log.exception("timer %s (%s) failed", timer.id, timer.kind)
                     return 0
+                if retry is not None:
+                    timer.attempts += 1
+                    timer.last_error = str(retry)[:500]
+                    timer.due_at = now + dt.timedelta(seconds=retry.delay)
+                    return 0
+                if timer.due_at != due_before or timer.cancelled_at is not None:
+                    return 0  # the handler rescheduled or cancelled its own timer: it is not spent
                 timer.fired_at = utcnow()
                 TIMERS_FIRED.labels(self.service, timer.kind).inc()
                 return 1

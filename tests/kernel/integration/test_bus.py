@@ -273,3 +273,41 @@ def test_a_consumer_killed_after_its_effect_but_before_the_ack_takes_effect_once
     finally:
         if survivor.poll() is None:
             survivor.kill()
+
+
+def test_a_timer_that_reschedules_itself_runs_again(sample):
+    import datetime as dt
+
+    from casework import timers
+    from casework.db import utcnow
+    from casework.timers import Sweeper
+
+    runs = []
+
+    def daily(session, timer):
+        runs.append(timer.key)
+        if len(runs) == 1:
+            timers.schedule(session, "digest", key=timer.key, due_at=utcnow() - dt.timedelta(seconds=1))
+
+    with sample.db.transaction() as session:
+        timers.schedule(session, "digest", key="digest:officer-1", due_at=utcnow())
+    sweeper = Sweeper(sample.db, {"digest": daily}, service="sample")
+    assert sweeper.fire_due() == 1  # the first run moved it; the second run spends it
+    assert runs == ["digest:officer-1", "digest:officer-1"]
+
+
+def test_retry_later_keeps_the_handlers_writes_and_runs_again(sample):
+    from casework import timers
+    from casework.db import utcnow
+    from casework.timers import RetryLater, Sweeper
+    from sample.service import Effect
+
+    def sending(session, timer):
+        session.add(Effect(event_id=str(timer.id), kind="attempt"))
+        raise RetryLater(0, "the mail server said try later")
+
+    with sample.db.transaction() as session:
+        timers.schedule(session, "send", key="send:1", due_at=utcnow())
+    sweeper = Sweeper(sample.db, {"send": sending}, service="sample", max_attempts=3)
+    sweeper.fire_due()
+    assert effect_count(sample, "attempt") == 3  # each attempt's log row kept, then attempts ran out
