@@ -1,21 +1,5 @@
-"""gunicorn settings for the lettings api; every value can be overridden from the environment."""
+"""gunicorn settings for the lettings api (shared defaults in casework.gunicorn; override from the environment)."""
 
-import os
+from casework.gunicorn import settings
 
-bind = os.environ.get("GUNICORN_BIND", "0.0.0.0:8003")
-workers = int(os.environ.get("GUNICORN_WORKERS", "2"))
-threads = int(os.environ.get("GUNICORN_THREADS", "4"))
-worker_class = "gthread"
-timeout = int(os.environ.get("GUNICORN_TIMEOUT", "30"))
-graceful_timeout = 20
-keepalive = 5
-accesslog = None  # the app logs each request as JSON
-wsgi_app = "lettings.app:create_app()"
-
-
-def child_exit(server, worker):
-    # Prometheus multiprocess mode: forget the figures of a worker that has gone.
-    if os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
-        from prometheus_client import multiprocess
-
-        multiprocess.mark_process_dead(worker.pid)
+globals().update(settings("lettings.app:create_app()", 8003))

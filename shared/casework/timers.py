@@ -145,8 +145,8 @@ class Sweeper:
                     timer.last_error = str(retry)[:500]
                     timer.due_at = now + dt.timedelta(seconds=retry.delay)
                     return 0
-                if timer.due_at != due_before or timer.cancelled_at is not None:
-                    return 0  # the handler rescheduled or cancelled its own timer: it is not spent
+                if timer.due_at != due_before and timer.cancelled_at is None:
+                    return 0  # the handler rescheduled its own timer: it is not spent
                 timer.fired_at = utcnow()
                 TIMERS_FIRED.labels(self.service, timer.kind).inc()
                 return 1

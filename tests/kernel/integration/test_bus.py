@@ -211,7 +211,8 @@ def test_events_written_while_the_broker_is_away_all_arrive_once_it_is_back(samp
     try:
         for i in range(5):
             assert sample.client.post("/notes", json={"text": f"before {i}"}, headers=OFFICER).status_code == 201
-        wait_until(lambda: effect_count(sample, "created") == 5)
+        # Settled: each note's event and the event its handler chained have been relayed and handled.
+        wait_until(lambda: effect_count(sample, "created") == 5 and effect_count(sample, "slow") == 5)
 
         proxy.cut()
         for i in range(20):
