@@ -1,7 +1,6 @@
 """``create_app``: the sustainment api (gunicorn serves ``sustainment.app:create_app()``)."""
 
 from casework.web import create_app as _create_app
-
 from sustainment.service import SERVICE
 
 

@@ -1,8 +1,227 @@
-"""The sustainment service's tables."""
+"""The sustainment service's tables: cases and what officers record on them."""
 
-from casework.db import naming_metadata
-from sqlalchemy.orm import DeclarativeBase
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+from decimal import Decimal
+
+from sqlalchemy import (
+    Boolean,
+    Date,
+    DateTime,
+    ForeignKey,
+    Identity,
+    Integer,
+    Numeric,
+    String,
+    Text,
+    UniqueConstraint,
+    Uuid,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+
+from casework.db import JSONDoc, naming_metadata, utcnow
 
 
 class Base(DeclarativeBase):
     metadata = naming_metadata()
+
+
+def _id() -> Mapped[uuid.UUID]:
+    return mapped_column(Uuid, primary_key=True, default=uuid.uuid4)
+
+
+def _case_id() -> Mapped[uuid.UUID]:
+    return mapped_column(ForeignKey("cases.id", ondelete="CASCADE"), index=True)
+
+
+class Case(Base):
+    """A tenancy-sustainment case, or the onboarding support of a high-risk new tenant."""
+
+    __tablename__ = "cases"
+
+    id: Mapped[uuid.UUID] = _id()
+    number: Mapped[int] = mapped_column(Integer, Identity(), unique=True)
+    case_type: Mapped[str] = mapped_column(String(20), index=True)
+    status: Mapped[str] = mapped_column(String(20), default="open", index=True)
+    risk_level: Mapped[str] = mapped_column(String(20), index=True)
+    risk_score: Mapped[int | None] = mapped_column(Integer)
+    risk_factors: Mapped[list] = mapped_column(JSONDoc, default=list)
+    reasons: Mapped[list] = mapped_column(JSONDoc, default=list)
+    priority: Mapped[str | None] = mapped_column(String(20))
+    # Where the case came from: an accepted referral or a tenancy start (one case each).
+    referral_id: Mapped[uuid.UUID | None] = mapped_column(Uuid, unique=True)
+    referral_reference: Mapped[str | None] = mapped_column(String(40))
+    tenancy_id: Mapped[uuid.UUID | None] = mapped_column(Uuid, unique=True)
+    tenancy_ref: Mapped[str | None] = mapped_column(String(60), index=True)
+    tenancy_start: Mapped[dt.date | None] = mapped_column(Date)
+    uprn: Mapped[str | None] = mapped_column(String(20))
+    # The tenant, as the referral or the sign-up recorded them.
+    tenant_name: Mapped[str] = mapped_column(String(200))
+    tenant_date_of_birth: Mapped[dt.date | None] = mapped_column(Date)
+    tenant_phone: Mapped[str | None] = mapped_column(String(40))
+    tenant_email: Mapped[str | None] = mapped_column(String(200))
+    tenant_address: Mapped[str | None] = mapped_column(String(500))
+    support_needs: Mapped[list] = mapped_column(JSONDoc, default=list)
+    arrears_balance: Mapped[Decimal | None] = mapped_column(Numeric(12, 2))
+    weekly_rent: Mapped[Decimal | None] = mapped_column(Numeric(12, 2))
+    clutter_rating: Mapped[int | None] = mapped_column(Integer)
+    consent_given: Mapped[bool] = mapped_column(Boolean, default=False)
+    safeguarding_exemption: Mapped[bool] = mapped_column(Boolean, default=False)
+    officer_id: Mapped[str | None] = mapped_column(String(200), index=True)
+    opened_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    first_contact_due: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+    first_contact_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+    settling_in_due: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+    support_ends: Mapped[dt.date | None] = mapped_column(Date)
+    consecutive_no_access: Mapped[int] = mapped_column(Integer, default=0)
+    closed_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+    closure_outcome: Mapped[str | None] = mapped_column(String(40))
+    closure_summary: Mapped[str | None] = mapped_column(Text)
+    #: Set when the retention period after closure passed and personal details were removed.
+    anonymised_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+
+    plans: Mapped[list[Plan]] = relationship(order_by="Plan.version", back_populates="case")
+    visits: Mapped[list[Visit]] = relationship(order_by="Visit.scheduled_for")
+    agency_referrals: Mapped[list[AgencyReferral]] = relationship(order_by="AgencyReferral.sent_at")
+    contacts: Mapped[list[Contact]] = relationship(order_by="Contact.made_at")
+    notes: Mapped[list[CaseNote]] = relationship(order_by="CaseNote.written_at")
+    assignments: Mapped[list[Assignment]] = relationship(order_by="Assignment.assigned_at")
+    risk_history: Mapped[list[RiskChange]] = relationship(order_by="RiskChange.changed_at")
+    timeline: Mapped[list[TimelineEntry]] = relationship(order_by="TimelineEntry.id")
+
+    @property
+    def reference(self) -> str:
+        return f"S-{self.number:06d}"
+
+    @property
+    def tenant(self) -> dict:
+        return {"name": self.tenant_name, "date_of_birth": self.tenant_date_of_birth, "phone": self.tenant_phone,
+                "email": self.tenant_email, "address": self.tenant_address}
+
+    @property
+    def plan(self) -> Plan | None:
+        """The current version of the plan."""
+        return self.plans[-1] if self.plans else None
+
+
+class Assignment(Base):
+    """Who the case was given to, by whom and when: reassignments stay in the history."""
+
+    __tablename__ = "assignments"
+
+    id: Mapped[uuid.UUID] = _id()
+    case_id: Mapped[uuid.UUID] = _case_id()
+    officer_id: Mapped[str] = mapped_column(String(200))
+    previous_officer_id: Mapped[str | None] = mapped_column(String(200))
+    assigned_by: Mapped[str] = mapped_column(String(200))
+    assigned_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class Plan(Base):
+    """One version of a case's sustainment plan; each change is a new version."""
+
+    __tablename__ = "plans"
+    __table_args__ = (UniqueConstraint("case_id", "version", name="uq_plans_case_id_version"),)
+
+    id: Mapped[uuid.UUID] = _id()
+    case_id: Mapped[uuid.UUID] = _case_id()
+    version: Mapped[int] = mapped_column(Integer)
+    goals: Mapped[list] = mapped_column(JSONDoc, default=list)
+    actions: Mapped[list] = mapped_column(JSONDoc, default=list)
+    review_date: Mapped[dt.date | None] = mapped_column(Date)
+    #: ``template`` for the onboarding plan a case opens with, ``agreed`` once agreed with the tenant.
+    status: Mapped[str] = mapped_column(String(20), default="agreed")
+    agreed_by: Mapped[str | None] = mapped_column(String(200))
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+    case: Mapped[Case] = relationship(back_populates="plans")
+
+
+class Visit(Base):
+    """A home visit, welfare check or settling-in visit: scheduled, then its outcome recorded."""
+
+    __tablename__ = "visits"
+
+    id: Mapped[uuid.UUID] = _id()
+    case_id: Mapped[uuid.UUID] = _case_id()
+    kind: Mapped[str] = mapped_column(String(20))
+    scheduled_for: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+    scheduled_by: Mapped[str] = mapped_column(String(200))
+    status: Mapped[str] = mapped_column(String(20), default="scheduled")
+    notes: Mapped[str | None] = mapped_column(Text)
+    risks_identified: Mapped[list] = mapped_column(JSONDoc, default=list)
+    recorded_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+    recorded_by: Mapped[str | None] = mapped_column(String(200))
+
+
+class Contact(Base):
+    """Contact made with the tenant; the first one makes an allocated case active."""
+
+    __tablename__ = "contacts"
+
+    id: Mapped[uuid.UUID] = _id()
+    case_id: Mapped[uuid.UUID] = _case_id()
+    method: Mapped[str] = mapped_column(String(20))
+    made_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+    notes: Mapped[str | None] = mapped_column(Text)
+    recorded_by: Mapped[str] = mapped_column(String(200))
+
+
+class AgencyReferral(Base):
+    """A referral to another agency, sent with consent or for a recorded safeguarding reason."""
+
+    __tablename__ = "agency_referrals"
+
+    id: Mapped[uuid.UUID] = _id()
+    case_id: Mapped[uuid.UUID] = _case_id()
+    agency: Mapped[str] = mapped_column(String(40))
+    reason: Mapped[str] = mapped_column(Text)
+    consent_given: Mapped[bool] = mapped_column(Boolean)
+    safeguarding_reason: Mapped[str | None] = mapped_column(Text)
+    status: Mapped[str] = mapped_column(String(20), default="sent")
+    chase_by: Mapped[dt.date] = mapped_column(Date)
+    sent_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    sent_by: Mapped[str] = mapped_column(String(200))
+    answered_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+    response_note: Mapped[str | None] = mapped_column(Text)
+
+
+class RiskChange(Base):
+    """A change of the case's risk level: by an officer with a reason, or after no-access visits."""
+
+    __tablename__ = "risk_changes"
+
+    id: Mapped[uuid.UUID] = _id()
+    case_id: Mapped[uuid.UUID] = _case_id()
+    from_level: Mapped[str] = mapped_column(String(20))
+    to_level: Mapped[str] = mapped_column(String(20))
+    cause: Mapped[str] = mapped_column(String(30))
+    reason: Mapped[str] = mapped_column(Text)
+    changed_by: Mapped[str] = mapped_column(String(200))
+    changed_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class CaseNote(Base):
+    __tablename__ = "case_notes"
+
+    id: Mapped[uuid.UUID] = _id()
+    case_id: Mapped[uuid.UUID] = _case_id()
+    text: Mapped[str] = mapped_column(Text)
+    author: Mapped[str] = mapped_column(String(200))
+    written_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class TimelineEntry(Base):
+    """One line of a case's timeline, in the order things happened."""
+
+    __tablename__ = "timeline_entries"
+
+    id: Mapped[int] = mapped_column(Integer, Identity(), primary_key=True)
+    case_id: Mapped[uuid.UUID] = _case_id()
+    at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    kind: Mapped[str] = mapped_column(String(40))
+    summary: Mapped[str] = mapped_column(String(300))
+    actor: Mapped[str] = mapped_column(String(200))
+    related_id: Mapped[str | None] = mapped_column(String(64))

@@ -3,13 +3,11 @@
 from pathlib import Path
 
 from casework.service import Service
-
+from sustainment.api import blueprints
+from sustainment.deadlines import TIMERS
+from sustainment.handlers import HANDLERS
 from sustainment.models import Base
-
-
-def _blueprints() -> list:
-    return []
-
+from sustainment.privacy import on_anonymise_due
 
 SERVICE = Service(
     name="sustainment",
@@ -17,9 +15,9 @@ SERVICE = Service(
     title="Casework sustainment",
     description="Tenancy-sustainment cases: plans, home visits and welfare checks, agency referrals, move-in support for high-risk new tenants.",
     version="1.0.0",
-    blueprints=_blueprints,
+    blueprints=blueprints,
     metadata=Base.metadata,
     migrations=Path(__file__).resolve().parent.parent / "migrations",
-    handlers={},
-    timers={},
+    handlers=HANDLERS,
+    timers={**TIMERS, "anonymise": on_anonymise_due},
 )

@@ -1,0 +1,76 @@
+"""Cases: the caseload list, one case with everything on it, and its audit trail."""
+
+from __future__ import annotations
+
+import uuid
+
+from flask.views import MethodView
+from flask_smorest import Blueprint
+from sqlalchemy import func, select
+
+from casework import audit
+from casework.auth import roles
+from casework.web import db_session
+from sustainment.api.common import CASEWORKERS, load_case
+from sustainment.models import Case
+from sustainment.schemas import Case as CaseSchema
+from sustainment.schemas import CaseDetail, CaseQueryArgs
+
+blp = Blueprint("cases", __name__, url_prefix="/cases", description="Tenancy-sustainment and onboarding cases.")
+
+FILTERS = ("referral_id", "tenancy_ref", "officer_id", "status", "risk_level", "case_type")
+
+
+@blp.route("")
+class Cases(MethodView):
+    @roles(*CASEWORKERS)
+    @blp.arguments(CaseQueryArgs, location="query")
+    @blp.response(200, CaseSchema(many=True))
+    @blp.paginate()
+    def get(self, args, pagination_parameters):
+        """List cases
+
+        Filter by the fields officers work by; oldest first. Every case listed is audited as read.
+        """
+        session = db_session()
+        stmt = select(Case)
+        for name in FILTERS:
+            if name in args:
+                stmt = stmt.where(getattr(Case, name) == args[name])
+        pagination_parameters.item_count = session.scalar(select(func.count()).select_from(stmt.subquery()))
+        page = session.scalars(stmt.order_by(Case.number).offset(pagination_parameters.first_item)
+                               .limit(pagination_parameters.page_size)).all()
+        for case in page:
+            audit.read(session, "case", case.id)
+        return page
+
+
+@blp.route("/<uuid:case_id>")
+class CaseById(MethodView):
+    @roles(*CASEWORKERS)
+    @blp.response(200, CaseDetail)
+    def get(self, case_id: uuid.UUID):
+        """Read a case
+
+        The case with its current plan, visits, agency referrals, contacts, notes, assignment
+        history and timeline. The ETag covers all of it: send it as If-Match to change the plan.
+        """
+        case = load_case(case_id)
+        audit.read(db_session(), "case", case.id)
+        return case
+
+
+@blp.route("/<uuid:case_id>/audit")
+class CaseAudit(MethodView):
+    @roles("team_leader")
+    @blp.response(200, audit.AuditEntrySchema(many=True))
+    def get(self, case_id: uuid.UUID):
+        """Read a case's audit trail
+
+        Every change and read of the case, oldest first (team leaders only). Reading the trail is audited too.
+        """
+        session = db_session()
+        case = load_case(case_id)
+        entries = audit.trail(session, "case", case.id)
+        audit.read(session, "case_audit", case.id)
+        return entries

@@ -1,0 +1,39 @@
+"""What every case view needs: the case (or a 404), its state checked (or a 409), roles."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+from casework.web import abort, db_session
+from sustainment import rules
+from sustainment.models import Case
+from sustainment.schemas import Case as CaseSchema
+
+#: Case work is done by sustainment officers and team leaders (admin always passes).
+CASEWORKERS = ("sustainment_officer", "team_leader")
+
+
+def load_case(case_id: uuid.UUID, *, for_update: bool = False) -> Case:
+    """The case, locked for the change when ``for_update``; 404 when there is none."""
+    case = db_session().get(Case, case_id, with_for_update=True) if for_update else db_session().get(Case, case_id)
+    if case is None:
+        abort(404, "There is no such case.")
+    return case
+
+
+def guard(case: Case, action: str) -> None:
+    """409 when the case's status does not allow ``action``."""
+    try:
+        rules.check_transition(case.status, action)
+    except rules.IllegalTransition as exc:
+        abort(409, str(exc))
+
+
+def snapshot(case: Case) -> dict[str, Any]:
+    """The case as the audit log records it before and after a change.
+
+    The audit log is append-only and outlives anonymisation, so it records the facts of a
+    change and leaves out who the tenant is and what officers wrote (that stays on the record).
+    """
+    return CaseSchema(exclude=("tenant_name",)).dump(case)

@@ -1,0 +1,52 @@
+"""Case notes: what officers write down about the case."""
+
+from __future__ import annotations
+
+import uuid
+
+from flask.views import MethodView
+from flask_smorest import Blueprint
+
+from casework import audit
+from casework.auth import current, roles
+from casework.db import utcnow
+from casework.web import db_session
+from sustainment.api.common import CASEWORKERS, guard, load_case
+from sustainment.journal import on_timeline
+from sustainment.models import CaseNote
+from sustainment.schemas import Note, NoteCreate
+
+blp = Blueprint("notes", __name__, url_prefix="/cases", description="Case notes.")
+
+
+@blp.route("/<uuid:case_id>/notes")
+class Notes(MethodView):
+    @roles(*CASEWORKERS)
+    @blp.response(200, Note(many=True))
+    def get(self, case_id: uuid.UUID):
+        """List a case's notes
+
+        Oldest first. Audited as a read of the case.
+        """
+        case = load_case(case_id)
+        audit.read(db_session(), "case", case.id)
+        return case.notes
+
+    @roles(*CASEWORKERS)
+    @blp.arguments(NoteCreate)
+    @blp.response(201, Note)
+    @blp.alt_response(409, description="The case is closed.")
+    def post(self, data, case_id: uuid.UUID):
+        """Add a note to a case
+
+        The note's text stays in this service; the timeline shows that a note was added.
+        """
+        session = db_session()
+        case = load_case(case_id, for_update=True)
+        guard(case, "work")
+        note = CaseNote(case_id=case.id, text=data["text"], author=current().sub, written_at=utcnow())
+        session.add(note)
+        session.flush()
+        on_timeline(session, case, "note", "Note added", note.id)
+        audit.changed(session, "add_note", "case", case.id, None, {"note": Note(exclude=("text",)).dump(note)})
+        return note

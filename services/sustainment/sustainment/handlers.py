@@ -1,0 +1,103 @@
+"""What sustainment does with the events it consumes: it opens cases.
+
+The kernel's consumer records each event in the inbox in the same transaction, so a
+redelivered event is skipped before it reaches these; the unique ``referral_id`` and
+``tenancy_id`` keep it to one case per source even if the same fact arrives as a new event.
+"""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from casework import audit, outbox
+from casework.db import utcnow
+from casework.events import Event
+from sustainment import deadlines, rules
+from sustainment.journal import case_ref, on_timeline
+from sustainment.models import Case, Plan
+from sustainment.policy import current as policy
+from sustainment.schemas import CaseDetail
+
+REFERRAL_ACCEPTED = "casework.intake.referral.accepted.v1"
+TENANCY_STARTED = "casework.lettings.tenancy.started.v1"
+
+
+def _tenant(person: dict[str, Any]) -> dict[str, Any]:
+    return {"tenant_name": person["name"], "tenant_date_of_birth": person.get("date_of_birth"),
+            "tenant_phone": person.get("phone"), "tenant_email": person.get("email"),
+            "tenant_address": person.get("address")}
+
+
+def _opened(session: Session, case: Case, source: str) -> None:
+    session.add(case)
+    session.flush()
+    deadlines.schedule_first_contact(session, case)
+    on_timeline(session, case, "case_opened", f"{case.case_type.capitalize()} case opened from {source}")
+    audit.changed(session, "create", "case", case.id, None, CaseDetail(only=(
+        "reference", "case_type", "status", "risk_level", "first_contact_due", "referral_id", "tenancy_ref",
+    )).dump(case))
+
+
+def _emit_opened(session: Session, case: Case) -> None:
+    outbox.emit(session, "sustainment.case.opened.v1", subject=str(case.id), data={
+        **case_ref(case), "risk_level": case.risk_level, "first_contact_due": case.first_contact_due,
+        "settling_in_due": case.settling_in_due, "referral_id": case.referral_id, "tenancy_ref": case.tenancy_ref,
+    })
+
+
+def on_referral_accepted(session: Session, event: Event, data: dict[str, Any]) -> None:
+    """An accepted referral opens a sustainment case, first contact due by its risk level."""
+    if session.scalar(select(Case.id).where(Case.referral_id == data["referral_id"])) is not None:
+        return
+    risk = data["risk"]
+    case = Case(
+        id=uuid.uuid4(), case_type="sustainment", status="open", risk_level=risk["level"], risk_score=risk["score"],
+        risk_factors=[dict(f) for f in risk["factors"]], reasons=list(data["reasons"]), priority=data["priority"],
+        referral_id=data["referral_id"], referral_reference=data["reference"], tenancy_ref=data.get("tenancy_ref"),
+        uprn=data.get("uprn"), arrears_balance=data.get("arrears_balance"), weekly_rent=data.get("weekly_rent"),
+        clutter_rating=data.get("clutter_rating"), consent_given=data["consent_given"],
+        safeguarding_exemption=data.get("safeguarding_exemption", False), opened_at=utcnow(),
+        first_contact_due=rules.first_contact_due(data["accepted_at"], risk["level"], policy()),
+        **_tenant(data["person"]),
+    )
+    _opened(session, case, f"referral {data['reference']}")
+    _emit_opened(session, case)
+
+
+def on_tenancy_started(session: Session, event: Event, data: dict[str, Any]) -> None:
+    """A high-risk new tenant gets an onboarding case: a settling-in visit and a plan from the template."""
+    if not data["high_risk"]:
+        return
+    if session.scalar(select(Case.id).where(Case.tenancy_id == data["tenancy_id"])) is not None:
+        return
+    start = rules.onboarding(data["tenancy_start"], utcnow(), policy())
+    person = dict(data["tenant"])
+    person["address"] = person.get("address") or data["address"]
+    case = Case(
+        id=uuid.uuid4(), case_type="onboarding", status="open", risk_level=start.risk_level,
+        reasons=["high_risk_new_tenant", *data["high_risk_reasons"]], tenancy_id=data["tenancy_id"],
+        tenancy_ref=data["tenancy_ref"], tenancy_start=data["tenancy_start"], uprn=data.get("uprn"),
+        support_needs=list(data["support_needs"]), consent_given=False, opened_at=utcnow(),
+        first_contact_due=start.first_contact_due, settling_in_due=start.settling_in_due,
+        support_ends=start.support_ends, **_tenant(person),
+    )
+    _opened(session, case, f"tenancy {data['tenancy_ref']}")
+    deadlines.schedule_settling_in(session, case)
+    template = rules.onboarding_plan(data["tenancy_start"], policy())
+    plan = Plan(case_id=case.id, version=1, status="template", review_date=template["review_date"],
+                goals=[{"id": str(uuid.uuid4()), **g} for g in template["goals"]],
+                actions=[{"id": str(uuid.uuid4()), **a, "due_date": a["due_date"].isoformat()}
+                         for a in template["actions"]])
+    session.add(plan)
+    on_timeline(session, case, "plan_drafted", "Onboarding plan made from the template", 1)
+    _emit_opened(session, case)
+
+
+HANDLERS = {
+    REFERRAL_ACCEPTED: on_referral_accepted,
+    TENANCY_STARTED: on_tenancy_started,
+}

@@ -1,0 +1,267 @@
+"""The sustainment service's rules, as pure functions: no Flask, no database.
+
+The council's numbers (days, thresholds, the onboarding template) come in as ``policy``,
+the dict ``casework.policy.load("sustainment")`` returns.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import statistics
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from casework import workdays
+
+Policy = Mapping[str, Any]
+
+RISK_LEVELS = ("low", "medium", "high", "critical")
+
+CASE_STATUSES = ("open", "allocated", "active", "closed")
+CLOSURE_OUTCOMES = (
+    "tenancy_sustained", "moved_on_planned", "evicted", "abandoned", "deceased", "disengaged", "transferred",
+)
+#: Outcomes that count as the tenancy having been kept going (for the outcomes report).
+SUSTAINED_OUTCOMES = frozenset({"tenancy_sustained", "moved_on_planned"})
+
+PLAN_CATEGORIES = (
+    "income_and_benefits", "rent_arrears", "anti_social_behaviour", "property_condition_and_hoarding",
+    "health_and_wellbeing", "safeguarding", "employment_and_training", "settling_in",
+)
+ACTION_OWNERS = ("officer", "tenant", "agency")
+ACTION_STATUSES = ("open", "done", "cancelled")
+GOAL_STATUSES = ("open", "achieved", "not_achieved")
+
+VISIT_KINDS = ("home_visit", "welfare_check", "settling_in")
+VISIT_OUTCOMES = ("completed", "no_access", "cancelled")
+CONTACT_METHODS = ("phone", "home_visit", "office_visit", "email", "letter", "text_message")
+
+AGENCIES = (
+    "adult_social_care", "childrens_services", "mental_health_services", "welfare_officer", "income_recovery",
+    "citizens_advice", "debt_advice", "police", "probation", "voluntary_sector",
+)
+AGENCY_REFERRAL_STATUSES = ("sent", "acknowledged", "accepted", "declined")
+
+
+class IllegalTransition(Exception):
+    """The case (or agency referral) is not in a state that allows this."""
+
+
+# -- case lifecycle -------------------------------------------------------------------------
+
+#: action → the statuses it may start from.
+_ALLOWED_FROM: dict[str, frozenset[str]] = {
+    "assign": frozenset({"open", "allocated", "active"}),
+    "record_contact": frozenset({"allocated", "active"}),
+    "work": frozenset({"open", "allocated", "active"}),
+    "close": frozenset({"open", "allocated", "active"}),
+    "reopen": frozenset({"closed"}),
+}
+
+_MESSAGES = {
+    "assign": "A closed case cannot be assigned; reopen it first.",
+    "record_contact": "Assign the case to an officer before recording contact.",
+    "work": "The case is closed; reopen it first.",
+    "close": "The case is already closed.",
+    "reopen": "Only a closed case can be reopened.",
+}
+
+
+def check_transition(status: str, action: str) -> None:
+    """Raise ``IllegalTransition`` unless ``action`` is allowed on a case in ``status``."""
+    if status not in _ALLOWED_FROM[action]:
+        raise IllegalTransition(_MESSAGES[action])
+
+
+def status_after(status: str, action: str, *, has_officer: bool = False, first_contact_made: bool = False) -> str:
+    """The case's status after ``action``: open → allocated → active → closed, and reopening."""
+    check_transition(status, action)
+    if action == "assign":
+        return "allocated" if status == "open" else status
+    if action == "record_contact":
+        return "active"
+    if action == "close":
+        return "closed"
+    if action == "reopen":
+        if not has_officer:
+            return "open"
+        return "active" if first_contact_made else "allocated"
+    return status
+
+
+# -- risk and deadlines ---------------------------------------------------------------------
+
+
+def raised(level: str) -> str:
+    """One risk level up (critical stays critical)."""
+    index = RISK_LEVELS.index(level)
+    return RISK_LEVELS[min(index + 1, len(RISK_LEVELS) - 1)]
+
+
+def first_contact_due(accepted_at: dt.datetime, risk_level: str, policy: Policy) -> dt.datetime:
+    """Close of business on the working day first contact is due, counted from acceptance."""
+    days = int(policy["first_contact_working_days"][risk_level])
+    return workdays.deadline(accepted_at, days)
+
+
+def london_time(day: dt.date, time: dt.time) -> dt.datetime:
+    """``time`` in London on ``day``, in UTC."""
+    return dt.datetime.combine(day, time, tzinfo=workdays.LONDON).astimezone(dt.UTC)
+
+
+def close_of_business(day: dt.date) -> dt.datetime:
+    """17:00 London time on ``day``, in UTC (when a date-only deadline falls due)."""
+    return london_time(day, workdays.CLOSE_OF_BUSINESS)
+
+
+def start_of_day(day: dt.date) -> dt.datetime:
+    """Midnight in London at the start of ``day``, in UTC (report periods)."""
+    return london_time(day, dt.time(0, 0))
+
+
+def visit_outcome_due(scheduled_for: dt.datetime, policy: Policy) -> dt.datetime:
+    """When a visit's outcome must have been recorded."""
+    return workdays.deadline(scheduled_for, int(policy["visit_outcome_working_days"]))
+
+
+def agency_chase_by(sent_on: dt.date, policy: Policy) -> dt.date:
+    """The date to chase an agency that has not answered a referral."""
+    return workdays.add_working_days(sent_on, int(policy["agency_chase_working_days"]))
+
+
+def default_review_date(agreed_on: dt.date, policy: Policy) -> dt.date:
+    return agreed_on + dt.timedelta(weeks=int(policy["plan_review_weeks"]))
+
+
+def escalates_no_access(consecutive_no_access: int, policy: Policy) -> bool:
+    """True when this no-access visit completes a run that must raise the risk (every third by default)."""
+    threshold = int(policy["no_access_visits_before_escalation"])
+    return consecutive_no_access > 0 and consecutive_no_access % threshold == 0
+
+
+def consecutive_no_access_after(previous: int, outcome: str) -> int:
+    """The run of no-access visits after recording ``outcome`` (a cancelled visit leaves it as it was)."""
+    if outcome == "no_access":
+        return previous + 1
+    if outcome == "completed":
+        return 0
+    return previous
+
+
+# -- consent and agency referrals ------------------------------------------------------------
+
+
+def consent_problem(consent_given: bool, safeguarding_reason: str | None) -> str | None:
+    """Why an agency referral may not be made, or None when it may."""
+    if consent_given or (safeguarding_reason and safeguarding_reason.strip()):
+        return None
+    return "The tenant's consent is required, unless a safeguarding reason is recorded."
+
+
+_AGENCY_NEXT: dict[str, frozenset[str]] = {
+    "sent": frozenset({"acknowledged", "accepted", "declined"}),
+    "acknowledged": frozenset({"accepted", "declined"}),
+    "accepted": frozenset(),
+    "declined": frozenset(),
+}
+
+
+def check_agency_response(status: str, new_status: str) -> None:
+    """sent → acknowledged → accepted or declined (an agency may skip acknowledging)."""
+    if new_status not in _AGENCY_NEXT[status]:
+        raise IllegalTransition(f"An agency referral that is {status} cannot become {new_status}.")
+
+
+def agency_answered(status: str) -> bool:
+    return status in ("accepted", "declined")
+
+
+# -- data protection -----------------------------------------------------------------------
+
+
+def anonymise_after(closed_at: dt.datetime, policy: Policy) -> dt.datetime:
+    """When a closed case's personal details are removed: the retention period after closure."""
+    year = closed_at.year + int(policy["retention_years_after_closure"])
+    try:
+        return closed_at.replace(year=year)
+    except ValueError:  # closed on 29 February: the day after the 28th
+        return closed_at.replace(year=year, month=3, day=1)
+
+
+# -- onboarding ------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Onboarding:
+    """What an onboarding case starts with, worked out from the tenancy start."""
+
+    first_contact_due: dt.datetime
+    settling_in_due: dt.datetime
+    support_ends: dt.date
+    risk_level: str
+
+
+def onboarding(tenancy_start: dt.date, now: dt.datetime, policy: Policy) -> Onboarding:
+    """Deadlines of a high-risk new tenant's onboarding, counted from the tenancy start
+    (or from now, when the event arrives after the start)."""
+    rules = policy["onboarding"]
+    start = max(london_time(tenancy_start, dt.time(9, 0)), now)
+    return Onboarding(
+        first_contact_due=workdays.deadline(start, int(rules["first_contact_working_days"])),
+        settling_in_due=workdays.deadline(start, int(rules["settling_in_visit_working_days"])),
+        support_ends=tenancy_start + dt.timedelta(weeks=int(rules["support_window_weeks"])),
+        risk_level=str(rules["risk_level"]),
+    )
+
+
+def onboarding_plan(tenancy_start: dt.date, policy: Policy) -> dict[str, Any]:
+    """The first plan of an onboarding case, made from the policy's template."""
+    template = policy["onboarding"]["plan_template"]
+    goals = [{"title": g["title"], "category": g["category"], "status": "open"} for g in template["goals"]]
+    actions = [
+        {"title": a["title"], "category": a["category"], "owner": a["owner"], "status": "open",
+         "due_date": tenancy_start + dt.timedelta(days=int(a["due_in_days"]))}
+        for a in template["actions"]
+    ]
+    return {"goals": goals, "actions": actions,
+            "review_date": tenancy_start + dt.timedelta(weeks=int(template["review_in_weeks"]))}
+
+
+# -- reports ---------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ClosedCase:
+    case_type: str
+    outcome: str
+    opened_at: dt.datetime
+    closed_at: dt.datetime
+
+
+def period_of(moment: dt.datetime) -> str:
+    """The reporting period a closure falls in: its calendar month, ``YYYY-MM``."""
+    return moment.astimezone(workdays.LONDON).strftime("%Y-%m")
+
+
+def outcomes(closed: Iterable[ClosedCase]) -> list[dict[str, Any]]:
+    """Closed cases by case type and month: how many, the share sustained and the median days open."""
+    groups: dict[tuple[str, str], list[ClosedCase]] = {}
+    for case in closed:
+        groups.setdefault((case.case_type, period_of(case.closed_at)), []).append(case)
+    rows = []
+    for (case_type, period), cases in sorted(groups.items()):
+        sustained = sum(c.outcome in SUSTAINED_OUTCOMES for c in cases)
+        by_outcome: dict[str, int] = {}
+        for c in cases:
+            by_outcome[c.outcome] = by_outcome.get(c.outcome, 0) + 1
+        rows.append({
+            "case_type": case_type,
+            "period": period,
+            "closed": len(cases),
+            "sustained": sustained,
+            "share_sustained": round(sustained / len(cases), 3),
+            "median_days_open": statistics.median((c.closed_at - c.opened_at).days for c in cases),
+            "by_outcome": dict(sorted(by_outcome.items())),
+        })
+    return rows

@@ -1,0 +1,332 @@
+"""What the sustainment API takes and gives, one schema per intent."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import marshmallow as ma
+from marshmallow import fields, validate
+
+from sustainment import rules
+
+CASE_ID = "6f1c2d3e-4b5a-4c6d-8e7f-901234567890"
+
+
+def _time(**kwargs) -> fields.AwareDateTime:
+    return fields.AwareDateTime(format="iso", default_timezone=dt.UTC, **kwargs)
+
+
+#: Dates and times officers may enter: wide enough for any real case, narrow enough to compute with.
+EARLIEST, LATEST = dt.date(2000, 1, 1), dt.date(2099, 12, 31)
+
+
+def _date(**kwargs) -> fields.Date:
+    return fields.Date(validate=validate.Range(min=EARLIEST, max=LATEST), **kwargs)
+
+
+def _moment(**kwargs) -> fields.AwareDateTime:
+    return _time(validate=validate.Range(min=dt.datetime.combine(EARLIEST, dt.time(), dt.UTC),
+                                         max=dt.datetime.combine(LATEST, dt.time(), dt.UTC)), **kwargs)
+
+
+def _one_of(values: tuple[str, ...], **kwargs) -> fields.String:
+    return fields.String(validate=validate.OneOf(values), **kwargs)
+
+
+def _text(max_length: int, **kwargs) -> fields.String:
+    return fields.String(validate=validate.Length(min=1, max=max_length), **kwargs)
+
+
+# -- cases -----------------------------------------------------------------------------------
+
+
+class Tenant(ma.Schema):
+    name = fields.String(metadata={"example": "Jane Doe"})
+    date_of_birth = fields.Date(allow_none=True, metadata={"example": "1980-04-01"})
+    phone = fields.String(allow_none=True, metadata={"example": "07700 900123"})
+    email = fields.String(allow_none=True, metadata={"example": "jane@example.org"})
+    address = fields.String(allow_none=True, metadata={"example": "1 High Street, Milton Keynes MK9 1AA"})
+
+
+class RiskFactor(ma.Schema):
+    code = fields.String(metadata={"example": "rent_arrears"})
+    points = fields.Integer(metadata={"example": 20})
+    detail = fields.String(metadata={"example": "5.2 weeks of rent"})
+
+
+class Case(ma.Schema):
+    """A case as it appears in lists."""
+
+    id = fields.UUID(metadata={"example": CASE_ID})
+    reference = fields.String(metadata={"example": "S-000123"})
+    case_type = _one_of(("sustainment", "onboarding"), metadata={"example": "sustainment"})
+    status = _one_of(rules.CASE_STATUSES, metadata={"example": "allocated"})
+    risk_level = _one_of(rules.RISK_LEVELS, metadata={"example": "high"})
+    officer_id = fields.String(allow_none=True, metadata={"example": "officer-17"})
+    tenant_name = fields.String(metadata={"example": "Jane Doe"})
+    referral_id = fields.UUID(allow_none=True)
+    tenancy_ref = fields.String(allow_none=True, metadata={"example": "T-004512"})
+    opened_at = _time(metadata={"example": "2026-11-02T10:15:00+00:00"})
+    first_contact_due = _time(metadata={"example": "2026-11-04T17:00:00+00:00"})
+    first_contact_at = _time(allow_none=True)
+    settling_in_due = _time(allow_none=True)
+    support_ends = fields.Date(allow_none=True, metadata={"example": "2027-01-25"})
+    closed_at = _time(allow_none=True)
+    closure_outcome = _one_of(rules.CLOSURE_OUTCOMES, allow_none=True)
+
+
+class Goal(ma.Schema):
+    id = fields.UUID(metadata={"description": "Keep the id to carry a goal into the next version."})
+    title = _text(300, required=True, metadata={"example": "Clear the rent arrears"})
+    category = _one_of(rules.PLAN_CATEGORIES, required=True, metadata={"example": "rent_arrears"})
+    status = _one_of(rules.GOAL_STATUSES, load_default="open", metadata={"example": "open"})
+
+
+class PlanAction(ma.Schema):
+    id = fields.UUID(metadata={"description": "Keep the id to carry an action into the next version."})
+    title = _text(300, required=True, metadata={"example": "Apply for Discretionary Housing Payment"})
+    category = _one_of(rules.PLAN_CATEGORIES, required=True, metadata={"example": "income_and_benefits"})
+    owner = _one_of(rules.ACTION_OWNERS, required=True, metadata={"example": "tenant"})
+    due_date = _date(required=True, metadata={"example": "2026-12-01"})
+    status = _one_of(rules.ACTION_STATUSES, load_default="open", metadata={"example": "open"})
+
+
+class PlanUpdate(ma.Schema):
+    """A new version of the plan, agreed with the tenant."""
+
+    goals = fields.List(fields.Nested(Goal), required=True, validate=validate.Length(min=1, max=50))
+    actions = fields.List(fields.Nested(PlanAction), required=True, validate=validate.Length(max=200))
+    review_date = _date(allow_none=True, metadata={
+        "example": "2027-02-01", "description": "Defaults to the policy's review period."})
+
+
+class Plan(ma.Schema):
+    version = fields.Integer(metadata={"example": 2})
+    status = _one_of(("template", "agreed"), metadata={"example": "agreed"})
+    goals = fields.List(fields.Nested(Goal))
+    # Stored as JSON: dates come back as ISO strings.
+    actions = fields.List(fields.Dict(), metadata={"example": [{
+        "id": CASE_ID, "title": "Apply for Discretionary Housing Payment", "category": "income_and_benefits",
+        "owner": "tenant", "due_date": "2026-12-01", "status": "open"}]})
+    review_date = fields.Date(allow_none=True)
+    agreed_by = fields.String(allow_none=True)
+    created_at = _time()
+
+
+class Visit(ma.Schema):
+    id = fields.UUID()
+    kind = _one_of(rules.VISIT_KINDS, metadata={"example": "home_visit"})
+    scheduled_for = _time(metadata={"example": "2026-11-10T10:00:00+00:00"})
+    status = _one_of(("scheduled",) + rules.VISIT_OUTCOMES, metadata={"example": "scheduled"})
+    notes = fields.String(allow_none=True)
+    risks_identified = fields.List(fields.String())
+    recorded_at = _time(allow_none=True)
+    recorded_by = fields.String(allow_none=True)
+
+
+class VisitCreate(ma.Schema):
+    kind = _one_of(rules.VISIT_KINDS, required=True, metadata={"example": "welfare_check"})
+    scheduled_for = _moment(required=True, metadata={"example": "2026-11-10T10:00:00+00:00"})
+
+
+class VisitOutcome(ma.Schema):
+    outcome = _one_of(rules.VISIT_OUTCOMES, required=True, metadata={"example": "no_access"})
+    notes = fields.String(validate=validate.Length(max=5000), load_default=None,
+                          metadata={"example": "Called twice, no answer; card left."})
+    risks_identified = fields.List(_text(100), load_default=list, metadata={"example": ["hoarding"]})
+
+
+class AgencyReferral(ma.Schema):
+    id = fields.UUID()
+    agency = _one_of(rules.AGENCIES, metadata={"example": "citizens_advice"})
+    reason = fields.String()
+    consent_given = fields.Boolean()
+    safeguarding_reason = fields.String(allow_none=True)
+    status = _one_of(rules.AGENCY_REFERRAL_STATUSES, metadata={"example": "sent"})
+    chase_by = fields.Date(metadata={"example": "2026-11-20"})
+    sent_at = _time()
+    sent_by = fields.String()
+    answered_at = _time(allow_none=True)
+    response_note = fields.String(allow_none=True)
+
+
+class AgencyReferralCreate(ma.Schema):
+    agency = _one_of(rules.AGENCIES, required=True, metadata={"example": "debt_advice"})
+    reason = _text(2000, required=True, metadata={"example": "Priority debts alongside rent arrears."})
+    consent_given = fields.Boolean(required=True, metadata={"example": True})
+    safeguarding_reason = fields.String(validate=validate.Length(max=2000), load_default=None, metadata={
+        "description": "Required when consent is not given: why the referral is made without it."})
+
+    @ma.validates_schema
+    def _consent(self, data, **_):
+        problem = rules.consent_problem(data.get("consent_given", False), data.get("safeguarding_reason"))
+        if "consent_given" in data and problem:
+            raise ma.ValidationError(problem, field_name="consent_given")
+
+
+class AgencyResponse(ma.Schema):
+    status = _one_of(("acknowledged", "accepted", "declined"), required=True, metadata={"example": "accepted"})
+    note = fields.String(validate=validate.Length(max=2000), load_default=None)
+
+
+class Contact(ma.Schema):
+    id = fields.UUID()
+    method = _one_of(rules.CONTACT_METHODS, metadata={"example": "phone"})
+    made_at = _time()
+    notes = fields.String(allow_none=True)
+    recorded_by = fields.String()
+
+
+class ContactCreate(ma.Schema):
+    method = _one_of(rules.CONTACT_METHODS, required=True, metadata={"example": "phone"})
+    made_at = _moment(load_default=None, metadata={"description": "Defaults to now.",
+                                                 "example": "2026-11-03T09:30:00+00:00"})
+    notes = fields.String(validate=validate.Length(max=5000), load_default=None)
+
+
+class Note(ma.Schema):
+    id = fields.UUID()
+    text = fields.String(metadata={"example": "Tenant agreed to a payment plan."})
+    author = fields.String()
+    written_at = _time()
+
+
+class NoteCreate(ma.Schema):
+    text = _text(10000, required=True, metadata={"example": "Tenant agreed to a payment plan."})
+
+
+class Assignment(ma.Schema):
+    officer_id = fields.String(metadata={"example": "officer-17"})
+    previous_officer_id = fields.String(allow_none=True)
+    assigned_by = fields.String(metadata={"example": "leader-2"})
+    assigned_at = _time()
+
+
+class AssignmentCreate(ma.Schema):
+    officer_id = _text(200, required=True, metadata={"example": "officer-17"})
+
+
+class TimelineEntry(ma.Schema):
+    at = _time()
+    kind = fields.String(metadata={"example": "visit_recorded"})
+    summary = fields.String(metadata={"example": "Home visit: no access"})
+    actor = fields.String(metadata={"example": "officer-17"})
+    related_id = fields.String(allow_none=True)
+
+
+class RiskHistoryEntry(ma.Schema):
+    from_level = _one_of(rules.RISK_LEVELS, metadata={"example": "medium"})
+    to_level = _one_of(rules.RISK_LEVELS, metadata={"example": "high"})
+    cause = _one_of(("officer", "no_access_visits"), metadata={"example": "officer"})
+    reason = fields.String(metadata={"example": "Tenant disclosed threats from a neighbour."})
+    changed_by = fields.String(metadata={"example": "officer-17"})
+    changed_at = _time()
+
+
+class CaseDetail(Case):
+    """A case with its plan, visits, agency referrals, contacts, notes and timeline."""
+
+    tenant = fields.Nested(Tenant)
+    reasons = fields.List(fields.String(), metadata={"example": ["rent_arrears", "mental_health"]})
+    risk_score = fields.Integer(allow_none=True, metadata={"example": 35})
+    risk_factors = fields.List(fields.Nested(RiskFactor))
+    priority = fields.String(allow_none=True, metadata={"example": "urgent"})
+    uprn = fields.String(allow_none=True)
+    tenancy_start = fields.Date(allow_none=True)
+    support_needs = fields.List(fields.String())
+    arrears_balance = fields.Decimal(as_string=True, allow_none=True, metadata={"example": "812.40"})
+    weekly_rent = fields.Decimal(as_string=True, allow_none=True, metadata={"example": "112.50"})
+    clutter_rating = fields.Integer(allow_none=True)
+    consent_given = fields.Boolean()
+    safeguarding_exemption = fields.Boolean()
+    consecutive_no_access = fields.Integer()
+    closure_summary = fields.String(allow_none=True)
+    anonymised_at = _time(allow_none=True)
+    risk_history = fields.List(fields.Nested(RiskHistoryEntry))
+    plan = fields.Nested(Plan, allow_none=True)
+    visits = fields.List(fields.Nested(Visit))
+    agency_referrals = fields.List(fields.Nested(AgencyReferral))
+    contacts = fields.List(fields.Nested(Contact))
+    notes = fields.List(fields.Nested(Note))
+    assignments = fields.List(fields.Nested(Assignment))
+    timeline = fields.List(fields.Nested(TimelineEntry))
+
+
+class CaseQueryArgs(ma.Schema):
+    referral_id = fields.UUID()
+    tenancy_ref = fields.String()
+    officer_id = fields.String()
+    status = _one_of(rules.CASE_STATUSES)
+    risk_level = _one_of(rules.RISK_LEVELS)
+    case_type = _one_of(("sustainment", "onboarding"))
+
+
+class RiskChangeCreate(ma.Schema):
+    risk_level = _one_of(rules.RISK_LEVELS, required=True, metadata={"example": "critical"})
+    reason = _text(2000, required=True, metadata={"example": "Tenant disclosed threats from a neighbour."})
+
+
+class Closure(ma.Schema):
+    outcome = _one_of(rules.CLOSURE_OUTCOMES, required=True, metadata={"example": "tenancy_sustained"})
+    summary = _text(5000, required=True, metadata={"example": "Arrears cleared; tenant engaging with CAB."})
+
+
+class Reopening(ma.Schema):
+    reason = _text(2000, required=True, metadata={"example": "Arrears have built up again."})
+
+
+# -- reports ---------------------------------------------------------------------------------
+
+
+class ReportArgs(ma.Schema):
+    case_type = _one_of(("sustainment", "onboarding"))
+
+
+class CaseloadRow(ma.Schema):
+    officer_id = fields.String(allow_none=True, metadata={"example": "officer-17",
+                                                          "description": "null: not yet assigned"})
+    risk_level = _one_of(rules.RISK_LEVELS, metadata={"example": "high"})
+    cases = fields.Integer(metadata={"example": 4})
+
+
+class OverdueRow(ma.Schema):
+    case_id = fields.UUID()
+    reference = fields.String(metadata={"example": "S-000123"})
+    case_type = fields.String(metadata={"example": "sustainment"})
+    officer_id = fields.String(allow_none=True)
+    risk_level = fields.String(metadata={"example": "high"})
+    deadline = _one_of(("first_contact", "visit", "plan_review", "agency_chase", "settling_in_visit"),
+                       metadata={"example": "first_contact"})
+    due = _time(metadata={"example": "2026-11-04T17:00:00+00:00"})
+    related_id = fields.String(allow_none=True)
+
+
+class OutcomeArgs(ReportArgs):
+    closed_from = _date(metadata={"example": "2026-04-01"})
+    closed_to = _date(metadata={"example": "2027-03-31"})
+
+
+class OutcomeRow(ma.Schema):
+    case_type = fields.String(metadata={"example": "sustainment"})
+    period = fields.String(metadata={"example": "2026-11", "description": "The month the cases closed in."})
+    closed = fields.Integer(metadata={"example": 12})
+    sustained = fields.Integer(metadata={"example": 9})
+    share_sustained = fields.Float(metadata={"example": 0.75})
+    median_days_open = fields.Float(metadata={"example": 84})
+    by_outcome = fields.Dict(keys=fields.String(), values=fields.Integer(),
+                             metadata={"example": {"tenancy_sustained": 9, "evicted": 1, "disengaged": 2}})
+
+
+# -- data protection -------------------------------------------------------------------------
+
+
+class SubjectAccessArgs(ma.Schema):
+    tenant_name = _text(200, required=True, metadata={"example": "Jane Doe"})
+    date_of_birth = fields.Date(metadata={"example": "1980-04-01"})
+
+
+class SubjectAccessExport(ma.Schema):
+    """Everything this service holds about one person, for a subject-access request."""
+
+    exported_at = _time()
+    cases = fields.List(fields.Nested(CaseDetail))

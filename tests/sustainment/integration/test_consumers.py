@@ -1,0 +1,87 @@
+"""Consumed events, through real RabbitMQ: each opens one case, however often it is delivered."""
+
+from __future__ import annotations
+
+import pytest
+from sqlalchemy import func, select
+
+from casework.bus import Publisher
+from casework.testing import wait_until
+from sustainment.models import Case, Plan
+
+
+@pytest.fixture(scope="module")
+def worker(sustainment):
+    return sustainment.worker()
+
+
+def _publish(harness, *events) -> None:
+    Publisher(harness.settings).publish_many([(e.routing_key, e.to_json(), e.id) for e in events])
+
+
+def _count(harness, **where) -> int:
+    with harness.db.transaction() as session:
+        stmt = select(func.count()).select_from(Case)
+        for name, value in where.items():
+            stmt = stmt.where(getattr(Case, name) == value)
+        return session.scalar(stmt)
+
+
+def _inbox_has(harness, event_id: str) -> bool:
+    from casework.inbox import InboxEntry
+
+    with harness.db.transaction() as session:
+        return session.scalar(select(func.count()).select_from(InboxEntry)
+                              .where(InboxEntry.event_id == event_id)) == 1
+
+
+def test_an_accepted_referral_opens_one_case_even_when_redelivered(sustainment, worker, referral_accepted):
+    event = referral_accepted(level="critical")
+    _publish(sustainment, event)
+    wait_until(lambda: _count(sustainment, referral_id=event.data["referral_id"]) == 1, message="the case")
+
+    _publish(sustainment, event)
+    second = referral_accepted(level="low")
+    _publish(sustainment, second)  # behind the redelivery on the same queue
+    wait_until(lambda: _count(sustainment, referral_id=second.data["referral_id"]) == 1, message="the next case")
+
+    assert _count(sustainment, referral_id=event.data["referral_id"]) == 1
+    opened = sustainment.events("sustainment.case.opened.v1")
+    assert [e.data["referral_id"] for e in opened] == [event.data["referral_id"], second.data["referral_id"]]
+    assert opened[0].data["risk_level"] == "critical"
+    assert opened[0].correlationid == event.correlationid
+    assert opened[0].causationid == event.id
+
+
+def test_a_high_risk_tenancy_opens_one_onboarding_case_even_when_redelivered(sustainment, worker, tenancy_started):
+    low = tenancy_started(high_risk=False)
+    high = tenancy_started()
+    _publish(sustainment, low, high)
+    wait_until(lambda: _count(sustainment, tenancy_id=high.data["tenancy_id"]) == 1, message="the onboarding case")
+    wait_until(lambda: _inbox_has(sustainment, low.id), message="the low-risk tenancy to be consumed")
+
+    _publish(sustainment, high)
+    marker = tenancy_started()
+    _publish(sustainment, marker)
+    wait_until(lambda: _count(sustainment, tenancy_id=marker.data["tenancy_id"]) == 1, message="the next case")
+
+    assert _count(sustainment, tenancy_id=high.data["tenancy_id"]) == 1
+    assert _count(sustainment, tenancy_id=low.data["tenancy_id"]) == 0
+    with sustainment.db.transaction() as session:
+        case = session.scalar(select(Case).where(Case.tenancy_id == high.data["tenancy_id"]))
+        assert case.case_type == "onboarding"
+        assert session.scalar(select(func.count()).select_from(Plan).where(Plan.case_id == case.id)) == 1
+
+
+def _published(harness, type: str) -> int:
+    from casework.outbox import OutboxMessage
+
+    with harness.db.transaction() as session:
+        return session.scalar(select(func.count()).select_from(OutboxMessage).where(
+            OutboxMessage.event_type == type, OutboxMessage.sent_at.is_not(None)))
+
+
+def test_the_case_opened_event_is_published_to_the_bus(sustainment, worker, referral_accepted):
+    _publish(sustainment, referral_accepted())
+    wait_until(lambda: _published(sustainment, "casework.sustainment.case.opened.v1") == 1,
+               message="the relay to publish case.opened")
