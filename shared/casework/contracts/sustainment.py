@@ -81,6 +81,19 @@ class DeadlineMissed(CaseRef):
     related_id = fields.String(allow_none=True)
 
 
+class ContactRecorded(CaseRef):
+    """First contact with the tenant was made: the case is active and its first-contact deadline met."""
+
+    first_contact_at = Timestamp(required=True)
+
+
+class CaseReopened(CaseRef):
+    """A closed case was reopened (the reason stays in the case)."""
+
+    risk_level = RiskLevel(required=True)
+    status = fields.String(required=True)
+
+
 class CaseClosed(CaseRef):
     outcome = fields.String(required=True, validate=validate.OneOf(CLOSURE_OUTCOMES))
     closed_at = Timestamp(required=True)
@@ -98,5 +111,7 @@ def register(catalogue) -> None:
         ("agency_referral.made", AgencyReferralMade),
         ("deadline.missed", DeadlineMissed),
         ("case.closed", CaseClosed),
+        ("contact.recorded", ContactRecorded),
+        ("case.reopened", CaseReopened),
     ):
         catalogue.register(f"casework.sustainment.{name}.v1", schema, producer="sustainment", consumers=n)

@@ -77,6 +77,18 @@ def test_a_case_is_assigned_then_the_officer_is_told_and_given_first_contact(not
     assert inbox[0]["subject"]["link"] == f"http://127.0.0.1:8002/cases/{case_id}"
 
 
+def test_recording_first_contact_closes_the_first_contact_task(notifications):
+    add_directory(notifications)
+    case_id = uuid.uuid4()
+    handle(notifications, case("opened", case_id))
+    handle(notifications, case("assigned", case_id))
+    handle(notifications, event("sustainment.contact.recorded", {
+        "case_id": case_id, "reference": "C-000045", "case_type": "sustainment", "officer_id": "o-tso",
+        "first_contact_at": dt.datetime.now(dt.UTC)}, subject=str(case_id)))
+    first = {t["title"]: t for t in tasks(notifications)}["First contact for case C-000045"]
+    assert first["status"] == "done"
+
+
 def test_an_offer_refused_closes_the_chase_and_asks_for_the_next_bidder(notifications):
     offer_id, advert_id = uuid.uuid4(), uuid.uuid4()
     handle(notifications, offer("made", offer_id, advert_id))

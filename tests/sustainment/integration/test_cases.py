@@ -146,6 +146,16 @@ def test_first_contact_makes_an_allocated_case_active(sustainment, assigned_case
     assert after["status"] == "active"
     assert after["first_contact_at"] is not None
     assert [t["kind"] for t in after["timeline"]] == ["case_opened", "assigned", "contact", "first_contact"]
+    [recorded] = sustainment.events("sustainment.contact.recorded.v1")
+    assert (recorded.data["case_id"], recorded.data["officer_id"]) == (case["id"], after["officer_id"])
+    assert "notes" not in recorded.data  # what was said stays in the case
+
+
+def test_only_the_first_contact_is_announced(sustainment, assigned_case):
+    case = assigned_case()
+    for _ in range(2):
+        sustainment.client.post(f"/cases/{case['id']}/contacts", json={"method": "phone"}, headers=OFFICER)
+    assert len(sustainment.events("sustainment.contact.recorded.v1")) == 1
 
 
 def test_contact_before_assignment_is_409(sustainment, open_case):
@@ -194,6 +204,8 @@ def test_reopening_needs_a_closed_case_and_a_reason(sustainment, assigned_case):
     assert r.json["closure_outcome"] is None
     trail = sustainment.client.get(f"/cases/{case['id']}/audit", headers=LEADER).json
     assert [e["reason"] for e in trail if e["action"] == "reopen"] == ["Tenant got back in touch."]
+    [reopened] = sustainment.events("sustainment.case.reopened.v1")
+    assert reopened.data["status"] == "allocated" and "reason" not in reopened.data
 
 
 def test_an_officer_changes_the_risk_with_a_reason(sustainment, assigned_case):

@@ -8,13 +8,13 @@ from flask.views import MethodView
 from flask_smorest import Blueprint
 from sqlalchemy.orm import Session
 
-from casework import audit, timers
+from casework import audit, outbox, timers
 from casework.auth import current, roles
 from casework.db import utcnow
 from casework.web import db_session, invalid
 from sustainment import deadlines, rules
 from sustainment.api.common import CASEWORKERS, guard, load_case, snapshot
-from sustainment.journal import on_timeline
+from sustainment.journal import case_ref, on_timeline
 from sustainment.models import Case, Contact
 from sustainment.schemas import Contact as ContactSchema
 from sustainment.schemas import ContactCreate
@@ -30,6 +30,8 @@ def record_first_contact(session: Session, case: Case, made_at) -> None:
     case.status = rules.status_after(case.status, "record_contact")
     timers.cancel(session, deadlines.first_contact_key(case))
     on_timeline(session, case, "first_contact", "First contact made")
+    outbox.emit(session, "sustainment.contact.recorded.v1", subject=str(case.id),
+                data={**case_ref(case), "first_contact_at": made_at})
 
 
 @blp.route("/<uuid:case_id>/contacts")

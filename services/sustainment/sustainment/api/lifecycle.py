@@ -148,6 +148,8 @@ class CaseReopening(MethodView):
         timers.cancel(session, anonymise_key(case))
         on_timeline(session, case, "reopened", "Case reopened")
         audit.changed(session, "reopen", "case", case.id, before, snapshot(case), reason=data["reason"])
+        outbox.emit(session, "sustainment.case.reopened.v1", subject=str(case.id),
+                    data={**case_ref(case), "risk_level": case.risk_level, "status": case.status})
         session.flush()
         session.refresh(case)
         return case
