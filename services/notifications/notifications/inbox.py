@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import uuid
 
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from casework.db import utcnow
@@ -27,4 +28,21 @@ def notify(session: Session, policy: Policy, recipient: str, message: str, *, su
         email.send_later(session, policy, officer, title=f"Casework: {message}"[:300],
                          body=email.message_body([notification]), event_id=event_id)
         notification.emailed_at = utcnow()
+    return notification
+
+
+def unread(session: Session, recipient: str, *, limit: int = 50) -> list[Notification]:
+    """The recipient's unread messages, newest first."""
+    return list(session.scalars(
+        select(Notification).where(Notification.recipient == recipient, Notification.read_at.is_(None))
+        .order_by(Notification.created_at.desc(), Notification.id).limit(limit)))
+
+
+def mark_read(session: Session, recipient: str, notification_id: uuid.UUID) -> Notification | None:
+    """Mark one of the recipient's messages read (reading it twice changes nothing); None if not theirs."""
+    notification = session.get(Notification, notification_id)
+    if notification is None or notification.recipient != recipient:
+        return None
+    if notification.read_at is None:
+        notification.read_at = utcnow()
     return notification

@@ -6,6 +6,7 @@ from casework.service import Service
 from notifications.api import blueprints
 from notifications.handlers import TIMERS, handlers
 from notifications.models import Base
+from notifications.web import install as install_inbox
 
 SERVICE = Service(
     name="notifications",
@@ -18,4 +19,5 @@ SERVICE = Service(
     migrations=Path(__file__).resolve().parent.parent / "migrations",
     handlers=handlers(),
     timers=TIMERS,
+    configure_app=install_inbox,
 )

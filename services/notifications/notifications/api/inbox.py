@@ -9,8 +9,8 @@ from flask_smorest import Blueprint
 from sqlalchemy import select
 
 from casework.auth import OFFICER_ROLES, current, roles
-from casework.db import utcnow
 from casework.web import SelectPage, abort, db_session
+from notifications import inbox
 from notifications.models import Notification
 from notifications.schemas import Notification as NotificationSchema
 from notifications.schemas import NotificationQueryArgs
@@ -49,9 +49,7 @@ class NotificationRead(MethodView):
 
         Only the recipient may; reading it twice changes nothing.
         """
-        notification = db_session().get(Notification, notification_id)
-        if notification is None or notification.recipient != current().sub:
+        notification = inbox.mark_read(db_session(), current().sub, notification_id)
+        if notification is None:
             abort(404, "There is no message with that id in your inbox.")
-        if notification.read_at is None:
-            notification.read_at = utcnow()
         return notification

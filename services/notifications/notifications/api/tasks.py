@@ -6,13 +6,12 @@ import uuid
 
 from flask.views import MethodView
 from flask_smorest import Blueprint
-from sqlalchemy import Select, or_, select
+from sqlalchemy import Select, select
 
-from casework import audit
 from casework.auth import OFFICER_ROLES, current, roles
 from casework.db import utcnow
 from casework.web import SelectPage, abort, db_session
-from notifications import directory, handlers, workflow
+from notifications import handlers, worklist
 from notifications.models import LIVE_TASK_STATUSES, Task
 from notifications.schemas import Task as TaskSchema
 from notifications.schemas import TaskAssignment, TaskQueryArgs
@@ -22,24 +21,22 @@ blp = Blueprint("tasks", __name__, url_prefix="/tasks", description="Officers' a
 
 def visible(stmt: Select) -> Select:
     """Only the tasks the caller may see: their own and their teams'."""
-    me = current()
-    if "admin" in me.roles:
-        return stmt
-    teams = directory.teams_of(db_session(), me.sub)
-    return stmt.where(or_(Task.assignee == me.sub, Task.team.in_(teams)))
+    return worklist.visible(db_session(), current(), stmt)
 
 
 def get_task(task_id: uuid.UUID, *, for_update: bool = False) -> Task:
-    stmt = visible(select(Task).where(Task.id == task_id))
-    task = db_session().scalar(stmt.with_for_update() if for_update else stmt)
+    task = worklist.find(db_session(), current(), task_id, for_update=for_update)
     if task is None:
         abort(404, "There is no task with that id, or you may not see it.")
     return task
 
 
-def must_be_live(task: Task) -> None:
-    if task.status not in LIVE_TASK_STATUSES:
-        abort(409, f"The task is already {task.status}.")
+def _apply(change, *args, **kwargs) -> Task:
+    """Run a worklist change, answering its refusal as a problem."""
+    try:
+        return change(db_session(), current(), *args, **kwargs)
+    except worklist.Refused as refused:
+        abort(refused.status, refused.message)
 
 
 @blp.route("")
@@ -75,17 +72,6 @@ class TaskById(MethodView):
         return get_task(task_id)
 
 
-def _change(task: Task, action: str, status: str) -> Task:
-    session = db_session()
-    before = TaskSchema().dump(task)
-    if status == "acknowledged":
-        task.status = status
-    else:
-        workflow.finish(session, task, status=status, by=current().sub)
-    audit.changed(session, action, "task", task.id, before, TaskSchema().dump(task))
-    return task
-
-
 @blp.route("/<uuid:task_id>/acknowledge", methods=["POST"])
 class TaskAcknowledgement(MethodView):
     @roles(*OFFICER_ROLES)
@@ -95,10 +81,7 @@ class TaskAcknowledgement(MethodView):
 
         Says someone has picked it up. Only an open task can be acknowledged (else 409).
         """
-        task = get_task(task_id, for_update=True)
-        if task.status != "open":
-            abort(409, f"Only an open task can be acknowledged; this one is {task.status}.")
-        return _change(task, "acknowledge", "acknowledged")
+        return _apply(worklist.acknowledge, get_task(task_id, for_update=True))
 
 
 @blp.route("/<uuid:task_id>/complete", methods=["POST"])
@@ -110,9 +93,7 @@ class TaskCompletion(MethodView):
 
         Marks it done and stops its escalation. A task already done or cancelled is 409.
         """
-        task = get_task(task_id, for_update=True)
-        must_be_live(task)
-        return _change(task, "complete", "done")
+        return _apply(worklist.complete, get_task(task_id, for_update=True))
 
 
 @blp.route("/<uuid:task_id>/cancel", methods=["POST"])
@@ -124,9 +105,7 @@ class TaskCancellation(MethodView):
 
         For team leaders: the work is no longer needed. A task already done or cancelled is 409.
         """
-        task = get_task(task_id, for_update=True)
-        must_be_live(task)
-        return _change(task, "cancel", "cancelled")
+        return _apply(worklist.cancel, get_task(task_id, for_update=True))
 
 
 @blp.route("/<uuid:task_id>/assignment", methods=["POST"])
@@ -140,14 +119,5 @@ class TaskReassignment(MethodView):
         Team leaders and admins give a task to any officer or team; other officers may only
         take a task for themselves. The new assignee is told in their inbox.
         """
-        session = db_session()
         task = get_task(task_id, for_update=True)
-        must_be_live(task)
-        me = current()
-        if not me.has_any("team_leader") and (data["assignee"] != me.sub or data["team"] not in (None, task.team)):
-            abort(403, "Only a team leader may give a task to someone else or another team.")
-        before = TaskSchema().dump(task)
-        workflow.reassign(session, handlers.policy(), task, assignee=data["assignee"],
-                          team=data["team"] or task.team)
-        audit.changed(session, "reassign", "task", task.id, before, TaskSchema().dump(task))
-        return task
+        return _apply(worklist.reassign, handlers.policy(), task, assignee=data["assignee"], team=data["team"])

@@ -1,0 +1,96 @@
+"""The inbox page and its form posts: each works without JavaScript (post, then redirect back)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import uuid
+
+from flask import flash, redirect, url_for
+
+from casework.context import Principal
+from casework.db import as_utc, utcnow
+from casework.web import db_session
+from notifications import directory, handlers, inbox, worklist
+from notifications.models import Officer
+from notifications.rules import public_urls
+
+from . import wording
+from .blueprint import accepts_form, blueprint
+from .signin import page, signed_in
+
+#: Live updates look this far behind the page's own query, for tasks committed a little late;
+#: the page's script ignores a task it already shows.
+STREAM_SLACK = dt.timedelta(seconds=30)
+
+
+def service_urls() -> dict[str, str]:
+    return public_urls(os.environ)
+
+
+@blueprint.get("/inbox", endpoint="inbox")
+@signed_in
+def inbox_page(me: Principal):
+    session = db_session()
+    now = utcnow()
+    teams = directory.teams_of(session, me.sub)
+    urls = service_urls()
+    officer = session.get(Officer, me.sub)
+    return page(
+        "inbox.html", me=me, officer_name=(officer.name if officer else "") or me.name or me.sub, teams=teams,
+        mine=wording.cards(worklist.assigned_to(session, me.sub), now, urls),
+        queue=wording.cards(worklist.unassigned_in(session, teams), now, urls),
+        notifications=inbox.unread(session, me.sub),
+        when=wording.when, as_utc=as_utc,
+        stream_since=(now - STREAM_SLACK).isoformat(),
+    )
+
+
+def _task_action(me: Principal, task_id: uuid.UUID, change, done: str):
+    session = db_session()
+    task = worklist.find(session, me, task_id, for_update=True)
+    if task is None:
+        flash("There is no such task, or it is not yours or your team's.", "error")
+        return redirect(url_for("inbox_page.inbox"), 303)
+    try:
+        change(session, me, task)
+    except worklist.Refused as refused:
+        flash(f"{task.title}: {refused.message}", "error")
+        return redirect(url_for("inbox_page.inbox"), 303)
+    flash(f"{done}: {task.title}", "success")
+    return redirect(url_for("inbox_page.inbox"), 303)
+
+
+@blueprint.post("/inbox/tasks/<uuid:task_id>/acknowledge")
+@accepts_form
+@signed_in
+def acknowledge_task(me: Principal, task_id: uuid.UUID):
+    return _task_action(me, task_id, worklist.acknowledge, "Task acknowledged")
+
+
+@blueprint.post("/inbox/tasks/<uuid:task_id>/done")
+@accepts_form
+@signed_in
+def complete_task(me: Principal, task_id: uuid.UUID):
+    return _task_action(me, task_id, worklist.complete, "Task done")
+
+
+@blueprint.post("/inbox/tasks/<uuid:task_id>/claim")
+@accepts_form
+@signed_in
+def claim_task(me: Principal, task_id: uuid.UUID):
+    def claim(session, me, task):
+        return worklist.claim(session, me, handlers.policy(), task)
+
+    return _task_action(me, task_id, claim, "Task taken")
+
+
+@blueprint.post("/inbox/notifications/<uuid:notification_id>/read")
+@accepts_form
+@signed_in
+def read_notification(me: Principal, notification_id: uuid.UUID):
+    if inbox.mark_read(db_session(), me.sub, notification_id) is None:
+        flash("There is no such message in your inbox.", "error")
+    else:
+        flash("Message marked as read.", "success")
+    return redirect(url_for("inbox_page.inbox"), 303)

@@ -1,0 +1,107 @@
+"""How the inbox page words and orders tasks: pure functions, no Flask, no database."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+from casework.db import as_utc
+from casework.workdays import LONDON
+
+PRIORITY_RANK = {"urgent": 0, "high": 1, "normal": 2, "low": 3}
+#: The GOV.UK tag colour for each priority; the tag's text always says the priority too.
+PRIORITY_TAG = {"urgent": "govuk-tag--red", "high": "govuk-tag--orange", "normal": "govuk-tag--blue",
+                "low": "govuk-tag--grey"}
+STATUS_TAG = {"open": "govuk-tag--light-blue", "acknowledged": "govuk-tag--purple"}
+SUBJECT_NAMES = {"referral": "Referral", "case": "Case", "offer": "Offer", "advert": "Advert",
+                 "property": "Property"}
+
+
+def due_in_words(due: dt.datetime | None, now: dt.datetime) -> str:
+    """"due today", "due tomorrow", "due in 3 days", "overdue", "1 day overdue", "2 days overdue".
+
+    Days are counted between calendar dates in London, as officers count them.
+    """
+    if due is None:
+        return "no due date"
+    due = as_utc(due)  # SQLite (embedded mode) hands back naive UTC datetimes
+    days = (due.astimezone(LONDON).date() - now.astimezone(LONDON).date()).days
+    if due < now:
+        late = -days
+        if late <= 0:
+            return "overdue"
+        return f"{late} day{'s' if late != 1 else ''} overdue"
+    if days == 0:
+        return "due today"
+    if days == 1:
+        return "due tomorrow"
+    return f"due in {days} days"
+
+
+def when(moment: dt.datetime | None) -> str:
+    """A date and time as GOV.UK writes them: "Tuesday 4 March 2025 at 5pm" (London time)."""
+    if moment is None:
+        return ""
+    local = as_utc(moment).astimezone(LONDON)
+    hour = local.hour % 12 or 12
+    clock = f"{hour}{local.strftime(':%M') if local.minute else ''}{'am' if local.hour < 12 else 'pm'}"
+    if (local.hour, local.minute) == (12, 0):
+        clock = "midday"
+    return f"{local.strftime('%A')} {local.day} {local.strftime('%B %Y')} at {clock}"
+
+
+def is_overdue(due: dt.datetime | None, now: dt.datetime) -> bool:
+    return due is not None and as_utc(due) < now
+
+
+def sort_key(due: dt.datetime | None, priority: str, created_at: dt.datetime) -> str:
+    """Overdue and soonest due first, then the most urgent, then the oldest: as one sortable string.
+
+    The page's script inserts live tasks by this key, so it must order as the server does.
+    """
+    due_part = as_utc(due).strftime("%Y%m%d%H%M%S") if due is not None else "99999999999999"
+    made = as_utc(created_at).strftime("%Y%m%d%H%M%S%f")
+    return f"{due_part}-{PRIORITY_RANK.get(priority, 9)}-{made}"
+
+
+@dataclass(frozen=True)
+class TaskCard:
+    """One task as the page shows it."""
+
+    id: str
+    title: str
+    status: str
+    status_tag: str
+    priority: str
+    priority_tag: str
+    due_words: str
+    due_full: str
+    due_iso: str
+    overdue: bool
+    team: str | None
+    subject_name: str
+    subject_api_path: str
+    subject_docs: str
+    sort_key: str
+
+
+def card(task, now: dt.datetime, service_urls: Mapping[str, str]) -> TaskCard:
+    """A task row (anything with the Task model's fields) worded for the page."""
+    kind = SUBJECT_NAMES.get(task.subject_type, task.subject_type.title())
+    base = service_urls.get(task.subject_service, "")
+    path = task.link[len(base):] if base and (task.link or "").startswith(base) else (task.link or "")
+    return TaskCard(
+        id=str(task.id), title=task.title, status=task.status, status_tag=STATUS_TAG.get(task.status, "govuk-tag--grey"),
+        priority=task.priority, priority_tag=PRIORITY_TAG.get(task.priority, "govuk-tag--grey"),
+        due_words=due_in_words(task.due, now), due_full=when(task.due),
+        due_iso=as_utc(task.due).isoformat() if task.due else "", overdue=is_overdue(task.due, now),
+        team=task.team, subject_name=f"{kind} {task.subject_reference or task.subject_id}",
+        subject_api_path=path, subject_docs=f"{base}/docs" if base else "",
+        sort_key=sort_key(task.due, task.priority, task.created_at),
+    )
+
+
+def cards(tasks, now: dt.datetime, service_urls: Mapping[str, str]) -> list[TaskCard]:
+    """Tasks worded and ordered for the page: overdue first, then soonest due."""
+    return sorted((card(t, now, service_urls) for t in tasks), key=lambda c: c.sort_key)

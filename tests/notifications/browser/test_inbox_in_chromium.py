@@ -1,0 +1,162 @@
+"""An officer's inbox in a real browser: live tasks, plain form posts, and accessibility checks."""
+
+import os
+import uuid
+from pathlib import Path
+
+from notifications_support import ADMIN, add_directory, case, handle, publish, referral
+from selenium.webdriver.common.by import By
+from selenium.webdriver.common.keys import Keys
+from selenium.webdriver.support import expected_conditions as ec
+from selenium.webdriver.support.ui import WebDriverWait
+
+from casework.testing import bearer
+
+TSO = bearer("o-tso", "sustainment_officer")
+YELLOW = "rgb(255, 221, 0)"
+
+
+def sign_in(browser, server, officer_id="o-tso"):
+    browser.delete_all_cookies()
+    browser.get(f"{server}/inbox")
+    assert browser.current_url.endswith("/inbox/sign-in")
+    browser.find_element(By.CSS_SELECTOR, f"input[name=officer][value='{officer_id}']").click()
+    browser.find_element(By.XPATH, "//button[normalize-space()='Sign in as this officer']").click()
+    WebDriverWait(browser, 10).until(ec.text_to_be_present_in_element((By.TAG_NAME, "h1"), "Your inbox"))
+
+
+def card_titled(browser, title):
+    cards = [c for c in browser.find_elements(By.CSS_SELECTOR, "li.app-task") if title in c.text]
+    return cards[0] if cards else None
+
+
+def test_an_event_shows_up_live_and_marking_it_done_takes_it_off_the_list(notifications, worker, server, browser):
+    add_directory(notifications)
+    sign_in(browser, server)
+    assert browser.find_element(By.ID, "mine-empty").is_displayed()
+    browser.execute_script("window.notReloaded = true;")
+    case_id = uuid.uuid4()
+
+    publish(notifications, case("opened", case_id), case("assigned", case_id))
+
+    card = WebDriverWait(browser, 20).until(lambda b: card_titled(b, "First contact for case C-000045"))
+    assert browser.execute_script("return window.notReloaded === true;"), "the page must not reload"
+    assert not browser.find_element(By.ID, "mine-empty").is_displayed()
+    assert "Your tasks (1)" in browser.find_element(By.ID, "mine-heading").text
+    assert "New task: First contact for case C-000045" in browser.find_element(By.ID, "live-status").get_attribute(
+        "textContent")
+    task_id = card.get_attribute("id").removeprefix("task-")
+
+    card.find_element(By.XPATH, ".//button[starts-with(normalize-space(), 'Mark as done')]").click()
+
+    WebDriverWait(browser, 10).until(ec.text_to_be_present_in_element((By.CSS_SELECTOR, ".govuk-notification-banner"),
+                                                                      "Task done"))
+    assert card_titled(browser, "First contact for case C-000045") is None
+    assert notifications.client.get(f"/tasks/{task_id}", headers=TSO).json["status"] == "done"
+
+
+def test_the_inbox_is_accessible_and_keeps_a_screenshot(notifications, server, browser, tmp_path):
+    add_directory(notifications)
+    _populate(notifications)
+    sign_in(browser, server)
+
+    _assert_headings_in_order(browser)
+    _assert_every_control_is_labelled(browser)
+    _assert_statuses_are_words(browser)
+    _assert_focus_is_visible(browser)
+    _save_screenshot(browser, Path(os.environ.get("CASEWORK_INBOX_SCREENSHOT") or tmp_path / "inbox.png"))
+
+
+def test_at_400_percent_zoom_nothing_scrolls_sideways_and_the_keyboard_still_works(notifications, server,
+                                                                                    browser):
+    add_directory(notifications)
+    _populate(notifications)
+    sign_in(browser, server)
+    # 1280 CSS pixels at 400% zoom are 320: WCAG 1.4.10's reflow width.
+    browser.execute_cdp_cmd("Emulation.setDeviceMetricsOverride",
+                            {"width": 320, "height": 640, "deviceScaleFactor": 1, "mobile": False})
+    try:
+        browser.refresh()
+        width = browser.execute_script("return window.innerWidth;")
+        scroll = browser.execute_script("return document.documentElement.scrollWidth;")
+        assert width == 320 and scroll <= width, f"the page is {scroll}px wide in a {width}px viewport"
+        claim = browser.find_element(By.XPATH, "//button[starts-with(normalize-space(), 'Take this task')]")
+        claim.send_keys(Keys.ENTER)
+        WebDriverWait(browser, 10).until(ec.text_to_be_present_in_element(
+            (By.CSS_SELECTOR, ".govuk-notification-banner"), "Task taken"))
+    finally:
+        browser.execute_cdp_cmd("Emulation.clearDeviceMetricsOverride", {})
+    mine = browser.find_element(By.ID, "mine-list").text
+    assert "Assign case C-000045" in mine
+
+
+def _populate(harness):
+    """A day's work for o-tso: an overdue case, a new one, a team task, another team's referral."""
+    import datetime as dt
+
+    late, fresh, queued = uuid.uuid4(), uuid.uuid4(), uuid.uuid4()
+    handle(harness, case("opened", queued))
+    handle(harness, case("opened", late, reference="C-000031"))
+    handle(harness, case("assigned", late, reference="C-000031",
+                         first_contact_due=dt.datetime.now(dt.UTC) - dt.timedelta(days=2)))
+    handle(harness, case("opened", fresh, reference="C-000052", case_type="onboarding", risk_level="critical"))
+    handle(harness, case("assigned", fresh, reference="C-000052", case_type="onboarding", risk_level="critical"))
+    handle(harness, referral())
+    assert len(harness.client.get("/tasks", headers=ADMIN).json) == 6
+    r = harness.client.put("/officers/o-tso", headers=ADMIN, json={
+        "name": "Sam Okafor", "email": "sam.okafor@council.test", "teams": ["sustainment"],
+        "roles": ["sustainment_officer"]})
+    assert r.status_code == 200, r.json
+
+
+def _assert_headings_in_order(browser):
+    levels = browser.execute_script(
+        "return Array.from(document.querySelectorAll('h1,h2,h3,h4,h5,h6')).map(h => +h.tagName[1]);")
+    assert levels.count(1) == 1
+    previous = 1
+    for level in levels:
+        assert level <= previous + 1, f"a heading level is skipped: {levels}"
+        previous = level
+
+
+def _assert_every_control_is_labelled(browser):
+    unlabelled = browser.execute_script("""
+        return Array.from(document.querySelectorAll('input:not([type=hidden]), select, textarea, button'))
+          .filter(el => !(el.labels && el.labels.length) && !el.getAttribute('aria-label')
+                        && !(el.tagName === 'BUTTON' && el.textContent.trim()))
+          .map(el => el.outerHTML);""")
+    assert unlabelled == []
+
+
+def _assert_statuses_are_words(browser):
+    tags = browser.find_elements(By.CSS_SELECTOR, ".govuk-tag")
+    assert tags and all(tag.get_attribute("textContent").strip() for tag in tags)
+    overdue = card_titled(browser, "First contact for case C-000031")
+    assert "Overdue" in overdue.text and "2 days overdue" in overdue.text
+
+
+def _assert_focus_is_visible(browser):
+    body = browser.find_element(By.TAG_NAME, "body")
+    body.click()
+    seen = []
+    for _ in range(8):
+        browser.switch_to.active_element.send_keys(Keys.TAB)
+        style = browser.execute_script("""
+            const el = document.activeElement, s = getComputedStyle(el);
+            return [el.tagName, s.backgroundColor, s.outlineColor, s.borderColor, s.boxShadow];""")
+        seen.append(style[0])
+        assert any(YELLOW in part for part in style[1:]), f"no yellow focus ring on {style}"
+    assert "BUTTON" in seen and "A" in seen
+
+
+def _save_screenshot(browser, path: Path):
+    browser.refresh()  # without the "signed in" banner
+    browser.execute_script("window.scrollTo(0, 0); document.activeElement.blur();")
+    height = browser.execute_script("return document.documentElement.scrollHeight;")
+    browser.set_window_size(1100, min(height + 140, 4000))
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        assert browser.save_screenshot(str(path))
+    finally:
+        browser.set_window_size(1100, 900)
+    assert path.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"

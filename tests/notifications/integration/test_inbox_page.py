@@ -1,0 +1,216 @@
+"""The officers' web inbox at /inbox, through the Flask test client against real PostgreSQL."""
+
+import dataclasses
+import datetime as dt
+import re
+import uuid
+
+import pytest
+from notifications_support import ADMIN, add_directory, case, handle, referral
+
+from casework.testing import bearer, token
+from notifications.web import EXTENSION
+
+TSO = bearer("o-tso", "sustainment_officer")
+
+
+def csrf(page: str) -> str:
+    return re.search(r'name="csrf_token" value="([^"]+)"', page).group(1)
+
+
+def sign_in(client, officer_id: str = "o-tso") -> str:
+    """Development sign-in as an officer from the directory; returns the inbox page's HTML."""
+    page = client.get("/inbox/sign-in").get_data(as_text=True)
+    r = client.post("/inbox/sign-in/development", data={"officer": officer_id, "csrf_token": csrf(page)})
+    assert r.status_code == 303 and r.headers["Location"].endswith("/inbox")
+    return client.get("/inbox").get_data(as_text=True)
+
+
+@pytest.fixture
+def client(notifications):
+    add_directory(notifications)
+    with notifications.app.test_client() as browser:
+        yield browser
+
+
+def task_id(harness, title: str, headers=ADMIN) -> str:
+    return next(t["id"] for t in harness.client.get("/tasks", headers=headers).json if t["title"] == title)
+
+
+def test_without_a_session_the_inbox_sends_you_to_sign_in(client):
+    r = client.get("/inbox")
+
+    assert r.status_code == 303 and r.headers["Location"].endswith("/inbox/sign-in")
+
+
+def test_development_sign_in_lists_officers_from_the_directory(client):
+    page = client.get("/inbox/sign-in").get_data(as_text=True)
+
+    assert "Development: which officer are you?" in page
+    for officer in ("o-intake", "o-tso", "o-leader", "o-lettings"):
+        assert f'value="{officer}"' in page
+
+
+def test_the_session_cookie_is_http_only_and_same_site(client):
+    client.get("/inbox/sign-in")
+
+    cookie = client.get_cookie("casework_inbox", path="/inbox")
+    assert cookie is not None and cookie.http_only and cookie.same_site == "Lax"
+
+
+def test_the_inbox_shows_my_tasks_overdue_first_my_teams_queue_and_my_unread_messages(client, notifications):
+    case_id = uuid.uuid4()
+    handle(notifications, case("opened", case_id))   # "Assign case" waits in the sustainment queue
+    handle(notifications, referral())                # intake's queue: not o-tso's team
+    other = uuid.uuid4()
+    handle(notifications, case("opened", other, reference="C-000046", case_type="onboarding"))
+    handle(notifications, case("assigned", other, reference="C-000046", case_type="onboarding"))
+    late = uuid.uuid4()
+    handle(notifications, case("opened", late, reference="C-000047"))
+    handle(notifications, case("assigned", late, reference="C-000047",
+                               first_contact_due=dt.datetime(2020, 1, 6, 17, tzinfo=dt.UTC)))
+
+    page = sign_in(client)
+
+    mine = page[page.index('id="mine-list"'):page.index('id="queue-heading"')]
+    assert mine.index("First contact for case C-000047") < mine.index("settling-in visit for case C-000046")
+    assert "days overdue" in mine and "Overdue</strong>" in mine
+    queue = page[page.index('id="queue-list"'):page.index('id="notifications-heading"')]
+    assert "Assign case C-000045" in queue and "Take this task" in queue
+    assert "Triage referral" not in page
+    assert "Onboarding case C-000046 has been assigned to you" in page
+    assert "http://127.0.0.1:8002/docs" in page
+
+
+def test_an_officer_marks_a_task_done_with_a_plain_form_post(client, notifications):
+    case_id = uuid.uuid4()
+    handle(notifications, case("opened", case_id))
+    handle(notifications, case("assigned", case_id))
+    page = sign_in(client)
+    task = task_id(notifications, "First contact for case C-000045")
+
+    r = client.post(f"/inbox/tasks/{task}/done", data={"csrf_token": csrf(page)})
+
+    assert r.status_code == 303
+    assert notifications.client.get(f"/tasks/{task}", headers=TSO).json["status"] == "done"
+    after = client.get("/inbox").get_data(as_text=True)
+    assert "Task done: First contact for case C-000045" in after
+    assert f'id="task-{task}"' not in after
+
+
+def test_acknowledging_twice_says_why_in_an_error_summary(client, notifications):
+    case_id = uuid.uuid4()
+    handle(notifications, case("opened", case_id))
+    handle(notifications, case("assigned", case_id))
+    page = sign_in(client)
+    task = task_id(notifications, "First contact for case C-000045")
+
+    client.post(f"/inbox/tasks/{task}/acknowledge", data={"csrf_token": csrf(page)})
+    client.post(f"/inbox/tasks/{task}/acknowledge", data={"csrf_token": csrf(page)})
+
+    after = client.get("/inbox").get_data(as_text=True)
+    assert "There is a problem" in after and "Only an open task can be acknowledged" in after
+    assert notifications.client.get(f"/tasks/{task}", headers=TSO).json["status"] == "acknowledged"
+
+
+def test_an_officer_claims_a_task_from_their_teams_queue(client, notifications):
+    handle(notifications, case("opened", uuid.uuid4()))
+    page = sign_in(client)
+    task = task_id(notifications, "Assign case C-000045")
+
+    client.post(f"/inbox/tasks/{task}/claim", data={"csrf_token": csrf(page)})
+
+    assert notifications.client.get(f"/tasks/{task}", headers=TSO).json["assignee"] == "o-tso"
+
+
+def test_an_officer_cannot_touch_another_teams_task(client, notifications):
+    handle(notifications, referral())
+    page = sign_in(client)
+    task = task_id(notifications, "Triage referral R-000123")
+
+    client.post(f"/inbox/tasks/{task}/done", data={"csrf_token": csrf(page)})
+
+    assert notifications.client.get(f"/tasks/{task}", headers=ADMIN).json["status"] == "open"
+    assert "not yours or your team" in client.get("/inbox").get_data(as_text=True)
+
+
+def test_a_form_post_without_the_sessions_csrf_token_changes_nothing(client, notifications):
+    case_id = uuid.uuid4()
+    handle(notifications, case("opened", case_id))
+    handle(notifications, case("assigned", case_id))
+    sign_in(client)
+    task = task_id(notifications, "First contact for case C-000045")
+
+    r = client.post(f"/inbox/tasks/{task}/done", data={"csrf_token": "forged"})
+
+    assert r.status_code == 400
+    assert notifications.client.get(f"/tasks/{task}", headers=TSO).json["status"] == "open"
+
+
+def test_marking_a_notification_read_empties_the_unread_list(client, notifications):
+    case_id = uuid.uuid4()
+    handle(notifications, case("opened", case_id))
+    handle(notifications, case("assigned", case_id))
+    page = sign_in(client)
+    note = notifications.client.get("/notifications", headers=TSO).json[0]["id"]
+
+    client.post(f"/inbox/notifications/{note}/read", data={"csrf_token": csrf(page)})
+
+    assert notifications.client.get("/notifications?unread=true", headers=TSO).json == []
+    assert "You have no unread notifications." in client.get("/inbox").get_data(as_text=True)
+
+
+def test_a_pasted_bearer_token_signs_in_and_a_bad_one_is_an_error_summary(client):
+    page = client.get("/inbox/sign-in").get_data(as_text=True)
+
+    bad = client.post("/inbox/sign-in", data={"token": "not-a-token", "csrf_token": csrf(page)})
+    good = client.post("/inbox/sign-in", data={"token": token("o-leader", "team_leader"), "csrf_token": csrf(page)})
+
+    assert bad.status_code == 422 and "There is a problem" in bad.get_data(as_text=True)
+    assert good.status_code == 303
+    assert "Your inbox" in client.get("/inbox").get_data(as_text=True)
+
+
+def test_a_bearer_header_from_a_reverse_proxy_is_enough(notifications):
+    add_directory(notifications)
+
+    r = notifications.client.get("/inbox", headers=TSO)
+
+    assert r.status_code == 200 and "Your inbox" in r.get_data(as_text=True)
+
+
+def test_a_referrer_token_is_not_an_officers(notifications):
+    r = notifications.client.get("/inbox", headers=bearer("sys-rent", "referrer"))
+
+    assert r.status_code == 403
+
+
+def test_development_sign_in_can_be_turned_off(client, notifications):
+    settings = notifications.app.extensions[EXTENSION]
+    page = client.get("/inbox/sign-in").get_data(as_text=True)
+    try:
+        notifications.app.extensions[EXTENSION] = dataclasses.replace(settings, dev_signin=False)
+        listing = client.get("/inbox/sign-in").get_data(as_text=True)
+        r = client.post("/inbox/sign-in/development", data={"officer": "o-tso", "csrf_token": csrf(page)})
+    finally:
+        notifications.app.extensions[EXTENSION] = settings
+
+    assert "which officer are you" not in listing and "Sign in with your bearer token" in listing
+    assert r.status_code == 404
+
+
+def test_the_live_stream_sends_a_new_task_as_a_rendered_row(client, notifications):
+    settings = notifications.app.extensions[EXTENSION]
+    sign_in(client)
+    case_id = uuid.uuid4()
+    handle(notifications, case("opened", case_id))
+    handle(notifications, case("assigned", case_id))
+    try:
+        notifications.app.extensions[EXTENSION] = dataclasses.replace(settings, stream_seconds=0.5)
+        r = client.get("/inbox/events?since=2000-01-01T00:00:00%2B00:00")
+        body = r.get_data(as_text=True)
+    finally:
+        notifications.app.extensions[EXTENSION] = settings
+
+    assert r.mimetype == "text/event-stream"
+    assert "event: task" in body and "First contact for case C-000045" in body and '"section": "mine"' in body
