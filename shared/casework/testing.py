@@ -238,11 +238,28 @@ class ServiceHarness:
         return found
 
     def truncate(self) -> None:
-        """Empty every table (between tests sharing this harness)."""
-        with self.db.engine.begin() as conn:
-            names = [t for t in conn.dialect.get_table_names(conn) if t != "alembic_version"]
-            if names:
-                conn.exec_driver_sql("TRUNCATE " + ", ".join(f'"{n}"' for n in names) + " RESTART IDENTITY CASCADE")
+        """Empty every table (between tests sharing this harness).
+
+        A worker left running may hold row locks: TRUNCATE then deadlocks or waits, so it is
+        retried a few times.
+        """
+        import time
+
+        from sqlalchemy.exc import OperationalError
+
+        for attempt in range(5):
+            try:
+                with self.db.engine.begin() as conn:
+                    conn.exec_driver_sql("SET LOCAL lock_timeout = '2s'")
+                    names = [t for t in conn.dialect.get_table_names(conn) if t != "alembic_version"]
+                    if names:
+                        conn.exec_driver_sql(
+                            "TRUNCATE " + ", ".join(f'"{n}"' for n in names) + " RESTART IDENTITY CASCADE")
+                return
+            except OperationalError:
+                if attempt == 4:
+                    raise
+                time.sleep(0.2 * (attempt + 1))
 
     def close(self) -> None:
         for worker in self._workers:

@@ -1,4 +1,11 @@
-"""Publishing with publisher confirms: a publish returns once the broker has the message."""
+"""Publishing with publisher confirms: a publish returns once the broker has the message.
+
+``publish_many`` sends a whole batch and then waits for the broker's confirms (RabbitMQ acks
+several deliveries at once with ``multiple``), so a batch costs one round trip, not one per
+message. It still returns only when every message in it is confirmed, and raises when any is
+nacked, returned unroutable or not confirmed in time, so the relay marks rows sent only
+after the broker has them all.
+"""
 
 from __future__ import annotations
 
@@ -18,8 +25,34 @@ from .connection import connect
 log = logging.getLogger(__name__)
 
 
+CONFIRM_TIMEOUT_SECONDS = 30.0
+
+
 class Unroutable(Exception):
     """The broker returned a mandatory message: nothing would have received it."""
+
+
+class Nacked(Exception):
+    """The broker refused a message (nack): it does not have it."""
+
+
+class _Confirms:
+    """Delivery tags published on one confirm-mode channel and not yet acked or nacked."""
+
+    def __init__(self) -> None:
+        self.last_tag = 0
+        self.pending: set[int] = set()
+        self.nacked = False
+
+    def on_ack(self, tag: int, multiple: bool) -> None:
+        if multiple:
+            self.pending = {t for t in self.pending if t > tag}
+        else:
+            self.pending.discard(tag)
+
+    def on_nack(self, tag: int, multiple: bool) -> None:
+        self.nacked = True
+        self.on_ack(tag, multiple)
 
 
 class Publisher:
@@ -34,12 +67,21 @@ class Publisher:
         self._producer: Producer | None = None
         self._returned: list[Any] = []
         self._lock = threading.Lock()
+        self._confirms: _Confirms | None = None
 
     def _ensure(self) -> Producer:
         if self._producer is None:
             self._conn = connect(self.settings)
             topology.declare(self._conn, self.settings)
-            self._producer = Producer(self._conn.channel(), on_return=self._on_return)
+            channel = self._conn.channel()
+            self._producer = Producer(channel, on_return=self._on_return)
+            if not self.settings.embedded:
+                # Confirm mode from the start, so every publish on this channel has a known tag.
+                channel.confirm_select()
+                channel._confirm_selected = True
+                self._confirms = _Confirms()
+                channel.events["basic_ack"].add(self._confirms.on_ack)
+                channel.events["basic_nack"].add(self._confirms.on_nack)
         return self._producer
 
     def _on_return(self, exc: Exception, exchange: str, routing_key: str, message: Any) -> None:
@@ -50,11 +92,42 @@ class Publisher:
         with self._lock:
             try:
                 producer = self._ensure()
-                for routing_key, body, event_id in items:
-                    self._publish(producer, self.settings.exchange, routing_key, body, message_id=event_id)
+                if self._confirms is None:  # the in-process broker has no confirms
+                    for routing_key, body, event_id in items:
+                        self._publish(producer, self.settings.exchange, routing_key, body, message_id=event_id)
+                else:
+                    self._publish_confirmed_batch(producer, list(items))
             except Exception:
                 self.close()
                 raise
+
+    def _publish_confirmed_batch(self, producer: Producer, items: list[tuple[str, str, str]]) -> None:
+        """Send every message, then wait until the broker has confirmed them all."""
+        import time
+
+        channel, confirms = producer.channel, self._confirms
+        assert confirms is not None
+        self._returned.clear()
+        confirms.nacked = False
+        for routing_key, body, event_id in items:
+            message = channel.prepare_message(
+                body.encode() if isinstance(body, str) else body, content_type=CONTENT_TYPE,
+                content_encoding="utf-8", headers={}, properties={"delivery_mode": 2, "message_id": event_id},
+            )
+            channel._basic_publish(message, exchange=self.settings.exchange, routing_key=routing_key,
+                                   mandatory=True)
+            confirms.last_tag += 1
+            confirms.pending.add(confirms.last_tag)
+        deadline = time.monotonic() + CONFIRM_TIMEOUT_SECONDS
+        while confirms.pending:
+            remaining = deadline - time.monotonic()
+            if remaining <= 0:
+                raise TimeoutError(f"the broker confirmed {len(items) - len(confirms.pending)} of {len(items)}")
+            self._conn.drain_events(timeout=remaining)
+        if confirms.nacked:
+            raise Nacked(f"the broker refused a message of a batch of {len(items)}")
+        if self._returned:  # a return arrives before its message's ack
+            raise Unroutable(self._returned[0])
 
     def publish_raw(self, routing_key: str, body: bytes | str, *, headers: dict | None = None,
                     message_id: str | None = None, content_type: str | None = CONTENT_TYPE,
@@ -83,6 +156,8 @@ class Publisher:
             headers=headers or {},
             retry=False,
         )
+        if self._confirms is not None:
+            self._confirms.last_tag += 1  # confirmed already: kombu waited for it
         if self._returned:
             raise Unroutable(routing_key)
 
@@ -107,3 +182,4 @@ class Publisher:
                 pass
         self._conn = None
         self._producer = None
+        self._confirms = None

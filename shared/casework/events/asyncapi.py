@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+import marshmallow as ma
 import yaml
 from apispec import APISpec
 from apispec.ext.marshmallow import MarshmallowPlugin
@@ -13,10 +14,22 @@ from casework import __version__
 from .registry import Catalogue
 
 
+def decimal_as_string(self: Any, field: Any, ret: dict[str, Any], **kwargs: Any) -> dict[str, Any]:
+    """An apispec attribute function: a ``Decimal(as_string=True)`` travels as a JSON string
+    (``"130.00"``), so it is documented as one, not as the number apispec assumes."""
+    if isinstance(field, ma.fields.Decimal) and field.as_string:
+        kind = ret.get("type")
+        if isinstance(kind, list):
+            return {"type": ["string" if t == "number" else t for t in kind], "format": "decimal"}
+        return {"type": "string", "format": "decimal"}
+    return {}
+
+
 def _json_schemas(catalogue: Catalogue) -> dict[str, dict[str, Any]]:
     """Each contract's data schema as JSON Schema (via apispec's marshmallow converter)."""
     plugin = MarshmallowPlugin()
     spec = APISpec("casework-events", __version__, "3.1.0", plugins=[plugin])
+    plugin.converter.add_attribute_function(decimal_as_string)
     names = {}
     for contract in catalogue.contracts.values():
         name = contract.schema.__name__

@@ -66,11 +66,20 @@ class Catalogue:
 
     def serialise(self, type: str, data: dict[str, Any]) -> dict[str, Any]:
         """Validate outgoing data and return its JSON form; raise ``InvalidEventData``."""
-        schema = self.get(type).schema()
-        errors = schema.validate(schema.dump(data))
+        schema = self._instance(type)
+        dumped = schema.dump(data)
+        errors = schema.validate(dumped)
         if errors:
             raise InvalidEventData(type, errors)
-        return schema.dump(data)
+        return dumped
+
+    def _instance(self, type: str) -> ma.Schema:
+        """One schema instance per type, reused: building one (and its nested schemas) costs more
+        than the dump itself on the request path. Schemas hold no per-call state."""
+        cache = self.__dict__.setdefault("_instances", {})
+        if type not in cache:
+            cache[type] = self.get(type).schema()
+        return cache[type]
 
     def load(self, type: str, data: dict[str, Any]) -> dict[str, Any]:
         """Validate incoming data and return it loaded (dates as dates); unknown fields pass."""

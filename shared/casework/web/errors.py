@@ -14,7 +14,7 @@ from typing import Any
 import marshmallow as ma
 from flask import Response, current_app, g, json, request
 from flask_smorest import abort as _smorest_abort
-from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError
+from sqlalchemy.exc import DataError, DBAPIError, IntegrityError, OperationalError
 from werkzeug.exceptions import HTTPException
 
 log = logging.getLogger(__name__)
@@ -145,6 +145,11 @@ def handle_database_error(error: DBAPIError) -> Response:
     if isinstance(error, IntegrityError):
         log.warning("integrity error answered as 409")
         return problem(409, "The change conflicts with the current state of the record.")
+    if isinstance(error, DataError):
+        # A value the schema let through but the column cannot hold (too long, out of range):
+        # the caller's input, not our fault. The schema should have said so; log it to fix.
+        log.warning("data error answered as 422: %s", type(error.orig).__name__ if error.orig else "")
+        return problem(422, "A value is longer or larger than this service can store.")
     if isinstance(error, OperationalError) or error.connection_invalidated:
         log.error("database unavailable: %s", type(error.orig).__name__ if error.orig else "")
         return problem(503, "The database is not available; try again shortly.", headers={"Retry-After": "5"})
