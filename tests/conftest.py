@@ -1,3 +1,8 @@
 """Fixtures for every test: real PostgreSQL and RabbitMQ (see casework.testing)."""
 
+import os
+
 pytest_plugins = ["casework.testing"]
+
+# Tests run their webhook receivers on loopback over plain http; production allows no such host.
+os.environ.setdefault("CASEWORK_WEBHOOK_ALLOWED_HTTP_HOSTS", "127.0.0.1,localhost")

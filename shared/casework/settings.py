@@ -43,6 +43,9 @@ class Settings:
     ``CASEWORK_PUBLIC_URL``        the service's public base URL (links in messages)
     ``CASEWORK_RETRY_DELAYS``      consumer retry delays in seconds (default ``1,5,30``)
     ``CASEWORK_WORKER_HEALTH_PORT``  worker probe port (default: service port + 100)
+    ``CASEWORK_RATE_LIMIT``        requests per client on the views marked ``@rate_limited``, e.g.
+                                   ``60/minute`` or ``5/10s``; per api process (see
+                                   ``casework.web.ratelimit``); default empty: no limit
     """
 
     service: str
@@ -62,6 +65,7 @@ class Settings:
     timer_poll_seconds: float = 1.0
     worker_health_port: int = 0
     max_body_bytes: int = 1024 * 1024
+    rate_limit: str = ""
     extra: dict = field(default_factory=dict)
 
     @property
@@ -91,6 +95,7 @@ class Settings:
             timer_poll_seconds=_env_float("CASEWORK_TIMER_POLL_SECONDS", 1.0),
             worker_health_port=int(service_env(service, "WORKER_HEALTH_PORT", str(default_port + 100))),
             max_body_bytes=_env_int("CASEWORK_MAX_BODY_BYTES", 1024 * 1024),
+            rate_limit=service_env(service, "RATE_LIMIT", ""),
         )
         values.update(overrides)
         return cls(**values)

@@ -41,6 +41,12 @@ class Worker:
         self.threads: list[threading.Thread] = []
 
     def start(self) -> None:
+        from casework.privacy import ensure_retention_sweep
+
+        try:
+            ensure_retention_sweep(self.db, self.service.timers)
+        except Exception:  # the database may be down: the next start schedules it
+            log.exception("could not schedule the retention sweep")
         parts: list[tuple[str, Any]] = [("relay", self.relay), ("sweeper", self.sweeper)]
         if self.consumer is not None:
             parts.append(("consumer", self.consumer))

@@ -76,6 +76,8 @@ class Referral(Base):
     triaged_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
     withdrawn_reason: Mapped[str | None] = mapped_column(Text)
     withdrawn_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+    #: Set when the retention period passed and the personal details were removed.
+    anonymised_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
 
     __table_args__ = (
         Index("ix_referrals_status_received", "status", "received_at"),

@@ -9,6 +9,8 @@ from marshmallow import ValidationError, fields, pre_dump, validate, validates_s
 
 from casework.auth import current
 from casework.db import as_utc, utcnow
+from casework.web.fields import Money as MoneyField
+from intake import sensitivity
 from intake.access import sees_all
 from intake.domain.policy import PRIORITIES, RISK_LEVELS
 from intake.domain.risk import REASON_CODES
@@ -45,10 +47,7 @@ def _positive(value) -> None:
 
 def Money(*, example: str | None = None, **kwargs) -> fields.Decimal:  # noqa: N802 - reads as a field type
     """Pounds and pence as a decimal string (``"123.45"``)."""
-    metadata = {"type": "string", "format": "decimal", "pattern": r"^-?\d+(\.\d{1,2})?$"}
-    if example is not None:
-        metadata["example"] = example
-    return fields.Decimal(places=2, as_string=True, allow_none=True, metadata=metadata, **kwargs)
+    return MoneyField(allow_none=True, metadata={"example": example} if example is not None else {}, **kwargs)
 
 
 # -- creating a referral ------------------------------------------------------------------------
@@ -225,14 +224,25 @@ class Referral(ma.Schema):
         "description": "Open referrals for the same tenancy or person (shown to officers)."})
     triage = fields.Nested(Triage, allow_none=True)
     withdrawal = fields.Nested(Withdrawal, allow_none=True)
+    restricted = fields.List(fields.String(), metadata={
+        "description": "The restricted (safeguarding and health) fields left out for this reader: shown to "
+                       "intake officers, team leaders, admins and the referrer that sent them, or with "
+                       "`break_glass_reason`.",
+        "example": ["details", "reasons", "risk.factors"]})
 
     @pre_dump
     def as_document(self, referral, **kwargs):
         # A referring system does not learn of other agencies' referrals about the same person.
-        return document(referral, links=self.shows_links())
+        doc = document(referral, links=self.shows_links())
+        if self.shows_restricted():
+            return doc | {"restricted": []}
+        return sensitivity.restrict(doc, referral)
 
     def shows_links(self) -> bool:
         return sees_all(current())
+
+    def shows_restricted(self) -> bool:
+        return sensitivity.shown()
 
 
 class ReferralRecord(Referral):
@@ -241,10 +251,23 @@ class ReferralRecord(Referral):
     def shows_links(self) -> bool:
         return True
 
+    def shows_restricted(self) -> bool:
+        return True
+
+
+class ReferralRead(ma.Schema):
+    break_glass_reason = fields.String(validate=validate.Length(min=1, max=500), metadata={
+        "description": "Why you, not an intake officer or team leader, need the referral's restricted "
+                       "(safeguarding and health) details now. Audited, and the intake team's manager is told.",
+        "example": "Tenant in crisis at the office; case not yet opened."})
+
 
 def snapshot(referral: ReferralRow) -> dict:
     """What the audit records of a referral before and after a change."""
-    return ReferralRecord(exclude=("overdue",)).dump(referral)
+    return _SNAPSHOT.dump(referral)
+
+
+_SNAPSHOT = ReferralRecord(exclude=("overdue",))  # built once: a schema costs more to build than to use
 
 
 class ReferralSummary(ma.Schema):

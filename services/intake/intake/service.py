@@ -2,8 +2,10 @@
 
 from pathlib import Path
 
+from casework.privacy import RETENTION_SWEEP, retention_sweep
 from casework.service import Service
 from intake.models import Base
+from intake.privacy import RETENTION
 
 
 def _blueprints() -> list:
@@ -23,5 +25,5 @@ SERVICE = Service(
     metadata=Base.metadata,
     migrations=Path(__file__).resolve().parent.parent / "migrations",
     handlers={},
-    timers={},
+    timers={RETENTION_SWEEP: retention_sweep(RETENTION, service="intake")},
 )

@@ -110,6 +110,8 @@ class Applicant(Base):
     lead_name: Mapped[str] = mapped_column(String(200))
     lead_date_of_birth: Mapped[dt.date] = mapped_column(Date)
     created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    #: Set when the retention period passed and the household's personal details were removed.
+    anonymised_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
 
     household: Mapped[list[HouseholdMember]] = link(
         back_populates="applicant", order_by="HouseholdMember.position", cascade="all, delete-orphan")
@@ -189,6 +191,8 @@ class Offer(Base):
     refusal_reason: Mapped[str | None] = mapped_column(String(500))
     refusal_reasonable: Mapped[bool | None] = mapped_column(Boolean)
     withdrawal_reason: Mapped[str | None] = mapped_column(String(500))
+    #: Set when the retention period passed and the offer's free text was removed.
+    anonymised_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
 
     property: Mapped[Property] = link()
     applicant: Mapped[Applicant] = link()

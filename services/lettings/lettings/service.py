@@ -13,9 +13,11 @@ def _blueprints() -> list:
 
 
 def _timers() -> dict:
+    from casework.privacy import RETENTION_SWEEP, retention_sweep
+    from lettings.privacy import RETENTION
     from lettings.timers import TIMERS
 
-    return TIMERS
+    return {**TIMERS, RETENTION_SWEEP: retention_sweep(RETENTION, service="lettings")}
 
 
 SERVICE = Service(

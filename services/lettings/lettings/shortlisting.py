@@ -52,14 +52,28 @@ def ineligibility(session: Session, applicant: Applicant, prop: Property, on: dt
                                current_policy(), on)
 
 
-def rank(session: Session, advert: Advert, on: dt.date) -> tuple[rules.Shortlist, dict[uuid.UUID, Applicant]]:
-    """The advert's shortlist as it stands now, and the bidders by applicant id."""
+def rank(session: Session, advert: Advert, on: dt.date) -> tuple[rules.Shortlist, dict[uuid.UUID, str]]:
+    """The advert's shortlist as it stands now, and each bidder's applicant reference.
+
+    Reads only the columns the rules need (not whole applicants with their JSON columns) and
+    finds live offers elsewhere with a join, not a list of thousands of ids: an advert may
+    have thousands of bids.
+    """
     rows = session.execute(
-        select(Bid.placed_at, Applicant).join(Applicant, Applicant.id == Bid.applicant_id)
+        select(Bid.placed_at, Applicant.id, Applicant.reference, Applicant.status, Applicant.band,
+               Applicant.effective_date, Applicant.application_date, Applicant.bedroom_need,
+               Applicant.lead_date_of_birth, Applicant.needs_wheelchair, Applicant.needs_ground_floor)
+        .join(Applicant, Applicant.id == Bid.applicant_id)
         .where(Bid.advert_id == advert.id)
     ).all()
-    applicants = {applicant.id: applicant for _, applicant in rows}
-    elsewhere = with_live_offer_elsewhere(session, list(applicants), advert.property_id)
-    bidders = [bidder_of(a, placed_at, a.id in elsewhere) for placed_at, a in rows]
+    elsewhere = set(session.scalars(
+        select(Offer.applicant_id).join(Bid, Bid.applicant_id == Offer.applicant_id)
+        .where(Bid.advert_id == advert.id, Offer.status.in_(LIVE_OFFER), Offer.property_id != advert.property_id)))
+    bidders = [rules.Bidder(
+        applicant_id=r.id, status=r.status, band=r.band, effective_date=r.effective_date,
+        application_date=r.application_date, bedroom_need=r.bedroom_need, lead_date_of_birth=r.lead_date_of_birth,
+        needs_wheelchair=r.needs_wheelchair, needs_ground_floor=r.needs_ground_floor, bid_at=r.placed_at,
+        live_offer_elsewhere=r.id in elsewhere,
+    ) for r in rows]
     prop = session.get(Property, advert.property_id)
-    return rules.shortlist(bidders, home_of(prop), current_policy(), on), applicants
+    return rules.shortlist(bidders, home_of(prop), current_policy(), on), {r.id: r.reference for r in rows}

@@ -11,8 +11,9 @@ from sqlalchemy.orm import Session
 
 from casework.db import utcnow
 from casework.events import Event, catalogue
+from casework.privacy import RETENTION_SWEEP, retention_sweep
 from casework.timers import Timer
-from notifications import directory, email, escalation, inbox, rules, webhooks, workflow
+from notifications import directory, email, escalation, inbox, privacy, rules, webhooks, workflow
 
 #: The services whose events notifications consumes (all of them but itself).
 PRODUCERS = ("intake", "sustainment", "lettings")
@@ -57,4 +58,5 @@ TIMERS = {
     email.SEND: _with_policy(email.deliver),
     email.DIGEST: _with_policy(email.send_digest),
     webhooks.SEND: _with_policy(webhooks.deliver),
+    RETENTION_SWEEP: retention_sweep(privacy.RETENTION, service="notifications"),
 }

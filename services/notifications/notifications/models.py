@@ -75,6 +75,8 @@ class Task(Base):
     closed_by: Mapped[str | None] = mapped_column(String(200))
     escalated_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
     escalated_to: Mapped[str | None] = mapped_column(String(200))
+    #: When the retention sweep removed its title, reference and link.
+    anonymised_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
 
     __table_args__ = (
         Index("uq_tasks_live_dedup_key", "dedup_key", unique=True,
@@ -103,6 +105,8 @@ class Notification(Base):
     read_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
     #: When it went out in an e-mail (immediately or in a digest).
     emailed_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+    #: When the retention sweep removed its message, reference and link.
+    anonymised_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
 
     __table_args__ = (Index("ix_notifications_recipient_created", "recipient", "created_at"),)
 
@@ -144,5 +148,7 @@ class Delivery(Base):
     response_status: Mapped[int | None] = mapped_column(Integer)
     created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     delivered_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+    #: When the retention sweep removed its address, title and body.
+    anonymised_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
 
     __table_args__ = (Index("ix_deliveries_channel_target", "channel", "target"),)

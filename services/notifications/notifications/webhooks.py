@@ -10,7 +10,7 @@ Every delivery is a POST of a JSON body with these headers:
 A receiver recomputes the HMAC over the timestamp, a dot and the raw body, compares it in
 constant time, and refuses timestamps more than five minutes old. URLs must be https (not to
 private, loopback or link-local addresses) or http to a host in
-``CASEWORK_WEBHOOK_ALLOWED_HTTP_HOSTS`` (default ``127.0.0.1,localhost``), which also allows those
+``CASEWORK_WEBHOOK_ALLOWED_HTTP_HOSTS`` (default: none; a developer sets ``127.0.0.1,localhost``), which also allows those
 hosts over https.
 """
 
@@ -48,7 +48,7 @@ SEND = "webhook.send"
 
 
 def allowed_http_hosts() -> set[str]:
-    raw = os.environ.get("CASEWORK_WEBHOOK_ALLOWED_HTTP_HOSTS", "127.0.0.1,localhost")
+    raw = os.environ.get("CASEWORK_WEBHOOK_ALLOWED_HTTP_HOSTS", "")
     return {host.strip().lower() for host in raw.split(",") if host.strip()}
 
 
@@ -71,8 +71,14 @@ def _private(host: str) -> bool:
     try:
         address = ipaddress.ip_address(host)
     except ValueError:
-        return False
-    return address.is_private or address.is_loopback or address.is_link_local or address.is_reserved
+        # Numeric spellings the resolver also accepts ("2130706433", "0x7f000001", "127.1")
+        # name an address too: read them as the C library would.
+        try:
+            address = ipaddress.ip_address(socket.inet_aton(host))
+        except OSError:
+            return False
+    return address.is_private or address.is_loopback or address.is_link_local or address.is_reserved \
+        or address.is_unspecified or address.is_multicast
 
 
 def _resolves_privately(host: str) -> bool:

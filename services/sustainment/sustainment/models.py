@@ -209,6 +209,8 @@ class CaseNote(Base):
     id: Mapped[uuid.UUID] = _id()
     case_id: Mapped[uuid.UUID] = _case_id()
     text: Mapped[str] = mapped_column(Text)
+    #: general | safeguarding | health: safeguarding and health notes are restricted (see ``sensitivity``).
+    category: Mapped[str] = mapped_column(String(20), default="general", server_default="general")
     author: Mapped[str] = mapped_column(String(200))
     written_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
 

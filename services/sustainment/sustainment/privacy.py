@@ -1,20 +1,29 @@
-"""Data protection: personal details removed from closed cases after the retention period."""
+"""Data protection in sustainment: what it holds about a person, and personal details removed from closed
+cases after the retention period (by the case's own timer, and by the kernel's recurring sweep)."""
 
 from __future__ import annotations
 
+import datetime as dt
 import uuid
+from typing import Any
 
+from sqlalchemy import and_, func, or_, select
 from sqlalchemy.orm import Session
 
-from casework import audit, timers
+from casework import privacy, timers
 from casework.db import utcnow
+from casework.privacy import Found, RetentionRule, same_name, years_before
 from casework.timers import Timer
 from sustainment import rules
 from sustainment.journal import on_timeline
 from sustainment.models import Case
 from sustainment.policy import current as policy
+from sustainment.schemas import CaseDetail
 
-REMOVED = "[removed]"
+REMOVED = privacy.REMOVED
+#: Keys of a case's audit snapshots that hold personal data or free text.
+AUDIT_KEYS = frozenset({"tenant", "tenant_name", "text", "notes", "reason", "summary", "closure_summary",
+                        "risks_identified", "safeguarding_reason", "response_note"})
 
 
 def anonymise_key(case: Case) -> str:
@@ -46,11 +55,59 @@ def anonymise(session: Session, case: Case) -> None:
         change.reason = REMOVED
     case.anonymised_at = utcnow()
     on_timeline(session, case, "anonymised", "Personal details removed after the retention period")
-    # The audit records that it happened, not what was removed.
-    audit.record(session, "anonymise", "case", case.id, after={"anonymised_at": case.anonymised_at})
+
+
+def due_cases(session: Session, now: dt.datetime) -> list[Case]:
+    """Closed cases past the retention period, not yet anonymised (the sweep's safety net under the
+    per-case timers: it also catches cases whose period a council shortened)."""
+    cutoff = years_before(now, policy()["retention_years_after_closure"])
+    return list(session.scalars(
+        select(Case).where(Case.status == "closed", Case.anonymised_at.is_(None), Case.closed_at < cutoff)
+        .order_by(Case.closed_at).with_for_update(skip_locked=True)))
+
+
+def _rule(due) -> RetentionRule:
+    return RetentionRule("case", due=due, anonymise=anonymise, audit_keys=AUDIT_KEYS)
+
+
+RETENTION = [_rule(due_cases)]
 
 
 def on_anonymise_due(session: Session, timer: Timer) -> None:
+    """The case's own retention timer: anonymise it through the kernel's sweep (held cases are kept)."""
     case = session.get(Case, uuid.UUID(timer.payload["case_id"]), with_for_update=True)
     if case is not None and case.status == "closed" and case.anonymised_at is None:
-        anonymise(session, case)
+        privacy.sweep(session, [_rule(lambda _session, _now: [case])], service="sustainment")
+
+
+def case_exists(session: Session, record_id: str) -> bool:
+    try:
+        return session.get(Case, uuid.UUID(record_id)) is not None
+    except ValueError:
+        return False
+
+
+def find_subject(session: Session, query: dict[str, Any]) -> list[Found]:
+    """Every case about the person: by tenancy, by name and date of birth, or by the referral it came from."""
+    conditions = []
+    if query.get("tenancy_ref"):
+        conditions.append(func.lower(Case.tenancy_ref) == query["tenancy_ref"].strip().lower())
+    if query.get("name") and query.get("date_of_birth"):
+        conditions.append(and_(same_name(Case.tenant_name, query["name"]),
+                               Case.tenant_date_of_birth == query["date_of_birth"]))
+    related = [r.split(":", 1) for r in query.get("related", [])]
+    for kind, column in (("referral", Case.referral_id), ("case", Case.id)):
+        ids = [_uuid(value) for k, value in related if k == kind]
+        if any(ids):
+            conditions.append(column.in_([i for i in ids if i]))
+    if not conditions:
+        return []
+    cases = session.scalars(select(Case).where(or_(*conditions)).order_by(Case.number)).all()
+    return [Found("case", case.id, CaseDetail().dump(case)) for case in cases]
+
+
+def _uuid(value: str) -> uuid.UUID | None:
+    try:
+        return uuid.UUID(value)
+    except ValueError:
+        return None

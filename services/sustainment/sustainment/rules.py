@@ -42,6 +42,7 @@ AGENCIES = (
     "citizens_advice", "debt_advice", "police", "probation", "voluntary_sector",
 )
 AGENCY_REFERRAL_STATUSES = ("sent", "acknowledged", "accepted", "declined")
+NOTE_CATEGORIES = ("general", "safeguarding", "health")
 
 
 class IllegalTransition(Exception):

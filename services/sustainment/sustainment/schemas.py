@@ -7,13 +7,14 @@ import datetime as dt
 import marshmallow as ma
 from marshmallow import fields, validate
 
+from casework.contracts.common import Timestamp
 from sustainment import rules
 
 CASE_ID = "6f1c2d3e-4b5a-4c6d-8e7f-901234567890"
 
 
 def _time(**kwargs) -> fields.AwareDateTime:
-    return fields.AwareDateTime(format="iso", default_timezone=dt.UTC, **kwargs)
+    return Timestamp(**kwargs)  # the kernel's: also right for SQLite's naive datetimes (embedded mode)
 
 
 #: Dates and times officers may enter: wide enough for any real case, narrow enough to compute with.
@@ -186,13 +187,17 @@ class ContactCreate(ma.Schema):
 
 class Note(ma.Schema):
     id = fields.UUID()
-    text = fields.String(metadata={"example": "Tenant agreed to a payment plan."})
+    text = fields.String(allow_none=True, metadata={"example": "Tenant agreed to a payment plan."})
+    category = _one_of(rules.NOTE_CATEGORIES, metadata={"example": "general"})
     author = fields.String()
     written_at = _time()
 
 
 class NoteCreate(ma.Schema):
     text = _text(10000, required=True, metadata={"example": "Tenant agreed to a payment plan."})
+    category = _one_of(rules.NOTE_CATEGORIES, load_default="general", metadata={
+        "example": "general", "description": "`safeguarding` and `health` notes are restricted to the case's "
+                                             "officer, team leaders and admins."})
 
 
 class Assignment(ma.Schema):
@@ -250,6 +255,13 @@ class CaseDetail(Case):
     notes = fields.List(fields.Nested(Note))
     assignments = fields.List(fields.Nested(Assignment))
     timeline = fields.List(fields.Nested(TimelineEntry))
+
+
+class CaseRead(ma.Schema):
+    break_glass_reason = _text(500, metadata={
+        "description": "Why you, not the case's officer or a team leader, need its restricted (safeguarding "
+                       "and health) details now. Audited, and the sustainment team's manager is told.",
+        "example": "Tenant in crisis at the office; officer on leave."})
 
 
 class CaseQueryArgs(ma.Schema):
@@ -315,18 +327,3 @@ class OutcomeRow(ma.Schema):
     median_days_open = fields.Float(metadata={"example": 84})
     by_outcome = fields.Dict(keys=fields.String(), values=fields.Integer(),
                              metadata={"example": {"tenancy_sustained": 9, "evicted": 1, "disengaged": 2}})
-
-
-# -- data protection -------------------------------------------------------------------------
-
-
-class SubjectAccessArgs(ma.Schema):
-    tenant_name = _text(200, required=True, metadata={"example": "Jane Doe"})
-    date_of_birth = fields.Date(metadata={"example": "1980-04-01"})
-
-
-class SubjectAccessExport(ma.Schema):
-    """Everything this service holds about one person, for a subject-access request."""
-
-    exported_at = _time()
-    cases = fields.List(fields.Nested(CaseDetail))

@@ -2,12 +2,13 @@
 
 from pathlib import Path
 
+from casework.privacy import RETENTION_SWEEP, retention_sweep
 from casework.service import Service
 from sustainment.api import blueprints
 from sustainment.deadlines import TIMERS
 from sustainment.handlers import HANDLERS
 from sustainment.models import Base
-from sustainment.privacy import on_anonymise_due
+from sustainment.privacy import RETENTION, on_anonymise_due
 
 SERVICE = Service(
     name="sustainment",
@@ -19,5 +20,6 @@ SERVICE = Service(
     metadata=Base.metadata,
     migrations=Path(__file__).resolve().parent.parent / "migrations",
     handlers=HANDLERS,
-    timers={**TIMERS, "anonymise": on_anonymise_due},
+    timers={**TIMERS, "anonymise": on_anonymise_due,
+            RETENTION_SWEEP: retention_sweep(RETENTION, service="sustainment")},
 )

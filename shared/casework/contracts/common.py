@@ -9,9 +9,18 @@ RISK_LEVELS = ("low", "medium", "high", "critical")
 CASE_TYPES = ("sustainment", "onboarding")
 
 
+class _UtcDateTime(fields.AwareDateTime):
+    """Writes a naive datetime (SQLite, in embedded mode, hands them back) as the UTC it was stored as."""
+
+    def _serialize(self, value, attr, obj, **kwargs):
+        if isinstance(value, dt.datetime) and value.tzinfo is None:
+            value = value.replace(tzinfo=dt.UTC)
+        return super()._serialize(value, attr, obj, **kwargs)
+
+
 def Timestamp(**kwargs) -> fields.AwareDateTime:  # noqa: N802 - reads as a field type
     """An ISO-8601 UTC time."""
-    return fields.AwareDateTime(format="iso", default_timezone=dt.UTC, **kwargs)
+    return _UtcDateTime(format="iso", default_timezone=dt.UTC, **kwargs)
 
 
 def RiskLevel(**kwargs) -> fields.String:  # noqa: N802 - reads as a field type
@@ -44,3 +53,19 @@ class Subject(EventData):
     type = fields.String(required=True)
     id = fields.String(required=True)
     service = fields.String(required=True)
+
+
+class RecordsAnonymised(EventData):
+    """The retention sweep anonymised this many records of a type (names, contact details and
+    free text removed; the facts kept for statistics)."""
+
+    record_type = fields.String(required=True)
+    count = fields.Integer(required=True)
+    swept_at = Timestamp(required=True)
+
+
+def register_privacy(catalogue, service: str) -> None:
+    """The data-protection events a service publishes: its retention sweep's count."""
+    consumers = () if service == "notifications" else ("notifications",)
+    catalogue.register(f"casework.{service}.records.anonymised.v1", RecordsAnonymised, producer=service,
+                       consumers=consumers)

@@ -2,7 +2,7 @@
 
 from marshmallow import fields, validate
 
-from .common import EventData, Person, RiskFactor, RiskLevel, Timestamp
+from .common import EventData, Person, RiskFactor, RiskLevel, Timestamp, register_privacy
 
 PRIORITIES = ("routine", "urgent", "emergency")
 
@@ -63,6 +63,16 @@ class ReferralWithdrawn(ReferralRef):
     """The referrer withdrew the referral before it was triaged."""
 
 
+class ReferralRestrictedRead(EventData):
+    """Someone who does not triage referrals read a referral's restricted (safeguarding and health)
+    details, giving a reason ("break glass"); the reason stays in the audit."""
+
+    referral_id = fields.UUID(required=True)
+    reference = fields.String(required=True)
+    reader = fields.String(required=True)
+    read_at = Timestamp(required=True)
+
+
 def register(catalogue) -> None:
     every = ("notifications",)
     catalogue.register("casework.intake.referral.received.v1", ReferralReceived, producer="intake", consumers=every)
@@ -77,3 +87,6 @@ def register(catalogue) -> None:
     catalogue.register("casework.intake.referral.signposted.v1", ReferralSignposted, producer="intake", consumers=every,
                        summary="Triage signposted the referral to another service.")
     catalogue.register("casework.intake.referral.withdrawn.v1", ReferralWithdrawn, producer="intake", consumers=every)
+    catalogue.register("casework.intake.restricted.read.v1", ReferralRestrictedRead, producer="intake",
+                       consumers=every)
+    register_privacy(catalogue, "intake")

@@ -2,7 +2,7 @@
 
 from marshmallow import fields
 
-from .common import EventData, Person, Timestamp
+from .common import EventData, Person, Timestamp, register_privacy
 
 
 class PropertyVoidStarted(EventData):
@@ -98,3 +98,4 @@ def register(catalogue) -> None:
         ("tenancy.started", TenancyStarted, ("sustainment", "notifications")),
     ):
         catalogue.register(f"casework.lettings.{name}.v1", schema, producer="lettings", consumers=consumers)
+    register_privacy(catalogue, "lettings")

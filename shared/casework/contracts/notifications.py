@@ -2,7 +2,7 @@
 
 from marshmallow import fields, validate
 
-from .common import EventData, Subject, Timestamp
+from .common import EventData, Subject, Timestamp, register_privacy
 
 PRIORITIES = ("low", "normal", "high", "urgent")
 
@@ -33,3 +33,4 @@ class TaskOverdue(EventData):
 def register(catalogue) -> None:
     catalogue.register("casework.notifications.task.created.v1", TaskCreated, producer="notifications")
     catalogue.register("casework.notifications.task.overdue.v1", TaskOverdue, producer="notifications")
+    register_privacy(catalogue, "notifications")

@@ -2,7 +2,7 @@
 
 from marshmallow import fields, validate
 
-from .common import CASE_TYPES, EventData, RiskLevel, Timestamp
+from .common import CASE_TYPES, EventData, RiskLevel, Timestamp, register_privacy
 
 DEADLINES = ("first_contact", "visit", "plan_review", "agency_chase", "settling_in_visit")
 CLOSURE_OUTCOMES = (
@@ -99,6 +99,14 @@ class CaseClosed(CaseRef):
     closed_at = Timestamp(required=True)
 
 
+class RestrictedRead(CaseRef):
+    """Someone other than the case's officer, a team leader or an admin read its restricted
+    (safeguarding and health) details, giving a reason ("break glass"); the reason stays in the audit."""
+
+    reader = fields.String(required=True)
+    read_at = Timestamp(required=True)
+
+
 def register(catalogue) -> None:
     n = ("notifications",)
     for name, schema in (
@@ -113,5 +121,7 @@ def register(catalogue) -> None:
         ("case.closed", CaseClosed),
         ("contact.recorded", ContactRecorded),
         ("case.reopened", CaseReopened),
+        ("restricted.read", RestrictedRead),
     ):
         catalogue.register(f"casework.sustainment.{name}.v1", schema, producer="sustainment", consumers=n)
+    register_privacy(catalogue, "sustainment")

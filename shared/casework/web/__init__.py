@@ -5,6 +5,7 @@ from .app import create_app
 from .errors import ProblemSchema, abort, invalid, problem
 from .etag import check_if_match, etag_of
 from .pagination import SelectPage
+from .ratelimit import rate_limited
 from .session import db_session
 
 __all__ = [
@@ -17,4 +18,5 @@ __all__ = [
     "etag_of",
     "invalid",
     "problem",
+    "rate_limited",
 ]

@@ -82,8 +82,9 @@ def test_reads_are_audited_and_team_leaders_read_the_trail(intake, refer, who):
     trail = intake.client.get(f"/referrals/{made['id']}/audit", headers=who.team_leader)
     assert trail.status_code == 200
     assert [(e["action"], e["actor"]) for e in trail.json] == [
-        ("create", "income-recovery-system"), ("read", "officer-jo"), ("triage", "officer-jo")]
-    assert trail.json[2]["after"]["status"] == "accepted"
+        ("create", "income-recovery-system"), ("read", "officer-jo"), ("read_restricted", "officer-jo"),
+        ("triage", "officer-jo")]
+    assert trail.json[3]["after"]["status"] == "accepted"
     again = intake.client.get(f"/referrals/{made['id']}/audit", headers=who.team_leader)
     assert again.json[-1]["action"] == "read_audit" and again.json[-1]["actor"] == "leader-kim"
     missing = intake.client.get(f"/referrals/{uuid.uuid4()}/audit", headers=who.team_leader)

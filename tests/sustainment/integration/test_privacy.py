@@ -39,16 +39,18 @@ def test_risk_changes_are_kept_with_their_reasons(sustainment, worked_case):
 
 def test_a_subject_access_export_holds_everything_about_the_person(sustainment, worked_case, open_case):
     open_case(person={"name": "Someone Else", "date_of_birth": None})
-    r = sustainment.client.get("/subject-access?tenant_name=jane%20doe&date_of_birth=1980-04-01", headers=LEADER)
+    r = sustainment.client.get("/subjects/export?name=jane%20doe&date_of_birth=1980-04-01", headers=LEADER)
     assert r.status_code == 200
-    [case] = r.json["cases"]
-    assert case["id"] == worked_case["id"]
+    [record] = r.json["records"]
+    case = record["data"]
+    assert (record["record_type"], case["id"]) == ("case", worked_case["id"])
+    assert {"create", "add_note", "read"} <= {e["action"] for e in record["audit"]}
     assert case["notes"][0]["text"] == "Tenant disclosed a gambling problem."
     assert case["visits"][0]["notes"] == "Flat cluttered."
     trail = sustainment.client.get(f"/cases/{case['id']}/audit", headers=LEADER).json
     assert any(e["action"] == "subject_access_export" and e["actor"] == "leader-1" for e in trail)
-    assert sustainment.client.get("/subject-access?tenant_name=Jane%20Doe", headers=OFFICER).status_code == 403
-    assert sustainment.client.get("/subject-access", headers=LEADER).status_code == 422
+    assert sustainment.client.get("/subjects/export?tenancy_ref=T-1", headers=OFFICER).status_code == 403
+    assert sustainment.client.get("/subjects/export?name=Jane%20Doe", headers=LEADER).status_code == 422
 
 
 def test_personal_details_are_removed_after_the_retention_period(sustainment, worked_case):
@@ -91,3 +93,24 @@ def test_the_audit_log_keeps_the_facts_not_the_narrative(sustainment, worked_cas
     for narrative in ("Jane Doe", "gambling problem", "Flat cluttered", "Gambling debts", "Debts managed"):
         assert narrative not in written
     assert {"add_note", "record_visit", "refer_to_agency", "close"} <= {e["action"] for e in trail}
+
+
+def test_a_legal_hold_stops_anonymisation_until_it_is_lifted(sustainment, worked_case):
+    from casework import privacy
+    from sustainment.privacy import RETENTION
+
+    url = f"/legal-holds/case/{worked_case['id']}"
+    assert sustainment.client.put(url, json={"reason": "Disrepair claim"}, headers=OFFICER).status_code == 403
+    assert sustainment.client.put(url, json={"reason": "Disrepair claim"}, headers=LEADER).status_code == 200
+    later = dt.datetime.fromisoformat(worked_case["first_contact_due"]) + dt.timedelta(days=365 * 6 + 10)
+
+    Sweeper(sustainment.db, SERVICE.timers, service="sustainment").fire_due(now=later)  # the case's own timer
+    with sustainment.db.transaction() as session:
+        assert privacy.sweep(session, RETENTION, service="sustainment", now=later) == {"case": 0}
+    case = sustainment.client.get(f"/cases/{worked_case['id']}", headers=OFFICER).json
+    assert case["anonymised_at"] is None and case["tenant"]["name"] == "Jane Doe"
+
+    assert sustainment.client.delete(url, headers=LEADER).status_code == 204
+    with sustainment.db.transaction() as session:  # the daily sweep catches it once the hold is lifted
+        assert privacy.sweep(session, RETENTION, service="sustainment", now=later) == {"case": 1}
+    assert sustainment.client.get(f"/cases/{worked_case['id']}", headers=OFFICER).json["tenant"]["name"] == "[removed]"

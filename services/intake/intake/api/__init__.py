@@ -1,7 +1,11 @@
 """The intake API: one module per resource."""
 
+from casework.privacy import legal_hold_blueprint, subject_access_blueprint
+from intake import privacy
 from intake.api import audit_trail, referrals, triage
 
 
 def blueprints() -> list:
-    return [referrals.blp, triage.blp, audit_trail.blp]
+    return [referrals.blp, triage.blp, audit_trail.blp,
+            subject_access_blueprint(privacy.find_subject, service="intake"),
+            legal_hold_blueprint({"referral": privacy.referral_exists})]

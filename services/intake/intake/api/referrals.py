@@ -9,10 +9,10 @@ from flask_smorest import Blueprint
 from casework import audit
 from casework.auth import current, roles
 from casework.db import utcnow
-from casework.web import SelectPage, abort, db_session
-from intake import access, policy, referrals
+from casework.web import SelectPage, abort, db_session, rate_limited
+from intake import access, policy, referrals, sensitivity
 from intake.api.problems import PROBLEM
-from intake.schemas import Referral, ReferralCreate, ReferralQueryArgs, ReferralSummary
+from intake.schemas import Referral, ReferralCreate, ReferralQueryArgs, ReferralRead, ReferralSummary
 
 blp = Blueprint("referrals", __name__, url_prefix="/referrals",
                 description="Referrals from front-line systems and partner agencies, risk-scored on arrival.")
@@ -35,6 +35,7 @@ class Referrals(MethodView):
         return referrals.search(args, current(), utcnow())
 
     @roles(*access.CREATORS)
+    @rate_limited
     @blp.arguments(ReferralCreate, example={
         "source": {"system": "income_recovery", "team": "Income Recovery (North)",
                    "referrer": {"name": "Sam Patel", "email": "sam.patel@council.example", "phone": "01908 000000"}},
@@ -64,18 +65,30 @@ class Referrals(MethodView):
 @blp.route("/<uuid:referral_id>")
 class ReferralById(MethodView):
     @roles(*access.READERS)
+    @blp.arguments(ReferralRead, location="query")
     @blp.response(200, Referral)
     @blp.alt_response(404, description="No such referral, or not one the caller may see.", **PROBLEM)
-    def get(self, referral_id):
+    def get(self, args, referral_id):
         """Read a referral
 
         With its risk factors, triage deadline, possible duplicates (officers only) and triage
         outcome. Every read is recorded in the referral's audit trail. A referring system may
         poll this to follow the status of a referral it made.
+
+        Safeguarding and health details are restricted to intake officers, team leaders, admins and
+        the referrer that sent them (each such read audited as `read_restricted`); others get them
+        left out and named in `restricted`, unless they give a `break_glass_reason`: that read is
+        audited as `break_glass` and the intake team's manager is told.
         """
         session = db_session()
         referral = referrals.find_visible(session, referral_id, current())
         if referral is None:
             abort(404, "There is no such referral, or it is not one you may see.")
         audit.read(session, "referral", referral.id)
+        reason = args.get("break_glass_reason")
+        if reason and not sensitivity.may_see():
+            sensitivity.break_glass()
+            sensitivity.audit_read(session, referral, reason=reason)
+        else:
+            sensitivity.audit_read(session, referral)
         return referral

@@ -2,6 +2,11 @@
 
 
 def blueprints() -> list:
+    from casework.privacy import legal_hold_blueprint, subject_access_blueprint
+    from lettings import privacy
+
     from . import adverts, applicants, letters, offers, properties, reports
 
-    return [properties.blp, applicants.blp, adverts.blp, offers.blp, letters.blp, reports.blp]
+    return [properties.blp, applicants.blp, adverts.blp, offers.blp, letters.blp, reports.blp,
+            subject_access_blueprint(privacy.find_subject, service="lettings"),
+            legal_hold_blueprint(privacy.HOLDABLE)]

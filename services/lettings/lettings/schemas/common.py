@@ -6,6 +6,8 @@ from decimal import Decimal
 import marshmallow as ma
 from marshmallow import fields
 
+from casework.web.fields import Money as MoneyField
+
 
 def not_negative(value: Decimal) -> None:
     if value < 0:
@@ -14,8 +16,7 @@ def not_negative(value: Decimal) -> None:
 
 def Money(**kwargs) -> fields.Decimal:  # noqa: N802 - reads as a field type
     """Money as a decimal string, e.g. ``"123.45"`` (documented as a string, as it travels)."""
-    metadata = {"type": "string", "format": "decimal", "pattern": r"^-?\d+(\.\d{1,2})?$", **kwargs.pop("metadata", {})}
-    return fields.Decimal(places=2, as_string=True, allow_nan=False, metadata=metadata, **kwargs)
+    return MoneyField(**kwargs)
 
 
 def Timestamp(**kwargs) -> fields.AwareDateTime:  # noqa: N802 - reads as a field type

@@ -15,8 +15,12 @@ depends_on = None
 
 
 def upgrade() -> None:
-    # One counter for every human reference (P-000001, A-000001, ...).
-    op.execute(sa.schema.CreateSequence(sa.Sequence('lettings_reference_seq')))
+    # One counter for every human reference (P-000001, A-000001, ...). SQLite (embedded mode)
+    # has no sequences: there a table's autoincrementing key counts instead.
+    if op.get_bind().dialect.name == 'postgresql':
+        op.execute(sa.schema.CreateSequence(sa.Sequence('lettings_reference_seq')))
+    else:
+        op.execute('CREATE TABLE lettings_reference_seq (n INTEGER PRIMARY KEY AUTOINCREMENT)')
     op.create_table('applicants',
     sa.Column('id', sa.Uuid(), nullable=False),
     sa.Column('reference', sa.String(length=20), nullable=False),
@@ -228,4 +232,7 @@ def downgrade() -> None:
     op.drop_table('properties')
     op.drop_index(op.f('ix_applicants_status'), table_name='applicants')
     op.drop_table('applicants')
-    op.execute(sa.schema.DropSequence(sa.Sequence('lettings_reference_seq')))
+    if op.get_bind().dialect.name == 'postgresql':
+        op.execute(sa.schema.DropSequence(sa.Sequence('lettings_reference_seq')))
+    else:
+        op.execute('DROP TABLE lettings_reference_seq')

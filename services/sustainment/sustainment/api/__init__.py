@@ -4,7 +4,11 @@ from __future__ import annotations
 
 
 def blueprints() -> list:
-    from . import agency_referrals, cases, contacts, lifecycle, notes, plans, reports, subject_access, visits
+    from casework.privacy import legal_hold_blueprint, subject_access_blueprint
+    from sustainment import privacy
+
+    from . import agency_referrals, cases, contacts, lifecycle, notes, plans, reports, visits
 
     return [cases.blp, lifecycle.blp, contacts.blp, plans.blp, visits.blp, agency_referrals.blp, notes.blp,
-            reports.blp, subject_access.blp]
+            reports.blp, subject_access_blueprint(privacy.find_subject, service="sustainment"),
+            legal_hold_blueprint({"case": privacy.case_exists})]

@@ -18,6 +18,7 @@ from sustainment.models import AgencyReferral, Case
 from sustainment.policy import current as policy
 from sustainment.schemas import AgencyReferral as AgencyReferralSchema
 from sustainment.schemas import AgencyReferralCreate, AgencyResponse
+from sustainment.sensitivity import AgencyReferralRead, audit_read
 
 #: What the audit log keeps of a referral: no narrative (see ``common.snapshot``).
 AUDITED = AgencyReferralSchema(exclude=("reason", "safeguarding_reason", "response_note"))
@@ -42,7 +43,7 @@ def _load_referral(case: Case, referral_id: uuid.UUID, *, for_update: bool = Fal
 @blp.route("/<uuid:case_id>/agency-referrals")
 class AgencyReferrals(MethodView):
     @roles(*CASEWORKERS)
-    @blp.response(200, AgencyReferralSchema(many=True))
+    @blp.response(200, AgencyReferralRead(many=True))
     def get(self, case_id: uuid.UUID):
         """List a case's agency referrals
 
@@ -50,12 +51,13 @@ class AgencyReferrals(MethodView):
         """
         case = load_case(case_id)
         audit.read(db_session(), "case", case.id)
+        audit_read(db_session(), case, within="agency_referrals")
         return case.agency_referrals
 
     @roles(*CASEWORKERS)
     @blp.arguments(AgencyReferralCreate, example={
         "agency": "citizens_advice", "reason": "Benefits check and budgeting support.", "consent_given": True})
-    @blp.response(201, AgencyReferralSchema)
+    @blp.response(201, AgencyReferralRead)
     @blp.alt_response(409, description="The case is closed.")
     def post(self, data, case_id: uuid.UUID):
         """Refer the tenant to an agency
@@ -88,7 +90,7 @@ class AgencyReferrals(MethodView):
 @blp.route("/<uuid:case_id>/agency-referrals/<uuid:referral_id>")
 class AgencyReferralById(MethodView):
     @roles(*CASEWORKERS)
-    @blp.response(200, AgencyReferralSchema)
+    @blp.response(200, AgencyReferralRead)
     def get(self, case_id: uuid.UUID, referral_id: uuid.UUID):
         """Read an agency referral
 
@@ -97,6 +99,7 @@ class AgencyReferralById(MethodView):
         case = load_case(case_id)
         referral = _load_referral(case, referral_id)
         audit.read(db_session(), "case", case.id)
+        audit_read(db_session(), case, within="agency_referrals")
         return referral
 
 
@@ -104,7 +107,7 @@ class AgencyReferralById(MethodView):
 class AgencyReferralResponse(MethodView):
     @roles(*CASEWORKERS)
     @blp.arguments(AgencyResponse)
-    @blp.response(200, AgencyReferralSchema)
+    @blp.response(200, AgencyReferralRead)
     @blp.alt_response(409, description="The referral cannot move to that status.")
     def post(self, data, case_id: uuid.UUID, referral_id: uuid.UUID):
         """Record the agency's answer

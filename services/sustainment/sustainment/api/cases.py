@@ -11,10 +11,12 @@ from sqlalchemy import func, select
 from casework import audit
 from casework.auth import roles
 from casework.web import db_session
+from sustainment import sensitivity
 from sustainment.api.common import CASEWORKERS, load_case
 from sustainment.models import Case
 from sustainment.schemas import Case as CaseSchema
-from sustainment.schemas import CaseDetail, CaseQueryArgs
+from sustainment.schemas import CaseQueryArgs, CaseRead
+from sustainment.sensitivity import CaseDetailRead
 
 blp = Blueprint("cases", __name__, url_prefix="/cases", description="Tenancy-sustainment and onboarding cases.")
 
@@ -48,15 +50,28 @@ class Cases(MethodView):
 @blp.route("/<uuid:case_id>")
 class CaseById(MethodView):
     @roles(*CASEWORKERS)
-    @blp.response(200, CaseDetail)
-    def get(self, case_id: uuid.UUID):
+    @blp.arguments(CaseRead, location="query")
+    @blp.response(200, CaseDetailRead)
+    def get(self, args, case_id: uuid.UUID):
         """Read a case
 
         The case with its current plan, visits, agency referrals, contacts, notes, assignment
         history and timeline. The ETag covers all of it: send it as If-Match to change the plan.
+
+        Safeguarding and health details are restricted to the case's officer, team leaders and
+        admins (each such read audited as `read_restricted`); others get them left out and named
+        in `restricted`, unless they give a `break_glass_reason`: that read is audited as
+        `break_glass` and the sustainment team's manager is told.
         """
+        session = db_session()
         case = load_case(case_id)
-        audit.read(db_session(), "case", case.id)
+        audit.read(session, "case", case.id)
+        reason = args.get("break_glass_reason")
+        if reason and not sensitivity.may_see(case):
+            sensitivity.decide(case, break_glass=True)
+            sensitivity.audit_read(session, case, reason=reason)
+        else:
+            sensitivity.audit_read(session, case)
         return case
 
 

@@ -6,7 +6,7 @@ import uuid
 from typing import Any
 
 from casework.web import abort, db_session
-from sustainment import rules
+from sustainment import rules, sensitivity
 from sustainment.models import Case
 from sustainment.schemas import Case as CaseSchema
 
@@ -19,6 +19,7 @@ def load_case(case_id: uuid.UUID, *, for_update: bool = False) -> Case:
     case = db_session().get(Case, case_id, with_for_update=True) if for_update else db_session().get(Case, case_id)
     if case is None:
         abort(404, "There is no such case.")
+    sensitivity.decide(case)
     return case
 
 

@@ -16,7 +16,8 @@ from sustainment.api.common import CASEWORKERS, guard, load_case, snapshot
 from sustainment.journal import case_ref, on_timeline
 from sustainment.models import Assignment, RiskChange
 from sustainment.privacy import anonymise_key, schedule_anonymisation
-from sustainment.schemas import AssignmentCreate, CaseDetail, Closure, Reopening, RiskChangeCreate
+from sustainment.schemas import AssignmentCreate, Closure, Reopening, RiskChangeCreate
+from sustainment.sensitivity import CaseDetailRead, audit_read
 
 blp = Blueprint("case_lifecycle", __name__, url_prefix="/cases", description="Assigning, risk, closing and reopening.")
 
@@ -25,7 +26,7 @@ blp = Blueprint("case_lifecycle", __name__, url_prefix="/cases", description="As
 class CaseAssignment(MethodView):
     @roles("team_leader")
     @blp.arguments(AssignmentCreate)
-    @blp.response(200, CaseDetail)
+    @blp.response(200, CaseDetailRead)
     @blp.alt_response(409, description="The case is closed.")
     def post(self, data, case_id: uuid.UUID):
         """Assign or reassign a case to an officer
@@ -34,7 +35,7 @@ class CaseAssignment(MethodView):
         """
         session = db_session()
         case = load_case(case_id, for_update=True)
-        check_if_match(CaseDetail, case)
+        check_if_match(CaseDetailRead, case)
         guard(case, "assign")
         if data["officer_id"] == case.officer_id:
             invalid("officer_id", "The case is already assigned to this officer.")
@@ -54,6 +55,7 @@ class CaseAssignment(MethodView):
         })
         session.flush()
         session.refresh(case)
+        audit_read(session, case)
         return case
 
 
@@ -61,7 +63,7 @@ class CaseAssignment(MethodView):
 class CaseRisk(MethodView):
     @roles(*CASEWORKERS)
     @blp.arguments(RiskChangeCreate)
-    @blp.response(200, CaseDetail)
+    @blp.response(200, CaseDetailRead)
     @blp.alt_response(409, description="The case is closed.")
     def post(self, data, case_id: uuid.UUID):
         """Change a case's risk level
@@ -70,7 +72,7 @@ class CaseRisk(MethodView):
         """
         session = db_session()
         case = load_case(case_id, for_update=True)
-        check_if_match(CaseDetail, case)
+        check_if_match(CaseDetailRead, case)
         guard(case, "work")
         if data["risk_level"] == case.risk_level:
             invalid("risk_level", "The case is already at this risk level.")
@@ -86,6 +88,7 @@ class CaseRisk(MethodView):
         })
         session.flush()
         session.refresh(case)
+        audit_read(session, case)
         return case
 
 
@@ -93,7 +96,7 @@ class CaseRisk(MethodView):
 class CaseClosure(MethodView):
     @roles(*CASEWORKERS)
     @blp.arguments(Closure, example={"outcome": "tenancy_sustained", "summary": "Arrears cleared."})
-    @blp.response(200, CaseDetail)
+    @blp.response(200, CaseDetailRead)
     @blp.alt_response(409, description="The case is already closed.")
     def post(self, data, case_id: uuid.UUID):
         """Close a case with an outcome
@@ -103,7 +106,7 @@ class CaseClosure(MethodView):
         """
         session = db_session()
         case = load_case(case_id, for_update=True)
-        check_if_match(CaseDetail, case)
+        check_if_match(CaseDetailRead, case)
         guard(case, "close")
         before = snapshot(case)
         case.status = rules.status_after(case.status, "close")
@@ -119,6 +122,7 @@ class CaseClosure(MethodView):
         })
         session.flush()
         session.refresh(case)
+        audit_read(session, case)
         return case
 
 
@@ -126,7 +130,7 @@ class CaseClosure(MethodView):
 class CaseReopening(MethodView):
     @roles(*CASEWORKERS)
     @blp.arguments(Reopening)
-    @blp.response(200, CaseDetail)
+    @blp.response(200, CaseDetailRead)
     @blp.alt_response(409, description="The case is not closed.")
     def post(self, data, case_id: uuid.UUID):
         """Reopen a closed case
@@ -137,7 +141,7 @@ class CaseReopening(MethodView):
         """
         session = db_session()
         case = load_case(case_id, for_update=True)
-        check_if_match(CaseDetail, case)
+        check_if_match(CaseDetailRead, case)
         guard(case, "reopen")
         if case.anonymised_at is not None:
             abort(409, "This case's personal details were removed after the retention period; open a new case.")
@@ -152,4 +156,5 @@ class CaseReopening(MethodView):
                     data={**case_ref(case), "risk_level": case.risk_level, "status": case.status})
         session.flush()
         session.refresh(case)
+        audit_read(session, case)
         return case

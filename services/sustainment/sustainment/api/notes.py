@@ -15,6 +15,7 @@ from sustainment.api.common import CASEWORKERS, guard, load_case
 from sustainment.journal import on_timeline
 from sustainment.models import CaseNote
 from sustainment.schemas import Note, NoteCreate
+from sustainment.sensitivity import NoteRead, audit_read
 
 blp = Blueprint("notes", __name__, url_prefix="/cases", description="Case notes.")
 
@@ -22,7 +23,7 @@ blp = Blueprint("notes", __name__, url_prefix="/cases", description="Case notes.
 @blp.route("/<uuid:case_id>/notes")
 class Notes(MethodView):
     @roles(*CASEWORKERS)
-    @blp.response(200, Note(many=True))
+    @blp.response(200, NoteRead(many=True))
     def get(self, case_id: uuid.UUID):
         """List a case's notes
 
@@ -30,11 +31,12 @@ class Notes(MethodView):
         """
         case = load_case(case_id)
         audit.read(db_session(), "case", case.id)
+        audit_read(db_session(), case, within="notes")
         return case.notes
 
     @roles(*CASEWORKERS)
     @blp.arguments(NoteCreate)
-    @blp.response(201, Note)
+    @blp.response(201, NoteRead)
     @blp.alt_response(409, description="The case is closed.")
     def post(self, data, case_id: uuid.UUID):
         """Add a note to a case
@@ -44,7 +46,8 @@ class Notes(MethodView):
         session = db_session()
         case = load_case(case_id, for_update=True)
         guard(case, "work")
-        note = CaseNote(case_id=case.id, text=data["text"], author=current().sub, written_at=utcnow())
+        note = CaseNote(case_id=case.id, text=data["text"], category=data["category"], author=current().sub,
+                        written_at=utcnow())
         session.add(note)
         session.flush()
         on_timeline(session, case, "note", "Note added", note.id)

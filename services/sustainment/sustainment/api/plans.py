@@ -16,8 +16,9 @@ from sustainment.api.common import CASEWORKERS, guard, load_case
 from sustainment.journal import case_ref, on_timeline
 from sustainment.models import Plan
 from sustainment.policy import current as policy
-from sustainment.schemas import CaseDetail, PlanUpdate
 from sustainment.schemas import Plan as PlanSchema
+from sustainment.schemas import PlanUpdate
+from sustainment.sensitivity import CaseDetailRead
 
 blp = Blueprint("plans", __name__, url_prefix="/cases", description="Sustainment plans and their versions.")
 
@@ -52,7 +53,7 @@ class CasePlan(MethodView):
         """
         session = db_session()
         case = load_case(case_id, for_update=True)
-        check_if_match(CaseDetail, case)
+        check_if_match(CaseDetailRead, case)
         guard(case, "work")
         previous = case.plan
         review_date = data.get("review_date") or rules.default_review_date(utcnow().date(), policy())

@@ -20,6 +20,7 @@ from sustainment.models import Case, RiskChange, Visit
 from sustainment.policy import current as policy
 from sustainment.schemas import Visit as VisitSchema
 from sustainment.schemas import VisitCreate, VisitOutcome
+from sustainment.sensitivity import VisitRead, audit_read
 
 #: What the audit log keeps of a visit: no narrative (see ``common.snapshot``).
 AUDITED = VisitSchema(exclude=("notes",))
@@ -58,7 +59,7 @@ def _after_no_access(session: Session, case: Case) -> None:
 @blp.route("/<uuid:case_id>/visits")
 class Visits(MethodView):
     @roles(*CASEWORKERS)
-    @blp.response(200, VisitSchema(many=True))
+    @blp.response(200, VisitRead(many=True))
     def get(self, case_id: uuid.UUID):
         """List a case's visits
 
@@ -66,11 +67,12 @@ class Visits(MethodView):
         """
         case = load_case(case_id)
         audit.read(db_session(), "case", case.id)
+        audit_read(db_session(), case, within="visits")
         return case.visits
 
     @roles(*CASEWORKERS)
     @blp.arguments(VisitCreate, example={"kind": "home_visit", "scheduled_for": "2026-11-10T10:00:00Z"})
-    @blp.response(201, VisitSchema)
+    @blp.response(201, VisitRead)
     @blp.alt_response(409, description="The case is closed.")
     def post(self, data, case_id: uuid.UUID):
         """Schedule a visit
@@ -96,7 +98,7 @@ class Visits(MethodView):
 @blp.route("/<uuid:case_id>/visits/<uuid:visit_id>")
 class VisitById(MethodView):
     @roles(*CASEWORKERS)
-    @blp.response(200, VisitSchema)
+    @blp.response(200, VisitRead)
     def get(self, case_id: uuid.UUID, visit_id: uuid.UUID):
         """Read a visit
 
@@ -105,6 +107,7 @@ class VisitById(MethodView):
         case = load_case(case_id)
         visit = _load_visit(case, visit_id)
         audit.read(db_session(), "case", case.id)
+        audit_read(db_session(), case, within="visits")
         return visit
 
 
@@ -112,7 +115,7 @@ class VisitById(MethodView):
 class VisitOutcomeRecord(MethodView):
     @roles(*CASEWORKERS)
     @blp.arguments(VisitOutcome)
-    @blp.response(200, VisitSchema)
+    @blp.response(200, VisitRead)
     @blp.alt_response(409, description="The outcome was already recorded, or the case is closed.")
     def post(self, data, case_id: uuid.UUID, visit_id: uuid.UUID):
         """Record a visit's outcome

@@ -1,0 +1,88 @@
+"""Data protection in intake: what it holds about a person, and what anonymising a referral means."""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+from typing import Any
+
+from sqlalchemy import and_, func, or_, select
+from sqlalchemy.orm import Session
+
+from casework.privacy import REMOVED, Found, RetentionRule, retention_policy, same_name, years_before
+from intake.models import Referral
+from intake.schemas import ReferralRecord
+
+#: Keys of a referral's audit snapshots that hold personal data or free text.
+AUDIT_KEYS = frozenset({"person", "referrer", "details", "safeguarding_exemption", "reason", "recorded_by"})
+
+
+def find_subject(session: Session, query: dict[str, Any]) -> list[Found]:
+    """Every referral about the person: by tenancy, by name and date of birth, or named by another service."""
+    conditions = []
+    if query.get("tenancy_ref"):
+        conditions.append(func.lower(Referral.tenancy_ref) == query["tenancy_ref"].strip().lower())
+    if query.get("name") and query.get("date_of_birth"):
+        conditions.append(and_(same_name(Referral.person_name, query["name"]),
+                               Referral.person_date_of_birth == query["date_of_birth"]))
+    ids = [uuid.UUID(r.split(":", 1)[1]) for r in query.get("related", []) if _is_uuid_of("referral", r)]
+    if ids:
+        conditions.append(Referral.id.in_(ids))
+    if not conditions:
+        return []
+    referrals = session.scalars(select(Referral).where(or_(*conditions)).order_by(Referral.received_at)).all()
+    return [Found("referral", r.id, ReferralRecord().dump(r)) for r in referrals]
+
+
+def _is_uuid_of(record_type: str, related: str) -> bool:
+    kind, _, value = related.partition(":")
+    try:
+        return kind == record_type and bool(uuid.UUID(value))
+    except ValueError:
+        return False
+
+
+def closed_at(referral: Referral) -> dt.datetime | None:
+    return referral.withdrawn_at or referral.triaged_at
+
+
+def due_referrals(session: Session, now: dt.datetime) -> list[Referral]:
+    """Closed referrals past their retention period (by outcome), not yet anonymised."""
+    years = retention_policy("intake").get("referral_years") or {}
+    due = []
+    for status, period in years.items():
+        cutoff = years_before(now, period)
+        due += session.scalars(
+            select(Referral).where(Referral.status == status, Referral.anonymised_at.is_(None),
+                                   func.coalesce(Referral.withdrawn_at, Referral.triaged_at) < cutoff)
+            .order_by(Referral.received_at).with_for_update(skip_locked=True)
+        ).all()
+    return due
+
+
+def anonymise(session: Session, referral: Referral) -> None:
+    """Remove who the person and the referrer are and every narrative; keep the facts for statistics."""
+    def removed(value: str | None) -> str | None:
+        return None if value is None else REMOVED
+
+    referral.person_name = REMOVED
+    referral.person_date_of_birth = referral.person_phone = referral.person_email = None
+    referral.person_address = referral.tenancy_ref = None
+    referral.referrer_name = REMOVED
+    referral.referrer_email = referral.referrer_phone = None
+    referral.details = removed(referral.details)
+    referral.consent_recorded_by = removed(referral.consent_recorded_by)
+    referral.safeguarding_exemption_reason = removed(referral.safeguarding_exemption_reason)
+    referral.triage_reason = removed(referral.triage_reason)
+    referral.withdrawn_reason = removed(referral.withdrawn_reason)
+    referral.anonymised_at = dt.datetime.now(dt.UTC)
+
+
+RETENTION = [RetentionRule("referral", due=due_referrals, anonymise=anonymise, audit_keys=AUDIT_KEYS)]
+
+
+def referral_exists(session: Session, record_id: str) -> bool:
+    try:
+        return session.get(Referral, uuid.UUID(record_id)) is not None
+    except ValueError:
+        return False

@@ -1,0 +1,75 @@
+"""Restricted details of a referral: safeguarding and health (special-category data).
+
+Restricted: the free-text ``details``, the special-category reason codes and their risk factors,
+and a safeguarding exemption's reason. Intake officers and team leaders see them (they triage),
+as does the referrer that sent them (a referrer sees only its own referrals); each such read of
+one referral is audited (``read_restricted``). Other readers (sustainment officers) get the
+referral with them left out and named in ``restricted``; a "break glass" read with a reason shows
+them, is audited (``break_glass``) and publishes ``intake.restricted.read`` for the intake team's
+manager.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import g, has_request_context
+from sqlalchemy.orm import Session
+
+from casework import audit, context, outbox
+from casework.db import utcnow
+from intake.models import Referral
+
+SPECIAL_CATEGORY = frozenset({"mental_health", "physical_health", "substance_misuse", "domestic_abuse",
+                              "safeguarding_adult", "safeguarding_child", "disability"})
+#: Who sees a referral's restricted details (admin always does; a referrer sees only its own referrals).
+SEES_RESTRICTED = ("intake_officer", "team_leader", "referrer")
+
+
+def may_see() -> bool:
+    return context.principal.get().has_any(*SEES_RESTRICTED)
+
+
+def break_glass() -> None:
+    """This request shows the restricted details to a reader who gave a reason."""
+    g.intake_break_glass = True
+
+
+def shown() -> bool:
+    if has_request_context() and g.get("intake_break_glass"):
+        return True
+    return may_see()
+
+
+def restricted_fields(referral: Referral) -> list[str]:
+    """The restricted details this referral holds, by field."""
+    held = {
+        "details": bool(referral.details),
+        "reasons": any(r in SPECIAL_CATEGORY for r in referral.reasons or ()),
+        "risk.factors": any(f.get("code") in SPECIAL_CATEGORY for f in referral.risk_factors or ()),
+        "safeguarding_exemption": bool(referral.safeguarding_exemption_reason),
+    }
+    return [name for name, present in held.items() if present]
+
+
+def restrict(document: dict[str, Any], referral: Referral) -> dict[str, Any]:
+    """The referral's document without its restricted details, which ``restricted`` names."""
+    document["details"] = None
+    document["reasons"] = [r for r in document["reasons"] if r not in SPECIAL_CATEGORY]
+    document["risk"] = {**document["risk"],
+                        "factors": [f for f in document["risk"]["factors"] if f.get("code") not in SPECIAL_CATEGORY]}
+    document["safeguarding_exemption"] = None
+    document["restricted"] = restricted_fields(referral)
+    return document
+
+
+def audit_read(session: Session, referral: Referral, *, reason: str | None = None) -> None:
+    """Audit a read that showed restricted details; a break-glass one also tells the intake team's manager."""
+    names = restricted_fields(referral) if shown() else []
+    if reason is not None:
+        audit.record(session, "break_glass", "referral", referral.id, after={"fields": names}, reason=reason)
+        outbox.emit(session, "intake.restricted.read.v1", subject=str(referral.id), data={
+            "referral_id": referral.id, "reference": referral.reference, "reader": context.principal.get().sub,
+            "read_at": utcnow()})
+    elif names:
+        audit.record(session, "read_restricted", "referral", referral.id, after={"fields": names})

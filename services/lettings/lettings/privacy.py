@@ -1,0 +1,119 @@
+"""Data protection in lettings: what it holds about a household, and what anonymising a record means."""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+from typing import Any
+
+from sqlalchemy import and_, func, or_, select
+from sqlalchemy.orm import Session
+
+from casework.audit import AuditEntry
+from casework.db import utcnow
+from casework.privacy import REMOVED, Found, RetentionRule, retention_policy, same_name, years_before
+from lettings.models import Applicant, HouseholdMember, Offer, Tenancy
+from lettings.schemas.applicants import Applicant as ApplicantSchema
+from lettings.schemas.offers import Offer as OfferSchema
+from lettings.schemas.offers import Tenancy as TenancySchema
+
+#: Keys of the audit snapshots that hold personal data or free text.
+AUDIT_KEYS = frozenset({"household", "name", "date_of_birth", "contact", "phone", "email", "status_reason",
+                        "reason", "refusal_reason", "withdrawal_reason", "bypass_reason", "direct_match_reason",
+                        "override_reason"})
+
+
+def find_subject(session: Session, query: dict[str, Any]) -> list[Found]:
+    """The household's application, its offers and tenancies: by tenancy, or by a member's name and birth date."""
+    conditions = []
+    if query.get("tenancy_ref"):
+        conditions.append(Applicant.id.in_(select(Tenancy.applicant_id).where(
+            func.lower(Tenancy.reference) == query["tenancy_ref"].strip().lower())))
+    if query.get("name") and query.get("date_of_birth"):
+        conditions.append(Applicant.id.in_(select(HouseholdMember.applicant_id).where(
+            same_name(HouseholdMember.name, query["name"]), HouseholdMember.date_of_birth == query["date_of_birth"])))
+        conditions.append(and_(same_name(Applicant.lead_name, query["name"]),
+                               Applicant.lead_date_of_birth == query["date_of_birth"]))
+    if not conditions:
+        return []
+    found: list[Found] = []
+    for applicant in session.scalars(select(Applicant).where(or_(*conditions)).order_by(Applicant.created_at)):
+        found.append(Found("applicant", applicant.id, ApplicantSchema().dump(applicant)))
+        for offer in session.scalars(select(Offer).where(Offer.applicant_id == applicant.id).order_by(Offer.made_at)):
+            found.append(Found("offer", offer.id, OfferSchema().dump(offer)))
+        for tenancy in session.scalars(select(Tenancy).where(Tenancy.applicant_id == applicant.id)):
+            found.append(Found("tenancy", tenancy.id, TenancySchema().dump(tenancy)))
+    return found
+
+
+def _last_changed(record_type: str, id_column: Any) -> Any:
+    """When the record last changed, from its audit trail (reads do not count)."""
+    return (select(func.max(AuditEntry.at))
+            .where(AuditEntry.record_type == record_type, AuditEntry.action != "read",
+                   AuditEntry.record_id == func.cast(id_column, AuditEntry.record_id.type))
+            .scalar_subquery())
+
+
+def due_applicants(session: Session, now: dt.datetime) -> list[Applicant]:
+    """Closed applications unchanged for the retention period, not yet anonymised."""
+    cutoff = years_before(now, retention_policy("lettings").get("closed_applicant_years", 1))
+    return list(session.scalars(
+        select(Applicant).where(Applicant.status == "closed", Applicant.anonymised_at.is_(None),
+                                func.coalesce(_last_changed("applicant", Applicant.id), Applicant.created_at) < cutoff)
+        .with_for_update(skip_locked=True)))
+
+
+def due_offers(session: Session, now: dt.datetime) -> list[Offer]:
+    """Answered offers past their period (a let offer's is longer), not yet anonymised."""
+    policy = retention_policy("lettings")
+    answered = years_before(now, policy.get("answered_offer_years", 2))
+    let = years_before(now, policy.get("let_offer_years", 6))
+    return list(session.scalars(
+        select(Offer).where(Offer.anonymised_at.is_(None), or_(
+            and_(Offer.status.in_(("refused", "withdrawn", "expired")),
+                 func.coalesce(Offer.answered_at, Offer.made_at) < answered),
+            and_(Offer.status == "accepted", func.coalesce(Offer.answered_at, Offer.made_at) < let)))
+        .with_for_update(skip_locked=True)))
+
+
+def _year_only(value: dt.date) -> dt.date:
+    return dt.date(value.year, 1, 1)
+
+
+def anonymise_applicant(session: Session, applicant: Applicant) -> None:
+    """Names, contact details and reasons removed; birth dates keep the year (ages for statistics)."""
+    applicant.lead_name = REMOVED
+    applicant.lead_date_of_birth = _year_only(applicant.lead_date_of_birth)
+    applicant.phone = applicant.email = None
+    applicant.status_reason = None if applicant.status_reason is None else REMOVED
+    for member in applicant.household:
+        member.name = REMOVED
+        member.date_of_birth = _year_only(member.date_of_birth)
+    applicant.anonymised_at = utcnow()
+
+
+def anonymise_offer(session: Session, offer: Offer) -> None:
+    """The officers' and applicant's free text removed; status, dates and reasonableness kept."""
+    for name in ("bypass_reason", "direct_match_reason", "refusal_reason", "withdrawal_reason"):
+        if getattr(offer, name) is not None:
+            setattr(offer, name, REMOVED)
+    offer.anonymised_at = utcnow()
+
+
+RETENTION = [
+    RetentionRule("applicant", due=due_applicants, anonymise=anonymise_applicant, audit_keys=AUDIT_KEYS),
+    RetentionRule("offer", due=due_offers, anonymise=anonymise_offer, audit_keys=AUDIT_KEYS),
+]
+
+
+def _exists(model: Any):
+    def check(session: Session, record_id: str) -> bool:
+        try:
+            return session.get(model, uuid.UUID(record_id)) is not None
+        except ValueError:
+            return False
+
+    return check
+
+
+HOLDABLE = {"applicant": _exists(Applicant), "offer": _exists(Offer), "tenancy": _exists(Tenancy)}

@@ -1,0 +1,88 @@
+"""Data protection in lettings: the household's subject-access export, and the retention sweep of a
+closed application and an answered offer, which a legal hold stops (against real PostgreSQL)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+
+import pytest
+
+from casework import audit, privacy
+from casework.testing import bearer
+from lettings.privacy import RETENTION
+
+from .conftest import OFFICER, add_applicant, closed_advert_with_bidders, offer, person
+
+LEADER = bearer("leader-1", "team_leader")
+LATER = dt.datetime.now(dt.UTC) + dt.timedelta(days=365 * 3)
+NAME, BORN = "Priya Okonkwo-Hale", "1988-07-09"
+
+
+@pytest.fixture
+def refused_and_closed(lettings):
+    """An application (lead Priya, born 9 July 1988) refused an offer, then was closed."""
+    lead = person(name=NAME) | {"date_of_birth": BORN}
+    applicant = add_applicant(lettings, household=[lead, person("child", 6, "M")])
+    advert = closed_advert_with_bidders(lettings, applicant)
+    made = offer(lettings, advert).json
+    r = lettings.client.post(f"/offers/{made['id']}/refuse", headers=OFFICER,
+                             json={"reason": "Priya says it is too far from school", "reasonable": True})
+    assert r.status_code == 200, r.json
+    r = lettings.client.post(f"/applicants/{applicant['id']}/status", headers=OFFICER,
+                             json={"status": "closed", "reason": "Priya moved out of the area."})
+    assert r.status_code == 200, r.json
+    return applicant, made
+
+
+def sweep(lettings, now=LATER):
+    with lettings.db.transaction() as session:
+        return privacy.sweep(session, RETENTION, service="lettings", now=now)
+
+
+def test_the_export_holds_the_application_and_its_offers_with_their_audit(lettings, refused_and_closed):
+    applicant, made = refused_and_closed
+    r = lettings.client.get("/subjects/export", query_string={"name": NAME.upper(), "date_of_birth": BORN},
+                            headers=LEADER)
+
+    assert r.status_code == 200, r.json
+    records = {(rec["record_type"], rec["record_id"]): rec for rec in r.json["records"]}
+    assert set(records) == {("applicant", applicant["id"]), ("offer", made["id"])}
+    assert NAME in json.dumps(records[("applicant", applicant["id"])]["data"])
+    assert "change_status" in {e["action"] for e in records[("applicant", applicant["id"])]["audit"]}
+    assert lettings.client.get("/subjects/export", query_string={"name": NAME, "date_of_birth": BORN},
+                               headers=OFFICER).status_code == 403
+
+
+def test_the_sweep_anonymises_a_closed_application_and_an_answered_offer(lettings, refused_and_closed):
+    applicant, made = refused_and_closed
+    assert sweep(lettings, now=dt.datetime.now(dt.UTC)) == {"applicant": 0, "offer": 0}
+
+    assert sweep(lettings) == {"applicant": 1, "offer": 1}
+
+    kept = lettings.client.get(f"/applicants/{applicant['id']}", headers=OFFICER).json
+    assert NAME not in json.dumps(kept) and BORN not in json.dumps(kept)
+    assert (kept["status"], kept["band"], kept["bedroom_need"]) == ("closed", "B", applicant["bedroom_need"])
+    answered = lettings.client.get(f"/offers/{made['id']}", headers=OFFICER).json
+    assert answered["status"] == "refused" and "Priya" not in json.dumps(answered)
+    with lettings.db.transaction() as session:  # the audit trail's snapshots and reasons too
+        for record_type, record_id in (("applicant", applicant["id"]), ("offer", made["id"])):
+            trail = json.dumps([(e.before, e.after, e.reason) for e in audit.trail(session, record_type, record_id)])
+            assert "Priya" not in trail and BORN not in trail
+    counts = {e.data["record_type"]: e.data["count"] for e in lettings.events("lettings.records.anonymised.v1")}
+    assert counts == {"applicant": 1, "offer": 1}
+    assert sweep(lettings) == {"applicant": 0, "offer": 0}
+
+
+def test_a_legal_hold_keeps_the_application_until_it_is_lifted(lettings, refused_and_closed):
+    applicant, _ = refused_and_closed
+    url = f"/legal-holds/applicant/{applicant['id']}"
+    assert lettings.client.put(url, json={"reason": "Appeal"}, headers=OFFICER).status_code == 403
+    assert lettings.client.put(url, json={"reason": "Review of the allocation decision"},
+                               headers=LEADER).status_code == 200
+
+    assert sweep(lettings) == {"applicant": 0, "offer": 1}
+    assert NAME in json.dumps(lettings.client.get(f"/applicants/{applicant['id']}", headers=OFFICER).json)
+
+    assert lettings.client.delete(url, headers=LEADER).status_code == 204
+    assert sweep(lettings) == {"applicant": 1, "offer": 0}
