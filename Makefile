@@ -8,7 +8,7 @@ STAMP := $(VENV)/.installed-stamp
 SERVICES := intake sustainment lettings notifications
 PACKAGES := -e shared $(foreach s,$(SERVICES),-e services/$(s))
 
-.PHONY: install run test test-fast lint asyncapi clean
+.PHONY: install run up demo test test-e2e lint asyncapi definitions clean bench
 
 $(STAMP): shared/pyproject.toml $(foreach s,$(SERVICES),services/$(s)/pyproject.toml) requirements-dev.txt
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -22,15 +22,36 @@ install: $(STAMP)
 run: install
 	$(BIN)/casework run --data-dir data
 
+## The whole system for real: each api under gunicorn and each worker as its own process, on the
+## PostgreSQL and RabbitMQ named by CASEWORK_POSTGRES_URL and CASEWORK_BROKER_URL (default: local).
+up: install
+	$(BIN)/casework up
+
+## A short scenario against a running system (`make run` or `make up` in another terminal).
+demo: install
+	$(BIN)/python scripts/demo.py
+
 ## Every test, against the PostgreSQL and RabbitMQ named by CASEWORK_TEST_*_URL (default: local).
 test: install
 	$(BIN)/python -m pytest
 
+## Every benchmark beside its baseline (under 10 minutes): results in bench/results/, summary in bench/README.md.
+bench: install
+	$(BIN)/python bench/run.py
+
+## The journeys end to end, every process real.
+test-e2e: install
+	$(BIN)/python -m pytest tests/e2e
+
 lint: install
-	$(BIN)/ruff check shared services tests bench
+	$(BIN)/ruff check shared services tests bench scripts
 
 asyncapi: install
 	$(BIN)/casework asyncapi
+
+## deploy/rabbitmq/definitions.json from the services' handlers (after adding a consumer).
+definitions: install
+	$(BIN)/casework definitions
 
 clean:
 	rm -rf $(VENV) data .pytest_cache

@@ -6,7 +6,10 @@
     casework parked list --service sustainment             what waits in a parking queue
     casework parked replay --service sustainment [--id …]  put parked messages back
     casework asyncapi [--check]                            write or check docs/asyncapi.yaml
+    casework definitions [--check]                         write or check the RabbitMQ definitions
     casework run                                           the whole system, embedded
+    casework up                                            the whole system on PostgreSQL and RabbitMQ
+    casework subject-access --tenancy-ref T-1 --out sar.zip  a subject-access archive from every service
 """
 
 from __future__ import annotations
@@ -22,6 +25,7 @@ from casework.service import installed
 from casework.settings import Settings
 
 ASYNCAPI_PATH = Path("docs/asyncapi.yaml")
+DEFINITIONS_PATH = Path("deploy/rabbitmq/definitions.json")
 
 
 @click.group()
@@ -142,14 +146,122 @@ def asyncapi(check: bool, output: Path) -> None:
     click.echo(f"wrote {output}")
 
 
+@main.command("subject-access")
+@click.option("--tenancy-ref", default=None, help="The person's tenancy reference.")
+@click.option("--name", default=None, help="The person's name (with --date-of-birth).")
+@click.option("--date-of-birth", default=None, help="YYYY-MM-DD, with --name.")
+@click.option("--out", required=True, type=click.Path(path_type=Path), help="The zip file to write.")
+@click.option("--requested-by", default="", help="Who asked (recorded in the index); default: the token's subject.")
+@click.option("--token", "bearer", envvar="CASEWORK_TOKEN", default=None,
+              help="A team leader's or admin's token (default: a development token minted with CASEWORK_JWT_SECRET).")
+@click.option("--service", "names", multiple=True, help="Only these services (default: every installed one).")
+def subject_access(tenancy_ref: str | None, name: str | None, date_of_birth: str | None, out: Path,
+                   requested_by: str, bearer: str | None, names: tuple[str, ...]) -> None:
+    """Gather every service's subject-access export into one archive with an index."""
+    from casework.subject_archive import gather, write_archive
+
+    if not tenancy_ref and not (name and date_of_birth):
+        raise click.UsageError("give --tenancy-ref, or --name with --date-of-birth")
+    chosen = [s for s in _services(None) if not names or s.name in names]
+    urls = {s.name: _settings(s).public_url for s in chosen}
+    if bearer is None:
+        settings = Settings.from_env("casework")
+        bearer = auth.mint(requested_by or "subject-access", ["admin"], secret=settings.jwt_secret,
+                           issuer=settings.jwt_issuer, audience=settings.jwt_audience)
+    query = {"tenancy_ref": tenancy_ref, "name": name, "date_of_birth": date_of_birth}
+    exports, errors = gather(urls, bearer, **query)
+    if not requested_by:
+        import jwt
+
+        requested_by = str(jwt.decode(bearer, options={"verify_signature": False}).get("sub", "unknown"))
+    index = write_archive(out, exports, errors, requested_by=requested_by, query=query, services=urls)
+    for service, found in index["services"].items():
+        click.echo(f"{service}: {found.get('error') or found['records'] or 'nothing held'}")
+    click.echo(f"wrote {out}")
+    if errors:
+        sys.exit(1)
+
+
+@main.command()
+@click.option("--check", is_flag=True, help="Fail if the committed file is stale.")
+@click.option("--output", type=click.Path(path_type=Path), default=DEFINITIONS_PATH, show_default=True)
+def definitions(check: bool, output: Path) -> None:
+    """Write the RabbitMQ definitions (exchanges, queues, bindings, policies) the workers declare."""
+    from casework.bus.definitions import text
+
+    rendered = text(list(installed().values()))
+    if check:
+        if not output.exists() or output.read_text() != rendered:
+            click.echo(f"{output} is stale: run `casework definitions`", err=True)
+            sys.exit(1)
+        click.echo(f"{output} is up to date")
+        return
+    output.parent.mkdir(parents=True, exist_ok=True)
+    output.write_text(rendered)
+    click.echo(f"wrote {output}")
+
+
 @main.command()
 @click.option("--data-dir", default="data", show_default=True, type=click.Path(path_type=Path))
 @click.option("--host", default="127.0.0.1", show_default=True)
-def run(data_dir: Path, host: str) -> None:
+@click.option("--port-offset", default=0, show_default=True, help="Added to every service's port (8001…).")
+def run(data_dir: Path, host: str, port_offset: int) -> None:
     """Run every installed service in one process: SQLite files and an in-process broker."""
     from casework.embedded import run_embedded
 
-    run_embedded(data_dir, host=host)
+    run_embedded(data_dir, host=host, port_offset=port_offset)
+
+
+@main.command()
+@click.option("--postgres-url", envvar="CASEWORK_POSTGRES_URL", default="postgresql://postgres@127.0.0.1:5432/postgres",
+              show_default=True, help="The server where the four databases live (named after the services).")
+@click.option("--broker-url", envvar="CASEWORK_BROKER_URL", default="amqp://guest:guest@127.0.0.1:5672//",
+              show_default=True)
+@click.option("--logs", "log_dir", default="data/logs", show_default=True, type=click.Path(path_type=Path),
+              help="Where each process writes its log.")
+@click.option("--api-workers", default=2, show_default=True, help="gunicorn workers per api.")
+def up(postgres_url: str, broker_url: str, log_dir: Path, api_workers: int) -> None:
+    """Run every service for real: gunicorn apis and worker processes on PostgreSQL and RabbitMQ.
+
+    Creates and migrates the databases, declares the topology, starts each process and stays in
+    the foreground until Ctrl-C, then stops every process cleanly.
+    """
+    import signal
+    import threading
+    import time
+
+    from casework.embedded import print_tokens
+    from casework.system import System
+
+    system = System.local(postgres_url, broker_url, log_dir=log_dir, api_workers=api_workers)
+    stop = threading.Event()
+    signal.signal(signal.SIGINT, lambda *_: stop.set())
+    signal.signal(signal.SIGTERM, lambda *_: stop.set())
+    try:
+        click.echo("Migrating the databases, declaring the topology and starting the processes…")
+        system.start(timeout=90)
+        click.echo("\nCasework is running (gunicorn apis and workers on PostgreSQL and RabbitMQ).\n")
+        for name in system.services:
+            base = system.url(name)
+            click.echo(f"  {name:<14} {base}   docs {base}/docs   worker {system.worker_url(name)}/readyz")
+        click.echo(f"\nLogs: {log_dir}/<service>-api.log and <service>-worker.log")
+        print_tokens(system.jwt_secret)
+        click.echo("Press Ctrl-C to stop.\n")
+        restarted: dict[str, float] = {}
+        while not stop.wait(1):
+            for process in system.exited():
+                if time.monotonic() - restarted.get(process.name, -60) < 10:
+                    continue  # crashing at once again: give it a moment rather than a busy loop
+                click.echo(f"{process.name} exited with {process.popen.returncode}; restarting it. "
+                           f"Its log ends:\n{process.log_tail(10)}", err=True)
+                restarted[process.name] = time.monotonic()
+                process.start()
+    except RuntimeError as exc:
+        click.echo(f"Casework could not start: {exc}", err=True)
+        sys.exit(1)
+    finally:
+        click.echo("\nStopping Casework…")
+        system.stop()
 
 
 if __name__ == "__main__":

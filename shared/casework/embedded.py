@@ -36,38 +36,43 @@ DEMO_USERS = [
 ]
 
 
-def embedded_settings(service: Service, data_dir: Path, host: str) -> Settings:
+def embedded_settings(service: Service, data_dir: Path, host: str, port_offset: int = 0) -> Settings:
     return dataclasses.replace(
         Settings.from_env(service.name, default_port=service.port),
         database_url=f"sqlite:///{(data_dir / f'{service.name}.db').resolve()}",
         broker_url="memory://",
-        public_url=f"http://{host}:{service.port}",
+        public_url=f"http://{host}:{service.port + port_offset}",
         worker_health_port=0,
     )
 
 
 def run_embedded(data_dir: Path, *, host: str = "127.0.0.1", stop: threading.Event | None = None,
-                 quiet: bool = False) -> None:
+                 quiet: bool = False, port_offset: int = 0) -> None:
+    """Serve every installed service on its port (plus ``port_offset``) until ``stop`` or Ctrl-C."""
+    # Before logging is configured: the welcome text should not drown in migration chatter.
+    os.environ.setdefault("CASEWORK_LOG_LEVEL", "WARNING")
     configure_logging("casework")
     data_dir.mkdir(parents=True, exist_ok=True)
-    os.environ.setdefault("CASEWORK_LOG_LEVEL", "WARNING")
     servers, workers = [], []
+    for service in installed().values():  # links in messages point at where each service is served
+        os.environ.setdefault(f"CASEWORK_{service.name.upper()}_PUBLIC_URL", f"http://{host}:{service.port + port_offset}")
     for service in installed().values():
-        settings = embedded_settings(service, data_dir, host)
+        settings = embedded_settings(service, data_dir, host, port_offset)
         upgrade(service, settings.database_url)
         db = Database(settings.database_url)
         app = create_app(service, settings=settings, db=db)
-        server = make_server(host, service.port, app, threaded=True)
+        server = make_server(host, service.port + port_offset, app, threaded=True)
         threading.Thread(target=server.serve_forever, name=f"{service.name}-http", daemon=True).start()
         worker = Worker(service, settings, db)
         worker.start()
         servers.append((service, server))
         workers.append(worker)
     if not quiet:
-        _print_welcome(servers, host)
+        _print_welcome(servers, host, port_offset)
     stop = stop or threading.Event()
-    signal.signal(signal.SIGINT, lambda *_: stop.set())
-    signal.signal(signal.SIGTERM, lambda *_: stop.set())
+    if threading.current_thread() is threading.main_thread():  # a test may run it in a thread
+        signal.signal(signal.SIGINT, lambda *_: stop.set())
+        signal.signal(signal.SIGTERM, lambda *_: stop.set())
     stop.wait()
     print("\nStopping Casework…", flush=True)
     for worker in workers:
@@ -76,15 +81,21 @@ def run_embedded(data_dir: Path, *, host: str = "127.0.0.1", stop: threading.Eve
         server.shutdown()
 
 
-def _print_welcome(servers, host: str) -> None:
-    settings = Settings.from_env("casework")
+def _print_welcome(servers, host: str, port_offset: int) -> None:
     print("\nCasework is running (embedded: SQLite files and an in-process broker).\n")
     for service, _ in servers:
-        base = f"http://{host}:{service.port}"
+        base = f"http://{host}:{service.port + port_offset}"
         print(f"  {service.name:<14} {base}   docs {base}/docs")
+    print_tokens(Settings.from_env("casework").jwt_secret)
+    print("Press Ctrl-C to stop. Data is kept in the data folder.\n", flush=True)
+
+
+def print_tokens(secret: str) -> None:
+    """A development token for each demo user (``casework run`` and ``casework up`` print them)."""
+    settings = Settings.from_env("casework")
     print("\nDevelopment tokens (valid 12 hours; use as 'Authorization: Bearer <token>'):\n")
     for sub, roles, name in DEMO_USERS:
-        token = auth.mint(sub, roles, name=name, secret=settings.jwt_secret, issuer=settings.jwt_issuer,
+        token = auth.mint(sub, roles, name=name, secret=secret, issuer=settings.jwt_issuer,
                           audience=settings.jwt_audience)
         print(f"  {roles[0]:<20} {sub:<24} {token}")
-    print("\nPress Ctrl-C to stop. Data is kept in the data folder.\n", flush=True)
+    print(flush=True)

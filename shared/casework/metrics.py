@@ -3,7 +3,14 @@
 Under gunicorn set ``PROMETHEUS_MULTIPROC_DIR`` so every worker process's figures are summed.
 """
 
-from prometheus_client import Counter, Gauge, Histogram
+import os
+
+# In multiprocess mode every process writes its figures to files there: the folder must exist
+# before the first metric is made (a fresh emptyDir or tmpfs has none; workers have no shell to make it).
+if os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
+    os.makedirs(os.environ["PROMETHEUS_MULTIPROC_DIR"], exist_ok=True)
+
+from prometheus_client import Counter, Gauge, Histogram  # noqa: E402
 
 HTTP_REQUESTS = Counter(
     "casework_http_requests_total", "HTTP requests answered", ["service", "method", "endpoint", "status"]
