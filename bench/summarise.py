@@ -1,0 +1,80 @@
+"""Rewrite bench/README.md from the JSON in bench/results/."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from common import RESULTS  # noqa: E402
+
+README = Path(__file__).resolve().parent / "README.md"
+
+HEADER = """# Benchmarks
+
+`make bench` runs each benchmark beside its baseline, measured in the same run on the same
+machine, writes `results/<name>.json` and rewrites this summary (under 10 minutes). Every
+server is real and on loopback: PostgreSQL and RabbitMQ from `CASEWORK_TEST_POSTGRES_URL` /
+`CASEWORK_TEST_BROKER_URL` (default 127.0.0.1), the apis under gunicorn with the services' own
+`gunicorn.conf.py`, load from `load.py` (a bounded, self-stopping thread pool over http.client).
+Runs alternate with their baselines and report medians, because the machine may be shared.
+
+| file | measures | baseline |
+|---|---|---|
+| `relay.py` | outbox relay: rows read, published with confirms, marked sent | raw kombu, one confirm per message |
+| `referrals.py` | `POST /referrals` throughput, p50/p99, 16 keep-alive clients; RSS after | bare Flask + marshmallow + one INSERT, same gunicorn settings |
+| `shortlist.py` | `GET /adverts/{id}/shortlist`, 2,000 bids, 100,000 applicants | the same join as one plain SQL query |
+
+"""
+
+
+def load(name: str) -> dict | None:
+    path = RESULTS / f"{name}.json"
+    return json.loads(path.read_text()) if path.exists() else None
+
+
+def main() -> None:
+    lines = [HEADER, "## Latest results\n"]
+    relay, referrals, shortlist = load("relay"), load("referrals"), load("shortlist")
+    any_result = relay or referrals or shortlist
+    if any_result:
+        m = any_result["machine"]
+        lines.append(f"Machine: {m['platform']}, {m['cpus']} CPUs, Python {m['python']}.\n")
+        lines.append("| benchmark | date | casework | baseline | target | met |\n|---|---|---|---|---|---|")
+    if relay:
+        lines.append(f"| relay | {relay['date']} | {relay['casework_relay_per_s']}/s | {relay['baseline_raw_kombu_per_s']}/s "
+                     f"| ≥ baseline | {'yes' if relay['ratio'] >= 1 else 'no'} (×{relay['ratio']}) |")
+    if referrals:
+        c, b = referrals["casework"], referrals["baseline"]
+        lines.append(f"| POST /referrals | {referrals['date']} | {c['throughput_per_s']}/s, p50 {c['p50_ms']} ms, "
+                     f"p99 {c['p99_ms']} ms | {b['throughput_per_s']}/s, p50 {b['p50_ms']} ms, p99 {b['p99_ms']} ms "
+                     f"| ≥ 50% of baseline | {'yes' if referrals['met'] else 'no'} (×{referrals['throughput_ratio']}) |")
+    if shortlist:
+        h, b = shortlist["shortlist_http"], shortlist["baseline_plain_sql_join"]
+        lines.append(f"| shortlist | {shortlist['date']} | p50 {h['p50_ms']} ms, p95 {h['p95_ms']} ms | SQL p50 {b['p50_ms']} ms, "
+                     f"p95 {b['p95_ms']} ms | p95 < 50 ms | {'yes' if shortlist['met'] else 'no'} |")
+    e2e = load("e2e")
+    if e2e:
+        for rate, figures in e2e["rates"].items():
+            t = figures["to_task"]
+            lines.append(f"| referral → triage task at {rate.replace('_per_s', '')}/s | {e2e['date']} | p50 {t['p50_ms']} ms, "
+                         f"p95 {t['p95_ms']} ms, p99 {t['p99_ms']} ms ({t['tasks']}/{t['referrals']} tasks) | – "
+                         f"| p99 < 50 ms at 50/s | {'yes' if rate == '50_per_s' and e2e['met']['p99_at_50'] else 'no'} |")
+        lines.append(f"| highest rate held | {e2e['date']} | {e2e['highest_rate_that_held']}/s | – | 250/s "
+                     f"| {'yes' if e2e['met']['sustained_250'] else 'no'} |")
+    memory = {**(referrals or {}).get("memory_mb_after", {}), **(shortlist or {}).get("memory_mb_after", {}),
+              **(e2e or {}).get("memory_mb_after", {})}
+    if memory:
+        lines.append("\nResident memory after the runs (MB; target under 150 each):\n")
+        for process, figures in memory.items():
+            lines.append(f"- {process}: " + ", ".join(f"{k} {v}" for k, v in figures.items()))
+    lines.append("\n" + NOTES)
+    README.write_text("\n".join(lines) + "\n")
+    print(README)
+
+
+NOTES = (Path(__file__).resolve().parent / "NOTES.md").read_text() if (Path(__file__).resolve().parent / "NOTES.md").exists() else ""
+
+if __name__ == "__main__":
+    main()

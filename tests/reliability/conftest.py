@@ -1,0 +1,35 @@
+"""The whole system as real processes, its broker reached through a proxy this suite can cut."""
+
+from urllib.parse import urlsplit
+
+import pytest
+
+from casework.system import Client, System
+from casework.testing import TcpProxy
+
+
+@pytest.fixture(scope="module")
+def broker_proxy(broker_url):
+    parts = urlsplit(broker_url)
+    proxy = TcpProxy(parts.hostname or "127.0.0.1", parts.port or 5672)
+    yield proxy
+    proxy.close()
+
+
+@pytest.fixture(scope="module")
+def system(postgres_url, broker_url, broker_proxy, tmp_path_factory):
+    # The workers reach RabbitMQ through the proxy; the topology is declared directly.
+    with System.for_tests(postgres_url, broker_proxy.url_for(broker_url),
+                          log_dir=tmp_path_factory.mktemp("reliability-logs")) as running:
+        running.start(timeout=90)
+        yield running
+
+
+@pytest.fixture(scope="module")
+def partner(system):
+    return Client(system.urls(), "income-recovery-system", "referrer", secret=system.jwt_secret)
+
+
+@pytest.fixture(scope="module")
+def officer(system):
+    return Client(system.urls(), "iris-intake", "intake_officer", secret=system.jwt_secret)
