@@ -209,6 +209,8 @@ def test_events_written_while_the_broker_is_away_all_arrive_once_it_is_back(samp
     for t in threads:
         t.start()
     try:
+        # Until the consumer has declared its queue, published events would go to the unrouted queue.
+        wait_until(lambda: consumer.connected, message="the consumer to connect")
         for i in range(5):
             assert sample.client.post("/notes", json={"text": f"before {i}"}, headers=OFFICER).status_code == 201
         # Settled: each note's event and the event its handler chained have been relayed and handled.
