@@ -1,0 +1,73 @@
+"""Production tokens: RS256, verified against the keys a real JWKS endpoint serves."""
+
+import datetime as dt
+import json
+import threading
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+import jwt
+import pytest
+from cryptography.hazmat.primitives.asymmetric import rsa
+
+from casework.auth import AuthError, TokenVerifier
+
+
+def _key():
+    return rsa.generate_private_key(public_exponent=65537, key_size=2048)
+
+
+@pytest.fixture(scope="module")
+def identity_provider():
+    """A local identity provider publishing one signing key as a JWKS document."""
+    key = _key()
+    jwk = json.loads(jwt.algorithms.RSAAlgorithm.to_jwk(key.public_key()))
+    body = json.dumps({"keys": [{**jwk, "kid": "council-2026", "use": "sig", "alg": "RS256"}]}).encode()
+
+    class Handler(BaseHTTPRequestHandler):
+        def do_GET(self):  # noqa: N802
+            self.send_response(200)
+            self.send_header("Content-Type", "application/json")
+            self.end_headers()
+            self.wfile.write(body)
+
+        def log_message(self, *args):
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    yield key, f"http://127.0.0.1:{server.server_address[1]}/.well-known/jwks.json"
+    server.shutdown()
+
+
+def _token(key, kid="council-2026", **claims):
+    now = dt.datetime.now(dt.UTC)
+    payload = {"sub": "officer-9", "roles": ["team_leader"], "name": "Officer Nine", "iss": "casework",
+               "aud": "casework", "exp": now + dt.timedelta(minutes=5), **claims}
+    return jwt.encode(payload, key, algorithm="RS256", headers={"kid": kid})
+
+
+def test_a_token_signed_by_the_published_key_is_accepted(identity_provider):
+    key, url = identity_provider
+    principal = TokenVerifier(jwks_url=url).verify(_token(key))
+    assert (principal.sub, principal.roles) == ("officer-9", {"team_leader"})
+
+
+def test_a_token_signed_by_another_key_under_the_same_kid_is_refused(identity_provider):
+    _, url = identity_provider
+    with pytest.raises(AuthError):
+        TokenVerifier(jwks_url=url).verify(_token(_key()))
+
+
+def test_a_token_naming_an_unknown_key_is_refused(identity_provider):
+    key, url = identity_provider
+    with pytest.raises(AuthError):
+        TokenVerifier(jwks_url=url).verify(_token(key, kid="someone-elses"))
+
+
+def test_an_hs256_token_is_refused_when_keys_come_from_jwks(identity_provider):
+    _, url = identity_provider
+    forged = jwt.encode({"sub": "x", "roles": ["admin"], "iss": "casework", "aud": "casework",
+                         "exp": dt.datetime.now(dt.UTC) + dt.timedelta(minutes=5)},
+                        "casework-development-secret-change-me", algorithm="HS256", headers={"kid": "council-2026"})
+    with pytest.raises(AuthError):
+        TokenVerifier(jwks_url=url, secret="casework-development-secret-change-me").verify(forged)
