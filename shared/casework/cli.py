@@ -244,6 +244,8 @@ def up(postgres_url: str, broker_url: str, log_dir: Path, api_workers: int) -> N
         for name in system.services:
             base = system.url(name)
             click.echo(f"  {name:<14} {base}   docs {base}/docs   worker {system.worker_url(name)}/readyz")
+            for label, path in system.services[name].pages.items():
+                click.echo(f"  {'':<14} {label}: {base}{path}")
         click.echo(f"\nLogs: {log_dir}/<service>-api.log and <service>-worker.log")
         print_tokens(system.jwt_secret)
         click.echo("Press Ctrl-C to stop.\n")

@@ -86,6 +86,8 @@ def _print_welcome(servers, host: str, port_offset: int) -> None:
     for service, _ in servers:
         base = f"http://{host}:{service.port + port_offset}"
         print(f"  {service.name:<14} {base}   docs {base}/docs")
+        for label, path in service.pages.items():
+            print(f"  {'':<14} {label}: {base}{path}")
     print_tokens(Settings.from_env("casework").jwt_secret)
     print("Press Ctrl-C to stop. Data is kept in the data folder.\n", flush=True)
 

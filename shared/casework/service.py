@@ -37,6 +37,8 @@ class Service:
     timers: dict[str, Callable[[Session, Any], None]] = field(default_factory=dict)
     #: Called with the Flask app after the kernel has set it up (extra routes, config).
     configure_app: Callable[[Any], None] | None = None
+    #: Pages for people, by what they are (``{"officers' inbox": "/inbox"}``), printed at start-up.
+    pages: dict[str, str] = field(default_factory=dict)
 
     @property
     def consumes(self) -> list[str]:

@@ -20,4 +20,5 @@ SERVICE = Service(
     handlers=handlers(),
     timers=TIMERS,
     configure_app=install_inbox,
+    pages={"officers' inbox": "/inbox"},
 )
