@@ -23,7 +23,7 @@ from casework.metrics import HTTP_LATENCY, HTTP_REQUESTS
 from casework.service import Service
 from casework.settings import Settings
 
-from . import errors, health, idempotency
+from . import docs, errors, health, idempotency
 from .etag import etag_of
 from .ratelimit import RateLimiter
 
@@ -92,7 +92,7 @@ def create_app(service: Service, *, settings: Settings | None = None, db: Databa
         OPENAPI_URL_PREFIX="/",
         OPENAPI_JSON_PATH="openapi.json",
         OPENAPI_SWAGGER_UI_PATH="docs",
-        OPENAPI_SWAGGER_UI_URL="https://cdn.jsdelivr.net/npm/swagger-ui-dist@5/",
+        OPENAPI_SWAGGER_UI_URL=docs.ASSETS_PATH,
         API_SPEC_OPTIONS={
             "info": {"description": service.description},
             "components": {"securitySchemes": {"bearerAuth": {"type": "http", "scheme": "bearer", "bearerFormat": "JWT"}}},
@@ -119,6 +119,7 @@ def create_app(service: Service, *, settings: Settings | None = None, db: Databa
     app.after_request(_after)
     app.teardown_request(_teardown)
     app.register_blueprint(health.blueprint)
+    app.register_blueprint(docs.blueprint)
     if service.configure_app is not None:
         service.configure_app(app)
     return app

@@ -169,3 +169,12 @@ def test_with_the_database_gone_the_api_answers_503_and_readyz_says_so(postgres_
         assert client.get("/healthz").status_code == 200
     finally:
         harness.close()
+
+
+def test_the_interactive_docs_load_their_assets_from_the_service_itself(web):
+    page = web.client.get("/docs").get_data(as_text=True)
+    assert "/docs/assets/swagger-ui-bundle.js" in page and "cdn." not in page
+    bundle = web.client.get("/docs/assets/swagger-ui-bundle.js")
+    assert bundle.status_code == 200 and len(bundle.data) > 100_000
+    assert web.client.get("/docs/assets/swagger-ui.css").status_code == 200
+    assert web.client.get("/docs/assets/../../etc/passwd").status_code == 404
