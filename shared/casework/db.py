@@ -10,9 +10,11 @@ from __future__ import annotations
 import datetime as dt
 import os
 import threading
+import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
+from urllib.parse import urlsplit, urlunsplit
 
 from sqlalchemy import JSON, Engine, MetaData, create_engine, event, text
 from sqlalchemy.dialects import postgresql, sqlite
@@ -163,3 +165,29 @@ def insert_ignoring_conflict(session: Session, table: Any, values: dict, *, retu
     insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
     stmt = insert(table).values(**values).on_conflict_do_nothing().returning(returning)
     return session.execute(stmt).scalar_one_or_none()
+
+
+def _admin_engine(server_url: str) -> Engine:
+    url = server_url.replace("postgresql://", "postgresql+psycopg://", 1)
+    return create_engine(url, isolation_level="AUTOCOMMIT")
+
+
+def create_database(server_url: str, prefix: str = "cw_test") -> str:
+    """A new empty PostgreSQL database with a unique name on the server; returns its URL."""
+    name = f"{prefix}_{uuid.uuid4().hex[:12]}"
+    engine = _admin_engine(server_url)
+    with engine.connect() as conn:
+        conn.exec_driver_sql(f'CREATE DATABASE "{name}"')
+    engine.dispose()
+    parts = urlsplit(server_url)
+    return urlunsplit((parts.scheme, parts.netloc, f"/{name}", parts.query, parts.fragment))
+
+
+def drop_database(database_url: str) -> None:
+    parts = urlsplit(database_url)
+    name = parts.path.lstrip("/")
+    server = urlunsplit((parts.scheme, parts.netloc, "/postgres", parts.query, parts.fragment))
+    engine = _admin_engine(server)
+    with engine.connect() as conn:
+        conn.exec_driver_sql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    engine.dispose()

@@ -76,7 +76,7 @@ def autogenerate(service: Service, message: str, server_url: str) -> None:
     Compares against a scratch PostgreSQL database brought to head, so the revision is
     rendered for the production engine.
     """
-    from casework.testing import create_database, drop_database
+    from casework.db import create_database, drop_database
 
     url = create_database(server_url, prefix=f"cw_autogen_{service.name}")
     try:

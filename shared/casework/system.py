@@ -355,7 +355,8 @@ class System:
         self.stop()
         if not self.owns_databases:
             return
-        from casework.testing import delete_namespace, drop_database
+        from casework.db import drop_database
+        from casework.testing import delete_namespace
 
         for url in self.database_urls.values():
             with contextlib.suppress(Exception):
