@@ -6,7 +6,7 @@ import datetime as dt
 import uuid
 from decimal import Decimal
 
-from sqlalchemy import Boolean, Date, DateTime, Index, Integer, Numeric, String, Text, Uuid
+from sqlalchemy import Boolean, Date, DateTime, FetchedValue, Index, Integer, Numeric, String, Text, Uuid
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 from casework.db import JSONDoc, naming_metadata, utcnow
@@ -18,6 +18,9 @@ class Base(DeclarativeBase):
 
 #: PostgreSQL sequence behind the human reference (R-000123); created by migration 0002.
 REFERENCE_SEQUENCE = "referral_reference_seq"
+#: The reference column's server default on PostgreSQL (migration 0004): the INSERT numbers the
+#: referral and returns the reference, so there is no separate ``SELECT nextval`` round trip.
+REFERENCE_DEFAULT = "next_referral_reference()"
 
 
 class Referral(Base):
@@ -26,7 +29,8 @@ class Referral(Base):
     __tablename__ = "referrals"
 
     id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True, default=uuid.uuid4)
-    reference: Mapped[str] = mapped_column(String(20), unique=True)
+    reference: Mapped[str] = mapped_column(String(20), unique=True,
+                                           server_default=FetchedValue())
     status: Mapped[str] = mapped_column(String(20), default="received")
     received_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
 

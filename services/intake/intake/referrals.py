@@ -7,7 +7,8 @@ import datetime as dt
 import uuid
 from typing import Any
 
-from sqlalchemy import Select, and_, func, not_, or_, select, text
+from sqlalchemy import Select, String, and_, any_, bindparam, func, not_, or_, select
+from sqlalchemy.dialects import postgresql
 from sqlalchemy.orm import Session
 
 from casework import audit, outbox
@@ -17,17 +18,17 @@ from casework.workdays import LONDON
 from intake import access, events
 from intake.domain import duplicates, risk, triage
 from intake.domain.policy import IntakePolicy
-from intake.models import REFERENCE_SEQUENCE, Referral
+from intake.models import Referral
 from intake.schemas import snapshot
 
 
-def next_reference(session: Session) -> str:
-    """R-000123: from a sequence on PostgreSQL, the highest so far plus one elsewhere."""
+def next_reference(session: Session) -> str | None:
+    """R-000123. On PostgreSQL None: the column's server default numbers the row in its INSERT
+    (from a sequence) and the flush reads it back. Elsewhere the highest so far plus one."""
     if session.get_bind().dialect.name == "postgresql":
-        number = session.scalar(text(f"SELECT nextval('{REFERENCE_SEQUENCE}')"))
-    else:
-        last = session.scalar(select(func.max(Referral.reference)))
-        number = int(last.removeprefix("R-")) + 1 if last else 1
+        return None
+    last = session.scalar(select(func.max(Referral.reference)))
+    number = int(last.removeprefix("R-")) + 1 if last else 1
     return f"R-{number:06d}"
 
 
@@ -71,8 +72,18 @@ def _open_referrals(session: Session, identity: duplicates.Identity, policy: Int
         same.append(Referral.person_date_of_birth == identity.date_of_birth)
     if not same:
         return []
-    rows = session.scalars(select(Referral).where(
-        Referral.status.in_(policy.duplicate_open_statuses),
+    if session.get_bind().dialect.name == "postgresql":
+        # One array parameter rather than an expanded IN: the statement is the same every time.
+        open_status = Referral.status == any_(bindparam("open_statuses", list(policy.duplicate_open_statuses),
+                                                        type_=postgresql.ARRAY(String)))
+    else:
+        open_status = Referral.status.in_(policy.duplicate_open_statuses)
+    # Plain columns, not Referral objects: the rule and the links need only these six.
+    rows = session.execute(select(
+        Referral.id, Referral.reference, Referral.received_at, Referral.person_name, Referral.person_date_of_birth,
+        Referral.tenancy_ref,
+    ).where(
+        open_status,
         Referral.received_at >= now - dt.timedelta(days=policy.duplicate_window_days),
         or_(*same),
     ))

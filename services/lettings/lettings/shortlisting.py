@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import uuid
 
-from sqlalchemy import select
+from sqlalchemy import lateral, select, true
 from sqlalchemy.orm import Session
 
 from lettings.domain import shortlist as rules
@@ -41,8 +41,13 @@ def with_live_offer_elsewhere(session: Session, applicant_ids: list[uuid.UUID], 
                                          Offer.property_id != property_id)))
 
 
+#: Built once: a 2,000-bid shortlist lists a thousand exclusions, each with its reasons.
+_REASONS = {code: {"code": code, "message": message} for code, message in rules.REASONS.items()}
+
+
 def reasons(codes: list[str]) -> list[dict[str, str]]:
-    return [{"code": code, "message": rules.REASONS[code]} for code in codes]
+    """``{code, message}`` for each code (shared dicts: to be serialised, not changed)."""
+    return [_REASONS[code] for code in codes]
 
 
 def ineligibility(session: Session, applicant: Applicant, prop: Property, on: dt.date) -> list[str]:
@@ -58,22 +63,37 @@ def rank(session: Session, advert: Advert, on: dt.date) -> tuple[rules.Shortlist
     Reads only the columns the rules need (not whole applicants with their JSON columns) and
     finds live offers elsewhere with a join, not a list of thousands of ids: an advert may
     have thousands of bids.
+
+    Each bid's applicant is looked up by primary key (a LATERAL subquery the planner may not
+    flatten, so a nested loop over ``pk_applicants``). As a plain join PostgreSQL hashes the
+    bids and scans the whole register: with 2,000 bids from 100,000 applicants that was 15 ms
+    against 5 ms for the 2,000 index lookups, and the scan grows with the register, not the bids.
     """
-    rows = session.execute(
-        select(Bid.placed_at, Applicant.id, Applicant.reference, Applicant.status, Applicant.band,
-               Applicant.effective_date, Applicant.application_date, Applicant.bedroom_need,
-               Applicant.lead_date_of_birth, Applicant.needs_wheelchair, Applicant.needs_ground_floor)
-        .join(Applicant, Applicant.id == Bid.applicant_id)
-        .where(Bid.advert_id == advert.id)
+    applicant = lateral(
+        select(Applicant.id, Applicant.reference, Applicant.status, Applicant.band, Applicant.effective_date,
+               Applicant.application_date, Applicant.bedroom_need, Applicant.lead_date_of_birth,
+               Applicant.needs_wheelchair, Applicant.needs_ground_floor)
+        .where(Applicant.id == Bid.applicant_id)
+        .offset(0)  # keeps the subquery from being flattened into a hash join
+    )
+    # Core rows, unpacked by position: 2,000 ORM-processed rows read by attribute name cost more
+    # than the query.
+    rows = session.connection().execute(
+        select(Bid.placed_at, applicant).select_from(Bid).join(applicant, true()).where(Bid.advert_id == advert.id)
     ).all()
     elsewhere = set(session.scalars(
         select(Offer.applicant_id).join(Bid, Bid.applicant_id == Offer.applicant_id)
         .where(Bid.advert_id == advert.id, Offer.status.in_(LIVE_OFFER), Offer.property_id != advert.property_id)))
-    bidders = [rules.Bidder(
-        applicant_id=r.id, status=r.status, band=r.band, effective_date=r.effective_date,
-        application_date=r.application_date, bedroom_need=r.bedroom_need, lead_date_of_birth=r.lead_date_of_birth,
-        needs_wheelchair=r.needs_wheelchair, needs_ground_floor=r.needs_ground_floor, bid_at=r.placed_at,
-        live_offer_elsewhere=r.id in elsewhere,
-    ) for r in rows]
+    bidders = []
+    references = {}
+    for (placed_at, applicant_id, reference, status, band, effective_date, application_date, bedroom_need,
+         lead_date_of_birth, needs_wheelchair, needs_ground_floor) in rows:
+        references[applicant_id] = reference
+        bidders.append(rules.Bidder(
+            applicant_id=applicant_id, status=status, band=band, effective_date=effective_date,
+            application_date=application_date, bedroom_need=bedroom_need, lead_date_of_birth=lead_date_of_birth,
+            needs_wheelchair=needs_wheelchair, needs_ground_floor=needs_ground_floor, bid_at=placed_at,
+            live_offer_elsewhere=applicant_id in elsewhere,
+        ))
     prop = session.get(Property, advert.property_id)
-    return rules.shortlist(bidders, home_of(prop), current_policy(), on), {r.id: r.reference for r in rows}
+    return rules.shortlist(bidders, home_of(prop), current_policy(), on), references
