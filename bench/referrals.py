@@ -102,7 +102,7 @@ def main(seconds: float = 12.0, clients: int = 16) -> dict:
 
         result = {
             "seconds_per_run": seconds, "clients": clients, "rounds": ROUNDS,
-            "gunicorn": "services/intake/gunicorn.conf.py (gthread, GUNICORN_WORKERS=2, GUNICORN_THREADS=4)",
+            "gunicorn": "services/intake/gunicorn.conf.py (gthread, GUNICORN_WORKERS=2, GUNICORN_THREADS=8)",
             "baseline": {k: median(baselines, k) for k in ("throughput_per_s", "p50_ms", "p99_ms")},
             "casework": {k: median(ours, k) for k in ("throughput_per_s", "p50_ms", "p99_ms")},
             "runs": {"baseline": baselines, "casework": ours},

@@ -42,6 +42,7 @@ class Settings:
     ``CASEWORK_POLICY_FILE``       the council's policy file for this service
     ``CASEWORK_PUBLIC_URL``        the service's public base URL (links in messages)
     ``CASEWORK_RETRY_DELAYS``      consumer retry delays in seconds (default ``1,5,30``)
+    ``CASEWORK_CONSUMER_BATCH``    most events the consumer handles in one transaction (default 50)
     ``CASEWORK_WORKER_HEALTH_PORT``  worker probe port (default: service port + 100)
     ``CASEWORK_RATE_LIMIT``        requests per client on the views marked ``@rate_limited``, e.g.
                                    ``60/minute`` or ``5/10s``; per api process (see
@@ -61,6 +62,7 @@ class Settings:
     public_url: str = ""
     retry_delays: tuple[int, ...] = (1, 5, 30)
     relay_batch: int = 100
+    consumer_batch: int = 50
     relay_poll_seconds: float = 1.0
     timer_poll_seconds: float = 1.0
     worker_health_port: int = 0
@@ -91,6 +93,7 @@ class Settings:
                 int(x) for x in _env("CASEWORK_RETRY_DELAYS", "1,5,30").split(",") if x.strip()
             ),
             relay_batch=_env_int("CASEWORK_RELAY_BATCH", 100),
+            consumer_batch=max(1, _env_int("CASEWORK_CONSUMER_BATCH", 50)),
             relay_poll_seconds=_env_float("CASEWORK_RELAY_POLL_SECONDS", 1.0),
             timer_poll_seconds=_env_float("CASEWORK_TIMER_POLL_SECONDS", 1.0),
             worker_health_port=int(service_env(service, "WORKER_HEALTH_PORT", str(default_port + 100))),

@@ -1,11 +1,14 @@
-"""The consumer: one service's queue, each event handled once, failures retried then parked.
+"""The consumer: one service's queue, events handled once and in order, failures retried then parked.
 
-For each message: parse the CloudEvent (undecodable → parked), find its handler (unknown
-type → parked), load its data by the contract (invalid → parked), then in one database
-transaction record the event in the inbox and run the handler. Only after that commit is
-the message acknowledged, so a crash at any point means redelivery, and the inbox makes the
-redelivery a no-op. A handler that raises is retried after each delay in
-``settings.retry_delays`` (through TTL queues), then parked with the failure in its headers.
+Messages are handled in small batches. The consumer takes what the broker has already
+delivered (never waiting for more) up to ``settings.consumer_batch``. Each message is
+parsed (undecodable → parked), given its handler (unknown type → parked) and its data loaded
+by the contract (invalid → parked); then the batch takes effect in one database transaction,
+in delivery order, each event in its own savepoint holding its inbox record and its
+handler's writes. Only after that commit are the messages acknowledged, so a crash at any
+point means redelivery, and the inbox makes the redelivery a no-op. A handler that raises
+rolls back only its own savepoint; after the commit its message is retried after each delay
+in ``settings.retry_delays`` (through TTL queues), then parked with the failure in its headers.
 """
 
 from __future__ import annotations
@@ -15,6 +18,8 @@ import heapq
 import logging
 import threading
 import time
+from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
 import marshmallow as ma
@@ -39,17 +44,33 @@ RETRY_AT = "x-casework-retry-at"
 JSON_CONTENT = ("application/cloudevents+json", "application/json")
 
 
+@dataclass
+class Delivery:
+    """A message whose event has a handler and valid data: ready to take effect."""
+
+    message: Message
+    event: events.Event
+    data: Any
+    handler: Callable[..., Any]
+    attempts: int
+    first_time: bool = False
+    failure: Exception | None = None
+
+
 class Consumer:
-    def __init__(self, settings: Settings, db: Database, service: Service, *, prefetch: int = 20) -> None:
+    def __init__(self, settings: Settings, db: Database, service: Service, *, prefetch: int | None = None) -> None:
         self.settings = settings
         self.db = db
         self.service = service
-        self.prefetch = prefetch
+        self.batch_size = settings.consumer_batch
+        # Twice a batch, so the next batch is already on its way while one is being handled.
+        self.prefetch = prefetch or max(20, 2 * self.batch_size)
         self.queue_name = settings.queue_name(service.name)
         self.republisher = Publisher(settings)
         self.stopping = threading.Event()
         self.connected = False
         self.handled = 0
+        self._received: list[Message] = []
         self._delayed: list[tuple[float, int, bytes, dict, str | None]] = []  # embedded retries
         self._seq = 0
         self._conn: Any = None
@@ -75,10 +96,11 @@ class Consumer:
     def _consume(self) -> None:
         with connect(self.settings, confirms=False) as conn:
             self._conn = conn
+            self._received.clear()  # deliveries on an earlier channel can no longer be acknowledged
             topology.declare(conn, self.settings, self.service.name, self.service.consumes)
             queue = topology.service_queue(self.settings, self.service.name, self.service.consumes)
             channel = conn.channel()
-            with KombuConsumer(channel, queues=[queue], on_message=self._on_message,
+            with KombuConsumer(channel, queues=[queue], on_message=self._received.append,
                                prefetch_count=self.prefetch, auto_declare=False):
                 self.connected = True
                 while not self.stopping.is_set():
@@ -86,14 +108,32 @@ class Consumer:
                         conn.drain_events(timeout=1)
                     except TimeoutError:
                         conn.heartbeat_check()
+                    self._collect_delivered(conn)
+                    self._handle_received()
                     self._release_delayed()
 
     def stop(self) -> None:
         self.stopping.set()
 
-    # -- one message -------------------------------------------------------------------
+    # -- one batch ---------------------------------------------------------------------
 
-    def _on_message(self, message: Message) -> None:
+    def _collect_delivered(self, conn: Any) -> None:
+        """Add the messages the broker has already delivered to the batch, without waiting."""
+        while self._received and len(self._received) < self.batch_size:
+            try:
+                conn.drain_events(timeout=0)
+            except TimeoutError:
+                return
+
+    def _handle_received(self) -> None:
+        received = self._received[:]
+        self._received.clear()  # the same list: the kombu consumer appends to it
+        deliveries = [d for d in map(self._understand, received) if d is not None]
+        if deliveries:
+            self._take_effect(deliveries)
+
+    def _understand(self, message: Message) -> Delivery | None:
+        """The message's event, handler and data; None when the message was parked instead."""
         headers = dict(message.headers or {})
         attempts = int(headers.get(ATTEMPTS, 0))
         content_type = (message.content_type or "").split(";")[0].strip()
@@ -110,32 +150,88 @@ class Consumer:
             data = events.catalogue.load(event.type, event.data)
         except (ma.ValidationError, events.UnknownEventType) as exc:
             return self._park(message, "invalid_data", exc, attempts, event)
+        return Delivery(message, event, data, handler, attempts)
 
-        with context.bound(service=self.service.name, correlation_id=event.correlationid or event.id,
-                           causation_id=event.id, traceparent=event.traceparent):
-            while True:
-                try:
-                    with self.db.transaction() as session:
-                        first_time = inbox.claim(session, event)
-                        if first_time:
-                            handler(session, event, data)
-                    break
-                except DBAPIError as exc:
-                    if not _is_connection_problem(exc):
-                        return self._retry_or_park(message, exc, attempts, event)
-                    if self.stopping.is_set():
-                        return  # unacknowledged: the broker redelivers it to whoever consumes next
-                    # The database is away: not the message's fault, so it neither counts as
-                    # an attempt nor goes back to the broker. Hold it until the database answers.
-                    log.warning("database unavailable while handling %s; waiting", event.type)
-                    self._wait_for_database()
-                except Exception as exc:
-                    return self._retry_or_park(message, exc, attempts, event)
-            message.ack()
+    def _take_effect(self, deliveries: list[Delivery]) -> None:
+        """Commit the deliveries' effects together, then acknowledge, retry or park each."""
+        try:
+            if not self._commit(deliveries):
+                return  # stopping while the database is away: unacknowledged, so redelivered later
+        except Exception as exc:
+            if len(deliveries) > 1:
+                # The transaction failed as a whole, not in one event's savepoint: take the
+                # events one transaction each to find the one at fault.
+                for delivery in deliveries:
+                    self._take_effect([delivery])
+                return
+            deliveries[0].failure = exc
+        self._settle(deliveries)
+
+    def _commit(self, deliveries: list[Delivery]) -> bool:
+        """Apply the deliveries in one transaction, waiting while the database is away.
+
+        The database being away is not the messages' fault: they neither count an attempt nor
+        go back to the broker, but are held until it answers. False when stopped meanwhile.
+        """
+        while True:
+            try:
+                self._apply(deliveries)
+                return True
+            except DBAPIError as exc:
+                if not _is_connection_problem(exc):
+                    raise
+                if self.stopping.is_set():
+                    return False
+                log.warning("database unavailable while handling %d events; waiting", len(deliveries))
+                self._wait_for_database()
+
+    def _apply(self, deliveries: list[Delivery]) -> None:
+        """One transaction; each event's inbox record and effect in a savepoint of its own."""
+        with self.db.transaction() as session:
+            for delivery in deliveries:
+                event = delivery.event
+                delivery.first_time, delivery.failure = False, None
+                with self._context_of(event):
+                    try:
+                        with session.begin_nested():
+                            delivery.first_time = inbox.claim(session, event)
+                            if delivery.first_time:
+                                delivery.handler(session, event, delivery.data)
+                    except Exception as exc:
+                        if isinstance(exc, DBAPIError) and _is_connection_problem(exc):
+                            raise
+                        delivery.first_time, delivery.failure = False, exc
+
+    def _settle(self, deliveries: list[Delivery]) -> None:
+        """After the commit: failures to retry or parking (each acknowledged on its own once
+        republished), then one acknowledgement for the events that took effect."""
+        taken = []
+        for delivery in deliveries:
+            if delivery.failure is not None:
+                with self._context_of(delivery.event):
+                    self._retry_or_park(delivery.message, delivery.failure, delivery.attempts, delivery.event)
+            else:
+                taken.append(delivery)
+        if not taken:
+            return
+        if len(taken) > 1 and not self.settings.embedded:
+            # Every earlier delivery on this channel is settled by now (taken here, or parked or
+            # retried and acknowledged already), so one ack with ``multiple`` covers the batch.
+            taken[-1].message.ack(multiple=True)
+        else:  # the in-process broker ignores ``multiple``
+            for delivery in taken:
+                delivery.message.ack()
+        for delivery in taken:
             self.handled += 1
-            outcome = "handled" if first_time else "duplicate"
-            EVENTS_CONSUMED.labels(self.service.name, event.type, outcome).inc()
-            log.info("event %s", outcome, extra={"event_type": event.type, "event_id": event.id})
+            outcome = "handled" if delivery.first_time else "duplicate"
+            EVENTS_CONSUMED.labels(self.service.name, delivery.event.type, outcome).inc()
+            with self._context_of(delivery.event):
+                log.info("event %s", outcome, extra={"event_type": delivery.event.type, "event_id": delivery.event.id})
+
+    def _context_of(self, event: events.Event) -> Any:
+        """The logging and causation context of handling ``event``."""
+        return context.bound(service=self.service.name, correlation_id=event.correlationid or event.id,
+                             causation_id=event.id, traceparent=event.traceparent)
 
     def _wait_for_database(self) -> None:
         while not self.stopping.is_set() and not self.db.ping():
