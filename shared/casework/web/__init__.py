@@ -2,6 +2,7 @@
 health, metrics, one committed session per request."""
 
 from .app import create_app
+from .blueprint import Blueprint
 from .errors import ProblemSchema, abort, invalid, problem
 from .etag import check_if_match, etag_of
 from .pagination import SelectPage
@@ -9,6 +10,7 @@ from .ratelimit import rate_limited
 from .session import db_session
 
 __all__ = [
+    "Blueprint",
     "ProblemSchema",
     "SelectPage",
     "abort",

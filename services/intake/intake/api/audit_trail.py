@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 from flask.views import MethodView
-from flask_smorest import Blueprint
 
 from casework import audit
 from casework.audit import AuditEntrySchema
 from casework.auth import current, roles
-from casework.web import abort, db_session
+from casework.web import Blueprint, abort, db_session
 from intake import access, referrals
 from intake.api.problems import PROBLEM
 

@@ -4,12 +4,11 @@ from __future__ import annotations
 
 from flask import url_for
 from flask.views import MethodView
-from flask_smorest import Blueprint
 
 from casework import audit
 from casework.auth import current, roles
 from casework.db import utcnow
-from casework.web import SelectPage, abort, db_session, rate_limited
+from casework.web import Blueprint, SelectPage, abort, db_session, rate_limited
 from intake import access, policy, referrals, sensitivity
 from intake.api.problems import PROBLEM
 from intake.schemas import Referral, ReferralCreate, ReferralQueryArgs, ReferralRead, ReferralSummary

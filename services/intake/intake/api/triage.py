@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 from flask.views import MethodView
-from flask_smorest import Blueprint
 
 from casework.auth import current, roles
 from casework.db import utcnow
-from casework.web import abort, check_if_match, db_session
+from casework.web import Blueprint, abort, check_if_match, db_session
 from intake import access, policy, referrals
 from intake.api.problems import PROBLEM
 from intake.domain.triage import IllegalChange

@@ -4,13 +4,12 @@ import datetime as dt
 
 from flask import jsonify
 from flask.views import MethodView
-from flask_smorest import Blueprint
 from sqlalchemy import select
 
 from casework import audit, outbox
 from casework.auth import current, roles
 from casework.db import as_utc, utcnow
-from casework.web import SelectPage, abort, db_session
+from casework.web import Blueprint, SelectPage, abort, db_session
 from lettings import offering
 from lettings.api.applicants import get_applicant
 from lettings.api.properties import get_property

@@ -3,12 +3,11 @@
 import datetime as dt
 
 from flask.views import MethodView
-from flask_smorest import Blueprint
 from sqlalchemy import select
 
 from casework import audit
 from casework.auth import roles
-from casework.web import SelectPage, abort, check_if_match, db_session
+from casework.web import Blueprint, SelectPage, abort, check_if_match, db_session
 from lettings.domain.bedrooms import Member, bedroom_need
 from lettings.models import Applicant, HouseholdMember
 from lettings.references import next_reference

@@ -5,10 +5,9 @@ import datetime as dt
 import jinja2
 from flask import Response
 from flask.views import MethodView
-from flask_smorest import Blueprint
 
 from casework.auth import roles
-from casework.web import abort
+from casework.web import Blueprint, abort
 from lettings.api.offers import get_offer
 
 OFFICERS = ("lettings_officer", "team_leader")

@@ -3,12 +3,11 @@
 import datetime as dt
 
 from flask.views import MethodView
-from flask_smorest import Blueprint
 from sqlalchemy import select
 
 from casework import audit, outbox
 from casework.auth import current, roles
-from casework.web import abort, db_session
+from casework.web import Blueprint, abort, db_session
 from lettings import checks, offering
 from lettings.api.adverts import check_respond_by
 from lettings.api.applicants import get_applicant

@@ -1,12 +1,11 @@
 """Homes and their voids."""
 
 from flask.views import MethodView
-from flask_smorest import Blueprint
 from sqlalchemy import exists, select
 
 from casework import audit, outbox
 from casework.auth import roles
-from casework.web import SelectPage, abort, db_session
+from casework.web import Blueprint, SelectPage, abort, db_session
 from lettings.models import Property, Void
 from lettings.references import next_reference
 from lettings.schemas.properties import Property as PropertySchema

@@ -7,12 +7,11 @@ from decimal import Decimal
 
 from flask import Response
 from flask.views import MethodView
-from flask_smorest import Blueprint
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from casework.auth import roles
-from casework.web import db_session
+from casework.web import Blueprint, db_session
 from lettings import core
 from lettings.domain.tenancy import rent_loss, void_days
 from lettings.models import Applicant, Offer, Tenancy, Void

@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 from flask.views import MethodView
-from flask_smorest import Blueprint
 from sqlalchemy import select
 
 from casework.auth import roles
-from casework.web import SelectPage
+from casework.web import Blueprint, SelectPage
 from notifications.models import Delivery
 from notifications.schemas import Delivery as DeliverySchema
 from notifications.schemas import DeliveryQueryArgs

@@ -5,11 +5,10 @@ from __future__ import annotations
 import uuid
 
 from flask.views import MethodView
-from flask_smorest import Blueprint
 from sqlalchemy import select
 
 from casework.auth import OFFICER_ROLES, current, roles
-from casework.web import SelectPage, abort, db_session
+from casework.web import Blueprint, SelectPage, abort, db_session
 from notifications import inbox
 from notifications.models import Notification
 from notifications.schemas import Notification as NotificationSchema

@@ -5,13 +5,12 @@ from __future__ import annotations
 import json
 
 from flask.views import MethodView
-from flask_smorest import Blueprint
 from sqlalchemy import String, cast, select, type_coerce
 from sqlalchemy.dialects.postgresql import JSONB
 
 from casework import audit
 from casework.auth import OFFICER_ROLES, current, roles
-from casework.web import SelectPage, abort, check_if_match, db_session
+from casework.web import Blueprint, SelectPage, abort, check_if_match, db_session
 from notifications import email, handlers
 from notifications.models import Officer
 from notifications.schemas import Officer as OfficerSchema

@@ -5,14 +5,13 @@ from __future__ import annotations
 import uuid
 
 from flask.views import MethodView
-from flask_smorest import Blueprint
 from sqlalchemy import select
 
 from casework import audit
 from casework.auth import OFFICER_ROLES, current, roles
 from casework.db import utcnow
 from casework.events import catalogue
-from casework.web import SelectPage, abort, db_session, invalid
+from casework.web import Blueprint, SelectPage, abort, db_session, invalid
 from notifications import webhooks
 from notifications.handlers import PRODUCERS
 from notifications.models import Delivery, Subscription

@@ -5,12 +5,11 @@ from __future__ import annotations
 import uuid
 
 from flask.views import MethodView
-from flask_smorest import Blueprint
 from sqlalchemy import Select, select
 
 from casework.auth import OFFICER_ROLES, current, roles
 from casework.db import utcnow
-from casework.web import SelectPage, abort, db_session
+from casework.web import Blueprint, SelectPage, abort, db_session
 from notifications import handlers, worklist
 from notifications.models import LIVE_TASK_STATUSES, Task
 from notifications.schemas import Task as TaskSchema

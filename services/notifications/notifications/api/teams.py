@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 from flask.views import MethodView
-from flask_smorest import Blueprint
 from sqlalchemy import select
 
 from casework import audit
 from casework.auth import OFFICER_ROLES, roles
-from casework.web import SelectPage, abort, check_if_match, db_session
+from casework.web import Blueprint, SelectPage, abort, check_if_match, db_session
 from notifications.models import Team
 from notifications.schemas import Team as TeamSchema
 from notifications.schemas import TeamCreate, TeamUpdate

@@ -5,12 +5,11 @@ from __future__ import annotations
 import uuid
 
 from flask.views import MethodView
-from flask_smorest import Blueprint
 
 from casework import audit, outbox, timers
 from casework.auth import current, roles
 from casework.db import utcnow
-from casework.web import abort, db_session
+from casework.web import Blueprint, abort, db_session
 from sustainment import deadlines, rules
 from sustainment.api.common import CASEWORKERS, guard, load_case
 from sustainment.journal import case_ref, on_timeline

@@ -5,12 +5,11 @@ from __future__ import annotations
 import uuid
 
 from flask.views import MethodView
-from flask_smorest import Blueprint
 from sqlalchemy import func, select
 
 from casework import audit
 from casework.auth import roles
-from casework.web import db_session
+from casework.web import Blueprint, db_session
 from sustainment import sensitivity
 from sustainment.api.common import CASEWORKERS, load_case
 from sustainment.models import Case

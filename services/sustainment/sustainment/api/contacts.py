@@ -5,13 +5,12 @@ from __future__ import annotations
 import uuid
 
 from flask.views import MethodView
-from flask_smorest import Blueprint
 from sqlalchemy.orm import Session
 
 from casework import audit, outbox, timers
 from casework.auth import current, roles
 from casework.db import utcnow
-from casework.web import db_session, invalid
+from casework.web import Blueprint, db_session, invalid
 from sustainment import deadlines, rules
 from sustainment.api.common import CASEWORKERS, guard, load_case, snapshot
 from sustainment.journal import case_ref, on_timeline

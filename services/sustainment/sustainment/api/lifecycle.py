@@ -5,12 +5,11 @@ from __future__ import annotations
 import uuid
 
 from flask.views import MethodView
-from flask_smorest import Blueprint
 
 from casework import audit, outbox, timers
 from casework.auth import current, roles
 from casework.db import utcnow
-from casework.web import abort, check_if_match, db_session, invalid
+from casework.web import Blueprint, abort, check_if_match, db_session, invalid
 from sustainment import deadlines, rules
 from sustainment.api.common import CASEWORKERS, guard, load_case, snapshot
 from sustainment.journal import case_ref, on_timeline

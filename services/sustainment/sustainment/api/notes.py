@@ -5,12 +5,11 @@ from __future__ import annotations
 import uuid
 
 from flask.views import MethodView
-from flask_smorest import Blueprint
 
 from casework import audit
 from casework.auth import current, roles
 from casework.db import utcnow
-from casework.web import db_session
+from casework.web import Blueprint, db_session
 from sustainment.api.common import CASEWORKERS, guard, load_case
 from sustainment.journal import on_timeline
 from sustainment.models import CaseNote

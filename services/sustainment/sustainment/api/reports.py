@@ -5,13 +5,12 @@ from __future__ import annotations
 import datetime as dt
 
 from flask.views import MethodView
-from flask_smorest import Blueprint
 from sqlalchemy import and_, func, select
 
 from casework import audit
 from casework.auth import roles
 from casework.db import as_utc, utcnow
-from casework.web import db_session
+from casework.web import Blueprint, db_session
 from sustainment import rules
 from sustainment.api.common import CASEWORKERS
 from sustainment.models import AgencyReferral, Case, Plan, Visit
