@@ -8,6 +8,7 @@ import marshmallow as ma
 from marshmallow import fields, validate
 
 from casework.contracts.common import Timestamp
+from casework.web.fields import Money
 from sustainment import rules
 
 CASE_ID = "6f1c2d3e-4b5a-4c6d-8e7f-901234567890"
@@ -239,8 +240,8 @@ class CaseDetail(Case):
     uprn = fields.String(allow_none=True)
     tenancy_start = fields.Date(allow_none=True)
     support_needs = fields.List(fields.String())
-    arrears_balance = fields.Decimal(as_string=True, allow_none=True, metadata={"example": "812.40"})
-    weekly_rent = fields.Decimal(as_string=True, allow_none=True, metadata={"example": "112.50"})
+    arrears_balance = Money(allow_none=True, metadata={"example": "812.40"})
+    weekly_rent = Money(allow_none=True, metadata={"example": "112.50"})
     clutter_rating = fields.Integer(allow_none=True)
     consent_given = fields.Boolean()
     safeguarding_exemption = fields.Boolean()

@@ -3,7 +3,7 @@
 import marshmallow as ma
 from marshmallow import fields, validate
 
-from .common import Timestamp
+from casework.contracts.common import Timestamp
 
 
 class AdvertCreate(ma.Schema):

@@ -5,7 +5,9 @@ import datetime as dt
 import marshmallow as ma
 from marshmallow import fields, validate
 
-from .common import Money, not_negative
+from casework.web.fields import Money
+
+from .common import not_negative
 
 RELATIONSHIPS = ("applicant", "partner", "child", "other")
 STATUSES = ("active", "suspended", "housed", "closed")

@@ -1,12 +1,8 @@
-"""Field helpers shared by the lettings schemas."""
+"""Validators shared by the lettings schemas (field types come from the kernel)."""
 
-import datetime as dt
 from decimal import Decimal
 
 import marshmallow as ma
-from marshmallow import fields
-
-from casework.web.fields import Money as MoneyField
 
 
 def not_negative(value: Decimal) -> None:
@@ -14,10 +10,3 @@ def not_negative(value: Decimal) -> None:
         raise ma.ValidationError("Must not be negative.")
 
 
-def Money(**kwargs) -> fields.Decimal:  # noqa: N802 - reads as a field type
-    """Money as a decimal string, e.g. ``"123.45"`` (documented as a string, as it travels)."""
-    return MoneyField(**kwargs)
-
-
-def Timestamp(**kwargs) -> fields.AwareDateTime:  # noqa: N802 - reads as a field type
-    return fields.AwareDateTime(format="iso", default_timezone=dt.UTC, **kwargs)

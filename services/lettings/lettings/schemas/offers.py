@@ -3,7 +3,8 @@
 import marshmallow as ma
 from marshmallow import fields, validate
 
-from .common import Money, Timestamp
+from casework.contracts.common import Timestamp
+from casework.web.fields import Money
 
 TENANCY_TYPES = ("introductory", "secure", "flexible", "demoted")
 LETTER_KINDS = ("offer", "refusal", "withdrawal")

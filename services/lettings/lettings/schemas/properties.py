@@ -3,7 +3,9 @@
 import marshmallow as ma
 from marshmallow import fields, validate
 
-from .common import Money, not_negative
+from casework.web.fields import Money
+
+from .common import not_negative
 
 PROPERTY_TYPES = ("house", "flat", "maisonette", "bungalow", "bedsit")
 VOID_REASONS = ("tenant_moved_out", "transfer", "tenant_died", "eviction", "abandonment", "new_build", "other")

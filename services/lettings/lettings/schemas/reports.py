@@ -3,7 +3,7 @@
 import marshmallow as ma
 from marshmallow import fields
 
-from .common import Money
+from casework.web.fields import Money
 
 
 class Period(ma.Schema):
