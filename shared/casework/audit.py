@@ -15,7 +15,7 @@ import marshmallow as ma
 from sqlalchemy import BigInteger, DateTime, Index, Integer, String, select
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
-from casework import context
+from casework import appends, context
 from casework.db import JSONDoc, KernelBase, utcnow
 
 
@@ -37,6 +37,9 @@ class AuditEntry(KernelBase):
     __table_args__ = (Index("ix_audit_log_record", "record_type", "record_id", "at"),)
 
 
+_TABLE = AuditEntry.__table__
+
+
 def _jsonable(value: Any) -> Any:
     if isinstance(value, dict):
         return {k: _jsonable(v) for k, v in value.items()}
@@ -52,34 +55,37 @@ def _jsonable(value: Any) -> Any:
 
 
 def record(session: Session, action: str, record_type: str, record_id: Any, *,
-           before: dict | None = None, after: dict | None = None, reason: str | None = None) -> AuditEntry:
-    """Append an audit entry for the current principal, in the caller's transaction."""
+           before: dict | None = None, after: dict | None = None, reason: str | None = None) -> None:
+    """Append an audit entry for the current principal, in the caller's transaction.
+
+    Written with the transaction's other appended rows (``casework.appends``), before its next
+    statement or its commit.
+    """
     principal = context.principal.get()
-    entry = AuditEntry(
-        at=utcnow(), actor=principal.sub, actor_roles=sorted(principal.roles), action=action,
-        record_type=record_type, record_id=str(record_id), before=_jsonable(before), after=_jsonable(after),
-        reason=reason, correlation_id=context.correlation_id.get(),
-    )
-    session.add(entry)
-    return entry
+    appends.append(session, _TABLE, {
+        "at": utcnow(), "actor": principal.sub, "actor_roles": sorted(principal.roles), "action": action,
+        "record_type": record_type, "record_id": str(record_id), "before": _jsonable(before),
+        "after": _jsonable(after), "reason": reason, "correlation_id": context.correlation_id.get(),
+    })
 
 
-def read(session: Session, record_type: str, record_id: Any) -> AuditEntry:
+def read(session: Session, record_type: str, record_id: Any) -> None:
     """Record that the current principal read a record."""
-    return record(session, "read", record_type, record_id)
+    record(session, "read", record_type, record_id)
 
 
 def changed(session: Session, action: str, record_type: str, record_id: Any, before: dict | None,
-            after: dict | None, reason: str | None = None) -> AuditEntry:
+            after: dict | None, reason: str | None = None) -> None:
     """Record a change: the fields that differ, before and after (a creation keeps ``before`` empty)."""
     if before is None or after is None:
-        return record(session, action, record_type, record_id, before=before, after=after, reason=reason)
+        record(session, action, record_type, record_id, before=before, after=after, reason=reason)
+        return
     before, after = _jsonable(before), _jsonable(after)
     keys = set(before) | set(after)
     diff_before = {k: before.get(k) for k in keys if before.get(k) != after.get(k)}
     diff_after = {k: after.get(k) for k in keys if before.get(k) != after.get(k)}
-    return record(session, action, record_type, record_id, before=diff_before or None,
-                  after=diff_after or None, reason=reason)
+    record(session, action, record_type, record_id, before=diff_before or None,
+           after=diff_after or None, reason=reason)
 
 
 def trail(session: Session, record_type: str, record_id: Any) -> list[AuditEntry]:

@@ -18,7 +18,7 @@ from sqlalchemy import select as sa_select
 from sqlalchemy import update as sa_update
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
-from casework import events
+from casework import appends, events
 from casework.db import Database, KernelBase, as_utc, utcnow
 from casework.metrics import OUTBOX_PENDING_AGE, OUTBOX_PUBLISHED
 
@@ -42,6 +42,9 @@ class OutboxMessage(KernelBase):
                             sqlite_where=text("sent_at IS NULL")),)
 
 
+_TABLE = OutboxMessage.__table__
+
+
 def notify_channel(service: str) -> str:
     return f"casework_outbox_{service}"
 
@@ -60,18 +63,22 @@ def emit(session: Session, type: str, *, subject: str, data: dict[str, Any]) -> 
     return event
 
 
-def add(session: Session, event: events.Event) -> OutboxMessage:
-    """Add an already-built event to the outbox in the caller's transaction."""
-    row = OutboxMessage(
-        event_id=event.id, event_type=event.type, routing_key=event.routing_key, body=event.to_json()
-    )
-    session.add(row)
+def add(session: Session, event: events.Event) -> None:
+    """Add an already-built event to the outbox in the caller's transaction.
+
+    Written with the transaction's other appended rows (``casework.appends``): one statement
+    with the audit entries, before the transaction's next statement or its commit.
+    """
+    notify = None
     if session.get_bind().dialect.name == "postgresql" and _notify_due():
         # Delivered at commit: wakes the relay without it polling.
         from casework import context
 
-        session.execute(text("SELECT pg_notify(:ch, '')"), {"ch": notify_channel(context.service.get())})
-    return row
+        notify = notify_channel(context.service.get())
+    appends.append(session, _TABLE, {
+        "event_id": event.id, "event_type": event.type, "routing_key": event.routing_key,
+        "body": event.to_json(), "created_at": utcnow(), "attempts": 0,
+    }, notify=notify)
 
 
 #: A process sends NOTIFY at most this often. PostgreSQL holds one database-wide lock from a

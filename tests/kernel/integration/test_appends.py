@@ -1,0 +1,130 @@
+"""Audit entries and outbox rows are written together, and only with what they record."""
+
+import uuid
+
+import pytest
+from sqlalchemy import select
+
+from casework import appends, audit, context, outbox
+from casework.audit import AuditEntry
+from casework.context import Principal
+from casework.db import Database, KernelBase, utcnow
+from casework.outbox import OutboxMessage
+from casework.testing import create_database, drop_database
+
+TABLES = [AuditEntry.__table__, OutboxMessage.__table__]
+
+
+@pytest.fixture(params=["postgresql", "sqlite"])
+def db(request, postgres_url, tmp_path):
+    url = (create_database(postgres_url, prefix="cw_appends") if request.param == "postgresql"
+           else f"sqlite:///{tmp_path}/appends.db")
+    database = Database(url)
+    KernelBase.metadata.create_all(database.engine, tables=TABLES)
+    tokens = [(context.principal, context.principal.set(Principal(sub="officer-1", roles=frozenset({"admin"})))),
+              (context.service, context.service.set("sample"))]
+    yield database
+    for var, token in reversed(tokens):
+        var.reset(token)
+    database.dispose()
+    if request.param == "postgresql":
+        drop_database(url)
+
+
+def event(n):
+    return {"event_id": str(uuid.uuid4()), "event_type": f"casework.sample.n{n}.v1", "routing_key": f"sample.n{n}",
+            "body": "{}", "created_at": utcnow(), "attempts": 0}
+
+
+def written(db):
+    with db.transaction() as session:
+        return ([(a.action, a.record_id) for a in session.scalars(select(AuditEntry).order_by(AuditEntry.id))],
+                [o.event_type for o in session.scalars(select(OutboxMessage).order_by(OutboxMessage.id))])
+
+
+def test_rows_are_written_at_commit_in_the_order_they_were_added(db):
+    with db.transaction() as session:
+        audit.record(session, "create", "note", 1)
+        for n in range(3):
+            appends.append(session, OutboxMessage.__table__, event(n))
+        audit.record(session, "read", "note", 1)
+    assert written(db) == ([("create", "1"), ("read", "1")],
+                           ["casework.sample.n0.v1", "casework.sample.n1.v1", "casework.sample.n2.v1"])
+
+
+def test_a_read_in_the_same_transaction_sees_them(db):
+    with db.transaction() as session:
+        audit.record(session, "create", "note", 1)
+        appends.append(session, OutboxMessage.__table__, event(0))
+        assert len(audit.trail(session, "note", 1)) == 1
+        assert outbox.pending_count(session) == 1
+
+
+def test_nothing_is_written_when_the_transaction_rolls_back_and_nothing_lingers_after(db):
+    session = db.session()
+    session.begin()
+    audit.record(session, "create", "note", 1)
+    appends.append(session, OutboxMessage.__table__, event(0))
+    session.rollback()
+    session.begin()
+    audit.record(session, "create", "note", 2)
+    session.commit()
+    session.close()
+    assert written(db) == ([("create", "2")], [])
+
+
+def test_a_session_closed_without_commit_leaves_nothing_for_its_next_transaction(db):
+    session = db.session()
+    audit.record(session, "create", "note", 1)
+    session.close()
+    with session.begin():
+        audit.record(session, "create", "note", 2)
+    assert written(db) == ([("create", "2")], [])
+
+
+def test_rows_added_in_a_savepoint_that_rolls_back_go_with_it_and_the_others_stay(db):
+    with db.transaction() as session:
+        audit.record(session, "create", "note", "before")
+        try:
+            with session.begin_nested():
+                audit.record(session, "create", "note", "inside")
+                appends.append(session, OutboxMessage.__table__, event(1))
+                with session.begin_nested():
+                    audit.record(session, "create", "note", "deeper")
+                raise RuntimeError("the handler failed")
+        except RuntimeError:
+            pass
+        with session.begin_nested():
+            appends.append(session, OutboxMessage.__table__, event(2))
+        audit.record(session, "create", "note", "after")
+    assert written(db) == ([("create", "before"), ("create", "after")], ["casework.sample.n2.v1"])
+
+
+def test_a_released_savepoint_keeps_its_rows_when_a_later_one_rolls_back(db):
+    with db.transaction() as session:
+        with session.begin_nested():
+            audit.record(session, "create", "note", "kept")
+        nested = session.begin_nested()
+        audit.record(session, "create", "note", "dropped")
+        nested.rollback()
+    assert written(db) == ([("create", "kept")], [])
+
+
+def test_outbox_rows_wake_the_relay_with_the_same_statement(postgres_url):
+    url = create_database(postgres_url, prefix="cw_appends")
+    db = Database(url)
+    KernelBase.metadata.create_all(db.engine, tables=TABLES)
+    raw = db.engine.raw_connection()
+    listener = raw.driver_connection
+    raw.detach()
+    listener.autocommit = True
+    listener.execute(f'LISTEN "{outbox.notify_channel("sample")}"')
+    outbox._last_notify[0] = 0.0
+    token = context.service.set("sample")
+    with db.transaction() as session:
+        outbox.emit(session, "sample.note.created.v1", subject="n", data={"note_id": uuid.uuid4()})
+    context.service.reset(token)
+    assert [n.channel for n in listener.notifies(timeout=2, stop_after=1)] == [outbox.notify_channel("sample")]
+    listener.close()
+    db.dispose()
+    drop_database(url)
