@@ -63,3 +63,38 @@ def test_an_rs256_token_is_refused_where_hs256_is_configured(verifier):
     token = jwt.encode(_claims(), key, algorithm="RS256")
     with pytest.raises(AuthError):
         verifier.verify(token)
+
+
+
+def test_a_verified_token_is_remembered_rather_than_checked_again(verifier, monkeypatch):
+    token = mint("officer-7", ["team_leader"], secret=SECRET)
+    first = verifier.verify(token)
+    monkeypatch.setattr(verifier, "_verify", lambda t: pytest.fail("checked again"))
+    assert verifier.verify(token) is first
+
+
+def test_a_remembered_token_is_checked_afresh_once_it_has_expired(verifier, monkeypatch):
+    token = mint("officer-7", ["team_leader"], secret=SECRET, lifetime=dt.timedelta(seconds=60))
+    verifier.verify(token)
+    expires = jwt.decode(token, options={"verify_signature": False})["exp"] + verifier.LEEWAY_SECONDS
+    monkeypatch.setattr("casework.auth.time.time", lambda: expires + 1)
+    checked = []
+    real = verifier._verify
+    monkeypatch.setattr(verifier, "_verify", lambda t: checked.append(t) or real(t))
+    verifier.verify(token)
+    assert checked == [token]  # and PyJWT refuses an expired token (the "expired" case above)
+
+
+def test_a_changed_signature_is_never_taken_from_the_remembered_tokens(verifier):
+    token = mint("officer-7", ["team_leader"], secret=SECRET)
+    verifier.verify(token)
+    head, payload, signature = token.split(".")
+    forged = f"{head}.{payload}.{signature[:-4]}{'AAAA' if signature[-4:] != 'AAAA' else 'BBBB'}"
+    with pytest.raises(AuthError):
+        verifier.verify(forged)
+
+
+def test_the_remembered_tokens_are_bounded(verifier):
+    for n in range(verifier.CACHE_SIZE + 5):
+        verifier.verify(mint(f"system-{n}", ["referrer"], secret=SECRET))
+    assert len(verifier._verified) <= verifier.CACHE_SIZE
