@@ -44,6 +44,9 @@ class Settings:
     ``CASEWORK_RETRY_DELAYS``      consumer retry delays in seconds (default ``1,5,30``)
     ``CASEWORK_CONSUMER_BATCH``    most events the consumer handles in one transaction (default 50)
     ``CASEWORK_WORKER_HEALTH_PORT``  worker probe port (default: service port + 100)
+    ``CASEWORK_DB_POOL_SIZE``      database connections each process keeps open (default: gunicorn's
+                                   threads, ``GUNICORN_THREADS``, else 8), plus as many again
+                                   opened for bursts and closed after
     ``CASEWORK_RATE_LIMIT``        requests per client on the views marked ``@rate_limited``, e.g.
                                    ``60/minute`` or ``5/10s``; per api process (see
                                    ``casework.web.ratelimit``); default empty: no limit
@@ -68,6 +71,7 @@ class Settings:
     worker_health_port: int = 0
     max_body_bytes: int = 1024 * 1024
     rate_limit: str = ""
+    db_pool_size: int = 8
     extra: dict = field(default_factory=dict)
 
     @property
@@ -99,6 +103,9 @@ class Settings:
             worker_health_port=int(service_env(service, "WORKER_HEALTH_PORT", str(default_port + 100))),
             max_body_bytes=_env_int("CASEWORK_MAX_BODY_BYTES", 1024 * 1024),
             rate_limit=service_env(service, "RATE_LIMIT", ""),
+            # One kept connection per request thread: with fewer, the extra threads opened and
+            # closed a connection per request (a PostgreSQL backend started each time).
+            db_pool_size=_env_int("CASEWORK_DB_POOL_SIZE", _env_int("GUNICORN_THREADS", 8)),
         )
         values.update(overrides)
         return cls(**values)

@@ -32,7 +32,7 @@ class Worker:
     def __init__(self, service: Service, settings: Settings, db: Database | None = None) -> None:
         self.service = service
         self.settings = settings
-        self.db = db or Database(settings.database_url)
+        self.db = db or Database(settings.database_url, pool_size=settings.db_pool_size)
         self.relay = Relay(self.db, Publisher(settings), service=service.name, batch=settings.relay_batch,
                            poll_seconds=settings.relay_poll_seconds)
         self.consumer = Consumer(settings, self.db, service) if service.handlers else None

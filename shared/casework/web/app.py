@@ -103,7 +103,7 @@ def create_app(service: Service, *, settings: Settings | None = None, db: Databa
     )
     app.config.update(config or {})
     app.json.sort_keys = False
-    kernel = Kernel(service, settings, db or Database(settings.database_url))
+    kernel = Kernel(service, settings, db or Database(settings.database_url, pool_size=settings.db_pool_size))
     app.extensions["casework"] = kernel
 
     api = CaseworkApi(app)
