@@ -4,6 +4,7 @@ and the events added in the caller's transaction."""
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import uuid
 from typing import Any
 
@@ -65,33 +66,39 @@ def search(args: dict[str, Any], principal: Principal, now: dt.datetime) -> Sele
 def _open_referrals(session: Session, identity: duplicates.Identity, policy: IntakePolicy,
                     now: dt.datetime) -> list[duplicates.OpenReferral]:
     """Candidates for the duplicate rule: open, recent, and sharing the tenancy or date of birth."""
-    # Core columns of the table, not the mapped class: the ORM's statement compilation cost more
-    # than the query (POST /referrals' hot path), and the rule needs only these six.
-    table = Referral.__table__.c
-    same = []
-    if identity.tenancy_ref:
-        same.append(table.tenancy_ref == identity.tenancy_ref)
-    if identity.date_of_birth:
-        same.append(table.person_date_of_birth == identity.date_of_birth)
-    if not same:
+    if not identity.tenancy_ref and not identity.date_of_birth:
         return []
-    if session.get_bind().dialect.name == "postgresql":
-        # One array parameter rather than an expanded IN: the statement is the same every time.
-        open_status = table.status == any_(bindparam("open_statuses", list(policy.duplicate_open_statuses),
-                                                     type_=postgresql.ARRAY(String)))
-    else:
-        open_status = table.status.in_(policy.duplicate_open_statuses)
-    rows = session.execute(select(
-        table.id, table.reference, table.received_at, table.person_name, table.person_date_of_birth, table.tenancy_ref,
-    ).where(
-        open_status,
-        table.received_at >= now - dt.timedelta(days=policy.duplicate_window_days),
-        or_(*same),
-    ))
+    postgres = session.get_bind().dialect.name == "postgresql"
+    stmt = _open_referrals_query(bool(identity.tenancy_ref), bool(identity.date_of_birth), postgres)
+    params = {"tenancy_ref": identity.tenancy_ref, "date_of_birth": identity.date_of_birth,
+              "since": now - dt.timedelta(days=policy.duplicate_window_days),
+              "open_statuses": list(policy.duplicate_open_statuses)}
+    rows = session.execute(stmt, params)
     return [duplicates.OpenReferral(
         id=row.id, reference=row.reference, received_at=as_utc(row.received_at),
         identity=duplicates.Identity(row.person_name, row.person_date_of_birth, row.tenancy_ref),
     ) for row in rows]
+
+
+@functools.cache
+def _open_referrals_query(by_tenancy: bool, by_birth: bool, postgres: bool) -> Select:
+    """Built once per shape, its values bound by name: building it per referral (a dozen column
+    expressions) cost more than running it, on POST /referrals' hot path. Core columns, not the
+    mapped class, for the same reason; the rule needs only these six."""
+    table = Referral.__table__.c
+    same = []
+    if by_tenancy:
+        same.append(table.tenancy_ref == bindparam("tenancy_ref"))
+    if by_birth:
+        same.append(table.person_date_of_birth == bindparam("date_of_birth"))
+    if postgres:
+        # One array parameter rather than an expanded IN: the statement is the same every time.
+        open_status = table.status == any_(bindparam("open_statuses", type_=postgresql.ARRAY(String)))
+    else:
+        open_status = table.status.in_(bindparam("open_statuses", expanding=True))
+    return select(
+        table.id, table.reference, table.received_at, table.person_name, table.person_date_of_birth, table.tenancy_ref,
+    ).where(open_status, table.received_at >= bindparam("since"), or_(*same))
 
 
 def receive(session: Session, data: dict[str, Any], *, principal: Principal, policy: IntakePolicy,
