@@ -2,8 +2,12 @@
 service running as real processes (casework.system), at fixed arrival rates.
 
 Latency is the task's ``created_at`` (notifications' database) minus the time the request was
-scheduled to start (same machine clock). Then a step test: the highest rate whose backlog
-(referrals without their task) does not grow while it runs.
+scheduled to start (same machine clock). A few seconds of traffic first warm the processes up
+(connection pools filled, statements prepared), as in any service that has been running a while.
+
+Then the highest rate that holds for 60 s: short probes at rising rates find the candidate, and
+the candidate (else the next lower) must then run 60 s with its backlog (referrals without
+their task, sampled every 5 s) not growing and under half a second of arrivals when they stop.
 
     .venv/bin/python bench/e2e.py [seconds]
 """
@@ -13,6 +17,7 @@ from __future__ import annotations
 import json
 import sys
 import tempfile
+import threading
 import time
 from urllib.parse import urlsplit
 
@@ -28,7 +33,10 @@ from load import open_loop  # noqa: E402
 from referrals import request_maker  # noqa: E402
 
 RATES = (50, 200)
-STEPS = (50, 100, 150, 200, 250)
+STEPS = (50, 100, 150, 200, 250, 300)
+WARM_UP_SECONDS = 5
+PROBE_SECONDS = 10
+HOLD_SECONDS = 60
 
 
 def task_times(system: System, ids: list[str]) -> dict[str, float]:
@@ -41,12 +49,23 @@ def task_times(system: System, ids: list[str]) -> dict[str, float]:
 def run_rate(system: System, port: int, rate: float, seconds: float, offset: int) -> tuple[dict, dict, dict]:
     sent: dict[str, float] = {}
     make = request_maker(f"Bearer {token('bench-system', 'referrer')}")
+    backlog: list[int] = []
+    done = threading.Event()
 
     def noted(n: int, status: int, body: bytes, scheduled_wall: float) -> None:
         if status == 201:
             sent[json.loads(body)["id"]] = scheduled_wall
 
+    def sample() -> None:  # referrals answered but without their task yet, every 5 s
+        while not done.wait(5):
+            ids = list(sent)
+            backlog.append(len(ids) - len(task_times(system, ids)))
+
+    sampler = threading.Thread(target=sample, daemon=True)
+    sampler.start()
     http = open_loop(port, lambda n: make(offset + n), rate=rate, seconds=seconds, on_answer=noted).figures()
+    done.set()
+    sampler.join()
     backlog_at_end = len(sent) - len(task_times(system, list(sent)))
     deadline = time.monotonic() + 30
     while time.monotonic() < deadline and len(task_times(system, list(sent))) < len(sent):
@@ -58,29 +77,50 @@ def run_rate(system: System, port: int, rate: float, seconds: float, offset: int
         return round(latencies[min(len(latencies) - 1, int(len(latencies) * p))] * 1000, 1) if latencies else None
 
     e2e = {"referrals": len(sent), "tasks": len(created), "p50_ms": pct(0.5), "p95_ms": pct(0.95),
-           "p99_ms": pct(0.99), "backlog_when_arrivals_stopped": backlog_at_end}
+           "p99_ms": pct(0.99), "backlog_every_5_s": backlog, "backlog_when_arrivals_stopped": backlog_at_end}
     return {k: http[k] for k in ("requests", "statuses", "errors", "p50_ms", "p99_ms")}, e2e, sent
+
+
+def holds(rate: float, seconds: float, http: dict, e2e: dict) -> bool:
+    """Every request answered 201, the task p99 under 2 s, and the backlog not growing: under half
+    a second of arrivals when they stop."""
+    return (not http["errors"] and http["statuses"].get(201, 0) >= rate * seconds * 0.98
+            and e2e["backlog_when_arrivals_stopped"] <= rate * 0.5 and (e2e["p99_ms"] or 1e9) < 2000)
 
 
 def main(seconds: float = 15.0) -> dict:
     with System.for_tests(POSTGRES, BROKER, log_dir=tempfile.mkdtemp(prefix="bench-e2e-"), api_workers=2) as system:
         system.start(timeout=90)
         port = urlsplit(system.url("intake")).port
-        rates, offset = {}, 0
+        offset = 0
+
+        def run(rate: float, length: float) -> tuple[dict, dict]:
+            nonlocal offset
+            http, e2e, _ = run_rate(system, port, rate, length, offset)
+            offset += 10_000_000
+            return http, e2e
+
+        run(RATES[0], WARM_UP_SECONDS)
+        rates = {}
         for rate in RATES:
-            http, e2e, _ = run_rate(system, port, rate, seconds, offset)
-            offset += 10_000_000
+            http, e2e = run(rate, seconds)
             rates[f"{rate}_per_s"] = {"post": http, "to_task": e2e}
-        steps, highest = {}, None
+        probes, candidates = {}, []
         for rate in STEPS:
-            http, e2e, _ = run_rate(system, port, rate, seconds / 1.5, offset)
-            offset += 10_000_000
-            holds = e2e["backlog_when_arrivals_stopped"] <= rate * 0.5 and not http["errors"] \
-                and http["statuses"].get(201, 0) >= rate * seconds / 1.5 * 0.98 and (e2e["p99_ms"] or 1e9) < 2000
-            steps[f"{rate}_per_s"] = {"holds": holds, **e2e, "post_p99_ms": http["p99_ms"]}
-            if not holds:
+            http, e2e = run(rate, PROBE_SECONDS)
+            probes[f"{rate}_per_s"] = {"holds": holds(rate, PROBE_SECONDS, http, e2e), **e2e,
+                                       "post_p99_ms": http["p99_ms"]}
+            if not probes[f"{rate}_per_s"]["holds"]:
                 break
-            highest = rate
+            candidates.insert(0, rate)
+        sustained, highest = {}, None
+        for rate in candidates[:2]:  # the highest probe that held, else the one below it
+            http, e2e = run(rate, HOLD_SECONDS)
+            sustained[f"{rate}_per_s"] = {"holds": holds(rate, HOLD_SECONDS, http, e2e), **e2e,
+                                          "post_p99_ms": http["p99_ms"]}
+            if sustained[f"{rate}_per_s"]["holds"]:
+                highest = rate
+                break
         memory = {}
         for name, process in system.processes.items():
             try:
@@ -88,15 +128,17 @@ def main(seconds: float = 15.0) -> dict:
             except Exception as exc:  # a process that has gone is worth reporting, not hiding
                 memory[name] = {"error": type(exc).__name__}
     result = {
-        "seconds_per_rate": seconds, "api": "2 gunicorn workers x 4 threads per service; one worker process each",
-        "rates": rates, "steps": steps, "highest_rate_that_held": highest,
+        "seconds_per_rate": seconds, "warm_up_seconds": WARM_UP_SECONDS,
+        "api": "2 gunicorn workers x 8 threads per service; one worker process each",
+        "rates": rates, "probes_seconds": PROBE_SECONDS, "probes": probes,
+        "hold_seconds": HOLD_SECONDS, "held": sustained, "highest_rate_held_60_s": highest,
         "targets": {"p99_at_50_per_s_ms": 50, "sustained_per_s": 250},
         "met": {"p99_at_50": (rates["50_per_s"]["to_task"]["p99_ms"] or 1e9) < 50,
                 "sustained_250": highest is not None and highest >= 250},
         "memory_mb_after": memory,
     }
     print(write("e2e", result))
-    print(json.dumps({k: result[k] for k in ("rates", "highest_rate_that_held", "met")}))
+    print(json.dumps({k: result[k] for k in ("rates", "highest_rate_held_60_s", "met")}))
     return result
 
 
