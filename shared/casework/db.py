@@ -8,6 +8,7 @@ service's Alembic history creates them in its own database.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import os
 import threading
 import uuid
@@ -161,10 +162,16 @@ def insert_ignoring_conflict(session: Session, table: Any, values: dict, *, retu
     Returns the returned value, or None when the row already existed. (``rowcount`` is
     -1 for this statement under SQLAlchemy 2.1 with psycopg 3, so RETURNING is the test.)
     """
-    dialect = session.get_bind().dialect.name
+    stmt = _insert_ignoring_conflict(session.get_bind().dialect.name, table, returning)
+    return session.execute(stmt, values).scalar_one_or_none()
+
+
+@functools.cache
+def _insert_ignoring_conflict(dialect: str, table: Any, returning: Any):
+    # Made once and given the values as parameters: building the statement with the values
+    # in it (coercing each, then a cache key over them) cost more than executing it.
     insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
-    stmt = insert(table).values(**values).on_conflict_do_nothing().returning(returning)
-    return session.execute(stmt).scalar_one_or_none()
+    return insert(table).on_conflict_do_nothing().returning(returning)
 
 
 def _admin_engine(server_url: str) -> Engine:
