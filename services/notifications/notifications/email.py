@@ -71,8 +71,8 @@ def send_later(session: Session, policy: Policy, officer: Officer, *, title: str
                         event_id=event_id, title=title, body=body, status="pending", attempts=0,
                         created_at=utcnow())
     session.add(delivery)
-    timers.schedule(session, SEND, key=f"email:{delivery.id}:0", due_at=utcnow(),
-                    payload={"delivery_id": str(delivery.id)})
+    timers.schedule_new(session, SEND, key=f"email:{delivery.id}:0", due_at=utcnow(),
+                        payload={"delivery_id": str(delivery.id)})
     return delivery
 
 

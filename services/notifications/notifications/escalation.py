@@ -23,9 +23,10 @@ def escalate_overdue(session: Session, timer: Timer, *, policy: Policy) -> None:
     manager = directory.manager_of(session, task.team)
     task.escalated_at = utcnow()
     task.escalated_to = manager
+    subject = subject_of(task)
     if manager:
-        inbox.notify(session, policy, manager, f"Overdue: {task.title}", subject=subject_of(task), task_id=task.id)
+        inbox.notify(session, policy, manager, f"Overdue: {task.title}", subject=subject, task_id=task.id)
     outbox.emit(session, "notifications.task.overdue.v1", subject=str(task.id), data={
         "task_id": task.id, "team": task.team, "assignee": task.assignee, "due": task.due,
-        "escalated_to": manager, "subject": subject_data(task),
+        "escalated_to": manager, "subject": subject_data(subject),
     })

@@ -26,13 +26,13 @@ import os
 import socket
 import time
 import uuid
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import Any
 from urllib.parse import urlsplit
 
 import requests
-from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy import Row, event, insert, select
+from sqlalchemy.orm import ORMExecuteState, Session, SessionTransaction
 
 from casework import timers
 from casework.db import utcnow
@@ -109,18 +109,78 @@ def enqueue(session: Session, event: Event, data: Mapping[str, Any], subject: Su
     body = json.dumps(webhook_body(event_id=event.id, event_type=event.type, time=event.time, subject=subject),
                       separators=(",", ":"))
     count = 0
-    for sub in session.scalars(select(Subscription).where(Subscription.active.is_(True))):
+    for sub in active_subscriptions(session):
         if not subscription_wants(event_types=sub.event_types, referrer_only=sub.referrer_only, owner=sub.owner,
                                   event_type=event.type, data=data):
             continue
-        delivery = Delivery(id=uuid.uuid4(), channel="webhook", target=str(sub.id), address=sub.url,
-                            event_id=event.id, title=event.type, body=body, status="pending", attempts=0,
-                            created_at=utcnow())
-        session.add(delivery)
-        timers.schedule(session, SEND, key=f"webhook:{delivery.id}:0", due_at=utcnow(),
-                        payload={"delivery_id": str(delivery.id)})
+        delivery_id = uuid.uuid4()
+        session.execute(_LOG_DELIVERY, {
+            "id": delivery_id, "channel": "webhook", "target": str(sub.id), "address": sub.url,
+            "event_id": event.id, "title": event.type, "body": body, "status": "pending", "attempts": 0,
+            "created_at": utcnow(),
+        })
+        timers.schedule_new(session, SEND, key=f"webhook:{delivery_id}:0", due_at=utcnow(),
+                            payload={"delivery_id": str(delivery_id)})
         count += 1
     return count
+
+
+# A plain INSERT rather than an ORM object and its flush: the new delivery is only written here.
+_LOG_DELIVERY = insert(Delivery.__table__)
+
+
+# -- the active subscriptions, read once per transaction ----------------------------------
+
+_ACTIVE = "notifications.active_subscriptions"
+
+
+def active_subscriptions(session: Session) -> Sequence[Row]:
+    """The active subscriptions' id, url, event types, owner and ``referrer_only``.
+
+    Read once per transaction and kept in ``session.info``: the consumer handles a batch of
+    events in one transaction, and every event would read the same rows. Forgotten when a
+    subscription is added, changed or removed in the session (pending, flushed or by a
+    statement), when a savepoint rolls back and when the transaction ends (the listeners
+    below), so a subscription made or changed in the transaction is never missed.
+    """
+    subs = session.info.get(_ACTIVE)
+    if subs is None or _subscriptions_pending(session):
+        subs = session.execute(_ACTIVE_SUBSCRIPTIONS).all()  # its autoflush writes what is pending first
+        session.info[_ACTIVE] = subs
+    return subs
+
+
+_ACTIVE_SUBSCRIPTIONS = select(Subscription.id, Subscription.url, Subscription.event_types, Subscription.owner,
+                               Subscription.referrer_only).where(Subscription.active.is_(True))
+
+
+def _subscriptions_pending(session: Session) -> bool:
+    return any(isinstance(obj, Subscription) for obj in (*session.new, *session.dirty, *session.deleted))
+
+
+@event.listens_for(Session, "after_flush")
+def _forget_flushed_subscriptions(session: Session, _flush_context: Any) -> None:
+    # In ``after_flush`` new, dirty and deleted still hold what was just written.
+    if _ACTIVE in session.info and _subscriptions_pending(session):
+        del session.info[_ACTIVE]
+
+
+@event.listens_for(Session, "do_orm_execute")
+def _forget_subscriptions_written_by_statement(state: ORMExecuteState) -> None:
+    if _ACTIVE in state.session.info and (state.is_insert or state.is_update or state.is_delete) \
+            and state.statement.table.name == Subscription.__tablename__:
+        del state.session.info[_ACTIVE]
+
+
+@event.listens_for(Session, "after_soft_rollback")
+def _forget_subscriptions_rolled_back(session: Session, _previous: SessionTransaction) -> None:
+    session.info.pop(_ACTIVE, None)
+
+
+@event.listens_for(Session, "after_transaction_end")
+def _forget_subscriptions_at_the_end(session: Session, transaction: SessionTransaction) -> None:
+    if transaction.parent is None:
+        session.info.pop(_ACTIVE, None)
 
 
 def deliver(session: Session, timer: Timer, *, policy: Policy) -> None:

@@ -4,17 +4,17 @@ from __future__ import annotations
 
 import uuid
 
-from sqlalchemy import select
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy import bindparam, select
 from sqlalchemy.orm import Session
 
 from casework import outbox, timers
-from casework.db import utcnow
+from casework.db import insert_ignoring_conflict, utcnow
 from notifications import directory, inbox
 from notifications.models import LIVE_TASK_STATUSES, Task
 from notifications.rules import Policy, Subject, TasksToClose, TaskToOpen
 
 OVERDUE = "task.overdue"
+_TASKS = Task.__table__
 
 
 def overdue_timer_key(task_id: uuid.UUID) -> str:
@@ -26,18 +26,23 @@ def subject_of(task: Task) -> Subject:
                    reference=task.subject_reference, link=task.link or "")
 
 
-def subject_data(task: Task) -> dict:
-    return {"type": task.subject_type, "id": task.subject_id, "service": task.subject_service}
+def subject_data(subject: Subject) -> dict:
+    return {"type": subject.type, "id": subject.id, "service": subject.service}
 
 
 def live_task(session: Session, dedup_key: str) -> Task | None:
-    return session.scalar(select(Task).where(Task.dedup_key == dedup_key, Task.status.in_(LIVE_TASK_STATUSES)))
+    return session.scalar(_LIVE_TASK, {"dedup_key": dedup_key})
 
 
-def open_task(session: Session, policy: Policy, spec: TaskToOpen, *, event_id: str | None) -> Task | None:
+# Made once and given the key as a parameter: it is asked for every task an event opens.
+_LIVE_TASK = select(Task).where(Task.dedup_key == bindparam("dedup_key"), Task.status.in_(LIVE_TASK_STATUSES))
+
+
+def open_task(session: Session, policy: Policy, spec: TaskToOpen, *, event_id: str | None) -> uuid.UUID | None:
     """Open the task a rule asks for, unless the same rule already has one live for the subject.
 
-    A repeated event (e.g. a case reassigned) moves the live task to the new assignee instead.
+    Returns the new task's id. A repeated event (e.g. a case reassigned) moves the live task
+    to the new assignee instead.
     """
     existing = live_task(session, spec.dedup_key)
     if existing is not None:
@@ -46,30 +51,31 @@ def open_task(session: Session, policy: Policy, spec: TaskToOpen, *, event_id: s
                      event_id=event_id)
         return None
     assignee = spec.assignee or directory.manager_of(session, spec.manager_of)
-    task = Task(
-        id=uuid.uuid4(), rule=spec.rule, dedup_key=spec.dedup_key, title=spec.title, status="open",
-        priority=spec.priority, team=spec.team, assignee=assignee, due=spec.due, subject_type=spec.subject.type,
-        subject_id=spec.subject.id, subject_service=spec.subject.service, subject_reference=spec.subject.reference,
-        link=spec.subject.link, created_by_event=event_id, created_at=utcnow(),
-    )
-    try:
-        # A concurrent delivery of another event for this subject may have opened it first.
-        with session.begin_nested():
-            session.add(task)
-            session.flush()
-    except IntegrityError:
+    task_id = uuid.uuid4()
+    # A plain INSERT rather than an ORM object and its flush: the new task is only written here.
+    # A concurrent delivery of another event for this subject may have opened it first: the
+    # unique index on live tasks' dedup keys then makes the INSERT do nothing, with no
+    # savepoint to set and release around it.
+    opened = insert_ignoring_conflict(session, _TASKS, {
+        "id": task_id, "rule": spec.rule, "dedup_key": spec.dedup_key, "title": spec.title, "status": "open",
+        "priority": spec.priority, "team": spec.team, "assignee": assignee, "due": spec.due,
+        "subject_type": spec.subject.type, "subject_id": spec.subject.id, "subject_service": spec.subject.service,
+        "subject_reference": spec.subject.reference, "link": spec.subject.link, "created_by_event": event_id,
+        "created_at": utcnow(),
+    }, returning=_TASKS.c.id)
+    if opened is None:
         return None
-    outbox.emit(session, "notifications.task.created.v1", subject=str(task.id), data={
-        "task_id": task.id, "title": task.title, "team": task.team, "assignee": task.assignee, "due": task.due,
-        "priority": task.priority, "subject": subject_data(task),
+    outbox.emit(session, "notifications.task.created.v1", subject=str(task_id), data={
+        "task_id": task_id, "title": spec.title, "team": spec.team, "assignee": assignee, "due": spec.due,
+        "priority": spec.priority, "subject": subject_data(spec.subject),
     })
-    if task.due is not None and policy.escalation_enabled:
-        timers.schedule(session, OVERDUE, key=overdue_timer_key(task.id), due_at=task.due,
-                        payload={"task_id": str(task.id)})
+    if spec.due is not None and policy.escalation_enabled:
+        timers.schedule_new(session, OVERDUE, key=overdue_timer_key(task_id), due_at=spec.due,
+                            payload={"task_id": str(task_id)})
     if spec.notify and assignee:
-        inbox.notify(session, policy, assignee, spec.notify, subject=spec.subject, task_id=task.id,
+        inbox.notify(session, policy, assignee, spec.notify, subject=spec.subject, task_id=task_id,
                      event_id=event_id)
-    return task
+    return task_id
 
 
 def close_tasks(session: Session, closing: TasksToClose, *, event_id: str) -> list[Task]:
