@@ -13,7 +13,7 @@ import threading
 import time
 from typing import Any
 
-from sqlalchemy import BigInteger, DateTime, Index, Integer, String, Text, func, text
+from sqlalchemy import BigInteger, DateTime, Index, Integer, String, Text, bindparam, func, text
 from sqlalchemy import select as sa_select
 from sqlalchemy import update as sa_update
 from sqlalchemy.orm import Mapped, Session, mapped_column
@@ -43,6 +43,12 @@ class OutboxMessage(KernelBase):
 
 
 _TABLE = OutboxMessage.__table__
+_UNSENT = (sa_select(_TABLE.c.id, _TABLE.c.routing_key, _TABLE.c.body, _TABLE.c.event_id, _TABLE.c.created_at)
+           .where(_TABLE.c.sent_at.is_(None)).order_by(_TABLE.c.id).limit(bindparam("batch"))
+           .with_for_update(skip_locked=True))
+_SENT = sa_update(_TABLE).where(_TABLE.c.id.in_(bindparam("ids", expanding=True))).values(sent_at=bindparam("now"))
+_FAILED = (sa_update(_TABLE).where(_TABLE.c.id.in_(bindparam("ids", expanding=True)))
+           .values(attempts=_TABLE.c.attempts + 1, last_error=bindparam("error")))
 
 
 def notify_channel(service: str) -> str:
@@ -127,16 +133,11 @@ class Relay:
     def relay_once(self) -> int:
         """Publish one batch; return how many rows were sent. Raises when the broker is away."""
         failure: Exception | None = None
-        with self.db.transaction() as session:
-            # Plain rows of the columns needed, not ORM objects: the relay's hot path.
-            rows = session.execute(
-                sa_select(OutboxMessage.id, OutboxMessage.routing_key, OutboxMessage.body, OutboxMessage.event_id,
-                          OutboxMessage.created_at)
-                .where(OutboxMessage.sent_at.is_(None))
-                .order_by(OutboxMessage.id)
-                .limit(self.batch)
-                .with_for_update(skip_locked=True)
-            ).all()
+        # Core statements made once on a plain connection, not the ORM: the relay's hot path,
+        # run a hundred times a second while it lingers (the ORM's statement compilation and
+        # bulk-update bookkeeping were two thirds of its CPU).
+        with self.db.engine.begin() as conn:
+            rows = conn.execute(_UNSENT, {"batch": self.batch}).all()
             if not rows:
                 OUTBOX_PENDING_AGE.labels(self.service).set(0)
                 return 0
@@ -145,16 +146,11 @@ class Relay:
                 self.publisher.publish_many([(row.routing_key, row.body, row.event_id) for row in rows])
             except Exception as exc:  # broker away: the rows stay unsent and are tried again
                 failure = exc
-                session.execute(
-                    sa_update(OutboxMessage).where(OutboxMessage.id.in_(ids))
-                    .values(attempts=OutboxMessage.attempts + 1, last_error=f"{type(exc).__name__}: {exc}"[:500])
-                    .execution_options(synchronize_session=False))
+                conn.execute(_FAILED, {"ids": ids, "error": f"{type(exc).__name__}: {exc}"[:500]})
                 oldest = utcnow() - as_utc(rows[0].created_at)
                 OUTBOX_PENDING_AGE.labels(self.service).set(oldest.total_seconds())
             else:
-                # One statement for the batch, not one UPDATE per row.
-                session.execute(sa_update(OutboxMessage).where(OutboxMessage.id.in_(ids)).values(sent_at=utcnow())
-                                .execution_options(synchronize_session=False))
+                conn.execute(_SENT, {"ids": ids, "now": utcnow()})  # one statement for the batch
         if failure is not None:
             self.healthy = False
             log.warning("outbox relay could not publish: %s", type(failure).__name__)
