@@ -26,6 +26,7 @@ _PENDING = "casework.appends"
 def append(session: Session, table: Table, row: dict[str, Any], *, notify: str | None = None) -> None:
     """Add ``row`` to ``table`` when the session next executes or commits.
 
+    Every row of one table names the same columns (they share one statement's VALUES).
     ``notify``: a channel to NOTIFY (PostgreSQL) in the same statement.
     """
     if not session.in_transaction():
