@@ -186,8 +186,20 @@ class Consumer:
                 self._wait_for_database()
 
     def _apply(self, deliveries: list[Delivery]) -> None:
-        """One transaction; each event's inbox record and effect in a savepoint of its own."""
+        """One transaction; each event's inbox record and effect in a savepoint of its own.
+
+        A batch of one (light traffic: most batches) needs no savepoint: its handler failing
+        rolls the whole transaction back, and ``_take_effect`` sends it to retry or parking.
+        """
         with self.db.transaction() as session:
+            if len(deliveries) == 1:
+                delivery = deliveries[0]
+                delivery.first_time, delivery.failure = False, None
+                with self._context_of(delivery.event):
+                    delivery.first_time = inbox.claim(session, delivery.event)
+                    if delivery.first_time:
+                        delivery.handler(session, delivery.event, delivery.data)
+                return
             for delivery in deliveries:
                 event = delivery.event
                 delivery.first_time, delivery.failure = False, None
