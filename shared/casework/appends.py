@@ -10,6 +10,8 @@ savepoint's release included).
 
 Rows added inside a savepoint that is rolled back are dropped with it, as rows flushed there
 would have been; rows still waiting when the transaction ends without committing are dropped.
+A statement run on ``session.connection()`` directly goes round the session and does not see
+rows still waiting: read through ``session.execute`` (or call ``write`` first).
 """
 
 from __future__ import annotations
