@@ -136,3 +136,27 @@ def test_a_triaged_referral_cannot_be_withdrawn(intake, refer, who):
     made = refer()
     triage(intake, made, who.intake_officer, outcome="accept")
     assert intake.client.post(f"/referrals/{made['id']}/withdraw", json={}, headers=who.referrer).status_code == 409
+
+
+def test_the_audit_snapshot_is_the_referral_as_its_record_schema_dumps_it(intake, refer, who, body):
+    """``snapshot`` skips the schema for speed; it must say exactly what ``ReferralRecord`` says,
+    for a new referral (as written), a linked duplicate, an exempted one, and triaged or withdrawn ones."""
+    from casework.audit import _jsonable
+    from intake.models import Referral
+    from intake.schemas import ReferralRecord, snapshot
+
+    first = refer()
+    second = refer()  # a possible duplicate of the first
+    exempt = refer(consent={"given": False}, safeguarding_exemption={"reason": "Risk to life."}, reasons=["domestic_abuse"],
+                   details=None, arrears_balance="12", weekly_rent=None)
+    triage(intake, first, who.intake_officer, outcome="signpost", signposted_to="Citizens Advice")
+    intake.client.post(f"/referrals/{exempt['id']}/withdraw", json={"reason": "Moved away."}, headers=who.referrer)
+    with intake.db.transaction() as session:
+        for made in (first, second, exempt):
+            referral = session.get(Referral, made["id"])
+            expected = ReferralRecord(exclude=("overdue",)).dump(referral)
+            assert _jsonable(snapshot(referral)) == expected
+        created = session.scalars(select(AuditEntry).where(AuditEntry.action == "create",
+                                                           AuditEntry.record_id == second["id"])).one()
+        assert created.after == ReferralRecord(exclude=("overdue",)).dump(session.get(Referral, second["id"]))
+        assert created.after["possible_duplicate_of"][0]["id"] == first["id"]
