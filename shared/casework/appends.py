@@ -19,7 +19,9 @@ from __future__ import annotations
 import functools
 from typing import Any
 
-from sqlalchemy import Connection, Table, TextClause, bindparam, event, insert, text
+from psycopg.types.json import Jsonb
+from sqlalchemy import Connection, Table, event, insert
+from sqlalchemy import types as sa_types
 from sqlalchemy.orm import Session, SessionTransaction
 
 _PENDING = "casework.appends"
@@ -42,7 +44,6 @@ def write(session: Session, connection: Connection | None = None) -> None:
     pending = session.info.pop(_PENDING, None)
     if not pending:
         return
-    run = connection if connection is not None else session
     tables: dict[Table, list[dict[str, Any]]] = {}
     channels: set[str] = set()
     for _, table, row, notify in pending:
@@ -51,32 +52,34 @@ def write(session: Session, connection: Connection | None = None) -> None:
             channels.add(notify)
     if session.get_bind().dialect.name != "postgresql":
         for table, rows in tables.items():
-            run.execute(insert(table), rows)
+            (connection or session).execute(insert(table), rows)
         return
     shape = (tuple((table, tuple(rows[0]), len(rows)) for table, rows in tables.items()), tuple(sorted(channels)))
-    params = {f"{table.name}_{n}_{column}": value
-              for table, rows in tables.items() for n, row in enumerate(rows) for column, value in row.items()}
-    run.execute(_statement(shape), params)
+    sql, is_json = _statement(shape)
+    params = [Jsonb(row[column]) if json else row[column]
+              for (_, columns, _), rows, table_is_json in zip(shape[0], tables.values(), is_json, strict=True)
+              for row in rows for column, json in zip(columns, table_is_json, strict=True)]
+    (connection or session.connection()).exec_driver_sql(sql, (*params, *shape[1]))
 
 
 @functools.lru_cache(maxsize=256)
-def _statement(shape: tuple) -> TextClause:
+def _statement(shape: tuple) -> tuple[str, tuple[tuple[bool, ...], ...]]:
     """One statement per shape (which tables and columns, how many rows, which channels), made
-    once with its values bound by name. Written as text: SQLAlchemy does not cache the compiled
-    form of a ``WITH`` of INSERTs, and compiling it for every request cost more than it saved."""
+    once; and for each table, which of its columns are JSON (their values go as ``Jsonb``, as
+    SQLAlchemy's JSON type sends them, ``None`` as JSON null).
+
+    Written as the driver's SQL with positional values: it runs in every request that changes
+    anything, and SQLAlchemy's compiled-statement lookup and bind processing for its twenty-odd
+    values cost more than the driver's own work (POST /referrals in process: 0.14 ms of 5.7)."""
     tables, channels = shape
-    ctes, binds = [], []
+    ctes, is_json = [], []
     for table, columns, count in tables:
-        rows = []
-        for n in range(count):
-            names = [f"{table.name}_{n}_{column}" for column in columns]
-            binds += [bindparam(name, type_=table.c[column].type) for name, column in zip(names, columns, strict=True)]
-            rows.append("(" + ", ".join(f":{name}" for name in names) + ")")
+        is_json.append(tuple(isinstance(table.c[column].type, sa_types.JSON) for column in columns))
+        row = "(" + ", ".join(["%s"] * len(columns)) + ")"
         ctes.append(f"appended_{table.name} AS (INSERT INTO {table.name} ({', '.join(columns)}) "
-                    f"VALUES {', '.join(rows)})")
-    notices = ", ".join(f"pg_notify(:channel_{n}, '')" for n in range(len(channels))) or "1"
-    binds += [bindparam(f"channel_{n}", value=channel) for n, channel in enumerate(channels)]
-    return text(f"WITH {', '.join(ctes)} SELECT {notices}").bindparams(*binds)
+                    f"VALUES {', '.join([row] * count)})")
+    notices = ", ".join(["pg_notify(%s, '')"] * len(channels)) or "1"
+    return f"WITH {', '.join(ctes)} SELECT {notices}", tuple(is_json)
 
 
 def _drop(session: Session, ended: SessionTransaction) -> None:
