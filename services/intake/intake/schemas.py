@@ -245,6 +245,29 @@ class Referral(ma.Schema):
         return sensitivity.shown()
 
 
+class ReferralReceipt(ma.Schema):
+    """What making a referral answers: its id and reference, status, risk score with every
+    factor, and when triage is due. The whole referral is at the answer's Location.
+
+    The referrer's own details, and the person's, are not sent back: the caller has them, and
+    personal data crosses the wire no more often than it must."""
+
+    id = fields.UUID()
+    reference = fields.String(metadata={"example": "R-000123"})
+    status = fields.String(validate=validate.OneOf(STATUSES), metadata={"example": "received"})
+    received_at = fields.AwareDateTime(default_timezone=dt.UTC)
+    risk = fields.Nested(Risk)
+    triage_due = fields.AwareDateTime(default_timezone=dt.UTC, metadata={
+        "description": "Close of business on the working day triage is due."})
+
+    @pre_dump
+    def as_receipt(self, referral, **kwargs):
+        return {"id": referral.id, "reference": referral.reference, "status": referral.status,
+                "received_at": referral.received_at, "triage_due": referral.triage_due,
+                "risk": {"level": referral.risk_level, "score": referral.risk_score,
+                         "factors": referral.risk_factors}}
+
+
 class ReferralRecord(Referral):
     """The complete referral as the audit trail keeps it."""
 

@@ -11,7 +11,7 @@ from casework.db import utcnow
 from casework.web import Blueprint, SelectPage, abort, db_session, rate_limited
 from intake import access, policy, referrals, sensitivity
 from intake.api.problems import PROBLEM
-from intake.schemas import Referral, ReferralCreate, ReferralQueryArgs, ReferralRead, ReferralSummary
+from intake.schemas import Referral, ReferralCreate, ReferralQueryArgs, ReferralRead, ReferralReceipt, ReferralSummary
 
 blp = Blueprint("referrals", __name__, url_prefix="/referrals",
                 description="Referrals from front-line systems and partner agencies, risk-scored on arrival.")
@@ -44,7 +44,7 @@ class Referrals(MethodView):
         "details": "Tenant has stopped engaging with the income team.", "arrears_balance": "1240.50",
         "weekly_rent": "128.40", "consent": {"given": True, "method": "verbal", "recorded_by": "Sam Patel"},
     })
-    @blp.response(201, Referral, headers={"Location": {"description": "The referral's URL.",
+    @blp.response(201, ReferralReceipt, headers={"Location": {"description": "The referral's URL.",
                                                        "schema": {"type": "string"}}})
     def post(self, data):
         """Make a referral
@@ -54,7 +54,8 @@ class Referrals(MethodView):
         triage deadline in working days from its risk level, and linked to any open referral for
         the same tenancy or person received recently (flagged, never refused). Without the
         person's consent a `safeguarding_exemption` with its reason is required (else 422).
-        Publishes `intake.referral.received.v1`.
+        Answers with the referral's id, reference, status, risk and triage deadline; read the
+        whole referral at the answer's `Location`. Publishes `intake.referral.received.v1`.
         """
         session = db_session()
         referral = referrals.receive(session, data, principal=current(), policy=policy.current(), now=utcnow())
