@@ -46,6 +46,8 @@ _TABLE = OutboxMessage.__table__
 _UNSENT = (sa_select(_TABLE.c.id, _TABLE.c.routing_key, _TABLE.c.body, _TABLE.c.event_id, _TABLE.c.created_at)
            .where(_TABLE.c.sent_at.is_(None)).order_by(_TABLE.c.id).limit(bindparam("batch"))
            .with_for_update(skip_locked=True))
+#: The listener's cheap look while the relay lingers: served by the partial index of unsent rows.
+_ANYTHING_WAITING = "SELECT EXISTS (SELECT 1 FROM outbox WHERE sent_at IS NULL)"
 _SENT = sa_update(_TABLE).where(_TABLE.c.id.in_(bindparam("ids", expanding=True))).values(sent_at=bindparam("now"))
 _FAILED = (sa_update(_TABLE).where(_TABLE.c.id.in_(bindparam("ids", expanding=True)))
            .values(attempts=_TABLE.c.attempts + 1, last_error=bindparam("error")))
@@ -196,18 +198,25 @@ class Relay:
                 continue
             if sent:
                 active_at = time.monotonic()
-            if listener is not None and time.monotonic() - active_at < self.LINGER_SECONDS:
-                # Busy a moment ago: writers may have skipped their NOTIFY (see outbox.NOTIFY_EVERY_SECONDS).
-                self.stopping.wait(self.LINGER_POLL_SECONDS)
-            else:
-                heartbeat = getattr(self.publisher, "heartbeat", None)
-                if heartbeat is not None:
-                    heartbeat()
-                if listener is not None:
-                    if listener.wait(self.poll_seconds, self.stopping):
-                        active_at = time.monotonic()
-                else:
-                    self.stopping.wait(self.poll_seconds)
+            if listener is None:
+                self.stopping.wait(self.poll_seconds)
+                continue
+            if time.monotonic() - active_at < self.LINGER_SECONDS:
+                # Busy a moment ago: writers may have skipped their NOTIFY (see
+                # outbox.NOTIFY_EVERY_SECONDS). Look again every LINGER_POLL_SECONDS with one
+                # read on the listener's own connection (no transaction, no lock), and take a
+                # batch only when something waits. (Not by waiting on NOTIFY meanwhile: each
+                # wait costs psycopg about 0.9 ms of CPU, whatever its timeout.)
+                while (not self.stopping.wait(self.LINGER_POLL_SECONDS)
+                       and time.monotonic() - active_at < self.LINGER_SECONDS
+                       and not listener.anything_waiting()):
+                    pass
+                continue
+            heartbeat = getattr(self.publisher, "heartbeat", None)
+            if heartbeat is not None:
+                heartbeat()
+            if listener.wait(self.poll_seconds, self.stopping):
+                active_at = time.monotonic()
         if listener is not None:
             listener.close()
 
@@ -245,6 +254,17 @@ class _Listener:
             self.close()
             stopping.wait(min(timeout, 1.0))
             return False
+
+    def anything_waiting(self) -> bool:
+        """Whether an unsent row is there (True too when it cannot tell: the relay then looks
+        the usual way, and finds out)."""
+        try:
+            if self.conn is None or self.conn.closed:
+                self._connect()
+            return bool(self.conn.execute(_ANYTHING_WAITING).fetchone()[0])
+        except Exception:
+            self.close()
+            return True
 
     def close(self) -> None:
         if self.conn is not None:

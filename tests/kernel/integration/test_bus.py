@@ -191,6 +191,41 @@ def test_the_relay_is_woken_by_notify_without_polling(sample):
         relay.stop()
 
 
+def test_a_busy_relay_finds_events_whose_notify_the_writer_skipped(sample):
+    """Writers NOTIFY at most every outbox.NOTIFY_EVERY_SECONDS; while a relay lingers after
+    publishing it finds the events written meanwhile by looking, not by its 30 s poll."""
+    import time
+
+    from casework import context, outbox
+    from casework.outbox import Relay
+
+    seen = tap(sample)
+    relay = Relay(sample.db, Publisher(sample.settings), service="sample", poll_seconds=30)
+    relay.LINGER_SECONDS = 5.0  # long enough that this test's writes all land inside it
+    thread = threading.Thread(target=relay.run, daemon=True)
+    thread.start()
+    try:
+        time.sleep(0.5)
+        sample.client.post("/notes", json={"text": "wakes it"}, headers=OFFICER)
+        wait_until(lambda: pending(sample) == 0, timeout=5)  # published: the relay lingers now
+        for _ in range(3):
+            outbox._last_notify[0] = time.monotonic()  # a NOTIFY was just sent: this write skips its own
+            with sample.db.transaction() as session, context.bound(service="sample"):
+                outbox.emit(session, "sample.note.slow.v1", subject="n", data={"note_id": uuid.uuid4()})
+            time.sleep(0.1)
+        assert len(drain(sample, seen, expected=4, timeout=3)) == 4
+    finally:
+        relay.stop()
+        thread.join(5)
+
+
+def pending(sample) -> int:
+    from casework import outbox
+
+    with sample.db.transaction() as session:
+        return outbox.pending_count(session)
+
+
 @pytest.mark.slow
 def test_events_written_while_the_broker_is_away_all_arrive_once_it_is_back(sample, broker_url):
     import dataclasses
