@@ -175,3 +175,17 @@ def test_a_retried_post_with_the_same_idempotency_key_makes_one_referral(intake,
     assert (first.status_code, again.status_code) == (201, 201)
     assert again.json["id"] == first.json["id"]
     assert len(intake.events("intake.referral.received.v1")) == 1
+
+
+def test_references_run_on_whether_or_not_there_is_anything_to_match(intake, refer, who):
+    """The next number is read with the duplicate candidates; with neither a tenancy nor a date
+    of birth there are no candidates to read, and the referral is still numbered in turn."""
+    first = refer()
+    unmatched = refer(tenancy_ref=None, person={"name": "Jo Bloggs"})
+    linked = refer(headers=who.intake_officer)
+    assert [first["reference"], unmatched["reference"], linked["reference"]] == ["R-000001", "R-000002", "R-000003"]
+    assert read(intake, unmatched, who.referrer)["possible_duplicate_of"] == []
+    assert [link["id"] for link in read(intake, linked, who.intake_officer)["possible_duplicate_of"]] == [first["id"]]
+    with intake.db.transaction() as session:
+        stored = session.get(Referral, uuid.UUID(unmatched["id"]))
+        assert (stored.reference, stored.tenancy_ref, stored.person_date_of_birth) == ("R-000002", None, None)
