@@ -28,7 +28,7 @@ from baseline_app import metadata  # noqa: E402
 from common import BROKER, POSTGRES, write  # noqa: E402
 from load import closed_loop  # noqa: E402
 
-ROUNDS = 2
+ROUNDS = 3
 REFERRAL = {
     "source": {"system": "income_recovery", "team": "Income Recovery (North)",
                "referrer": {"name": "Sam Patel", "email": "sam.patel@council.example", "phone": "01908 000000"}},
@@ -113,6 +113,9 @@ def main(seconds: float = 12.0, clients: int = 16) -> dict:
             "baseline": {k: median(baselines, k) for k in ("throughput_per_s", "p50_ms", "p99_ms")},
             "casework": {k: median(ours, k) for k in ("throughput_per_s", "p50_ms", "p99_ms")},
             "casework_with_relay_beside": {k: median(with_relay, k) for k in ("throughput_per_s", "p50_ms", "p99_ms")},
+            "load_generator_cpu_ms_per_request": {
+                "baseline": median(baselines, "load_generator_cpu_ms_per_request"),
+                "casework": median(ours, "load_generator_cpu_ms_per_request")},
             "runs": {"baseline": baselines, "casework": ours, "casework_with_relay_beside": with_relay},
             "memory_mb_after": memory,
         }

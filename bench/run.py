@@ -27,7 +27,7 @@ def main() -> None:
     settle()
     shortlist.main(20 if quick else 60)
     settle()
-    e2e.main(6.0 if quick else 12.0)
+    e2e.main(6.0 if quick else 20.0)
     summarise.main()
     print(f"benchmarks took {time.monotonic() - started:.0f} s")
 

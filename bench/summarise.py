@@ -17,7 +17,9 @@ HEADER = """# Benchmarks
 machine, writes `results/<name>.json` and rewrites this summary (under 10 minutes). Every
 server is real and on loopback: PostgreSQL and RabbitMQ from `CASEWORK_TEST_POSTGRES_URL` /
 `CASEWORK_TEST_BROKER_URL` (default 127.0.0.1), the apis under gunicorn with the services' own
-`gunicorn.conf.py`, load from `load.py` (a bounded, self-stopping thread pool over http.client).
+`gunicorn.conf.py`, load from `load.py` (a bounded, self-stopping HTTP/1.1 client on one asyncio
+loop, requests built before the clock starts). There is no second machine here: the load
+generator shares the two cores, and its own CPU per request is reported beside each figure.
 Runs alternate with their baselines and report medians, because the machine may be shared.
 
 | file | measures | baseline |
@@ -52,6 +54,10 @@ def main() -> None:
         lines.append(f"| POST /referrals | {referrals['date']} | {c['throughput_per_s']}/s, p50 {c['p50_ms']} ms, "
                      f"p99 {c['p99_ms']} ms | {b['throughput_per_s']}/s, p50 {b['p50_ms']} ms, p99 {b['p99_ms']} ms "
                      f"| ≥ 50% of baseline | {'yes' if referrals['met'] else 'no'} (×{referrals['throughput_ratio']}) |")
+        generator = referrals.get("load_generator_cpu_ms_per_request")
+        if generator:
+            lines.append(f"| load generator's own CPU per request | {referrals['date']} | {generator['casework']} ms "
+                         f"| {generator['baseline']} ms | (information) | |")
         r = referrals.get("casework_with_relay_beside")
         if r:
             lines.append(f"| POST /referrals, the worker's relay beside it | {referrals['date']} | {r['throughput_per_s']}/s, "
