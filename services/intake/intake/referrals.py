@@ -26,7 +26,7 @@ from intake.schemas import snapshot
 
 def next_reference(session: Session) -> str | None:
     """R-000123. On PostgreSQL None: the column's server default numbers the row in its INSERT
-    (from a sequence) and the flush reads it back. Elsewhere the highest so far plus one."""
+    (from a sequence) and the INSERT's RETURNING reads it back. Elsewhere the highest so far plus one."""
     if session.get_bind().dialect.name == "postgresql":
         return None
     last = session.scalar(select(func.max(Referral.reference)))
