@@ -40,9 +40,21 @@ DEFAULT_BROKER = "amqp://guest:guest@127.0.0.1:5672//"
 
 def free_port() -> int:
     """A TCP port nobody listens on now (the OS's choice)."""
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
+    return free_ports(1)[0]
+
+
+def free_ports(count: int) -> list[int]:
+    """``count`` different TCP ports nobody listens on now: held open together while the OS
+    chooses, since one released may be chosen again (a service's api and its worker's health
+    server were once given the same port, and the worker died on start)."""
+    sockets = [socket.socket(socket.AF_INET, socket.SOCK_STREAM) for _ in range(count)]
+    try:
+        for s in sockets:
+            s.bind(("127.0.0.1", 0))
+        return [s.getsockname()[1] for s in sockets]
+    finally:
+        for s in sockets:
+            s.close()
 
 
 def database_url(server_url: str, name: str) -> str:
@@ -171,7 +183,10 @@ class System:
         self.queue_prefix = queue_prefix
         self.jwt_secret = jwt_secret or Settings.from_env("casework").jwt_secret
         self.host = host
-        self.ports = ports or {name: Ports(free_port(), free_port()) for name in self.services}
+        if ports is None:
+            chosen = iter(free_ports(2 * len(self.services)))
+            ports = {name: Ports(next(chosen), next(chosen)) for name in self.services}
+        self.ports = ports
         self.log_dir = Path(log_dir or tempfile.mkdtemp(prefix="casework-logs-"))
         self.log_dir.mkdir(parents=True, exist_ok=True)
         self.owns_databases = owns_databases
