@@ -48,7 +48,9 @@ def test_a_failing_handler_is_retried_then_parked_and_replayed_in_embedded_mode(
         flaky = events.make("sample.note.flaky.v1", subject="n", data={"note_id": str(uuid.uuid4())})
         publisher = Publisher(app.settings)
         publisher.publish_many([(flaky.routing_key, flaky.to_json(), flaky.id)])
-        parked = wait_until(lambda: list_parked(app.settings, "sample"), timeout=10)
+        # Two attempts a second apart, each found by the in-process broker's one-second poll:
+        # a few seconds alone, more on a loaded machine (it once took over 10 s in CI).
+        parked = wait_until(lambda: list_parked(app.settings, "sample"), timeout=30)
         assert parked[0]["attempts"] == 2 and parked[0]["reason"] == "handler_failed"
         FLAKY["failing"] = False
         assert replay(app.settings, "sample") == 1
