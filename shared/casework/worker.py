@@ -11,6 +11,7 @@ import json
 import logging
 import signal
 import threading
+import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
@@ -55,6 +56,18 @@ class Worker:
                                       daemon=True)
             thread.start()
             self.threads.append(thread)
+
+    def consuming(self, timeout: float = 15.0) -> bool:
+        """Wait until the consumer has declared its queue and consumes from it (at once when the
+        service consumes nothing); False if it has not within ``timeout``. Events published
+        before that find no queue bound: the broker sends them to the alternate exchange, and
+        the in-process broker drops them."""
+        deadline = time.monotonic() + timeout
+        while self.consumer is not None and not self.consumer.connected:
+            if time.monotonic() > deadline:
+                return False
+            time.sleep(0.02)
+        return True
 
     def _run_part(self, part: Any) -> None:
         with context.bound(service=self.service.name):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import uuid
 
-from .servers import create_database, delete_namespace, drop_database, test_settings, wait_until
+from .servers import create_database, delete_namespace, drop_database, test_settings
 
 
 class ServiceHarness:
@@ -38,9 +38,9 @@ class ServiceHarness:
         worker = Worker(self.service, self.settings, self.db)
         worker.start()
         self._workers.append(worker)
-        if worker.consumer is not None:
-            # Its queue and bindings exist from here on: events published now reach it.
-            wait_until(lambda: worker.consumer.connected, timeout=15, message="the consumer to connect")
+        # Its queue and bindings exist from here on: events published now reach it.
+        if not worker.consuming(timeout=15):
+            raise TimeoutError("the worker's consumer did not connect within 15 s")
         return worker
 
     def events(self, type: str | None = None) -> list:

@@ -31,7 +31,7 @@ class Embedded:
         """Start the worker and wait until its queue is declared and consumed: the in-process
         broker drops what is published to an exchange with no queue bound yet."""
         self.worker.start()
-        wait_until(lambda: self.worker.consumer.connected, message="the consumer to be consuming")
+        assert self.worker.consuming(), "the consumer did not start consuming"
 
 
 def test_an_api_write_takes_effect_through_the_in_process_broker(tmp_path):

@@ -9,7 +9,6 @@ import os
 import signal
 import sys
 import threading
-import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
@@ -37,11 +36,7 @@ def main() -> None:
     stopped = threading.Event()
     signal.signal(signal.SIGTERM, lambda *_: stopped.set())
     worker.start()
-    # Ready once its queue is declared and consumed: an event published before that would find no
-    # queue bound (it goes to the alternate exchange, as designed) and the test would wait in vain.
-    deadline = time.monotonic() + 30
-    while not worker.consumer.connected and time.monotonic() < deadline:
-        time.sleep(0.02)
+    worker.consuming(timeout=30)  # an event published before its queue exists would be lost to it
     print("worker ready", flush=True)
     stopped.wait()
     worker.stop()
