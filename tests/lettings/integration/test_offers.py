@@ -5,6 +5,7 @@ import datetime as dt
 from casework.db import utcnow
 from casework.testing import bearer
 from casework.timers import Sweeper
+from lettings.schemas.adverts import Shortlist
 from lettings.service import SERVICE
 
 from .conftest import (
@@ -49,6 +50,20 @@ def test_bypassing_a_higher_bidder_needs_a_reason_recorded_on_the_shortlist(lett
     assert ranked[0]["applicant_id"] == top["id"]
     assert ranked[0]["bypassed"][0]["reason"] == "Top bidder in hospital until June."
     assert ranked[1]["offer"]["status"] == "pending"
+
+
+def test_the_shortlist_as_written_is_the_shortlist_as_documented(lettings):
+    # The view writes its JSON by hand, for speed: read it back through the schema the OpenAPI
+    # document publishes (unknown fields refused) and dump it again, and nothing may change.
+    top, lower, elsewhere = (add_applicant(lettings, band=band) for band in "ACB")
+    other = closed_advert_with_bidders(lettings, elsewhere)
+    advert = closed_advert_with_bidders(lettings, lower, top, elsewhere)
+    assert offer(lettings, other).status_code == 201  # so excluded here
+    assert offer(lettings, advert, applicant_id=lower["id"], bypass_reason="Top bidder abroad.").status_code == 201
+    body = lettings.client.get(f"/adverts/{advert['id']}/shortlist", headers=OFFICER).json
+    assert [len(body["ranked"]), len(body["excluded"])] == [2, 1]
+    assert body["ranked"][0]["bypassed"] and body["ranked"][1]["offer"] and body["ranked"][0]["bid_at"]
+    assert Shortlist().dump(Shortlist().load(body)) == body
 
 
 def test_after_a_refusal_the_next_bidder_is_offered(lettings):

@@ -2,7 +2,8 @@
 
 import datetime as dt
 
-from flask import jsonify
+import orjson
+from flask import Response
 from flask.views import MethodView
 from sqlalchemy import select
 
@@ -170,21 +171,24 @@ class AdvertShortlist(MethodView):
         for bypass in session.scalars(select(Bypass).where(Bypass.advert_id == advert.id)):
             bypasses.setdefault(bypass.applicant_id, []).append(bypass)
         # Built as JSON here rather than dumped by the Shortlist schema (which documents it, and
-        # which the contract tests hold it to): dumping 2,000 nested bidders took 40% of the time.
+        # which a lettings test reads it back through): dumping 2,000 nested bidders took 40% of
+        # the time.
+        # orjson writes the ids, dates and times itself (str() and isoformat() per value were a
+        # quarter of the rest) and encodes several times faster than the json module.
         bypassed = {applicant: BYPASSED.dump(found) for applicant, found in bypasses.items()}
-        return jsonify({
-            "advert_id": str(advert.id),
+        body = {
+            "advert_id": advert.id,
             "status": advert.status,
             "ranked": [{
-                "applicant_id": str(b.applicant_id), "reference": references[b.applicant_id], "position": i,
-                "band": b.band, "effective_date": b.effective_date.isoformat(),
-                "application_date": b.application_date.isoformat(),
-                "bid_at": as_utc(b.bid_at).isoformat() if b.bid_at else None, "wheelchair_user": b.needs_wheelchair,
+                "applicant_id": b.applicant_id, "reference": references[b.applicant_id], "position": i,
+                "band": b.band, "effective_date": b.effective_date, "application_date": b.application_date,
+                "bid_at": as_utc(b.bid_at), "wheelchair_user": b.needs_wheelchair,
                 "offer": offers.get(b.applicant_id), "bypassed": bypassed.get(b.applicant_id, []),
             } for i, b in enumerate(shortlist.ranked, start=1)],
-            "excluded": [{"applicant_id": str(e.applicant_id), "reference": references[e.applicant_id],
+            "excluded": [{"applicant_id": e.applicant_id, "reference": references[e.applicant_id],
                           "reasons": reasons(e.reasons)} for e in shortlist.excluded],
-        })
+        }
+        return Response(orjson.dumps(body), mimetype="application/json")
 
 
 @blp.route("/<uuid:advert_id>/offers")
