@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session
 
 from casework import audit, outbox
 from casework.context import Principal
-from casework.db import as_utc
+from casework.db import as_utc, execute_as_driver_sql
 from casework.workdays import LONDON
 from intake import access, events
 from intake.domain import duplicates, risk, triage
@@ -74,7 +74,7 @@ def _open_referrals(session: Session, identity: duplicates.Identity, policy: Int
     params = {"tenancy_ref": identity.tenancy_ref, "date_of_birth": identity.date_of_birth,
               "since": now - dt.timedelta(days=policy.duplicate_window_days),
               "open_statuses": list(policy.duplicate_open_statuses)}
-    rows = session.execute(stmt, params)
+    rows = execute_as_driver_sql(session, stmt, params)
     return [duplicates.OpenReferral(
         id=row.id, reference=row.reference, received_at=as_utc(row.received_at),
         identity=duplicates.Identity(row.person_name, row.person_date_of_birth, row.tenancy_ref),
@@ -140,9 +140,10 @@ def receive(session: Session, data: dict[str, Any], *, principal: Principal, pol
     # than the INSERT. The answer, the audit and the event read the new referral's attributes
     # from the row as written.
     if row["reference"] is None:  # PostgreSQL numbers it (the column's server default)
-        row["reference"] = session.execute(_INSERT_NUMBERED, {k: v for k, v in row.items() if k != "reference"}).scalar_one()
+        numbered = {k: v for k, v in row.items() if k != "reference"}
+        row["reference"] = execute_as_driver_sql(session, _INSERT_NUMBERED, numbered).scalar_one()
     else:
-        session.execute(_INSERT, row)
+        execute_as_driver_sql(session, _INSERT, row)
     referral = SimpleNamespace(**row)
     audit.changed(session, "create", "referral", referral.id, None, snapshot(referral))
     outbox.emit(session, events.RECEIVED, subject=str(referral.id), data=events.received(referral))
