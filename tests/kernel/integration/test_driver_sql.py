@@ -5,8 +5,24 @@ import decimal
 import uuid
 
 import pytest
-from sqlalchemy import (JSON, Boolean, Column, Date, DateTime, Integer, MetaData, Numeric, String, Table,
-                        TypeDecorator, Uuid, bindparam, insert, select, text)
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    Column,
+    Date,
+    DateTime,
+    Integer,
+    MetaData,
+    Numeric,
+    String,
+    Table,
+    TypeDecorator,
+    Uuid,
+    bindparam,
+    insert,
+    select,
+    text,
+)
 
 from casework import audit, context
 from casework.audit import AuditEntry
