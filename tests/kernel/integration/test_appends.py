@@ -7,7 +7,6 @@ from sqlalchemy import select
 
 from casework import appends, audit, context, outbox
 from casework.audit import AuditEntry
-from casework.context import Principal
 from casework.db import Database, KernelBase, utcnow
 from casework.outbox import OutboxMessage
 from casework.testing import create_database, drop_database
@@ -15,20 +14,10 @@ from casework.testing import create_database, drop_database
 TABLES = [AuditEntry.__table__, OutboxMessage.__table__]
 
 
-@pytest.fixture(params=["postgresql", "sqlite"])
-def db(request, postgres_url, tmp_path):
-    url = (create_database(postgres_url, prefix="cw_appends") if request.param == "postgresql"
-           else f"sqlite:///{tmp_path}/appends.db")
-    database = Database(url)
-    KernelBase.metadata.create_all(database.engine, tables=TABLES)
-    tokens = [(context.principal, context.principal.set(Principal(sub="officer-1", roles=frozenset({"admin"})))),
-              (context.service, context.service.set("sample"))]
-    yield database
-    for var, token in reversed(tokens):
-        var.reset(token)
-    database.dispose()
-    if request.param == "postgresql":
-        drop_database(url)
+@pytest.fixture
+def db(any_database):
+    KernelBase.metadata.create_all(any_database.engine, tables=TABLES)
+    return any_database
 
 
 def event(n):

@@ -24,11 +24,9 @@ from sqlalchemy import (
     text,
 )
 
-from casework import audit, context
+from casework import audit
 from casework.audit import AuditEntry
-from casework.context import Principal
-from casework.db import Database, JSONDoc, KernelBase, execute_as_driver_sql, utcnow
-from casework.testing import create_database, drop_database
+from casework.db import JSONDoc, KernelBase, execute_as_driver_sql, utcnow
 
 metadata = MetaData()
 
@@ -61,21 +59,11 @@ INSERT_NUMBERED = insert(notes).returning(notes.c.number)
 BY_TITLE = select(notes.c.id, notes.c.title, notes.c.tags).where(notes.c.title == bindparam("title"))
 
 
-@pytest.fixture(params=["postgresql", "sqlite"])
-def db(request, postgres_url, tmp_path):
-    url = (create_database(postgres_url, prefix="cw_driver_sql") if request.param == "postgresql"
-           else f"sqlite:///{tmp_path}/driver_sql.db")
-    database = Database(url)
-    metadata.create_all(database.engine)
-    KernelBase.metadata.create_all(database.engine, tables=[AuditEntry.__table__])
-    tokens = [(context.principal, context.principal.set(Principal(sub="officer-1", roles=frozenset({"admin"})))),
-              (context.service, context.service.set("sample"))]
-    yield database
-    for var, token in reversed(tokens):
-        var.reset(token)
-    database.dispose()
-    if request.param == "postgresql":
-        drop_database(url)
+@pytest.fixture
+def db(any_database):
+    metadata.create_all(any_database.engine)
+    KernelBase.metadata.create_all(any_database.engine, tables=[AuditEntry.__table__])
+    return any_database
 
 
 def row(title, **values):
