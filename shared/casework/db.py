@@ -22,6 +22,8 @@ from sqlalchemy import ARRAY, JSON, Boolean, Engine, MetaData, create_engine, ev
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
 
+from casework import appends
+
 NAMING = {
     "ix": "ix_%(column_0_label)s",
     "uq": "uq_%(table_name)s_%(column_0_name)s",
@@ -189,8 +191,6 @@ def execute_as_driver_sql(session: Session, statement: Any, params: dict[str, An
     bind = session.get_bind()
     if bind.dialect.name != "postgresql":
         return session.execute(statement, params)
-    from casework import appends  # appends' session events are registered on import
-
     sql, json_names = _driver_sql(statement, tuple(params), bind.dialect)
     session.flush()
     appends.write(session)
