@@ -143,11 +143,11 @@ class AdvertClose(MethodView):
             abort(409, "This advert is already closed.")
         before = AdvertSchema().dump(advert)
         advert.status, advert.closed_at = "closed", utcnow()
-        shortlist, bidders = rank(session, advert, dt.date.today())
+        shortlist = rank(session, advert, dt.date.today())
         audit.changed(session, "close", "advert", advert.id, before, AdvertSchema().dump(advert))
         outbox.emit(session, "lettings.advert.closed.v1", subject=str(advert.id), data={
             "advert_id": advert.id, "reference": advert.reference, "property_id": advert.property_id,
-            "bids": len(bidders), "eligible": len(shortlist.ranked)})
+            "bids": len(shortlist.ranked) + len(shortlist.excluded), "eligible": len(shortlist.ranked)})
         return advert
 
 
@@ -163,7 +163,7 @@ class AdvertShortlist(MethodView):
         (a suspension, a live offer of another home) shows as an exclusion."""
         session = db_session()
         advert = get_advert(advert_id)
-        shortlist, references = rank(session, advert, dt.date.today())
+        shortlist = rank(session, advert, dt.date.today())
         offers = {}
         for offer in session.scalars(select(Offer).where(Offer.advert_id == advert.id).order_by(Offer.made_at)):
             offers[offer.applicant_id] = {"id": str(offer.id), "reference": offer.reference, "status": offer.status}
@@ -180,12 +180,12 @@ class AdvertShortlist(MethodView):
             "advert_id": advert.id,
             "status": advert.status,
             "ranked": [{
-                "applicant_id": b.applicant_id, "reference": references[b.applicant_id], "position": i,
+                "applicant_id": b.applicant_id, "reference": b.reference, "position": i,
                 "band": b.band, "effective_date": b.effective_date, "application_date": b.application_date,
                 "bid_at": as_utc(b.bid_at), "wheelchair_user": b.needs_wheelchair,
                 "offer": offers.get(b.applicant_id), "bypassed": bypassed.get(b.applicant_id, []),
             } for i, b in enumerate(shortlist.ranked, start=1)],
-            "excluded": [{"applicant_id": e.applicant_id, "reference": references[e.applicant_id],
+            "excluded": [{"applicant_id": e.applicant_id, "reference": e.reference,
                           "reasons": reasons(e.reasons)} for e in shortlist.excluded],
         }
         return Response(orjson.dumps(body), mimetype="application/json")
@@ -218,7 +218,7 @@ class AdvertOffers(MethodView):
         if session.scalar(select(Offer.id).where(Offer.property_id == advert.property_id,
                                                  Offer.status.in_(("pending", "accepted")))):
             abort(409, "This home already has a live offer.")
-        shortlist, _ = rank(session, advert, dt.date.today())
+        shortlist = rank(session, advert, dt.date.today())
         ranked = [b.applicant_id for b in shortlist.ranked]
         offered = set(session.scalars(select(Offer.applicant_id).where(Offer.advert_id == advert.id)))
         waiting = [a for a in ranked if a not in offered]

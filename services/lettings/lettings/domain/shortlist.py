@@ -52,11 +52,13 @@ class Bidder(NamedTuple):
     needs_ground_floor: bool
     bid_at: dt.datetime | None = None
     live_offer_elsewhere: bool = False
+    reference: str | None = None  #: the applicant's, on the register
 
 
 class Exclusion(NamedTuple):
     applicant_id: object
     reasons: list[str]
+    reference: str | None = None
 
 
 @dataclass
@@ -108,7 +110,7 @@ def shortlist(bidders: list[Bidder], home: Home, policy: LettingsPolicy, on: dt.
     for bidder in bidders:
         reasons = ineligibility(bidder, home, policy, on)
         if reasons:
-            result.excluded.append(Exclusion(bidder.applicant_id, reasons))
+            result.excluded.append(Exclusion(bidder.applicant_id, reasons, bidder.reference))
         else:
             eligible.append(bidder)
     result.ranked = sorted(eligible, key=ranking(home, policy))
