@@ -35,14 +35,9 @@ def settings(app: str, port: int) -> dict:
 
 
 def post_worker_init(worker) -> None:
-    # The app is loaded: move everything alive now (modules, the app, its schemas, ~150,000
-    # objects) out of the collector's sight. A full collection otherwise walks all of it, and
-    # one landed in a request every few requests that allocate much (a 2,000-bid shortlist:
-    # 30-280 ms each, the whole p95). Objects made later are collected as before.
-    import gc
+    from casework import collector
 
-    gc.collect()
-    gc.freeze()
+    collector.settle()  # the app is loaded
 
 
 def child_exit(server, worker) -> None:

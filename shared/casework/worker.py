@@ -15,7 +15,7 @@ import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
-from casework import context
+from casework import collector, context
 from casework.bus import Consumer, Publisher
 from casework.db import Database
 from casework.logging import configure_logging
@@ -132,6 +132,7 @@ def main(service: Service) -> None:
     configure_logging(service.name)
     settings = Settings.from_env(service.name, default_port=service.port)
     worker = Worker(service, settings)
+    collector.settle()
     stopped = threading.Event()
     signal.signal(signal.SIGTERM, lambda *_: stopped.set())
     signal.signal(signal.SIGINT, lambda *_: stopped.set())
