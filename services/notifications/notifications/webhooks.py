@@ -11,7 +11,8 @@ A receiver recomputes the HMAC over the timestamp, a dot and the raw body, compa
 constant time, and refuses timestamps more than five minutes old. URLs must be https (not to
 private, loopback or link-local addresses) or http to a host in
 ``CASEWORK_WEBHOOK_ALLOWED_HTTP_HOSTS`` (default: none; a developer sets ``127.0.0.1,localhost``), which also allows those
-hosts over https.
+hosts over https. Any other host is delivered to through ``public_http``: its name resolved
+once at delivery, and only to a public address.
 """
 
 from __future__ import annotations
@@ -19,11 +20,9 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import hmac
-import ipaddress
 import json
 import logging
 import os
-import socket
 import time
 import uuid
 from collections.abc import Mapping, Sequence
@@ -38,7 +37,7 @@ from casework import timers
 from casework.db import utcnow
 from casework.events import Event
 from casework.timers import Timer
-from notifications import directory, inbox
+from notifications import directory, inbox, public_http
 from notifications.models import Delivery, Subscription
 from notifications.rules import Policy, Subject, subscription_wants, webhook_body
 
@@ -62,32 +61,9 @@ def url_problem(url: str, allowed: set[str]) -> str | None:
         return None
     if parts.scheme == "http":
         return "Use https:// (plain http is allowed only to the hosts the council lists)."
-    if host == "localhost" or _private(host):
+    if host == "localhost" or public_http.private(host):
         return "The URL may not point at a private, loopback or link-local address."
     return None
-
-
-def _private(host: str) -> bool:
-    try:
-        address = ipaddress.ip_address(host)
-    except ValueError:
-        # Numeric spellings the resolver also accepts ("2130706433", "0x7f000001", "127.1")
-        # name an address too: read them as the C library would.
-        try:
-            address = ipaddress.ip_address(socket.inet_aton(host))
-        except OSError:
-            return False
-    return address.is_private or address.is_loopback or address.is_link_local or address.is_reserved \
-        or address.is_unspecified or address.is_multicast
-
-
-def _resolves_privately(host: str) -> bool:
-    """At delivery time: a public name must not resolve to a private address."""
-    try:
-        infos = socket.getaddrinfo(host, None)
-    except OSError:
-        return False
-    return any(_private(str(info[4][0])) for info in infos)
 
 
 def sign(secret: str, timestamp: str, body: bytes) -> str:
@@ -215,12 +191,14 @@ def deliver(session: Session, timer: Timer, *, policy: Policy) -> None:
                         due_at=utcnow() + dt.timedelta(seconds=delay), payload={"delivery_id": str(delivery.id)})
 
 
+#: For every host the council has not listed: connects only to public addresses.
+_PUBLIC = public_http.session()
+
+
 def _post(sub: Subscription, delivery: Delivery) -> str | None:
     host = (urlsplit(sub.url).hostname or "").lower()
     allowed = allowed_http_hosts()
     problem = url_problem(sub.url, allowed)
-    if problem is None and host not in allowed and _resolves_privately(host):
-        problem = "The URL resolves to a private address."
     if problem:
         return problem
     body = delivery.body.encode()
@@ -230,10 +208,12 @@ def _post(sub: Subscription, delivery: Delivery) -> str | None:
         "Casework-Timestamp": timestamp, "Casework-Signature": sign(sub.secret, timestamp, body),
         "User-Agent": "casework-notifications",
     }
+    post = requests.post if host in allowed else _PUBLIC.post
     try:
-        response = requests.post(sub.url, data=body, headers=headers, timeout=10, allow_redirects=False)
+        response = post(sub.url, data=body, headers=headers, timeout=10, allow_redirects=False)
     except requests.RequestException as exc:
-        return f"{type(exc).__name__}"
+        return "The URL resolves to a private address." if public_http.refused_as_private(exc) \
+            else type(exc).__name__
     delivery.response_status = response.status_code
     return None if 200 <= response.status_code < 300 else f"HTTP {response.status_code}"
 

@@ -4,6 +4,7 @@ import datetime as dt
 import hashlib
 import hmac
 import json
+import socket
 import threading
 import time
 import uuid
@@ -25,9 +26,14 @@ class Receiver:
         self.accepted: list[dict] = []
         self.rejected = 0
         self.status = 204
+        self.connections = 0
         receiver = self
 
         class Handler(BaseHTTPRequestHandler):
+            def setup(self):
+                receiver.connections += 1
+                super().setup()
+
             def do_POST(self):  # noqa: N802 - http.server's hook name
                 body = self.rfile.read(int(self.headers["Content-Length"]))
                 timestamp = self.headers["Casework-Timestamp"]
@@ -65,6 +71,7 @@ def receiver(server):
     server.accepted.clear()
     server.rejected = 0
     server.status = 204
+    server.connections = 0
     return server
 
 
@@ -154,3 +161,26 @@ def test_subscriptions_are_seen_and_removed_only_by_their_owner(notifications, r
     assert notifications.client.delete(f"/subscriptions/{sub['id']}", headers=REFERRER).status_code == 204
     assert notifications.client.get(f"/subscriptions/{sub['id']}", headers=REFERRER).json["active"] is False
     assert notifications.client.get(f"/subscriptions/{uuid.uuid4()}", headers=REFERRER).status_code == 404
+
+
+def test_a_public_name_that_resolves_inside_at_delivery_time_gets_nothing_delivered(notifications, receiver,
+                                                                                     monkeypatch):
+    # Accepted as a public name when subscribed; by the time of delivery its DNS answers the
+    # receiver's loopback address (rebinding). Nothing may reach it.
+    name, real = "partner.rebind.example", socket.getaddrinfo
+
+    def getaddrinfo(host, port, *args, **kwargs):
+        if host != name:
+            return real(host, port, *args, **kwargs)
+        return [(socket.AF_INET, socket.SOCK_STREAM, socket.IPPROTO_TCP, "", ("127.0.0.1", port or 0))]
+
+    port = receiver.server.server_port
+    sub = subscribe(notifications, f"https://{name}:{port}/hooks", ["intake.referral.accepted.v1"])
+    assert sub.status_code == 201, sub.json
+    monkeypatch.setattr(socket, "getaddrinfo", getaddrinfo)
+    handle(notifications, referral("accepted"))
+    fire_timers(notifications)
+
+    (logged,) = notifications.client.get(f"/subscriptions/{sub.json['id']}/deliveries", headers=ADMIN).json
+    assert (logged["status"], logged["last_error"]) == ("pending", "The URL resolves to a private address.")
+    assert receiver.connections == 0

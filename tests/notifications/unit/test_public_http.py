@@ -1,0 +1,106 @@
+"""notifications.public_http: a webhook's name is resolved once, and only a public address is
+connected to. Real HTTP servers on loopback addresses; the name's DNS answers are the test's
+(a rebinding attacker's resolver), and 127.0.0.2 stands in for a public address."""
+
+import socket
+import threading
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+import pytest
+import requests
+
+from notifications import public_http
+
+NAME = "partner.rebind.example"
+PUBLIC, INTERNAL = "127.0.0.2", "127.0.0.1"
+
+
+class Server:
+    """An HTTP server on ``address`` that counts the connections it accepts and answers 204."""
+
+    def __init__(self, address: str, port: int = 0) -> None:
+        self.connections = 0
+        server = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def setup(self):
+                server.connections += 1
+                super().setup()
+
+            def do_GET(self):  # noqa: N802 - http.server's hook name
+                self.send_response(204)
+                self.end_headers()
+
+            def log_message(self, *args):
+                pass
+
+        self.httpd = ThreadingHTTPServer((address, port), Handler)
+        self.port = self.httpd.server_port
+        threading.Thread(target=self.httpd.serve_forever, daemon=True).start()
+
+
+@pytest.fixture
+def servers():
+    public = Server(PUBLIC)
+    internal = Server(INTERNAL, public.port)
+    yield public, internal
+    for server in (public, internal):
+        server.httpd.shutdown()
+        server.httpd.server_close()
+
+
+@pytest.fixture
+def resolver(monkeypatch):
+    """Answers for NAME in turn (the last one from then on); other names as the system would."""
+    answers: list[str] = []
+    asked: list[str] = []
+    real = socket.getaddrinfo
+
+    def getaddrinfo(host, port, *args, **kwargs):
+        if host != NAME:
+            return real(host, port, *args, **kwargs)
+        asked.append(host)
+        address = answers.pop(0) if len(answers) > 1 else answers[0]
+        return [(socket.AF_INET, socket.SOCK_STREAM, socket.IPPROTO_TCP, "", (address, port or 0))]
+
+    monkeypatch.setattr(socket, "getaddrinfo", getaddrinfo)
+    monkeypatch.setattr(public_http, "private", lambda address: address != PUBLIC)
+    return answers, asked
+
+
+def test_a_public_address_is_connected_to_and_answers(servers, resolver):
+    public, internal = servers
+    answers, _ = resolver
+    answers.append(PUBLIC)
+    response = public_http.session().get(f"http://{NAME}:{public.port}/hooks", timeout=5)
+    assert response.status_code == 204
+    assert (public.connections, internal.connections) == (1, 0)
+
+
+def test_a_name_that_answers_public_then_internal_is_resolved_once_and_never_reaches_inside(servers, resolver):
+    public, internal = servers
+    answers, asked = resolver
+    answers.extend([PUBLIC, INTERNAL])
+    assert public_http.session().get(f"http://{NAME}:{public.port}/hooks", timeout=5).status_code == 204
+    assert len(asked) == 1
+    assert internal.connections == 0
+
+
+def test_a_name_that_resolves_to_an_internal_address_is_refused_before_connecting(servers, resolver):
+    public, internal = servers
+    answers, _ = resolver
+    answers.append(INTERNAL)
+    with pytest.raises(requests.ConnectionError) as refused:
+        public_http.session().get(f"http://{NAME}:{public.port}/hooks", timeout=5)
+    assert public_http.refused_as_private(refused.value)
+    assert (public.connections, internal.connections) == (0, 0)
+
+
+@pytest.mark.parametrize("address", ["10.0.0.1", "192.168.1.1", "169.254.169.254", "::1", "fd00::1", "0.0.0.0",
+                                     "2130706433", "0x7f000001", "127.1"])
+def test_internal_addresses_in_any_spelling_are_private(address):
+    assert public_http.private(address)
+
+
+def test_a_public_address_is_not_private():
+    assert not public_http.private("93.184.216.34")
