@@ -31,13 +31,20 @@ class AuthError(Exception):
     """The token is missing, malformed, expired or not ours."""
 
 
+class KeysUnavailable(Exception):
+    """The identity provider's signing keys could not be fetched: the token may well be good,
+    so the caller is told to try again (503), not that its token is bad (401)."""
+
+
 class TokenVerifier:
     def __init__(self, *, secret: str = "", jwks_url: str = "", issuer: str = "casework",
                  audience: str = "casework") -> None:
         self.secret = secret
         self.issuer = issuer
         self.audience = audience
-        self.jwks = jwt.PyJWKClient(jwks_url, cache_keys=True, lifespan=300) if jwks_url else None
+        # Keys are fetched again every five minutes, and for a key id not seen yet; a fetch waits
+        # 5 s at most (PyJWT's default is 30, gunicorn's whole request timeout).
+        self.jwks = jwt.PyJWKClient(jwks_url, cache_keys=True, lifespan=300, timeout=5) if jwks_url else None
         #: Tokens already verified, until they expire: a front-line system sends the same token
         #: with every request, and checking its signature and claims each time cost a tenth of
         #: POST /referrals. Bounded: emptied when it holds ``CACHE_SIZE`` tokens.
@@ -72,6 +79,8 @@ class TokenVerifier:
                 token, key, algorithms=algorithms, audience=self.audience, issuer=self.issuer,
                 options={"require": ["exp", "iss", "aud", "sub"]}, leeway=self.LEEWAY_SECONDS,
             )
+        except jwt.PyJWKClientConnectionError as exc:
+            raise KeysUnavailable(str(exc)) from None
         except (jwt.PyJWTError, ValueError) as exc:
             raise AuthError(str(exc)) from None
         roles = claims.get("roles", [])

@@ -15,7 +15,7 @@ from sqlalchemy.exc import DBAPIError, IntegrityError
 from werkzeug.exceptions import HTTPException
 
 from casework import context
-from casework.auth import AuthError, TokenVerifier
+from casework.auth import AuthError, KeysUnavailable, TokenVerifier
 from casework.db import Database
 from casework.events.asyncapi import decimal_as_string
 from casework.logging import configure_logging
@@ -148,6 +148,10 @@ def _before() -> Response | None:
         except AuthError:
             return errors.problem(401, "The bearer token is not valid.",
                                   headers={"WWW-Authenticate": 'Bearer realm="casework", error="invalid_token"'})
+        except KeysUnavailable:
+            log.error("identity provider's keys unavailable")
+            return errors.problem(503, "Tokens cannot be checked just now (the identity provider's keys are not "
+                                  "available); try again shortly.", headers={"Retry-After": "5"})
         g.context_tokens.append((context.principal, context.principal.set(g.principal)))
     if request.content_length is None and request.environ.get("wsgi.input_terminated") and _has_body():
         too_large = _buffer_chunked_body()

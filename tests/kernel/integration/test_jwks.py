@@ -1,7 +1,9 @@
 """Production tokens: RS256, verified against the keys a real JWKS endpoint serves."""
 
+import dataclasses
 import datetime as dt
 import json
+import socket
 import threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
@@ -9,7 +11,7 @@ import jwt
 import pytest
 from cryptography.hazmat.primitives.asymmetric import rsa
 
-from casework.auth import AuthError, TokenVerifier
+from casework.auth import AuthError, KeysUnavailable, TokenVerifier
 
 
 def _key():
@@ -71,3 +73,43 @@ def test_an_hs256_token_is_refused_when_keys_come_from_jwks(identity_provider):
                         "casework-development-secret-change-me", algorithm="HS256", headers={"kid": "council-2026"})
     with pytest.raises(AuthError):
         TokenVerifier(jwks_url=url, secret="casework-development-secret-change-me").verify(forged)
+
+
+def _closed_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def test_keys_that_cannot_be_fetched_are_not_a_bad_token(identity_provider):
+    key, _ = identity_provider
+    verifier = TokenVerifier(jwks_url=f"http://127.0.0.1:{_closed_port()}/.well-known/jwks.json")
+    with pytest.raises(KeysUnavailable):
+        verifier.verify(_token(key))
+
+
+def test_keys_already_fetched_still_verify_while_the_identity_provider_is_away(identity_provider):
+    key, url = identity_provider
+    verifier = TokenVerifier(jwks_url=url)
+    verifier.verify(_token(key))
+    verifier.jwks.uri = f"http://127.0.0.1:{_closed_port()}/.well-known/jwks.json"  # the provider goes away
+    assert verifier.verify(_token(key, sub="officer-10")).sub == "officer-10"
+
+
+def test_the_api_answers_503_when_it_cannot_fetch_the_keys(identity_provider, postgres_url, broker_url):
+    from casework.db import Database
+    from casework.web import create_app
+    from sample.harness import make_harness
+    from sample.service import SERVICE
+
+    key, _ = identity_provider
+    harness = make_harness(postgres_url, broker_url)
+    try:
+        away = dataclasses.replace(harness.settings, jwt_secret="",
+                                   jwks_url=f"http://127.0.0.1:{_closed_port()}/.well-known/jwks.json")
+        client = create_app(SERVICE, settings=away, db=Database(away.database_url)).test_client()
+        r = client.get("/notes", headers={"Authorization": f"Bearer {_token(key)}"})
+        assert r.status_code == 503 and r.headers["Retry-After"], r.get_data(as_text=True)
+        assert r.content_type == "application/problem+json"
+    finally:
+        harness.close()
