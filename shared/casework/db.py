@@ -20,6 +20,7 @@ from urllib.parse import urlsplit, urlunsplit
 from psycopg.types.json import Jsonb
 from sqlalchemy import ARRAY, JSON, Boolean, Engine, MetaData, create_engine, event, text
 from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.exc import DBAPIError, OperationalError
 from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
 
 from casework import appends
@@ -175,6 +176,19 @@ def _insert_ignoring_conflict(dialect: str, table: Any, returning: Any):
     # in it (coercing each, then a cache key over them) cost more than executing it.
     insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
     return insert(table).on_conflict_do_nothing().returning(returning)
+
+
+def database_away(error: DBAPIError) -> bool:
+    """Whether a database error means the database is away for now (connection lost or refused,
+    a locked or unreadable SQLite file), not a fault in the statement.
+
+    SQLite reports a mistake in the SQL (a syntax error, a missing table or column) as an
+    OperationalError too, with the generic SQLITE_ERROR code: ours to fix, not something to
+    wait out (the embedded shortlist's unsupported LATERAL answered 503 and logged no traceback).
+    """
+    if getattr(error, "connection_invalidated", False):
+        return True
+    return isinstance(error, OperationalError) and getattr(error.orig, "sqlite_errorname", None) != "SQLITE_ERROR"
 
 
 def execute_as_driver_sql(session: Session, statement: Any, params: dict[str, Any]):

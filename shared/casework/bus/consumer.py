@@ -25,10 +25,10 @@ from typing import Any
 import marshmallow as ma
 from kombu import Consumer as KombuConsumer
 from kombu.message import Message
-from sqlalchemy.exc import DBAPIError, OperationalError
+from sqlalchemy.exc import DBAPIError
 
 from casework import context, events, inbox
-from casework.db import Database
+from casework.db import Database, database_away
 from casework.metrics import EVENTS_CONSUMED, EVENTS_PARKED
 from casework.service import Service
 from casework.settings import Settings
@@ -178,7 +178,7 @@ class Consumer:
                 self._apply(deliveries)
                 return True
             except DBAPIError as exc:
-                if not _is_connection_problem(exc):
+                if not database_away(exc):
                     raise
                 if self.stopping.is_set():
                     return False
@@ -210,7 +210,7 @@ class Consumer:
                             if delivery.first_time:
                                 delivery.handler(session, event, delivery.data)
                     except Exception as exc:
-                        if isinstance(exc, DBAPIError) and _is_connection_problem(exc):
+                        if isinstance(exc, DBAPIError) and database_away(exc):
                             raise
                         delivery.first_time, delivery.failure = False, exc
 
@@ -309,10 +309,6 @@ class Consumer:
 
 def _describe(exc: Exception) -> str:
     return f"{type(exc).__name__}: {exc}"[:500]
-
-
-def _is_connection_problem(exc: DBAPIError) -> bool:
-    return isinstance(exc, OperationalError) or bool(getattr(exc, "connection_invalidated", False))
 
 
 def message_summary(message: Any) -> dict[str, Any]:

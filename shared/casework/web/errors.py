@@ -14,8 +14,10 @@ from typing import Any
 import marshmallow as ma
 from flask import Response, current_app, g, json, request
 from flask_smorest import abort as _smorest_abort
-from sqlalchemy.exc import DataError, DBAPIError, IntegrityError, OperationalError
+from sqlalchemy.exc import DataError, DBAPIError, IntegrityError
 from werkzeug.exceptions import HTTPException
+
+from casework.db import database_away
 
 log = logging.getLogger(__name__)
 
@@ -141,15 +143,6 @@ def _is_flat(raw: Any) -> bool:
         and not any(k in ("json", "query", "querystring", "form", "headers", "view_args") for k in raw)
 
 
-def _unavailable(error: DBAPIError) -> bool:
-    if error.connection_invalidated:
-        return True
-    # SQLite reports a mistake in the SQL (a syntax error, a missing table or column) as an
-    # OperationalError too, with the generic SQLITE_ERROR code: ours to fix, not the database
-    # away (the embedded shortlist's unsupported LATERAL answered 503 and logged no traceback).
-    return isinstance(error, OperationalError) and getattr(error.orig, "sqlite_errorname", None) != "SQLITE_ERROR"
-
-
 def handle_database_error(error: DBAPIError) -> Response:
     if isinstance(error, IntegrityError):
         log.warning("integrity error answered as 409")
@@ -159,7 +152,7 @@ def handle_database_error(error: DBAPIError) -> Response:
         # the caller's input, not our fault. The schema should have said so; log it to fix.
         log.warning("data error answered as 422: %s", type(error.orig).__name__ if error.orig else "")
         return problem(422, "A value is longer or larger than this service can store.")
-    if _unavailable(error):
+    if database_away(error):
         log.error("database unavailable: %s", type(error.orig).__name__ if error.orig else "")
         return problem(503, "The database is not available; try again shortly.", headers={"Retry-After": "5"})
     log.exception("database error")
