@@ -41,8 +41,18 @@ class Server:
 
 @pytest.fixture
 def servers():
-    public = Server(PUBLIC)
-    internal = Server(INTERNAL, public.port)
+    """A public and an internal server on the same port (the port a URL names), found by trying:
+    a port free on one loopback address may be taken on the other."""
+    for _ in range(20):
+        public = Server(PUBLIC)
+        try:
+            internal = Server(INTERNAL, public.port)
+            break
+        except OSError:
+            public.httpd.shutdown()
+            public.httpd.server_close()
+    else:
+        pytest.fail("no port free on both loopback addresses after 20 tries")
     yield public, internal
     for server in (public, internal):
         server.httpd.shutdown()
