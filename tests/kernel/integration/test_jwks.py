@@ -96,6 +96,18 @@ def test_keys_already_fetched_still_verify_while_the_identity_provider_is_away(i
     assert verifier.verify(_token(key, sub="officer-10")).sub == "officer-10"
 
 
+def test_a_new_key_id_while_the_identity_provider_is_away_is_not_a_bad_token(identity_provider):
+    """A token naming a key not seen yet (the provider has rotated its keys) makes the client
+    fetch the keys again; when that fetch fails the token may be good, so it is not refused."""
+    key, url = identity_provider
+    verifier = TokenVerifier(jwks_url=url)
+    verifier.verify(_token(key))
+    verifier.jwks.uri = f"http://127.0.0.1:{_closed_port()}/.well-known/jwks.json"
+    verifier.jwks.cooldown_duration = 0  # the last good fetch is older than PyJWT's 30 s cooldown
+    with pytest.raises(KeysUnavailable):
+        verifier.verify(_token(key, kid="council-2027"))
+
+
 def test_the_api_answers_503_when_it_cannot_fetch_the_keys(identity_provider, postgres_url, broker_url):
     from casework.db import Database
     from casework.web import create_app
