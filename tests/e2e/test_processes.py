@@ -2,7 +2,12 @@
 
 import pytest
 
-from .conftest import REFERRAL, one_case
+from casework.bus import topology
+from casework.bus.connection import connect
+from casework.testing import wait_until
+
+from ..reliability.counting import unsent
+from .conftest import REFERRAL, one_case, referred_and_accepted
 
 pytestmark = pytest.mark.slow
 
@@ -20,3 +25,16 @@ def test_an_event_waits_in_the_queue_while_the_consuming_worker_is_dead(system, 
     case = one_case(people.sustainment_officer, referral_id=referral["id"])
     assert case["case_type"] == "sustainment"
     assert system.exited() == []
+
+
+def test_every_event_a_journey_publishes_has_a_queue_to_go_to(system, people):
+    # An event no queue is bound for waits in casework.unrouted (the alternate exchange), where
+    # ops are told a consumer is missing its binding; a journey must leave nothing there.
+    referred_and_accepted(people)
+    wait_until(lambda: all(unsent(system, name) == 0 for name in system.database_urls), timeout=20,
+               message="every outbox to be relayed")
+
+    settings = system.settings("notifications")
+    with connect(settings, confirms=False) as conn:
+        unrouted = topology.unrouted_queue(settings)(conn.default_channel)
+        assert unrouted.queue_declare(passive=True).message_count == 0

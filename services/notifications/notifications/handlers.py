@@ -15,9 +15,6 @@ from casework.privacy import RETENTION_SWEEP, retention_sweep
 from casework.timers import Timer
 from notifications import directory, email, escalation, inbox, privacy, rules, webhooks, workflow
 
-#: The services whose events notifications consumes (all of them but itself).
-PRODUCERS = ("intake", "sustainment", "lettings")
-
 
 @functools.lru_cache(maxsize=1)
 def policy() -> rules.Policy:
@@ -41,8 +38,9 @@ def on_event(session: Session, event: Event, data: dict[str, Any]) -> None:
 
 
 def handlers() -> dict[str, Any]:
-    """A handler for every type the other services publish: the queue is bound to them all."""
-    return {c.type: on_event for c in catalogue.contracts.values() if c.producer in PRODUCERS}
+    """A handler for every type the catalogue names notifications a consumer of: every other
+    service's events, and its own (for the webhook subscriptions that ask for them)."""
+    return {c.type: on_event for c in catalogue.consumed_by("notifications")}
 
 
 def _with_policy(handler):

@@ -218,10 +218,11 @@ def public_urls(environ: Mapping[str, str]) -> dict[str, str]:
 
 def subject_of(policy: Policy, data: Mapping[str, Any], links: Mapping[str, str],
                prefer: str | None = None) -> Subject | None:
-    """What the event is about: the first subject kind whose id the data carries (or ``prefer``)."""
+    """What the event is about: the first subject kind whose id the data carries (or ``prefer``),
+    else the subject the data names (a task's: ``{type, id, service}``)."""
     present = [kind for kind in policy.subjects if data.get(kind.id_field)]
     if not present:
-        return None
+        return _named_subject(policy, data.get("subject"), links)
     chosen = next((kind for kind in present if kind.type == prefer), present[0])
     value = data[chosen.id_field]
     # The data's reference is the main record's (an offer event's is the offer's, not the advert's).
@@ -229,6 +230,16 @@ def subject_of(policy: Policy, data: Mapping[str, Any], links: Mapping[str, str]
     return Subject(type=chosen.type, id=str(value), service=chosen.service,
                    reference=str(reference) if reference else None,
                    link=links.get(chosen.service, "") + chosen.path.format(id=value))
+
+
+def _named_subject(policy: Policy, named: Any, links: Mapping[str, str]) -> Subject | None:
+    if not isinstance(named, Mapping) or not named.get("id"):
+        return None
+    kind = next((kind for kind in policy.subjects if kind.type == named.get("type")), None)
+    if kind is None:
+        return None
+    return Subject(type=kind.type, id=str(named["id"]), service=kind.service, reference=None,
+                   link=links.get(kind.service, "") + kind.path.format(id=named["id"]))
 
 
 def matches(when: Mapping[str, Any], data: Mapping[str, Any]) -> bool:

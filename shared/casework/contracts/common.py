@@ -65,7 +65,7 @@ class RecordsAnonymised(EventData):
 
 
 def register_privacy(catalogue, service: str) -> None:
-    """The data-protection events a service publishes: its retention sweep's count."""
-    consumers = () if service == "notifications" else ("notifications",)
+    """The data-protection events a service publishes: its retention sweep's count (notifications
+    consumes every service's, its own included)."""
     catalogue.register(f"casework.{service}.records.anonymised.v1", RecordsAnonymised, producer=service,
-                       consumers=consumers)
+                       consumers=("notifications",))

@@ -31,6 +31,11 @@ class TaskOverdue(EventData):
 
 
 def register(catalogue) -> None:
-    catalogue.register("casework.notifications.task.created.v1", TaskCreated, producer="notifications")
-    catalogue.register("casework.notifications.task.overdue.v1", TaskOverdue, producer="notifications")
+    # Notifications consumes its own events too: it delivers them to the webhook subscriptions
+    # that ask for them (a team's chat channel told of overdue tasks, say). Without a consumer
+    # every task made would wait in ``casework.unrouted`` for ever.
+    catalogue.register("casework.notifications.task.created.v1", TaskCreated, producer="notifications",
+                       consumers=("notifications",))
+    catalogue.register("casework.notifications.task.overdue.v1", TaskOverdue, producer="notifications",
+                       consumers=("notifications",))
     register_privacy(catalogue, "notifications")

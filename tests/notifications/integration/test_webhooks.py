@@ -13,7 +13,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 import pytest
 from notifications_support import ADMIN, fire_timers, handle, referral
 
-from casework.testing import bearer
+from casework.testing import bearer, wait_until
 
 SECRET = "partner-shared-secret-123"
 REFERRER = bearer("sys-rent", "referrer")
@@ -135,6 +135,38 @@ def test_a_failing_receiver_is_retried_with_backoff_then_disabled_and_admins_tol
     assert inbox[0]["message"] == f"Webhook subscription {sub['id']} was disabled after 5 failed deliveries."
     handle(notifications, referral())
     assert fire_timers(notifications) == 0  # nothing more is sent to a disabled subscription
+
+
+def test_a_subscriber_to_task_events_is_sent_them_through_the_broker(notifications, receiver):
+    # The real path: the task's event relayed to RabbitMQ, consumed back by the worker, and
+    # delivered by its timer sweeper; nothing is left for casework.unrouted.
+    sub = subscribe(notifications, receiver.url, ["notifications.task.created.v1"])
+    assert sub.status_code == 201, sub.json
+    received = referral()
+    worker = notifications.worker()
+    try:
+        handle(notifications, received)
+        wait_until(lambda: receiver.accepted, timeout=20, message="the task.created webhook")
+    finally:
+        worker.stop()
+
+    ((delivered),) = receiver.accepted
+    (created,) = notifications.events("notifications.task.created.v1")
+    assert delivered["event_id"] == created.id
+    assert delivered["body"]["subject"] == {
+        "type": "referral", "id": received.data["referral_id"], "reference": None,
+        "link": f"http://127.0.0.1:8001/referrals/{received.data['referral_id']}"}
+    assert "Triage" not in delivered["raw"]  # the task's title stays in notifications
+
+
+def test_a_referrer_is_never_sent_task_events(notifications, receiver):
+    assert subscribe(notifications, receiver.url, ["*"], headers=REFERRER).status_code == 201
+    handle(notifications, referral(referrer_client="sys-rent"))
+    (created,) = notifications.events("notifications.task.created.v1")
+    handle(notifications, created)
+    fire_timers(notifications)
+
+    assert [d["body"]["type"] for d in receiver.accepted] == ["casework.intake.referral.received.v1"]
 
 
 @pytest.mark.parametrize("url, types, field", [

@@ -128,6 +128,19 @@ def test_events_without_a_subject_do_nothing():
     assert route("lettings.advert.closed", bids=3, eligible=2) == rules.Routing(subject=None)
 
 
+def test_a_task_event_is_about_its_tasks_subject_and_opens_or_closes_nothing():
+    task = {"task_id": uuid.uuid4(), "title": "Triage referral R-000123", "priority": "high",
+            "subject": {"type": "referral", "id": str(REFERRAL), "service": "intake"}}
+
+    routing = route("notifications.task.created", **task)
+
+    assert routing == rules.Routing(subject=rules.Subject(
+        type="referral", id=str(REFERRAL), service="intake", reference=None,
+        link=f"http://127.0.0.1:8001/referrals/{REFERRAL}"))
+    assert route("notifications.task.created", **task | {"subject": {"type": "parcel", "id": "1"}}) == rules.Routing(
+        subject=None)
+
+
 def test_links_use_the_owning_services_public_url():
     links = rules.public_urls({"CASEWORK_INTAKE_PUBLIC_URL": "https://intake.example.gov.uk/"})
     routing = rules.route(POLICY, "casework.intake.referral.received.v1",

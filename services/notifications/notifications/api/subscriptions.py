@@ -13,7 +13,6 @@ from casework.db import utcnow
 from casework.events import catalogue
 from casework.web import Blueprint, SelectPage, abort, db_session, invalid
 from notifications import webhooks
-from notifications.handlers import PRODUCERS
 from notifications.models import Delivery, Subscription
 from notifications.rules import short_type
 from notifications.schemas import Delivery as DeliverySchema
@@ -32,7 +31,8 @@ CALLERS = ("referrer", *OFFICER_ROLES)
 
 
 def known_types() -> set[str]:
-    return {short_type(c.type) for c in catalogue.contracts.values() if c.producer in PRODUCERS}
+    """What a subscription may ask for: every event notifications consumes."""
+    return {short_type(c.type) for c in catalogue.consumed_by("notifications")}
 
 
 def get_subscription(subscription_id: uuid.UUID) -> Subscription:
