@@ -5,7 +5,7 @@ import uuid
 from sqlalchemy.orm import Session
 
 from casework.timers import Timer
-from lettings import offering
+from lettings import households, offering
 
 
 def on_offer_expiry(session: Session, timer: Timer) -> None:
@@ -13,4 +13,4 @@ def on_offer_expiry(session: Session, timer: Timer) -> None:
     offering.expire_if_pending(session, uuid.UUID(timer.payload["offer_id"]))
 
 
-TIMERS = {offering.EXPIRY: on_offer_expiry}
+TIMERS = {offering.EXPIRY: on_offer_expiry, households.BIRTHDAY: households.on_birthday}

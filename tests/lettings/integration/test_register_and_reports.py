@@ -4,7 +4,13 @@ import csv
 import datetime as dt
 import io
 
+from sqlalchemy import select
+
 from casework.audit import trail
+from casework.timers import Sweeper, Timer
+from casework.workdays import LONDON
+from lettings import households
+from lettings.service import SERVICE
 
 from .conftest import (
     OFFICER,
@@ -34,6 +40,38 @@ def test_applicant_bedroom_need_is_computed_and_recomputed_when_the_household_ch
     with lettings.db.transaction() as session:
         actions = [e.action for e in trail(session, "applicant", applicant["id"])]
     assert actions == ["create", "read", "change_household"]
+
+
+def test_the_bedroom_need_moves_when_a_child_turns_ten(lettings):
+    today = dt.date.today()
+    boy = person("child", 9, "M") | {"date_of_birth": (today.replace(year=today.year - 10)
+                                                        + dt.timedelta(days=3)).isoformat()}
+    girl = person("child", 7, "F")
+    applicant = add_applicant(lettings, household=[person(), boy, girl])
+    assert applicant["bedroom_need"] == 2  # the boy (9) and the girl (7) share
+    sweeper = Sweeper(lettings.db, SERVICE.timers, service="lettings")
+    assert sweeper.fire_due() == 0
+
+    assert sweeper.fire_due(now=dt.datetime.now(dt.UTC) + dt.timedelta(days=4)) == 0  # rescheduled, not spent
+    assert lettings.client.get(f"/applicants/{applicant['id']}", headers=OFFICER).json["bedroom_need"] == 3
+    with lettings.db.transaction() as session:
+        (reckoned,) = [e for e in trail(session, "applicant", applicant["id"]) if e.action == "reckon_bedroom_need"]
+        assert (reckoned.before, reckoned.after) == ({"bedroom_need": 2}, {"bedroom_need": 3})
+        timer = session.scalar(select(Timer).where(Timer.key == households.timer_key(applicant["id"])))
+        # Next: the girl's tenth birthday.
+        assert timer.due_at.astimezone(LONDON).date() == dt.date.fromisoformat(girl["date_of_birth"]).replace(
+            year=dt.date.fromisoformat(girl["date_of_birth"]).year + 10)
+
+
+def test_a_household_without_children_has_no_birthday_to_wait_for(lettings):
+    applicant = add_applicant(lettings)  # children of 6 and 4
+    url = f"/applicants/{applicant['id']}/household"
+    etag = lettings.client.get(f"/applicants/{applicant['id']}", headers=OFFICER).headers["ETag"]
+    assert lettings.client.put(url, json={"household": [person()]}, headers={**OFFICER, "If-Match": etag}).status_code == 200
+
+    with lettings.db.transaction() as session:
+        timer = session.scalar(select(Timer).where(Timer.key == households.timer_key(applicant["id"])))
+        assert timer.cancelled_at is not None
 
 
 def test_invalid_applicant_is_a_problem_naming_the_fields(lettings):

@@ -4,7 +4,7 @@ import datetime as dt
 
 import pytest
 
-from lettings.domain.bedrooms import Member, age_on, bedroom_need, child_bedrooms
+from lettings.domain.bedrooms import Member, age_on, bedroom_need, birthday, child_bedrooms, next_change
 
 ON = dt.date(2025, 6, 1)
 
@@ -55,6 +55,29 @@ def test_bedroom_need_follows_birthdays():
     household = [LEAD, PARTNER, boy, girl]
     assert bedroom_need(household, dt.date(2025, 6, 1)) == 2  # boy is 9: they share
     assert bedroom_need(household, dt.date(2025, 6, 2)) == 3  # boy turns 10
+
+
+@pytest.mark.parametrize(("household", "on", "changes_on"), [
+    ([LEAD, PARTNER], ON, None),  # a couple: nothing changes
+    ([LEAD, aged(40, "M", "other")], ON, None),  # adults only
+    # The boy turns 10 on 2 June 2025, the girl 10 on 1 January 2026 and 16 in 2032.
+    ([LEAD, PARTNER, Member(dt.date(2015, 6, 2), "M", "child"), Member(dt.date(2016, 1, 1), "F", "child")],
+     dt.date(2025, 6, 1), dt.date(2025, 6, 2)),
+    ([LEAD, PARTNER, Member(dt.date(2015, 6, 2), "M", "child"), Member(dt.date(2016, 1, 1), "F", "child")],
+     dt.date(2025, 6, 2), dt.date(2026, 1, 1)),  # the day itself is past: the next one
+    ([LEAD, Member(dt.date(2011, 3, 1), "M", "child")], dt.date(2025, 6, 1), dt.date(2027, 3, 1)),  # turns 16
+    ([Member(dt.date(2012, 2, 29), "F", "applicant"), Member(dt.date(2018, 2, 1), "F", "child")],
+     dt.date(2026, 6, 1), dt.date(2028, 2, 1)),  # a lone lead applicant is counted like anyone else
+])
+def test_the_next_day_the_need_may_change_is_a_10th_or_16th_birthday(household, on, changes_on):
+    assert next_change(household, on) == changes_on
+
+
+def test_a_leap_day_birthday_falls_on_1_march_in_other_years_as_ages_count_it():
+    born = dt.date(2016, 2, 29)
+    assert birthday(born, 10) == dt.date(2026, 3, 1)
+    assert age_on(born, dt.date(2026, 2, 28)) == 9 and age_on(born, birthday(born, 10)) == 10
+    assert birthday(born, 16) == dt.date(2032, 2, 29)  # a leap year
 
 
 @pytest.mark.parametrize(("born", "on", "age"), [

@@ -1,15 +1,13 @@
 """The housing register: applicants and their households."""
 
-import datetime as dt
-
 from flask.views import MethodView
 from sqlalchemy import select
 
 from casework import audit
 from casework.auth import roles
 from casework.web import Blueprint, SelectPage, abort, check_if_match, db_session
-from lettings.domain.bedrooms import Member, bedroom_need
-from lettings.models import Applicant, HouseholdMember
+from lettings.households import set_household
+from lettings.models import Applicant
 from lettings.references import next_reference
 from lettings.schemas.applicants import Applicant as ApplicantSchema
 from lettings.schemas.applicants import ApplicantCreate, ApplicantQueryArgs, ApplicantStatusChange, Household
@@ -24,16 +22,6 @@ def get_applicant(applicant_id) -> Applicant:
     if applicant is None:
         abort(404, "No such applicant.")
     return applicant
-
-
-def set_household(applicant: Applicant, household: list[dict]) -> None:
-    """Replace the household and recompute the bedroom need."""
-    applicant.household = [HouseholdMember(position=i, **member) for i, member in enumerate(household)]
-    lead = next(m for m in household if m["relationship"] == "applicant")
-    applicant.lead_name = lead["name"]
-    applicant.lead_date_of_birth = lead["date_of_birth"]
-    applicant.bedroom_need = bedroom_need(
-        [Member(m["date_of_birth"], m["sex"], m["relationship"]) for m in household], dt.date.today())
 
 
 @blp.route("")
@@ -68,7 +56,7 @@ class Applicants(MethodView):
             reasonable_preference=data["reasonable_preference"], move_on_from=data["move_on_from"],
             existing_tenant=data["existing_tenant"], phone=data["contact"]["phone"],
             email=data["contact"]["email"], status="active")
-        set_household(applicant, data["household"])
+        set_household(session, applicant, data["household"])
         session.add(applicant)
         session.flush()
         audit.changed(session, "create", "applicant", applicant.id, None, {
@@ -100,7 +88,7 @@ class ApplicantHousehold(MethodView):
         applicant = get_applicant(applicant_id)
         check_if_match(ApplicantSchema, applicant)
         before = {"household_size": len(applicant.household), "bedroom_need": applicant.bedroom_need}
-        set_household(applicant, data["household"])
+        set_household(session, applicant, data["household"])
         session.flush()
         audit.changed(session, "change_household", "applicant", applicant.id, before,
                       {"household_size": len(applicant.household), "bedroom_need": applicant.bedroom_need})

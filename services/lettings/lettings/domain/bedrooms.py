@@ -55,15 +55,37 @@ def child_bedrooms(children: list[tuple[int, str]]) -> int:
     return fewest(tuple(sorted(children)))
 
 
-def bedroom_need(household: list[Member], on: dt.date) -> int:
-    """Bedrooms the household needs on ``on`` by the bedroom standard (at least one)."""
+def birthday(date_of_birth: dt.date, years: int) -> dt.date:
+    """The day someone turns ``years`` old (born on 29 February: 1 March in other years, as
+    ``age_on`` counts it)."""
+    try:
+        return date_of_birth.replace(year=date_of_birth.year + years)
+    except ValueError:
+        return dt.date(date_of_birth.year + years, 3, 1)
+
+
+def _couple_and_others(household: list[Member]) -> tuple[bool, list[Member]]:
+    """Whether the household has a couple (who share a room), and everyone else."""
     relationships = {m.relationship for m in household}
     couple = "applicant" in relationships and "partner" in relationships
+    return couple, [m for m in household if not (couple and m.relationship in ("applicant", "partner"))]
+
+
+def next_change(household: list[Member], on: dt.date) -> dt.date | None:
+    """The first day after ``on`` when someone turns 10 or 16, which may change the bedroom
+    need (who may share with whom); None when nobody will."""
+    _, others = _couple_and_others(household)
+    days = [day for member in others for years in (ANY_SEX_UNDER, SAME_SEX_UNDER, ADULT_AGE)
+            if (day := birthday(member.date_of_birth, years)) > on]
+    return min(days, default=None)
+
+
+def bedroom_need(household: list[Member], on: dt.date) -> int:
+    """Bedrooms the household needs on ``on`` by the bedroom standard (at least one)."""
+    couple, others = _couple_and_others(household)
     rooms = 1 if couple else 0
     children: list[tuple[int, str]] = []
-    for member in household:
-        if couple and member.relationship in ("applicant", "partner"):
-            continue
+    for member in others:
         age = age_on(member.date_of_birth, on)
         if age >= ADULT_AGE:
             rooms += 1

@@ -103,7 +103,7 @@ class Applicant(ma.Schema):
     contact = fields.Function(lambda a: {"phone": a.phone, "email": a.email})
     status = fields.String(metadata={"example": "active"})
     status_reason = fields.String(allow_none=True)
-    bedroom_need = fields.Integer(metadata={"example": 2, "description": "By the bedroom standard, computed."})
+    bedroom_need = fields.Integer(metadata={"example": 2, "description": "By the bedroom standard, computed; reckoned again when someone in the household turns 10 or 16."})
 
 
 class ApplicantQueryArgs(ma.Schema):

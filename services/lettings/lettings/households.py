@@ -1,0 +1,69 @@
+"""An applicant's household and its bedroom need, kept true as the children grow up.
+
+The need is stored with the applicant (a shortlist reads one row per bidder), so it must move
+when a child turns 10 or 16 and may no longer share a room as before. Recording the household
+schedules a durable timer for the first such birthday; when it fires the need is reckoned
+again (the change audited) and the timer set for the next one.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+
+from sqlalchemy.orm import Session
+
+from casework import audit, timers
+from casework.timers import Timer
+from casework.workdays import LONDON
+from lettings.domain.bedrooms import Member, bedroom_need, next_change
+from lettings.models import Applicant, HouseholdMember
+
+BIRTHDAY = "applicant.birthday"
+#: Reckoned a few minutes into the birthday, London time.
+RECKONED_AT = dt.time(0, 5)
+
+
+def timer_key(applicant_id: uuid.UUID) -> str:
+    return f"bedroom_need:{applicant_id}"
+
+
+def today() -> dt.date:
+    return dt.datetime.now(LONDON).date()
+
+
+def set_household(session: Session, applicant: Applicant, household: list[dict]) -> None:
+    """Replace the household and reckon the bedroom need."""
+    applicant.household = [HouseholdMember(position=i, **member) for i, member in enumerate(household)]
+    lead = next(m for m in household if m["relationship"] == "applicant")
+    applicant.lead_name = lead["name"]
+    applicant.lead_date_of_birth = lead["date_of_birth"]
+    _reckon(session, applicant, [Member(m["date_of_birth"], m["sex"], m["relationship"]) for m in household],
+            today())
+
+
+def on_birthday(session: Session, timer: Timer) -> None:
+    """Someone in the household turned 10 or 16: reckon the need again, audited if it moved."""
+    applicant = session.get(Applicant, uuid.UUID(timer.payload["applicant_id"]))
+    if applicant is None or applicant.anonymised_at is not None:  # the birth dates are gone
+        return
+    before = applicant.bedroom_need
+    # As of the birthday itself, or today when the worker was away past it.
+    on = max(today(), timer.due_at.astimezone(LONDON).date())
+    _reckon(session, applicant, [Member(m.date_of_birth, m.sex, m.relationship) for m in applicant.household], on)
+    if applicant.bedroom_need != before:
+        audit.changed(session, "reckon_bedroom_need", "applicant", applicant.id, {"bedroom_need": before},
+                      {"bedroom_need": applicant.bedroom_need}, reason="A child of the household had a birthday.")
+
+
+def _reckon(session: Session, applicant: Applicant, members: list[Member], on: dt.date) -> None:
+    applicant.bedroom_need = bedroom_need(members, on)
+    if applicant.id is None:  # a new applicant: its id names the timer
+        applicant.id = uuid.uuid4()
+    changes_on = next_change(members, on)
+    if changes_on is None:
+        timers.cancel(session, timer_key(applicant.id))
+    else:
+        due = dt.datetime.combine(changes_on, RECKONED_AT, tzinfo=LONDON).astimezone(dt.UTC)
+        timers.schedule(session, BIRTHDAY, key=timer_key(applicant.id), due_at=due,
+                        payload={"applicant_id": str(applicant.id)})

@@ -1,0 +1,62 @@
+"""Lettings' Alembic history: the tables the models describe, and its data migration on both
+databases the service runs on."""
+
+import datetime as dt
+import types
+import uuid
+
+import pytest
+from alembic import command
+from alembic.autogenerate import compare_metadata
+from alembic.migration import MigrationContext
+from sqlalchemy import select
+
+from casework.db import Database
+from casework.migrations import config, target_metadata, upgrade
+from casework.testing import test_settings
+from casework.timers import Sweeper, Timer
+from casework.web import create_app
+from lettings import households
+from lettings.models import Base
+from lettings.service import SERVICE
+
+from .conftest import OFFICER, add_applicant, person
+
+
+@pytest.fixture(params=["postgresql", "sqlite"])
+def service(request, lettings, tmp_path):
+    if request.param == "postgresql":
+        yield lettings
+        return
+    url = f"sqlite:///{tmp_path}/lettings.db"
+    upgrade(SERVICE, url)
+    app = create_app(SERVICE, settings=test_settings("lettings", database_url=url, broker_url="memory://",
+                                                     namespace="embedded"))
+    yield types.SimpleNamespace(client=app.test_client(), database_url=url, db=Database(url))
+
+
+def test_the_migrated_database_matches_the_models(lettings):
+    with lettings.db.engine.connect() as conn:
+        context = MigrationContext.configure(conn, opts={"compare_type": True})
+        assert compare_metadata(context, target_metadata(Base.metadata)) == []
+
+
+def test_households_registered_before_birthday_timers_get_one_and_their_need_reckoned(service):
+    with_children = add_applicant(service)  # children of 6 and 4
+    adults_only = add_applicant(service, household=[person(), person("partner", 40, "M")])
+    anonymised = add_applicant(service)
+    with service.db.transaction() as session:  # as a register kept by the release before
+        session.execute(Timer.__table__.delete())
+        session.execute(Base.metadata.tables["applicants"].update().values(bedroom_need=5))
+        session.execute(Base.metadata.tables["applicants"].update().where(
+            Base.metadata.tables["applicants"].c.id == uuid.UUID(anonymised["id"])).values(anonymised_at=dt.datetime.now(dt.UTC)))
+    command.downgrade(config(SERVICE, service.database_url), "0003")
+
+    upgrade(SERVICE, service.database_url)
+
+    with service.db.transaction() as session:
+        keys = set(session.scalars(select(Timer.key)))
+    assert keys == {households.timer_key(with_children["id"])}  # an anonymised household has no birth dates
+    Sweeper(service.db, SERVICE.timers, service="lettings").fire_due()
+    needs = {a["id"]: a["bedroom_need"] for a in service.client.get("/applicants", headers=OFFICER).json}
+    assert (needs[with_children["id"]], needs[adults_only["id"]], needs[anonymised["id"]]) == (2, 5, 5)
