@@ -56,6 +56,8 @@ class Catalogue:
             raise ValueError(f"{type} must start with {TYPE_PREFIX}{producer}.")
         contract = EventContract(type, schema, producer, tuple(consumers), summary or (schema.__doc__ or "").strip())
         self.contracts[type] = contract
+        for key in [k for k in self.__dict__.get("_instances", {}) if k[0] == type]:  # registered anew
+            del self.__dict__["_instances"][key]
         return contract
 
     def get(self, type: str) -> EventContract:
@@ -73,17 +75,19 @@ class Catalogue:
             raise InvalidEventData(type, errors)
         return dumped
 
-    def _instance(self, type: str) -> ma.Schema:
-        """One schema instance per type, reused: building one (and its nested schemas) costs more
-        than the dump itself on the request path. Schemas hold no per-call state."""
+    def _instance(self, type: str, **options: Any) -> ma.Schema:
+        """One schema instance per type (and options), reused: building one (and its nested
+        schemas) costs more than the dump or load itself, on the request path and for every
+        event consumed. Schemas hold no per-call state."""
         cache = self.__dict__.setdefault("_instances", {})
-        if type not in cache:
-            cache[type] = self.get(type).schema()
-        return cache[type]
+        key = (type, *sorted(options.items()))
+        if key not in cache:
+            cache[key] = self.get(type).schema(**options)
+        return cache[key]
 
     def load(self, type: str, data: dict[str, Any]) -> dict[str, Any]:
         """Validate incoming data and return it loaded (dates as dates); unknown fields pass."""
-        return self.get(type).schema(unknown=ma.INCLUDE).load(data)
+        return self._instance(type, unknown=ma.INCLUDE).load(data)
 
     def consumed_by(self, service: str) -> list[EventContract]:
         return [c for c in self.contracts.values() if service in c.consumers]
