@@ -34,3 +34,13 @@ def settle() -> None:
     with psycopg.connect(POSTGRES, autocommit=True) as conn:
         conn.execute("CHECKPOINT")
 
+
+
+def analyse(*urls: str) -> None:
+    """Planner statistics as autovacuum keeps them in a service that has run a while: tables that
+    grew from empty within the benchmark otherwise keep plans made for empty tables."""
+    import psycopg
+
+    for url in urls:
+        with psycopg.connect(url, autocommit=True) as conn:
+            conn.execute("ANALYZE")

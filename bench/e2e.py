@@ -21,6 +21,7 @@ import threading
 import time
 from urllib.parse import urlsplit
 
+import psutil
 import psycopg
 
 from casework.system import System
@@ -28,7 +29,7 @@ from casework.testing import token
 
 sys.path.insert(0, str(__import__("pathlib").Path(__file__).resolve().parent))
 import processes  # noqa: E402
-from common import BROKER, POSTGRES, write  # noqa: E402
+from common import BROKER, POSTGRES, analyse, write  # noqa: E402
 from load import open_loop  # noqa: E402
 from referrals import request_maker  # noqa: E402
 
@@ -39,7 +40,44 @@ PROBE_SECONDS = 10
 HOLD_SECONDS = 60
 #: The settings a deployment runs with, not the tests' (which poll five times a second so that
 #: tests finish sooner: four workers' relays and timer sweepers then burned ~9% of a core idle).
+#: What the images run (casework.gunicorn); the tests' systems run 4.
+API_THREADS = 8
 PRODUCTION_POLLING = {"CASEWORK_RELAY_POLL_SECONDS": "1.0", "CASEWORK_TIMER_POLL_SECONDS": "1.0"}
+
+
+def cpu_seconds(system: System) -> dict[str, float]:
+    """CPU used so far by each of the system's processes (with gunicorn's workers), PostgreSQL,
+    RabbitMQ and this benchmark (the load generator), in seconds."""
+    found: dict[str, float] = {}
+
+    def used(process: psutil.Process) -> float:
+        times = process.cpu_times()
+        return times.user + times.system
+
+    for name, process in system.processes.items():
+        try:
+            parent = psutil.Process(process.pid)
+            found[name] = used(parent) + sum(used(child) for child in parent.children(recursive=True))
+        except (psutil.Error, TypeError):
+            continue
+    for label, names in (("postgresql", ("postgres",)), ("rabbitmq", ("beam.smp", "erl_child_setup"))):
+        total = 0.0
+        for process in psutil.process_iter(["name"]):
+            try:
+                if process.info["name"] in names:
+                    total += used(process)
+            except psutil.Error:
+                continue
+        found[label] = total
+    found["load_generator"] = used(psutil.Process())
+    return found
+
+
+def cpu_per_referral(before: dict[str, float], after: dict[str, float], referrals: int) -> dict[str, float]:
+    """Milliseconds of CPU per referral in each process that used any, and the whole machine's."""
+    spent = {name: (after[name] - before.get(name, 0.0)) * 1000 / max(referrals, 1) for name in after}
+    busy = {name: round(ms, 2) for name, ms in sorted(spent.items(), key=lambda kv: -kv[1]) if ms >= 0.05}
+    return {**busy, "all": round(sum(spent.values()), 2)}
 
 
 def task_times(system: System, ids: list[str]) -> dict[str, float]:
@@ -66,21 +104,26 @@ def run_rate(system: System, port: int, rate: float, seconds: float, offset: int
 
     sampler = threading.Thread(target=sample, daemon=True)
     sampler.start()
+    cpu_before = cpu_seconds(system)
     http = open_loop(port, lambda n: make(offset + n), rate=rate, seconds=seconds, on_answer=noted).figures()
     done.set()
     sampler.join()
+    # Counted until the backlog is worked off, so the consumers' share is all in.
     backlog_at_end = len(sent) - len(task_times(system, list(sent)))
-    deadline = time.monotonic() + 30
+    # Until every referral has its task, so that the next run starts from an empty queue.
+    deadline = time.monotonic() + 120
     while time.monotonic() < deadline and len(task_times(system, list(sent))) < len(sent):
         time.sleep(0.5)
     created = task_times(system, list(sent))
+    cpu = cpu_per_referral(cpu_before, cpu_seconds(system), len(sent))
     latencies = sorted(created[i] - sent[i] for i in created)
 
     def pct(p: float) -> float | None:
         return round(latencies[min(len(latencies) - 1, int(len(latencies) * p))] * 1000, 1) if latencies else None
 
     e2e = {"referrals": len(sent), "tasks": len(created), "p50_ms": pct(0.5), "p95_ms": pct(0.95),
-           "p99_ms": pct(0.99), "backlog_every_5_s": backlog, "backlog_when_arrivals_stopped": backlog_at_end}
+           "p99_ms": pct(0.99), "backlog_every_5_s": backlog, "backlog_when_arrivals_stopped": backlog_at_end,
+           "cpu_ms_per_referral": cpu}
     return {k: http[k] for k in ("requests", "statuses", "errors", "p50_ms", "p99_ms")}, e2e, sent
 
 
@@ -93,13 +136,17 @@ def holds(rate: float, seconds: float, http: dict, e2e: dict) -> bool:
 
 def main(seconds: float = 15.0) -> dict:
     with System.for_tests(POSTGRES, BROKER, log_dir=tempfile.mkdtemp(prefix="bench-e2e-"), api_workers=2,
-                          env=PRODUCTION_POLLING) as system:
+                          api_threads=API_THREADS, env=PRODUCTION_POLLING) as system:
         system.start(timeout=90)
         port = urlsplit(system.url("intake")).port
         offset = 0
 
         def run(rate: float, length: float) -> tuple[dict, dict]:
             nonlocal offset
+            # Without it the duplicate check and the live-task look-up kept the sequential scans
+            # planned while their tables were empty: a 60 s hold at 150/s ran 6,000 of each,
+            # reading 17 and 19 million rows, and fell behind.
+            analyse(*system.database_urls.values())
             http, e2e, _ = run_rate(system, port, rate, length, offset)
             offset += 10_000_000
             return http, e2e
@@ -133,7 +180,7 @@ def main(seconds: float = 15.0) -> dict:
                 memory[name] = {"error": type(exc).__name__}
     result = {
         "seconds_per_rate": seconds, "warm_up_seconds": WARM_UP_SECONDS,
-        "api": "2 gunicorn workers x 8 threads per service; one worker process each",
+        "api": f"2 gunicorn workers x {API_THREADS} threads per service; one worker process each",
         "rates": rates, "probes_seconds": PROBE_SECONDS, "probes": probes,
         "hold_seconds": HOLD_SECONDS, "held": sustained, "highest_rate_held_60_s": highest,
         "targets": {"p99_at_50_per_s_ms": 50, "sustained_per_s": 250},

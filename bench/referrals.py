@@ -17,7 +17,6 @@ import statistics
 import sys
 import uuid
 
-import psycopg
 import sqlalchemy as sa
 
 from casework.migrations import upgrade
@@ -26,7 +25,7 @@ from casework.testing import TEST_SECRET, create_database, delete_namespace, dro
 sys.path.insert(0, str(__import__("pathlib").Path(__file__).resolve().parent))
 import processes  # noqa: E402
 from baseline_app import metadata  # noqa: E402
-from common import BROKER, POSTGRES, write  # noqa: E402
+from common import BROKER, POSTGRES, analyse, write  # noqa: E402
 from load import closed_loop  # noqa: E402
 
 ROUNDS = 3
@@ -86,12 +85,6 @@ def run_intake(url: str, namespace: str, seconds: float, clients: int, *, relay:
         if worker is not None:
             processes.stop(worker)
         processes.stop(api)
-
-
-def analyse(*urls: str) -> None:
-    for url in urls:
-        with psycopg.connect(url, autocommit=True) as conn:
-            conn.execute("ANALYZE")
 
 
 def main(seconds: float = 12.0, clients: int = 16) -> dict:
