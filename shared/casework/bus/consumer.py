@@ -4,11 +4,11 @@ Messages are handled in small batches. The consumer takes what the broker has al
 delivered (never waiting for more) up to ``settings.consumer_batch``. Each message is
 parsed (undecodable → parked), given its handler (unknown type → parked) and its data loaded
 by the contract (invalid → parked); then the batch takes effect in one database transaction,
-in delivery order, each event in its own savepoint holding its inbox record and its
-handler's writes. Only after that commit are the messages acknowledged, so a crash at any
-point means redelivery, and the inbox makes the redelivery a no-op. A handler that raises
-rolls back only its own savepoint; after the commit its message is retried after each delay
-in ``settings.retry_delays`` (through TTL queues), then parked with the failure in its headers.
+in delivery order, each event's inbox record with its handler's writes. Only after that commit
+are the messages acknowledged, so a crash at any point means redelivery, and the inbox makes
+the redelivery a no-op. A handler that raises rolls the batch back, and its events are taken
+again one transaction each: the others take effect, and the failing one is retried after each
+delay in ``settings.retry_delays`` (through TTL queues), then parked with the failure in its headers.
 """
 
 from __future__ import annotations
@@ -159,8 +159,8 @@ class Consumer:
                 return  # stopping while the database is away: unacknowledged, so redelivered later
         except Exception as exc:
             if len(deliveries) > 1:
-                # The transaction failed as a whole, not in one event's savepoint: take the
-                # events one transaction each to find the one at fault.
+                # One event's handler (or the commit) failed: take the events one transaction
+                # each to find the one at fault.
                 for delivery in deliveries:
                     self._take_effect([delivery])
                 return
@@ -186,33 +186,20 @@ class Consumer:
                 self._wait_for_database()
 
     def _apply(self, deliveries: list[Delivery]) -> None:
-        """One transaction; each event's inbox record and effect in a savepoint of its own.
+        """One transaction for the batch: each event's inbox record, then its effect, in order.
 
-        A batch of one (light traffic: most batches) needs no savepoint: its handler failing
-        rolls the whole transaction back, and ``_take_effect`` sends it to retry or parking.
+        No savepoint per event: a handler failing is rare, and then the whole transaction rolls
+        back and ``_take_effect`` takes the events one transaction each, so the failing one is
+        retried or parked and the others take effect. Two round trips fewer per event (SAVEPOINT
+        and RELEASE) on the path every event takes.
         """
         with self.db.transaction() as session:
-            if len(deliveries) == 1:
-                delivery = deliveries[0]
+            for delivery in deliveries:
                 delivery.first_time, delivery.failure = False, None
                 with self._context_of(delivery.event):
                     delivery.first_time = inbox.claim(session, delivery.event)
                     if delivery.first_time:
                         delivery.handler(session, delivery.event, delivery.data)
-                return
-            for delivery in deliveries:
-                event = delivery.event
-                delivery.first_time, delivery.failure = False, None
-                with self._context_of(event):
-                    try:
-                        with session.begin_nested():
-                            delivery.first_time = inbox.claim(session, event)
-                            if delivery.first_time:
-                                delivery.handler(session, event, delivery.data)
-                    except Exception as exc:
-                        if isinstance(exc, DBAPIError) and database_away(exc):
-                            raise
-                        delivery.first_time, delivery.failure = False, exc
 
     def _settle(self, deliveries: list[Delivery]) -> None:
         """After the commit: failures to retry or parking (each acknowledged on its own once
