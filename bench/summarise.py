@@ -38,6 +38,24 @@ def load(name: str) -> dict | None:
     return json.loads(path.read_text()) if path.exists() else None
 
 
+def cpu_table(e2e: dict) -> list[str]:
+    """Where a referral's CPU goes, at each rate the end-to-end run probed (250/s on two cores
+    leaves 8 ms for everything, the load generator included)."""
+    probes = {rate: figures["cpu_ms_per_referral"] for rate, figures in e2e["probes"].items()
+              if figures.get("cpu_ms_per_referral")}
+    if not probes:
+        return []
+    names = sorted({n for cpu in probes.values() for n in cpu if n != "all"},
+                   key=lambda n: -max(cpu.get(n, 0) for cpu in probes.values()))
+    lines = ["\nCPU per referral, ms, by process, in each end-to-end probe (two cores give 2,000 ms a second):\n",
+             "| rate | " + " | ".join(names) + " | all | held 10 s |", "|---" * (len(names) + 3) + "|"]
+    for rate, cpu in probes.items():
+        held = "yes" if e2e["probes"][rate]["holds"] else "no"
+        lines.append(f"| {rate.replace('_per_s', '')}/s | " + " | ".join(str(cpu.get(n, "")) for n in names)
+                     + f" | {cpu['all']} | {held} |")
+    return lines
+
+
 def main() -> None:
     lines = [HEADER, "## Latest results\n"]
     relay, referrals, shortlist = load("relay"), load("referrals"), load("shortlist")
@@ -77,6 +95,8 @@ def main() -> None:
         highest = e2e.get("highest_rate_held_60_s")
         lines.append(f"| highest rate held 60 s | {e2e['date']} | {highest or 'none'}{'/s' if highest else ''} | – "
                      f"| 250/s | {'yes' if e2e['met']['sustained_250'] else 'no'} |")
+    if e2e:
+        lines += cpu_table(e2e)
     memory = {**(referrals or {}).get("memory_mb_after", {}), **(shortlist or {}).get("memory_mb_after", {}),
               **(e2e or {}).get("memory_mb_after", {})}
     if memory:

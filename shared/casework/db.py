@@ -170,6 +170,13 @@ def insert_ignoring_conflict(session: Session, table: Any, values: dict, *, retu
     return session.execute(stmt, values).scalar_one_or_none()
 
 
+def insert_all_ignoring_conflict(session: Session, table: Any, rows: list[dict], *, returning: Any) -> list:
+    """The same for several rows in one statement (one multi-row INSERT); the values returned
+    for the rows inserted. A row that conflicts with one before it in ``rows`` is not inserted."""
+    stmt = _insert_ignoring_conflict(session.get_bind().dialect.name, table, returning)
+    return list(session.execute(stmt, rows).scalars())
+
+
 @functools.cache
 def _insert_ignoring_conflict(dialect: str, table: Any, returning: Any):
     # Made once and given the values as parameters: building the statement with the values

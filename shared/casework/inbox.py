@@ -11,7 +11,7 @@ import datetime as dt
 from sqlalchemy import DateTime, String
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
-from casework.db import KernelBase, insert_ignoring_conflict, utcnow
+from casework.db import KernelBase, insert_all_ignoring_conflict, insert_ignoring_conflict, utcnow
 from casework.events import Event
 
 
@@ -36,3 +36,17 @@ def claim(session: Session, event: Event) -> bool:
         returning=InboxEntry.event_id,
     )
     return inserted is not None
+
+
+def claim_all(session: Session, events: list[Event]) -> set[str]:
+    """Record a batch of events with one statement; the ids of those not handled before.
+
+    The same as ``claim`` for each (an id delivered twice in the batch is recorded once), in
+    one round trip rather than one per event: the consumer claims a whole batch before
+    handling it.
+    """
+    if not events:
+        return set()
+    now = utcnow()
+    rows = [{"event_id": e.id, "event_type": e.type, "received_at": now} for e in events]
+    return set(insert_all_ignoring_conflict(session, InboxEntry.__table__, rows, returning=InboxEntry.event_id))

@@ -186,7 +186,8 @@ class Consumer:
                 self._wait_for_database()
 
     def _apply(self, deliveries: list[Delivery]) -> None:
-        """One transaction for the batch: each event's inbox record, then its effect, in order.
+        """One transaction for the batch: the events' inbox records (one statement), then each
+        new event's effect, in delivery order.
 
         No savepoint per event: a handler failing is rare, and then the whole transaction rolls
         back and ``_take_effect`` takes the events one transaction each, so the failing one is
@@ -194,11 +195,13 @@ class Consumer:
         and RELEASE) on the path every event takes.
         """
         with self.db.transaction() as session:
+            new = inbox.claim_all(session, [delivery.event for delivery in deliveries])
             for delivery in deliveries:
-                delivery.first_time, delivery.failure = False, None
-                with self._context_of(delivery.event):
-                    delivery.first_time = inbox.claim(session, delivery.event)
-                    if delivery.first_time:
+                # An event delivered twice in one batch takes effect at its first delivery.
+                delivery.first_time, delivery.failure = delivery.event.id in new, None
+                new.discard(delivery.event.id)
+                if delivery.first_time:
+                    with self._context_of(delivery.event):
                         delivery.handler(session, delivery.event, delivery.data)
 
     def _settle(self, deliveries: list[Delivery]) -> None:
