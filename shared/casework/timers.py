@@ -16,10 +16,10 @@ import uuid
 from collections.abc import Callable
 from typing import Any
 
-from sqlalchemy import DateTime, Index, Integer, String, Text, Uuid, insert, select, text, update
+from sqlalchemy import DateTime, Index, Integer, String, Text, Uuid, select, text, update
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
-from casework import context
+from casework import appends, context
 from casework.db import Database, JSONDoc, KernelBase, utcnow
 from casework.metrics import TIMERS_FIRED
 
@@ -77,19 +77,16 @@ def schedule_new(session: Session, kind: str, *, key: str, due_at: dt.datetime,
                  payload: dict[str, Any] | None = None) -> None:
     """Schedule a timer whose ``key`` is new, e.g. named after a record made in this transaction.
 
-    Cheaper than ``schedule``: no look-up first, and one INSERT at once rather than an ORM
-    object flushed later. It never moves a timer: a key already taken means the caller was
-    wrong that it is new: the INSERT raises ``IntegrityError`` (the key is unique) and the
-    timer already there is left as it was.
+    Cheaper than ``schedule``: no look-up first, and no statement of its own: the row is
+    appended (``casework.appends``) and written with the transaction's audit entries and events,
+    before its next statement or its commit. It never moves a timer: a key already taken means
+    the caller was wrong that it is new, and that write raises ``IntegrityError`` (the key is
+    unique), failing the transaction.
     """
-    session.execute(_INSERT_TIMER, {
+    appends.append(session, Timer.__table__, {
         "id": uuid.uuid4(), "kind": kind, "key": key, "due_at": due_at, "payload": payload or {}, "attempts": 0,
         "correlation_id": context.correlation_id.get(),
     })
-
-
-# Made once, the values given as parameters (see ``casework.db.insert_ignoring_conflict``).
-_INSERT_TIMER = insert(Timer.__table__)
 
 
 def cancel(session: Session, key: str) -> bool:

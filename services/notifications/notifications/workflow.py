@@ -31,8 +31,8 @@ def subject_data(subject: Subject) -> dict:
 
 
 def live_task(session: Session, dedup_key: str) -> Task | None:
-    # Asked for every task an event opens, and almost always none: the id alone, by a Core
-    # query made once (the ORM's compilation of an entity query cost more than running it).
+    # The id alone, by a Core query made once (the ORM's compilation of an entity query cost
+    # more than running it); the task loaded only when there is one.
     task_id = session.scalar(_LIVE_TASK, {"dedup_key": dedup_key})
     return session.get(Task, task_id) if task_id is not None else None
 
@@ -47,18 +47,12 @@ def open_task(session: Session, policy: Policy, spec: TaskToOpen, *, event_id: s
     Returns the new task's id. A repeated event (e.g. a case reassigned) moves the live task
     to the new assignee instead.
     """
-    existing = live_task(session, spec.dedup_key)
-    if existing is not None:
-        if spec.assignee and existing.assignee != spec.assignee:
-            reassign(session, policy, existing, assignee=spec.assignee, team=existing.team, message=spec.notify,
-                     event_id=event_id)
-        return None
     assignee = spec.assignee or directory.manager_of(session, spec.manager_of)
     task_id = uuid.uuid4()
     # A plain INSERT rather than an ORM object and its flush: the new task is only written here.
-    # A concurrent delivery of another event for this subject may have opened it first: the
-    # unique index on live tasks' dedup keys then makes the INSERT do nothing, with no
-    # savepoint to set and release around it.
+    # The unique index on live tasks' dedup keys makes it do nothing when the rule already has a
+    # task live for the subject (opened by an earlier event, or by a concurrent delivery of
+    # another): only then is that task looked up. Most events open a task that is new.
     opened = insert_ignoring_conflict(session, _TASKS, {
         "id": task_id, "rule": spec.rule, "dedup_key": spec.dedup_key, "title": spec.title, "status": "open",
         "priority": spec.priority, "team": spec.team, "assignee": assignee, "due": spec.due,
@@ -67,6 +61,10 @@ def open_task(session: Session, policy: Policy, spec: TaskToOpen, *, event_id: s
         "created_at": utcnow(),
     }, returning=_TASKS.c.id)
     if opened is None:
+        existing = live_task(session, spec.dedup_key)
+        if existing is not None and spec.assignee and existing.assignee != spec.assignee:
+            reassign(session, policy, existing, assignee=spec.assignee, team=existing.team, message=spec.notify,
+                     event_id=event_id)
         return None
     outbox.emit(session, "notifications.task.created.v1", subject=str(task_id), data={
         "task_id": task_id, "title": spec.title, "team": spec.team, "assignee": assignee, "due": spec.due,
