@@ -40,7 +40,18 @@ class AuditEntry(KernelBase):
 _TABLE = AuditEntry.__table__
 
 
+#: Values that are already JSON as they are (the exact types: a subclass goes the long way).
+_PLAIN = frozenset({str, int, float, bool, type(None)})
+
+
 def _jsonable(value: Any) -> Any:
+    # Most of a snapshot is plain strings and numbers (it is usually a schema's dump): let
+    # those through on one look-up, before the checks for what needs converting.
+    kind = type(value)
+    if kind in _PLAIN:
+        return value
+    if kind is dict:
+        return {k: v if type(v) in _PLAIN else _jsonable(v) for k, v in value.items()}
     if isinstance(value, dict):
         return {k: _jsonable(v) for k, v in value.items()}
     if isinstance(value, list | tuple):

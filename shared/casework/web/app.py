@@ -9,6 +9,7 @@ import time
 import uuid
 from typing import Any
 
+import flask
 from flask import Flask, Response, current_app, g, request
 from flask_smorest import Api
 from sqlalchemy.exc import DBAPIError, IntegrityError
@@ -126,18 +127,22 @@ def create_app(service: Service, *, settings: Settings | None = None, db: Databa
 
 
 def _before() -> Response | None:
+    # The request and g objects themselves, not their proxies: this runs on every request, and
+    # each use of a proxy looks the object up again.
+    request, g = flask.request._get_current_object(), flask.g._get_current_object()
     g.started = time.perf_counter()
-    g.request_id = _clean_id(request.headers.get("X-Request-ID")) or str(uuid.uuid4())
-    g.correlation_id = _clean_id(request.headers.get("X-Correlation-ID")) or g.request_id
+    headers = request.headers
+    g.request_id = _clean_id(headers.get("X-Request-ID")) or str(uuid.uuid4())
+    g.correlation_id = _clean_id(headers.get("X-Correlation-ID")) or g.request_id
     kernel: Kernel = current_app.extensions["casework"]
     g.context_tokens = [
         (context.service, context.service.set(kernel.service.name)),
         (context.correlation_id, context.correlation_id.set(g.correlation_id)),
         (context.causation_id, context.causation_id.set(g.request_id)),
-        (context.traceparent, context.traceparent.set(request.headers.get("traceparent"))),
+        (context.traceparent, context.traceparent.set(headers.get("traceparent"))),
     ]
     g.principal = None
-    header = request.headers.get("Authorization", "")
+    header = headers.get("Authorization", "")
     if header:
         scheme, _, token = header.partition(" ")
         if scheme.lower() != "bearer" or not token.strip():
