@@ -58,11 +58,13 @@ def on_birthday(session: Session, timer: Timer) -> None:
 
 def _reckon(session: Session, applicant: Applicant, members: list[Member], on: dt.date) -> None:
     applicant.bedroom_need = bedroom_need(members, on)
-    if applicant.id is None:  # a new applicant: its id names the timer
+    new = applicant.id is None
+    if new:  # its id names the timer
         applicant.id = uuid.uuid4()
     changes_on = next_change(members, on)
     if changes_on is None:
-        timers.cancel(session, timer_key(applicant.id))
+        if not new:
+            timers.cancel(session, timer_key(applicant.id))
     else:
         due = dt.datetime.combine(changes_on, RECKONED_AT, tzinfo=LONDON).astimezone(dt.UTC)
         timers.schedule(session, BIRTHDAY, key=timer_key(applicant.id), due_at=due,

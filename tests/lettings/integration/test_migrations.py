@@ -45,18 +45,23 @@ def test_households_registered_before_birthday_timers_get_one_and_their_need_rec
     with_children = add_applicant(service)  # children of 6 and 4
     adults_only = add_applicant(service, household=[person(), person("partner", 40, "M")])
     anonymised = add_applicant(service)
+    grown_up = add_applicant(service, household=[person(), person("child", 17, "M")])  # 15 when registered
+    applicants = Base.metadata.tables["applicants"]
     with service.db.transaction() as session:  # as a register kept by the release before
         session.execute(Timer.__table__.delete())
-        session.execute(Base.metadata.tables["applicants"].update().values(bedroom_need=5))
-        session.execute(Base.metadata.tables["applicants"].update().where(
-            Base.metadata.tables["applicants"].c.id == uuid.UUID(anonymised["id"])).values(anonymised_at=dt.datetime.now(dt.UTC)))
+        session.execute(applicants.update().values(bedroom_need=5))
+        session.execute(applicants.update().where(applicants.c.id == uuid.UUID(anonymised["id"])).values(
+            anonymised_at=dt.datetime.now(dt.UTC)))
+        session.execute(applicants.update().where(applicants.c.id == uuid.UUID(grown_up["id"])).values(
+            created_at=dt.datetime.now(dt.UTC) - dt.timedelta(days=2 * 365)))
     command.downgrade(config(SERVICE, service.database_url), "0003")
 
     upgrade(SERVICE, service.database_url)
 
     with service.db.transaction() as session:
         keys = set(session.scalars(select(Timer.key)))
-    assert keys == {households.timer_key(with_children["id"])}  # an anonymised household has no birth dates
+    # Not the adults (nothing can have changed), nor the anonymised household (no birth dates).
+    assert keys == {households.timer_key(with_children["id"]), households.timer_key(grown_up["id"])}
     Sweeper(service.db, SERVICE.timers, service="lettings").fire_due()
     needs = {a["id"]: a["bedroom_need"] for a in service.client.get("/applicants", headers=OFFICER).json}
-    assert (needs[with_children["id"]], needs[adults_only["id"]], needs[anonymised["id"]]) == (2, 5, 5)
+    assert [needs[a["id"]] for a in (with_children, grown_up, adults_only, anonymised)] == [2, 2, 5, 5]
