@@ -1,8 +1,8 @@
-"""Rows only ever appended (audit entries, outbox events), written together in one statement.
+"""Rows appended (audit entries, outbox events, new timers), written together in one statement.
 
 Making a referral writes the referral, an audit entry and an event: three INSERTs, each a
-round trip and a pass of the ORM's unit of work. The transaction that writes audit entries and
-outbox rows never changes them, so they are gathered on the session and written in one
+round trip and a pass of the ORM's unit of work. Nothing reads or changes such rows before the
+transaction's next statement, so they are gathered on the session and written in one
 statement (a data-modifying ``WITH`` on PostgreSQL, which also carries the relay's NOTIFY)
 at the last moment they can be: before the session runs any other statement (so a read in
 the same transaction sees them), before a savepoint begins, and before a commit (a

@@ -43,10 +43,11 @@ def claim_all(session: Session, events: list[Event]) -> set[str]:
 
     The same as ``claim`` for each (an id delivered twice in the batch is recorded once), in
     one round trip rather than one per event: the consumer claims a whole batch before
-    handling it.
+    handling it. Claimed in the order of their ids, so that two consumers claiming redelivered
+    events at once take their locks in the same order and never deadlock.
     """
     if not events:
         return set()
     now = utcnow()
-    rows = [{"event_id": e.id, "event_type": e.type, "received_at": now} for e in events]
+    rows = [{"event_id": e.id, "event_type": e.type, "received_at": now} for e in sorted(events, key=lambda e: e.id)]
     return set(insert_all_ignoring_conflict(session, InboxEntry.__table__, rows, returning=InboxEntry.event_id))
