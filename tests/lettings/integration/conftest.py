@@ -1,10 +1,14 @@
 """One lettings harness per test module, against the real PostgreSQL (and RabbitMQ where used)."""
 
 import datetime as dt
+import types
 
 import pytest
 
-from casework.testing import ServiceHarness, bearer
+from casework.db import Database
+from casework.migrations import upgrade
+from casework.testing import ServiceHarness, bearer, test_settings
+from casework.web import create_app
 from lettings.service import SERVICE
 
 OFFICER = bearer("officer-1", "lettings_officer")
@@ -14,6 +18,22 @@ OFFICER = bearer("officer-1", "lettings_officer")
 def lettings(postgres_url, broker_url):
     with ServiceHarness(SERVICE, postgres_url, broker_url) as harness:
         yield harness
+
+
+@pytest.fixture(params=["postgresql", "sqlite"])
+def service(request, lettings, tmp_path):
+    """Lettings on each database it runs on: PostgreSQL, and the SQLite file of the embedded
+    system (`make run`), with its test client, database URL and database."""
+    if request.param == "postgresql":
+        yield lettings
+        return
+    url = f"sqlite:///{tmp_path}/lettings.db"
+    upgrade(SERVICE, url)
+    app = create_app(SERVICE, settings=test_settings("lettings", database_url=url, broker_url="memory://",
+                                                     namespace="embedded"))
+    db = Database(url)
+    yield types.SimpleNamespace(client=app.test_client(), database_url=url, db=db)
+    db.dispose()
 
 
 @pytest.fixture(autouse=True)

@@ -2,37 +2,20 @@
 databases the service runs on."""
 
 import datetime as dt
-import types
 import uuid
 
-import pytest
 from alembic import command
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from sqlalchemy import select
 
-from casework.db import Database
 from casework.migrations import config, target_metadata, upgrade
-from casework.testing import test_settings
 from casework.timers import Sweeper, Timer
-from casework.web import create_app
 from lettings import households
 from lettings.models import Base
 from lettings.service import SERVICE
 
 from .conftest import OFFICER, add_applicant, person
-
-
-@pytest.fixture(params=["postgresql", "sqlite"])
-def service(request, lettings, tmp_path):
-    if request.param == "postgresql":
-        yield lettings
-        return
-    url = f"sqlite:///{tmp_path}/lettings.db"
-    upgrade(SERVICE, url)
-    app = create_app(SERVICE, settings=test_settings("lettings", database_url=url, broker_url="memory://",
-                                                     namespace="embedded"))
-    yield types.SimpleNamespace(client=app.test_client(), database_url=url, db=Database(url))
 
 
 def test_the_migrated_database_matches_the_models(lettings):

@@ -1,28 +1,7 @@
 """The shortlist on both databases a lettings service runs on: PostgreSQL, and the SQLite file
 of the embedded system (`make run`), where its PostgreSQL query once answered 503."""
 
-import types
-
-import pytest
-
-from casework.migrations import upgrade
-from casework.testing import test_settings
-from casework.web import create_app
-from lettings.service import SERVICE
-
 from .conftest import OFFICER, add_applicant, closed_advert_with_bidders, offer, person
-
-
-@pytest.fixture(params=["postgresql", "sqlite"])
-def service(request, lettings, tmp_path):
-    if request.param == "postgresql":
-        yield lettings
-        return
-    url = f"sqlite:///{tmp_path}/lettings.db"
-    upgrade(SERVICE, url)
-    app = create_app(SERVICE, settings=test_settings("lettings", database_url=url, broker_url="memory://",
-                                                     namespace="embedded"))
-    yield types.SimpleNamespace(client=app.test_client())
 
 
 def test_the_shortlist_ranks_and_excludes_alike_on_both_databases(service):
