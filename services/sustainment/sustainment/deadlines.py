@@ -34,6 +34,10 @@ def plan_review_key(case: Case) -> str:
     return f"plan_review:{case.id}"
 
 
+def support_window_key(case: Case) -> str:
+    return f"support_window:{case.id}"
+
+
 def visit_key(visit: Visit) -> str:
     return f"visit:{visit.id}"
 
@@ -50,6 +54,12 @@ def schedule_first_contact(session: Session, case: Case) -> None:
 def schedule_settling_in(session: Session, case: Case) -> None:
     timers.schedule(session, "settling_in_visit", key=settling_in_key(case), due_at=case.settling_in_due,
                     payload={"case_id": str(case.id)})
+
+
+def schedule_support_window_end(session: Session, case: Case) -> None:
+    """An onboarding case's support window ends at the close of its last day."""
+    timers.schedule(session, "support_window", key=support_window_key(case),
+                    due_at=rules.close_of_business(case.support_ends), payload={"case_id": str(case.id)})
 
 
 def schedule_plan_review(session: Session, case: Case, plan: Plan) -> None:
@@ -72,7 +82,7 @@ def schedule_agency_chase(session: Session, case: Case, referral: AgencyReferral
 
 def cancel_case_deadlines(session: Session, case: Case) -> None:
     """A closed case has no deadlines left."""
-    for key in (first_contact_key(case), settling_in_key(case), plan_review_key(case)):
+    for key in (first_contact_key(case), settling_in_key(case), plan_review_key(case), support_window_key(case)):
         timers.cancel(session, key)
     for visit in case.visits:
         timers.cancel(session, visit_key(visit))
@@ -136,10 +146,22 @@ def on_agency_chase_due(session: Session, timer: Timer) -> None:
                 f"Chase {referral.agency.replace('_', ' ')}: no answer to the referral")
 
 
+def on_support_window_end(session: Session, timer: Timer) -> None:
+    """The onboarding support window is over and the case still open: its officer is asked to
+    close it or carry on. Not closed here: whether the tenant still needs support is theirs to judge."""
+    case = _open_case(session, timer)
+    if case is None or case.case_type != "onboarding":
+        return
+    outbox.emit(session, "sustainment.support_window.ended.v1", subject=str(case.id), data={
+        **case_ref(case), "support_ends": case.support_ends})
+    on_timeline(session, case, "support_window_ended", "The onboarding support window ended")
+
+
 TIMERS = {
     "first_contact": on_first_contact_due,
     "settling_in_visit": on_settling_in_visit_due,
     "visit": on_visit_due,
     "plan_review": on_plan_review_due,
     "agency_chase": on_agency_chase_due,
+    "support_window": on_support_window_end,
 }

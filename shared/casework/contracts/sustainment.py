@@ -94,6 +94,13 @@ class CaseReopened(CaseRef):
     status = fields.String(required=True)
 
 
+class SupportWindowEnded(CaseRef):
+    """An onboarding case reached the end of its support window still open: its officer closes
+    it, or carries on supporting the tenant."""
+
+    support_ends = fields.Date(required=True)
+
+
 class CaseClosed(CaseRef):
     outcome = fields.String(required=True, validate=validate.OneOf(CLOSURE_OUTCOMES))
     closed_at = Timestamp(required=True)
@@ -118,6 +125,7 @@ def register(catalogue) -> None:
         ("risk.changed", RiskChanged),
         ("agency_referral.made", AgencyReferralMade),
         ("deadline.missed", DeadlineMissed),
+        ("support_window.ended", SupportWindowEnded),
         ("case.closed", CaseClosed),
         ("contact.recorded", ContactRecorded),
         ("case.reopened", CaseReopened),

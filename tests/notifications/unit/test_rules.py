@@ -52,6 +52,9 @@ def offer(**extra):
     ("sustainment.deadline.missed", case(deadline="first_contact", due=DUE), "missed_deadline",
      "Deadline missed on case C-000045 (first_contact)", "sustainment", None,
      dt.datetime(2025, 3, 4, 17, 0, tzinfo=dt.UTC), "high"),
+    ("sustainment.support_window.ended", case(case_type="onboarding", officer_id="o-1", support_ends=NOW.date()),
+     "end_onboarding_support", "Onboarding support for case C-000045 has reached its end: close the case or carry on",
+     "sustainment", "o-1", dt.datetime(2025, 3, 10, 17, 0, tzinfo=dt.UTC), "normal"),
 ])
 def test_an_event_opens_the_task_its_rule_says(type_, data, rule, title, team, assignee, due, priority):
     routing = route(type_, **data)

@@ -113,6 +113,30 @@ def test_settling_in_visit_missed_unless_completed(sustainment, tenancy_started,
     assert missed[0]["due"] == "2030-03-18T17:00:00+00:00"
 
 
+def test_an_onboarding_case_still_open_when_its_support_window_ends_is_raised(sustainment, tenancy_started,
+                                                                               deliver):
+    deliver(tenancy_started(tenancy_start=dt.date(2030, 3, 4), tenancy_ref="T-1"))
+    deliver(tenancy_started(tenancy_start=dt.date(2030, 3, 4), tenancy_ref="T-2"))
+    cases = {c["tenancy_ref"]: c for c in sustainment.client.get("/cases", headers=OFFICER).json}
+    closed = cases["T-2"]["id"]
+    assert sustainment.client.post(f"/cases/{closed}/closure", headers=OFFICER,
+                                   json={"outcome": "tenancy_sustained", "summary": "Settled."}).status_code == 200
+    sweeper = Sweeper(sustainment.db, SERVICE.timers, service="sustainment")
+    ended = "sustainment.support_window.ended.v1"
+
+    # The window's last day, twelve weeks from the tenancy start, until 17:00 London (16:00 UTC).
+    sweeper.fire_due(now=dt.datetime(2030, 5, 27, 15, 59, tzinfo=dt.UTC))
+    assert sustainment.events(ended) == []
+    sweeper.fire_due(now=dt.datetime(2030, 5, 27, 16, 1, tzinfo=dt.UTC))
+
+    [event] = sustainment.events(ended)
+    assert (event.data["case_id"], event.data["case_type"], event.data["support_ends"]) == (
+        cases["T-1"]["id"], "onboarding", "2030-05-27")
+    timeline = sustainment.client.get(f"/cases/{cases['T-1']['id']}", headers=OFFICER).json["timeline"]
+    assert timeline[-1]["kind"] == "support_window_ended"
+    assert sustainment.client.get(f"/cases/{cases['T-1']['id']}", headers=OFFICER).json["status"] != "closed"
+
+
 def test_a_closed_case_has_no_deadlines_left(sustainment, assigned_case, sweep):
     case = assigned_case()
     sustainment.client.post(f"/cases/{case['id']}/visits", headers=OFFICER,
