@@ -133,9 +133,12 @@ def delete_namespace(settings: Settings, services: list[str]) -> None:
         with connect(settings, confirms=False, max_retries=1) as conn:
             channel = conn.channel()
             names = [f"{settings.queue_prefix}casework.unrouted"]
+            # The default delays too: a process of the test's that read its settings from the
+            # environment (the parked-message CLI, say) declared its retry queues with them.
+            delays = sorted({*settings.retry_delays, *Settings.retry_delays})
             for service in services:
                 names += [settings.queue_name(service), topology.parking_queue_name(settings, service)]
-                names += [topology.retry_queue_name(settings, service, d) for d in settings.retry_delays]
+                names += [topology.retry_queue_name(settings, service, d) for d in delays]
             for name in names:
                 try:
                     channel.queue_delete(name)
