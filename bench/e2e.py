@@ -21,7 +21,6 @@ import threading
 import time
 from urllib.parse import urlsplit
 
-import psutil
 import psycopg
 
 from casework.system import System
@@ -43,34 +42,6 @@ HOLD_SECONDS = 60
 #: What the images run (casework.gunicorn); the tests' systems run 4.
 API_THREADS = 8
 PRODUCTION_POLLING = {"CASEWORK_RELAY_POLL_SECONDS": "1.0", "CASEWORK_TIMER_POLL_SECONDS": "1.0"}
-
-
-def cpu_seconds(system: System) -> dict[str, float]:
-    """CPU used so far by each of the system's processes (with gunicorn's workers), PostgreSQL,
-    RabbitMQ and this benchmark (the load generator), in seconds."""
-    found: dict[str, float] = {}
-
-    def used(process: psutil.Process) -> float:
-        times = process.cpu_times()
-        return times.user + times.system
-
-    for name, process in system.processes.items():
-        try:
-            parent = psutil.Process(process.pid)
-            found[name] = used(parent) + sum(used(child) for child in parent.children(recursive=True))
-        except (psutil.Error, TypeError):
-            continue
-    for label, names in (("postgresql", ("postgres",)), ("rabbitmq", ("beam.smp", "erl_child_setup"))):
-        total = 0.0
-        for process in psutil.process_iter(["name"]):
-            try:
-                if process.info["name"] in names:
-                    total += used(process)
-            except psutil.Error:
-                continue
-        found[label] = total
-    found["load_generator"] = used(psutil.Process())
-    return found
 
 
 def cpu_per_referral(before: dict[str, float], after: dict[str, float], referrals: int) -> dict[str, float]:
@@ -104,7 +75,7 @@ def run_rate(system: System, port: int, rate: float, seconds: float, offset: int
 
     sampler = threading.Thread(target=sample, daemon=True)
     sampler.start()
-    cpu_before = cpu_seconds(system)
+    cpu_before = processes.cpu_seconds(system.processes)
     http = open_loop(port, lambda n: make(offset + n), rate=rate, seconds=seconds, on_answer=noted).figures()
     done.set()
     sampler.join()
@@ -115,7 +86,7 @@ def run_rate(system: System, port: int, rate: float, seconds: float, offset: int
     while time.monotonic() < deadline and len(task_times(system, list(sent))) < len(sent):
         time.sleep(0.5)
     created = task_times(system, list(sent))
-    cpu = cpu_per_referral(cpu_before, cpu_seconds(system), len(sent))
+    cpu = cpu_per_referral(cpu_before, processes.cpu_seconds(system.processes), len(sent))
     latencies = sorted(created[i] - sent[i] for i in created)
 
     def pct(p: float) -> float | None:

@@ -56,6 +56,34 @@ def rss_mb(proc: subprocess.Popen) -> dict[str, float]:
     return found
 
 
+def cpu_seconds(system_processes: dict) -> dict[str, float]:
+    """CPU used so far by each of a system's processes (``casework.system.Process`` by name, with
+    gunicorn's workers), PostgreSQL, RabbitMQ and this benchmark (the load generator), in seconds."""
+    found: dict[str, float] = {}
+
+    def used(process: psutil.Process) -> float:
+        times = process.cpu_times()
+        return times.user + times.system
+
+    for name, process in system_processes.items():
+        try:
+            parent = psutil.Process(process.pid)
+            found[name] = used(parent) + sum(used(child) for child in parent.children(recursive=True))
+        except (psutil.Error, TypeError):
+            continue
+    for label, names in (("postgresql", ("postgres",)), ("rabbitmq", ("beam.smp", "erl_child_setup"))):
+        total = 0.0
+        for process in psutil.process_iter(["name"]):
+            try:
+                if process.info["name"] in names:
+                    total += used(process)
+            except psutil.Error:
+                continue
+        found[label] = total
+    found["load_generator"] = used(psutil.Process())
+    return found
+
+
 def stop(proc: subprocess.Popen) -> None:
     if proc.poll() is None:
         os.killpg(proc.pid, signal.SIGTERM)

@@ -53,6 +53,11 @@ def working_days_between(start: dt.date, end: dt.date) -> int:
     return count
 
 
+def london_time(day: dt.date, time: dt.time) -> dt.datetime:
+    """``time`` in London on ``day``, in UTC."""
+    return dt.datetime.combine(day, time, tzinfo=LONDON).astimezone(dt.UTC)
+
+
 def deadline(start: dt.datetime, days: int) -> dt.datetime:
     """Close of business on the ``days``-th working day after ``start``, in UTC."""
     local = start.astimezone(LONDON)
@@ -61,4 +66,4 @@ def deadline(start: dt.datetime, days: int) -> dt.datetime:
         day = next_working_day(day)
     else:
         day = add_working_days(day, days)
-    return dt.datetime.combine(day, CLOSE_OF_BUSINESS, tzinfo=LONDON).astimezone(dt.UTC)
+    return london_time(day, CLOSE_OF_BUSINESS)

@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session
 
 from casework import audit, timers
 from casework.timers import Timer
-from casework.workdays import LONDON
+from casework.workdays import LONDON, london_time
 from lettings.domain.bedrooms import Member, bedroom_need, next_change
 from lettings.models import Applicant, HouseholdMember
 
@@ -66,6 +66,5 @@ def _reckon(session: Session, applicant: Applicant, members: list[Member], on: d
         if not new:
             timers.cancel(session, timer_key(applicant.id))
     else:
-        due = dt.datetime.combine(changes_on, RECKONED_AT, tzinfo=LONDON).astimezone(dt.UTC)
-        timers.schedule(session, BIRTHDAY, key=timer_key(applicant.id), due_at=due,
+        timers.schedule(session, BIRTHDAY, key=timer_key(applicant.id), due_at=london_time(changes_on, RECKONED_AT),
                         payload={"applicant_id": str(applicant.id)})

@@ -224,22 +224,22 @@ def subject_of(policy: Policy, data: Mapping[str, Any], links: Mapping[str, str]
     if not present:
         return _named_subject(policy, data.get("subject"), links)
     chosen = next((kind for kind in present if kind.type == prefer), present[0])
-    value = data[chosen.id_field]
     # The data's reference is the main record's (an offer event's is the offer's, not the advert's).
     reference = data.get("reference") if chosen is present[0] else None
-    return Subject(type=chosen.type, id=str(value), service=chosen.service,
-                   reference=str(reference) if reference else None,
-                   link=links.get(chosen.service, "") + chosen.path.format(id=value))
+    return _subject(chosen, data[chosen.id_field], reference, links)
 
 
 def _named_subject(policy: Policy, named: Any, links: Mapping[str, str]) -> Subject | None:
     if not isinstance(named, Mapping) or not named.get("id"):
         return None
     kind = next((kind for kind in policy.subjects if kind.type == named.get("type")), None)
-    if kind is None:
-        return None
-    return Subject(type=kind.type, id=str(named["id"]), service=kind.service, reference=None,
-                   link=links.get(kind.service, "") + kind.path.format(id=named["id"]))
+    return _subject(kind, named["id"], None, links) if kind is not None else None
+
+
+def _subject(kind: SubjectKind, value: Any, reference: Any, links: Mapping[str, str]) -> Subject:
+    return Subject(type=kind.type, id=str(value), service=kind.service,
+                   reference=str(reference) if reference else None,
+                   link=links.get(kind.service, "") + kind.path.format(id=value))
 
 
 def matches(when: Mapping[str, Any], data: Mapping[str, Any]) -> bool:

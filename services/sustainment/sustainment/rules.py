@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from casework import workdays
+from casework.workdays import london_time
 
 Policy = Mapping[str, Any]
 
@@ -104,11 +105,6 @@ def first_contact_due(accepted_at: dt.datetime, risk_level: str, policy: Policy)
     """Close of business on the working day first contact is due, counted from acceptance."""
     days = int(policy["first_contact_working_days"][risk_level])
     return workdays.deadline(accepted_at, days)
-
-
-def london_time(day: dt.date, time: dt.time) -> dt.datetime:
-    """``time`` in London on ``day``, in UTC."""
-    return dt.datetime.combine(day, time, tzinfo=workdays.LONDON).astimezone(dt.UTC)
 
 
 def close_of_business(day: dt.date) -> dt.datetime:
