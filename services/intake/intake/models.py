@@ -16,19 +16,14 @@ class Base(DeclarativeBase):
     metadata = naming_metadata()
 
 
-#: PostgreSQL sequence behind the human reference (R-000123); created by migration 0002.
-REFERENCE_SEQUENCE = "referral_reference_seq"
-#: The reference column's server default on PostgreSQL (migration 0004): the INSERT numbers the
-#: referral and returns the reference, so there is no separate ``SELECT nextval`` round trip.
-REFERENCE_DEFAULT = "next_referral_reference()"
-
-
 class Referral(Base):
     """A referral from a front-line system, a partner agency, or phoned in to an intake officer."""
 
     __tablename__ = "referrals"
 
     id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True, default=uuid.uuid4)
+    # R-000123. On PostgreSQL the column's default numbers it from ``referral_reference_seq``
+    # (migrations 0002, 0005) and the INSERT returns it: no separate round trip for the number.
     reference: Mapped[str] = mapped_column(String(20), unique=True,
                                            server_default=FetchedValue())
     status: Mapped[str] = mapped_column(String(20), default="received")

@@ -1,11 +1,13 @@
 """The Alembic history builds exactly the tables the models describe."""
 
+from alembic import command
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from sqlalchemy import text
 
-from casework.migrations import target_metadata
+from casework.migrations import config, target_metadata, upgrade
 from intake.models import Base
+from intake.service import SERVICE
 
 
 def test_the_migrated_database_matches_the_models(intake):
@@ -18,3 +20,20 @@ def test_references_come_from_a_sequence_and_restart_with_the_table(intake, refe
     assert [refer()["reference"], refer()["reference"]] == ["R-000001", "R-000002"]
     with intake.db.engine.connect() as conn:
         assert conn.execute(text("SELECT last_value FROM referral_reference_seq")).scalar() == 2
+
+
+def test_references_keep_six_digits_and_grow_past_a_million(intake, refer):
+    with intake.db.engine.begin() as conn:
+        conn.execute(text("SELECT setval('referral_reference_seq', 999998)"))
+    assert [refer()["reference"], refer()["reference"]] == ["R-999999", "R-1000000"]
+
+
+def test_the_reference_default_goes_back_and_forth_without_a_gap(intake, refer):
+    url = intake.db.url
+    refer()
+    command.downgrade(config(SERVICE, url), "0004")  # the SQL function numbers them again
+    assert refer()["reference"] == "R-000002"
+    upgrade(SERVICE, url)
+    assert refer()["reference"] == "R-000003"
+    with intake.db.engine.connect() as conn:
+        assert conn.execute(text("SELECT count(*) FROM pg_proc WHERE proname = 'next_referral_reference'")).scalar() == 0
