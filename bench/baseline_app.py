@@ -63,7 +63,7 @@ class ReferralCreate(ma.Schema):
 
 def create_app() -> Flask:
     url = os.environ["BASELINE_DATABASE_URL"].replace("postgresql://", "postgresql+psycopg://", 1)
-    engine = sa.create_engine(url, pool_size=5)
+    engine = sa.create_engine(url, pool_size=int(os.environ.get("GUNICORN_THREADS", "8")))
     app = Flask("baseline")
     schema = ReferralCreate()
 
