@@ -53,6 +53,12 @@ def working_days_between(start: dt.date, end: dt.date) -> int:
     return count
 
 
+def london_today(now: dt.datetime | None = None) -> dt.date:
+    """Today's date in London (now, or at ``now``): an officer's today, whatever the server's
+    clock zone (between midnight and 01:00 in summer, UTC's date is still yesterday)."""
+    return (now or dt.datetime.now(dt.UTC)).astimezone(LONDON).date()
+
+
 def london_time(day: dt.date, time: dt.time) -> dt.datetime:
     """``time`` in London on ``day``, in UTC."""
     return dt.datetime.combine(day, time, tzinfo=LONDON).astimezone(dt.UTC)

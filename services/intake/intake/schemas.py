@@ -10,6 +10,7 @@ from marshmallow import ValidationError, fields, pre_dump, validate, validates_s
 from casework.auth import current
 from casework.db import as_utc, utcnow
 from casework.web.fields import Money as MoneyField
+from casework.workdays import london_today
 from intake import sensitivity
 from intake.access import sees_all
 from intake.domain.policy import PRIORITIES, RISK_LEVELS
@@ -26,7 +27,7 @@ def _not_blank(value: str) -> None:
 
 
 def _in_the_past(value: dt.date) -> None:
-    if value >= dt.date.today():
+    if value >= london_today():
         raise ValidationError("Must be in the past.")
 
 

@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import datetime as dt
-
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from casework import audit
 from casework.db import utcnow
 from casework.web import abort
+from casework.workdays import london_today
 from lettings.domain.affordability import assess
 from lettings.models import Applicant, Offer, PreTenancyCheck, Property
 from lettings.policy import current as current_policy
@@ -29,7 +28,7 @@ def run(session: Session, offer: Offer, officer: str) -> PreTenancyCheck:
               errors={"income": ["The applicant's monthly net income and outgoings are needed."]})
     # The applicant holds this offer, so they are not "active and unhoused" in the bidding sense:
     # re-verify every rule except status, which must still be active.
-    codes = ineligibility(session, applicant, prop, dt.date.today())
+    codes = ineligibility(session, applicant, prop, london_today())
     affordability = assess(applicant.monthly_net_income, applicant.monthly_outgoings, prop.weekly_rent,
                            prop.service_charge, current_policy().referral_margin)
     if codes or affordability.result == "fail":

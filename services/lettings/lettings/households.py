@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session
 from casework import audit, timers
 from casework.db import as_utc
 from casework.timers import Timer
-from casework.workdays import LONDON, london_time
+from casework.workdays import LONDON, london_time, london_today
 from lettings.domain.bedrooms import Member, bedroom_need, next_change
 from lettings.models import Applicant, HouseholdMember
 
@@ -29,10 +29,6 @@ def timer_key(applicant_id: uuid.UUID) -> str:
     return f"bedroom_need:{applicant_id}"
 
 
-def today() -> dt.date:
-    return dt.datetime.now(LONDON).date()
-
-
 def set_household(session: Session, applicant: Applicant, household: list[dict]) -> None:
     """Replace the household and reckon the bedroom need."""
     applicant.household = [HouseholdMember(position=i, **member) for i, member in enumerate(household)]
@@ -40,7 +36,7 @@ def set_household(session: Session, applicant: Applicant, household: list[dict])
     applicant.lead_name = lead["name"]
     applicant.lead_date_of_birth = lead["date_of_birth"]
     _reckon(session, applicant, [Member(m["date_of_birth"], m["sex"], m["relationship"]) for m in household],
-            today())
+            london_today())
 
 
 def on_birthday(session: Session, timer: Timer) -> None:
@@ -50,7 +46,7 @@ def on_birthday(session: Session, timer: Timer) -> None:
         return
     before = applicant.bedroom_need
     # As of the birthday itself, or today when the worker was away past it.
-    on = max(today(), as_utc(timer.due_at).astimezone(LONDON).date())  # naive from SQLite: UTC
+    on = max(london_today(), as_utc(timer.due_at).astimezone(LONDON).date())  # naive from SQLite: UTC
     _reckon(session, applicant, [Member(m.date_of_birth, m.sex, m.relationship) for m in applicant.household], on)
     if applicant.bedroom_need != before:
         audit.changed(session, "reckon_bedroom_need", "applicant", applicant.id, {"bedroom_need": before},

@@ -4,7 +4,7 @@ import datetime as dt
 
 import pytest
 
-from casework.workdays import LONDON, add_working_days, deadline, is_working_day, working_days_between
+from casework.workdays import LONDON, add_working_days, deadline, is_working_day, london_today, working_days_between
 
 
 def local(y, m, d, h=10, minute=0):
@@ -49,3 +49,16 @@ def test_same_day_deadlines(start, expected_day):
 
 def test_working_days_between_counts_only_working_days():
     assert working_days_between(dt.date(2026, 12, 24), dt.date(2027, 1, 4)) == 4  # 29, 30, 31 Dec, 4 Jan
+
+
+@pytest.mark.parametrize(("now", "today"), [
+    (dt.datetime(2026, 7, 1, 23, 30, tzinfo=dt.UTC), dt.date(2026, 7, 2)),  # 00:30 in London (BST)
+    (dt.datetime(2026, 12, 1, 23, 30, tzinfo=dt.UTC), dt.date(2026, 12, 1)),  # GMT: the same day
+    (dt.datetime(2026, 7, 2, 0, 30, tzinfo=LONDON), dt.date(2026, 7, 2)),
+])
+def test_today_is_londons_whatever_the_servers_zone(now, today):
+    assert london_today(now) == today
+
+
+def test_today_without_an_instant_is_now_in_london():
+    assert london_today() == dt.datetime.now(LONDON).date()

@@ -11,6 +11,7 @@ from casework import audit, outbox
 from casework.auth import current, roles
 from casework.db import as_utc, utcnow
 from casework.web import Blueprint, SelectPage, abort, db_session
+from casework.workdays import london_today
 from lettings import offering
 from lettings.api.applicants import get_applicant
 from lettings.api.properties import get_property
@@ -114,7 +115,7 @@ class Bids(MethodView):
         if advert.status != "open" or as_utc(advert.closes_at) <= utcnow():
             abort(409, "Bidding on this advert has closed.")
         applicant = get_applicant(data["applicant_id"])
-        codes = [c for c in ineligibility(session, applicant, advert.property, dt.date.today())
+        codes = [c for c in ineligibility(session, applicant, advert.property, london_today())
                  if c != "live_offer_elsewhere"]
         if codes:
             abort(422, "The applicant cannot be eligible for this home.",
@@ -143,7 +144,7 @@ class AdvertClose(MethodView):
             abort(409, "This advert is already closed.")
         before = AdvertSchema().dump(advert)
         advert.status, advert.closed_at = "closed", utcnow()
-        shortlist = rank(session, advert, dt.date.today())
+        shortlist = rank(session, advert, london_today())
         audit.changed(session, "close", "advert", advert.id, before, AdvertSchema().dump(advert))
         outbox.emit(session, "lettings.advert.closed.v1", subject=str(advert.id), data={
             "advert_id": advert.id, "reference": advert.reference, "property_id": advert.property_id,
@@ -163,7 +164,7 @@ class AdvertShortlist(MethodView):
         (a suspension, a live offer of another home) shows as an exclusion."""
         session = db_session()
         advert = get_advert(advert_id)
-        shortlist = rank(session, advert, dt.date.today())
+        shortlist = rank(session, advert, london_today())
         offers = {}
         for offer in session.scalars(select(Offer).where(Offer.advert_id == advert.id).order_by(Offer.made_at)):
             offers[offer.applicant_id] = {"id": str(offer.id), "reference": offer.reference, "status": offer.status}
@@ -218,7 +219,7 @@ class AdvertOffers(MethodView):
         if session.scalar(select(Offer.id).where(Offer.property_id == advert.property_id,
                                                  Offer.status.in_(("pending", "accepted")))):
             abort(409, "This home already has a live offer.")
-        shortlist = rank(session, advert, dt.date.today())
+        shortlist = rank(session, advert, london_today())
         ranked = [b.applicant_id for b in shortlist.ranked]
         offered = set(session.scalars(select(Offer.applicant_id).where(Offer.advert_id == advert.id)))
         waiting = [a for a in ranked if a not in offered]

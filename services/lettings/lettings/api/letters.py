@@ -1,13 +1,12 @@
 """Letters to applicants about their offers, rendered as HTML from the templates."""
 
-import datetime as dt
-
 import jinja2
 from flask import Response
 from flask.views import MethodView
 
 from casework.auth import roles
 from casework.web import Blueprint, abort
+from casework.workdays import london_today
 from lettings.api.offers import get_offer
 
 OFFICERS = ("lettings_officer", "team_leader")
@@ -25,7 +24,7 @@ blp = Blueprint("letters", __name__, url_prefix="/offers", description="Letters 
 def render(kind: str, offer) -> str:
     return templates.get_template(f"{kind}.html").render(
         offer=offer, property=offer.property, applicant=offer.applicant, respond_by=offer.respond_by,
-        today=dt.date.today())
+        today=london_today())
 
 
 @blp.route("/<uuid:offer_id>/letters/<any(offer, refusal, withdrawal):kind>")

@@ -1,13 +1,12 @@
 """Offers: direct matches, answers, pre-tenancy checks and sign-up."""
 
-import datetime as dt
-
 from flask.views import MethodView
 from sqlalchemy import select
 
 from casework import audit, outbox
 from casework.auth import current, roles
 from casework.web import Blueprint, abort, db_session
+from casework.workdays import london_today
 from lettings import checks, offering
 from lettings.api.adverts import check_respond_by
 from lettings.api.applicants import get_applicant
@@ -55,7 +54,7 @@ class DirectOffers(MethodView):
             abort(409, "Only a void home can be offered.")
         if session.scalar(select(Offer.id).where(Offer.property_id == prop.id, Offer.status.in_(LIVE_OFFER))):
             abort(409, "This home already has a live offer.")
-        codes = ineligibility(session, applicant, prop, dt.date.today())
+        codes = ineligibility(session, applicant, prop, london_today())
         if codes:
             abort(422, "The applicant is not eligible for this home.",
                   errors={"applicant_id": [r["message"] for r in reasons(codes)]})

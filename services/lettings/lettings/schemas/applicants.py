@@ -1,11 +1,10 @@
 """The housing register."""
 
-import datetime as dt
-
 import marshmallow as ma
 from marshmallow import fields, validate
 
 from casework.web.fields import Money
+from casework.workdays import london_today
 
 from .common import not_negative
 
@@ -27,7 +26,7 @@ class HouseholdMember(ma.Schema):
 
     @ma.validates("date_of_birth")
     def not_in_future(self, value, **_):
-        if value > dt.date.today():
+        if value > london_today():
             raise ma.ValidationError("A date of birth cannot be in the future.")
 
 
@@ -70,7 +69,7 @@ class Contact(ma.Schema):
 class ApplicantCreate(Household):
     band = fields.String(required=True, validate=validate.OneOf(BANDS), metadata={"example": "B"})
     effective_date = fields.Date(required=True, metadata={"example": "2024-06-01"})
-    application_date = fields.Date(load_default=dt.date.today, metadata={"example": "2024-05-20"})
+    application_date = fields.Date(load_default=london_today, metadata={"example": "2024-05-20"})
     needs = fields.Nested(Needs, load_default=lambda: {"wheelchair": False, "ground_floor": False})
     income = fields.Nested(Income, load_default=lambda: {"monthly_net": None, "monthly_outgoings": None})
     support_needs = fields.List(fields.String(validate=validate.OneOf(SUPPORT_NEEDS)), load_default=list,
