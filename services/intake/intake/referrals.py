@@ -9,7 +9,7 @@ import uuid
 from types import SimpleNamespace
 from typing import Any
 
-from sqlalchemy import Select, String, and_, any_, bindparam, func, insert, not_, or_, select
+from sqlalchemy import Select, String, and_, any_, bindparam, false, func, insert, not_, or_, select, true, update
 from sqlalchemy.dialects import postgresql
 from sqlalchemy.orm import Session
 
@@ -24,11 +24,9 @@ from intake.models import Referral
 from intake.schemas import snapshot
 
 
-def next_reference(session: Session) -> str | None:
-    """R-000123. On PostgreSQL None: the column's server default numbers the row in its INSERT
-    (from a sequence) and the INSERT's RETURNING reads it back. Elsewhere the highest so far plus one."""
-    if session.get_bind().dialect.name == "postgresql":
-        return None
+def next_reference(session: Session) -> str:
+    """R-000123 in the embedded SQLite: the highest so far plus one. (On PostgreSQL the column's
+    default numbers the row from a sequence in its INSERT: ``_write``.)"""
     last = session.scalar(select(func.max(Referral.reference)))
     number = int(last.removeprefix("R-")) + 1 if last else 1
     return f"R-{number:06d}"
@@ -64,34 +62,47 @@ def search(args: dict[str, Any], principal: Principal, now: dt.datetime) -> Sele
     return stmt
 
 
-def _open_referrals(session: Session, identity: duplicates.Identity, policy: IntakePolicy,
-                    now: dt.datetime) -> list[duplicates.OpenReferral]:
-    """Candidates for the duplicate rule: open, recent, and sharing the tenancy or date of birth."""
-    if not identity.tenancy_ref and not identity.date_of_birth:
-        return []
-    postgres = session.get_bind().dialect.name == "postgresql"
-    stmt = _open_referrals_query(bool(identity.tenancy_ref), bool(identity.date_of_birth), postgres)
-    params = {"tenancy_ref": identity.tenancy_ref, "date_of_birth": identity.date_of_birth,
-              "since": now - dt.timedelta(days=policy.duplicate_window_days),
+def _write(session: Session, row: dict[str, Any], policy: IntakePolicy,
+           now: dt.datetime) -> list[duplicates.OpenReferral]:
+    """Write the new referral's ``row``, numbering it, and read the candidates for the duplicate
+    rule: open referrals received within the window that share its tenancy or date of birth.
+
+    On PostgreSQL one statement does both (``_write_and_find``): the INSERT numbers the row and
+    returns its reference, and the candidates are read from before it. A statement fewer per
+    referral: 5-10% more referrals a second (bench/NOTES.md, eighth pass).
+    """
+    params = {**row, "since": now - dt.timedelta(days=policy.duplicate_window_days),
               "open_statuses": list(policy.duplicate_open_statuses)}
-    rows = execute_as_driver_sql(session, stmt, params)
-    return [duplicates.OpenReferral(
-        id=row.id, reference=row.reference, received_at=as_utc(row.received_at),
-        identity=duplicates.Identity(row.person_name, row.person_date_of_birth, row.tenancy_ref),
-    ) for row in rows]
+    by_tenancy, by_birth = bool(row["tenancy_ref"]), bool(row["person_date_of_birth"])
+    if session.get_bind().dialect.name == "postgresql":
+        del params["reference"]  # the column's default numbers it (migrations 0002, 0005)
+        found = execute_as_driver_sql(session, _write_and_find(by_tenancy, by_birth), params).all()
+        row["reference"] = found[0].new_reference
+        return [_open_referral(candidate) for candidate in found if candidate.id is not None]
+    found = session.execute(_candidates(by_tenancy, by_birth, postgres=False), params).all()
+    row["reference"] = next_reference(session)
+    session.execute(_INSERT, row)
+    return [_open_referral(candidate) for candidate in found]
+
+
+def _open_referral(candidate: Any) -> duplicates.OpenReferral:
+    return duplicates.OpenReferral(
+        id=candidate.id, reference=candidate.reference, received_at=as_utc(candidate.received_at),
+        identity=duplicates.Identity(candidate.person_name, candidate.person_date_of_birth, candidate.tenancy_ref))
 
 
 @functools.cache
-def _open_referrals_query(by_tenancy: bool, by_birth: bool, postgres: bool) -> Select:
-    """Built once per shape, its values bound by name: building it per referral (a dozen column
-    expressions) cost more than running it, on POST /referrals' hot path. Core columns, not the
-    mapped class, for the same reason; the rule needs only these six."""
+def _candidates(by_tenancy: bool, by_birth: bool, *, postgres: bool) -> Select:
+    """Built once per shape, its values bound by name (the new row's own ``tenancy_ref`` and
+    ``person_date_of_birth``): building it per referral (a dozen column expressions) cost more
+    than running it, on POST /referrals' hot path. Core columns, not the mapped class, for the
+    same reason; the rule needs only these six."""
     table = Referral.__table__.c
     same = []
     if by_tenancy:
         same.append(table.tenancy_ref == bindparam("tenancy_ref"))
     if by_birth:
-        same.append(table.person_date_of_birth == bindparam("date_of_birth"))
+        same.append(table.person_date_of_birth == bindparam("person_date_of_birth"))
     if postgres:
         # One array parameter rather than an expanded IN: the statement is the same every time.
         open_status = table.status == any_(bindparam("open_statuses", type_=postgresql.ARRAY(String)))
@@ -99,7 +110,19 @@ def _open_referrals_query(by_tenancy: bool, by_birth: bool, postgres: bool) -> S
         open_status = table.status.in_(bindparam("open_statuses", expanding=True))
     return select(
         table.id, table.reference, table.received_at, table.person_name, table.person_date_of_birth, table.tenancy_ref,
-    ).where(open_status, table.received_at >= bindparam("since"), or_(*same))
+    ).where(open_status, table.received_at >= bindparam("since"), or_(*same) if same else false())
+
+
+@functools.cache
+def _write_and_find(by_tenancy: bool, by_birth: bool) -> Select:
+    """``WITH new AS (INSERT … RETURNING reference) SELECT new.reference, candidate.* FROM new
+    LEFT JOIN (candidates) ON true``: one row with no candidate, else one a candidate. The
+    candidates are read from the statement's snapshot, so never include the new row."""
+    columns = [column for column in Referral.__table__.columns if column.key != "reference"]
+    new = (insert(Referral.__table__).values({c.key: bindparam(c.key, type_=c.type) for c in columns})
+           .returning(Referral.__table__.c.reference.label("new_reference")).cte("new"))
+    candidate = _candidates(by_tenancy, by_birth, postgres=True).subquery("candidate")
+    return select(new.c.new_reference, candidate).select_from(new.outerjoin(candidate, true()))
 
 
 def receive(session: Session, data: dict[str, Any], *, principal: Principal, policy: IntakePolicy,
@@ -112,10 +135,8 @@ def receive(session: Session, data: dict[str, Any], *, principal: Principal, pol
                              policy=policy.risk)
     identity = duplicates.Identity(person["name"], person.get("date_of_birth"),
                                    duplicates.normal_tenancy_ref(data.get("tenancy_ref")))
-    links = duplicates.possible_duplicates(identity, _open_referrals(session, identity, policy, now), now=now,
-                                           window_days=policy.duplicate_window_days)
     row = dict(_EMPTY_ROW) | {
-        "id": uuid.uuid4(), "reference": next_reference(session), "status": triage.RECEIVED, "received_at": now,
+        "id": uuid.uuid4(), "status": triage.RECEIVED, "received_at": now,
         "source_system": source["system"], "source_team": source.get("team"),
         "referrer_name": source["referrer"]["name"], "referrer_email": source["referrer"].get("email"),
         "referrer_phone": source["referrer"].get("phone"),
@@ -133,17 +154,17 @@ def receive(session: Session, data: dict[str, Any], *, principal: Principal, pol
         "risk_level": assessment.level, "risk_score": assessment.score,
         "risk_factors": [{"code": f.code, "points": f.points, "detail": f.detail} for f in assessment.factors],
         "triage_due": triage.triage_due(now, assessment.level, policy),
-        "possible_duplicate_of": [{"id": str(d.id), "reference": d.reference, "match": d.match} for d in links],
+        "possible_duplicate_of": [],
     }
     # The row written with one Core INSERT built once, not an ORM object through the unit of
     # work: on POST /referrals' hot path the object's instrumentation and the flush cost more
     # than the INSERT. The answer, the audit and the event read the new referral's attributes
     # from the row as written.
-    if row["reference"] is None:  # PostgreSQL numbers it (the column's server default)
-        numbered = {k: v for k, v in row.items() if k != "reference"}
-        row["reference"] = execute_as_driver_sql(session, _INSERT_NUMBERED, numbered).scalar_one()
-    else:
-        execute_as_driver_sql(session, _INSERT, row)
+    candidates = _write(session, row, policy, now)
+    links = duplicates.possible_duplicates(identity, candidates, now=now, window_days=policy.duplicate_window_days)
+    if links:  # linked after the INSERT that found them
+        row["possible_duplicate_of"] = [{"id": str(d.id), "reference": d.reference, "match": d.match} for d in links]
+        execute_as_driver_sql(session, _LINK, {"referral_id": row["id"], "possible_duplicate_of": row["possible_duplicate_of"]})
     referral = SimpleNamespace(**row)
     audit.changed(session, "create", "referral", referral.id, None, snapshot(referral))
     outbox.emit(session, events.RECEIVED, subject=str(referral.id), data=events.received(referral))
@@ -153,7 +174,8 @@ def receive(session: Session, data: dict[str, Any], *, principal: Principal, pol
 #: Every column of a referral, empty: a new referral's row starts from this.
 _EMPTY_ROW = {column.key: None for column in Referral.__table__.columns}
 _INSERT = insert(Referral.__table__)
-_INSERT_NUMBERED = insert(Referral.__table__).returning(Referral.__table__.c.reference)
+_LINK = (update(Referral.__table__).where(Referral.__table__.c.id == bindparam("referral_id"))
+         .values(possible_duplicate_of=bindparam("possible_duplicate_of")))
 
 
 def triage_referral(session: Session, referral: Referral, decision: dict[str, Any], *, principal: Principal,
