@@ -89,9 +89,11 @@ def main() -> None:
     if e2e:
         for rate, figures in e2e["rates"].items():
             t = figures["to_task"]
+            # The target is at 50/s; other rates are shown for information, not judged.
+            judged = f"| p99 < 50 ms | {'yes' if e2e['met']['p99_at_50'] else 'no'} |" if rate == "50_per_s" \
+                else "| (information) | |"
             lines.append(f"| referral → triage task at {rate.replace('_per_s', '')}/s | {e2e['date']} | p50 {t['p50_ms']} ms, "
-                         f"p95 {t['p95_ms']} ms, p99 {t['p99_ms']} ms ({t['tasks']}/{t['referrals']} tasks) | – "
-                         f"| p99 < 50 ms at 50/s | {'yes' if rate == '50_per_s' and e2e['met']['p99_at_50'] else 'no'} |")
+                         f"p95 {t['p95_ms']} ms, p99 {t['p99_ms']} ms ({t['tasks']}/{t['referrals']} tasks) | – {judged}")
         highest = e2e.get("highest_rate_held_60_s")
         lines.append(f"| highest rate held 60 s | {e2e['date']} | {highest or 'none'}{'/s' if highest else ''} | – "
                      f"| 250/s | {'yes' if e2e['met']['sustained_250'] else 'no'} |")
