@@ -7,10 +7,11 @@ id of the request or event that caused this one; ``traceparent`` is carried when
 from __future__ import annotations
 
 import datetime as dt
-import json
 import uuid
 from dataclasses import dataclass, field
 from typing import Any
+
+import orjson
 
 from casework import context
 
@@ -63,8 +64,9 @@ class Event:
         return out
 
     def to_json(self) -> str:
-        """The structured-mode body: compact, stable key order, stored verbatim in the outbox."""
-        return json.dumps(self.to_dict(), separators=(",", ":"), ensure_ascii=False)
+        """The structured-mode body: compact, stable key order, UTF-8 as it is (not \\u-escaped),
+        stored verbatim in the outbox. orjson: a tenth of json.dumps's time."""
+        return orjson.dumps(self.to_dict()).decode()
 
 
 def _now_iso() -> str:
@@ -95,7 +97,7 @@ def make(type: str, *, subject: str, data: dict[str, Any], source: str | None = 
 def parse(body: bytes | str) -> Event:
     """Read a structured-mode CloudEvent, raising ``InvalidEvent`` for anything else."""
     try:
-        raw = json.loads(body)
+        raw = orjson.loads(body)
     except (ValueError, UnicodeDecodeError) as exc:
         raise InvalidEvent(f"body is not JSON: {exc}") from None
     if not isinstance(raw, dict):
