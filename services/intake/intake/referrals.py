@@ -69,7 +69,7 @@ def _write(session: Session, row: dict[str, Any], policy: IntakePolicy,
 
     On PostgreSQL one statement does both (``_write_and_find``): the INSERT numbers the row and
     returns its reference, and the candidates are read from before it. A statement fewer per
-    referral: 5-10% more referrals a second (bench/NOTES.md, eighth pass).
+    referral: 4-11% more referrals a second under gunicorn (bench/NOTES.md, eighth pass).
     """
     params = {**row, "since": now - dt.timedelta(days=policy.duplicate_window_days),
               "open_statuses": list(policy.duplicate_open_statuses)}
