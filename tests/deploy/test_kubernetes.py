@@ -138,7 +138,7 @@ def test_the_broker_definitions_are_the_topology_the_workers_declare():
 def test_the_broker_policies_dead_letter_safely_on_a_cluster():
     policies = {p["name"]: p for p in json.loads((ROOT / "deploy/rabbitmq/definitions.json").read_text())["policies"]}
     service_queues = policies["casework-service-queues"]
-    assert service_queues["apply-to"] == "quorum_queues"
+    assert service_queues["apply-to"] == "queues"  # every queue it matches is a quorum queue
     assert service_queues["definition"]["dead-letter-strategy"] == "at-least-once"
     assert service_queues["definition"]["overflow"] == "reject-publish"  # at-least-once needs it
-    assert policies["casework-parking-queues"]["apply-to"] == "quorum_queues"
+    assert policies["casework-parking-queues"]["apply-to"] == "queues"

@@ -20,17 +20,19 @@ from casework.settings import Settings
 VHOST = "/"
 
 #: What a clustered broker adds by policy (queue arguments cannot express it, or should not pin it).
+#: ``apply-to: queues``, not ``quorum_queues``: RabbitMQ before 3.12 refuses the whole import over
+#: the latter, and every queue the patterns match is a quorum queue anyway.
 POLICIES: list[dict[str, Any]] = [
     {"vhost": VHOST, "name": "casework-service-queues", "pattern": r"^[a-z_]+\.events$",
-     "apply-to": "quorum_queues", "priority": 10,
+     "apply-to": "queues", "priority": 10,
      # Dead-letter into the parking queue with publisher confirms, so a failure is never lost.
      "definition": {"delivery-limit": topology.DELIVERY_LIMIT, "dead-letter-strategy": "at-least-once",
                     "overflow": "reject-publish"}},
     {"vhost": VHOST, "name": "casework-parking-queues", "pattern": r"^[a-z_]+\.events\.dead$",
-     "apply-to": "quorum_queues", "priority": 10,
+     "apply-to": "queues", "priority": 10,
      "definition": {"max-length": 1000000, "overflow": "reject-publish"}},
     {"vhost": VHOST, "name": "casework-unrouted", "pattern": r"^casework\.unrouted$",
-     "apply-to": "quorum_queues", "priority": 10,
+     "apply-to": "queues", "priority": 10,
      "definition": {"max-length": 1000000, "overflow": "reject-publish"}},
 ]
 
