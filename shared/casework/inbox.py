@@ -11,7 +11,7 @@ import datetime as dt
 from sqlalchemy import DateTime, String
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
-from casework.db import KernelBase, insert_all_ignoring_conflict, insert_ignoring_conflict, utcnow
+from casework.db import KernelBase, insert_all_ignoring_conflict, utcnow
 from casework.events import Event
 
 
@@ -29,19 +29,13 @@ def claim(session: Session, event: Event) -> bool:
     A concurrent delivery of the same event waits on the primary key until the first
     transaction ends, then sees the conflict: only one of them takes effect.
     """
-    inserted = insert_ignoring_conflict(
-        session,
-        InboxEntry.__table__,
-        {"event_id": event.id, "event_type": event.type, "received_at": utcnow()},
-        returning=InboxEntry.event_id,
-    )
-    return inserted is not None
+    return event.id in claim_all(session, [event])
 
 
 def claim_all(session: Session, events: list[Event]) -> set[str]:
     """Record a batch of events with one statement; the ids of those not handled before.
 
-    The same as ``claim`` for each (an id delivered twice in the batch is recorded once), in
+    What ``claim`` does for each (an id delivered twice in the batch is recorded once), in
     one round trip rather than one per event: the consumer claims a whole batch before
     handling it. Claimed in the order of their ids, so that two consumers claiming redelivered
     events at once take their locks in the same order and never deadlock.
