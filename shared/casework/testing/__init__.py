@@ -16,7 +16,7 @@ from collections.abc import Iterator
 
 import pytest
 
-from .harness import ServiceHarness
+from .harness import EmbeddedHarness, ServiceHarness
 from .proxy import TcpProxy
 from .servers import (
     DEFAULT_BROKER,
@@ -39,7 +39,7 @@ from .servers import (
 )
 
 __all__ = [
-    "DEFAULT_BROKER", "DEFAULT_POSTGRES", "TEST_SECRET", "ServiceHarness", "TcpProxy", "bearer",
+    "DEFAULT_BROKER", "DEFAULT_POSTGRES", "TEST_SECRET", "EmbeddedHarness", "ServiceHarness", "TcpProxy", "bearer",
     "broker_server_url", "create_database", "delete_namespace", "drop_database", "in_ci", "postgres_server_url",
     "require_broker", "require_postgres", "test_settings", "token", "unavailable", "wait_until",
 ]

@@ -94,3 +94,26 @@ class ServiceHarness:
 
     def __exit__(self, *exc) -> None:
         self.close()
+
+
+class EmbeddedHarness:
+    """One service as the embedded system (`make run`) runs it: a migrated SQLite file in
+    ``directory`` and the in-process broker, with the real app's test ``client`` and its ``db``."""
+
+    def __init__(self, service, directory) -> None:
+        from casework.db import Database
+        from casework.migrations import upgrade
+        from casework.web import create_app
+
+        self.database_url = f"sqlite:///{directory}/{service.name}.db"
+        upgrade(service, self.database_url)
+        self.db = Database(self.database_url)
+        self.settings = test_settings(service.name, database_url=self.database_url, broker_url="memory://",
+                                      namespace="embedded")
+        self.client = create_app(service, settings=self.settings, db=self.db).test_client()
+
+    def __enter__(self) -> EmbeddedHarness:
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.db.dispose()

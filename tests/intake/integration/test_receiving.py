@@ -6,12 +6,9 @@ import uuid
 from sqlalchemy import select
 
 from casework.audit import AuditEntry
-from casework.db import Database
 from casework.events import parse
-from casework.migrations import upgrade
 from casework.outbox import OutboxMessage
-from casework.testing import bearer, test_settings
-from casework.web import create_app
+from casework.testing import EmbeddedHarness, bearer
 from intake import policy
 from intake.domain.triage import triage_due
 from intake.models import Referral
@@ -199,19 +196,13 @@ def test_references_run_on_whether_or_not_there_is_anything_to_match(intake, ref
 
 def test_the_embedded_database_numbers_and_links_referrals_as_postgresql_does(tmp_path, body, who):
     """SQLite (`make run`) numbers in Python and reads the candidates before its INSERT."""
-    url = f"sqlite:///{tmp_path}/intake.db"
-    upgrade(SERVICE, url)
-    db = Database(url)
-    client = create_app(SERVICE, db=db, settings=test_settings("intake", database_url=url, broker_url="memory://",
-                                                               namespace="embedded")).test_client()
-    try:
+    with EmbeddedHarness(SERVICE, tmp_path) as embedded:
+        client = embedded.client
         made = [client.post("/referrals", json=body(), headers=who.referrer).json for _ in range(2)]
         assert [m["reference"] for m in made] == ["R-000001", "R-000002"]
         links = client.get(f"/referrals/{made[1]['id']}", headers=who.intake_officer).json["possible_duplicate_of"]
         assert links == [{"id": made[0]["id"], "reference": "R-000001", "match": "same_tenancy"}]
-        with db.transaction() as session:
+        with embedded.db.transaction() as session:
             sent = [parse(row.body) for row in session.scalars(select(OutboxMessage).order_by(OutboxMessage.id))]
         assert [e.data["possible_duplicate_of"] for e in sent if e.type.endswith("referral.received.v1")] == [
             [], [made[0]["id"]]]
-    finally:
-        db.dispose()

@@ -1,14 +1,10 @@
 """One lettings harness per test module, against the real PostgreSQL (and RabbitMQ where used)."""
 
 import datetime as dt
-import types
 
 import pytest
 
-from casework.db import Database
-from casework.migrations import upgrade
-from casework.testing import ServiceHarness, bearer, test_settings
-from casework.web import create_app
+from casework.testing import EmbeddedHarness, ServiceHarness, bearer
 from lettings.service import SERVICE
 
 OFFICER = bearer("officer-1", "lettings_officer")
@@ -27,13 +23,8 @@ def service(request, lettings, tmp_path):
     if request.param == "postgresql":
         yield lettings
         return
-    url = f"sqlite:///{tmp_path}/lettings.db"
-    upgrade(SERVICE, url)
-    app = create_app(SERVICE, settings=test_settings("lettings", database_url=url, broker_url="memory://",
-                                                     namespace="embedded"))
-    db = Database(url)
-    yield types.SimpleNamespace(client=app.test_client(), database_url=url, db=db)
-    db.dispose()
+    with EmbeddedHarness(SERVICE, tmp_path) as embedded:
+        yield embedded
 
 
 @pytest.fixture(autouse=True)
