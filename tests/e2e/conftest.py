@@ -1,18 +1,25 @@
-"""The whole system as real processes (gunicorn apis and workers) on PostgreSQL and RabbitMQ.
+"""The whole system, on each backend: on ``postgresql``, real processes (gunicorn apis and
+workers) on PostgreSQL and RabbitMQ; on ``sqlite``, ``casework run`` (`make run`: SQLite files
+and the in-process broker) in a subprocess.
 
-One system for the whole e2e session: its own four databases and broker names, removed at the
-end. Each test makes its own referrals, properties and applicants, so tests never see each
-other's records; they look tasks up by the subject they are about.
+One system per backend for the whole e2e session: its own databases and broker names, removed
+at the end. Each test makes its own referrals, properties and applicants, so tests never see
+each other's records; they look tasks up by the subject they are about.
 """
 
 import pytest
 
 from casework.system import Client, System
-from casework.testing import wait_until
+from casework.testing import EmbeddedSystem, wait_until
 
 
 @pytest.fixture(scope="session")
-def system(postgres_url, broker_url, tmp_path_factory):
+def system(backend, request, tmp_path_factory):
+    if backend == "sqlite":
+        with EmbeddedSystem(tmp_path_factory.mktemp("e2e-embedded")) as running:
+            yield running.start(timeout=90)
+        return
+    postgres_url, broker_url = request.getfixturevalue("postgres_url"), request.getfixturevalue("broker_url")
     with System.for_tests(postgres_url, broker_url, log_dir=tmp_path_factory.mktemp("e2e-logs")) as running:
         running.start(timeout=90)
         yield running

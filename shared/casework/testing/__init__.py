@@ -22,6 +22,7 @@ from collections.abc import Iterator
 
 import pytest
 
+from .embedded import EmbeddedSystem
 from .harness import EmbeddedHarness, ServiceHarness
 from .proxy import TcpProxy
 from .servers import (
@@ -47,9 +48,10 @@ from .servers import (
 BACKENDS = ("postgresql", "sqlite")
 
 __all__ = [
-    "BACKENDS", "DEFAULT_BROKER", "DEFAULT_POSTGRES", "TEST_SECRET", "EmbeddedHarness", "ServiceHarness", "TcpProxy", "bearer",
-    "broker_server_url", "create_database", "delete_namespace", "drop_database", "in_ci", "postgres_server_url",
-    "require_broker", "require_postgres", "test_settings", "token", "unavailable", "wait_until",
+    "BACKENDS", "DEFAULT_BROKER", "DEFAULT_POSTGRES", "TEST_SECRET", "EmbeddedHarness", "EmbeddedSystem",
+    "ServiceHarness", "TcpProxy", "bearer", "broker_server_url", "create_database", "delete_namespace",
+    "drop_database", "in_ci", "postgres_server_url", "require_broker", "require_postgres", "test_settings", "token",
+    "unavailable", "wait_until",
 ]
 
 

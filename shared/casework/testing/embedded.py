@@ -1,0 +1,96 @@
+"""The whole system as `make run` runs it, for end-to-end tests: ``casework run`` in a subprocess."""
+
+from __future__ import annotations
+
+import os
+import random
+import signal
+import socket
+import subprocess
+import sys
+from pathlib import Path
+
+from .servers import TEST_SECRET, wait_until
+
+
+def _free(port: int) -> bool:
+    with socket.socket() as s:
+        try:
+            s.bind(("127.0.0.1", port))
+        except OSError:
+            return False
+        return True
+
+
+def _listening(port: int) -> bool:
+    with socket.socket() as s:
+        return s.connect_ex(("127.0.0.1", port)) == 0
+
+
+class EmbeddedSystem:
+    """``casework run`` in a subprocess: every service on its SQLite file under ``directory``
+    and the in-process broker, on the standard ports moved by an offset that finds them free.
+
+    It offers what a journey needs of ``casework.system.System``: ``urls()``, ``jwt_secret``
+    and ``logs()``; ``stop()`` sends Ctrl-C and returns the exit code.
+    """
+
+    def __init__(self, directory: Path, *, jwt_secret: str = TEST_SECRET, env: dict[str, str] | None = None) -> None:
+        from casework.service import installed
+
+        self.directory = Path(directory)
+        self.data_dir = self.directory / "data"
+        self.log_path = self.directory / "casework-run.log"
+        self.jwt_secret = jwt_secret
+        self.ports = {name: service.port for name, service in installed().items()}
+        self.env = {"CASEWORK_RETRY_DELAYS": "1,2", "CASEWORK_RELAY_POLL_SECONDS": "0.2",
+                    "CASEWORK_TIMER_POLL_SECONDS": "0.2", **(env or {})}
+        self.offset = 0
+        self.process: subprocess.Popen | None = None
+
+    def urls(self) -> dict[str, str]:
+        return {name: f"http://127.0.0.1:{port + self.offset}" for name, port in self.ports.items()}
+
+    def start(self, timeout: float = 60) -> EmbeddedSystem:
+        # Below the ephemeral range (32768+), where outgoing connections would take ports too.
+        self.offset = next(o for o in (random.randrange(2000, 20000, 10) for _ in range(50))
+                           if all(_free(p + o) for p in self.ports.values()))
+        # Nothing from the caller's CASEWORK_* settings (their database or broker, say).
+        env = {k: v for k, v in os.environ.items() if not k.startswith("CASEWORK_")}
+        env |= {"CASEWORK_JWT_SECRET": self.jwt_secret, "PYTHONUNBUFFERED": "1", **self.env}
+        with open(self.log_path, "ab") as log:
+            self.process = subprocess.Popen(
+                [sys.executable, "-m", "casework.cli", "run", "--data-dir", str(self.data_dir),
+                 "--port-offset", str(self.offset)], env=env, stdout=log, stderr=subprocess.STDOUT)
+        wait_until(lambda: self.process.poll() is not None or all(_listening(p + self.offset)
+                                                                  for p in self.ports.values()),
+                   timeout=timeout, interval=0.2, message="casework run to listen")
+        if self.process.poll() is not None:
+            raise RuntimeError(f"casework run exited with {self.process.returncode}:\n{self.logs(60)}")
+        return self
+
+    def stop(self, timeout: float = 20) -> int | None:
+        """Ctrl-C, as a person stops it; the exit code (None if it had to be killed)."""
+        if self.process is None or self.process.poll() is not None:
+            return None if self.process is None else self.process.returncode
+        self.process.send_signal(signal.SIGINT)
+        try:
+            return self.process.wait(timeout)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+            self.process.wait()
+            return None
+
+    def logs(self, lines: int = 30) -> str:
+        """The end of ``casework run``'s output (for a failing test's report)."""
+        try:
+            text = self.log_path.read_text(errors="replace")
+        except FileNotFoundError:
+            return ""
+        return "--- casework run\n" + "\n".join(text.splitlines()[-lines:])
+
+    def __enter__(self) -> EmbeddedSystem:
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.stop()
