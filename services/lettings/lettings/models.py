@@ -78,7 +78,8 @@ class Void(Base):
 
     __table_args__ = (
         # A home has at most one open void.
-        Index("uq_voids_open_property", "property_id", unique=True, postgresql_where=text("let_date IS NULL")),
+        Index("uq_voids_open_property", "property_id", unique=True, postgresql_where=text("let_date IS NULL"),
+              sqlite_where=text("let_date IS NULL")),
     )
 
 
@@ -199,9 +200,11 @@ class Offer(Base):
     __table_args__ = (
         # One live offer per home and per applicant.
         Index("uq_offers_live_property", "property_id", unique=True,
-              postgresql_where=text("status IN ('pending', 'accepted')")),
+              postgresql_where=text("status IN ('pending', 'accepted')"),
+              sqlite_where=text("status IN ('pending', 'accepted')")),
         Index("uq_offers_live_applicant", "applicant_id", unique=True,
-              postgresql_where=text("status IN ('pending', 'accepted')")),
+              postgresql_where=text("status IN ('pending', 'accepted')"),
+              sqlite_where=text("status IN ('pending', 'accepted')")),
     )
 
 
