@@ -101,9 +101,9 @@ def directory(urls: dict[str, str]) -> tuple[list[dict], list[dict]]:
     return officers.json(), teams.json()
 
 
-def demo(offset: int) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, str(ROOT / "scripts" / "demo.py")], env=ENV | {"PORT_OFFSET": str(offset)},
-                          capture_output=True, text=True, timeout=240)
+def demo(offset: int, **env: str) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, str(ROOT / "scripts" / "demo.py")],
+                          env=ENV | {"PORT_OFFSET": str(offset)} | env, capture_output=True, text=True, timeout=240)
 
 
 def test_the_first_run_is_ready_to_use_and_the_demo_runs_against_it(tmp_path):
@@ -124,6 +124,10 @@ def test_the_first_run_is_ready_to_use_and_the_demo_runs_against_it(tmp_path):
         assert second.returncode != 0
         assert f"{8001 + offset}" in second.stderr and "--port-offset" in second.stderr, second.stderr
         assert "Traceback" not in second.stdout + second.stderr
+
+        # The demo will not drive a URL that answers as another service.
+        astray = demo(offset, CASEWORK_INTAKE_URL=urls["notifications"])
+        assert astray.returncode != 0 and "Casework's notifications service answers there" in astray.stderr, astray
 
         # `make demo` finds the system by the same offset and runs through (slow: a few seconds).
         started = time.monotonic()
