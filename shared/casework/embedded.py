@@ -150,11 +150,14 @@ def seed_directory(notifications_url: str, settings: Settings, *, actor: str) ->
         _add(notifications_url, "/teams", token, {"slug": slug, "name": name, "manager_id": manager})
 
 
+_NO_PROXY = urllib.request.build_opener(urllib.request.ProxyHandler({}))  # an http_proxy must not see our own port
+
+
 def _add(base_url: str, path: str, token: str, body: dict) -> None:
     request = urllib.request.Request(base_url + path, data=json.dumps(body).encode(), method="POST", headers={
         "Authorization": f"Bearer {token}", "Content-Type": "application/json"})
     try:
-        with urllib.request.urlopen(request, timeout=30):
+        with _NO_PROXY.open(request, timeout=30):
             return
     except urllib.error.HTTPError as exc:
         if exc.code == 409:  # there already

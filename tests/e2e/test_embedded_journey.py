@@ -4,6 +4,7 @@ over HTTP only: journey 1, the first run a newcomer sees, and `make demo` agains
 import contextlib
 import os
 import random
+import re
 import signal
 import socket
 import sqlite3
@@ -115,8 +116,17 @@ def test_the_first_run_is_ready_to_use_and_the_demo_runs_against_it(tmp_path):
         assert {o["id"]: o["teams"] for o in officers} == {sub: OFFICERS[sub] for sub in printed}
         assert {t["slug"]: t["manager_id"] for t in teams} == {
             "intake": "team-leader-1", "sustainment": "team-leader-1", "lettings": None}
-        signin = requests.get(urls["notifications"] + "/inbox/sign-in", timeout=10)
+        browser = requests.Session()
+        signin = browser.get(urls["notifications"] + "/inbox/sign-in", timeout=10)
         assert "Iris Intake" in signin.text and "no officers in the directory" not in signin.text
+        # A printed token pasted into the sign-in form opens an inbox with the officer's team in it.
+        printed_token = next(line.split()[-1] for line in log_path.read_text().splitlines()
+                             if line.split()[1:2] == ["intake-officer-1"])
+        csrf = re.search(r'name="csrf_token" value="([^"]+)"', signin.text).group(1)
+        inbox = browser.post(urls["notifications"] + "/inbox/sign-in", data={"token": printed_token, "csrf_token": csrf},
+                             timeout=10)
+        assert inbox.url.endswith("/inbox") and "Signed in as Iris Intake" in inbox.text, inbox.text[:2000]
+        assert "You are not in a team in the directory" not in inbox.text
 
         # A second copy on the same ports says which port is busy and how to move it.
         second = subprocess.run([sys.executable, "-m", "casework.cli", "run", "--data-dir", str(tmp_path / "other"),
