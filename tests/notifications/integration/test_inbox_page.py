@@ -199,18 +199,58 @@ def test_development_sign_in_can_be_turned_off(client, notifications):
     assert r.status_code == 404
 
 
-def test_the_live_stream_sends_a_new_task_as_a_rendered_row(client, notifications):
-    settings = notifications.app.extensions[EXTENSION]
+def test_the_page_polls_for_new_tasks_and_gets_each_as_a_rendered_row(client, notifications):
     sign_in(client)
     case_id = uuid.uuid4()
     handle(notifications, case("opened", case_id))
     handle(notifications, case("assigned", case_id))
+
+    r = client.get("/inbox/updates?since=2000-01-01T00:00:00%2B00:00", headers={"Accept": "application/json"})
+
+    assert r.status_code == 200 and r.headers["ETag"]
+    [task] = r.json["tasks"]
+    assert task["title"] == "First contact for case C-000045" and task["section"] == "mine"
+    assert 'id="task-' in task["html"] and "Mark as done" in task["html"]
+
+
+def test_a_poll_with_nothing_new_is_a_bodiless_304(client, notifications):
+    sign_in(client)
+    case_id = uuid.uuid4()
+    handle(notifications, case("opened", case_id))
+    since = "/inbox/updates?since=2000-01-01T00:00:00%2B00:00"
+    first = client.get(since, headers={"Accept": "application/json"})
+
+    again = client.get(since, headers={"Accept": "application/json", "If-None-Match": first.headers["ETag"]})
+    handle(notifications, case("assigned", case_id))
+    changed = client.get(since, headers={"Accept": "application/json", "If-None-Match": first.headers["ETag"]})
+
+    assert again.status_code == 304 and again.get_data() == b""
+    assert changed.status_code == 200 and changed.headers["ETag"] != first.headers["ETag"]
+
+
+def test_an_officer_polling_faster_than_their_open_pages_would_is_429_problem_details(client, notifications):
+    settings = notifications.app.extensions[EXTENSION]
+    sign_in(client)
     try:
-        notifications.app.extensions[EXTENSION] = dataclasses.replace(settings, stream_seconds=0.5)
-        r = client.get("/inbox/events?since=2000-01-01T00:00:00%2B00:00")
-        body = r.get_data(as_text=True)
+        notifications.app.extensions[EXTENSION] = dataclasses.replace(settings, pages_per_officer=2, poll_seconds=60)
+        answers = [client.get("/inbox/updates?since=2026-01-01T00:00:00Z", headers={"Accept": "application/json"})
+                   for _ in range(3)]
     finally:
         notifications.app.extensions[EXTENSION] = settings
 
-    assert r.mimetype == "text/event-stream"
-    assert "event: task" in body and "First contact for case C-000045" in body and '"section": "mine"' in body
+    assert [a.status_code for a in answers] == [200, 200, 429]
+    assert answers[2].mimetype == "application/problem+json" and int(answers[2].headers["Retry-After"]) >= 1
+
+
+def test_a_poll_without_a_readable_since_is_422_naming_it(client):
+    sign_in(client)
+
+    r = client.get("/inbox/updates?since=yesterday", headers={"Accept": "application/json"})
+
+    assert r.status_code == 422 and "since" in r.json["errors"]
+
+
+def test_a_poll_without_a_session_is_401_not_a_sign_in_page(client):
+    r = client.get("/inbox/updates?since=2026-01-01T00:00:00Z", headers={"Accept": "application/json"})
+
+    assert r.status_code == 401 and r.mimetype == "application/problem+json"

@@ -21,6 +21,7 @@ from casework import auth, context
 from casework.auth import OFFICER_ROLES, AuthError
 from casework.context import Principal
 from casework.web import db_session
+from casework.web.errors import abort
 from notifications.models import Officer
 
 from . import EXTENSION, InboxSettings
@@ -66,6 +67,11 @@ def signed_in_principal() -> Principal | None:
     return principal
 
 
+def wants_json() -> bool:
+    """The page's own script asking (it sends ``Accept: application/json``), not a browser's navigation."""
+    return request.accept_mimetypes.best == "application/json"
+
+
 def page(template: str, status: int = 200, **values):
     return render_template(template, **values), status
 
@@ -78,7 +84,9 @@ def signed_in(view):
             return page("unavailable.html", 503)
         me = signed_in_principal()
         if me is None:
-            if request.method == "GET" and request.accept_mimetypes.best != "text/event-stream":
+            if wants_json():  # the page's script asking for updates: it stops, and says so
+                abort(401, "The session has ended: sign in again.")
+            if request.method == "GET":
                 return redirect(url_for("inbox_page.sign_in"), 303)
             return page("signin_needed.html", 401)
         if not me.has_any(*OFFICER_ROLES):
