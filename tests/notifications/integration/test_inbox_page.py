@@ -1,14 +1,18 @@
 """The officers' web inbox at /inbox, through the Flask test client against real PostgreSQL."""
 
+import base64
 import dataclasses
 import datetime as dt
 import re
+import time
 import uuid
+import zlib
 
 import pytest
 from notifications_support import ADMIN, add_directory, case, handle, referral
 
-from casework.testing import bearer, token
+from casework import auth
+from casework.testing import TEST_SECRET, bearer, token
 from notifications.web import EXTENSION
 
 TSO = bearer("o-tso", "sustainment_officer")
@@ -80,6 +84,52 @@ def test_the_inbox_shows_my_tasks_overdue_first_my_teams_queue_and_my_unread_mes
     assert "Triage referral" not in page
     assert "Onboarding case C-000046 has been assigned to you" in page
     assert "http://127.0.0.1:8002/docs" in page
+
+
+def readable(cookie: str) -> str:
+    """What anyone holding the cookie can read: itsdangerous's payload is base64 JSON (zlib'd after a dot)."""
+    compressed = cookie.startswith(".")
+    payload = cookie.removeprefix(".").split(".")[0]
+    data = base64.urlsafe_b64decode(payload + "=" * (-len(payload) % 4))
+    return (zlib.decompress(data) if compressed else data).decode()
+
+
+def test_the_session_cookie_holds_no_token_the_api_would_take(client, notifications):
+    sign_in(client)
+    cookie = readable(client.get_cookie("casework_inbox", path="/inbox").value)
+
+    assert "eyJ" not in cookie  # no JWT (a JSON header, base64)
+    for value in re.findall(r'"([^"]{16,})"', cookie):
+        r = notifications.client.get("/tasks", headers={"Authorization": f"Bearer {value}"})
+        assert r.status_code == 401, f"{value!r} from the cookie is accepted by the API"
+
+
+def test_after_sign_out_a_copy_of_the_cookie_signs_nobody_in(client, notifications):
+    page = sign_in(client)
+    copied = client.get_cookie("casework_inbox", path="/inbox").value
+
+    out = client.post("/inbox/sign-out", data={"csrf_token": csrf(page)})
+    with notifications.app.test_client() as thief:
+        thief.set_cookie("casework_inbox", copied, path="/inbox")
+        page_again = thief.get("/inbox")
+        poll = thief.get("/inbox/updates?since=2026-01-01T00:00:00Z", headers={"Accept": "application/json"})
+
+    assert out.status_code == 303
+    assert page_again.status_code == 303 and page_again.headers["Location"].endswith("/inbox/sign-in")
+    assert poll.status_code == 401
+
+
+def test_a_session_from_a_pasted_token_ends_when_the_token_would(client):
+    page = client.get("/inbox/sign-in").get_data(as_text=True)
+    short = auth.mint("o-leader", ["team_leader"], secret=TEST_SECRET, lifetime=dt.timedelta(seconds=2))
+
+    client.post("/inbox/sign-in", data={"token": short, "csrf_token": csrf(page)})
+    during = client.get("/inbox")
+    time.sleep(2.5)
+    after = client.get("/inbox")
+
+    assert during.status_code == 200
+    assert after.status_code == 303 and after.headers["Location"].endswith("/inbox/sign-in")
 
 
 def test_an_officer_marks_a_task_done_with_a_plain_form_post(client, notifications):
@@ -254,3 +304,20 @@ def test_a_poll_without_a_session_is_401_not_a_sign_in_page(client):
     r = client.get("/inbox/updates?since=2026-01-01T00:00:00Z", headers={"Accept": "application/json"})
 
     assert r.status_code == 401 and r.mimetype == "application/problem+json"
+
+
+def test_on_the_embedded_sqlite_a_session_signs_in_polls_and_ends(tmp_path):
+    from casework.testing import EmbeddedHarness
+    from notifications.service import SERVICE
+
+    with EmbeddedHarness(SERVICE, tmp_path) as embedded:
+        add_directory(embedded)
+        page = sign_in(embedded.client)
+        copied = embedded.client.get_cookie("casework_inbox", path="/inbox").value
+        poll = embedded.client.get("/inbox/updates?since=2026-01-01T00:00:00Z", headers={"Accept": "application/json"})
+        embedded.client.post("/inbox/sign-out", data={"csrf_token": csrf(page)})
+        embedded.client.set_cookie("casework_inbox", copied, path="/inbox")
+        replayed = embedded.client.get("/inbox")
+
+    assert "Your inbox" in page and poll.status_code == 200 and poll.json == {"tasks": []}
+    assert replayed.status_code == 303 and replayed.headers["Location"].endswith("/inbox/sign-in")

@@ -6,7 +6,7 @@ Settings (environment; see ``services/notifications/README.md``):
                                     ``CASEWORK_JWKS_URL``): derived from the JWT secret; in production
                                     it must be set, or the inbox answers 503.
 ``CASEWORK_DEV_SIGNIN``             ``true``/``false``: the page that signs you in as any officer in the
-                                    directory with a development token. Default: on only in development;
+                                    directory. Default: on only in development;
                                     never on when ``CASEWORK_JWKS_URL`` is set.
 ``CASEWORK_SESSION_COOKIE_SECURE``  ``true``/``false``; default: true except in development.
 ``CASEWORK_INBOX_POLL_SECONDS``     how often an open inbox page asks for new tasks (default 5).
@@ -45,7 +45,7 @@ class InboxSettings:
             secret = hashlib.sha256(f"casework-inbox-session:{settings.jwt_secret}".encode()).hexdigest()
         return cls(
             development=development,
-            # A development token is HS256: it could not be verified against a JWKS anyway.
+            # Picking any officer is for development only: never where real tokens are checked (JWKS).
             dev_signin=development and _flag(environ.get("CASEWORK_DEV_SIGNIN"), default=True),
             session_secret=secret,
             secure_cookie=_flag(environ.get("CASEWORK_SESSION_COOKIE_SECURE"), default=not development),
