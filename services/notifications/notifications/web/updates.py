@@ -66,7 +66,7 @@ def inbox_updates(me: Principal):
     since = _since(request.args.get("since"))
     session = db_session()
     teams = directory.teams_of(session, me.sub)
-    found = worklist.created_since(session, me.sub, teams, since)[:MOST_TASKS]
+    found = worklist.created_since(session, me.sub, teams, since, limit=MOST_TASKS)
     sections = [(str(task.id), "mine" if task.assignee == me.sub else "queue") for task in found]
     etag = hashlib.sha256(repr(sections).encode()).hexdigest()[:32]
     if etag in request.if_none_match:
