@@ -22,11 +22,6 @@ def _free(port: int) -> bool:
         return True
 
 
-def _listening(port: int) -> bool:
-    with socket.socket() as s:
-        return s.connect_ex(("127.0.0.1", port)) == 0
-
-
 class EmbeddedSystem:
     """``casework run`` in a subprocess: every service on its SQLite file under ``directory``
     and the in-process broker, on the standard ports moved by an offset that finds them free.
@@ -58,13 +53,14 @@ class EmbeddedSystem:
         # Nothing from the caller's CASEWORK_* settings (their database or broker, say).
         env = {k: v for k, v in os.environ.items() if not k.startswith("CASEWORK_")}
         env |= {"CASEWORK_JWT_SECRET": self.jwt_secret, "PYTHONUNBUFFERED": "1", **self.env}
+        before = self.log_path.stat().st_size if self.log_path.exists() else 0  # a restart appends
         with open(self.log_path, "ab") as log:
             self.process = subprocess.Popen(
                 [sys.executable, "-m", "casework.cli", "run", "--data-dir", str(self.data_dir),
                  "--port-offset", str(self.offset)], env=env, stdout=log, stderr=subprocess.STDOUT)
-        wait_until(lambda: self.process.poll() is not None or all(_listening(p + self.offset)
-                                                                  for p in self.ports.values()),
-                   timeout=timeout, interval=0.2, message="casework run to listen")
+        # The welcome is printed once the directory is seeded: ready to use, not merely listening.
+        wait_until(lambda: self.process.poll() is not None or b"Press Ctrl-C" in self.log_path.read_bytes()[before:],
+                   timeout=timeout, interval=0.2, message="casework run to be ready")
         if self.process.poll() is not None:
             raise RuntimeError(f"casework run exited with {self.process.returncode}:\n{self.logs(60)}")
         return self
