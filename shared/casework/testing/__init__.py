@@ -44,13 +44,14 @@ from .servers import (
     unavailable,
     wait_until,
 )
+from .times import naive_times
 
 BACKENDS = ("postgresql", "sqlite")
 
 __all__ = [
     "BACKENDS", "DEFAULT_BROKER", "DEFAULT_POSTGRES", "TEST_SECRET", "EmbeddedHarness", "EmbeddedSystem",
     "ServiceHarness", "TcpProxy", "bearer", "broker_server_url", "create_database", "delete_namespace",
-    "drop_database", "in_ci", "postgres_server_url", "require_broker", "require_postgres", "test_settings", "token",
+    "drop_database", "in_ci", "naive_times", "postgres_server_url", "require_broker", "require_postgres", "test_settings", "token",
     "unavailable", "wait_until",
 ]
 
