@@ -5,7 +5,7 @@ from sqlalchemy import select
 
 from casework import audit
 from casework.auth import roles
-from casework.web import Blueprint, SelectPage, abort, check_if_match, db_session
+from casework.web import Blueprint, SelectPage, abort, db_session, load_for_update
 from lettings.households import set_household
 from lettings.models import Applicant
 from lettings.references import next_reference
@@ -85,8 +85,8 @@ class ApplicantHousehold(MethodView):
 
         Someone joined or left: the bedroom need is recomputed. Honours `If-Match` (the applicant's ETag)."""
         session = db_session()
-        applicant = get_applicant(applicant_id)
-        check_if_match(ApplicantSchema, applicant)
+        applicant = load_for_update(session, Applicant, applicant_id, shown_as=ApplicantSchema,
+                                    not_found="No such applicant.")
         before = {"household_size": len(applicant.household), "bedroom_need": applicant.bedroom_need}
         set_household(session, applicant, data["household"])
         session.flush()

@@ -10,7 +10,7 @@ from sqlalchemy.dialects.postgresql import JSONB
 
 from casework import audit
 from casework.auth import OFFICER_ROLES, current, roles
-from casework.web import Blueprint, SelectPage, abort, check_if_match, db_session
+from casework.web import Blueprint, SelectPage, abort, db_session, load_for_update
 from notifications import email, handlers
 from notifications.models import Officer
 from notifications.schemas import Officer as OfficerSchema
@@ -81,8 +81,8 @@ class OfficerById(MethodView):
         Replaces name, e-mail, teams, roles and whether they are active. Honours `If-Match`.
         """
         session = db_session()
-        officer = get_officer(officer_id)
-        check_if_match(OfficerSchema, officer)
+        officer = load_for_update(session, Officer, officer_id, shown_as=OfficerSchema,
+                                  not_found="There is no officer with that id.")
         before = OfficerSchema().dump(officer)
         for name, value in data.items():
             setattr(officer, name, value)
