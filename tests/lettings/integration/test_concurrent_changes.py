@@ -1,11 +1,14 @@
-"""Two officers change one household at the same moment, both having read the same version."""
+"""A household changes whole: two officers at one moment with one ETag, and never to two applicants."""
 
 import uuid
 
+import pytest
 from sqlalchemy import select
 
 from casework.testing import at_once
-from lettings.models import HouseholdMember
+from lettings import households
+from lettings.domain.household import HouseholdInvalid
+from lettings.models import Applicant, HouseholdMember
 
 from .conftest import OFFICER, add_applicant, person
 
@@ -38,3 +41,25 @@ def test_two_household_changes_with_one_etag_have_one_winner(service):
                                       .where(HouseholdMember.applicant_id == uuid.UUID(applicant["id"]))).all()
         assert sorted(members) == sorted(m["relationship"] for m in won["household"])
         assert members.count("applicant") == 1
+
+
+def test_a_household_with_two_applicants_is_a_problem_naming_the_household(lettings):
+    applicant = add_applicant(lettings)
+    url = f"/applicants/{applicant['id']}"
+
+    r = lettings.client.put(f"{url}/household", json={"household": [person(), person(name="Another lead")]},
+                            headers=OFFICER)
+
+    assert r.status_code == 422 and r.mimetype == "application/problem+json"
+    assert "exactly one member whose relationship is 'applicant'" in r.json["errors"]["household"][0]
+    assert lettings.client.get(url, headers=OFFICER).json["household"] == applicant["household"]
+
+
+def test_recording_a_household_refuses_two_applicants_whoever_calls_it(lettings):
+    applicant = add_applicant(lettings)
+
+    with lettings.db.transaction() as session:
+        record = session.get(Applicant, uuid.UUID(applicant["id"]))
+        with pytest.raises(HouseholdInvalid):
+            households.set_household(session, record, [person(), person()])
+        assert [m.relationship for m in record.household] == ["applicant", "child", "child"]
