@@ -26,7 +26,9 @@ def load_case(case_id: uuid.UUID, *, for_update: bool = False) -> Case:
 def change_case(case_id: uuid.UUID) -> Case:
     """The case locked for a change that honours If-Match: 412 when the ETag the caller sends is
     not the case's as GET /cases/{id} shows it to them now; 404 when there is none."""
-    return load_for_update(db_session(), Case, case_id, shown_as=_as_read, not_found="There is no such case.")
+    case = load_for_update(db_session(), Case, case_id, shown_as=_as_read, not_found="There is no such case.")
+    sensitivity.decide(case)  # also when no If-Match was sent, and so nothing was shown yet
+    return case
 
 
 def _as_read(case: Case) -> Any:
