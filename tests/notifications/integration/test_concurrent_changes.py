@@ -56,3 +56,14 @@ def test_two_changes_to_a_team_with_one_etag_have_one_winner(service):
         won = one_winner(service, f"/teams/{slug}", {"name": "Renamed"}, {"name": "A team", "manager_id": "o-lead"})
 
         assert (won["name"], won["manager_id"]) in (("Renamed", None), ("A team", "o-lead"))
+
+
+def test_two_changes_to_an_officers_preferences_with_one_etag_have_one_winner(service):
+    for n in range(10):
+        officer = {"id": f"o-{n}", "name": "N Officer", "email": f"n{n}@council.test", "teams": ["lettings"],
+                   "roles": ["lettings_officer"]}
+        assert service.client.post("/officers", json=officer, headers=ADMIN).status_code == 201
+
+        won = one_winner(service, f"/officers/o-{n}/preferences", {"email": "off"}, {"email": "daily_digest"})
+
+        assert won["email"] in ("off", "daily_digest") and won["inbox"] == "on"

@@ -96,7 +96,7 @@ class OfficerPreferences(MethodView):
     @blp.response(200, Preferences)
     def get(self, officer_id):
         """Read an officer's channel preferences"""
-        return {"email": _own_or_admin(officer_id).email_preference}
+        return _preferences(_own_or_admin(officer_id))
 
     @roles(*OFFICER_ROLES)
     @blp.arguments(Preferences)
@@ -105,10 +105,12 @@ class OfficerPreferences(MethodView):
         """Choose how to be told
 
         The inbox is always on; e-mail is `immediate`, `daily_digest` or `off`. Officers set their
-        own; admins anyone's.
+        own; admins anyone's. Honours `If-Match` (the ETag of GET /officers/{id}/preferences).
         """
         session = db_session()
-        officer = _own_or_admin(officer_id)
+        _own_or_admin(officer_id)
+        officer = load_for_update(session, Officer, officer_id, shown_as=lambda o: Preferences().dump(_preferences(o)),
+                                  not_found="There is no officer with that id.")
         before = {"email_preference": officer.email_preference}
         officer.email_preference = data["email"]
         if officer.email_preference == "daily_digest" and before["email_preference"] != "daily_digest":
@@ -116,6 +118,10 @@ class OfficerPreferences(MethodView):
         audit.changed(session, "preferences", "officer", officer.id, before,
                       {"email_preference": officer.email_preference})
         return {"email": officer.email_preference}
+
+
+def _preferences(officer: Officer) -> dict[str, str]:
+    return {"email": officer.email_preference}
 
 
 def _lists(column, value: str):
