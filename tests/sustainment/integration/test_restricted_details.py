@@ -103,6 +103,14 @@ def test_an_officer_not_on_the_case_can_still_change_it_with_the_etag_they_read(
     assert changed.json["restricted"] != []
 
 
+def test_the_cases_officer_changing_it_without_if_match_is_shown_its_restricted_details(sustainment, sensitive_case):
+    changed = sustainment.client.post(f"/cases/{sensitive_case['id']}/risk", headers=OFFICER,
+                                      json={"risk_level": "critical", "reason": "Threats from a neighbour."})
+
+    assert changed.status_code == 200, changed.json
+    assert changed.json["restricted"] == [] and "mental_health" in changed.json["reasons"]
+
+
 def test_the_openapi_document_describes_the_marker(sustainment):
     spec = sustainment.client.get("/openapi.json").json
     schemas = spec["components"]["schemas"]

@@ -5,6 +5,7 @@ from marshmallow import fields, validate
 
 from casework.web.fields import Money
 from casework.workdays import london_today
+from lettings.domain.household import HouseholdInvalid, check_household
 
 from .common import not_negative
 
@@ -31,13 +32,10 @@ class HouseholdMember(ma.Schema):
 
 
 def _one_lead(household: list[dict]) -> None:
-    leads = sum(1 for m in household if m["relationship"] == "applicant")
-    partners = sum(1 for m in household if m["relationship"] == "partner")
-    if leads != 1:
-        raise ma.ValidationError("The household needs exactly one member whose relationship is 'applicant'.",
-                                 field_name="household")
-    if partners > 1:
-        raise ma.ValidationError("A household has at most one partner.", field_name="household")
+    try:
+        check_household(m["relationship"] for m in household)
+    except HouseholdInvalid as exc:
+        raise ma.ValidationError(str(exc), field_name="household") from exc
 
 
 class Household(ma.Schema):
