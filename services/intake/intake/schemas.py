@@ -142,7 +142,10 @@ class RiskFactor(ma.Schema):
 class Risk(ma.Schema):
     level = fields.String(validate=validate.OneOf(RISK_LEVELS), metadata={"example": "high"})
     score = fields.Integer(metadata={"example": 45})
-    factors = fields.List(fields.Nested(RiskFactor))
+    factors = fields.List(fields.Nested(RiskFactor), metadata={
+        "description": "The points that make up the score. A reader who may not see safeguarding and health "
+                       "factors gets them as one factor coded `restricted`, with their points: the factors "
+                       "always add up to the score."})
 
 
 class PossibleDuplicate(ma.Schema):
