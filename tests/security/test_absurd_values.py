@@ -57,3 +57,12 @@ def test_an_absurd_value_is_422_naming_its_field(harnesses, service, method, pat
 def test_a_far_future_query_date_within_the_range_is_answered(harnesses):
     response = harnesses("intake").client.get("/referrals?received_to=2100-12-31", headers=ADMIN)
     assert response.status_code == 200
+
+
+@pytest.mark.parametrize("service", ["intake", "lettings", "sustainment", "notifications"])
+def test_a_page_past_any_bigint_is_empty(harnesses, service):
+    path = {"intake": "/referrals", "lettings": "/properties", "sustainment": "/cases",
+            "notifications": "/tasks"}[service]
+    response = harnesses(service).client.get(f"{path}?page={10**23}", headers=ADMIN)
+    assert response.status_code == 200
+    assert response.get_json() == []
