@@ -50,7 +50,8 @@ def _settings(service) -> Settings:
 @click.option("--sub", required=True, help="The subject: an officer id or a referrer's client id.")
 @click.option("--role", "roles", multiple=True, required=True, type=click.Choice(auth.ROLES))
 @click.option("--name", default="", help="Display name.")
-@click.option("--hours", default=12, show_default=True, type=int, help="Lifetime.")
+@click.option("--hours", default=12, show_default=True, type=click.IntRange(1, 7 * 24),
+              help="Lifetime (a week at most: the APIs refuse a token that lives longer).")
 def token(sub: str, roles: tuple[str, ...], name: str, hours: int) -> None:
     """Mint a development (HS256) token with CASEWORK_JWT_SECRET."""
     import datetime as dt

@@ -92,7 +92,7 @@ def on_tenancy_started(session: Session, event: Event, data: dict[str, Any]) -> 
     _opened(session, case, f"tenancy {data['tenancy_ref']}")
     deadlines.schedule_settling_in(session, case)
     deadlines.schedule_support_window_end(session, case)
-    template = rules.onboarding_plan(data["tenancy_start"], policy())
+    template = rules.onboarding_plan(rules.counted_from(data["tenancy_start"], utcnow()), policy())
     plan = Plan(case_id=case.id, version=1, status="template", review_date=template["review_date"],
                 goals=[{"id": str(uuid.uuid4()), **g} for g in template["goals"]],
                 actions=[{"id": str(uuid.uuid4()), **a, "due_date": a["due_date"].isoformat()}

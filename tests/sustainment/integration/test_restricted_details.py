@@ -45,7 +45,8 @@ def test_another_officer_gets_the_case_without_its_restricted_details_and_a_mark
     assert case["restricted"] == ["reasons", "risk_factors", "notes", "visits.risks_identified",
                                   "agency_referrals.reason"]
     assert case["reasons"] == ["rent_arrears"]
-    assert {f["code"] for f in case["risk_factors"]} == {"rent_arrears"}
+    assert [f["code"] for f in case["risk_factors"]] == ["rent_arrears", "restricted"]
+    assert sum(f["points"] for f in case["risk_factors"]) == case["risk_score"]  # they add up to what is shown
     assert [(n["text"], n["restricted"]) for n in case["notes"]] == [(None, True), ("Rang the tenant.", False)]
     assert [(v["risks_identified"], v["restricted"]) for v in case["visits"]] == [([], True)]
     assert [(a["agency"], a["reason"], a["restricted"]) for a in case["agency_referrals"]] == [
