@@ -39,7 +39,7 @@ def referral_received():
             "risk_level": "high", "risk_score": 45, "reasons": ["rent_arrears"],
             "triage_due": dt.datetime.now(dt.UTC).replace(microsecond=0) + dt.timedelta(days=1)}
     with context.bound(service="intake"):
-        full = "casework.intake.referral.received.v1"
+        full = "casework.intake.referral.received.v2"
         return make(full, subject=str(referral_id), data=catalogue.serialise(full, data))
 
 
