@@ -1,5 +1,6 @@
 """Least data on the bus: a queue bound with ``#`` on the exchange sees every event of journeys 1
-(a referral about a person with health and safeguarding reasons, accepted, a case opened) and 2
+(a referral about a person with health and safeguarding reasons, accepted, a case opened, the
+tenant referred to mental-health services) and 2
 (a void let to a high-risk applicant with support needs, an onboarding case opened). Every event is
 consumed by a service that does not own the person's record (notifications takes them all), so no
 event may carry a name, date of birth, phone, e-mail, address or special-category code in the
@@ -23,10 +24,10 @@ TENANT, TENANT_BORN = "Ottoline Fairweather-Nkemelu", dt.date(1979, 3, 23)
 TENANT_PHONE, TENANT_EMAIL = "07700 900456", "o.fairweather@example.org"
 HOME = "Flat 3, 12 Fleming Way, Swindon SN1 2NG"
 
-#: Special-category codes (health, safeguarding, abuse, disability) a referral or a tenant's support
-#: needs may carry: intake's reason codes and lettings' support needs.
+#: Special-category codes (health, safeguarding, abuse, disability, offending) a referral, a tenant's
+#: support needs or an agency referral (``mental_health_services``, ``probation``) may carry.
 SPECIAL = ("mental_health", "physical_health", "substance_misuse", "domestic_abuse", "safeguarding_adult",
-           "safeguarding_child", "disability")
+           "safeguarding_child", "disability", "probation", "police", "childrens_services", "adult_social_care")
 
 PERSONAL = (
     *REFERRAL["person"]["name"].lower().replace("-", " ").split(), REFERRAL["person"]["date_of_birth"],
@@ -111,6 +112,10 @@ def test_no_event_carries_a_person_or_a_special_category_code_in_the_clear(syste
     try:
         referral = {**REFERRAL, "reasons": ["rent_arrears", "mental_health", "safeguarding_adult"]}
         first = referral_to_assigned_case(system, referral)
+        r = system.sustainment.client.post(f"/cases/{first['case_id']}/agency-referrals", headers=PEOPLE.sustainment_officer,
+                                           json={"agency": "mental_health_services", "consent_given": True,
+                                                 "reason": "Assessment for the tenant's low mood."})
+        assert r.status_code == 201, r.json
         onboarding = void_to_onboarding_case(system)
         # The cases were opened with the person's details: sustainment's officers have what they need.
         case = system.sustainment.client.get(f"/cases/{first['case_id']}", headers=PEOPLE.team_leader).json
@@ -127,6 +132,6 @@ def test_no_event_carries_a_person_or_a_special_category_code_in_the_clear(syste
 
     keys = {parse(body).type.removeprefix("casework.").rsplit(".", 1)[0] for body in bodies}
     assert {"intake.referral.received", "intake.referral.accepted", "sustainment.case.opened",
-            "lettings.tenancy.started"} <= keys
+            "sustainment.agency_referral.made", "lettings.tenancy.started"} <= keys
     assert leaks(make("intake.referral.withdrawn.v1", subject="x", data={"reasons": ["mental_health"]}).to_json())
     assert [leak for body in bodies for leak in leaks(body)] == []
