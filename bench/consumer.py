@@ -36,7 +36,7 @@ from common import BROKER, POSTGRES, write  # noqa: E402
 def referral_received():
     referral_id = uuid.uuid4()
     data = {"referral_id": referral_id, "reference": "R-000123", "source_system": "rent", "referrer_client": "sys-rent",
-            "risk_level": "high", "risk_score": 45, "reasons": ["rent_arrears"],
+            "risk_level": "high",
             "triage_due": dt.datetime.now(dt.UTC).replace(microsecond=0) + dt.timedelta(days=1)}
     with context.bound(service="intake"):
         full = "casework.intake.referral.received.v2"
