@@ -140,8 +140,8 @@ class Sealed(ma.fields.Field):
         self.schema, self.to = schema, to
 
     def _serialize(self, value: Any, attr: str | None, obj: Any, **kwargs: Any) -> str | None:
-        if value is None or (isinstance(value, str) and value.startswith(PREFIX)):
-            return value
+        if value is None:
+            return None
         inner = self.schema()
         dumped = inner.dump(value)
         errors = inner.validate(dumped)
