@@ -30,7 +30,7 @@ INTERNAL = [
 
 
 def subscribe(client, url):
-    return client.post("/subscriptions", json={"url": url, "event_types": ["intake.referral.accepted.v1"],
+    return client.post("/subscriptions", json={"url": url, "event_types": ["intake.referral.accepted.v2"],
                                                "secret": SECRET}, headers=PARTNER)
 
 

@@ -166,7 +166,7 @@ class SubscriptionCreate(ma.Schema):
     url = fields.Url(required=True, schemes={"https", "http"}, require_tld=False,
                      metadata={"example": "https://partner.example.org/casework/webhooks"})
     event_types = fields.List(fields.String(), required=True, validate=validate.Length(min=1),
-                              metadata={"example": ["intake.referral.accepted.v1"],
+                              metadata={"example": ["intake.referral.accepted.v2"],
                                         "description": "Routing keys (or `*` for all the caller may see)."})
     secret = fields.String(required=True, load_only=True, validate=validate.Length(min=16, max=200),
                            metadata={"description": "Shared secret for the HMAC-SHA256 signature.",
@@ -176,7 +176,7 @@ class SubscriptionCreate(ma.Schema):
 class Subscription(ma.Schema):
     id = fields.UUID()
     url = fields.String(metadata={"example": "https://partner.example.org/casework/webhooks"})
-    event_types = fields.List(fields.String(), metadata={"example": ["intake.referral.accepted.v1"]})
+    event_types = fields.List(fields.String(), metadata={"example": ["intake.referral.accepted.v2"]})
     owner = fields.String(metadata={"example": "sys-rent"})
     referrer_only = Boolean(metadata={"example": True})
     active = Boolean(metadata={"example": True})
@@ -190,7 +190,7 @@ class Delivery(ma.Schema):
     channel = fields.String(metadata={"example": "webhook"})
     target = fields.String(metadata={"description": "The officer (e-mail) or subscription (webhook)."})
     event_id = fields.String(allow_none=True)
-    title = fields.String(metadata={"example": "casework.intake.referral.accepted.v1"})
+    title = fields.String(metadata={"example": "casework.intake.referral.accepted.v2"})
     status = fields.String(metadata={"example": "sent"})
     attempts = fields.Integer(metadata={"example": 1})
     last_error = fields.String(allow_none=True, metadata={"example": "HTTP 503"})

@@ -37,7 +37,7 @@ class TriageReferral(MethodView):
         `accept` (with a `priority`: routine, urgent or emergency; default from the risk level),
         `reject` (a `reason` is required) or `signpost` (`signposted_to` names the service).
         A referral is triaged once: a second triage is 409. Publishes
-        `intake.referral.accepted.v1` (what sustainment needs to open a case),
+        `intake.referral.accepted.v2` (what sustainment needs to open a case),
         `intake.referral.rejected.v1` or `intake.referral.signposted.v1`.
         """
         referral = _referral(referral_id)
