@@ -86,6 +86,25 @@ def _private_keys(recipient: str, configured: str) -> dict[str, X25519PrivateKey
     return {key_id(k.public_key()): k for k in keys}
 
 
+def check_settings(environ: dict[str, str] | None = None) -> None:
+    """Refuse to start with a sealing key that cannot be read (a template's ``CHANGE-ME``, a
+    truncated paste): otherwise every event that seals would fail when sent, and every sealed
+    value fail when opened, long after the deploy. Called when an api or a worker starts."""
+    environ = os.environ if environ is None else environ
+    for name, value in sorted(environ.items()):
+        if not (name.startswith("CASEWORK_") and name.endswith(("_SEALING_PUBLIC_KEY", "_SEALING_KEYS"))):
+            continue
+        recipient = name.removeprefix("CASEWORK_").rsplit("_SEALING_", 1)[0].lower()
+        try:
+            if name.endswith("_PUBLIC_KEY"):
+                _public_key.__wrapped__(recipient, value)
+            else:
+                _private_keys.__wrapped__(recipient, value)
+        except Exception:
+            raise RuntimeError(f"{name} is not a base64url X25519 key: make a pair with "
+                               f"`casework sealing-keys --for {recipient}`") from None
+
+
 def _setting(recipient: str, name: str) -> str:
     return os.environ.get(f"CASEWORK_{recipient.upper()}_{name}", "")
 
