@@ -7,6 +7,8 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 SERVICES := intake sustainment lettings notifications
 PACKAGES := -e shared $(foreach s,$(SERVICES),-e services/$(s))
+# Added to every service's port (8001…8004) by `make run` and looked for by `make demo`.
+PORT_OFFSET ?= 0
 
 .PHONY: install run up demo test test-e2e lint asyncapi definitions clean bench
 
@@ -19,17 +21,19 @@ $(STAMP): shared/pyproject.toml $(foreach s,$(SERVICES),services/$(s)/pyproject.
 install: $(STAMP)
 
 ## The whole system in one process: SQLite files under ./data and an in-process broker.
+## `make run PORT_OFFSET=1000` serves it on 9001…9004 instead.
 run: install
-	$(BIN)/casework run --data-dir data
+	$(BIN)/casework run --data-dir data --port-offset $(PORT_OFFSET)
 
 ## The whole system for real: each api under gunicorn and each worker as its own process, on the
 ## PostgreSQL and RabbitMQ named by CASEWORK_POSTGRES_URL and CASEWORK_BROKER_URL (default: local).
 up: install
 	$(BIN)/casework up
 
-## A short scenario against a running system (`make run` or `make up` in another terminal).
+## A short scenario against a running system (`make run` or `make up` in another terminal); give it
+## the same PORT_OFFSET as `make run`, or each service's CASEWORK_<SERVICE>_URL.
 demo: install
-	$(BIN)/python scripts/demo.py
+	$(BIN)/python scripts/demo.py --port-offset $(PORT_OFFSET)
 
 ## Every test, against the PostgreSQL and RabbitMQ named by CASEWORK_TEST_*_URL (default: local).
 test: install

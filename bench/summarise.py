@@ -29,6 +29,7 @@ Runs alternate with their baselines and report medians, because the machine may 
 | `shortlist.py` | `GET /adverts/{id}/shortlist`, 2,000 bids, 100,000 applicants | the same join as one plain SQL query |
 | `e2e.py` | `POST /referrals` to the triage task in notifications, every service running; the highest rate held 60 s | – (the target is absolute) |
 | `consumer.py` | the notifications consumer draining 1,000 queued referrals (not in `make bench`) | one transaction per event |
+| `inbox.py` | `/healthz` and `GET /tasks` answer times with 50 web inboxes open, notifications under gunicorn 2 × 4 (not in `make bench`) | the same api with no inbox open |
 
 """
 

@@ -2,24 +2,29 @@
 
 A partner's referral is triaged into a sustainment case and assigned; a void is let to a
 high-risk tenant, who gets an onboarding case. Each step is printed, with the tasks each
-officer has at the end. Only HTTP is used, with the development tokens ``make run`` prints.
+officer has at the end. Only HTTP is used, as the development officers ``make run`` prints
+(and puts in the directory).
+
+Each service is found at ``CASEWORK_<SERVICE>_URL`` if set, else on its standard port plus
+``--port-offset`` (default: ``PORT_OFFSET``, as in ``make run PORT_OFFSET=1000``).
 """
 
 from __future__ import annotations
 
+import argparse
 import datetime as dt
+import os
 import sys
 import time
 import uuid
 
-from casework.embedded import DEMO_USERS
+import requests
+
+from casework.embedded import DEMO_TEAMS, DEMO_USERS
 from casework.settings import Settings
 from casework.system import Client, local_urls
 
-URLS = local_urls()
 SECRET = Settings.from_env("casework").jwt_secret
-TEAMS = {"intake-officer-1": ["intake"], "sustainment-officer-1": ["sustainment"], "lettings-officer-1": ["lettings"],
-         "team-leader-1": ["sustainment", "intake"], "admin-1": []}
 
 
 def say(text: str) -> None:
@@ -60,27 +65,47 @@ def years_ago(years: int) -> str:
     return (dt.date.today() - dt.timedelta(days=365 * years + 30)).isoformat()
 
 
+def service_urls(port_offset: int) -> dict[str, str]:
+    """``CASEWORK_<SERVICE>_URL``, else the standard port plus the offset ``make run`` was given."""
+    return {name: os.environ.get(f"CASEWORK_{name.upper()}_URL", url).rstrip("/")
+            for name, url in local_urls(port_offset=port_offset).items()}
+
+
+def check_running(urls: dict[str, str], port_offset: int) -> None:
+    """Each URL answers as the Casework service of that name: never drive something else."""
+    start = f"make run PORT_OFFSET={port_offset}" if port_offset else "make run"
+    for name, url in urls.items():
+        try:
+            said = requests.get(url + "/healthz", timeout=3).json().get("service")
+        except (requests.RequestException, ValueError, AttributeError):
+            said = None
+        if said != name:
+            found = "nothing answers there as Casework" if said is None else f"Casework's {said} service answers there"
+            sys.exit(f"Casework's {name} service is not at {url}: {found}.\n"
+                     f"Start Casework first ({start}, or make up, in another terminal), or give the demo the "
+                     f"offset make run was given (make demo PORT_OFFSET=…) or each service's CASEWORK_<SERVICE>_URL.")
+
+
 def main() -> None:
-    people = {sub: Client(URLS, sub, *roles, secret=SECRET, name=name) for sub, roles, name in DEMO_USERS}
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--port-offset", type=int, default=int(os.environ.get("PORT_OFFSET") or 0),
+                        help="as given to `make run PORT_OFFSET=…` (default: $PORT_OFFSET or 0)")
+    port_offset = parser.parse_args().port_offset
+    urls = service_urls(port_offset)
+    check_running(urls, port_offset)
+    people = {sub: Client(urls, sub, *roles, secret=SECRET, name=name) for sub, roles, name in DEMO_USERS}
     partner, iris = people["partner-system-1"], people["intake-officer-1"]
     sam, lee, tara, ada = (people[s] for s in ("sustainment-officer-1", "lettings-officer-1", "team-leader-1",
                                                 "admin-1"))
-    for name, url in URLS.items():
-        try:
-            ok(ada.http.get(url + "/readyz", timeout=3))
-        except Exception:
-            sys.exit(f"{name} is not answering at {url}: start Casework first (make run, or make up).")
 
-    step(1, "The officers join the directory (notifications), with their teams.")
-    for sub, roles, name in DEMO_USERS:
-        if sub in TEAMS:
-            ada.post("notifications", "/officers", {"id": sub, "name": name, "email": f"{sub}@council.example.gov.uk",
-                                                    "teams": TEAMS[sub], "roles": roles, "email_preference": "off"})
-    for slug, title in (("intake", "Intake"), ("sustainment", "Tenancy sustainment"), ("lettings", "Lettings")):
-        ada.post("notifications", "/teams", {"slug": slug, "name": title,
-                                             "manager_id": "team-leader-1" if slug != "lettings" else None})
-    say("   intake-officer-1 (intake), sustainment-officer-1 (sustainment), lettings-officer-1 (lettings),"
-        " team-leader-1 (leads intake and sustainment)")
+    step(1, "The officers are in the directory (notifications) with their teams: make run put them there.")
+    teams = {team["slug"]: team for team in ok(ada.get("notifications", "/teams", page_size=100))}
+    for slug, *_ in DEMO_TEAMS:
+        if slug not in teams:
+            sys.exit(f"   ✗ there is no {slug} team in the directory: was this Casework started by make run or make up?")
+        members = [officer["id"] for officer in ok(ada.get("notifications", "/officers", team=slug, page_size=100))]
+        leader = f", led by {teams[slug]['manager_id']}" if teams[slug]["manager_id"] else ""
+        say(f"   {teams[slug]['name']}: {', '.join(members)}{leader}")
 
     step(2, "The income recovery system refers a tenant with rent arrears who has mentioned feeling low.")
     referral = ok(partner.post("intake", "/referrals", {

@@ -12,18 +12,18 @@ import uuid
 from typing import Any
 
 import marshmallow as ma
-from sqlalchemy import BigInteger, DateTime, Index, Integer, String, select
+from sqlalchemy import BigInteger, Index, Integer, String, select
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from casework import appends, context
-from casework.db import JSONDoc, KernelBase, utcnow
+from casework.db import JSONDoc, KernelBase, UTCDateTime, utcnow
 
 
 class AuditEntry(KernelBase):
     __tablename__ = "audit_log"
 
     id: Mapped[int] = mapped_column(BigInteger().with_variant(Integer, "sqlite"), primary_key=True, autoincrement=True)
-    at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
     actor: Mapped[str] = mapped_column(String(200))
     actor_roles: Mapped[list] = mapped_column(JSONDoc, default=list)
     action: Mapped[str] = mapped_column(String(60))

@@ -207,9 +207,13 @@ def definitions(check: bool, output: Path) -> None:
 @click.option("--port-offset", default=0, show_default=True, help="Added to every service's port (8001…).")
 def run(data_dir: Path, host: str, port_offset: int) -> None:
     """Run every installed service in one process: SQLite files and an in-process broker."""
-    from casework.embedded import run_embedded
+    from casework.embedded import CannotStart, run_embedded
 
-    run_embedded(data_dir, host=host, port_offset=port_offset)
+    try:
+        run_embedded(data_dir, host=host, port_offset=port_offset)
+    except CannotStart as exc:
+        click.echo(f"Casework could not start: {exc}", err=True)
+        sys.exit(1)
 
 
 @main.command()
@@ -230,7 +234,7 @@ def up(postgres_url: str, broker_url: str, log_dir: Path, api_workers: int) -> N
     import threading
     import time
 
-    from casework.embedded import print_tokens
+    from casework.embedded import print_tokens, seed_directory
     from casework.system import System
 
     system = System.local(postgres_url, broker_url, log_dir=log_dir, api_workers=api_workers)
@@ -240,6 +244,8 @@ def up(postgres_url: str, broker_url: str, log_dir: Path, api_workers: int) -> N
     try:
         click.echo("Migrating the databases, declaring the topology and starting the processes…")
         system.start(timeout=90)
+        if "notifications" in system.services:
+            seed_directory(system.url("notifications"), system.settings("notifications"), actor="casework up")
         click.echo("\nCasework is running (gunicorn apis and workers on PostgreSQL and RabbitMQ).\n")
         for name in system.services:
             base = system.url(name)

@@ -19,7 +19,19 @@ from urllib.parse import urlsplit, urlunsplit
 
 import orjson
 from psycopg.types.json import Jsonb
-from sqlalchemy import ARRAY, JSON, Boolean, Engine, MetaData, create_engine, event, text
+from sqlalchemy import (
+    ARRAY,
+    JSON,
+    Boolean,
+    DateTime,
+    Engine,
+    Interval,
+    MetaData,
+    TypeDecorator,
+    create_engine,
+    event,
+    text,
+)
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import DBAPIError, OperationalError
 from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
@@ -55,10 +67,45 @@ def utcnow() -> dt.datetime:
 
 
 def as_utc(value: dt.datetime | None) -> dt.datetime | None:
-    """SQLite hands back naive datetimes: treat them as the UTC they were stored as."""
-    if value is None or value.tzinfo is not None:
-        return value
-    return value.replace(tzinfo=dt.UTC)
+    """``value`` in UTC; a naive value is taken to be UTC already."""
+    if value is None:
+        return None
+    if value.tzinfo is None:
+        return value.replace(tzinfo=dt.UTC)
+    return value if value.tzinfo is dt.UTC else value.astimezone(dt.UTC)
+
+
+class UTCDateTime(TypeDecorator):
+    """A moment in time, the column type of every time in every service: stored as UTC and
+    always read back timezone-aware in UTC, on PostgreSQL and SQLite alike.
+
+    PostgreSQL keeps the moment (``timestamptz``) and psycopg returns it in the connection's time
+    zone: it is converted to UTC. SQLite has no time type: SQLAlchemy writes the wall-clock text
+    and drops the zone, so a value is converted to UTC before it is written (a London time would
+    otherwise be stored, compared and read back an hour out in summer) and read back as UTC.
+    A naive value is taken to be UTC, as ``utcnow()`` and every time the services make are.
+    (SQLAlchemy's documented pattern: "Store Timezone Aware Timestamps as Timezone Naive UTC".)
+    """
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: dt.datetime | None, dialect: Any) -> dt.datetime | None:
+        if value is None:
+            return None
+        if not isinstance(value, dt.datetime):
+            raise TypeError(f"a time column takes a datetime, not {type(value).__name__}")
+        value = as_utc(value)
+        return value.replace(tzinfo=None) if dialect.name == "sqlite" else value
+
+    def process_result_value(self, value: dt.datetime | None, dialect: Any) -> dt.datetime | None:
+        return as_utc(value)
+
+    def coerce_compared_value(self, op: Any, value: Any) -> Any:
+        # ``column - timedelta(...)``: the interval is an interval, not a time to convert.
+        if isinstance(value, dt.timedelta):
+            return Interval()
+        return self
 
 
 class Database:
@@ -222,29 +269,38 @@ def execute_as_driver_sql(session: Session, statement: Any, params: dict[str, An
     bind = session.get_bind()
     if bind.dialect.name != "postgresql":
         return session.execute(statement, params)
-    sql, json_names = _driver_sql(statement, tuple(params), bind.dialect)
+    sql, json_names, converters = _driver_sql(statement, tuple(params), bind.dialect)
     session.flush()
     appends.write(session)
-    if json_names:
-        params = {name: Jsonb(value) if name in json_names else value for name, value in params.items()}
+    if json_names or converters:
+        params = {name: Jsonb(value) if name in json_names else converters[name](value) if name in converters
+                  else value for name, value in params.items()}
     return session.connection().exec_driver_sql(sql, params)
 
 
 @functools.lru_cache(maxsize=256)
-def _driver_sql(statement: Any, names: tuple[str, ...], dialect: Any) -> tuple[str, frozenset[str]]:
+def _driver_sql(statement: Any, names: tuple[str, ...], dialect: Any) -> tuple[str, frozenset[str], dict[str, Any]]:
     compiled = statement.compile(dialect=dialect, column_keys=list(names))
     if compiled.positiontup is not None or any(b.expanding for b in compiled.binds.values()):
         raise ValueError("execute_as_driver_sql needs named, non-expanding parameters")
     json_names = frozenset(name for name, bind in compiled.binds.items() if isinstance(bind.type, JSON))
+    converters: dict[str, Any] = {}
     for name, bind in compiled.binds.items():
-        # A type that converts its values (a TypeDecorator, say) would be skipped here: refuse it.
-        # Booleans' processor only checks that the value is one; an array's makes a list of its
-        # items (given as a list here) with its item type's processor.
+        # Our own types (a TypeDecorator: UTCDateTime) convert their values here as SQLAlchemy
+        # would. Any other type that converts would be skipped: refuse it. Booleans' processor
+        # only checks that the value is one; an array's makes a list of its items (given as a
+        # list here) with its item type's processor.
         kind = bind.type.item_type if isinstance(bind.type, ARRAY) else bind.type
-        if name not in json_names and not isinstance(kind, Boolean) \
-                and kind.dialect_impl(dialect).bind_processor(dialect) is not None:
+        if name in json_names or isinstance(kind, Boolean):
+            continue
+        processor = kind.dialect_impl(dialect).bind_processor(dialect)
+        if processor is None:
+            continue
+        if isinstance(bind.type, TypeDecorator) and bind.type.impl.dialect_impl(dialect).bind_processor(dialect) is None:
+            converters[name] = processor
+        else:
             raise ValueError(f"execute_as_driver_sql cannot send {name!r}: its type converts values")
-    return str(compiled), json_names
+    return str(compiled), json_names, converters
 
 
 def _admin_engine(server_url: str) -> Engine:

@@ -10,9 +10,14 @@ trying Casework out and for fast tests, not for production.
 from __future__ import annotations
 
 import dataclasses
+import errno
+import json
 import os
 import signal
+import socket
 import threading
+import urllib.error
+import urllib.request
 from pathlib import Path
 
 from werkzeug.serving import make_server
@@ -35,6 +40,29 @@ DEMO_USERS = [
     ("partner-system-1", ["referrer"], "Income Recovery system"),
 ]
 
+# The demo officers' teams: slug, name, manager (escalations go to them) and members.
+DEMO_TEAMS = [
+    ("intake", "Intake", "team-leader-1", ["intake-officer-1", "team-leader-1"]),
+    ("sustainment", "Tenancy sustainment", "team-leader-1", ["sustainment-officer-1", "team-leader-1"]),
+    ("lettings", "Lettings", None, ["lettings-officer-1"]),
+]
+
+
+class CannotStart(RuntimeError):
+    """Casework cannot start, for a reason the person starting it can put right (no traceback)."""
+
+
+class PortBusy(CannotStart):
+    """A service's port is taken (most often by another Casework already running)."""
+
+    def __init__(self, busy: list[tuple[str, int]], port_offset: int) -> None:
+        ports = ", ".join(f"{port} ({name})" for name, port in busy)
+        moved = port_offset + 1000
+        super().__init__(
+            f"{'Port' if len(busy) == 1 else 'Ports'} {ports} {'is' if len(busy) == 1 else 'are'} already in use: "
+            f"is Casework already running? Stop it, or move this one "
+            f"with `make run PORT_OFFSET={moved}` (`casework run --port-offset {moved}`).")
+
 
 def embedded_settings(service: Service, data_dir: Path, host: str, port_offset: int = 0) -> Settings:
     return dataclasses.replace(
@@ -52,8 +80,11 @@ def run_embedded(data_dir: Path, *, host: str = "127.0.0.1", stop: threading.Eve
     # Before logging is configured: the welcome text should not drown in migration chatter.
     os.environ.setdefault("CASEWORK_LOG_LEVEL", "WARNING")
     configure_logging("casework")
+    busy = [(s.name, s.port + port_offset) for s in installed().values() if _busy(host, s.port + port_offset)]
+    if busy:  # before any migration or thread: werkzeug would exit on the first, naming no way out
+        raise PortBusy(busy, port_offset)
     data_dir.mkdir(parents=True, exist_ok=True)
-    servers, workers = [], []
+    servers, workers, directory = [], [], None
     for service in installed().values():  # links in messages point at where each service is served
         os.environ.setdefault(f"CASEWORK_{service.name.upper()}_PUBLIC_URL", f"http://{host}:{service.port + port_offset}")
     for service in installed().values():
@@ -67,18 +98,73 @@ def run_embedded(data_dir: Path, *, host: str = "127.0.0.1", stop: threading.Eve
         worker.start()
         servers.append((service, server))
         workers.append(worker)
-    if not quiet:
-        _print_welcome(servers, host, port_offset)
+        if service.name == "notifications":
+            directory = (f"http://{host}:{service.port + port_offset}", settings)
     stop = stop or threading.Event()
     if threading.current_thread() is threading.main_thread():  # a test may run it in a thread
         signal.signal(signal.SIGINT, lambda *_: stop.set())
         signal.signal(signal.SIGTERM, lambda *_: stop.set())
-    stop.wait()
-    print("\nStopping Casework…", flush=True)
-    for worker in workers:
-        worker.stop()
-    for _, server in servers:
-        server.shutdown()
+    try:
+        if directory is not None:
+            seed_directory(*directory, actor="casework run")
+        if not quiet:
+            _print_welcome(servers, host, port_offset)
+        stop.wait()
+    finally:
+        print("\nStopping Casework…", flush=True)
+        for worker in workers:
+            worker.stop()
+        for _, server in servers:
+            server.shutdown()
+
+
+def _busy(host: str, port: int) -> bool:
+    with socket.socket() as probe:
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # as the server binds: TIME_WAIT is no bar
+        try:
+            probe.bind((host, port))
+        except OSError as exc:
+            if exc.errno == errno.EADDRINUSE:
+                return True
+            raise
+    return False
+
+
+def seed_directory(notifications_url: str, settings: Settings, *, actor: str) -> None:
+    """Put the demo officers and their teams in the directory unless they are there already.
+
+    Development only (``casework run`` and ``casework up``): the officers whose tokens are printed
+    can then sign in to the inbox and see their teams' tasks. It goes through the notifications
+    api, as an admin named ``actor``, so the directory's own rules and audit trail apply; what is
+    there already (409) is left as the council may have changed it.
+    """
+    token = auth.mint(actor, ["admin"], name=actor, secret=settings.jwt_secret, issuer=settings.jwt_issuer,
+                      audience=settings.jwt_audience)
+    officers = [(sub, roles, name) for sub, roles, name in DEMO_USERS if set(roles) & set(auth.OFFICER_ROLES)]
+    for sub, roles, name in officers:
+        teams = [slug for slug, _, _, members in DEMO_TEAMS if sub in members]
+        _add(notifications_url, "/officers", token, {
+            "id": sub, "name": name, "email": f"{sub}@council.example.gov.uk", "teams": teams, "roles": roles,
+            "email_preference": "off"})  # no mail server in development: the inbox tells them
+    for slug, name, manager, _ in DEMO_TEAMS:
+        _add(notifications_url, "/teams", token, {"slug": slug, "name": name, "manager_id": manager})
+
+
+_NO_PROXY = urllib.request.build_opener(urllib.request.ProxyHandler({}))  # an http_proxy must not see our own port
+
+
+def _add(base_url: str, path: str, token: str, body: dict) -> None:
+    request = urllib.request.Request(base_url + path, data=json.dumps(body).encode(), method="POST", headers={
+        "Authorization": f"Bearer {token}", "Content-Type": "application/json"})
+    try:
+        with _NO_PROXY.open(request, timeout=30):
+            return
+    except urllib.error.HTTPError as exc:
+        if exc.code == 409:  # there already
+            return
+        detail = exc.read().decode(errors="replace")
+        raise CannotStart(f"could not add {body.get('id') or body.get('slug')} to the directory: "
+                           f"{exc.code} {detail}") from None
 
 
 def _print_welcome(servers, host: str, port_offset: int) -> None:
@@ -93,11 +179,15 @@ def _print_welcome(servers, host: str, port_offset: int) -> None:
 
 
 def print_tokens(secret: str) -> None:
-    """A development token for each demo user (``casework run`` and ``casework up`` print them)."""
+    """A development token for each demo user (``casework run`` and ``casework up`` print them), and their teams."""
     settings = Settings.from_env("casework")
     print("\nDevelopment tokens (valid 12 hours; use as 'Authorization: Bearer <token>'):\n")
     for sub, roles, name in DEMO_USERS:
         token = auth.mint(sub, roles, name=name, secret=secret, issuer=settings.jwt_issuer,
                           audience=settings.jwt_audience)
         print(f"  {roles[0]:<20} {sub:<24} {token}")
+    # Both commands seed the directory first (seed_directory), so the inbox sign-in lists them.
+    print("\nThe officers among them are in the directory (notifications), so they can sign in to the inbox:\n")
+    for _, name, manager, members in DEMO_TEAMS:
+        print(f"  {name + ' team':<24} {', '.join(members)}" + (f" (led by {manager})" if manager else ""))
     print(flush=True)

@@ -8,10 +8,10 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import DateTime, String
+from sqlalchemy import String
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
-from casework.db import KernelBase, insert_all_ignoring_conflict, utcnow
+from casework.db import KernelBase, UTCDateTime, insert_all_ignoring_conflict, utcnow
 from casework.events import Event
 
 
@@ -20,7 +20,7 @@ class InboxEntry(KernelBase):
 
     event_id: Mapped[str] = mapped_column(String(36), primary_key=True)
     event_type: Mapped[str] = mapped_column(String(200))
-    received_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    received_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
 
 
 def claim(session: Session, event: Event) -> bool:

@@ -13,13 +13,13 @@ import threading
 import time
 from typing import Any
 
-from sqlalchemy import BigInteger, DateTime, Index, Integer, String, Text, bindparam, func, text
+from sqlalchemy import BigInteger, Index, Integer, String, Text, bindparam, func, text
 from sqlalchemy import select as sa_select
 from sqlalchemy import update as sa_update
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from casework import appends, events
-from casework.db import Database, KernelBase, as_utc, utcnow
+from casework.db import Database, KernelBase, UTCDateTime, as_utc, utcnow
 from casework.metrics import OUTBOX_PENDING_AGE, OUTBOX_PUBLISHED
 
 log = logging.getLogger(__name__)
@@ -33,8 +33,8 @@ class OutboxMessage(KernelBase):
     event_type: Mapped[str] = mapped_column(String(200))
     routing_key: Mapped[str] = mapped_column(String(200))
     body: Mapped[str] = mapped_column(Text)
-    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
-    sent_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
+    sent_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
     attempts: Mapped[int] = mapped_column(Integer, default=0)
     last_error: Mapped[str | None] = mapped_column(Text)
 

@@ -24,11 +24,11 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import marshmallow as ma
-from sqlalchemy import DateTime, String, UniqueConstraint, Uuid, select, text, update
+from sqlalchemy import String, UniqueConstraint, Uuid, select, text, update
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from casework import audit, outbox, timers
-from casework.db import Database, KernelBase, utcnow
+from casework.db import Database, KernelBase, UTCDateTime, utcnow
 
 #: What replaces a removed name, contact detail or free text.
 REMOVED = "[removed]"
@@ -47,7 +47,7 @@ class LegalHold(KernelBase):
     record_id: Mapped[str] = mapped_column(String(64))
     reason: Mapped[str] = mapped_column(String(500))
     placed_by: Mapped[str] = mapped_column(String(200))
-    placed_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    placed_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     __table_args__ = (UniqueConstraint("record_type", "record_id", name="uq_legal_holds_record"),)
 

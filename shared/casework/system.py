@@ -429,6 +429,7 @@ class Client:
         return response.json()
 
 
-def local_urls(host: str = "127.0.0.1") -> dict[str, str]:
-    """Each installed service's base URL on its standard port (``casework up``, ``casework run``)."""
-    return {name: f"http://{host}:{service.port}" for name, service in installed().items()}
+def local_urls(host: str = "127.0.0.1", port_offset: int = 0) -> dict[str, str]:
+    """Each installed service's base URL on its standard port plus ``port_offset`` (``casework up``,
+    ``casework run --port-offset``)."""
+    return {name: f"http://{host}:{service.port + port_offset}" for name, service in installed().items()}

@@ -16,11 +16,11 @@ import uuid
 from collections.abc import Callable
 from typing import Any
 
-from sqlalchemy import DateTime, Index, Integer, String, Text, Uuid, select, text, update
+from sqlalchemy import Index, Integer, String, Text, Uuid, select, text, update
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from casework import appends, context
-from casework.db import Database, JSONDoc, KernelBase, utcnow
+from casework.db import Database, JSONDoc, KernelBase, UTCDateTime, utcnow
 from casework.metrics import TIMERS_FIRED
 
 log = logging.getLogger(__name__)
@@ -43,11 +43,11 @@ class Timer(KernelBase):
     kind: Mapped[str] = mapped_column(String(100))
     #: Names the timer for cancelling and rescheduling, e.g. ``first_contact:<case id>``.
     key: Mapped[str] = mapped_column(String(200), unique=True)
-    due_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+    due_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
     payload: Mapped[dict] = mapped_column(JSONDoc, default=dict)
     correlation_id: Mapped[str | None] = mapped_column(String(64))
-    fired_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
-    cancelled_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+    fired_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
+    cancelled_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
     attempts: Mapped[int] = mapped_column(Integer, default=0)
     last_error: Mapped[str | None] = mapped_column(Text)
 

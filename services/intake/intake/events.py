@@ -6,7 +6,6 @@ exemption's reason, or a rejection reason.
 
 from __future__ import annotations
 
-from casework.db import as_utc
 from intake.models import Referral
 
 RECEIVED = "intake.referral.received.v1"
@@ -23,7 +22,7 @@ def _ref(referral: Referral) -> dict:
 
 def received(referral: Referral) -> dict:
     return {**_ref(referral), "risk_level": referral.risk_level, "risk_score": referral.risk_score,
-            "reasons": list(referral.reasons), "triage_due": as_utc(referral.triage_due),
+            "reasons": list(referral.reasons), "triage_due": referral.triage_due,
             "possible_duplicate_of": [link["id"] for link in referral.possible_duplicate_of]}
 
 
@@ -41,7 +40,7 @@ def accepted(referral: Referral) -> dict:
         "arrears_balance": referral.arrears_balance, "weekly_rent": referral.weekly_rent,
         "clutter_rating": referral.clutter_rating, "consent_given": referral.consent_given,
         "safeguarding_exemption": bool(referral.safeguarding_exemption_reason),
-        "accepted_by": referral.triaged_by, "accepted_at": as_utc(referral.triaged_at),
+        "accepted_by": referral.triaged_by, "accepted_at": referral.triaged_at,
     }
 
 

@@ -6,10 +6,10 @@ import datetime as dt
 import uuid
 from decimal import Decimal
 
-from sqlalchemy import Boolean, Date, DateTime, Index, Integer, Numeric, String, Text, Uuid
+from sqlalchemy import Boolean, Date, Index, Integer, Numeric, String, Text, Uuid
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
-from casework.db import JSONDoc, naming_metadata, utcnow
+from casework.db import JSONDoc, UTCDateTime, naming_metadata, utcnow
 from casework.numbering import Counter
 
 #: R-000123: a sequence on PostgreSQL, a counting table on SQLite (migrations 0002, 0006).
@@ -29,7 +29,7 @@ class Referral(Base):
     # R-000123, from ``REFERENCES`` (``referrals._write``).
     reference: Mapped[str] = mapped_column(String(20), unique=True)
     status: Mapped[str] = mapped_column(String(20), default="received")
-    received_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    received_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     # Who referred: the system and team, the person there to contact, and the caller's identity.
     source_system: Mapped[str] = mapped_column(String(60))
@@ -65,7 +65,7 @@ class Referral(Base):
     risk_score: Mapped[int] = mapped_column(Integer)
     #: [{code, points, detail}], as scored when the referral arrived.
     risk_factors: Mapped[list] = mapped_column(JSONDoc, default=list)
-    triage_due: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+    triage_due: Mapped[dt.datetime] = mapped_column(UTCDateTime)
     #: [{id, reference, match}]: open referrals this one may duplicate.
     possible_duplicate_of: Mapped[list] = mapped_column(JSONDoc, default=list)
 
@@ -74,11 +74,11 @@ class Referral(Base):
     triage_reason: Mapped[str | None] = mapped_column(Text)
     signposted_to: Mapped[str | None] = mapped_column(String(200))
     triaged_by: Mapped[str | None] = mapped_column(String(200))
-    triaged_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+    triaged_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
     withdrawn_reason: Mapped[str | None] = mapped_column(Text)
-    withdrawn_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+    withdrawn_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
     #: Set when the retention period passed and the personal details were removed.
-    anonymised_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+    anonymised_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
 
     __table_args__ = (
         Index("ix_referrals_status_received", "status", "received_at"),

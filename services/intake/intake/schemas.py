@@ -8,7 +8,7 @@ import marshmallow as ma
 from marshmallow import ValidationError, fields, pre_dump, validate, validates_schema
 
 from casework.auth import current
-from casework.db import as_utc, utcnow
+from casework.db import utcnow
 from casework.web.fields import Money as MoneyField
 from casework.workdays import london_today
 from intake import sensitivity
@@ -185,7 +185,7 @@ def document(referral: ReferralRow, *, links: bool = True) -> dict:
                                    if referral.safeguarding_exemption_reason else None),
         "risk": {"level": referral.risk_level, "score": referral.risk_score, "factors": list(referral.risk_factors)},
         "triage_due": referral.triage_due,
-        "overdue": is_overdue(referral.status, as_utc(referral.triage_due), utcnow()),
+        "overdue": is_overdue(referral.status, referral.triage_due, utcnow()),
         "possible_duplicate_of": list(referral.possible_duplicate_of) if links else [],
         "triage": ({"outcome": referral.triage_outcome, "priority": referral.priority,
                     "reason": referral.triage_reason, "signposted_to": referral.signposted_to,
@@ -322,7 +322,7 @@ class ReferralSummary(ma.Schema):
                 "source_system": referral.source_system, "risk_level": referral.risk_level,
                 "risk_score": referral.risk_score, "priority": referral.priority,
                 "received_at": referral.received_at, "triage_due": referral.triage_due,
-                "overdue": is_overdue(referral.status, as_utc(referral.triage_due), utcnow()),
+                "overdue": is_overdue(referral.status, referral.triage_due, utcnow()),
                 "possible_duplicate": links}
 
 

@@ -14,7 +14,6 @@ import uuid
 from sqlalchemy.orm import Session
 
 from casework import audit, timers
-from casework.db import as_utc
 from casework.timers import Timer
 from casework.workdays import LONDON, london_time, london_today
 from lettings.domain.bedrooms import Member, bedroom_need, next_change
@@ -46,7 +45,7 @@ def on_birthday(session: Session, timer: Timer) -> None:
         return
     before = applicant.bedroom_need
     # As of the birthday itself, or today when the worker was away past it.
-    on = max(london_today(), as_utc(timer.due_at).astimezone(LONDON).date())  # naive from SQLite: UTC
+    on = max(london_today(), timer.due_at.astimezone(LONDON).date())
     _reckon(session, applicant, [Member(m.date_of_birth, m.sex, m.relationship) for m in applicant.household], on)
     if applicant.bedroom_need != before:
         audit.changed(session, "reckon_bedroom_need", "applicant", applicant.id, {"bedroom_need": before},

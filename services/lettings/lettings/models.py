@@ -10,7 +10,6 @@ from decimal import Decimal
 from sqlalchemy import (
     Boolean,
     Date,
-    DateTime,
     ForeignKey,
     Index,
     Integer,
@@ -23,7 +22,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 from sqlalchemy.orm import relationship as link
 
-from casework.db import JSONDoc, naming_metadata, utcnow
+from casework.db import JSONDoc, UTCDateTime, naming_metadata, utcnow
 from casework.numbering import Counter
 
 LIVE_OFFER = ("pending", "accepted")
@@ -55,7 +54,7 @@ class Property(Base):
     sensitive_let: Mapped[bool] = mapped_column(Boolean, default=False)
     weekly_rent: Mapped[Decimal] = mapped_column(Money)
     service_charge: Mapped[Decimal] = mapped_column(Money, default=Decimal("0"))
-    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     voids: Mapped[list[Void]] = link(back_populates="property", order_by="Void.void_date")
 
@@ -80,7 +79,8 @@ class Void(Base):
 
     __table_args__ = (
         # A home has at most one open void.
-        Index("uq_voids_open_property", "property_id", unique=True, postgresql_where=text("let_date IS NULL")),
+        Index("uq_voids_open_property", "property_id", unique=True, postgresql_where=text("let_date IS NULL"),
+              sqlite_where=text("let_date IS NULL")),
     )
 
 
@@ -110,9 +110,9 @@ class Applicant(Base):
     bedroom_need: Mapped[int] = mapped_column(Integer)
     lead_name: Mapped[str] = mapped_column(String(200))
     lead_date_of_birth: Mapped[dt.date] = mapped_column(Date)
-    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
     #: Set when the retention period passed and the household's personal details were removed.
-    anonymised_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+    anonymised_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
 
     household: Mapped[list[HouseholdMember]] = link(
         back_populates="applicant", order_by="HouseholdMember.position", cascade="all, delete-orphan")
@@ -140,9 +140,9 @@ class Advert(Base):
     property_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("properties.id"), index=True)
     void_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("voids.id"))
     status: Mapped[str] = mapped_column(String(20), default="open", index=True)  # open | closed | let
-    published_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
-    closes_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
-    closed_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+    published_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
+    closes_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
+    closed_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
 
     property: Mapped[Property] = link()
 
@@ -153,7 +153,7 @@ class Bid(Base):
     id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True, default=uuid.uuid4)
     advert_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("adverts.id"))
     applicant_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("applicants.id"), index=True)
-    placed_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    placed_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     applicant: Mapped[Applicant] = link()
 
@@ -171,7 +171,7 @@ class Bypass(Base):
     offer_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("offers.id"))
     reason: Mapped[str] = mapped_column(String(500))
     recorded_by: Mapped[str] = mapped_column(String(200))
-    recorded_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    recorded_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
 
 
 class Offer(Base):
@@ -183,17 +183,17 @@ class Offer(Base):
     property_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("properties.id"), index=True)
     applicant_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("applicants.id"), index=True)
     status: Mapped[str] = mapped_column(String(20), default="pending")
-    made_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    made_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
     made_by: Mapped[str] = mapped_column(String(200))
-    respond_by: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+    respond_by: Mapped[dt.datetime] = mapped_column(UTCDateTime)
     bypass_reason: Mapped[str | None] = mapped_column(String(500))
     direct_match_reason: Mapped[str | None] = mapped_column(String(500))
-    answered_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+    answered_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
     refusal_reason: Mapped[str | None] = mapped_column(String(500))
     refusal_reasonable: Mapped[bool | None] = mapped_column(Boolean)
     withdrawal_reason: Mapped[str | None] = mapped_column(String(500))
     #: Set when the retention period passed and the offer's free text was removed.
-    anonymised_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+    anonymised_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
 
     property: Mapped[Property] = link()
     applicant: Mapped[Applicant] = link()
@@ -201,9 +201,11 @@ class Offer(Base):
     __table_args__ = (
         # One live offer per home and per applicant.
         Index("uq_offers_live_property", "property_id", unique=True,
-              postgresql_where=text("status IN ('pending', 'accepted')")),
+              postgresql_where=text("status IN ('pending', 'accepted')"),
+              sqlite_where=text("status IN ('pending', 'accepted')")),
         Index("uq_offers_live_applicant", "applicant_id", unique=True,
-              postgresql_where=text("status IN ('pending', 'accepted')")),
+              postgresql_where=text("status IN ('pending', 'accepted')"),
+              sqlite_where=text("status IN ('pending', 'accepted')")),
     )
 
 
@@ -222,7 +224,7 @@ class PreTenancyCheck(Base):
     residual_monthly: Mapped[Decimal] = mapped_column(Money)
     referral_margin: Mapped[Decimal] = mapped_column(Money)
     checked_by: Mapped[str] = mapped_column(String(200))
-    checked_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    checked_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
 
 
 class Tenancy(Base):
@@ -242,7 +244,7 @@ class Tenancy(Base):
     weekly_rent: Mapped[Decimal] = mapped_column(Money)
     service_charge: Mapped[Decimal] = mapped_column(Money)
     signed_up_by: Mapped[str] = mapped_column(String(200))
-    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     property: Mapped[Property] = link()
     applicant: Mapped[Applicant] = link()

@@ -6,10 +6,11 @@ from __future__ import annotations
 import datetime as dt
 import uuid
 
-from sqlalchemy import Boolean, DateTime, Index, Integer, String, Text, Uuid, text
+from sqlalchemy import Boolean, Index, Integer, String, Text, Uuid, text
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
-from casework.db import JSONDoc, naming_metadata, utcnow
+from casework.db import JSONDoc, UTCDateTime, naming_metadata, utcnow
+from casework.web.signin import SignInSessionColumns
 
 TASK_STATUSES = ("open", "acknowledged", "done", "cancelled")
 LIVE_TASK_STATUSES = ("open", "acknowledged")
@@ -33,7 +34,7 @@ class Officer(Base):
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     #: immediate | daily_digest | off (the inbox is always on).
     email_preference: Mapped[str] = mapped_column(String(20), default="immediate")
-    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
 
 
 class Team(Base):
@@ -62,7 +63,7 @@ class Task(Base):
     priority: Mapped[str] = mapped_column(String(20), default="normal")
     team: Mapped[str | None] = mapped_column(String(60))
     assignee: Mapped[str | None] = mapped_column(String(200))
-    due: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+    due: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
     subject_type: Mapped[str] = mapped_column(String(40))
     subject_id: Mapped[str] = mapped_column(String(64))
     subject_service: Mapped[str] = mapped_column(String(40))
@@ -70,13 +71,13 @@ class Task(Base):
     link: Mapped[str | None] = mapped_column(String(500))
     created_by_event: Mapped[str | None] = mapped_column(String(36))
     closed_by_event: Mapped[str | None] = mapped_column(String(36))
-    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
-    closed_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
+    closed_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
     closed_by: Mapped[str | None] = mapped_column(String(200))
-    escalated_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+    escalated_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
     escalated_to: Mapped[str | None] = mapped_column(String(200))
     #: When the retention sweep removed its title, reference and link.
-    anonymised_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+    anonymised_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
 
     __table_args__ = (
         Index("uq_tasks_live_dedup_key", "dedup_key", unique=True,
@@ -101,12 +102,12 @@ class Notification(Base):
     subject_reference: Mapped[str | None] = mapped_column(String(60))
     task_id: Mapped[uuid.UUID | None] = mapped_column(Uuid)
     event_id: Mapped[str | None] = mapped_column(String(36))
-    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
-    read_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
+    read_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
     #: When it went out in an e-mail (immediately or in a digest).
-    emailed_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+    emailed_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
     #: When the retention sweep removed its message, reference and link.
-    anonymised_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+    anonymised_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
 
     __table_args__ = (Index("ix_notifications_recipient_created", "recipient", "created_at"),)
 
@@ -125,8 +126,8 @@ class Subscription(Base):
     secret: Mapped[str] = mapped_column(String(200))
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     consecutive_failures: Mapped[int] = mapped_column(Integer, default=0)
-    disabled_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
-    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    disabled_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
 
 
 class Delivery(Base):
@@ -146,9 +147,15 @@ class Delivery(Base):
     attempts: Mapped[int] = mapped_column(Integer, default=0)
     last_error: Mapped[str | None] = mapped_column(String(500))
     response_status: Mapped[int | None] = mapped_column(Integer)
-    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
-    delivered_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
+    delivered_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
     #: When the retention sweep removed its address, title and body.
-    anonymised_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+    anonymised_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
 
     __table_args__ = (Index("ix_deliveries_channel_target", "channel", "target"),)
+
+
+class SignInSession(SignInSessionColumns, Base):
+    """An officer signed in to the web inbox: the browser's cookie holds only a random id for it."""
+
+    __tablename__ = "signin_sessions"

@@ -9,7 +9,6 @@ from marshmallow import fields, validate
 
 from casework.auth import ROLES
 from casework.contracts.common import Timestamp
-from casework.db import as_utc
 from notifications.models import EMAIL_PREFERENCES, TASK_STATUSES
 
 SLUG = validate.Regexp(r"^[a-z][a-z0-9_]{1,59}$", error="Use lower-case letters, digits and underscores.")
@@ -112,9 +111,8 @@ class Task(ma.Schema):
     escalated_to = fields.String(allow_none=True)
 
     def _overdue(self, task) -> bool:
-        # as_utc: SQLite (embedded mode) hands back naive datetimes.
         return task.status in ("open", "acknowledged") and task.due is not None \
-            and as_utc(task.due) < dt.datetime.now(dt.UTC)
+            and task.due < dt.datetime.now(dt.UTC)
 
 
 class TaskQueryArgs(ma.Schema):

@@ -56,11 +56,12 @@ def unassigned_in(session: Session, teams: list[str]) -> list[Task]:
                                                    Task.status.in_(LIVE_TASK_STATUSES))))
 
 
-def created_since(session: Session, officer_id: str, teams: list[str], since: dt.datetime) -> list[Task]:
-    """Live tasks made after ``since`` that are the officer's or wait in their teams' queues."""
+def created_since(session: Session, officer_id: str, teams: list[str], since: dt.datetime,
+                  limit: int | None = None) -> list[Task]:
+    """Live tasks made after ``since`` that are the officer's or wait in their teams' queues (the first ``limit``)."""
     mine_or_queue = or_(Task.assignee == officer_id, Task.assignee.is_(None) & Task.team.in_(teams or [""]))
     return list(session.scalars(select(Task).where(Task.created_at > since, Task.status.in_(LIVE_TASK_STATUSES),
-                                                   mine_or_queue).order_by(Task.created_at, Task.id)))
+                                                   mine_or_queue).order_by(Task.created_at, Task.id).limit(limit)))
 
 
 def must_be_live(task: Task) -> None:

@@ -14,7 +14,6 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from casework import outbox, timers
-from casework.db import as_utc
 from casework.timers import Timer
 from sustainment import rules
 from sustainment.journal import case_ref, on_timeline
@@ -101,7 +100,7 @@ def _open_case(session: Session, timer: Timer) -> Case | None:
 def _missed(session: Session, case: Case, deadline: str, due: dt.datetime, related_id: Any = None,
             summary: str = "") -> None:
     outbox.emit(session, "sustainment.deadline.missed.v1", subject=str(case.id), data={
-        **case_ref(case), "deadline": deadline, "due": as_utc(due),
+        **case_ref(case), "deadline": deadline, "due": due,
         "related_id": str(related_id) if related_id is not None else None,
     })
     on_timeline(session, case, "deadline_missed", summary or f"Deadline missed: {deadline.replace('_', ' ')}",

@@ -9,7 +9,6 @@ from decimal import Decimal
 from sqlalchemy import (
     Boolean,
     Date,
-    DateTime,
     ForeignKey,
     Identity,
     Integer,
@@ -21,7 +20,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
-from casework.db import JSONDoc, naming_metadata, utcnow
+from casework.db import JSONDoc, UTCDateTime, naming_metadata, utcnow
 from casework.numbering import Counter
 
 #: Case numbers: a sequence on PostgreSQL, a counting table on SQLite (migration 0006).
@@ -74,17 +73,17 @@ class Case(Base):
     consent_given: Mapped[bool] = mapped_column(Boolean, default=False)
     safeguarding_exemption: Mapped[bool] = mapped_column(Boolean, default=False)
     officer_id: Mapped[str | None] = mapped_column(String(200), index=True)
-    opened_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
-    first_contact_due: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
-    first_contact_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
-    settling_in_due: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+    opened_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
+    first_contact_due: Mapped[dt.datetime] = mapped_column(UTCDateTime)
+    first_contact_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
+    settling_in_due: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
     support_ends: Mapped[dt.date | None] = mapped_column(Date)
     consecutive_no_access: Mapped[int] = mapped_column(Integer, default=0)
-    closed_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+    closed_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
     closure_outcome: Mapped[str | None] = mapped_column(String(40))
     closure_summary: Mapped[str | None] = mapped_column(Text)
     #: Set when the retention period after closure passed and personal details were removed.
-    anonymised_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+    anonymised_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
 
     plans: Mapped[list[Plan]] = relationship(order_by="Plan.version", back_populates="case")
     visits: Mapped[list[Visit]] = relationship(order_by="Visit.scheduled_for")
@@ -120,7 +119,7 @@ class Assignment(Base):
     officer_id: Mapped[str] = mapped_column(String(200))
     previous_officer_id: Mapped[str | None] = mapped_column(String(200))
     assigned_by: Mapped[str] = mapped_column(String(200))
-    assigned_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    assigned_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
 
 
 class Plan(Base):
@@ -138,7 +137,7 @@ class Plan(Base):
     #: ``template`` for the onboarding plan a case opens with, ``agreed`` once agreed with the tenant.
     status: Mapped[str] = mapped_column(String(20), default="agreed")
     agreed_by: Mapped[str | None] = mapped_column(String(200))
-    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     case: Mapped[Case] = relationship(back_populates="plans")
 
@@ -151,12 +150,12 @@ class Visit(Base):
     id: Mapped[uuid.UUID] = _id()
     case_id: Mapped[uuid.UUID] = _case_id()
     kind: Mapped[str] = mapped_column(String(20))
-    scheduled_for: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+    scheduled_for: Mapped[dt.datetime] = mapped_column(UTCDateTime)
     scheduled_by: Mapped[str] = mapped_column(String(200))
     status: Mapped[str] = mapped_column(String(20), default="scheduled")
     notes: Mapped[str | None] = mapped_column(Text)
     risks_identified: Mapped[list] = mapped_column(JSONDoc, default=list)
-    recorded_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+    recorded_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
     recorded_by: Mapped[str | None] = mapped_column(String(200))
 
 
@@ -168,7 +167,7 @@ class Contact(Base):
     id: Mapped[uuid.UUID] = _id()
     case_id: Mapped[uuid.UUID] = _case_id()
     method: Mapped[str] = mapped_column(String(20))
-    made_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+    made_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
     notes: Mapped[str | None] = mapped_column(Text)
     recorded_by: Mapped[str] = mapped_column(String(200))
 
@@ -186,9 +185,9 @@ class AgencyReferral(Base):
     safeguarding_reason: Mapped[str | None] = mapped_column(Text)
     status: Mapped[str] = mapped_column(String(20), default="sent")
     chase_by: Mapped[dt.date] = mapped_column(Date)
-    sent_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    sent_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
     sent_by: Mapped[str] = mapped_column(String(200))
-    answered_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+    answered_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
     response_note: Mapped[str | None] = mapped_column(Text)
 
 
@@ -204,7 +203,7 @@ class RiskChange(Base):
     cause: Mapped[str] = mapped_column(String(30))
     reason: Mapped[str] = mapped_column(Text)
     changed_by: Mapped[str] = mapped_column(String(200))
-    changed_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    changed_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
 
 
 class CaseNote(Base):
@@ -216,7 +215,7 @@ class CaseNote(Base):
     #: general | safeguarding | health: safeguarding and health notes are restricted (see ``sensitivity``).
     category: Mapped[str] = mapped_column(String(20), default="general", server_default="general")
     author: Mapped[str] = mapped_column(String(200))
-    written_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    written_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
 
 
 class TimelineEntry(Base):
@@ -226,7 +225,7 @@ class TimelineEntry(Base):
 
     id: Mapped[int] = mapped_column(Integer, Identity(), primary_key=True)
     case_id: Mapped[uuid.UUID] = _case_id()
-    at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
     kind: Mapped[str] = mapped_column(String(40))
     summary: Mapped[str] = mapped_column(String(300))
     actor: Mapped[str] = mapped_column(String(200))

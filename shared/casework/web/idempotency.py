@@ -11,10 +11,10 @@ import datetime as dt
 import hashlib
 
 from flask import Response, current_app, g, request
-from sqlalchemy import DateTime, Integer, LargeBinary, String, UniqueConstraint, delete, select
+from sqlalchemy import Integer, LargeBinary, String, UniqueConstraint, delete, select
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
-from casework.db import JSONDoc, KernelBase, as_utc, utcnow
+from casework.db import JSONDoc, KernelBase, UTCDateTime, as_utc, utcnow
 
 HEADER = "Idempotency-Key"
 WINDOW = dt.timedelta(hours=24)
@@ -33,7 +33,7 @@ class IdempotencyRecord(KernelBase):
     status: Mapped[int] = mapped_column(Integer)
     body: Mapped[bytes] = mapped_column(LargeBinary)
     headers: Mapped[dict] = mapped_column(JSONDoc, default=dict)
-    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     __table_args__ = (UniqueConstraint("caller", "key", name="uq_idempotency_keys_caller_key"),)
 

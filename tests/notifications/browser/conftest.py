@@ -30,9 +30,9 @@ def notifications(postgres_url, broker_url):
     from notifications.web import EXTENSION
 
     with ServiceHarness(SERVICE, postgres_url, broker_url) as harness:
-        # Short-lived live-update connections: the browser reconnects, and teardown is quick.
+        # The page polls for new tasks every second, so a test sees one soon.
         settings = harness.app.extensions[EXTENSION]
-        harness.app.extensions[EXTENSION] = dataclasses.replace(settings, stream_seconds=5, poll_seconds=0.5)
+        harness.app.extensions[EXTENSION] = dataclasses.replace(settings, poll_seconds=1)
         yield harness
 
 
@@ -48,7 +48,7 @@ def server(notifications):
 
     active: set[object] = set()
 
-    def counted(environ, start_response):  # so teardown can wait for live-update streams to end
+    def counted(environ, start_response):  # so teardown can wait for a poll in flight to end
         request = object()
         active.add(request)
         try:
@@ -62,7 +62,7 @@ def server(notifications):
     yield f"http://127.0.0.1:{http.server_port}"
     http.shutdown()
     thread.join(timeout=10)
-    # The browser has gone; each stream ends within stream_seconds, before the database is dropped.
+    # The browser has gone; a poll in flight ends before the database is dropped.
     deadline = time.monotonic() + 15
     while active and time.monotonic() < deadline:
         time.sleep(0.1)

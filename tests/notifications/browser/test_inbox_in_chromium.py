@@ -55,6 +55,21 @@ def test_an_event_shows_up_live_and_marking_it_done_takes_it_off_the_list(notifi
     assert notifications.client.get(f"/tasks/{task_id}", headers=TSO).json["status"] == "done"
 
 
+def test_signed_out_elsewhere_the_open_page_stops_asking_and_says_so(notifications, server, browser):
+    add_directory(notifications)
+    sign_in(browser, server)
+    csrf = browser.find_element(By.CSS_SELECTOR, "input[name=csrf_token]").get_attribute("value")
+
+    # As if signed out in another tab: the same cookie, a plain form post.
+    browser.execute_script("fetch('/inbox/sign-out', {method: 'POST', credentials: 'same-origin', "
+                           "body: new URLSearchParams({csrf_token: arguments[0]})});", csrf)
+
+    WebDriverWait(browser, 10).until(ec.text_to_be_present_in_element_attribute(
+        (By.ID, "live-status"), "textContent", "Your session has ended"))
+    browser.get(f"{server}/inbox")
+    assert browser.current_url.endswith("/inbox/sign-in")
+
+
 def test_the_inbox_is_accessible_and_keeps_a_screenshot(notifications, server, browser, tmp_path):
     add_directory(notifications)
     _populate(notifications)

@@ -1,14 +1,18 @@
 """The officers' web inbox at /inbox, through the Flask test client against real PostgreSQL."""
 
+import base64
 import dataclasses
 import datetime as dt
 import re
+import time
 import uuid
+import zlib
 
 import pytest
 from notifications_support import ADMIN, add_directory, case, handle, referral
 
-from casework.testing import bearer, token
+from casework import auth
+from casework.testing import TEST_SECRET, bearer, token
 from notifications.web import EXTENSION
 
 TSO = bearer("o-tso", "sustainment_officer")
@@ -80,6 +84,52 @@ def test_the_inbox_shows_my_tasks_overdue_first_my_teams_queue_and_my_unread_mes
     assert "Triage referral" not in page
     assert "Onboarding case C-000046 has been assigned to you" in page
     assert "http://127.0.0.1:8002/docs" in page
+
+
+def readable(cookie: str) -> str:
+    """What anyone holding the cookie can read: itsdangerous's payload is base64 JSON (zlib'd after a dot)."""
+    compressed = cookie.startswith(".")
+    payload = cookie.removeprefix(".").split(".")[0]
+    data = base64.urlsafe_b64decode(payload + "=" * (-len(payload) % 4))
+    return (zlib.decompress(data) if compressed else data).decode()
+
+
+def test_the_session_cookie_holds_no_token_the_api_would_take(client, notifications):
+    sign_in(client)
+    cookie = readable(client.get_cookie("casework_inbox", path="/inbox").value)
+
+    assert "eyJ" not in cookie  # no JWT (a JSON header, base64)
+    for value in re.findall(r'"([^"]{16,})"', cookie):
+        r = notifications.client.get("/tasks", headers={"Authorization": f"Bearer {value}"})
+        assert r.status_code == 401, f"{value!r} from the cookie is accepted by the API"
+
+
+def test_after_sign_out_a_copy_of_the_cookie_signs_nobody_in(client, notifications):
+    page = sign_in(client)
+    copied = client.get_cookie("casework_inbox", path="/inbox").value
+
+    out = client.post("/inbox/sign-out", data={"csrf_token": csrf(page)})
+    with notifications.app.test_client() as thief:
+        thief.set_cookie("casework_inbox", copied, path="/inbox")
+        page_again = thief.get("/inbox")
+        poll = thief.get("/inbox/updates?since=2026-01-01T00:00:00Z", headers={"Accept": "application/json"})
+
+    assert out.status_code == 303
+    assert page_again.status_code == 303 and page_again.headers["Location"].endswith("/inbox/sign-in")
+    assert poll.status_code == 401
+
+
+def test_a_session_from_a_pasted_token_ends_when_the_token_would(client):
+    page = client.get("/inbox/sign-in").get_data(as_text=True)
+    short = auth.mint("o-leader", ["team_leader"], secret=TEST_SECRET, lifetime=dt.timedelta(seconds=2))
+
+    client.post("/inbox/sign-in", data={"token": short, "csrf_token": csrf(page)})
+    during = client.get("/inbox")
+    time.sleep(2.5)
+    after = client.get("/inbox")
+
+    assert during.status_code == 200
+    assert after.status_code == 303 and after.headers["Location"].endswith("/inbox/sign-in")
 
 
 def test_an_officer_marks_a_task_done_with_a_plain_form_post(client, notifications):
@@ -199,18 +249,75 @@ def test_development_sign_in_can_be_turned_off(client, notifications):
     assert r.status_code == 404
 
 
-def test_the_live_stream_sends_a_new_task_as_a_rendered_row(client, notifications):
-    settings = notifications.app.extensions[EXTENSION]
+def test_the_page_polls_for_new_tasks_and_gets_each_as_a_rendered_row(client, notifications):
     sign_in(client)
     case_id = uuid.uuid4()
     handle(notifications, case("opened", case_id))
     handle(notifications, case("assigned", case_id))
+
+    r = client.get("/inbox/updates?since=2000-01-01T00:00:00%2B00:00", headers={"Accept": "application/json"})
+
+    assert r.status_code == 200 and r.headers["ETag"]
+    [task] = r.json["tasks"]
+    assert task["title"] == "First contact for case C-000045" and task["section"] == "mine"
+    assert 'id="task-' in task["html"] and "Mark as done" in task["html"]
+
+
+def test_a_poll_with_nothing_new_is_a_bodiless_304(client, notifications):
+    sign_in(client)
+    case_id = uuid.uuid4()
+    handle(notifications, case("opened", case_id))
+    since = "/inbox/updates?since=2000-01-01T00:00:00%2B00:00"
+    first = client.get(since, headers={"Accept": "application/json"})
+
+    again = client.get(since, headers={"Accept": "application/json", "If-None-Match": first.headers["ETag"]})
+    handle(notifications, case("assigned", case_id))
+    changed = client.get(since, headers={"Accept": "application/json", "If-None-Match": first.headers["ETag"]})
+
+    assert again.status_code == 304 and again.get_data() == b""
+    assert changed.status_code == 200 and changed.headers["ETag"] != first.headers["ETag"]
+
+
+def test_an_officer_polling_faster_than_their_open_pages_would_is_429_problem_details(client, notifications):
+    settings = notifications.app.extensions[EXTENSION]
+    sign_in(client)
     try:
-        notifications.app.extensions[EXTENSION] = dataclasses.replace(settings, stream_seconds=0.5)
-        r = client.get("/inbox/events?since=2000-01-01T00:00:00%2B00:00")
-        body = r.get_data(as_text=True)
+        notifications.app.extensions[EXTENSION] = dataclasses.replace(settings, pages_per_officer=2, poll_seconds=60)
+        answers = [client.get("/inbox/updates?since=2026-01-01T00:00:00Z", headers={"Accept": "application/json"})
+                   for _ in range(3)]
     finally:
         notifications.app.extensions[EXTENSION] = settings
 
-    assert r.mimetype == "text/event-stream"
-    assert "event: task" in body and "First contact for case C-000045" in body and '"section": "mine"' in body
+    assert [a.status_code for a in answers] == [200, 200, 429]
+    assert answers[2].mimetype == "application/problem+json" and int(answers[2].headers["Retry-After"]) >= 1
+
+
+def test_a_poll_without_a_readable_since_is_422_naming_it(client):
+    sign_in(client)
+
+    r = client.get("/inbox/updates?since=yesterday", headers={"Accept": "application/json"})
+
+    assert r.status_code == 422 and "since" in r.json["errors"]
+
+
+def test_a_poll_without_a_session_is_401_not_a_sign_in_page(client):
+    r = client.get("/inbox/updates?since=2026-01-01T00:00:00Z", headers={"Accept": "application/json"})
+
+    assert r.status_code == 401 and r.mimetype == "application/problem+json"
+
+
+def test_on_the_embedded_sqlite_a_session_signs_in_polls_and_ends(tmp_path):
+    from casework.testing import EmbeddedHarness
+    from notifications.service import SERVICE
+
+    with EmbeddedHarness(SERVICE, tmp_path) as embedded:
+        add_directory(embedded)
+        page = sign_in(embedded.client)
+        copied = embedded.client.get_cookie("casework_inbox", path="/inbox").value
+        poll = embedded.client.get("/inbox/updates?since=2026-01-01T00:00:00Z", headers={"Accept": "application/json"})
+        embedded.client.post("/inbox/sign-out", data={"csrf_token": csrf(page)})
+        embedded.client.set_cookie("casework_inbox", copied, path="/inbox")
+        replayed = embedded.client.get("/inbox")
+
+    assert "Your inbox" in page and poll.status_code == 200 and poll.json == {"tasks": []}
+    assert replayed.status_code == 303 and replayed.headers["Location"].endswith("/inbox/sign-in")

@@ -9,7 +9,7 @@ from sqlalchemy import select
 
 from casework import audit, outbox
 from casework.auth import current, roles
-from casework.db import as_utc, utcnow
+from casework.db import utcnow
 from casework.web import Blueprint, SelectPage, abort, db_session
 from casework.workdays import london_today
 from lettings import offering
@@ -112,7 +112,7 @@ class Bids(MethodView):
         advert or a second bid answers 409."""
         session = db_session()
         advert = get_advert(advert_id)
-        if advert.status != "open" or as_utc(advert.closes_at) <= utcnow():
+        if advert.status != "open" or advert.closes_at <= utcnow():
             abort(409, "Bidding on this advert has closed.")
         applicant = get_applicant(data["applicant_id"])
         codes = [c for c in ineligibility(session, applicant, advert.property, london_today())
@@ -183,7 +183,7 @@ class AdvertShortlist(MethodView):
             "ranked": [{
                 "applicant_id": b.applicant_id, "reference": b.reference, "position": i,
                 "band": b.band, "effective_date": b.effective_date, "application_date": b.application_date,
-                "bid_at": as_utc(b.bid_at), "wheelchair_user": b.needs_wheelchair,
+                "bid_at": b.bid_at, "wheelchair_user": b.needs_wheelchair,
                 "offer": offers.get(b.applicant_id), "bypassed": bypassed.get(b.applicant_id, []),
             } for i, b in enumerate(shortlist.ranked, start=1)],
             "excluded": [{"applicant_id": e.applicant_id, "reference": e.reference,

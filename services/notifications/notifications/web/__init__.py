@@ -6,10 +6,12 @@ Settings (environment; see ``services/notifications/README.md``):
                                     ``CASEWORK_JWKS_URL``): derived from the JWT secret; in production
                                     it must be set, or the inbox answers 503.
 ``CASEWORK_DEV_SIGNIN``             ``true``/``false``: the page that signs you in as any officer in the
-                                    directory with a development token. Default: on only in development;
+                                    directory. Default: on only in development;
                                     never on when ``CASEWORK_JWKS_URL`` is set.
 ``CASEWORK_SESSION_COOKIE_SECURE``  ``true``/``false``; default: true except in development.
-``CASEWORK_INBOX_STREAM_SECONDS``   how long one live-update connection lasts (default 300).
+``CASEWORK_INBOX_POLL_SECONDS``     how often an open inbox page asks for new tasks (default 5).
+``CASEWORK_INBOX_PAGES_PER_OFFICER`` how many open pages' polls one officer may make (default 4);
+                                    more is 429.
 """
 
 from __future__ import annotations
@@ -32,9 +34,8 @@ class InboxSettings:
     dev_signin: bool
     session_secret: str
     secure_cookie: bool
-    stream_seconds: float = 300.0
-    poll_seconds: float = 1.0
-    heartbeat_seconds: float = 15.0
+    poll_seconds: float = 5.0
+    pages_per_officer: int = 4
 
     @classmethod
     def from_env(cls, settings: Settings, environ: Mapping[str, str]) -> InboxSettings:
@@ -44,11 +45,12 @@ class InboxSettings:
             secret = hashlib.sha256(f"casework-inbox-session:{settings.jwt_secret}".encode()).hexdigest()
         return cls(
             development=development,
-            # A development token is HS256: it could not be verified against a JWKS anyway.
+            # Picking any officer is for development only: never where real tokens are checked (JWKS).
             dev_signin=development and _flag(environ.get("CASEWORK_DEV_SIGNIN"), default=True),
             session_secret=secret,
             secure_cookie=_flag(environ.get("CASEWORK_SESSION_COOKIE_SECURE"), default=not development),
-            stream_seconds=float(environ.get("CASEWORK_INBOX_STREAM_SECONDS", "300")),
+            poll_seconds=float(environ.get("CASEWORK_INBOX_POLL_SECONDS", "5")),
+            pages_per_officer=int(environ.get("CASEWORK_INBOX_PAGES_PER_OFFICER", "4")),
         )
 
 
@@ -60,7 +62,7 @@ def _flag(value: str | None, *, default: bool) -> bool:
 
 def install(app: Flask) -> None:
     """Add the inbox pages to the notifications api (``Service.configure_app``)."""
-    from . import pages, signin, stream  # noqa: F401  (they add their routes to the blueprint)
+    from . import pages, signin, updates  # noqa: F401  (they add their routes to the blueprint)
     from .blueprint import blueprint
 
     settings: Settings = app.extensions["casework"].settings

@@ -17,11 +17,11 @@ from notifications.rules import public_urls
 
 from . import wording
 from .blueprint import accepts_form, blueprint
-from .signin import page, signed_in
+from .signin import inbox_settings, page, signed_in
 
 #: Live updates look this far behind the page's own query, for tasks committed a little late;
 #: the page's script ignores a task it already shows.
-STREAM_SLACK = dt.timedelta(seconds=30)
+UPDATES_SLACK = dt.timedelta(seconds=30)
 
 
 def service_urls() -> dict[str, str]:
@@ -42,7 +42,7 @@ def inbox_page(me: Principal):
         queue=wording.cards(worklist.unassigned_in(session, teams), now, urls),
         notifications=inbox.unread(session, me.sub),
         when=wording.when, as_utc=as_utc,
-        stream_since=(now - STREAM_SLACK).isoformat(),
+        updates_since=(now - UPDATES_SLACK).isoformat(), poll_seconds=inbox_settings().poll_seconds,
     )
 
 

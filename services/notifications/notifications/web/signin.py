@@ -1,27 +1,33 @@
-"""Who is using the inbox: a signed session cookie holding a bearer token, checked on every request.
+"""Who is using the inbox: a signed session cookie holding an opaque session id (``casework.web.signin``).
 
-- Development: pick an officer from the directory and get a development token (``casework.auth.mint``).
+- Development: pick an officer from the directory.
 - Production: the same bearer tokens as the API, verified by the same ``TokenVerifier`` — pasted
-  into the sign-in form, or put on every request as ``Authorization: Bearer`` by an identity-aware
-  reverse proxy (the kernel verifies that header before the view runs).
+  into the sign-in form (the session then ends when the token would, and the token itself is not
+  kept), or put on every request as ``Authorization: Bearer`` by an identity-aware reverse proxy
+  (the kernel verifies that header before the view runs).
 
-Every form post carries the session's CSRF token; the cookie is HttpOnly and SameSite=Lax.
+Who is signed in is kept on the server; the cookie carries no token the API would take, and
+signing out deletes the session, so a copy of the cookie signs nobody in. Every form post carries
+the session's CSRF token; the cookie is HttpOnly and SameSite=Lax.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import functools
 import hmac
 import secrets
 
+import jwt
 from flask import current_app, flash, g, redirect, render_template, request, session, url_for
 from sqlalchemy import select
 
-from casework import auth, context
+from casework import context
 from casework.auth import OFFICER_ROLES, AuthError
 from casework.context import Principal
-from casework.web import db_session
-from notifications.models import Officer
+from casework.web import db_session, signin
+from casework.web.errors import abort
+from notifications.models import Officer, SignInSession
 
 from . import EXTENSION, InboxSettings
 from .blueprint import accepts_form, blueprint
@@ -50,20 +56,21 @@ def _globals() -> dict:
 
 
 def signed_in_principal() -> Principal | None:
-    """The officer behind this request: a verified Authorization header, else the session's token."""
+    """The officer behind this request: a verified Authorization header, else the session's sign-in."""
     if g.get("principal") is not None:
         return g.principal
-    token = session.get("token")
-    if not token:
-        return None
-    try:
-        principal = current_app.extensions["casework"].verifier.verify(token)
-    except AuthError:
-        session.pop("token", None)  # expired or no longer trusted: sign in again
+    principal = signin.find(db_session(), SignInSession, session.get("sid", ""))
+    if principal is None:
+        session.pop("sid", None)  # ended, expired or never started: sign in again
         return None
     g.principal = principal
     g.context_tokens.append((context.principal, context.principal.set(principal)))
     return principal
+
+
+def wants_json() -> bool:
+    """The page's own script asking (it sends ``Accept: application/json``), not a browser's navigation."""
+    return request.accept_mimetypes.best == "application/json"
 
 
 def page(template: str, status: int = 200, **values):
@@ -78,7 +85,9 @@ def signed_in(view):
             return page("unavailable.html", 503)
         me = signed_in_principal()
         if me is None:
-            if request.method == "GET" and request.accept_mimetypes.best != "text/event-stream":
+            if wants_json():  # the page's script asking for updates: it stops, and says so
+                abort(401, "The session has ended: sign in again.")
+            if request.method == "GET":
                 return redirect(url_for("inbox_page.sign_in"), 303)
             return page("signin_needed.html", 401)
         if not me.has_any(*OFFICER_ROLES):
@@ -122,7 +131,13 @@ def sign_in_with_token():
         return _sign_in_page(422, {"token": "The token is not valid or has expired: get a new one and try again"})
     if not principal.has_any(*OFFICER_ROLES):
         return _sign_in_page(422, {"token": "The token is not an officer's: the inbox is for officers"})
-    return _start_session(token, principal)
+    return _start_session(principal, ends=_expiry(token))
+
+
+def _expiry(token: str) -> dt.datetime | None:
+    """When the (already verified) token expires: the session ends then at the latest."""
+    exp = jwt.decode(token, options={"verify_signature": False}).get("exp")
+    return dt.datetime.fromtimestamp(exp, dt.UTC) if isinstance(exp, int | float) else None
 
 
 @blueprint.post("/inbox/sign-in/development")
@@ -138,16 +153,12 @@ def sign_in_for_development():
     officer = db_session().get(Officer, officer_id) if officer_id else None
     if officer is None or not officer.active:
         return _sign_in_page(422, {"officer": "Select the officer you are signing in as"})
-    kernel = current_app.extensions["casework"].settings
-    token = auth.mint(officer.id, officer.roles or [], name=officer.name, secret=kernel.jwt_secret,
-                      issuer=kernel.jwt_issuer, audience=kernel.jwt_audience)
-    principal = current_app.extensions["casework"].verifier.verify(token)
-    return _start_session(token, principal)
+    return _start_session(Principal(sub=officer.id, roles=frozenset(officer.roles or []), name=officer.name))
 
 
-def _start_session(token: str, principal: Principal):
+def _start_session(principal: Principal, ends: dt.datetime | None = None):
     session.clear()  # a fresh CSRF token for the new session
-    session["token"] = token
+    session["sid"] = signin.start(db_session(), SignInSession, principal, ends)
     csrf_token()
     flash(f"Signed in as {principal.name or principal.sub}.", "success")
     return redirect(url_for("inbox_page.inbox"), 303)
@@ -157,5 +168,6 @@ def _start_session(token: str, principal: Principal):
 @accepts_form
 def sign_out():
     if csrf_ok():
+        signin.end(db_session(), SignInSession, session.get("sid", ""))
         session.clear()
     return redirect(url_for("inbox_page.sign_in"), 303)

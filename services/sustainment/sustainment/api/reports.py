@@ -9,7 +9,7 @@ from sqlalchemy import and_, func, select
 
 from casework import audit
 from casework.auth import roles
-from casework.db import as_utc, utcnow
+from casework.db import utcnow
 from casework.web import Blueprint, db_session
 from sustainment import rules
 from sustainment.api.common import CASEWORKERS
@@ -46,7 +46,7 @@ class Caseload(MethodView):
 def _row(case: Case, deadline: str, due: dt.datetime, related_id=None) -> dict:
     return {"case_id": case.id, "reference": case.reference, "case_type": case.case_type,
             "officer_id": case.officer_id, "risk_level": case.risk_level, "deadline": deadline,
-            "due": as_utc(due), "related_id": str(related_id) if related_id is not None else None}
+            "due": due, "related_id": str(related_id) if related_id is not None else None}
 
 
 def _overdue(session, args, now: dt.datetime) -> list[dict]:
@@ -114,6 +114,6 @@ class Outcomes(MethodView):
             stmt = stmt.where(Case.closed_at >= rules.start_of_day(args["closed_from"]))
         if "closed_to" in args:
             stmt = stmt.where(Case.closed_at < rules.start_of_day(args["closed_to"] + dt.timedelta(days=1)))
-        closed = [rules.ClosedCase(r.case_type, r.closure_outcome, as_utc(r.opened_at), as_utc(r.closed_at))
+        closed = [rules.ClosedCase(r.case_type, r.closure_outcome, r.opened_at, r.closed_at)
                   for r in db_session().execute(stmt)]
         return rules.outcomes(closed)
