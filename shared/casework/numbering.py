@@ -2,10 +2,12 @@
 
 Each kind of reference counts from a ``Counter`` declared once by its service: a sequence on
 PostgreSQL; on SQLite, which has no sequences, a table of the same name whose AUTOINCREMENT key
-counts (SQLite never hands out a key below the highest it has given; SQLite's writers take the
-database lock in turn, so two never get the same number). A service's migration makes its
-counters with ``create_counter``, counting on from the highest number already in use, so an
-existing database keeps its numbering continuous.
+counts, a row per number (SQLite never hands out a key below the highest it has given, and its
+writers take the database lock in turn, so two never get the same number). A number taken by a
+transaction that rolls back is skipped on PostgreSQL and given again on SQLite: references are
+unique and rising, not gapless. A service's migration makes its counters with ``create_counter``,
+counting on from the highest number already in use, so an existing database keeps its numbering
+continuous.
 """
 
 from __future__ import annotations
