@@ -16,6 +16,8 @@ ASKING = re.compile(
     r"|\bsqlalchemy\.dialects\b"                      # from sqlalchemy.dialects.postgresql import JSONB
     r"|[\"'](postgresql|sqlite)[\"']\s*(\]|:|==|!=)"  # {"postgresql": …}[name], name == "sqlite"
     r"|(==|!=|\bin)\s*[\(\[\{]?\s*[\"'](postgresql|sqlite)[\"']"
+    r"|startswith\(\s*[\"'](postgresql|sqlite)"              # url.startswith("sqlite")
+    r"|\bget_backend_name\b|\bdrivername\b"
 )
 
 
@@ -36,6 +38,7 @@ def offences(text: str) -> list[str]:
     '_BIDDERS = {"postgresql": a, "sqlite": b}',
     'if name != "sqlite":',
     'if engine.url.get_backend_name() in ("postgresql", "mysql"):',
+    'embedded = settings.database_url.startswith("sqlite")',
 ])
 def test_the_check_sees_a_service_asking(line):
     assert offences(line)
