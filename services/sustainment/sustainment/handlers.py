@@ -10,7 +10,7 @@ from __future__ import annotations
 import uuid
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from casework import audit, outbox
@@ -18,7 +18,7 @@ from casework.db import utcnow
 from casework.events import Event, catalogue
 from sustainment import deadlines, rules
 from sustainment.journal import case_ref, on_timeline
-from sustainment.models import Case, Plan
+from sustainment.models import NUMBERS, Case, Plan
 from sustainment.policy import current as policy
 from sustainment.schemas import CaseDetail
 
@@ -44,10 +44,7 @@ def _tenant(person: dict[str, Any]) -> dict[str, Any]:
 
 
 def _opened(session: Session, case: Case, source: str) -> None:
-    if session.get_bind().dialect.name != "postgresql":
-        # SQLite (embedded mode) has no identity columns: number on from the highest so far
-        # (its writers take the database lock in turn, so two cases never get the same one).
-        case.number = (session.scalar(select(func.max(Case.number))) or 0) + 1
+    case.number = NUMBERS.next(session)
     session.add(case)
     session.flush()
     deadlines.schedule_first_contact(session, case)
