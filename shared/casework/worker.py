@@ -15,7 +15,7 @@ import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
-from casework import collector, context
+from casework import collector, context, sealing
 from casework.bus import Consumer, Publisher
 from casework.db import Database
 from casework.logging import configure_logging
@@ -31,6 +31,7 @@ class Worker:
     """The relay, consumer and sweeper of one service, as threads."""
 
     def __init__(self, service: Service, settings: Settings, db: Database | None = None) -> None:
+        sealing.check_settings()
         self.service = service
         self.settings = settings
         self.db = db or Database(settings.database_url, pool_size=settings.db_pool_size)
@@ -91,8 +92,9 @@ class Worker:
         return ready
 
 
-def serve_health(worker: Worker, port: int) -> ThreadingHTTPServer:
-    """``/healthz``, ``/readyz`` and ``/metrics`` for the worker's probes."""
+def serve_health(worker: Worker, port: int, host: str = "127.0.0.1") -> ThreadingHTTPServer:
+    """``/healthz``, ``/readyz`` and ``/metrics`` for the worker's probes, on ``host`` (loopback
+    unless told: the figures are nobody's business beyond the probe and the scraper)."""
     from casework.web.health import metrics_text
 
     class Handler(BaseHTTPRequestHandler):
@@ -122,7 +124,7 @@ def serve_health(worker: Worker, port: int) -> ThreadingHTTPServer:
         def log_message(self, *args: Any) -> None:
             pass
 
-    server = ThreadingHTTPServer(("0.0.0.0", port), Handler)
+    server = ThreadingHTTPServer((host, port), Handler)
     threading.Thread(target=server.serve_forever, name="worker-health", daemon=True).start()
     return server
 
@@ -137,7 +139,7 @@ def main(service: Service) -> None:
     signal.signal(signal.SIGTERM, lambda *_: stopped.set())
     signal.signal(signal.SIGINT, lambda *_: stopped.set())
     worker.start()
-    server = serve_health(worker, settings.worker_health_port) if settings.worker_health_port else None
+    server = serve_health(worker, settings.worker_health_port, settings.worker_health_host) if settings.worker_health_port else None
     log.info("worker started", extra={"health_port": settings.worker_health_port})
     stopped.wait()
     log.info("worker stopping")

@@ -10,20 +10,31 @@ from __future__ import annotations
 import uuid
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from casework import audit, outbox
 from casework.db import utcnow
-from casework.events import Event
+from casework.events import Event, catalogue
 from sustainment import deadlines, rules
 from sustainment.journal import case_ref, on_timeline
-from sustainment.models import Case, Plan
+from sustainment.models import NUMBERS, Case, Plan
 from sustainment.policy import current as policy
 from sustainment.schemas import CaseDetail
 
-REFERRAL_ACCEPTED = "casework.intake.referral.accepted.v1"
-TENANCY_STARTED = "casework.lettings.tenancy.started.v1"
+REFERRAL_ACCEPTED = "casework.intake.referral.accepted.v2"
+TENANCY_STARTED = "casework.lettings.tenancy.started.v2"
+# Retired: read for one release, so events published before the producers were upgraded still
+# open their cases. They carried the same fields in the clear.
+REFERRAL_ACCEPTED_V1 = "casework.intake.referral.accepted.v1"
+TENANCY_STARTED_V1 = "casework.lettings.tenancy.started.v1"
+
+
+def _opened_for_us(event: Event, data: dict[str, Any], sealed: str) -> dict[str, Any]:
+    """The event's data with the part sealed for sustainment opened into it."""
+    if event.type.endswith(".v1") or data.get(sealed) is None:
+        return data
+    return {**data, **catalogue.unseal(event.type, data, sealed)}
 
 
 def _tenant(person: dict[str, Any]) -> dict[str, Any]:
@@ -33,10 +44,7 @@ def _tenant(person: dict[str, Any]) -> dict[str, Any]:
 
 
 def _opened(session: Session, case: Case, source: str) -> None:
-    if session.get_bind().dialect.name != "postgresql":
-        # SQLite (embedded mode) has no identity columns: number on from the highest so far
-        # (its writers take the database lock in turn, so two cases never get the same one).
-        case.number = (session.scalar(select(func.max(Case.number))) or 0) + 1
+    case.number = NUMBERS.next(session)
     session.add(case)
     session.flush()
     deadlines.schedule_first_contact(session, case)
@@ -57,6 +65,7 @@ def on_referral_accepted(session: Session, event: Event, data: dict[str, Any]) -
     """An accepted referral opens a sustainment case, first contact due by its risk level."""
     if session.scalar(select(Case.id).where(Case.referral_id == data["referral_id"])) is not None:
         return
+    data = _opened_for_us(event, data, "case_details")
     risk = data["risk"]
     case = Case(
         id=uuid.uuid4(), case_type="sustainment", status="open", risk_level=risk["level"], risk_score=risk["score"],
@@ -78,6 +87,7 @@ def on_tenancy_started(session: Session, event: Event, data: dict[str, Any]) -> 
         return
     if session.scalar(select(Case.id).where(Case.tenancy_id == data["tenancy_id"])) is not None:
         return
+    data = _opened_for_us(event, data, "tenant_details")
     start = rules.onboarding(data["tenancy_start"], utcnow(), policy())
     person = dict(data["tenant"])
     person["address"] = person.get("address") or data["address"]
@@ -92,7 +102,7 @@ def on_tenancy_started(session: Session, event: Event, data: dict[str, Any]) -> 
     _opened(session, case, f"tenancy {data['tenancy_ref']}")
     deadlines.schedule_settling_in(session, case)
     deadlines.schedule_support_window_end(session, case)
-    template = rules.onboarding_plan(data["tenancy_start"], policy())
+    template = rules.onboarding_plan(rules.counted_from(data["tenancy_start"], utcnow()), policy())
     plan = Plan(case_id=case.id, version=1, status="template", review_date=template["review_date"],
                 goals=[{"id": str(uuid.uuid4()), **g} for g in template["goals"]],
                 actions=[{"id": str(uuid.uuid4()), **a, "due_date": a["due_date"].isoformat()}
@@ -105,4 +115,6 @@ def on_tenancy_started(session: Session, event: Event, data: dict[str, Any]) -> 
 HANDLERS = {
     REFERRAL_ACCEPTED: on_referral_accepted,
     TENANCY_STARTED: on_tenancy_started,
+    REFERRAL_ACCEPTED_V1: on_referral_accepted,
+    TENANCY_STARTED_V1: on_tenancy_started,
 }

@@ -25,6 +25,7 @@ import pytest
 from .embedded import EmbeddedSystem
 from .harness import EmbeddedHarness, ServiceHarness
 from .proxy import TcpProxy
+from .race import at_once
 from .servers import (
     DEFAULT_BROKER,
     DEFAULT_POSTGRES,
@@ -50,9 +51,9 @@ BACKENDS = ("postgresql", "sqlite")
 
 __all__ = [
     "BACKENDS", "DEFAULT_BROKER", "DEFAULT_POSTGRES", "TEST_SECRET", "EmbeddedHarness", "EmbeddedSystem",
-    "ServiceHarness", "TcpProxy", "bearer", "broker_server_url", "create_database", "delete_namespace",
-    "drop_database", "in_ci", "naive_times", "postgres_server_url", "require_broker", "require_postgres", "test_settings", "token",
-    "unavailable", "wait_until",
+    "ServiceHarness", "TcpProxy", "at_once", "bearer", "broker_server_url", "create_database", "delete_namespace",
+    "drop_database", "in_ci", "naive_times", "postgres_server_url", "require_broker", "require_postgres",
+    "test_settings", "token", "unavailable", "wait_until",
 ]
 
 

@@ -2,15 +2,13 @@
 
 from __future__ import annotations
 
-import json
-
 from flask.views import MethodView
-from sqlalchemy import String, cast, select, type_coerce
-from sqlalchemy.dialects.postgresql import JSONB
+from sqlalchemy import select
 
 from casework import audit
 from casework.auth import OFFICER_ROLES, current, roles
-from casework.web import Blueprint, SelectPage, abort, check_if_match, db_session
+from casework.portable import json_list_contains
+from casework.web import Blueprint, SelectPage, abort, db_session, load_for_update
 from notifications import email, handlers
 from notifications.models import Officer
 from notifications.schemas import Officer as OfficerSchema
@@ -39,9 +37,9 @@ class Officers(MethodView):
         """
         stmt = select(Officer).order_by(Officer.id)
         if "team" in args:
-            stmt = stmt.where(_lists(Officer.teams, args["team"]))
+            stmt = stmt.where(json_list_contains(Officer.teams, args["team"]))
         if "role" in args:
-            stmt = stmt.where(_lists(Officer.roles, args["role"]))
+            stmt = stmt.where(json_list_contains(Officer.roles, args["role"]))
         return stmt
 
     @roles("admin")
@@ -81,8 +79,8 @@ class OfficerById(MethodView):
         Replaces name, e-mail, teams, roles and whether they are active. Honours `If-Match`.
         """
         session = db_session()
-        officer = get_officer(officer_id)
-        check_if_match(OfficerSchema, officer)
+        officer = load_for_update(session, Officer, officer_id, shown_as=OfficerSchema,
+                                  not_found="There is no officer with that id.")
         before = OfficerSchema().dump(officer)
         for name, value in data.items():
             setattr(officer, name, value)
@@ -96,7 +94,7 @@ class OfficerPreferences(MethodView):
     @blp.response(200, Preferences)
     def get(self, officer_id):
         """Read an officer's channel preferences"""
-        return {"email": _own_or_admin(officer_id).email_preference}
+        return _preferences(_own_or_admin(officer_id))
 
     @roles(*OFFICER_ROLES)
     @blp.arguments(Preferences)
@@ -105,10 +103,12 @@ class OfficerPreferences(MethodView):
         """Choose how to be told
 
         The inbox is always on; e-mail is `immediate`, `daily_digest` or `off`. Officers set their
-        own; admins anyone's.
+        own; admins anyone's. Honours `If-Match` (the ETag of GET /officers/{id}/preferences).
         """
         session = db_session()
-        officer = _own_or_admin(officer_id)
+        _own_or_admin(officer_id)
+        officer = load_for_update(session, Officer, officer_id, shown_as=lambda o: Preferences().dump(_preferences(o)),
+                                  not_found="There is no officer with that id.")
         before = {"email_preference": officer.email_preference}
         officer.email_preference = data["email"]
         if officer.email_preference == "daily_digest" and before["email_preference"] != "daily_digest":
@@ -118,11 +118,8 @@ class OfficerPreferences(MethodView):
         return {"email": officer.email_preference}
 
 
-def _lists(column, value: str):
-    """``column`` (a JSON list) holds ``value``: JSONB containment, or a text match on SQLite."""
-    if db_session().get_bind().dialect.name == "postgresql":
-        return type_coerce(column, JSONB).contains([value])
-    return cast(column, String).contains(json.dumps(value))
+def _preferences(officer: Officer) -> dict[str, str]:
+    return {"email": officer.email_preference}
 
 
 def _own_or_admin(officer_id: str) -> Officer:

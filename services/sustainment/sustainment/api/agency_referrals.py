@@ -79,9 +79,9 @@ class AgencyReferrals(MethodView):
         on_timeline(session, case, "agency_referral", f"Referred to {_label(referral.agency)}", referral.id)
         audit.changed(session, "refer_to_agency", "case", case.id, None,
                       {"agency_referral": AUDITED.dump(referral)})
-        outbox.emit(session, "sustainment.agency_referral.made.v1", subject=str(case.id), data={
-            **case_ref(case), "agency_referral_id": referral.id, "agency": referral.agency,
-            "consent_given": referral.consent_given, "chase_by": referral.chase_by,
+        # Not the agency nor the consent: either can reveal health, offending or a safeguarding concern.
+        outbox.emit(session, "sustainment.agency_referral.made.v2", subject=str(case.id), data={
+            **case_ref(case), "agency_referral_id": referral.id, "chase_by": referral.chase_by,
         })
         return referral
 

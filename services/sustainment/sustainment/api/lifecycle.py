@@ -9,9 +9,9 @@ from flask.views import MethodView
 from casework import audit, outbox, timers
 from casework.auth import current, roles
 from casework.db import utcnow
-from casework.web import Blueprint, abort, check_if_match, db_session, invalid
+from casework.web import Blueprint, abort, db_session, invalid
 from sustainment import deadlines, rules
-from sustainment.api.common import CASEWORKERS, guard, load_case, snapshot
+from sustainment.api.common import CASEWORKERS, change_case, guard, snapshot
 from sustainment.journal import case_ref, on_timeline
 from sustainment.models import Assignment, RiskChange
 from sustainment.privacy import anonymise_key, schedule_anonymisation
@@ -33,8 +33,7 @@ class CaseAssignment(MethodView):
         An open case becomes allocated; earlier assignments stay in the history.
         """
         session = db_session()
-        case = load_case(case_id, for_update=True)
-        check_if_match(CaseDetailRead, case)
+        case = change_case(case_id)
         guard(case, "assign")
         if data["officer_id"] == case.officer_id:
             invalid("officer_id", "The case is already assigned to this officer.")
@@ -70,8 +69,7 @@ class CaseRisk(MethodView):
         The officer's judgement, with the reason recorded (in the case, not in the event).
         """
         session = db_session()
-        case = load_case(case_id, for_update=True)
-        check_if_match(CaseDetailRead, case)
+        case = change_case(case_id)
         guard(case, "work")
         if data["risk_level"] == case.risk_level:
             invalid("risk_level", "The case is already at this risk level.")
@@ -104,8 +102,7 @@ class CaseClosure(MethodView):
         the policy's retention period. A second closure is 409.
         """
         session = db_session()
-        case = load_case(case_id, for_update=True)
-        check_if_match(CaseDetailRead, case)
+        case = change_case(case_id)
         guard(case, "close")
         before = snapshot(case)
         case.status = rules.status_after(case.status, "close")
@@ -139,8 +136,7 @@ class CaseReopening(MethodView):
         and the retention clock stopped. An anonymised case cannot be reopened (409).
         """
         session = db_session()
-        case = load_case(case_id, for_update=True)
-        check_if_match(CaseDetailRead, case)
+        case = change_case(case_id)
         guard(case, "reopen")
         if case.anonymised_at is not None:
             abort(409, "This case's personal details were removed after the retention period; open a new case.")

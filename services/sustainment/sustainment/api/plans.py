@@ -9,15 +9,14 @@ from flask.views import MethodView
 from casework import audit, outbox
 from casework.auth import current, roles
 from casework.db import utcnow
-from casework.web import Blueprint, check_if_match, db_session
+from casework.web import Blueprint, db_session
 from sustainment import deadlines, rules
-from sustainment.api.common import CASEWORKERS, guard, load_case
+from sustainment.api.common import CASEWORKERS, change_case, guard, load_case
 from sustainment.journal import case_ref, on_timeline
 from sustainment.models import Plan
 from sustainment.policy import current as policy
 from sustainment.schemas import Plan as PlanSchema
 from sustainment.schemas import PlanUpdate
-from sustainment.sensitivity import CaseDetailRead
 
 blp = Blueprint("plans", __name__, url_prefix="/cases", description="Sustainment plans and their versions.")
 
@@ -51,8 +50,7 @@ class CasePlan(MethodView):
         the plan-review deadline moves to the new review date.
         """
         session = db_session()
-        case = load_case(case_id, for_update=True)
-        check_if_match(CaseDetailRead, case)
+        case = change_case(case_id)
         guard(case, "work")
         previous = case.plan
         review_date = data.get("review_date") or rules.default_review_date(utcnow().date(), policy())
