@@ -23,7 +23,7 @@ from collections.abc import Iterator
 import pytest
 
 from .embedded import EmbeddedSystem
-from .harness import EmbeddedHarness, ServiceHarness
+from .harness import EmbeddedHarness, ServiceHarness, schema_drift
 from .proxy import TcpProxy
 from .race import at_once
 from .servers import (
@@ -53,7 +53,7 @@ __all__ = [
     "BACKENDS", "DEFAULT_BROKER", "DEFAULT_POSTGRES", "TEST_SECRET", "EmbeddedHarness", "EmbeddedSystem",
     "ServiceHarness", "TcpProxy", "at_once", "bearer", "broker_server_url", "create_database", "delete_namespace",
     "drop_database", "in_ci", "naive_times", "postgres_server_url", "require_broker", "require_postgres",
-    "test_settings", "token", "unavailable", "wait_until",
+    "schema_drift", "test_settings", "token", "unavailable", "wait_until",
 ]
 
 

@@ -151,3 +151,26 @@ class EmbeddedHarness(_Harness):
     def close(self) -> None:
         self._stop_workers()
         self.db.dispose()
+
+
+def schema_drift(harness, metadata) -> list:
+    """What Alembic would change to make the harness's migrated database match ``metadata`` (the
+    service's models with the kernel's tables): ``[]`` when the history builds the models.
+
+    On SQLite a ``casework.numbering`` counter is a table standing for a PostgreSQL sequence, so
+    it is no drift.
+    """
+    from alembic.autogenerate import compare_metadata
+    from alembic.migration import MigrationContext
+    from sqlalchemy import text
+
+    with harness.db.engine.connect() as conn:
+        counters = set()
+        if conn.dialect.name == "sqlite":
+            tables = conn.execute(text("SELECT name, sql FROM sqlite_master WHERE type = 'table'")).all()
+            counters = {name for name, sql in tables
+                        if sql == f"CREATE TABLE {name} (n INTEGER PRIMARY KEY AUTOINCREMENT)"}
+        context = MigrationContext.configure(conn, opts={
+            "compare_type": True,
+            "include_name": lambda name, type_, _: not (type_ == "table" and name in counters)})
+        return compare_metadata(context, metadata)

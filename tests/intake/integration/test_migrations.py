@@ -2,12 +2,10 @@
 
 import pytest
 from alembic import command
-from alembic.autogenerate import compare_metadata
-from alembic.migration import MigrationContext
 from sqlalchemy import text
 
 from casework.migrations import config, target_metadata, upgrade
-from casework.testing import EmbeddedHarness
+from casework.testing import schema_drift
 from intake.models import Base
 from intake.service import SERVICE
 
@@ -15,9 +13,7 @@ from .conftest import REFERRER, referral_body
 
 
 def test_the_migrated_database_matches_the_models(intake):
-    with intake.db.engine.connect() as conn:
-        context = MigrationContext.configure(conn, opts={"compare_type": True})
-        assert compare_metadata(context, target_metadata(Base.metadata)) == []
+    assert schema_drift(intake, target_metadata(Base.metadata)) == []
 
 
 SEQUENCE = pytest.mark.postgresql_only(reason="reads and sets the PostgreSQL sequence (and SQL function) that "
@@ -50,14 +46,10 @@ def test_the_reference_default_goes_back_and_forth_without_a_gap(intake, refer):
         assert conn.execute(text("SELECT count(*) FROM pg_proc WHERE proname = 'next_referral_reference'")).scalar() == 0
 
 
-@pytest.fixture(params=["postgresql", "sqlite"])
-def any_intake(request, tmp_path):
-    """The intake service on PostgreSQL, then on the embedded SQLite file."""
-    if request.param == "postgresql":
-        yield request.getfixturevalue("intake")
-    else:
-        with EmbeddedHarness(SERVICE, tmp_path) as embedded:
-            yield embedded
+@pytest.fixture
+def any_intake(intake):
+    """``intake`` itself, which runs on PostgreSQL and on the embedded SQLite file."""
+    return intake
 
 
 def _refer(harness) -> str:
