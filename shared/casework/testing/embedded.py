@@ -22,15 +22,26 @@ def _free(port: int) -> bool:
         return True
 
 
+def free_offset() -> int:
+    """A port offset that moves every installed service's standard port to a free one."""
+    from casework.service import installed
+
+    ports = [service.port for service in installed().values()]
+    # Below the ephemeral range (32768+), where outgoing connections would take ports too.
+    return next(o for o in (random.randrange(2000, 20000, 10) for _ in range(50)) if all(_free(p + o) for p in ports))
+
+
 class EmbeddedSystem:
     """``casework run`` in a subprocess: every service on its SQLite file under ``directory``
-    and the in-process broker, on the standard ports moved by an offset that finds them free.
+    and the in-process broker, on the standard ports moved by ``offset`` (by default one that
+    finds them free).
 
     It offers what a journey needs of ``casework.system.System``: ``urls()``, ``jwt_secret``
     and ``logs()``; ``stop()`` sends Ctrl-C and returns the exit code.
     """
 
-    def __init__(self, directory: Path, *, jwt_secret: str = TEST_SECRET, env: dict[str, str] | None = None) -> None:
+    def __init__(self, directory: Path, *, jwt_secret: str = TEST_SECRET, offset: int | None = None,
+                 env: dict[str, str] | None = None) -> None:
         from casework.service import installed
 
         self.directory = Path(directory)
@@ -40,16 +51,15 @@ class EmbeddedSystem:
         self.ports = {name: service.port for name, service in installed().items()}
         self.env = {"CASEWORK_RETRY_DELAYS": "1,2", "CASEWORK_RELAY_POLL_SECONDS": "0.2",
                     "CASEWORK_TIMER_POLL_SECONDS": "0.2", **(env or {})}
-        self.offset = 0
+        self.chosen_offset = offset
+        self.offset = offset or 0
         self.process: subprocess.Popen | None = None
 
     def urls(self) -> dict[str, str]:
         return {name: f"http://127.0.0.1:{port + self.offset}" for name, port in self.ports.items()}
 
     def start(self, timeout: float = 60) -> EmbeddedSystem:
-        # Below the ephemeral range (32768+), where outgoing connections would take ports too.
-        self.offset = next(o for o in (random.randrange(2000, 20000, 10) for _ in range(50))
-                           if all(_free(p + o) for p in self.ports.values()))
+        self.offset = free_offset() if self.chosen_offset is None else self.chosen_offset
         # Nothing from the caller's CASEWORK_* settings (their database or broker, say).
         env = {k: v for k, v in os.environ.items() if not k.startswith("CASEWORK_")}
         env |= {"CASEWORK_JWT_SECRET": self.jwt_secret, "PYTHONUNBUFFERED": "1", **self.env}
