@@ -8,19 +8,18 @@ redelivered event is skipped before it reaches these; the unique ``referral_id``
 from __future__ import annotations
 
 import uuid
+from collections.abc import Callable
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from casework import audit, outbox
 from casework.db import utcnow
-from casework.events import Event
-from sustainment import deadlines, rules
-from sustainment.journal import case_ref, on_timeline
-from sustainment.models import Case, Plan
+from casework.events import Catalogue, Event, catalogue
+from sustainment import rules
+from sustainment.cases import opening
+from sustainment.models import Case
 from sustainment.policy import current as policy
-from sustainment.schemas import CaseDetail
 
 REFERRAL_ACCEPTED = "casework.intake.referral.accepted.v1"
 TENANCY_STARTED = "casework.lettings.tenancy.started.v1"
@@ -30,27 +29,6 @@ def _tenant(person: dict[str, Any]) -> dict[str, Any]:
     return {"tenant_name": person["name"], "tenant_date_of_birth": person.get("date_of_birth"),
             "tenant_phone": person.get("phone"), "tenant_email": person.get("email"),
             "tenant_address": person.get("address")}
-
-
-def _opened(session: Session, case: Case, source: str) -> None:
-    if session.get_bind().dialect.name != "postgresql":
-        # SQLite (embedded mode) has no identity columns: number on from the highest so far
-        # (its writers take the database lock in turn, so two cases never get the same one).
-        case.number = (session.scalar(select(func.max(Case.number))) or 0) + 1
-    session.add(case)
-    session.flush()
-    deadlines.schedule_first_contact(session, case)
-    on_timeline(session, case, "case_opened", f"{case.case_type.capitalize()} case opened from {source}")
-    audit.changed(session, "create", "case", case.id, None, CaseDetail(only=(
-        "reference", "case_type", "status", "risk_level", "first_contact_due", "referral_id", "tenancy_ref",
-    )).dump(case))
-
-
-def _emit_opened(session: Session, case: Case) -> None:
-    outbox.emit(session, "sustainment.case.opened.v1", subject=str(case.id), data={
-        **case_ref(case), "risk_level": case.risk_level, "first_contact_due": case.first_contact_due,
-        "settling_in_due": case.settling_in_due, "referral_id": case.referral_id, "tenancy_ref": case.tenancy_ref,
-    })
 
 
 def on_referral_accepted(session: Session, event: Event, data: dict[str, Any]) -> None:
@@ -68,8 +46,7 @@ def on_referral_accepted(session: Session, event: Event, data: dict[str, Any]) -
         first_contact_due=rules.first_contact_due(data["accepted_at"], risk["level"], policy()),
         **_tenant(data["person"]),
     )
-    _opened(session, case, f"referral {data['reference']}")
-    _emit_opened(session, case)
+    opening.open_case(session, case, source=f"referral {data['reference']}")
 
 
 def on_tenancy_started(session: Session, event: Event, data: dict[str, Any]) -> None:
@@ -89,20 +66,20 @@ def on_tenancy_started(session: Session, event: Event, data: dict[str, Any]) -> 
         first_contact_due=start.first_contact_due, settling_in_due=start.settling_in_due,
         support_ends=start.support_ends, **_tenant(person),
     )
-    _opened(session, case, f"tenancy {data['tenancy_ref']}")
-    deadlines.schedule_settling_in(session, case)
-    deadlines.schedule_support_window_end(session, case)
-    template = rules.onboarding_plan(data["tenancy_start"], policy())
-    plan = Plan(case_id=case.id, version=1, status="template", review_date=template["review_date"],
-                goals=[{"id": str(uuid.uuid4()), **g} for g in template["goals"]],
-                actions=[{"id": str(uuid.uuid4()), **a, "due_date": a["due_date"].isoformat()}
-                         for a in template["actions"]])
-    session.add(plan)
-    on_timeline(session, case, "plan_drafted", "Onboarding plan made from the template", 1)
-    _emit_opened(session, case)
+    opening.open_onboarding_case(session, case, policy=policy(), now=utcnow())
 
 
 HANDLERS = {
     REFERRAL_ACCEPTED: on_referral_accepted,
     TENANCY_STARTED: on_tenancy_started,
 }
+
+
+def consumed(handlers: dict[str, Callable], known: Catalogue = catalogue) -> dict[str, Callable]:
+    """``handlers``, checked against the catalogue's ``consumed_by("sustainment")``: sustainment does
+    not start when it handles an event the catalogue does not send it, or misses one it does."""
+    declared = {contract.type for contract in known.consumed_by("sustainment")}
+    if set(handlers) != declared:
+        raise RuntimeError(f"sustainment's handlers disagree with the event catalogue: unhandled "
+                           f"{sorted(declared - set(handlers))}, not sent to sustainment {sorted(set(handlers) - declared)}")
+    return handlers

@@ -30,9 +30,9 @@ def anonymise_key(case: Case) -> str:
     return f"anonymise:{case.id}"
 
 
-def schedule_anonymisation(session: Session, case: Case) -> None:
+def schedule_anonymisation(session: Session, case: Case, *, policy: rules.Policy) -> None:
     timers.schedule(session, "anonymise", key=anonymise_key(case),
-                    due_at=rules.anonymise_after(case.closed_at, policy()), payload={"case_id": str(case.id)})
+                    due_at=rules.anonymise_after(case.closed_at, policy), payload={"case_id": str(case.id)})
 
 
 def anonymise(session: Session, case: Case) -> None:

@@ -1,14 +1,15 @@
-"""What every case view needs: the case (or a 404), its state checked (or a 409), roles."""
+"""What every case view needs: the case (or a 404), a use case's refusals as problems, roles."""
 
 from __future__ import annotations
 
 import uuid
-from typing import Any
+from collections.abc import Iterator
+from contextlib import contextmanager
 
-from casework.web import abort, db_session
+from casework.web import abort, db_session, invalid
 from sustainment import rules, sensitivity
+from sustainment.cases import Invalid
 from sustainment.models import Case
-from sustainment.schemas import Case as CaseSchema
 
 #: Case work is done by sustainment officers and team leaders (admin always passes).
 CASEWORKERS = ("sustainment_officer", "team_leader")
@@ -23,18 +24,21 @@ def load_case(case_id: uuid.UUID, *, for_update: bool = False) -> Case:
     return case
 
 
-def guard(case: Case, action: str) -> None:
-    """409 when the case's status does not allow ``action``."""
+@contextmanager
+def refusals() -> Iterator[None]:
+    """A use case's refusal as a problem: 409 when the case's state does not allow it, 422 naming the field."""
     try:
-        rules.check_transition(case.status, action)
+        yield
     except rules.IllegalTransition as exc:
         abort(409, str(exc))
+    except Invalid as exc:
+        invalid(exc.field, exc.message)
 
 
-def snapshot(case: Case) -> dict[str, Any]:
-    """The case as the audit log records it before and after a change.
-
-    The audit log is append-only and outlives anonymisation, so it records the facts of a
-    change and leaves out who the tenant is and what officers wrote (that stays on the record).
-    """
-    return CaseSchema(exclude=("tenant_name",)).dump(case)
+def as_changed(case: Case) -> Case:
+    """The changed case as its reader may see it: read back whole, the restricted details shown audited."""
+    session = db_session()
+    session.flush()
+    session.refresh(case)
+    sensitivity.audit_read(session, case)
+    return case
