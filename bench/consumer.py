@@ -36,10 +36,10 @@ from common import BROKER, POSTGRES, write  # noqa: E402
 def referral_received():
     referral_id = uuid.uuid4()
     data = {"referral_id": referral_id, "reference": "R-000123", "source_system": "rent", "referrer_client": "sys-rent",
-            "risk_level": "high", "risk_score": 45, "reasons": ["rent_arrears"],
+            "risk_level": "high",
             "triage_due": dt.datetime.now(dt.UTC).replace(microsecond=0) + dt.timedelta(days=1)}
     with context.bound(service="intake"):
-        full = "casework.intake.referral.received.v1"
+        full = "casework.intake.referral.received.v2"
         return make(full, subject=str(referral_id), data=catalogue.serialise(full, data))
 
 

@@ -57,6 +57,10 @@ class TokenVerifier:
 
     CACHE_SIZE = 1024
     LEEWAY_SECONDS = 30
+    #: The longest a token may have left to live: longer than any identity provider issues (and
+    #: than ``casework token`` mints), short enough that a leaked token dies.
+    MAX_LIFETIME_SECONDS = 7 * 24 * 3600
+    SUB_MAX_LENGTH = 200
 
     def verify(self, token: str) -> Principal:
         found = self._verified.get(token)
@@ -86,8 +90,15 @@ class TokenVerifier:
         roles = claims.get("roles", [])
         if not isinstance(roles, list) or not all(isinstance(r, str) for r in roles):
             raise AuthError("roles must be a list of strings")
-        principal = Principal(sub=str(claims["sub"]), roles=frozenset(roles), name=str(claims.get("name", "")))
-        return principal, float(claims["exp"]) + self.LEEWAY_SECONDS
+        sub, exp = claims["sub"], claims["exp"]
+        # PyJWT reads a string exp with int() and takes any number: "9999999999" and 1e20 made
+        # tokens that never expire, and an empty sub a principal no audit line can name.
+        if not isinstance(sub, str) or not sub.strip() or len(sub) > self.SUB_MAX_LENGTH:
+            raise AuthError("sub must be a non-empty string")
+        if isinstance(exp, bool) or not isinstance(exp, int | float) or exp > time.time() + self.MAX_LIFETIME_SECONDS:
+            raise AuthError("exp must be a number of seconds no more than a week ahead")
+        principal = Principal(sub=sub, roles=frozenset(roles), name=str(claims.get("name", "")))
+        return principal, float(exp) + self.LEEWAY_SECONDS
 
 
 def mint(sub: str, roles: Iterable[str], *, secret: str, name: str = "", issuer: str = "casework",

@@ -7,6 +7,7 @@
     casework parked replay --service sustainment [--id …]  put parked messages back
     casework asyncapi [--check]                            write or check docs/asyncapi.yaml
     casework definitions [--check]                         write or check the RabbitMQ definitions
+    casework sealing-keys --for sustainment                a key pair for data sealed for a service
     casework run                                           the whole system, embedded
     casework up                                            the whole system on PostgreSQL and RabbitMQ
     casework subject-access --tenancy-ref T-1 --out sar.zip  a subject-access archive from every service
@@ -50,7 +51,8 @@ def _settings(service) -> Settings:
 @click.option("--sub", required=True, help="The subject: an officer id or a referrer's client id.")
 @click.option("--role", "roles", multiple=True, required=True, type=click.Choice(auth.ROLES))
 @click.option("--name", default="", help="Display name.")
-@click.option("--hours", default=12, show_default=True, type=int, help="Lifetime.")
+@click.option("--hours", default=12, show_default=True, type=click.IntRange(1, 7 * 24),
+              help="Lifetime (a week at most: the APIs refuse a token that lives longer).")
 def token(sub: str, roles: tuple[str, ...], name: str, hours: int) -> None:
     """Mint a development (HS256) token with CASEWORK_JWT_SECRET."""
     import datetime as dt
@@ -180,6 +182,19 @@ def subject_access(tenancy_ref: str | None, name: str | None, date_of_birth: str
     click.echo(f"wrote {out}")
     if errors:
         sys.exit(1)
+
+
+@main.command("sealing-keys")
+@click.option("--for", "recipient", required=True, help="The service the data is sealed for, e.g. sustainment.")
+def sealing_keys(recipient: str) -> None:
+    """A new key pair for event data sealed for one service: the private key goes in its secret
+    (added in front of the ones it still needs), the public key to the producers."""
+    from casework.sealing import new_key_pair
+
+    private, public = new_key_pair()
+    name = recipient.upper()
+    click.echo(f"CASEWORK_{name}_SEALING_KEYS={private}")
+    click.echo(f"CASEWORK_{name}_SEALING_PUBLIC_KEY={public}")
 
 
 @main.command()

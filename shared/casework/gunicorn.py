@@ -4,6 +4,7 @@ Every value can be overridden from the environment: GUNICORN_BIND, GUNICORN_WORK
 GUNICORN_THREADS, GUNICORN_TIMEOUT, GUNICORN_REUSE_PORT (``false`` to share one listening socket).
 """
 
+import json
 import os
 
 
@@ -38,6 +39,45 @@ def post_worker_init(worker) -> None:
     from casework import collector
 
     collector.settle()  # the app is loaded
+    answer_problems()
+
+
+#: What gunicorn's own refusals (written before the app sees the request) tell the client, by status.
+#: gunicorn's message can quote the request back; these do not.
+GUNICORN_PROBLEMS = {
+    400: "The request is not valid HTTP.",
+    403: "The request is refused.",
+    414: "The URL (with its query) is longer than this service reads.",
+    417: "The Expect header asks for something this service does not do.",
+    431: "The request's headers are larger or more numerous than this service reads.",
+    501: "The request's transfer coding is not supported.",
+}
+
+
+def write_problem(sock, status_int: int, reason: str, mesg: str) -> None:
+    """gunicorn's ``util.write_error``, answering RFC 9457 problem details instead of an HTML page."""
+    from gunicorn import util
+
+    problem = {"type": "about:blank", "title": reason, "status": status_int}
+    if status_int in GUNICORN_PROBLEMS:
+        problem["detail"] = GUNICORN_PROBLEMS[status_int]
+    body = json.dumps(problem).encode()
+    head = (f"HTTP/1.1 {status_int} {reason}\r\nConnection: close\r\n"
+            f"Content-Type: application/problem+json\r\nContent-Length: {len(body)}\r\n\r\n")
+    util.write_nonblock(sock, head.encode("latin-1") + body)
+
+
+def answer_problems() -> None:
+    """Make gunicorn's own error answers (414 for a long URL, 431 for large headers, 400 for
+    broken HTTP) problem details like every other error of ours.
+
+    gunicorn writes those itself, before any app runs, through ``gunicorn.util.write_error``,
+    which has no setting or hook of its own; its one caller (``Worker.handle_error``) looks it up
+    on the module each time, so replacing it in the worker process is enough.
+    """
+    from gunicorn import util
+
+    util.write_error = write_problem
 
 
 def child_exit(server, worker) -> None:

@@ -29,6 +29,7 @@ from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from casework import audit, outbox, timers
 from casework.db import Database, KernelBase, UTCDateTime, utcnow
+from casework.web.fields import BirthDate
 
 #: What replaces a removed name, contact detail or free text.
 REMOVED = "[removed]"
@@ -185,7 +186,7 @@ class SubjectQuery(ma.Schema):
 
     tenancy_ref = ma.fields.String(validate=ma.validate.Length(1, 60), metadata={"example": "T-000123"})
     name = ma.fields.String(validate=ma.validate.Length(1, 200), metadata={"example": "Jane Doe"})
-    date_of_birth = ma.fields.Date(metadata={"example": "1980-04-01"})
+    date_of_birth = BirthDate(metadata={"example": "1980-04-01"})
     related = ma.fields.List(
         ma.fields.String(validate=ma.validate.Regexp(r"^[a-z_]+:[\w-]{1,64}$")), load_default=list,
         metadata={"description": "Records other services found (``type:id``), for services that hold "

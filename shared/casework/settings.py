@@ -44,6 +44,9 @@ class Settings:
     ``CASEWORK_RETRY_DELAYS``      consumer retry delays in seconds (default ``1,5,30``)
     ``CASEWORK_CONSUMER_BATCH``    most events the consumer handles in one transaction (default 50)
     ``CASEWORK_WORKER_HEALTH_PORT``  worker probe port (default: service port + 100)
+    ``CASEWORK_WORKER_HEALTH_HOST``  the address it listens on (default ``127.0.0.1``: only probes from
+                                   inside the container or host; Kubernetes probes and scrapes the
+                                   pod's IP, so its manifests set ``0.0.0.0``)
     ``CASEWORK_DB_POOL_SIZE``      database connections each process keeps open (default: gunicorn's
                                    threads, ``GUNICORN_THREADS``, else 8), plus as many again
                                    opened for bursts and closed after
@@ -69,6 +72,7 @@ class Settings:
     relay_poll_seconds: float = 1.0
     timer_poll_seconds: float = 1.0
     worker_health_port: int = 0
+    worker_health_host: str = "127.0.0.1"
     max_body_bytes: int = 1024 * 1024
     rate_limit: str = ""
     db_pool_size: int = 8
@@ -101,6 +105,7 @@ class Settings:
             relay_poll_seconds=_env_float("CASEWORK_RELAY_POLL_SECONDS", 1.0),
             timer_poll_seconds=_env_float("CASEWORK_TIMER_POLL_SECONDS", 1.0),
             worker_health_port=int(service_env(service, "WORKER_HEALTH_PORT", str(default_port + 100))),
+            worker_health_host=service_env(service, "WORKER_HEALTH_HOST", "127.0.0.1"),
             max_body_bytes=_env_int("CASEWORK_MAX_BODY_BYTES", 1024 * 1024),
             rate_limit=service_env(service, "RATE_LIMIT", ""),
             # One kept connection per request thread: with fewer, the extra threads opened and

@@ -91,8 +91,9 @@ class Worker:
         return ready
 
 
-def serve_health(worker: Worker, port: int) -> ThreadingHTTPServer:
-    """``/healthz``, ``/readyz`` and ``/metrics`` for the worker's probes."""
+def serve_health(worker: Worker, port: int, host: str = "127.0.0.1") -> ThreadingHTTPServer:
+    """``/healthz``, ``/readyz`` and ``/metrics`` for the worker's probes, on ``host`` (loopback
+    unless told: the figures are nobody's business beyond the probe and the scraper)."""
     from casework.web.health import metrics_text
 
     class Handler(BaseHTTPRequestHandler):
@@ -122,7 +123,7 @@ def serve_health(worker: Worker, port: int) -> ThreadingHTTPServer:
         def log_message(self, *args: Any) -> None:
             pass
 
-    server = ThreadingHTTPServer(("0.0.0.0", port), Handler)
+    server = ThreadingHTTPServer((host, port), Handler)
     threading.Thread(target=server.serve_forever, name="worker-health", daemon=True).start()
     return server
 
@@ -137,7 +138,7 @@ def main(service: Service) -> None:
     signal.signal(signal.SIGTERM, lambda *_: stopped.set())
     signal.signal(signal.SIGINT, lambda *_: stopped.set())
     worker.start()
-    server = serve_health(worker, settings.worker_health_port) if settings.worker_health_port else None
+    server = serve_health(worker, settings.worker_health_port, settings.worker_health_host) if settings.worker_health_port else None
     log.info("worker started", extra={"health_port": settings.worker_health_port})
     stopped.wait()
     log.info("worker stopping")

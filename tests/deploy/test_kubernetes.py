@@ -100,6 +100,8 @@ def test_the_worker_runs_apart_and_is_probed_on_its_health_port(name):
     assert container["command"] == ["python", "-m", f"{name}.worker"]
     health = objects[f"ConfigMap/casework-{name}"]["data"]["CASEWORK_WORKER_HEALTH_PORT"]
     assert {p["name"]: p["containerPort"] for p in container["ports"]}["health"] == int(health)
+    # The worker listens on loopback unless told; the kubelet probes the pod IP.
+    assert objects[f"ConfigMap/casework-{name}"]["data"]["CASEWORK_WORKER_HEALTH_HOST"] == "0.0.0.0"
     assert container["livenessProbe"]["httpGet"] == {"path": "/healthz", "port": "health"}
     assert container["readinessProbe"]["httpGet"] == {"path": "/readyz", "port": "health"}
     # Long enough for the message in hand to finish after SIGTERM.

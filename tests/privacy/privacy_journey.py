@@ -48,11 +48,11 @@ def register_directory(system, *, email_preference: str = "off") -> None:
         assert r.status_code == 201, r.json
 
 
-def referral_to_assigned_case(system) -> dict:
+def referral_to_assigned_case(system, referral: dict = REFERRAL) -> dict:
     """The first journey: referred, accepted, a case opened and assigned; returns the ids."""
     from casework.testing import wait_until
 
-    referral = system.intake.client.post("/referrals", json=REFERRAL, headers=PEOPLE.referrer)
+    referral = system.intake.client.post("/referrals", json=referral, headers=PEOPLE.referrer)
     assert referral.status_code == 201, referral.json
     referral_id = referral.json["id"]
     r = system.intake.client.post(f"/referrals/{referral_id}/triage", headers=PEOPLE.intake_officer,

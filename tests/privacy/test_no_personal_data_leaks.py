@@ -131,4 +131,4 @@ def test_no_name_or_date_of_birth_in_logs_metrics_webhooks_or_emails(system, log
     assert leaks(receiver.bodies) == []
     assert leaks(mailbox.messages) == []
     types = {json.loads(body)["type"] for body in receiver.bodies}
-    assert {"casework.intake.referral.accepted.v1", "casework.sustainment.case.assigned.v1"} <= types
+    assert {"casework.intake.referral.accepted.v2", "casework.sustainment.case.assigned.v1"} <= types

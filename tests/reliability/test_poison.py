@@ -21,7 +21,7 @@ from .test_faults import stream
 pytestmark = pytest.mark.slow
 
 # An event of a type each consumer takes, whose data breaks its contract (no referral id or reference).
-POISON = {"sustainment": "intake.referral.accepted.v1", "notifications": "intake.referral.received.v1"}
+POISON = {"sustainment": "intake.referral.accepted.v2", "notifications": "intake.referral.received.v2"}
 
 
 def parked_ids(system, service: str) -> dict[str, dict]:

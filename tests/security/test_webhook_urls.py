@@ -17,6 +17,9 @@ INTERNAL = [
     "https://[fd00::1]/hook",
     "https://[::ffff:10.0.0.1]/hook",
     "https://0.0.0.0/hook",
+    "https://100.64.0.1/hook",                    # shared address space (cloud metadata services)
+    "https://[2002:a9fe:a9fe::1]/hook",           # 6to4 carrying 169.254.169.254
+    "https://[64:ff9b::a9fe:a9fe]/hook",          # NAT64 carrying 169.254.169.254
     "https://user:pw@10.0.0.1/hook",
     "https://localhost/hook",
     "https://127.0.0.1/hook",
@@ -27,7 +30,7 @@ INTERNAL = [
 
 
 def subscribe(client, url):
-    return client.post("/subscriptions", json={"url": url, "event_types": ["intake.referral.accepted.v1"],
+    return client.post("/subscriptions", json={"url": url, "event_types": ["intake.referral.accepted.v2"],
                                                "secret": SECRET}, headers=PARTNER)
 
 

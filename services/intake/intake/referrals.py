@@ -32,21 +32,19 @@ def next_reference(session: Session) -> str:
     return f"R-{number:06d}"
 
 
-def find_visible(session: Session, referral_id: uuid.UUID, principal: Principal, *, lock: bool = False) -> Referral | None:
-    """The referral if the caller may see it (a referring system only its own), else None."""
-    stmt = select(Referral).where(Referral.id == referral_id)
-    if not access.sees_all(principal):
-        stmt = stmt.where(Referral.referrer_client == principal.sub)
-    if lock:
-        stmt = stmt.with_for_update()
-    return session.scalar(stmt)
+def visible_to(principal: Principal) -> list[Any]:
+    """The conditions on a referral the caller may see: a referring system sees only its own."""
+    return [] if access.sees_all(principal) else [Referral.referrer_client == principal.sub]
+
+
+def find_visible(session: Session, referral_id: uuid.UUID, principal: Principal) -> Referral | None:
+    """The referral if the caller may see it, else None."""
+    return session.scalar(select(Referral).where(Referral.id == referral_id, *visible_to(principal)))
 
 
 def search(args: dict[str, Any], principal: Principal, now: dt.datetime) -> Select:
     """The referrals the caller may see that match the filters, newest first."""
-    stmt = select(Referral).order_by(Referral.received_at.desc(), Referral.id)
-    if not access.sees_all(principal):
-        stmt = stmt.where(Referral.referrer_client == principal.sub)
+    stmt = select(Referral).where(*visible_to(principal)).order_by(Referral.received_at.desc(), Referral.id)
     for name in ("status", "risk_level", "source_system"):
         if name in args:
             stmt = stmt.where(getattr(Referral, name) == args[name])

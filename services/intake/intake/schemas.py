@@ -9,6 +9,7 @@ from marshmallow import ValidationError, fields, pre_dump, validate, validates_s
 
 from casework.auth import current
 from casework.db import utcnow
+from casework.web.fields import BirthDate, Boolean, Date, DateTime
 from casework.web.fields import Money as MoneyField
 from casework.workdays import london_today
 from intake import sensitivity
@@ -75,14 +76,14 @@ class Person(ma.Schema):
     """Who the referral is about."""
 
     name = Text(200, required=True, metadata={"example": "Alex Morgan"})
-    date_of_birth = fields.Date(allow_none=True, validate=_in_the_past, metadata={"example": "1984-03-02"})
+    date_of_birth = BirthDate(allow_none=True, validate=_in_the_past, metadata={"example": "1984-03-02"})
     phone = Text(40, allow_none=True, metadata={"example": "07700 900123"})
     email = fields.Email(allow_none=True, metadata={"example": "alex.morgan@example.com"})
     address = Text(500, allow_none=True, metadata={"example": "Flat 4, 12 Station Road, Milton Keynes MK9 1AA"})
 
 
 class Consent(ma.Schema):
-    given = fields.Boolean(required=True, metadata={"example": True})
+    given = Boolean(required=True, metadata={"example": True})
     method = fields.String(allow_none=True, validate=validate.OneOf(CONSENT_METHODS), metadata={"example": "verbal"})
     recorded_by = Text(200, allow_none=True, metadata={"example": "Sam Patel"})
 
@@ -141,7 +142,10 @@ class RiskFactor(ma.Schema):
 class Risk(ma.Schema):
     level = fields.String(validate=validate.OneOf(RISK_LEVELS), metadata={"example": "high"})
     score = fields.Integer(metadata={"example": 45})
-    factors = fields.List(fields.Nested(RiskFactor))
+    factors = fields.List(fields.Nested(RiskFactor), metadata={
+        "description": "The points that make up the score. A reader who may not see safeguarding and health "
+                       "factors gets them as one factor coded `restricted`, with their points: the factors "
+                       "always add up to the score."})
 
 
 class PossibleDuplicate(ma.Schema):
@@ -156,12 +160,12 @@ class Triage(ma.Schema):
     reason = fields.String(allow_none=True)
     signposted_to = fields.String(allow_none=True)
     by = fields.String(metadata={"example": "officer-jo"})
-    at = fields.AwareDateTime(default_timezone=dt.UTC)
+    at = DateTime()
 
 
 class Withdrawal(ma.Schema):
     reason = fields.String(allow_none=True)
-    at = fields.AwareDateTime(default_timezone=dt.UTC)
+    at = DateTime()
 
 
 def document(referral: ReferralRow, *, links: bool = True) -> dict:
@@ -201,7 +205,7 @@ class Referral(ma.Schema):
     id = fields.UUID()
     reference = fields.String(metadata={"example": "R-000123"})
     status = fields.String(validate=validate.OneOf(STATUSES), metadata={"example": "received"})
-    received_at = fields.AwareDateTime(default_timezone=dt.UTC)
+    received_at = DateTime()
     entered_by = fields.String(metadata={"example": "income-recovery-system"})
     referrer_client = fields.String(allow_none=True, metadata={
         "example": "income-recovery-system",
@@ -218,9 +222,9 @@ class Referral(ma.Schema):
     consent = fields.Nested(Consent)
     safeguarding_exemption = fields.Nested(SafeguardingExemption, allow_none=True)
     risk = fields.Nested(Risk)
-    triage_due = fields.AwareDateTime(default_timezone=dt.UTC, metadata={
+    triage_due = DateTime(metadata={
         "description": "Close of business on the working day triage is due."})
-    overdue = fields.Boolean(metadata={"description": "Still waiting for triage after triage_due."})
+    overdue = Boolean(metadata={"description": "Still waiting for triage after triage_due."})
     possible_duplicate_of = fields.List(fields.Nested(PossibleDuplicate), metadata={
         "description": "Open referrals for the same tenancy or person (shown to officers)."})
     triage = fields.Nested(Triage, allow_none=True)
@@ -256,9 +260,9 @@ class ReferralReceipt(ma.Schema):
     id = fields.UUID()
     reference = fields.String(metadata={"example": "R-000123"})
     status = fields.String(validate=validate.OneOf(STATUSES), metadata={"example": "received"})
-    received_at = fields.AwareDateTime(default_timezone=dt.UTC)
+    received_at = DateTime()
     risk = fields.Nested(Risk)
-    triage_due = fields.AwareDateTime(default_timezone=dt.UTC, metadata={
+    triage_due = DateTime(metadata={
         "description": "Close of business on the working day triage is due."})
 
     @pre_dump
@@ -310,10 +314,10 @@ class ReferralSummary(ma.Schema):
     risk_level = fields.String(metadata={"example": "high"})
     risk_score = fields.Integer(metadata={"example": 45})
     priority = fields.String(allow_none=True, metadata={"example": None})
-    received_at = fields.AwareDateTime(default_timezone=dt.UTC)
-    triage_due = fields.AwareDateTime(default_timezone=dt.UTC)
-    overdue = fields.Boolean()
-    possible_duplicate = fields.Boolean()
+    received_at = DateTime()
+    triage_due = DateTime()
+    overdue = Boolean()
+    possible_duplicate = Boolean()
 
     @pre_dump
     def as_summary(self, referral, **kwargs):
@@ -330,8 +334,8 @@ class ReferralQueryArgs(ma.Schema):
     status = fields.String(validate=validate.OneOf(STATUSES), metadata={"example": "received"})
     risk_level = fields.String(validate=validate.OneOf(RISK_LEVELS), metadata={"example": "critical"})
     source_system = fields.String(metadata={"example": "income_recovery"})
-    received_from = fields.Date(metadata={"example": "2026-01-05", "description": "Received on or after this date (UK)."})
-    received_to = fields.Date(metadata={"example": "2026-01-09", "description": "Received on or before this date (UK)."})
+    received_from = Date(metadata={"example": "2026-01-05", "description": "Received on or after this date (UK)."})
+    received_to = Date(metadata={"example": "2026-01-09", "description": "Received on or before this date (UK)."})
     overdue = fields.Boolean(metadata={"description": "Only referrals past (true) or within (false) their triage deadline."})
 
     @validates_schema

@@ -4,7 +4,8 @@ Restricted: the free-text ``details``, the special-category reason codes and the
 and a safeguarding exemption's reason. Intake officers and team leaders see them (they triage),
 as does the referrer that sent them (a referrer sees only its own referrals); each such read of
 one referral is audited (``read_restricted``). Other readers (sustainment officers) get the
-referral with them left out and named in ``restricted``; a "break glass" read with a reason shows
+referral with them left out and named in ``restricted``, the risk factors left out standing as one
+``restricted`` factor with their points (see ``visible_factors``); a "break glass" read with a reason shows
 them, is audited (``break_glass``) and publishes ``intake.restricted.read`` for the intake team's
 manager.
 """
@@ -52,12 +53,31 @@ def restricted_fields(referral: Referral) -> list[str]:
     return [name for name, present in held.items() if present]
 
 
+#: The stand-in for the risk factors a reader may not see.
+RESTRICTED_FACTOR = {"code": "restricted", "detail": "Safeguarding or health factors, not shown to your role."}
+
+
+def visible_factors(factors: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The risk factors a reader who may not see special-category ones gets: those left out stand as
+    one ``restricted`` factor carrying their points.
+
+    The score stays whole: it set the referral's level and priority, and an officer acting on the
+    referral must see the same level its triager saw. Without the stand-in the factors shown (30)
+    did not add up to the score (45), and nothing said why; with it they do, and they say that
+    restricted factors count, without saying which.
+    """
+    shown = [f for f in factors if f.get("code") not in SPECIAL_CATEGORY]
+    hidden = [f for f in factors if f.get("code") in SPECIAL_CATEGORY]
+    if hidden:
+        shown.append({**RESTRICTED_FACTOR, "points": sum(int(f.get("points") or 0) for f in hidden)})
+    return shown
+
+
 def restrict(document: dict[str, Any], referral: Referral) -> dict[str, Any]:
     """The referral's document without its restricted details, which ``restricted`` names."""
     document["details"] = None
     document["reasons"] = [r for r in document["reasons"] if r not in SPECIAL_CATEGORY]
-    document["risk"] = {**document["risk"],
-                        "factors": [f for f in document["risk"]["factors"] if f.get("code") not in SPECIAL_CATEGORY]}
+    document["risk"] = {**document["risk"], "factors": visible_factors(document["risk"]["factors"])}
     document["safeguarding_exemption"] = None
     document["restricted"] = restricted_fields(referral)
     return document

@@ -17,6 +17,7 @@ from casework import audit, timers
 from casework.timers import Timer
 from casework.workdays import LONDON, london_time, london_today
 from lettings.domain.bedrooms import Member, bedroom_need, next_change
+from lettings.domain.household import check_household
 from lettings.models import Applicant, HouseholdMember
 
 BIRTHDAY = "applicant.birthday"
@@ -29,7 +30,9 @@ def timer_key(applicant_id: uuid.UUID) -> str:
 
 
 def set_household(session: Session, applicant: Applicant, household: list[dict]) -> None:
-    """Replace the household and reckon the bedroom need."""
+    """Replace the household and reckon the bedroom need; ``HouseholdInvalid`` when it breaks
+    the household rules (two applicants, say), before anything is changed."""
+    check_household(m["relationship"] for m in household)
     applicant.household = [HouseholdMember(position=i, **member) for i, member in enumerate(household)]
     lead = next(m for m in household if m["relationship"] == "applicant")
     applicant.lead_name = lead["name"]

@@ -25,7 +25,14 @@ from urllib3.util import connection
 
 
 def private(host: str) -> bool:
-    """Whether ``host``, an address in any spelling the resolver accepts, is not a public one."""
+    """Whether ``host``, an address in any spelling the resolver accepts, is not a public one.
+
+    Public means globally routable: ``is_global`` (which leaves out the shared address space
+    100.64.0.0/10 that cloud metadata services live in, besides the private ranges), not
+    multicast, and, for an IPv6 address that carries an IPv4 one (6to4, NAT64, Teredo, mapped
+    or compatible), that IPv4 address public too: 2002:a9fe:a9fe:: reaches 169.254.169.254
+    through any 6to4 relay. A name (not an address) is not judged here.
+    """
     try:
         address = ipaddress.ip_address(host)
     except ValueError:
@@ -35,8 +42,39 @@ def private(host: str) -> bool:
             address = ipaddress.ip_address(socket.inet_aton(host))
         except OSError:
             return False
-    return address.is_private or address.is_loopback or address.is_link_local or address.is_reserved \
-        or address.is_unspecified or address.is_multicast
+    return not _globally_routable(address)
+
+
+#: IPv6 prefixes that carry an IPv4 address in their last 32 bits: NAT64's well-known prefix
+#: (RFC 6052) and the deprecated IPv4-compatible addresses.
+_NAT64 = ipaddress.IPv6Network("64:ff9b::/96")
+_COMPATIBLE = ipaddress.IPv6Network("::/96")
+#: Not global, though Python 3.11's ``is_global`` says it is: NAT64 for local use (RFC 8215).
+_LOCAL_NAT64 = ipaddress.IPv6Network("64:ff9b:1::/48")
+
+
+def _globally_routable(address: ipaddress.IPv4Address | ipaddress.IPv6Address) -> bool:
+    if not address.is_global or address.is_multicast:
+        return False
+    if isinstance(address, ipaddress.IPv4Address):
+        return True
+    if address in _LOCAL_NAT64:
+        return False
+    return all(_globally_routable(inner) for inner in _carried(address))
+
+
+def _carried(address: ipaddress.IPv6Address) -> list[ipaddress.IPv4Address]:
+    """The IPv4 addresses an IPv6 address carries, for 6to4, Teredo, NAT64, mapped and compatible forms."""
+    carried: list[ipaddress.IPv4Address] = []
+    if address.ipv4_mapped is not None:
+        carried.append(address.ipv4_mapped)
+    if address.sixtofour is not None:
+        carried.append(address.sixtofour)
+    if address.teredo is not None:
+        carried.extend(address.teredo)  # the Teredo server and the client behind its NAT
+    if address in _NAT64 or address in _COMPATIBLE:
+        carried.append(ipaddress.IPv4Address(int(address) & 0xFFFFFFFF))
+    return carried
 
 
 class PrivateAddress(NewConnectionError):

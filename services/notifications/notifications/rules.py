@@ -1,4 +1,5 @@
-"""The routing rules: which event makes which task, which closes it, and who is told.
+"""The routing rules: which event makes which task, which closes it, and who is told; and who
+may give a task to whom.
 
 Pure functions over the council's policy (``policy.yaml``): no Flask, no database. The
 handler applies what ``route`` decides.
@@ -340,3 +341,33 @@ def webhook_body(*, event_id: str, event_type: str, time: str, subject: Subject 
             "type": subject.type, "id": subject.id, "reference": subject.reference, "link": subject.link,
         },
     }
+
+
+# -- who may take a task --------------------------------------------------------------------
+
+#: Who may hand a task to another officer or team, or over from one officer to another.
+HANDS_OVER = frozenset({"team_leader", "admin"})
+
+
+@dataclass(frozen=True)
+class Refusal:
+    status: int  # 403: not theirs to give; 409: someone already has it
+    message: str
+
+
+def assignment_refusal(*, by: str, roles: frozenset[str], holder: str | None, team: str | None,
+                       to: str | None, to_team: str | None) -> Refusal | None:
+    """Why officer ``by`` may not give a task held by ``holder`` in ``team`` to ``to`` in ``to_team``;
+    None when they may. The tasks API and the inbox page both ask this, so it is the one rule.
+
+    Team leaders and admins hand any task to anyone. Another officer may only take a task for
+    themselves, in its own team, and only one nobody has (or they have already): a teammate's
+    task is handed over by a team leader, not taken.
+    """
+    if roles & HANDS_OVER:
+        return None
+    if to != by or to_team not in (None, team):
+        return Refusal(403, "Only a team leader may give a task to someone else or another team.")
+    if holder not in (None, by):
+        return Refusal(409, "Someone else has already taken this task; a team leader can hand it over.")
+    return None

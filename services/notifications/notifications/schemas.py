@@ -8,7 +8,7 @@ import marshmallow as ma
 from marshmallow import fields, validate
 
 from casework.auth import ROLES
-from casework.contracts.common import Timestamp
+from casework.web.fields import Boolean, DateTime
 from notifications.models import EMAIL_PREFERENCES, TASK_STATUSES
 
 SLUG = validate.Regexp(r"^[a-z][a-z0-9_]{1,59}$", error="Use lower-case letters, digits and underscores.")
@@ -33,7 +33,7 @@ class OfficerUpdate(ma.Schema):
     teams = fields.List(fields.String(validate=SLUG), required=True, metadata={"example": ["sustainment"]})
     roles = fields.List(fields.String(validate=validate.OneOf(ROLES)), required=True,
                         metadata={"example": ["sustainment_officer", "team_leader"]})
-    active = fields.Boolean(load_default=True, metadata={"example": True})
+    active = Boolean(load_default=True, metadata={"example": True})
 
 
 class Officer(ma.Schema):
@@ -42,7 +42,7 @@ class Officer(ma.Schema):
     email = fields.String(metadata={"example": "j.smith@council.example.gov.uk"})
     teams = fields.List(fields.String(), metadata={"example": ["sustainment"]})
     roles = fields.List(fields.String(), metadata={"example": ["sustainment_officer"]})
-    active = fields.Boolean(metadata={"example": True})
+    active = Boolean(metadata={"example": True})
     email_preference = fields.String(metadata={"example": "immediate"})
 
 
@@ -64,14 +64,14 @@ class TeamCreate(ma.Schema):
     name = fields.String(required=True, validate=validate.Length(min=1, max=200),
                          metadata={"example": "Tenancy sustainment"})
     manager_id = fields.String(allow_none=True, load_default=None, metadata={"example": "o-tleader"})
-    shared_queue = fields.Boolean(load_default=True, metadata={"example": True})
+    shared_queue = Boolean(load_default=True, metadata={"example": True})
 
 
 class TeamUpdate(ma.Schema):
     name = fields.String(required=True, validate=validate.Length(min=1, max=200),
                          metadata={"example": "Tenancy sustainment"})
     manager_id = fields.String(allow_none=True, load_default=None, metadata={"example": "o-tleader"})
-    shared_queue = fields.Boolean(load_default=True, metadata={"example": True})
+    shared_queue = Boolean(load_default=True, metadata={"example": True})
 
 
 class Team(TeamCreate):
@@ -98,16 +98,16 @@ class Task(ma.Schema):
     priority = fields.String(metadata={"example": "high"})
     team = fields.String(allow_none=True, metadata={"example": "intake"})
     assignee = fields.String(allow_none=True, metadata={"example": "o-jsmith"})
-    due = Timestamp(allow_none=True, metadata={"example": "2025-03-04T17:00:00+00:00"})
+    due = DateTime(allow_none=True, metadata={"example": "2025-03-04T17:00:00+00:00"})
     overdue = fields.Method("_overdue", metadata={"example": False})
     subject = fields.Function(_subject, metadata={"description": "The referral, case or offer it is about."})
     rule = fields.String(metadata={"example": "triage_referral"})
     created_by_event = fields.String(allow_none=True, metadata={"example": "9a8b7c6d-1e2f-4a3b-8c9d-0e1f2a3b4c5d"})
     closed_by_event = fields.String(allow_none=True)
     closed_by = fields.String(allow_none=True, metadata={"example": "event"})
-    created_at = Timestamp()
-    closed_at = Timestamp(allow_none=True)
-    escalated_at = Timestamp(allow_none=True)
+    created_at = DateTime()
+    closed_at = DateTime(allow_none=True)
+    escalated_at = DateTime(allow_none=True)
     escalated_to = fields.String(allow_none=True)
 
     def _overdue(self, task) -> bool:
@@ -120,7 +120,7 @@ class TaskQueryArgs(ma.Schema):
     team = fields.String(metadata={"example": "intake"})
     status = fields.String(validate=validate.OneOf(TASK_STATUSES), metadata={"example": "open"})
     overdue = fields.Boolean(metadata={"example": True})
-    due_before = Timestamp(metadata={"example": "2025-03-07T17:00:00+00:00"})
+    due_before = DateTime(metadata={"example": "2025-03-07T17:00:00+00:00"})
     subject_id = fields.String(metadata={"example": "0b7e4d52-8a1f-4f8e-9d3c-2a6b1c9e7f10"})
 
 
@@ -144,8 +144,8 @@ class Notification(ma.Schema):
     subject = fields.Method("_subject")
     task_id = fields.UUID(allow_none=True)
     read = fields.Method("_read", metadata={"example": False})
-    created_at = Timestamp()
-    read_at = Timestamp(allow_none=True)
+    created_at = DateTime()
+    read_at = DateTime(allow_none=True)
 
     def _subject(self, n) -> dict | None:
         if n.subject_type is None:
@@ -166,7 +166,7 @@ class SubscriptionCreate(ma.Schema):
     url = fields.Url(required=True, schemes={"https", "http"}, require_tld=False,
                      metadata={"example": "https://partner.example.org/casework/webhooks"})
     event_types = fields.List(fields.String(), required=True, validate=validate.Length(min=1),
-                              metadata={"example": ["intake.referral.accepted.v1"],
+                              metadata={"example": ["intake.referral.accepted.v2"],
                                         "description": "Routing keys (or `*` for all the caller may see)."})
     secret = fields.String(required=True, load_only=True, validate=validate.Length(min=16, max=200),
                            metadata={"description": "Shared secret for the HMAC-SHA256 signature.",
@@ -176,13 +176,13 @@ class SubscriptionCreate(ma.Schema):
 class Subscription(ma.Schema):
     id = fields.UUID()
     url = fields.String(metadata={"example": "https://partner.example.org/casework/webhooks"})
-    event_types = fields.List(fields.String(), metadata={"example": ["intake.referral.accepted.v1"]})
+    event_types = fields.List(fields.String(), metadata={"example": ["intake.referral.accepted.v2"]})
     owner = fields.String(metadata={"example": "sys-rent"})
-    referrer_only = fields.Boolean(metadata={"example": True})
-    active = fields.Boolean(metadata={"example": True})
+    referrer_only = Boolean(metadata={"example": True})
+    active = Boolean(metadata={"example": True})
     consecutive_failures = fields.Integer(metadata={"example": 0})
-    disabled_at = Timestamp(allow_none=True)
-    created_at = Timestamp()
+    disabled_at = DateTime(allow_none=True)
+    created_at = DateTime()
 
 
 class Delivery(ma.Schema):
@@ -190,13 +190,13 @@ class Delivery(ma.Schema):
     channel = fields.String(metadata={"example": "webhook"})
     target = fields.String(metadata={"description": "The officer (e-mail) or subscription (webhook)."})
     event_id = fields.String(allow_none=True)
-    title = fields.String(metadata={"example": "casework.intake.referral.accepted.v1"})
+    title = fields.String(metadata={"example": "casework.intake.referral.accepted.v2"})
     status = fields.String(metadata={"example": "sent"})
     attempts = fields.Integer(metadata={"example": 1})
     last_error = fields.String(allow_none=True, metadata={"example": "HTTP 503"})
     response_status = fields.Integer(allow_none=True, metadata={"example": 204})
-    created_at = Timestamp()
-    delivered_at = Timestamp(allow_none=True)
+    created_at = DateTime()
+    delivered_at = DateTime(allow_none=True)
 
 
 class DeliveryQueryArgs(ma.Schema):

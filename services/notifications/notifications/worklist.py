@@ -14,9 +14,8 @@ from sqlalchemy.orm import Session
 
 from casework import audit
 from casework.context import Principal
-from notifications import directory, workflow
+from notifications import directory, rules, workflow
 from notifications.models import LIVE_TASK_STATUSES, Task
-from notifications.rules import Policy
 from notifications.schemas import Task as TaskSchema
 
 
@@ -88,23 +87,22 @@ def cancel(session: Session, me: Principal, task: Task) -> Task:
     return _change(session, me, task, "cancel", "cancelled")
 
 
-def reassign(session: Session, me: Principal, policy: Policy, task: Task, *, assignee: str | None,
+def reassign(session: Session, me: Principal, policy: rules.Policy, task: Task, *, assignee: str | None,
              team: str | None) -> Task:
-    """Team leaders give a task to anyone; other officers may only take it for themselves."""
+    """Give the task to ``assignee`` (and ``team``), if ``rules.assignment_refusal`` lets ``me``."""
     must_be_live(task)
-    if not me.has_any("team_leader") and (assignee != me.sub or team not in (None, task.team)):
-        raise Refused(403, "Only a team leader may give a task to someone else or another team.")
+    refusal = rules.assignment_refusal(by=me.sub, roles=me.roles, holder=task.assignee, team=task.team,
+                                       to=assignee, to_team=team)
+    if refusal is not None:
+        raise Refused(refusal.status, refusal.message)
     before = TaskSchema().dump(task)
     workflow.reassign(session, policy, task, assignee=assignee, team=team or task.team)
     audit.changed(session, "reassign", "task", task.id, before, TaskSchema().dump(task))
     return task
 
 
-def claim(session: Session, me: Principal, policy: Policy, task: Task) -> Task:
-    """Take a task from a team's shared queue; one someone else has taken is refused."""
-    must_be_live(task)
-    if task.assignee not in (None, me.sub):
-        raise Refused(409, "Someone else has already taken this task.")
+def claim(session: Session, me: Principal, policy: rules.Policy, task: Task) -> Task:
+    """Take a task from a team's shared queue (the same rule as any reassignment)."""
     return reassign(session, me, policy, task, assignee=me.sub, team=task.team)
 
 

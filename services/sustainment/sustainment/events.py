@@ -17,7 +17,7 @@ PLAN_AGREED = "sustainment.plan.agreed.v1"
 VISIT_SCHEDULED = "sustainment.visit.scheduled.v1"
 VISIT_RECORDED = "sustainment.visit.recorded.v1"
 RISK_CHANGED = "sustainment.risk.changed.v1"
-AGENCY_REFERRAL_MADE = "sustainment.agency_referral.made.v1"
+AGENCY_REFERRAL_MADE = "sustainment.agency_referral.made.v2"
 DEADLINE_MISSED = "sustainment.deadline.missed.v1"
 SUPPORT_WINDOW_ENDED = "sustainment.support_window.ended.v1"
 CASE_CLOSED = "sustainment.case.closed.v1"
@@ -29,6 +29,8 @@ RESTRICTED_READ = "sustainment.restricted.read.v1"
 PUBLISHED = (CASE_OPENED, CASE_ASSIGNED, PLAN_AGREED, VISIT_SCHEDULED, VISIT_RECORDED, RISK_CHANGED,
              AGENCY_REFERRAL_MADE, DEADLINE_MISSED, SUPPORT_WINDOW_ENDED, CASE_CLOSED, CONTACT_RECORDED,
              CASE_REOPENED, RESTRICTED_READ)
+#: Types no longer published, still in the catalogue for consumers to read for one release.
+RETIRED = ("sustainment.agency_referral.made.v1",)
 
 
 def case_ref(case: Case) -> dict[str, Any]:
@@ -68,8 +70,8 @@ def risk_changed(case: Case, previous: str, *, cause: str, team_leader_alert: bo
 
 
 def agency_referral_made(case: Case, referral: AgencyReferral) -> dict[str, Any]:
-    return {**case_ref(case), "agency_referral_id": referral.id, "agency": referral.agency,
-            "consent_given": referral.consent_given, "chase_by": referral.chase_by}
+    # Not the agency nor the consent: either can reveal health, offending or a safeguarding concern.
+    return {**case_ref(case), "agency_referral_id": referral.id, "chase_by": referral.chase_by}
 
 
 def deadline_missed(case: Case, deadline: str, due: dt.datetime, related_id: Any = None) -> dict[str, Any]:

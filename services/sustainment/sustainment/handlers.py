@@ -21,8 +21,19 @@ from sustainment.cases import opening
 from sustainment.models import Case
 from sustainment.policy import current as policy
 
-REFERRAL_ACCEPTED = "casework.intake.referral.accepted.v1"
-TENANCY_STARTED = "casework.lettings.tenancy.started.v1"
+REFERRAL_ACCEPTED = "casework.intake.referral.accepted.v2"
+TENANCY_STARTED = "casework.lettings.tenancy.started.v2"
+# Retired: read for one release, so events published before the producers were upgraded still
+# open their cases. They carried the same fields in the clear.
+REFERRAL_ACCEPTED_V1 = "casework.intake.referral.accepted.v1"
+TENANCY_STARTED_V1 = "casework.lettings.tenancy.started.v1"
+
+
+def _opened_for_us(event: Event, data: dict[str, Any], sealed: str) -> dict[str, Any]:
+    """The event's data with the part sealed for sustainment opened into it."""
+    if event.type.endswith(".v1") or data.get(sealed) is None:
+        return data
+    return {**data, **catalogue.unseal(event.type, data, sealed)}
 
 
 def _tenant(person: dict[str, Any]) -> dict[str, Any]:
@@ -35,6 +46,7 @@ def on_referral_accepted(session: Session, event: Event, data: dict[str, Any]) -
     """An accepted referral opens a sustainment case, first contact due by its risk level."""
     if session.scalar(select(Case.id).where(Case.referral_id == data["referral_id"])) is not None:
         return
+    data = _opened_for_us(event, data, "case_details")
     risk = data["risk"]
     case = Case(
         id=uuid.uuid4(), case_type="sustainment", status="open", risk_level=risk["level"], risk_score=risk["score"],
@@ -55,6 +67,7 @@ def on_tenancy_started(session: Session, event: Event, data: dict[str, Any]) -> 
         return
     if session.scalar(select(Case.id).where(Case.tenancy_id == data["tenancy_id"])) is not None:
         return
+    data = _opened_for_us(event, data, "tenant_details")
     start = rules.onboarding(data["tenancy_start"], utcnow(), policy())
     person = dict(data["tenant"])
     person["address"] = person.get("address") or data["address"]
@@ -72,6 +85,8 @@ def on_tenancy_started(session: Session, event: Event, data: dict[str, Any]) -> 
 HANDLERS = {
     REFERRAL_ACCEPTED: on_referral_accepted,
     TENANCY_STARTED: on_tenancy_started,
+    REFERRAL_ACCEPTED_V1: on_referral_accepted,
+    TENANCY_STARTED_V1: on_tenancy_started,
 }
 
 

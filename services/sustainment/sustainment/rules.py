@@ -199,15 +199,30 @@ class Onboarding:
     risk_level: str
 
 
+#: How far from today a tenancy start can sensibly be. Lettings refuses anything wider at sign-up;
+#: should one arrive all the same (9999-12-31), the case still opens, with its deadlines counted
+#: from today: a high-risk tenant left without support for want of a computable date is the worse
+#: failure, and a deadline counted from year 9999 does not fit in a datetime.
+PLAUSIBLE_START = dt.timedelta(days=5 * 366)
+
+
+def counted_from(tenancy_start: dt.date, now: dt.datetime) -> dt.date:
+    """The day an onboarding case's deadlines and plan count from: the tenancy start, or today
+    when the start is further from today than any real one."""
+    today = workdays.london_today(now)
+    return tenancy_start if abs(tenancy_start - today) <= PLAUSIBLE_START else today
+
+
 def onboarding(tenancy_start: dt.date, now: dt.datetime, policy: Policy) -> Onboarding:
     """Deadlines of a high-risk new tenant's onboarding, counted from the tenancy start
-    (or from now, when the event arrives after the start)."""
+    (or from now, when the event arrives after the start or the start is implausible)."""
     rules = policy["onboarding"]
-    start = max(london_time(tenancy_start, dt.time(9, 0)), now)
+    begins = counted_from(tenancy_start, now)
+    start = max(london_time(begins, dt.time(9, 0)), now)
     return Onboarding(
         first_contact_due=workdays.deadline(start, int(rules["first_contact_working_days"])),
         settling_in_due=workdays.deadline(start, int(rules["settling_in_visit_working_days"])),
-        support_ends=tenancy_start + dt.timedelta(weeks=int(rules["support_window_weeks"])),
+        support_ends=begins + dt.timedelta(weeks=int(rules["support_window_weeks"])),
         risk_level=str(rules["risk_level"]),
     )
 

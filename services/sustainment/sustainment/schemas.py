@@ -2,33 +2,13 @@
 
 from __future__ import annotations
 
-import datetime as dt
-
 import marshmallow as ma
 from marshmallow import fields, validate
 
-from casework.contracts.common import Timestamp
-from casework.web.fields import Money
+from casework.web.fields import Boolean, Date, DateTime, Money, NearDate, NearDateTime
 from sustainment import rules
 
 CASE_ID = "6f1c2d3e-4b5a-4c6d-8e7f-901234567890"
-
-
-def _time(**kwargs) -> fields.AwareDateTime:
-    return Timestamp(**kwargs)  # the kernel's: also right for SQLite's naive datetimes (embedded mode)
-
-
-#: Dates and times officers may enter: wide enough for any real case, narrow enough to compute with.
-EARLIEST, LATEST = dt.date(2000, 1, 1), dt.date(2099, 12, 31)
-
-
-def _date(**kwargs) -> fields.Date:
-    return fields.Date(validate=validate.Range(min=EARLIEST, max=LATEST), **kwargs)
-
-
-def _moment(**kwargs) -> fields.AwareDateTime:
-    return _time(validate=validate.Range(min=dt.datetime.combine(EARLIEST, dt.time(), dt.UTC),
-                                         max=dt.datetime.combine(LATEST, dt.time(), dt.UTC)), **kwargs)
 
 
 def _one_of(values: tuple[str, ...], **kwargs) -> fields.String:
@@ -44,7 +24,7 @@ def _text(max_length: int, **kwargs) -> fields.String:
 
 class Tenant(ma.Schema):
     name = fields.String(metadata={"example": "Jane Doe"})
-    date_of_birth = fields.Date(allow_none=True, metadata={"example": "1980-04-01"})
+    date_of_birth = Date(allow_none=True, metadata={"example": "1980-04-01"})
     phone = fields.String(allow_none=True, metadata={"example": "07700 900123"})
     email = fields.String(allow_none=True, metadata={"example": "jane@example.org"})
     address = fields.String(allow_none=True, metadata={"example": "1 High Street, Milton Keynes MK9 1AA"})
@@ -68,12 +48,12 @@ class Case(ma.Schema):
     tenant_name = fields.String(metadata={"example": "Jane Doe"})
     referral_id = fields.UUID(allow_none=True)
     tenancy_ref = fields.String(allow_none=True, metadata={"example": "T-004512"})
-    opened_at = _time(metadata={"example": "2026-11-02T10:15:00+00:00"})
-    first_contact_due = _time(metadata={"example": "2026-11-04T17:00:00+00:00"})
-    first_contact_at = _time(allow_none=True)
-    settling_in_due = _time(allow_none=True)
-    support_ends = fields.Date(allow_none=True, metadata={"example": "2027-01-25"})
-    closed_at = _time(allow_none=True)
+    opened_at = DateTime(metadata={"example": "2026-11-02T10:15:00+00:00"})
+    first_contact_due = DateTime(metadata={"example": "2026-11-04T17:00:00+00:00"})
+    first_contact_at = DateTime(allow_none=True)
+    settling_in_due = DateTime(allow_none=True)
+    support_ends = Date(allow_none=True, metadata={"example": "2027-01-25"})
+    closed_at = DateTime(allow_none=True)
     closure_outcome = _one_of(rules.CLOSURE_OUTCOMES, allow_none=True)
 
 
@@ -89,7 +69,7 @@ class PlanAction(ma.Schema):
     title = _text(300, required=True, metadata={"example": "Apply for Discretionary Housing Payment"})
     category = _one_of(rules.PLAN_CATEGORIES, required=True, metadata={"example": "income_and_benefits"})
     owner = _one_of(rules.ACTION_OWNERS, required=True, metadata={"example": "tenant"})
-    due_date = _date(required=True, metadata={"example": "2026-12-01"})
+    due_date = NearDate(required=True, metadata={"example": "2026-12-01"})
     status = _one_of(rules.ACTION_STATUSES, load_default="open", metadata={"example": "open"})
 
 
@@ -98,7 +78,7 @@ class PlanUpdate(ma.Schema):
 
     goals = fields.List(fields.Nested(Goal), required=True, validate=validate.Length(min=1, max=50))
     actions = fields.List(fields.Nested(PlanAction), required=True, validate=validate.Length(max=200))
-    review_date = _date(allow_none=True, metadata={
+    review_date = NearDate(allow_none=True, metadata={
         "example": "2027-02-01", "description": "Defaults to the policy's review period."})
 
 
@@ -110,25 +90,25 @@ class Plan(ma.Schema):
     actions = fields.List(fields.Dict(), metadata={"example": [{
         "id": CASE_ID, "title": "Apply for Discretionary Housing Payment", "category": "income_and_benefits",
         "owner": "tenant", "due_date": "2026-12-01", "status": "open"}]})
-    review_date = fields.Date(allow_none=True)
+    review_date = Date(allow_none=True)
     agreed_by = fields.String(allow_none=True)
-    created_at = _time()
+    created_at = DateTime()
 
 
 class Visit(ma.Schema):
     id = fields.UUID()
     kind = _one_of(rules.VISIT_KINDS, metadata={"example": "home_visit"})
-    scheduled_for = _time(metadata={"example": "2026-11-10T10:00:00+00:00"})
+    scheduled_for = DateTime(metadata={"example": "2026-11-10T10:00:00+00:00"})
     status = _one_of(("scheduled",) + rules.VISIT_OUTCOMES, metadata={"example": "scheduled"})
     notes = fields.String(allow_none=True)
     risks_identified = fields.List(fields.String())
-    recorded_at = _time(allow_none=True)
+    recorded_at = DateTime(allow_none=True)
     recorded_by = fields.String(allow_none=True)
 
 
 class VisitCreate(ma.Schema):
     kind = _one_of(rules.VISIT_KINDS, required=True, metadata={"example": "welfare_check"})
-    scheduled_for = _moment(required=True, metadata={"example": "2026-11-10T10:00:00+00:00"})
+    scheduled_for = NearDateTime(required=True, metadata={"example": "2026-11-10T10:00:00+00:00"})
 
 
 class VisitOutcome(ma.Schema):
@@ -142,20 +122,20 @@ class AgencyReferral(ma.Schema):
     id = fields.UUID()
     agency = _one_of(rules.AGENCIES, metadata={"example": "citizens_advice"})
     reason = fields.String()
-    consent_given = fields.Boolean()
+    consent_given = Boolean()
     safeguarding_reason = fields.String(allow_none=True)
     status = _one_of(rules.AGENCY_REFERRAL_STATUSES, metadata={"example": "sent"})
-    chase_by = fields.Date(metadata={"example": "2026-11-20"})
-    sent_at = _time()
+    chase_by = Date(metadata={"example": "2026-11-20"})
+    sent_at = DateTime()
     sent_by = fields.String()
-    answered_at = _time(allow_none=True)
+    answered_at = DateTime(allow_none=True)
     response_note = fields.String(allow_none=True)
 
 
 class AgencyReferralCreate(ma.Schema):
     agency = _one_of(rules.AGENCIES, required=True, metadata={"example": "debt_advice"})
     reason = _text(2000, required=True, metadata={"example": "Priority debts alongside rent arrears."})
-    consent_given = fields.Boolean(required=True, metadata={"example": True})
+    consent_given = Boolean(required=True, metadata={"example": True})
     safeguarding_reason = fields.String(validate=validate.Length(max=2000), load_default=None, metadata={
         "description": "Required when consent is not given: why the referral is made without it."})
 
@@ -174,14 +154,14 @@ class AgencyResponse(ma.Schema):
 class Contact(ma.Schema):
     id = fields.UUID()
     method = _one_of(rules.CONTACT_METHODS, metadata={"example": "phone"})
-    made_at = _time()
+    made_at = DateTime()
     notes = fields.String(allow_none=True)
     recorded_by = fields.String()
 
 
 class ContactCreate(ma.Schema):
     method = _one_of(rules.CONTACT_METHODS, required=True, metadata={"example": "phone"})
-    made_at = _moment(load_default=None, metadata={"description": "Defaults to now.",
+    made_at = NearDateTime(load_default=None, metadata={"description": "Defaults to now.",
                                                  "example": "2026-11-03T09:30:00+00:00"})
     notes = fields.String(validate=validate.Length(max=5000), load_default=None)
 
@@ -191,7 +171,7 @@ class Note(ma.Schema):
     text = fields.String(allow_none=True, metadata={"example": "Tenant agreed to a payment plan."})
     category = _one_of(rules.NOTE_CATEGORIES, metadata={"example": "general"})
     author = fields.String()
-    written_at = _time()
+    written_at = DateTime()
 
 
 class NoteCreate(ma.Schema):
@@ -205,7 +185,7 @@ class Assignment(ma.Schema):
     officer_id = fields.String(metadata={"example": "officer-17"})
     previous_officer_id = fields.String(allow_none=True)
     assigned_by = fields.String(metadata={"example": "leader-2"})
-    assigned_at = _time()
+    assigned_at = DateTime()
 
 
 class AssignmentCreate(ma.Schema):
@@ -213,7 +193,7 @@ class AssignmentCreate(ma.Schema):
 
 
 class TimelineEntry(ma.Schema):
-    at = _time()
+    at = DateTime()
     kind = fields.String(metadata={"example": "visit_recorded"})
     summary = fields.String(metadata={"example": "Home visit: no access"})
     actor = fields.String(metadata={"example": "officer-17"})
@@ -226,7 +206,7 @@ class RiskHistoryEntry(ma.Schema):
     cause = _one_of(("officer", "no_access_visits"), metadata={"example": "officer"})
     reason = fields.String(metadata={"example": "Tenant disclosed threats from a neighbour."})
     changed_by = fields.String(metadata={"example": "officer-17"})
-    changed_at = _time()
+    changed_at = DateTime()
 
 
 class CaseDetail(Case):
@@ -238,16 +218,16 @@ class CaseDetail(Case):
     risk_factors = fields.List(fields.Nested(RiskFactor))
     priority = fields.String(allow_none=True, metadata={"example": "urgent"})
     uprn = fields.String(allow_none=True)
-    tenancy_start = fields.Date(allow_none=True)
+    tenancy_start = Date(allow_none=True)
     support_needs = fields.List(fields.String())
     arrears_balance = Money(allow_none=True, metadata={"example": "812.40"})
     weekly_rent = Money(allow_none=True, metadata={"example": "112.50"})
     clutter_rating = fields.Integer(allow_none=True)
-    consent_given = fields.Boolean()
-    safeguarding_exemption = fields.Boolean()
+    consent_given = Boolean()
+    safeguarding_exemption = Boolean()
     consecutive_no_access = fields.Integer()
     closure_summary = fields.String(allow_none=True)
-    anonymised_at = _time(allow_none=True)
+    anonymised_at = DateTime(allow_none=True)
     risk_history = fields.List(fields.Nested(RiskHistoryEntry))
     plan = fields.Nested(Plan, allow_none=True)
     visits = fields.List(fields.Nested(Visit))
@@ -310,13 +290,13 @@ class OverdueRow(ma.Schema):
     risk_level = fields.String(metadata={"example": "high"})
     deadline = _one_of(("first_contact", "visit", "plan_review", "agency_chase", "settling_in_visit"),
                        metadata={"example": "first_contact"})
-    due = _time(metadata={"example": "2026-11-04T17:00:00+00:00"})
+    due = DateTime(metadata={"example": "2026-11-04T17:00:00+00:00"})
     related_id = fields.String(allow_none=True)
 
 
 class OutcomeArgs(ReportArgs):
-    closed_from = _date(metadata={"example": "2026-04-01"})
-    closed_to = _date(metadata={"example": "2027-03-31"})
+    closed_from = Date(metadata={"example": "2026-04-01"})
+    closed_to = Date(metadata={"example": "2027-03-31"})
 
 
 class OutcomeRow(ma.Schema):

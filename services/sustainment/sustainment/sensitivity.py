@@ -5,7 +5,8 @@ tenancy start brought, safeguarding and health notes, what visits identified as 
 referrals to safeguarding and health agencies (or made without consent for safeguarding).
 The case's assigned officer, team leaders and admins see them, and each such read is audited
 (``read_restricted``, naming the fields). Other officers get the case with them left out and
-named in ``restricted``; a "break glass" read with a reason shows them, is audited
+named in ``restricted``, the risk factors left out standing as one ``restricted`` factor with their
+points (see ``visible_factors``); a "break glass" read with a reason shows them, is audited
 (``break_glass``) and publishes ``sustainment.restricted.read`` for the team's manager.
 """
 
@@ -46,6 +47,21 @@ def shown() -> bool:
     if has_request_context() and hasattr(g, "sustainment_restricted_shown"):
         return g.sustainment_restricted_shown
     return context.principal.get().has_any(*PRIVILEGED)
+
+
+#: The stand-in for the risk factors a reader may not see.
+RESTRICTED_FACTOR = {"code": "restricted", "detail": "Safeguarding or health factors, not shown to your role."}
+
+
+def visible_factors(factors: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The risk factors an officer who may not see special-category ones gets: those left out stand
+    as one ``restricted`` factor carrying their points, so the factors add up to the risk score
+    (which stays whole: it is the score the case's level and priority came from)."""
+    shown = [f for f in factors if f.get("code") not in SPECIAL_CATEGORY]
+    hidden = [f for f in factors if f.get("code") in SPECIAL_CATEGORY]
+    if hidden:
+        shown.append({**RESTRICTED_FACTOR, "points": sum(int(f.get("points") or 0) for f in hidden)})
+    return shown
 
 
 def _sensitive_referral(referral: Any) -> bool:
@@ -134,7 +150,7 @@ class CaseDetailRead(schemas.CaseDetail):
             data["restricted"] = []
             return data
         data["reasons"] = [r for r in data.get("reasons") or () if r not in SPECIAL_CATEGORY]
-        data["risk_factors"] = [f for f in data.get("risk_factors") or () if f.get("code") not in SPECIAL_CATEGORY]
+        data["risk_factors"] = visible_factors(data.get("risk_factors") or [])
         data["support_needs"] = []
         data["restricted"] = restricted_fields(case)
         return data

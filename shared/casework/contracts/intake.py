@@ -2,6 +2,8 @@
 
 from marshmallow import fields, validate
 
+from casework.sealing import Sealed
+
 from .common import EventData, Person, RiskFactor, RiskLevel, Timestamp, register_privacy
 
 PRIORITIES = ("routine", "urgent", "emergency")
@@ -15,8 +17,17 @@ class ReferralRef(EventData):
     referrer_client = fields.String(allow_none=True)
 
 
+class ReferralReceivedV2(ReferralRef):
+    """A referral arrived and was risk-scored; it waits for triage. Its reasons stay in intake."""
+
+    risk_level = RiskLevel(required=True)
+    triage_due = Timestamp(required=True)
+    possible_duplicate_of = fields.List(fields.UUID(), load_default=list, dump_default=list)
+
+
 class ReferralReceived(ReferralRef):
-    """A referral arrived and was risk-scored; it waits for triage."""
+    """Retired (it carried the reasons, special-category codes among them, to notifications):
+    ``referral.received.v2`` replaces it. Still read for one release, no longer published."""
 
     risk_level = RiskLevel(required=True)
     risk_score = fields.Integer(required=True)
@@ -31,8 +42,35 @@ class Risk(EventData):
     factors = fields.List(fields.Nested(RiskFactor), required=True)
 
 
+class ReferralCase(EventData):
+    """What sustainment needs to open a case from a referral: sealed for it alone."""
+
+    person = fields.Nested(Person, required=True)
+    uprn = fields.String(allow_none=True)
+    reasons = fields.List(fields.String(), required=True)
+    risk = fields.Nested(Risk, required=True)
+    arrears_balance = fields.Decimal(as_string=True, allow_none=True)
+    weekly_rent = fields.Decimal(as_string=True, allow_none=True)
+    clutter_rating = fields.Integer(allow_none=True)
+    consent_given = fields.Boolean(required=True)
+    safeguarding_exemption = fields.Boolean(load_default=False, dump_default=False)
+
+
+class ReferralAcceptedV2(ReferralRef):
+    """Triage accepted the referral. The person, reasons, risk factors and money travel in
+    ``case_details``, sealed for sustainment (``casework.sealing``); the rest are references."""
+
+    priority = fields.String(required=True, validate=validate.OneOf(PRIORITIES))
+    risk_level = RiskLevel(required=True)
+    tenancy_ref = fields.String(allow_none=True)
+    accepted_by = fields.String(required=True)
+    accepted_at = Timestamp(required=True)
+    case_details = Sealed(ReferralCase, to="sustainment", required=True)
+
+
 class ReferralAccepted(ReferralRef):
-    """Triage accepted the referral: enough for sustainment to open a case, no free text."""
+    """Retired (it carried the person, reasons and risk factors in the clear to every consumer):
+    ``referral.accepted.v2`` replaces it. Still read for one release, no longer published."""
 
     priority = fields.String(required=True, validate=validate.OneOf(PRIORITIES))
     person = fields.Nested(Person, required=True)
@@ -76,10 +114,10 @@ class ReferralRestrictedRead(EventData):
 def register(catalogue) -> None:
     every = ("notifications",)
     catalogue.register("casework.intake.referral.received.v1", ReferralReceived, producer="intake", consumers=every)
-    catalogue.register(
-        "casework.intake.referral.accepted.v1", ReferralAccepted, producer="intake",
-        consumers=("sustainment", "notifications"),
-    )
+    catalogue.register("casework.intake.referral.received.v2", ReferralReceivedV2, producer="intake", consumers=every)
+    for type_, schema in (("casework.intake.referral.accepted.v1", ReferralAccepted),
+                          ("casework.intake.referral.accepted.v2", ReferralAcceptedV2)):
+        catalogue.register(type_, schema, producer="intake", consumers=("sustainment", "notifications"))
     catalogue.register(
         "casework.intake.referral.rejected.v1", ReferralTriaged, producer="intake", consumers=every,
         summary="Triage rejected the referral.",

@@ -2,6 +2,8 @@
 
 from marshmallow import fields
 
+from casework.sealing import Sealed
+
 from .common import EventData, Person, Timestamp, register_privacy
 
 
@@ -66,8 +68,35 @@ class OfferExpired(OfferRef):
     """The offer's response time passed without an answer."""
 
 
+class TenantDetails(EventData):
+    """What sustainment needs to open an onboarding case for a high-risk new tenant: sealed for it alone."""
+
+    tenant = fields.Nested(Person, required=True)
+    address = fields.String(required=True)
+    uprn = fields.String(allow_none=True)
+    high_risk_reasons = fields.List(fields.String(), load_default=list, dump_default=list)
+    support_needs = fields.List(fields.String(), load_default=list, dump_default=list)
+
+
+class TenancyStartedV2(EventData):
+    """A tenancy was signed up; ``high_risk`` tenants get onboarding support. For them only,
+    ``tenant_details`` carries the tenant, the home's address and the support needs, sealed for
+    sustainment (``casework.sealing``); otherwise it is null."""
+
+    tenancy_id = fields.UUID(required=True)
+    tenancy_ref = fields.String(required=True)
+    offer_id = fields.UUID(required=True)
+    property_id = fields.UUID(required=True)
+    applicant_id = fields.UUID(required=True)
+    tenancy_start = fields.Date(required=True)
+    tenancy_type = fields.String(required=True)
+    high_risk = fields.Boolean(required=True)
+    tenant_details = Sealed(TenantDetails, to="sustainment", required=True, allow_none=True)
+
+
 class TenancyStarted(EventData):
-    """A tenancy was signed up; ``high_risk`` tenants get onboarding support."""
+    """Retired (it carried the tenant's contact details and support needs in the clear to every
+    consumer): ``tenancy.started.v2`` replaces it. Still read for one release, no longer published."""
 
     tenancy_id = fields.UUID(required=True)
     tenancy_ref = fields.String(required=True)
@@ -98,4 +127,6 @@ def register(catalogue) -> None:
         ("tenancy.started", TenancyStarted, ("sustainment", "notifications")),
     ):
         catalogue.register(f"casework.lettings.{name}.v1", schema, producer="lettings", consumers=consumers)
+    catalogue.register("casework.lettings.tenancy.started.v2", TenancyStartedV2, producer="lettings",
+                       consumers=("sustainment", "notifications"))
     register_privacy(catalogue, "lettings")

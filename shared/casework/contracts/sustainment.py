@@ -66,7 +66,18 @@ class RiskChanged(CaseRef):
     team_leader_alert = fields.Boolean(required=True)
 
 
+class AgencyReferralMadeV2(CaseRef):
+    """The officer referred the tenant to an agency. Which agency (mental-health services,
+    probation, …) and whether the tenant consented stay in sustainment."""
+
+    agency_referral_id = fields.UUID(required=True)
+    chase_by = fields.Date(allow_none=True)
+
+
 class AgencyReferralMade(CaseRef):
+    """Retired (the agency named the tenant's health or offending, consent a safeguarding override):
+    ``agency_referral.made.v2`` replaces it. Still read for one release, no longer published."""
+
     agency_referral_id = fields.UUID(required=True)
     agency = fields.String(required=True)
     consent_given = fields.Boolean(required=True)
@@ -132,4 +143,6 @@ def register(catalogue) -> None:
         ("restricted.read", RestrictedRead),
     ):
         catalogue.register(f"casework.sustainment.{name}.v1", schema, producer="sustainment", consumers=n)
+    catalogue.register("casework.sustainment.agency_referral.made.v2", AgencyReferralMadeV2, producer="sustainment",
+                       consumers=n)
     register_privacy(catalogue, "sustainment")

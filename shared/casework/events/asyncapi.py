@@ -10,6 +10,7 @@ from apispec import APISpec
 from apispec.ext.marshmallow import MarshmallowPlugin
 
 from casework import __version__
+from casework.sealing import Sealed
 
 from .registry import Catalogue
 
@@ -25,13 +26,28 @@ def decimal_as_string(self: Any, field: Any, ret: dict[str, Any], **kwargs: Any)
     return {}
 
 
+def sealed_as_string(self: Any, field: Any, ret: dict[str, Any], **kwargs: Any) -> dict[str, Any]:
+    """A ``Sealed`` field travels as a string only its recipient can open; the schema of what is
+    inside is named (``x-sealed-content``) and documented among the components."""
+    if isinstance(field, Sealed):
+        return {"type": ["string", "null"] if field.allow_none else "string", "format": "casework-sealed",
+                "description": f"Sealed for {field.to} alone (casework.sealing): a {field.schema.__name__}.",
+                "x-sealed-for": field.to,
+                "x-sealed-content": {"$ref": f"#/components/schemas/{field.schema.__name__}"}}
+    return {}
+
+
 def _json_schemas(catalogue: Catalogue) -> dict[str, dict[str, Any]]:
     """Each contract's data schema as JSON Schema (via apispec's marshmallow converter)."""
     plugin = MarshmallowPlugin()
     spec = APISpec("casework-events", __version__, "3.1.0", plugins=[plugin])
     plugin.converter.add_attribute_function(decimal_as_string)
+    plugin.converter.add_attribute_function(sealed_as_string)
     names = {}
     for contract in catalogue.contracts.values():
+        for field in contract.schema._declared_fields.values():
+            if isinstance(field, Sealed) and field.schema.__name__ not in spec.components.schemas:
+                spec.components.schema(field.schema.__name__, schema=field.schema)
         name = contract.schema.__name__
         if name not in spec.components.schemas:
             spec.components.schema(name, schema=contract.schema)

@@ -43,7 +43,7 @@ class Event:
 
     @property
     def routing_key(self) -> str:
-        """The type without the ``casework.`` prefix: ``intake.referral.accepted.v1``."""
+        """The type without the ``casework.`` prefix: ``intake.referral.accepted.v2``."""
         return self.type[len(TYPE_PREFIX):] if self.type.startswith(TYPE_PREFIX) else self.type
 
     def to_dict(self) -> dict[str, Any]:

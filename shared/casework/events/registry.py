@@ -89,6 +89,11 @@ class Catalogue:
         """Validate incoming data and return it loaded (dates as dates); unknown fields pass."""
         return self._instance(type, unknown=ma.INCLUDE).load(data)
 
+    def unseal(self, type: str, data: dict[str, Any], name: str) -> dict[str, Any]:
+        """Open the field ``name`` of loaded event data, sealed for this consumer
+        (``casework.sealing.Sealed``): its value loaded by the field's schema."""
+        return self._instance(type).fields[name].open(data[name])
+
     def consumed_by(self, service: str) -> list[EventContract]:
         return [c for c in self.contracts.values() if service in c.consumers]
 

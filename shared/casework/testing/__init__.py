@@ -18,6 +18,7 @@ import pytest
 
 from .harness import EmbeddedHarness, ServiceHarness
 from .proxy import TcpProxy
+from .race import at_once
 from .servers import (
     DEFAULT_BROKER,
     DEFAULT_POSTGRES,
@@ -39,8 +40,8 @@ from .servers import (
 )
 
 __all__ = [
-    "DEFAULT_BROKER", "DEFAULT_POSTGRES", "TEST_SECRET", "EmbeddedHarness", "ServiceHarness", "TcpProxy", "bearer",
-    "broker_server_url", "create_database", "delete_namespace", "drop_database", "in_ci", "postgres_server_url",
+    "DEFAULT_BROKER", "DEFAULT_POSTGRES", "TEST_SECRET", "EmbeddedHarness", "ServiceHarness", "TcpProxy", "at_once",
+    "bearer", "broker_server_url", "create_database", "delete_namespace", "drop_database", "in_ci", "postgres_server_url",
     "require_broker", "require_postgres", "test_settings", "token", "unavailable", "wait_until",
 ]
 

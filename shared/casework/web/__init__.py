@@ -4,7 +4,7 @@ health, metrics, one committed session per request."""
 from .app import create_app
 from .blueprint import Blueprint
 from .errors import ProblemSchema, abort, invalid, problem
-from .etag import check_if_match, etag_of
+from .etag import etag_of, load_for_update
 from .pagination import SelectPage
 from .ratelimit import rate_limited
 from .session import db_session
@@ -14,11 +14,11 @@ __all__ = [
     "ProblemSchema",
     "SelectPage",
     "abort",
-    "check_if_match",
     "create_app",
     "db_session",
     "etag_of",
     "invalid",
+    "load_for_update",
     "problem",
     "rate_limited",
 ]

@@ -9,6 +9,7 @@ from sqlalchemy import func, select
 from casework.bus import topology
 from casework.bus.connection import connect
 from casework.outbox import OutboxMessage
+from casework.sealing import unseal
 from casework.testing import wait_until
 
 
@@ -44,15 +45,16 @@ def test_referral_events_reach_the_broker_with_the_request_correlation(intake, b
     intake.client.post(f"/referrals/{made['id']}/triage", json={"outcome": "accept"}, headers=who.intake_officer)
 
     received, accepted = drain(listener, 2)
-    assert received.delivery_info["routing_key"] == "intake.referral.received.v1"
-    assert accepted.delivery_info["routing_key"] == "intake.referral.accepted.v1"
+    assert received.delivery_info["routing_key"] == "intake.referral.received.v2"
+    assert accepted.delivery_info["routing_key"] == "intake.referral.accepted.v2"
     event = json.loads(received.body)
     assert event["specversion"] == "1.0"
-    assert event["type"] == "casework.intake.referral.received.v1"
+    assert event["type"] == "casework.intake.referral.received.v2"
     assert event["subject"] == made["id"]
     assert event["correlationid"] == "corr-intake-1"
     assert received.properties["message_id"] == event["id"]
-    assert json.loads(accepted.body)["data"]["person"]["name"] == "Alex Morgan"
+    assert "Alex Morgan" not in accepted.body
+    assert unseal(json.loads(accepted.body)["data"]["case_details"], to="sustainment")["person"]["name"] == "Alex Morgan"
 
     with intake.db.transaction() as session:
         assert session.scalar(select(func.count()).where(OutboxMessage.sent_at.is_(None))) == 0

@@ -53,12 +53,11 @@ def test_the_stored_referral_keeps_every_factor_and_the_consent(intake, refer):
 
 def test_the_received_event_carries_references_not_details(intake, refer):
     made = refer()
-    [event] = intake.events("intake.referral.received.v1")
+    [event] = intake.events("intake.referral.received.v2")
     assert event.subject == made["id"]
     assert event.data == {
         "referral_id": made["id"], "reference": made["reference"], "source_system": "income_recovery",
-        "referrer_client": "income-recovery-system", "risk_level": "high", "risk_score": 45,
-        "reasons": ["rent_arrears", "mental_health"], "triage_due": event.data["triage_due"],
+        "referrer_client": "income-recovery-system", "risk_level": "high", "triage_due": event.data["triage_due"],
         "possible_duplicate_of": [],
     }
     assert dt.datetime.fromisoformat(event.data["triage_due"]) == dt.datetime.fromisoformat(made["triage_due"])
@@ -71,7 +70,7 @@ def test_an_intake_officer_enters_a_phoned_in_referral(intake, refer, who):
     assert whole["referrer_client"] is None
     assert whole["entered_by"] == "officer-jo"
     assert whole["consent"]["recorded_by"] == "officer-jo"
-    assert intake.events("intake.referral.received.v1")[0].data["referrer_client"] is None
+    assert intake.events("intake.referral.received.v2")[0].data["referrer_client"] is None
 
 
 def test_the_creation_is_audited_with_the_record(intake, refer):
@@ -133,7 +132,7 @@ def test_an_open_referral_for_the_same_tenancy_is_linked_not_rejected(intake, re
     assert read(intake, second, who.intake_officer)["possible_duplicate_of"] == [
         {"id": first["id"], "reference": first["reference"],
                                                 "match": "same_tenancy"}]
-    assert intake.events("intake.referral.received.v1")[1].data["possible_duplicate_of"] == [first["id"]]
+    assert intake.events("intake.referral.received.v2")[1].data["possible_duplicate_of"] == [first["id"]]
 
 
 def test_the_same_person_by_name_and_birth_date_is_linked(intake, refer, who):
@@ -177,7 +176,7 @@ def test_a_retried_post_with_the_same_idempotency_key_makes_one_referral(intake,
     again = intake.client.post("/referrals", json=body(), headers=headers)
     assert (first.status_code, again.status_code) == (201, 201)
     assert again.json["id"] == first.json["id"]
-    assert len(intake.events("intake.referral.received.v1")) == 1
+    assert len(intake.events("intake.referral.received.v2")) == 1
 
 
 def test_references_run_on_whether_or_not_there_is_anything_to_match(intake, refer, who):
@@ -204,5 +203,5 @@ def test_the_embedded_database_numbers_and_links_referrals_as_postgresql_does(tm
         assert links == [{"id": made[0]["id"], "reference": "R-000001", "match": "same_tenancy"}]
         with embedded.db.transaction() as session:
             sent = [parse(row.body) for row in session.scalars(select(OutboxMessage).order_by(OutboxMessage.id))]
-        assert [e.data["possible_duplicate_of"] for e in sent if e.type.endswith("referral.received.v1")] == [
+        assert [e.data["possible_duplicate_of"] for e in sent if e.type.endswith("referral.received.v2")] == [
             [], [made[0]["id"]]]

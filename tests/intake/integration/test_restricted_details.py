@@ -26,9 +26,20 @@ def test_a_sustainment_officer_gets_the_referral_without_its_restricted_details(
     assert r.status_code == 200
     assert r.json["restricted"] == ["details", "reasons", "risk.factors"]
     assert r.json["details"] is None and r.json["reasons"] == ["rent_arrears"]
-    assert {f["code"] for f in r.json["risk"]["factors"]} == {"rent_arrears"}
+    assert [f["code"] for f in r.json["risk"]["factors"]] == ["rent_arrears", "restricted"]
+    assert "mental_health" not in r.get_data(as_text=True)
     assert "feeling low" not in r.get_data(as_text=True)
     assert "read_restricted" not in {a[0] for a in trail(intake, referral["id"], who)}
+
+
+def test_the_risk_factors_a_sustainment_officer_sees_add_up_to_the_score_they_see(intake, referral, who):
+    whole = intake.client.get(f"/referrals/{referral['id']}", headers=who.team_leader).json["risk"]
+    seen = intake.client.get(f"/referrals/{referral['id']}", headers=SUSTAINMENT_OFFICER).json["risk"]
+
+    assert (seen["score"], seen["level"]) == (whole["score"], whole["level"])  # the score that set the priority
+    assert sum(f["points"] for f in seen["factors"]) == seen["score"]
+    [restricted] = [f for f in seen["factors"] if f["code"] == "restricted"]
+    assert restricted["points"] == sum(f["points"] for f in whole["factors"] if f["code"] == "mental_health")
 
 
 @pytest.mark.parametrize("reader", ["intake_officer", "team_leader", "referrer"])

@@ -3,6 +3,7 @@
 from sqlalchemy import select
 
 from casework.audit import AuditEntry
+from casework.sealing import unseal
 from casework.testing import bearer
 
 
@@ -18,18 +19,22 @@ def test_accepting_publishes_what_sustainment_needs_to_open_a_case(intake, refer
     assert response.json["status"] == "accepted"
     assert response.json["triage"]["priority"] == "urgent"
     assert response.json["triage"]["by"] == "officer-jo"
-    [event] = intake.events("intake.referral.accepted.v1")
-    data = event.data
+    [event] = intake.events("intake.referral.accepted.v2")
     assert event.subject == made["id"]
-    assert data["priority"] == "urgent"
+    assert (event.data["priority"], event.data["risk_level"], event.data["tenancy_ref"]) == (
+        "urgent", made["risk"]["level"], "T-0042117")
+    assert (event.data["accepted_by"], event.data["referrer_client"]) == ("officer-jo", "income-recovery-system")
+    # The person, reasons, risk factors and money travel sealed: only sustainment's key opens them.
+    for personal in ("Alex", "Morgan", "1984-03-02", "07700", "Station Road", "mental_health", "1300.00"):
+        assert personal not in event.to_json()
+    data = unseal(event.data["case_details"], to="sustainment")
     assert data["person"] == {"name": "Alex Morgan", "date_of_birth": "1984-03-02", "phone": "07700 900123",
                               "email": "alex.morgan@example.com", "address": "Flat 4, 12 Station Road, MK9 1AA"}
-    assert (data["tenancy_ref"], data["uprn"]) == ("T-0042117", "25001234")
+    assert data["uprn"] == "25001234"
     assert data["reasons"] == ["rent_arrears", "mental_health"]
     assert data["risk"] == made["risk"]
     assert (data["arrears_balance"], data["weekly_rent"]) == ("1300.00", "130.00")
     assert (data["consent_given"], data["safeguarding_exemption"]) == (True, False)
-    assert (data["accepted_by"], data["referrer_client"]) == ("officer-jo", "income-recovery-system")
     assert "details" not in data and "engaging" not in event.to_json()
 
 
@@ -38,7 +43,7 @@ def test_accepting_without_a_priority_takes_it_from_the_risk_level(intake, refer
     assert made["risk"]["level"] == "critical"
     response = triage(intake, made, who.team_leader, outcome="accept")
     assert response.json["triage"]["priority"] == "emergency"
-    assert intake.events("intake.referral.accepted.v1")[0].data["priority"] == "emergency"
+    assert intake.events("intake.referral.accepted.v2")[0].data["priority"] == "emergency"
 
 
 def test_rejecting_needs_a_reason_which_stays_in_intake(intake, refer, who):
@@ -76,7 +81,7 @@ def test_a_second_triage_is_a_conflict_and_changes_nothing(intake, refer, who):
     again = triage(intake, made, who.team_leader, outcome="reject", reason="Changed my mind.")
     assert again.status_code == 409
     assert again.mimetype == "application/problem+json"
-    assert len(intake.events("intake.referral.accepted.v1")) == 1
+    assert len(intake.events("intake.referral.accepted.v2")) == 1
     assert intake.events("intake.referral.rejected.v1") == []
 
 

@@ -5,7 +5,7 @@ import threading
 from sqlalchemy import func, select
 
 from casework.audit import AuditEntry
-from casework.testing import bearer
+from casework.testing import at_once, bearer
 from sample.service import Effect, Note
 
 OFFICER = bearer("officer-1", "intake_officer")
@@ -115,6 +115,32 @@ def test_a_stale_if_match_is_412_and_changes_nothing(web):
     stale = web.client.put(f"/notes/{note['id']}", json={"text": "v3"}, headers={**OFFICER, "If-Match": etag})
     assert stale.status_code == 412
     assert web.client.get(f"/notes/{note['id']}", headers=OFFICER).json["text"] == "v2"
+
+
+def change(harness, url: str, text: str, etag: str):
+    """A PUT sent with ``etag`` by a client of its own (its own request, session and connection)."""
+    client = harness.client.application.test_client()
+    return lambda: client.put(url, json={"text": text}, headers={**OFFICER, "If-Match": etag})
+
+
+def test_two_updates_with_one_etag_have_one_winner(web):
+    for _ in range(10):
+        note = web.client.post("/notes", json={"text": "v1"}, headers=OFFICER).json
+        etag = web.client.get(f"/notes/{note['id']}", headers=OFFICER).headers["ETag"]
+
+        answers = at_once(change(web, f"/notes/{note['id']}", "left", etag),
+                          change(web, f"/notes/{note['id']}", "right", etag))
+
+        assert sorted(r.status_code for r in answers) == [200, 412]
+        (won,) = [r.json for r in answers if r.status_code == 200]
+        assert web.client.get(f"/notes/{note['id']}", headers=OFFICER).json == won and won["version"] == 2
+
+
+def test_an_update_of_a_record_that_is_not_there_is_404(web):
+    r = web.client.put("/notes/6f1c2a9e-3b7d-4c1e-9a55-0d2f8e7b6a41", json={"text": "x"},
+                       headers={**OFFICER, "If-Match": '"x"'})
+
+    assert r.status_code == 404 and r.mimetype == "application/problem+json"
 
 
 def test_lists_paginate_with_the_x_pagination_header(web):

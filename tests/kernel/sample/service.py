@@ -18,7 +18,7 @@ from casework.auth import roles
 from casework.db import naming_metadata, utcnow
 from casework.events import Event, catalogue
 from casework.service import Service
-from casework.web import SelectPage, abort, check_if_match, db_session
+from casework.web import SelectPage, abort, db_session, load_for_update
 
 
 class Base(DeclarativeBase):
@@ -124,10 +124,7 @@ class NoteById(MethodView):
     @blp.response(200, NoteSchema)
     def put(self, data, note_id):
         session = db_session()
-        note = session.get(Note, note_id)
-        if note is None:
-            abort(404, "No such note.")
-        check_if_match(NoteSchema, note)
+        note = load_for_update(session, Note, note_id, shown_as=NoteSchema, not_found="No such note.")
         before = NoteSchema().dump(note)
         note.text = data["text"]
         note.version += 1

@@ -52,6 +52,13 @@ def _claims(**over):
     pytest.param(jwt.encode({k: v for k, v in _claims().items() if k != "exp"}, SECRET, algorithm="HS256"),
                  id="no-expiry"),
     pytest.param(jwt.encode(_claims(roles="admin"), SECRET, algorithm="HS256"), id="roles-not-a-list"),
+    pytest.param(jwt.encode(_claims(sub=""), SECRET, algorithm="HS256"), id="empty-sub"),
+    pytest.param(jwt.encode(_claims(sub="   "), SECRET, algorithm="HS256"), id="blank-sub"),
+    pytest.param(jwt.encode(_claims(sub=42), SECRET, algorithm="HS256"), id="sub-not-a-string"),
+    pytest.param(jwt.encode(_claims(exp=str(_claims()["exp"])), SECRET, algorithm="HS256"), id="exp-a-string"),
+    pytest.param(jwt.encode(_claims(exp=1e20), SECRET, algorithm="HS256"), id="exp-1e20"),
+    pytest.param(jwt.encode(_claims(exp=True), SECRET, algorithm="HS256"), id="exp-true"),
+    pytest.param(mint("x", ["admin"], secret=SECRET, lifetime=dt.timedelta(days=8)), id="lives-over-a-week"),
 ])
 def test_bad_tokens_are_refused(verifier, token):
     with pytest.raises(AuthError):

@@ -3,6 +3,7 @@
 import datetime as dt
 
 from casework.db import utcnow
+from casework.sealing import unseal
 from casework.testing import bearer
 from casework.timers import Sweeper
 from lettings.schemas.adverts import Shortlist
@@ -162,7 +163,7 @@ def test_failed_checks_block_sign_up_unless_overridden(lettings):
     start = {"tenancy_start": dt.date.today().isoformat()}
     blocked = lettings.client.post(f"/offers/{made['id']}/sign-up", json=start, headers=OFFICER)
     assert blocked.status_code == 409
-    assert lettings.events("lettings.tenancy.started.v1") == []
+    assert lettings.events("lettings.tenancy.started.v2") == []
     signed = lettings.client.post(f"/offers/{made['id']}/sign-up", headers=OFFICER,
                                   json={**start, "override_reason": "Discretionary Housing Payment agreed"})
     assert signed.status_code == 201
@@ -182,4 +183,5 @@ def test_an_affordability_referral_makes_the_tenancy_high_risk(lettings):
     signed = lettings.client.post(f"/offers/{made['id']}/sign-up", json={"tenancy_start": dt.date.today().isoformat()},
                                   headers=OFFICER).json
     assert signed["high_risk"] is True and signed["tenancy_type"] == "secure"
-    assert lettings.events("lettings.tenancy.started.v1")[0].data["high_risk_reasons"] == ["affordability_referral"]
+    sealed = lettings.events("lettings.tenancy.started.v2")[0].data["tenant_details"]
+    assert unseal(sealed, to="sustainment")["high_risk_reasons"] == ["affordability_referral"]

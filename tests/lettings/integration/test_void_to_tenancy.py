@@ -7,6 +7,7 @@ import json
 from kombu import Connection, Queue
 
 from casework.bus import topology
+from casework.sealing import unseal
 from casework.testing import wait_until
 
 from .conftest import (
@@ -79,17 +80,21 @@ def test_void_to_tenancy_reaches_the_broker(lettings):
                 body = json.loads(message.body)
                 received[body["type"]] = body
                 message = queue(conn.default_channel).get(no_ack=True)
-            return received.get("casework.lettings.tenancy.started.v1")
+            return received.get("casework.lettings.tenancy.started.v2")
 
         event = wait_until(tenancy_started, timeout=15, message="tenancy.started on the broker")
         queue(conn.default_channel).delete()
 
     data = event["data"]
-    assert data["tenancy_ref"] == signed.json["tenancy_ref"]
-    assert data["high_risk"] is True and data["support_needs"] == ["mental_health"]
+    assert data["tenancy_ref"] == signed.json["tenancy_ref"] and data["high_risk"] is True
+    assert data["tenancy_start"] == start
+    # The tenant and their support needs travel sealed for sustainment alone.
+    for personal in ("Applicant 35", "07700", prop["address"], "mental_health"):
+        assert personal not in json.dumps(event)
+    data = unseal(data["tenant_details"], to="sustainment")
+    assert data["support_needs"] == ["mental_health"]
     assert data["tenant"]["name"] == "Applicant 35" and data["tenant"]["phone"] == "07700 900123"
     assert data["address"] == prop["address"] and data["uprn"] == "10008123456"
-    assert data["tenancy_start"] == start
     assert event["subject"] == signed.json["id"]
     assert "casework.lettings.offer.made.v1" in received
 

@@ -20,9 +20,9 @@ def soon(days: int = 2) -> dt.datetime:
     return (dt.datetime.now(dt.UTC) + dt.timedelta(days=days)).replace(microsecond=0)
 
 
-def event(type_: str, data: dict, subject: str | None = None) -> Event:
+def event(type_: str, data: dict, subject: str | None = None, version: int = 1) -> Event:
     """An event built the way its producer's outbox builds it (JSON data, validated)."""
-    full = f"casework.{type_}.v1"
+    full = f"casework.{type_}.v{version}"
     with context.bound(service=full.split(".")[1]):
         return make(full, subject=subject or str(uuid.uuid4()), data=catalogue.serialise(full, data))
 
@@ -31,17 +31,19 @@ def referral(type_: str = "received", referral_id: uuid.UUID | None = None, **ex
     data = {"referral_id": referral_id or uuid.uuid4(), "reference": "R-000123", "source_system": "rent",
             "referrer_client": "sys-rent"}
     if type_ == "received":
-        data |= {"risk_level": "high", "risk_score": 45, "reasons": ["rent_arrears"], "triage_due": soon(1)}
+        data |= {"risk_level": "high", "triage_due": soon(1)}
     elif type_ in ("rejected", "signposted"):
         data |= {"triaged_by": "o-intake"}
     if type_ == "signposted":
         data |= {"signposted_to": "Citizens Advice"}
     if type_ == "accepted":
-        data |= {"priority": "urgent", "person": {"name": "Jane Doe", "date_of_birth": dt.date(1980, 5, 17)},
-                 "reasons": ["rent_arrears", "mental_health"],
-                 "risk": {"level": "high", "score": 45, "factors": []}, "consent_given": True,
-                 "accepted_by": "o-intake", "accepted_at": dt.datetime.now(dt.UTC)}
-    return event(f"intake.referral.{type_}", data | extra, subject=str(data["referral_id"]))
+        data |= {"priority": "urgent", "risk_level": "high", "accepted_by": "o-intake",
+                 "accepted_at": dt.datetime.now(dt.UTC), "case_details": {
+                     "person": {"name": "Jane Doe", "date_of_birth": dt.date(1980, 5, 17)},
+                     "reasons": ["rent_arrears", "mental_health"],
+                     "risk": {"level": "high", "score": 45, "factors": []}, "consent_given": True}}
+    version = 2 if type_ in ("received", "accepted") else 1
+    return event(f"intake.referral.{type_}", data | extra, subject=str(data["referral_id"]), version=version)
 
 
 def case(type_: str, case_id: uuid.UUID, **extra) -> Event:

@@ -31,7 +31,7 @@ def handle_batch(session, *evts):
 
 
 def subscription(url):
-    return Subscription(id=uuid.uuid4(), owner="admin-1", url=url, event_types=["intake.referral.received.v1"],
+    return Subscription(id=uuid.uuid4(), owner="admin-1", url=url, event_types=["intake.referral.received.v2"],
                         secret="partner-shared-secret-123")
 
 

@@ -81,7 +81,7 @@ def subscribe(harness, url, types, headers=ADMIN, secret=SECRET):
 
 
 def test_a_subscriber_receives_a_signed_event_with_a_reference_and_no_personal_data(notifications, receiver):
-    sub = subscribe(notifications, receiver.url, ["intake.referral.accepted.v1"])
+    sub = subscribe(notifications, receiver.url, ["intake.referral.accepted.v2"])
     assert sub.status_code == 201 and "secret" not in sub.json
     accepted = referral("accepted")
 
@@ -91,7 +91,7 @@ def test_a_subscriber_receives_a_signed_event_with_a_reference_and_no_personal_d
     ((delivered),) = receiver.accepted
     assert receiver.rejected == 0
     assert delivered["event_id"] == accepted.id
-    assert delivered["body"]["type"] == "casework.intake.referral.accepted.v1"
+    assert delivered["body"]["type"] == "casework.intake.referral.accepted.v2"
     assert delivered["body"]["subject"] == {
         "type": "referral", "id": accepted.data["referral_id"], "reference": "R-000123",
         "link": f"http://127.0.0.1:8001/referrals/{accepted.data['referral_id']}"}
@@ -102,7 +102,7 @@ def test_a_subscriber_receives_a_signed_event_with_a_reference_and_no_personal_d
 
 
 def test_a_referrer_receives_only_its_own_referrals_events(notifications, receiver):
-    assert subscribe(notifications, receiver.url, ["intake.referral.received.v1"], headers=REFERRER).status_code == 201
+    assert subscribe(notifications, receiver.url, ["intake.referral.received.v2"], headers=REFERRER).status_code == 201
     mine, theirs = referral(referrer_client="sys-rent"), referral(referrer_client="sys-asb")
 
     handle(notifications, mine)
@@ -166,14 +166,14 @@ def test_a_referrer_is_never_sent_task_events(notifications, receiver):
     handle(notifications, created)
     fire_timers(notifications)
 
-    assert [d["body"]["type"] for d in receiver.accepted] == ["casework.intake.referral.received.v1"]
+    assert [d["body"]["type"] for d in receiver.accepted] == ["casework.intake.referral.received.v2"]
 
 
 @pytest.mark.parametrize("url, types, field", [
-    ("http://partner.example.org/hooks", ["intake.referral.accepted.v1"], "url"),
-    ("https://10.1.2.3/hooks", ["intake.referral.accepted.v1"], "url"),
-    ("https://169.254.169.254/latest", ["intake.referral.accepted.v1"], "url"),
-    ("ftp://partner.example.org/hooks", ["intake.referral.accepted.v1"], "url"),
+    ("http://partner.example.org/hooks", ["intake.referral.accepted.v2"], "url"),
+    ("https://10.1.2.3/hooks", ["intake.referral.accepted.v2"], "url"),
+    ("https://169.254.169.254/latest", ["intake.referral.accepted.v2"], "url"),
+    ("ftp://partner.example.org/hooks", ["intake.referral.accepted.v2"], "url"),
     ("https://partner.example.org/hooks", ["intake.referral.eaten.v1"], "event_types.0"),
     ("https://partner.example.org/hooks", [], "event_types"),
 ])
@@ -184,7 +184,7 @@ def test_unsafe_urls_and_unknown_event_types_are_refused(notifications, url, typ
 
 
 def test_subscriptions_are_seen_and_removed_only_by_their_owner(notifications, receiver):
-    sub = subscribe(notifications, "https://partner.example.org/hooks", ["intake.referral.received.v1"],
+    sub = subscribe(notifications, "https://partner.example.org/hooks", ["intake.referral.received.v2"],
                     headers=REFERRER).json
     other = bearer("sys-asb", "referrer")
 
@@ -207,7 +207,7 @@ def test_a_public_name_that_resolves_inside_at_delivery_time_gets_nothing_delive
         return [(socket.AF_INET, socket.SOCK_STREAM, socket.IPPROTO_TCP, "", ("127.0.0.1", port or 0))]
 
     port = receiver.server.server_port
-    sub = subscribe(notifications, f"https://{name}:{port}/hooks", ["intake.referral.accepted.v1"])
+    sub = subscribe(notifications, f"https://{name}:{port}/hooks", ["intake.referral.accepted.v2"])
     assert sub.status_code == 201, sub.json
     monkeypatch.setattr(socket, "getaddrinfo", getaddrinfo)
     handle(notifications, referral("accepted"))

@@ -114,3 +114,26 @@ def test_internal_addresses_in_any_spelling_are_private(address):
 
 def test_a_public_address_is_not_private():
     assert not public_http.private("93.184.216.34")
+
+
+@pytest.mark.parametrize("address", [
+    "100.64.0.1", "100.127.255.254",        # shared address space (RFC 6598): cloud metadata, carrier NAT
+    "2002:a9fe:a9fe::1",                    # 6to4 carrying 169.254.169.254
+    "2002:a00:1::",                         # 6to4 carrying 10.0.0.1
+    "2002:7f00:1::",                        # 6to4 carrying 127.0.0.1
+    "64:ff9b::a9fe:a9fe", "64:ff9b::10.0.0.1",  # NAT64 carrying metadata and a private address
+    "64:ff9b:1::a00:1",                     # NAT64 for local use (RFC 8215)
+    "2001:0:4136:e378:8000:63bf:f5ff:fffe",  # Teredo, client 10.0.0.1 (stored inverted)
+    "::a00:1",                              # IPv4-compatible 10.0.0.1
+    "::ffff:169.254.169.254",               # IPv4-mapped
+    "224.0.0.1", "ff0e::1",                 # multicast
+    "192.0.2.1", "2001:db8::1", "198.18.0.1",  # documentation and benchmarking ranges
+])
+def test_addresses_that_are_not_globally_routable_are_private(address):
+    assert public_http.private(address)
+
+
+@pytest.mark.parametrize("address", ["93.184.216.34", "2606:2800:220:1:248:1893:25c8:1946",
+                                     "2002:5db8:d822::1", "64:ff9b::93.184.216.34"])
+def test_public_addresses_in_any_wrapping_are_public(address):
+    assert not public_http.private(address)

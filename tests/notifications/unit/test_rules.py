@@ -146,7 +146,7 @@ def test_a_task_event_is_about_its_tasks_subject_and_opens_or_closes_nothing():
 
 def test_links_use_the_owning_services_public_url():
     links = rules.public_urls({"CASEWORK_INTAKE_PUBLIC_URL": "https://intake.example.gov.uk/"})
-    routing = rules.route(POLICY, "casework.intake.referral.received.v1",
+    routing = rules.route(POLICY, "casework.intake.referral.received.v2",
                           referral(risk_level="low", triage_due=DUE), now=NOW, links=links)
 
     assert routing.subject.link == f"https://intake.example.gov.uk/referrals/{REFERRAL}"
@@ -172,12 +172,12 @@ def test_a_policy_that_cannot_be_followed_is_refused(policy, error):
 
 
 @pytest.mark.parametrize("types, referrer_only, owner, type_, data, wanted", [
-    (["intake.referral.received.v1"], False, "tl", "casework.intake.referral.received.v1", {}, True),
-    (["intake.referral.received"], False, "tl", "casework.intake.referral.accepted.v1", {}, False),
+    (["intake.referral.received.v2"], False, "tl", "casework.intake.referral.received.v2", {}, True),
+    (["intake.referral.received"], False, "tl", "casework.intake.referral.accepted.v2", {}, False),
     (["*"], False, "admin", "casework.lettings.offer.made.v1", {}, True),
-    (["intake.referral.accepted"], True, "sys-1", "casework.intake.referral.accepted.v1",
+    (["intake.referral.accepted"], True, "sys-1", "casework.intake.referral.accepted.v2",
      {"referrer_client": "sys-1"}, True),
-    (["intake.referral.accepted"], True, "sys-1", "casework.intake.referral.accepted.v1",
+    (["intake.referral.accepted"], True, "sys-1", "casework.intake.referral.accepted.v2",
      {"referrer_client": "sys-2"}, False),
     (["*"], True, "sys-1", "casework.sustainment.case.opened.v1", {"referrer_client": "sys-1"}, False),
 ])

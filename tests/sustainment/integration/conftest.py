@@ -8,6 +8,8 @@ import uuid
 import pytest
 
 from casework import context
+from casework.contracts.intake import ReferralCase
+from casework.contracts.lettings import TenantDetails
 from casework.events import Event, catalogue, make
 from casework.testing import ServiceHarness, bearer
 from sustainment.service import SERVICE
@@ -15,8 +17,8 @@ from sustainment.service import SERVICE
 OFFICER = bearer("officer-1", "sustainment_officer")
 LEADER = bearer("leader-1", "team_leader")
 
-REFERRAL_ACCEPTED = "casework.intake.referral.accepted.v1"
-TENANCY_STARTED = "casework.lettings.tenancy.started.v1"
+REFERRAL_ACCEPTED = "casework.intake.referral.accepted.v2"
+TENANCY_STARTED = "casework.lettings.tenancy.started.v2"
 
 
 @pytest.fixture(scope="module")
@@ -29,6 +31,14 @@ def sustainment(postgres_url, broker_url):
 def clean(sustainment):
     yield
     sustainment.truncate()
+
+
+def _sealing(data: dict, sealed: str, inside: type) -> dict:
+    """The data as the producer passes it: the fields of ``inside`` moved under ``sealed``
+    (the catalogue seals them for sustainment)."""
+    names = set(inside._declared_fields)
+    return {**{k: v for k, v in data.items() if k not in names},
+            sealed: {k: v for k, v in data.items() if k in names}}
 
 
 def _event(type: str, source: str, data: dict) -> Event:
@@ -55,7 +65,8 @@ def referral_accepted():
             "accepted_at": accepted_at or dt.datetime.now(dt.UTC),
         }
         data.update(overrides)
-        return _event(REFERRAL_ACCEPTED, "intake", data)
+        data["risk_level"] = data["risk"]["level"]
+        return _event(REFERRAL_ACCEPTED, "intake", _sealing(data, "case_details", ReferralCase))
 
     return build
 
@@ -74,7 +85,7 @@ def tenancy_started():
             "address": "Flat 2, 5 Station Road, Bletchley", "uprn": "25099999",
         }
         data.update(overrides)
-        return _event(TENANCY_STARTED, "lettings", data)
+        return _event(TENANCY_STARTED, "lettings", _sealing(data, "tenant_details", TenantDetails))
 
     return build
 

@@ -60,6 +60,16 @@ def test_a_high_risk_tenancy_opens_an_onboarding_case_with_a_plan_and_settling_i
     assert opened["tenancy_ref"] == "T-000777"
 
 
+def test_a_tenancy_starting_in_year_9999_still_opens_an_onboarding_case(sustainment, tenancy_started, deliver):
+    # Sign-up refuses such a date now; one already on the bus must not park and lose the case.
+    deliver(tenancy_started(tenancy_start=dt.date(9999, 12, 31)))
+    listed = sustainment.client.get("/cases?case_type=onboarding", headers=OFFICER).json
+    assert len(listed) == 1
+    case = sustainment.client.get(f"/cases/{listed[0]['id']}", headers=OFFICER).json
+    assert case["tenancy_start"] == "9999-12-31"
+    assert dt.date.fromisoformat(case["support_ends"]) < dt.date.today() + dt.timedelta(weeks=53)
+
+
 def test_a_tenancy_that_is_not_high_risk_opens_nothing(sustainment, tenancy_started, deliver):
     deliver(tenancy_started(high_risk=False))
     assert sustainment.client.get("/cases", headers=OFFICER).json == []

@@ -144,10 +144,9 @@ def test_an_agency_referral_needs_consent_unless_a_safeguarding_reason_is_record
     r = sustainment.client.post(url, json={**body, "safeguarding_reason": "Self-neglect, at risk."}, headers=OFFICER)
     assert r.status_code == 201, r.json
     assert r.json["status"] == "sent"
-    made = sustainment.events("sustainment.agency_referral.made.v1")[0].data
-    assert (made["agency"], made["consent_given"], made["chase_by"]) == (
-        "adult_social_care", False, r.json["chase_by"])
-    assert "Self-neglect" not in str(made)
+    made = sustainment.events("sustainment.agency_referral.made.v2")[0].data
+    assert (made["agency_referral_id"], made["chase_by"]) == (r.json["id"], r.json["chase_by"])
+    assert "Self-neglect" not in str(made) and "adult_social_care" not in str(made) and "consent_given" not in made
 
 
 def test_an_agency_referral_is_acknowledged_then_answered(sustainment, assigned_case):

@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
+import datetime as dt
+import uuid
+
 import pytest
 from sqlalchemy import func, select
 
+from casework import context
 from casework.bus import Publisher
+from casework.events import catalogue, make
 from casework.testing import wait_until
 from sustainment.models import Case, Plan
 
@@ -85,3 +90,28 @@ def test_the_case_opened_event_is_published_to_the_bus(sustainment, worker, refe
     _publish(sustainment, referral_accepted())
     wait_until(lambda: _published(sustainment, "casework.sustainment.case.opened.v1") == 1,
                message="the relay to publish case.opened")
+
+
+def test_the_retired_v1_events_still_open_their_cases_for_one_release(sustainment, worker):
+    """A rolling deploy: sustainment is upgraded first and still takes the v1 events the old intake
+    and lettings published (details in the clear), alongside v2 (details sealed for it)."""
+    with context.bound(service="intake"):
+        referral = make("intake.referral.accepted.v1", subject="r", data=catalogue.serialise(
+            "casework.intake.referral.accepted.v1", {
+                "referral_id": uuid.uuid4(), "reference": "R-000901", "source_system": "northgate",
+                "priority": "routine", "person": {"name": "Jo Bloggs"}, "reasons": ["rent_arrears"],
+                "risk": {"level": "low", "score": 10, "factors": []}, "consent_given": True,
+                "accepted_by": "intake-7", "accepted_at": dt.datetime.now(dt.UTC)}))
+    with context.bound(service="lettings"):
+        tenancy = make("lettings.tenancy.started.v1", subject="t", data=catalogue.serialise(
+            "casework.lettings.tenancy.started.v1", {
+                "tenancy_id": uuid.uuid4(), "tenancy_ref": "T-000901", "offer_id": uuid.uuid4(),
+                "property_id": uuid.uuid4(), "applicant_id": uuid.uuid4(), "tenancy_start": dt.date.today(),
+                "tenancy_type": "introductory", "high_risk": True, "support_needs": ["budgeting"],
+                "tenant": {"name": "Kit Ng"}, "address": "2 Low Road"}))
+    _publish(sustainment, referral, tenancy)
+    wait_until(lambda: _count(sustainment, referral_id=referral.data["referral_id"]) == 1, message="the case")
+    wait_until(lambda: _count(sustainment, tenancy_id=tenancy.data["tenancy_id"]) == 1, message="the onboarding case")
+    with sustainment.db.transaction() as session:
+        names = set(session.scalars(select(Case.tenant_name)))
+        assert {"Jo Bloggs", "Kit Ng"} <= names

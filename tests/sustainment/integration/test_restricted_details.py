@@ -45,7 +45,8 @@ def test_another_officer_gets_the_case_without_its_restricted_details_and_a_mark
     assert case["restricted"] == ["reasons", "risk_factors", "notes", "visits.risks_identified",
                                   "agency_referrals.reason"]
     assert case["reasons"] == ["rent_arrears"]
-    assert {f["code"] for f in case["risk_factors"]} == {"rent_arrears"}
+    assert [f["code"] for f in case["risk_factors"]] == ["rent_arrears", "restricted"]
+    assert sum(f["points"] for f in case["risk_factors"]) == case["risk_score"]  # they add up to what is shown
     assert [(n["text"], n["restricted"]) for n in case["notes"]] == [(None, True), ("Rang the tenant.", False)]
     assert [(v["risks_identified"], v["restricted"]) for v in case["visits"]] == [([], True)]
     assert [(a["agency"], a["reason"], a["restricted"]) for a in case["agency_referrals"]] == [
@@ -101,6 +102,14 @@ def test_an_officer_not_on_the_case_can_still_change_it_with_the_etag_they_read(
                                       json={"risk_level": "critical", "reason": "Threats from a neighbour."})
     assert changed.status_code == 200, changed.json
     assert changed.json["restricted"] != []
+
+
+def test_the_cases_officer_changing_it_without_if_match_is_shown_its_restricted_details(sustainment, sensitive_case):
+    changed = sustainment.client.post(f"/cases/{sensitive_case['id']}/risk", headers=OFFICER,
+                                      json={"risk_level": "critical", "reason": "Threats from a neighbour."})
+
+    assert changed.status_code == 200, changed.json
+    assert changed.json["restricted"] == [] and "mental_health" in changed.json["reasons"]
 
 
 def test_the_openapi_document_describes_the_marker(sustainment):

@@ -169,3 +169,12 @@ def test_no_closed_cases_no_rows():
 ])
 def test_personal_details_are_kept_for_the_retention_period(closed_at, years, anonymise_at):
     assert rules.anonymise_after(closed_at, {**POLICY, "retention_years_after_closure": years}) == anonymise_at
+
+
+def test_onboarding_from_an_impossible_tenancy_start_counts_from_today():
+    # Lettings refuses such a date; one that arrives all the same must not lose the case.
+    for start in (dt.date(9999, 12, 31), dt.date(1, 1, 1)):
+        onboarding = rules.onboarding(start, at(2026, 11, 2), POLICY)
+        assert onboarding.first_contact_due == at(2026, 11, 4, 17)
+        assert onboarding.support_ends == dt.date(2027, 1, 25)
+        assert rules.counted_from(start, at(2026, 11, 2)) == dt.date(2026, 11, 2)

@@ -55,7 +55,7 @@ class Referrals(MethodView):
         the same tenancy or person received recently (flagged, never refused). Without the
         person's consent a `safeguarding_exemption` with its reason is required (else 422).
         Answers with the referral's id, reference, status, risk and triage deadline; read the
-        whole referral at the answer's `Location`. Publishes `intake.referral.received.v1`.
+        whole referral at the answer's `Location`. Publishes `intake.referral.received.v2`.
         """
         session = db_session()
         referral = referrals.receive(session, data, principal=current(), policy=policy.current(), now=utcnow())

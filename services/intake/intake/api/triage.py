@@ -6,8 +6,8 @@ from flask.views import MethodView
 
 from casework.auth import current, roles
 from casework.db import utcnow
-from casework.web import Blueprint, abort, check_if_match, db_session
-from intake import access, policy, referrals
+from casework.web import Blueprint, abort, db_session, load_for_update
+from intake import access, models, policy, referrals
 from intake.api.problems import PROBLEM
 from intake.domain.triage import IllegalChange
 from intake.schemas import Referral, TriageDecision, WithdrawalRequest
@@ -17,11 +17,10 @@ blp = Blueprint("triage", __name__, url_prefix="/referrals",
 
 
 def _referral(referral_id):
-    referral = referrals.find_visible(db_session(), referral_id, current(), lock=True)
-    if referral is None:
-        abort(404, "There is no such referral, or it is not one you may see.")
-    check_if_match(Referral, referral)
-    return referral
+    """The referral locked for its change, If-Match checked; 404 when the caller may not see it."""
+    return load_for_update(db_session(), models.Referral, referral_id, shown_as=Referral,
+                           where=referrals.visible_to(current()),
+                           not_found="There is no such referral, or it is not one you may see.")
 
 
 @blp.route("/<uuid:referral_id>/triage")
@@ -38,7 +37,7 @@ class TriageReferral(MethodView):
         `accept` (with a `priority`: routine, urgent or emergency; default from the risk level),
         `reject` (a `reason` is required) or `signpost` (`signposted_to` names the service).
         A referral is triaged once: a second triage is 409. Publishes
-        `intake.referral.accepted.v1` (what sustainment needs to open a case),
+        `intake.referral.accepted.v2` (what sustainment needs to open a case),
         `intake.referral.rejected.v1` or `intake.referral.signposted.v1`.
         """
         referral = _referral(referral_id)

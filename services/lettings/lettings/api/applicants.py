@@ -5,8 +5,9 @@ from sqlalchemy import select
 
 from casework import audit
 from casework.auth import roles
-from casework.web import Blueprint, SelectPage, abort, check_if_match, db_session
-from lettings.households import set_household
+from casework.web import Blueprint, SelectPage, abort, db_session, invalid, load_for_update
+from lettings import households
+from lettings.domain.household import HouseholdInvalid
 from lettings.models import Applicant
 from lettings.references import next_reference
 from lettings.schemas.applicants import Applicant as ApplicantSchema
@@ -22,6 +23,14 @@ def get_applicant(applicant_id) -> Applicant:
     if applicant is None:
         abort(404, "No such applicant.")
     return applicant
+
+
+def set_household(session, applicant: Applicant, household: list[dict]) -> None:
+    """The household recorded, or a 422 naming ``household`` when it breaks the household rules."""
+    try:
+        households.set_household(session, applicant, household)
+    except HouseholdInvalid as exc:
+        invalid("household", str(exc))
 
 
 @blp.route("")
@@ -85,8 +94,8 @@ class ApplicantHousehold(MethodView):
 
         Someone joined or left: the bedroom need is recomputed. Honours `If-Match` (the applicant's ETag)."""
         session = db_session()
-        applicant = get_applicant(applicant_id)
-        check_if_match(ApplicantSchema, applicant)
+        applicant = load_for_update(session, Applicant, applicant_id, shown_as=ApplicantSchema,
+                                    not_found="No such applicant.")
         before = {"household_size": len(applicant.household), "bedroom_need": applicant.bedroom_need}
         set_household(session, applicant, data["household"])
         session.flush()

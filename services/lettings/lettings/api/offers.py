@@ -152,9 +152,9 @@ class OfferSignUp(MethodView):
     def post(self, data, offer_id):
         """Sign the tenancy up
 
-        Creates the tenancy and publishes `lettings.tenancy.started.v1` with `high_risk` (support needs,
+        Creates the tenancy and publishes `lettings.tenancy.started.v2` with `high_risk` (support needs,
         an affordability referral, or a move-on from supported housing or care) so that sustainment can
-        open an onboarding case. Runs the checks when none were recorded; a `fail` blocks sign-up (409)
+        open an onboarding case (for a high-risk tenant the event carries the tenant's details sealed for it). Runs the checks when none were recorded; a `fail` blocks sign-up (409)
         unless an `override_reason` is given. Ends the void on the tenancy start date."""
         session = db_session()
         offer = get_offer(offer_id, lock=True)
@@ -189,13 +189,15 @@ class OfferSignUp(MethodView):
         session.flush()
         audit.changed(session, "sign_up", "tenancy", tenancy.id, None, TenancySchema().dump(tenancy),
                       reason=data["override_reason"])
-        outbox.emit(session, "lettings.tenancy.started.v1", subject=str(tenancy.id), data={
-            "tenancy_id": tenancy.id, "tenancy_ref": tenancy.reference, "offer_id": offer.id,
-            "property_id": prop.id, "applicant_id": applicant.id, "tenancy_start": tenancy.tenancy_start,
-            "tenancy_type": tenancy.tenancy_type, "high_risk": tenancy.high_risk,
-            "high_risk_reasons": risk, "support_needs": support_needs,
+        # Only sustainment needs the tenant, and only for a high-risk tenancy (an onboarding case).
+        details = {
             "tenant": {"name": applicant.lead_name, "date_of_birth": applicant.lead_date_of_birth,
                        "phone": applicant.phone, "email": applicant.email, "address": prop.address},
-            "address": prop.address, "uprn": prop.uprn})
+            "address": prop.address, "uprn": prop.uprn, "high_risk_reasons": risk, "support_needs": support_needs,
+        } if tenancy.high_risk else None
+        outbox.emit(session, "lettings.tenancy.started.v2", subject=str(tenancy.id), data={
+            "tenancy_id": tenancy.id, "tenancy_ref": tenancy.reference, "offer_id": offer.id,
+            "property_id": prop.id, "applicant_id": applicant.id, "tenancy_start": tenancy.tenancy_start,
+            "tenancy_type": tenancy.tenancy_type, "high_risk": tenancy.high_risk, "tenant_details": details})
         tenancy.checks = check
         return tenancy

@@ -3,12 +3,12 @@
 import marshmallow as ma
 from marshmallow import fields, validate
 
-from casework.contracts.common import Timestamp
+from casework.web.fields import Boolean, Date, DateTime, NearDateTime
 
 
 class AdvertCreate(ma.Schema):
     property_id = fields.UUID(required=True)
-    closes_at = Timestamp(required=True, metadata={"example": "2025-03-10T23:59:00Z"})
+    closes_at = NearDateTime(required=True, metadata={"example": "2025-03-10T23:59:00Z"})
 
 
 class Advert(ma.Schema):
@@ -16,9 +16,9 @@ class Advert(ma.Schema):
     reference = fields.String(metadata={"example": "ADV-000004"})
     property_id = fields.UUID()
     status = fields.String(metadata={"example": "open", "description": "open, closed (shortlist frozen) or let"})
-    published_at = Timestamp()
-    closes_at = Timestamp()
-    closed_at = Timestamp(allow_none=True)
+    published_at = DateTime()
+    closes_at = DateTime()
+    closed_at = DateTime(allow_none=True)
 
 
 class AdvertQueryArgs(ma.Schema):
@@ -34,13 +34,13 @@ class Bid(ma.Schema):
     id = fields.UUID()
     advert_id = fields.UUID()
     applicant_id = fields.UUID()
-    placed_at = Timestamp()
+    placed_at = DateTime()
 
 
 class Bypassed(ma.Schema):
     reason = fields.String()
     offer_id = fields.UUID()
-    recorded_at = Timestamp()
+    recorded_at = DateTime()
 
 
 class RankedBidder(ma.Schema):
@@ -48,10 +48,10 @@ class RankedBidder(ma.Schema):
     reference = fields.String(metadata={"example": "A-000002"})
     position = fields.Integer(metadata={"example": 1})
     band = fields.String(metadata={"example": "A"})
-    effective_date = fields.Date()
-    application_date = fields.Date()
-    bid_at = Timestamp()
-    wheelchair_user = fields.Boolean()
+    effective_date = Date()
+    application_date = Date()
+    bid_at = DateTime()
+    wheelchair_user = Boolean()
     offer = fields.Dict(allow_none=True, metadata={
         "description": "The latest offer of this home to the bidder, if any (id, reference, status).",
         "example": {"id": "6b1e…", "reference": "O-000007", "status": "refused"}})

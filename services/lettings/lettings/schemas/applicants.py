@@ -3,8 +3,9 @@
 import marshmallow as ma
 from marshmallow import fields, validate
 
-from casework.web.fields import Money
+from casework.web.fields import BirthDate, Boolean, Date, Money, years
 from casework.workdays import london_today
+from lettings.domain.household import HouseholdInvalid, check_household
 
 from .common import not_negative
 
@@ -19,7 +20,7 @@ REASONABLE_PREFERENCE = ("homeless", "insanitary_or_overcrowded", "medical_or_we
 
 class HouseholdMember(ma.Schema):
     name = fields.String(required=True, validate=validate.Length(min=1, max=200), metadata={"example": "Sam Patel"})
-    date_of_birth = fields.Date(required=True, metadata={"example": "1990-04-12"})
+    date_of_birth = BirthDate(required=True, metadata={"example": "1990-04-12"})
     sex = fields.String(required=True, validate=validate.OneOf(("F", "M")), metadata={"example": "F"})
     relationship = fields.String(required=True, validate=validate.OneOf(RELATIONSHIPS),
                                  metadata={"example": "applicant"})
@@ -31,13 +32,10 @@ class HouseholdMember(ma.Schema):
 
 
 def _one_lead(household: list[dict]) -> None:
-    leads = sum(1 for m in household if m["relationship"] == "applicant")
-    partners = sum(1 for m in household if m["relationship"] == "partner")
-    if leads != 1:
-        raise ma.ValidationError("The household needs exactly one member whose relationship is 'applicant'.",
-                                 field_name="household")
-    if partners > 1:
-        raise ma.ValidationError("A household has at most one partner.", field_name="household")
+    try:
+        check_household(m["relationship"] for m in household)
+    except HouseholdInvalid as exc:
+        raise ma.ValidationError(str(exc), field_name="household") from exc
 
 
 class Household(ma.Schema):
@@ -49,8 +47,8 @@ class Household(ma.Schema):
 
 
 class Needs(ma.Schema):
-    wheelchair = fields.Boolean(load_default=False)
-    ground_floor = fields.Boolean(load_default=False)
+    wheelchair = Boolean(load_default=False)
+    ground_floor = Boolean(load_default=False)
 
 
 class Income(ma.Schema):
@@ -68,8 +66,8 @@ class Contact(ma.Schema):
 
 class ApplicantCreate(Household):
     band = fields.String(required=True, validate=validate.OneOf(BANDS), metadata={"example": "B"})
-    effective_date = fields.Date(required=True, metadata={"example": "2024-06-01"})
-    application_date = fields.Date(load_default=london_today, metadata={"example": "2024-05-20"})
+    effective_date = Date(latest=years(1), required=True, metadata={"example": "2024-06-01"})
+    application_date = Date(latest=years(1), load_default=london_today, metadata={"example": "2024-05-20"})
     needs = fields.Nested(Needs, load_default=lambda: {"wheelchair": False, "ground_floor": False})
     income = fields.Nested(Income, load_default=lambda: {"monthly_net": None, "monthly_outgoings": None})
     support_needs = fields.List(fields.String(validate=validate.OneOf(SUPPORT_NEEDS)), load_default=list,
@@ -78,7 +76,7 @@ class ApplicantCreate(Household):
                                         load_default=list, metadata={"example": ["medical_or_welfare"]})
     move_on_from = fields.String(load_default=None, allow_none=True,
                                  validate=validate.OneOf(("supported_housing", "care")))
-    existing_tenant = fields.Boolean(load_default=False, metadata={
+    existing_tenant = Boolean(load_default=False, metadata={
         "description": "A council or housing-association tenant transferring (keeps a secure tenancy)."})
     contact = fields.Nested(Contact, load_default=lambda: {"phone": None, "email": None})
 
@@ -88,8 +86,8 @@ class Applicant(ma.Schema):
     reference = fields.String(metadata={"example": "A-000002"})
     household = fields.List(fields.Nested(HouseholdMember))
     band = fields.String()
-    effective_date = fields.Date()
-    application_date = fields.Date()
+    effective_date = Date()
+    application_date = Date()
     needs = fields.Function(lambda a: {"wheelchair": a.needs_wheelchair, "ground_floor": a.needs_ground_floor},
                             metadata={"example": {"wheelchair": False, "ground_floor": False}})
     income = fields.Function(lambda a: {
@@ -98,7 +96,7 @@ class Applicant(ma.Schema):
     support_needs = fields.List(fields.String())
     reasonable_preference = fields.List(fields.String())
     move_on_from = fields.String(allow_none=True)
-    existing_tenant = fields.Boolean()
+    existing_tenant = Boolean()
     contact = fields.Function(lambda a: {"phone": a.phone, "email": a.email})
     status = fields.String(metadata={"example": "active"})
     status_reason = fields.String(allow_none=True)

@@ -3,8 +3,7 @@
 import marshmallow as ma
 from marshmallow import fields, validate
 
-from casework.contracts.common import Timestamp
-from casework.web.fields import Money
+from casework.web.fields import Boolean, Date, DateTime, Money, NearDate, NearDateTime
 
 TENANCY_TYPES = ("introductory", "secure", "flexible", "demoted")
 LETTER_KINDS = ("offer", "refusal", "withdrawal")
@@ -15,7 +14,7 @@ class AdvertOfferCreate(ma.Schema):
         "description": "A named bidder; by default the top of the shortlist not yet offered."})
     bypass_reason = fields.String(load_default=None, allow_none=True, validate=validate.Length(min=1, max=500),
                                   metadata={"example": "Top bidder is in hospital and cannot view before the let date."})
-    respond_by = Timestamp(load_default=None, allow_none=True, metadata={
+    respond_by = NearDateTime(load_default=None, allow_none=True, metadata={
         "description": "By default the close of business on the policy's working day (3 by default)."})
 
 
@@ -24,7 +23,7 @@ class DirectOfferCreate(ma.Schema):
     applicant_id = fields.UUID(required=True)
     direct_match_reason = fields.String(required=True, validate=validate.Length(min=1, max=500),
                                         metadata={"example": "Urgent move: fleeing domestic abuse (MARAC)."})
-    respond_by = Timestamp(load_default=None, allow_none=True)
+    respond_by = NearDateTime(load_default=None, allow_none=True)
 
 
 class Offer(ma.Schema):
@@ -35,21 +34,21 @@ class Offer(ma.Schema):
     applicant_id = fields.UUID()
     status = fields.String(metadata={"example": "pending",
                                      "description": "pending, accepted, refused, withdrawn or expired"})
-    made_at = Timestamp()
+    made_at = DateTime()
     made_by = fields.String()
-    respond_by = Timestamp()
+    respond_by = DateTime()
     bypass_reason = fields.String(allow_none=True)
     direct_match_reason = fields.String(allow_none=True)
-    answered_at = Timestamp(allow_none=True)
+    answered_at = DateTime(allow_none=True)
     refusal_reason = fields.String(allow_none=True)
-    refusal_reasonable = fields.Boolean(allow_none=True)
+    refusal_reasonable = Boolean(allow_none=True)
     withdrawal_reason = fields.String(allow_none=True)
 
 
 class OfferRefusal(ma.Schema):
     reason = fields.String(required=True, validate=validate.Length(min=1, max=500),
                            metadata={"example": "Too far from the children's school."})
-    reasonable = fields.Boolean(required=True, metadata={"description": "The council's judgement of the refusal."})
+    reasonable = Boolean(required=True, metadata={"description": "The council's judgement of the refusal."})
 
 
 class OfferWithdrawal(ma.Schema):
@@ -71,18 +70,18 @@ class PreTenancyCheck(ma.Schema):
     offer_id = fields.UUID()
     result = fields.String(metadata={"example": "pass", "description": "pass, refer or fail"})
     residual_monthly = Money()
-    eligible = fields.Boolean()
+    eligible = Boolean()
     eligibility_reasons = fields.List(fields.Dict())
     affordability = fields.Function(lambda c: Affordability().dump({
         "result": c.affordability_result, "monthly_net_income": c.monthly_net_income,
         "monthly_outgoings": c.monthly_outgoings, "monthly_housing_cost": c.monthly_housing_cost,
         "residual_monthly": c.residual_monthly, "referral_margin": c.referral_margin}))
     checked_by = fields.String()
-    checked_at = Timestamp()
+    checked_at = DateTime()
 
 
 class SignUp(ma.Schema):
-    tenancy_start = fields.Date(required=True, metadata={"example": "2025-03-24"})
+    tenancy_start = NearDate(past=1, future=1, required=True, metadata={"example": "2025-03-24"})
     tenancy_type = fields.String(load_default=None, allow_none=True, validate=validate.OneOf(TENANCY_TYPES),
                                  metadata={"description": "By default introductory for new tenants (policy)."})
     support_needs = fields.List(fields.String(validate=validate.Length(min=1, max=60)), load_default=list,
@@ -97,9 +96,9 @@ class Tenancy(ma.Schema):
     offer_id = fields.UUID()
     property_id = fields.UUID()
     applicant_id = fields.UUID()
-    tenancy_start = fields.Date()
+    tenancy_start = Date()
     tenancy_type = fields.String(metadata={"example": "introductory"})
-    high_risk = fields.Boolean()
+    high_risk = Boolean()
     high_risk_reasons = fields.List(fields.String(), metadata={"example": ["support_needs"]})
     support_needs = fields.List(fields.String())
     override_reason = fields.String(allow_none=True)

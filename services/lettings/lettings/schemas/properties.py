@@ -3,7 +3,7 @@
 import marshmallow as ma
 from marshmallow import fields, validate
 
-from casework.web.fields import Money
+from casework.web.fields import Boolean, Date, Money, NearDate
 
 from .common import not_negative
 
@@ -19,20 +19,20 @@ class PropertyCreate(ma.Schema):
     property_type = fields.String(required=True, validate=validate.OneOf(PROPERTY_TYPES), metadata={"example": "flat"})
     bedrooms = fields.Integer(required=True, validate=validate.Range(0, 10), metadata={"example": 2})
     floor = fields.Integer(load_default=0, validate=validate.Range(-1, 60), metadata={"example": 0})
-    wheelchair_accessible = fields.Boolean(load_default=False)
+    wheelchair_accessible = Boolean(load_default=False)
     min_age = fields.Integer(load_default=None, allow_none=True, validate=validate.Range(16, 100),
                              metadata={"example": None})
-    sensitive_let = fields.Boolean(load_default=False)
+    sensitive_let = Boolean(load_default=False)
     weekly_rent = Money(required=True, validate=not_negative, metadata={"example": "98.50"})
     service_charge = Money(load_default="0.00", validate=not_negative, metadata={"example": "6.20"})
 
 
 class Void(ma.Schema):
     id = fields.UUID(dump_only=True)
-    void_date = fields.Date()
+    void_date = Date()
     reason = fields.String()
-    ready_to_let_date = fields.Date(allow_none=True)
-    let_date = fields.Date(allow_none=True)
+    ready_to_let_date = Date(allow_none=True)
+    let_date = Date(allow_none=True)
 
 
 class Property(PropertyCreate):
@@ -49,9 +49,9 @@ class PropertyQueryArgs(ma.Schema):
 
 
 class VoidCreate(ma.Schema):
-    void_date = fields.Date(required=True, metadata={"example": "2025-03-03"})
+    void_date = NearDate(required=True, metadata={"example": "2025-03-03"})
     reason = fields.String(required=True, validate=validate.OneOf(VOID_REASONS), metadata={"example": "transfer"})
-    ready_to_let_date = fields.Date(load_default=None, allow_none=True, metadata={"example": "2025-03-17"})
+    ready_to_let_date = NearDate(load_default=None, allow_none=True, metadata={"example": "2025-03-17"})
 
     @ma.validates_schema
     def ready_after_void(self, data, **_):

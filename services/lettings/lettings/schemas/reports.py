@@ -3,12 +3,12 @@
 import marshmallow as ma
 from marshmallow import fields
 
-from casework.web.fields import Money
+from casework.web.fields import Date, Money
 
 
 class Period(ma.Schema):
-    date_from = fields.Date(data_key="from", load_default=None, metadata={"example": "2025-04-01"})
-    date_to = fields.Date(data_key="to", load_default=None, metadata={"example": "2026-03-31"})
+    date_from = Date(data_key="from", load_default=None, metadata={"example": "2025-04-01"})
+    date_to = Date(data_key="to", load_default=None, metadata={"example": "2026-03-31"})
 
     @ma.validates_schema
     def in_order(self, data, **_):
@@ -19,15 +19,15 @@ class Period(ma.Schema):
 class VoidLine(ma.Schema):
     property_id = fields.UUID()
     property_reference = fields.String(metadata={"example": "P-000001"})
-    void_date = fields.Date()
-    let_date = fields.Date()
+    void_date = Date()
+    let_date = Date()
     void_days = fields.Integer(metadata={"example": 21})
     rent_loss = Money(metadata={"example": "295.50"})
 
 
 class VoidReport(ma.Schema):
-    date_from = fields.Date(data_key="from", allow_none=True)
-    date_to = fields.Date(data_key="to", allow_none=True)
+    date_from = Date(data_key="from", allow_none=True)
+    date_to = Date(data_key="to", allow_none=True)
     lets = fields.Integer()
     total_void_days = fields.Integer()
     average_void_days = fields.Decimal(places=1, as_string=True, allow_none=True, metadata={"example": "21.0"})
@@ -37,8 +37,8 @@ class VoidReport(ma.Schema):
 
 
 class OfferReport(ma.Schema):
-    date_from = fields.Date(data_key="from", allow_none=True)
-    date_to = fields.Date(data_key="to", allow_none=True)
+    date_from = Date(data_key="from", allow_none=True)
+    date_to = Date(data_key="to", allow_none=True)
     lets = fields.Integer()
     offers = fields.Integer(metadata={"description": "Offers made for the homes let in the period."})
     offers_per_let = fields.Decimal(places=2, as_string=True, allow_none=True, metadata={"example": "1.50"})

@@ -10,7 +10,7 @@ from sqlalchemy.dialects.postgresql import JSONB
 
 from casework import audit
 from casework.auth import OFFICER_ROLES, current, roles
-from casework.web import Blueprint, SelectPage, abort, check_if_match, db_session
+from casework.web import Blueprint, SelectPage, abort, db_session, load_for_update
 from notifications import email, handlers
 from notifications.models import Officer
 from notifications.schemas import Officer as OfficerSchema
@@ -81,8 +81,8 @@ class OfficerById(MethodView):
         Replaces name, e-mail, teams, roles and whether they are active. Honours `If-Match`.
         """
         session = db_session()
-        officer = get_officer(officer_id)
-        check_if_match(OfficerSchema, officer)
+        officer = load_for_update(session, Officer, officer_id, shown_as=OfficerSchema,
+                                  not_found="There is no officer with that id.")
         before = OfficerSchema().dump(officer)
         for name, value in data.items():
             setattr(officer, name, value)
@@ -96,7 +96,7 @@ class OfficerPreferences(MethodView):
     @blp.response(200, Preferences)
     def get(self, officer_id):
         """Read an officer's channel preferences"""
-        return {"email": _own_or_admin(officer_id).email_preference}
+        return _preferences(_own_or_admin(officer_id))
 
     @roles(*OFFICER_ROLES)
     @blp.arguments(Preferences)
@@ -105,10 +105,12 @@ class OfficerPreferences(MethodView):
         """Choose how to be told
 
         The inbox is always on; e-mail is `immediate`, `daily_digest` or `off`. Officers set their
-        own; admins anyone's.
+        own; admins anyone's. Honours `If-Match` (the ETag of GET /officers/{id}/preferences).
         """
         session = db_session()
-        officer = _own_or_admin(officer_id)
+        _own_or_admin(officer_id)
+        officer = load_for_update(session, Officer, officer_id, shown_as=lambda o: Preferences().dump(_preferences(o)),
+                                  not_found="There is no officer with that id.")
         before = {"email_preference": officer.email_preference}
         officer.email_preference = data["email"]
         if officer.email_preference == "daily_digest" and before["email_preference"] != "daily_digest":
@@ -116,6 +118,10 @@ class OfficerPreferences(MethodView):
         audit.changed(session, "preferences", "officer", officer.id, before,
                       {"email_preference": officer.email_preference})
         return {"email": officer.email_preference}
+
+
+def _preferences(officer: Officer) -> dict[str, str]:
+    return {"email": officer.email_preference}
 
 
 def _lists(column, value: str):

@@ -64,7 +64,7 @@ class Subscriptions(MethodView):
     def post(self, data):
         """Subscribe a webhook
 
-        `event_types` are routing keys such as `intake.referral.accepted.v1` (or `*`). A referrer
+        `event_types` are routing keys such as `intake.referral.accepted.v2` (or `*`). A referrer
         receives only `intake.referral.*` events of the referrals it made.
         """
         problem = webhooks.url_problem(data["url"], webhooks.allowed_http_hosts())

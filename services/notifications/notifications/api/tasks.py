@@ -116,7 +116,8 @@ class TaskReassignment(MethodView):
         """Reassign a task
 
         Team leaders and admins give a task to any officer or team; other officers may only
-        take a task for themselves. The new assignee is told in their inbox.
+        take a task for themselves (else 403), and only one nobody has yet: a teammate's task is
+        409, for a team leader to hand over. The new assignee is told in their inbox.
         """
         task = get_task(task_id, for_update=True)
         return _apply(worklist.reassign, handlers.policy(), task, assignee=data["assignee"], team=data["team"])

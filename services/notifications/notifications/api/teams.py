@@ -7,7 +7,7 @@ from sqlalchemy import select
 
 from casework import audit
 from casework.auth import OFFICER_ROLES, roles
-from casework.web import Blueprint, SelectPage, abort, check_if_match, db_session
+from casework.web import Blueprint, SelectPage, abort, db_session, load_for_update
 from notifications.models import Team
 from notifications.schemas import Team as TeamSchema
 from notifications.schemas import TeamCreate, TeamUpdate
@@ -66,8 +66,7 @@ class TeamBySlug(MethodView):
         Its name, manager and shared queue. Honours `If-Match`.
         """
         session = db_session()
-        team = get_team(slug)
-        check_if_match(TeamSchema, team)
+        team = load_for_update(session, Team, slug, shown_as=TeamSchema, not_found="There is no team with that slug.")
         before = TeamSchema().dump(team)
         for name, value in data.items():
             setattr(team, name, value)

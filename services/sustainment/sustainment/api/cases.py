@@ -10,6 +10,7 @@ from sqlalchemy import func, select
 from casework import audit
 from casework.auth import roles
 from casework.web import Blueprint, db_session
+from casework.web.pagination import read_page
 from sustainment import sensitivity
 from sustainment.api.common import CASEWORKERS, load_case
 from sustainment.models import Case
@@ -39,8 +40,7 @@ class Cases(MethodView):
             if name in args:
                 stmt = stmt.where(getattr(Case, name) == args[name])
         pagination_parameters.item_count = session.scalar(select(func.count()).select_from(stmt.subquery()))
-        page = session.scalars(stmt.order_by(Case.number).offset(pagination_parameters.first_item)
-                               .limit(pagination_parameters.page_size)).all()
+        page = read_page(stmt.order_by(Case.number), pagination_parameters)
         for case in page:
             audit.read(session, "case", case.id)
         return page

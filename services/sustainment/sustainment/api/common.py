@@ -5,8 +5,9 @@ from __future__ import annotations
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
+from typing import Any
 
-from casework.web import abort, db_session, invalid
+from casework.web import abort, db_session, invalid, load_for_update
 from sustainment import rules, sensitivity
 from sustainment.cases import Invalid
 from sustainment.models import Case
@@ -22,6 +23,19 @@ def load_case(case_id: uuid.UUID, *, for_update: bool = False) -> Case:
         abort(404, "There is no such case.")
     sensitivity.decide(case)
     return case
+
+
+def change_case(case_id: uuid.UUID) -> Case:
+    """The case locked for a change that honours If-Match: 412 when the ETag the caller sends is
+    not the case's as GET /cases/{id} shows it to them now; 404 when there is none."""
+    case = load_for_update(db_session(), Case, case_id, shown_as=_as_read, not_found="There is no such case.")
+    sensitivity.decide(case)  # also when no If-Match was sent, and so nothing was shown yet
+    return case
+
+
+def _as_read(case: Case) -> Any:
+    sensitivity.decide(case)  # what the caller's GET shows, and so what its ETag covers
+    return sensitivity.CaseDetailRead().dump(case)
 
 
 @contextmanager

@@ -8,8 +8,8 @@ from flask.views import MethodView
 
 from casework.auth import current, roles
 from casework.db import utcnow
-from casework.web import Blueprint, check_if_match, db_session
-from sustainment.api.common import CASEWORKERS, as_changed, load_case, refusals
+from casework.web import Blueprint, db_session
+from sustainment.api.common import CASEWORKERS, as_changed, change_case, refusals
 from sustainment.cases import assignment, closure, risk
 from sustainment.policy import current as policy
 from sustainment.schemas import AssignmentCreate, Closure, Reopening, RiskChangeCreate
@@ -29,8 +29,7 @@ class CaseAssignment(MethodView):
 
         An open case becomes allocated; earlier assignments stay in the history.
         """
-        case = load_case(case_id, for_update=True)
-        check_if_match(CaseDetailRead, case)
+        case = change_case(case_id)
         with refusals():
             assignment.assign(db_session(), case, officer_id=data["officer_id"], by=current().sub, now=utcnow())
         return as_changed(case)
@@ -47,8 +46,7 @@ class CaseRisk(MethodView):
 
         The officer's judgement, with the reason recorded (in the case, not in the event).
         """
-        case = load_case(case_id, for_update=True)
-        check_if_match(CaseDetailRead, case)
+        case = change_case(case_id)
         with refusals():
             risk.change_risk(db_session(), case, risk_level=data["risk_level"], reason=data["reason"],
                              by=current().sub, now=utcnow())
@@ -67,8 +65,7 @@ class CaseClosure(MethodView):
         Its pending deadlines are cancelled, and its personal details are due to be removed after
         the policy's retention period. A second closure is 409.
         """
-        case = load_case(case_id, for_update=True)
-        check_if_match(CaseDetailRead, case)
+        case = change_case(case_id)
         with refusals():
             closure.close(db_session(), case, outcome=data["outcome"], summary=data["summary"], policy=policy(),
                           now=utcnow())
@@ -88,8 +85,7 @@ class CaseReopening(MethodView):
         was never made), or to the unassigned queue when it had none. The closure outcome is cleared
         and the retention clock stopped. An anonymised case cannot be reopened (409).
         """
-        case = load_case(case_id, for_update=True)
-        check_if_match(CaseDetailRead, case)
+        case = change_case(case_id)
         with refusals():
             closure.reopen(db_session(), case, reason=data["reason"])
         return as_changed(case)

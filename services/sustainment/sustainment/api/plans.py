@@ -9,13 +9,12 @@ from flask.views import MethodView
 from casework import audit
 from casework.auth import current, roles
 from casework.db import utcnow
-from casework.web import Blueprint, check_if_match, db_session
-from sustainment.api.common import CASEWORKERS, load_case, refusals
+from casework.web import Blueprint, db_session
+from sustainment.api.common import CASEWORKERS, change_case, load_case, refusals
 from sustainment.cases import plans
 from sustainment.policy import current as policy
 from sustainment.schemas import Plan as PlanSchema
 from sustainment.schemas import PlanUpdate
-from sustainment.sensitivity import CaseDetailRead
 
 blp = Blueprint("plans", __name__, url_prefix="/cases", description="Sustainment plans and their versions.")
 
@@ -37,8 +36,7 @@ class CasePlan(MethodView):
         Send the case's ETag (from GET /cases/{id}) as If-Match. Earlier versions are kept;
         the plan-review deadline moves to the new review date.
         """
-        case = load_case(case_id, for_update=True)
-        check_if_match(CaseDetailRead, case)
+        case = change_case(case_id)
         with refusals():
             return plans.agree_plan(db_session(), case, goals=data["goals"], actions=data["actions"],
                                     review_date=data.get("review_date"), by=current().sub, policy=policy(),

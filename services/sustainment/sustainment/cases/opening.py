@@ -50,7 +50,7 @@ def open_onboarding_case(session: Session, case: Case, *, policy: rules.Policy, 
     _opened(session, case, f"tenancy {case.tenancy_ref}")
     deadlines.schedule_settling_in(session, case)
     deadlines.schedule_support_window_end(session, case)
-    template = rules.onboarding_plan(case.tenancy_start, policy)
+    template = rules.onboarding_plan(rules.counted_from(case.tenancy_start, now), policy)
     plan = Plan(case_id=case.id, version=1, status="template", review_date=template["review_date"],
                 goals=[{"id": str(uuid.uuid4()), **g} for g in template["goals"]],
                 actions=[{"id": str(uuid.uuid4()), **a, "due_date": a["due_date"].isoformat()}
