@@ -5,11 +5,11 @@ needs a person's details to act (sustainment opening a case from ``referral.acce
 ``tenancy.started``), the producer seals that part for it: the bus, the broker's queues and
 tools, parking queues, other consumers and anything bound with ``#`` see only ciphertext.
 
-The scheme is public-key, so a producer can seal but never open: an ephemeral X25519 key
-agreement with the recipient's public key, HKDF-SHA256, then AES-256-GCM with the recipient's
-name as associated data. A sealed value reads ``sealed.v1.<key id>.<base64url(ephemeral public
-key | nonce | ciphertext)>``; the key id (the first 8 bytes of the public key's SHA-256, in hex)
-names the private key that opens it, so keys rotate without a flag day.
+The scheme is public-key, so a producer can seal but never open: HPKE (RFC 9180, base mode) from
+the ``cryptography`` library, suite DHKEM(X25519, HKDF-SHA256), HKDF-SHA256, AES-256-GCM, with
+the recipient's name in its ``info``. A sealed value reads ``sealed.v1.<key id>.<base64url(HPKE
+encapsulated key | ciphertext)>``; the key id (the first 8 bytes of the public key's SHA-256, in
+hex) names the private key that opens it, so keys rotate without a flag day.
 
 Keys, for a recipient ``sustainment`` (raw 32-byte X25519 keys, base64url; ``casework
 sealing-keys`` makes a pair):
@@ -32,14 +32,12 @@ import os
 from typing import Any
 
 import marshmallow as ma
-from cryptography.hazmat.primitives import hashes
+from cryptography.hazmat.primitives import hpke
 from cryptography.hazmat.primitives.asymmetric.x25519 import X25519PrivateKey, X25519PublicKey
-from cryptography.hazmat.primitives.ciphers.aead import AESGCM
-from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 from cryptography.hazmat.primitives.serialization import Encoding, NoEncryption, PrivateFormat, PublicFormat
 
 PREFIX = "sealed.v1."
-_INFO = b"casework sealed event data v1"
+_SUITE = hpke.Suite(hpke.KEM.X25519, hpke.KDF.HKDF_SHA256, hpke.AEAD.AES_256_GCM)
 
 
 class SealingError(ValueError):
@@ -88,25 +86,39 @@ def _private_keys(recipient: str, configured: str) -> dict[str, X25519PrivateKey
     return {key_id(k.public_key()): k for k in keys}
 
 
+def check_settings(environ: dict[str, str] | None = None) -> None:
+    """Refuse to start with a sealing key that cannot be read (a template's ``CHANGE-ME``, a
+    truncated paste): otherwise every event that seals would fail when sent, and every sealed
+    value fail when opened, long after the deploy. Called when an api or a worker starts."""
+    environ = os.environ if environ is None else environ
+    for name, value in sorted(environ.items()):
+        if not (name.startswith("CASEWORK_") and name.endswith(("_SEALING_PUBLIC_KEY", "_SEALING_KEYS"))):
+            continue
+        recipient = name.removeprefix("CASEWORK_").rsplit("_SEALING_", 1)[0].lower()
+        try:
+            if name.endswith("_PUBLIC_KEY"):
+                _public_key.__wrapped__(recipient, value)
+            else:
+                _private_keys.__wrapped__(recipient, value)
+        except Exception:
+            raise RuntimeError(f"{name} is not a base64url X25519 key: make a pair with "
+                               f"`casework sealing-keys --for {recipient}`") from None
+
+
 def _setting(recipient: str, name: str) -> str:
     return os.environ.get(f"CASEWORK_{recipient.upper()}_{name}", "")
 
 
-def _aead_key(shared: bytes, ephemeral: bytes, recipient_public: bytes) -> AESGCM:
-    # The salt binds the key to both public keys, as in ECIES/HPKE.
-    derived = HKDF(algorithm=hashes.SHA256(), length=32, salt=ephemeral + recipient_public, info=_INFO)
-    return AESGCM(derived.derive(shared))
+def _info(recipient: str) -> bytes:
+    # Binds the sealed value to its recipient's name as well as its key.
+    return f"casework sealed event data v1 for {recipient}".encode()
 
 
 def seal(value: Any, *, to: str) -> str:
     """``value`` (JSON-able) sealed so that only ``to`` can open it."""
     recipient = _public_key(to, _setting(to, "SEALING_PUBLIC_KEY"))
-    ephemeral = X25519PrivateKey.generate()
-    ephemeral_public = _raw(ephemeral.public_key())
-    nonce = os.urandom(12)
-    box = _aead_key(ephemeral.exchange(recipient), ephemeral_public, _raw(recipient))
-    ciphertext = box.encrypt(nonce, json.dumps(value, separators=(",", ":")).encode(), to.encode())
-    return f"{PREFIX}{key_id(recipient)}.{_b64(ephemeral_public + nonce + ciphertext)}"
+    sealed = _SUITE.encrypt(json.dumps(value, separators=(",", ":")).encode(), recipient, info=_info(to))
+    return f"{PREFIX}{key_id(recipient)}.{_b64(sealed)}"
 
 
 def unseal(sealed: str, *, to: str) -> Any:
@@ -117,12 +129,8 @@ def unseal(sealed: str, *, to: str) -> Any:
     private = _private_keys(to, _setting(to, "SEALING_KEYS")).get(kid)
     if private is None:
         raise SealingError(f"no private key of {to} has id {kid}")
-    raw = _unb64(body)
-    ephemeral_public, nonce, ciphertext = raw[:32], raw[32:44], raw[44:]
-    box = _aead_key(private.exchange(X25519PublicKey.from_public_bytes(ephemeral_public)), ephemeral_public,
-                    _raw(private.public_key()))
     try:
-        return json.loads(box.decrypt(nonce, ciphertext, to.encode()))
+        return json.loads(_SUITE.decrypt(_unb64(body), private, info=_info(to)))
     except Exception as exc:  # InvalidTag: altered, or sealed for someone else
         raise SealingError(f"the sealed value does not open with {to}'s key {kid}") from exc
 

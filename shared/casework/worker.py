@@ -15,7 +15,7 @@ import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
-from casework import collector, context
+from casework import collector, context, sealing
 from casework.bus import Consumer, Publisher
 from casework.db import Database
 from casework.logging import configure_logging
@@ -31,6 +31,7 @@ class Worker:
     """The relay, consumer and sweeper of one service, as threads."""
 
     def __init__(self, service: Service, settings: Settings, db: Database | None = None) -> None:
+        sealing.check_settings()
         self.service = service
         self.settings = settings
         self.db = db or Database(settings.database_url, pool_size=settings.db_pool_size)

@@ -6,10 +6,14 @@ import datetime as dt
 import uuid
 from decimal import Decimal
 
-from sqlalchemy import Boolean, Date, FetchedValue, Index, Integer, Numeric, String, Text, Uuid
+from sqlalchemy import Boolean, Date, Index, Integer, Numeric, String, Text, Uuid
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 from casework.db import JSONDoc, UTCDateTime, naming_metadata, utcnow
+from casework.numbering import Counter
+
+#: R-000123: a sequence on PostgreSQL, a counting table on SQLite (migrations 0002, 0006).
+REFERENCES = Counter("referral_reference_seq")
 
 
 class Base(DeclarativeBase):
@@ -22,10 +26,8 @@ class Referral(Base):
     __tablename__ = "referrals"
 
     id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True, default=uuid.uuid4)
-    # R-000123. On PostgreSQL the column's default numbers it from ``referral_reference_seq``
-    # (migrations 0002, 0005) and the INSERT returns it: no separate round trip for the number.
-    reference: Mapped[str] = mapped_column(String(20), unique=True,
-                                           server_default=FetchedValue())
+    # R-000123, from ``REFERENCES`` (``referrals._write``).
+    reference: Mapped[str] = mapped_column(String(20), unique=True)
     status: Mapped[str] = mapped_column(String(20), default="received")
     received_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
 

@@ -9,27 +9,19 @@ import uuid
 from types import SimpleNamespace
 from typing import Any
 
-from sqlalchemy import Select, String, and_, any_, bindparam, false, func, insert, not_, or_, select, true, update
-from sqlalchemy.dialects import postgresql
+from sqlalchemy import Select, and_, bindparam, false, not_, or_, select, update
 from sqlalchemy.orm import Session
 
-from casework import audit, outbox
+from casework import audit, numbering, outbox
 from casework.context import Principal
 from casework.db import as_utc, execute_as_driver_sql
+from casework.portable import one_of
 from casework.workdays import LONDON
 from intake import access, events
 from intake.domain import duplicates, risk, triage
 from intake.domain.policy import IntakePolicy
-from intake.models import Referral
+from intake.models import REFERENCES, Referral
 from intake.schemas import snapshot
-
-
-def next_reference(session: Session) -> str:
-    """R-000123 in the embedded SQLite: the highest so far plus one. (On PostgreSQL the column's
-    default numbers the row from a sequence in its INSERT: ``_write``.)"""
-    last = session.scalar(select(func.max(Referral.reference)))
-    number = int(last.removeprefix("R-")) + 1 if last else 1
-    return f"R-{number:06d}"
 
 
 def visible_to(principal: Principal) -> list[Any]:
@@ -65,21 +57,14 @@ def _write(session: Session, row: dict[str, Any], policy: IntakePolicy,
     """Write the new referral's ``row``, numbering it, and read the candidates for the duplicate
     rule: open referrals received within the window that share its tenancy or date of birth.
 
-    On PostgreSQL one statement does both (``_write_and_find``): the INSERT numbers the row and
-    returns its reference, and the candidates are read from before it. A statement fewer per
-    referral: 4-11% more referrals a second under gunicorn (bench/NOTES.md, eighth pass).
+    One statement on PostgreSQL (``casework.numbering.insert_numbered``): a statement fewer per
+    referral, 4-11% more referrals a second under gunicorn (bench/NOTES.md, eighth pass).
     """
-    params = {**row, "since": now - dt.timedelta(days=policy.duplicate_window_days),
-              "open_statuses": list(policy.duplicate_open_statuses)}
-    by_tenancy, by_birth = bool(row["tenancy_ref"]), bool(row["person_date_of_birth"])
-    if session.get_bind().dialect.name == "postgresql":
-        del params["reference"]  # the column's default numbers it (migrations 0002, 0005)
-        found = execute_as_driver_sql(session, _write_and_find(by_tenancy, by_birth), params).all()
-        row["reference"] = found[0].new_reference
-        return [_open_referral(candidate) for candidate in found if candidate.id is not None]
-    found = session.execute(_candidates(by_tenancy, by_birth, postgres=False), params).all()
-    row["reference"] = next_reference(session)
-    session.execute(_INSERT, row)
+    row["reference"], found = numbering.insert_numbered(
+        session, Referral.__table__, row, column="reference", counter=REFERENCES, prefix="R",
+        reading=_candidates(bool(row["tenancy_ref"]), bool(row["person_date_of_birth"])),
+        params={"since": now - dt.timedelta(days=policy.duplicate_window_days),
+                "open_statuses": list(policy.duplicate_open_statuses)})
     return [_open_referral(candidate) for candidate in found]
 
 
@@ -90,7 +75,7 @@ def _open_referral(candidate: Any) -> duplicates.OpenReferral:
 
 
 @functools.cache
-def _candidates(by_tenancy: bool, by_birth: bool, *, postgres: bool) -> Select:
+def _candidates(by_tenancy: bool, by_birth: bool) -> Select:
     """Built once per shape, its values bound by name (the new row's own ``tenancy_ref`` and
     ``person_date_of_birth``): building it per referral (a dozen column expressions) cost more
     than running it, on POST /referrals' hot path. Core columns, not the mapped class, for the
@@ -101,26 +86,10 @@ def _candidates(by_tenancy: bool, by_birth: bool, *, postgres: bool) -> Select:
         same.append(table.tenancy_ref == bindparam("tenancy_ref"))
     if by_birth:
         same.append(table.person_date_of_birth == bindparam("person_date_of_birth"))
-    if postgres:
-        # One array parameter rather than an expanded IN: the statement is the same every time.
-        open_status = table.status == any_(bindparam("open_statuses", type_=postgresql.ARRAY(String)))
-    else:
-        open_status = table.status.in_(bindparam("open_statuses", expanding=True))
     return select(
         table.id, table.reference, table.received_at, table.person_name, table.person_date_of_birth, table.tenancy_ref,
-    ).where(open_status, table.received_at >= bindparam("since"), or_(*same) if same else false())
-
-
-@functools.cache
-def _write_and_find(by_tenancy: bool, by_birth: bool) -> Select:
-    """``WITH new AS (INSERT … RETURNING reference) SELECT new.reference, candidate.* FROM new
-    LEFT JOIN (candidates) ON true``: one row with no candidate, else one a candidate. The
-    candidates are read from the statement's snapshot, so never include the new row."""
-    columns = [column for column in Referral.__table__.columns if column.key != "reference"]
-    new = (insert(Referral.__table__).values({c.key: bindparam(c.key, type_=c.type) for c in columns})
-           .returning(Referral.__table__.c.reference.label("new_reference")).cte("new"))
-    candidate = _candidates(by_tenancy, by_birth, postgres=True).subquery("candidate")
-    return select(new.c.new_reference, candidate).select_from(new.outerjoin(candidate, true()))
+    ).where(one_of(table.status, "open_statuses"), table.received_at >= bindparam("since"),
+            or_(*same) if same else false())
 
 
 def receive(session: Session, data: dict[str, Any], *, principal: Principal, policy: IntakePolicy,
@@ -171,7 +140,6 @@ def receive(session: Session, data: dict[str, Any], *, principal: Principal, pol
 
 #: Every column of a referral, empty: a new referral's row starts from this.
 _EMPTY_ROW = {column.key: None for column in Referral.__table__.columns}
-_INSERT = insert(Referral.__table__)
 _LINK = (update(Referral.__table__).where(Referral.__table__.c.id == bindparam("referral_id"))
          .values(possible_duplicate_of=bindparam("possible_duplicate_of")))
 

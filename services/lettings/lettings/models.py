@@ -14,7 +14,6 @@ from sqlalchemy import (
     Index,
     Integer,
     Numeric,
-    Sequence,
     String,
     UniqueConstraint,
     Uuid,
@@ -24,11 +23,13 @@ from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 from sqlalchemy.orm import relationship as link
 
 from casework.db import JSONDoc, UTCDateTime, naming_metadata, utcnow
+from casework.numbering import Counter
 
 LIVE_OFFER = ("pending", "accepted")
 
-#: One counter for every human reference (P-000001, A-000001, ADV-…, O-…, T-…).
-REFERENCE_SEQUENCE = Sequence("lettings_reference_seq")
+#: One counter for every human reference (P-000001, A-000001, ADV-…, O-…, T-…): a sequence on
+#: PostgreSQL, a counting table on SQLite (migration 0002).
+REFERENCES = Counter("lettings_reference_seq")
 
 
 class Base(DeclarativeBase):

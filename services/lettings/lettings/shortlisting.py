@@ -13,6 +13,7 @@ import uuid
 from sqlalchemy import Boolean, bindparam, lateral, literal_column, select, true, type_coerce
 from sqlalchemy.orm import Session
 
+from casework.portable import PerDatabase
 from lettings.domain import shortlist as rules
 from lettings.models import LIVE_OFFER, Advert, Applicant, Bid, Offer, Property
 from lettings.policy import current as current_policy
@@ -99,8 +100,8 @@ def _bidders_query(*, lateral_lookup: bool):
     )
 
 
-#: Built once, per dialect.
-_BIDDERS = {"postgresql": _bidders_query(lateral_lookup=True), "sqlite": _bidders_query(lateral_lookup=False)}
+#: Built once for each database: PostgreSQL's plan wants the LATERAL look-up, which SQLite lacks.
+_BIDDERS = PerDatabase(postgresql=_bidders_query(lateral_lookup=True), sqlite=_bidders_query(lateral_lookup=False))
 
 
 def rank(session: Session, advert: Advert, on: dt.date) -> rules.Shortlist:
@@ -110,7 +111,7 @@ def rank(session: Session, advert: Advert, on: dt.date) -> rules.Shortlist:
     columns), and each row is made a ``rules.Bidder`` as it is: 2,000 rows read by name, or
     through the ORM, cost more than the query.
     """
-    rows = session.connection().execute(_BIDDERS[session.get_bind().dialect.name],
+    rows = session.connection().execute(_BIDDERS.for_(session),
                                         {"advert_id": advert.id, "property_id": advert.property_id})
     bidders = list(map(rules.Bidder._make, rows.all()))
     prop = session.get(Property, advert.property_id)

@@ -21,6 +21,10 @@ from sqlalchemy import (
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
 from casework.db import JSONDoc, UTCDateTime, naming_metadata, utcnow
+from casework.numbering import Counter
+
+#: Case numbers: a sequence on PostgreSQL, a counting table on SQLite (migration 0006).
+NUMBERS = Counter("case_number_seq")
 
 
 class Base(DeclarativeBase):
@@ -41,7 +45,7 @@ class Case(Base):
     __tablename__ = "cases"
 
     id: Mapped[uuid.UUID] = _id()
-    number: Mapped[int] = mapped_column(Integer, Identity(), unique=True)
+    number: Mapped[int] = mapped_column(Integer, unique=True)  # S-000042, from ``NUMBERS``
     case_type: Mapped[str] = mapped_column(String(20), index=True)
     status: Mapped[str] = mapped_column(String(20), default="open", index=True)
     risk_level: Mapped[str] = mapped_column(String(20), index=True)

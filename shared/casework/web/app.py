@@ -17,7 +17,7 @@ from flask_smorest import Api
 from sqlalchemy.exc import DBAPIError, IntegrityError
 from werkzeug.exceptions import HTTPException
 
-from casework import context
+from casework import context, sealing
 from casework.auth import AuthError, KeysUnavailable, TokenVerifier
 from casework.db import Database
 from casework.events.asyncapi import decimal_as_string
@@ -87,6 +87,7 @@ def create_app(service: Service, *, settings: Settings | None = None, db: Databa
     """Build the service's Flask app. Nothing connects here; the database is opened on first use."""
     settings = settings or Settings.from_env(service.name, default_port=service.port)
     configure_logging(service.name)
+    sealing.check_settings()
     app = Flask(service.name)
     app.config.update(
         API_TITLE=service.title,

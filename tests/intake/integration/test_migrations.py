@@ -1,13 +1,17 @@
 """The Alembic history builds exactly the tables the models describe."""
 
+import pytest
 from alembic import command
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from sqlalchemy import text
 
 from casework.migrations import config, target_metadata, upgrade
+from casework.testing import EmbeddedHarness
 from intake.models import Base
 from intake.service import SERVICE
+
+from .conftest import REFERRER, referral_body
 
 
 def test_the_migrated_database_matches_the_models(intake):
@@ -37,3 +41,32 @@ def test_the_reference_default_goes_back_and_forth_without_a_gap(intake, refer):
     assert refer()["reference"] == "R-000003"
     with intake.db.engine.connect() as conn:
         assert conn.execute(text("SELECT count(*) FROM pg_proc WHERE proname = 'next_referral_reference'")).scalar() == 0
+
+
+@pytest.fixture(params=["postgresql", "sqlite"])
+def any_intake(request, tmp_path):
+    """The intake service on PostgreSQL, then on the embedded SQLite file."""
+    if request.param == "postgresql":
+        yield request.getfixturevalue("intake")
+    else:
+        with EmbeddedHarness(SERVICE, tmp_path) as embedded:
+            yield embedded
+
+
+def _refer(harness) -> str:
+    response = harness.client.post("/referrals", json=referral_body(), headers=REFERRER)
+    assert response.status_code == 201, response.json
+    return response.json["reference"]
+
+
+def test_an_existing_database_numbers_on_from_its_highest_reference(any_intake):
+    url = any_intake.db.url
+    assert [_refer(any_intake), _refer(any_intake)] == ["R-000001", "R-000002"]
+    command.downgrade(config(SERVICE, url), "0005")
+    with any_intake.db.engine.begin() as conn:  # numbered up to 41 before the counter was made
+        conn.execute(text("UPDATE referrals SET reference = 'R-000041' WHERE reference = 'R-000002'"))
+    upgrade(SERVICE, url)
+    assert _refer(any_intake) == "R-000042"
+    command.downgrade(config(SERVICE, url), "0005")
+    upgrade(SERVICE, url)
+    assert _refer(any_intake) == "R-000043"

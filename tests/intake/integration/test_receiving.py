@@ -194,7 +194,7 @@ def test_references_run_on_whether_or_not_there_is_anything_to_match(intake, ref
 
 
 def test_the_embedded_database_numbers_and_links_referrals_as_postgresql_does(tmp_path, body, who):
-    """SQLite (`make run`) numbers in Python and reads the candidates before its INSERT."""
+    """SQLite (`make run`) numbers from its counter table and reads the candidates before its INSERT."""
     with EmbeddedHarness(SERVICE, tmp_path) as embedded:
         client = embedded.client
         made = [client.post("/referrals", json=body(), headers=who.referrer).json for _ in range(2)]

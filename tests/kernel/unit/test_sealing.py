@@ -9,7 +9,7 @@ import pytest
 
 from casework.contracts.lettings import TenantDetails
 from casework.events import catalogue
-from casework.sealing import SealingError, new_key_pair, seal, unseal
+from casework.sealing import SealingError, check_settings, new_key_pair, seal, unseal
 
 DETAILS = {"tenant": {"name": "Sam Smith", "phone": "07700 900456"}, "address": "1 High Street",
            "support_needs": ["mental_health"]}
@@ -77,3 +77,12 @@ def test_the_catalogue_seals_a_contract_field_and_the_recipient_opens_it_typed()
         catalogue.serialise("casework.lettings.tenancy.started.v2", {**started, "tenant_details": {"address": "x"}})
     with pytest.raises(Exception, match="sealed"):  # a consumer refuses the field in the clear
         catalogue.load("casework.lettings.tenancy.started.v2", {**data, "tenant_details": "Sam Smith"})
+
+
+def test_a_key_setting_that_cannot_be_read_stops_the_start_naming_it():
+    private, public = new_key_pair()
+    check_settings({"CASEWORK_SUSTAINMENT_SEALING_PUBLIC_KEY": public, "CASEWORK_SUSTAINMENT_SEALING_KEYS": private})
+    check_settings({})  # none set: the development pair
+    for name in ("CASEWORK_SUSTAINMENT_SEALING_PUBLIC_KEY", "CASEWORK_SUSTAINMENT_SEALING_KEYS"):
+        with pytest.raises(RuntimeError, match=f"{name} is not a base64url X25519 key.*--for sustainment"):
+            check_settings({name: "CHANGE-ME"})

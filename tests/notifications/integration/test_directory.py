@@ -2,9 +2,11 @@
 
 import uuid
 
+import pytest
 from notifications_support import ADMIN, add_directory, case, handle
 
-from casework.testing import bearer
+from casework.testing import EmbeddedHarness, bearer
+from notifications.service import SERVICE
 
 TSO = bearer("o-tso", "sustainment_officer")
 OFFICER = {"id": "o-new", "name": "N Officer", "email": "n.officer@council.test", "teams": ["lettings"],
@@ -95,3 +97,32 @@ def test_the_openapi_document_describes_every_operation(notifications):
             assert operation.get("summary"), f"{method} {path} has no summary"
             assert operation.get("security") == [{"bearerAuth": []}], f"{method} {path} is not secured"
             assert "401" in operation["responses"] and "403" in operation["responses"]
+
+
+@pytest.fixture(params=["postgresql", "sqlite"])
+def any_notifications(request, tmp_path):
+    """The notifications service on PostgreSQL, then on the embedded SQLite file."""
+    if request.param == "postgresql":
+        yield request.getfixturevalue("notifications")
+    else:
+        with EmbeddedHarness(SERVICE, tmp_path) as embedded:
+            yield embedded
+
+
+def test_the_directory_lists_the_officers_in_a_team_or_with_a_role_on_either_database(any_notifications):
+    client = any_notifications.client
+    for officer_id, teams, roles in (("o-north", ["sustainment_north"], ["sustainment_officer"]),
+                                     ("o-both", ["intake", "sustainment"], ["intake_officer", "team_leader"]),
+                                     ("o-none", [], [])):
+        r = client.post("/officers", json={"id": officer_id, "name": officer_id, "email": f"{officer_id}@council.test",
+                                           "teams": teams, "roles": roles}, headers=ADMIN)
+        assert r.status_code == 201, r.json
+
+    def listed(**query):
+        return [o["id"] for o in client.get("/officers", query_string=query, headers=TSO).json]
+
+    assert listed(team="sustainment") == ["o-both"]  # a whole slug, not part of one
+    assert listed(team="sustainment_north") == ["o-north"]
+    assert listed(role="team_leader") == ["o-both"]
+    assert listed(team="intake", role="intake_officer") == ["o-both"]
+    assert listed(team="lettings") == []

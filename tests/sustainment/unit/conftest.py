@@ -8,16 +8,19 @@ from typing import Any
 
 import orjson
 import pytest
+from alembic.migration import MigrationContext
+from alembic.operations import Operations
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from casework import numbering
 from casework import policy as council_policy
 from casework.audit import AuditEntry
 from casework.db import Database, KernelBase
 from casework.outbox import OutboxMessage
 from casework.timers import Timer
 from sustainment.cases import opening
-from sustainment.models import Base, Case
+from sustainment.models import NUMBERS, Base, Case
 
 NOW = dt.datetime(2026, 11, 2, 10, 15, tzinfo=dt.UTC)  # a Monday
 
@@ -27,6 +30,8 @@ def session():
     db = Database("sqlite://")
     KernelBase.metadata.create_all(db.engine)
     Base.metadata.create_all(db.engine)
+    with db.engine.begin() as connection:  # what migration 0006 makes: the case numbers' counter
+        numbering.create_counter(Operations(MigrationContext.configure(connection)), NUMBERS.name)
     with db.session() as session:
         yield session
     db.dispose()

@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-import json
-
 from flask.views import MethodView
-from sqlalchemy import String, cast, select, type_coerce
-from sqlalchemy.dialects.postgresql import JSONB
+from sqlalchemy import select
 
 from casework import audit
 from casework.auth import OFFICER_ROLES, current, roles
+from casework.portable import json_list_contains
 from casework.web import Blueprint, SelectPage, abort, db_session, load_for_update
 from notifications import email, handlers
 from notifications.models import Officer
@@ -39,9 +37,9 @@ class Officers(MethodView):
         """
         stmt = select(Officer).order_by(Officer.id)
         if "team" in args:
-            stmt = stmt.where(_lists(Officer.teams, args["team"]))
+            stmt = stmt.where(json_list_contains(Officer.teams, args["team"]))
         if "role" in args:
-            stmt = stmt.where(_lists(Officer.roles, args["role"]))
+            stmt = stmt.where(json_list_contains(Officer.roles, args["role"]))
         return stmt
 
     @roles("admin")
@@ -122,13 +120,6 @@ class OfficerPreferences(MethodView):
 
 def _preferences(officer: Officer) -> dict[str, str]:
     return {"email": officer.email_preference}
-
-
-def _lists(column, value: str):
-    """``column`` (a JSON list) holds ``value``: JSONB containment, or a text match on SQLite."""
-    if db_session().get_bind().dialect.name == "postgresql":
-        return type_coerce(column, JSONB).contains([value])
-    return cast(column, String).contains(json.dumps(value))
 
 
 def _own_or_admin(officer_id: str) -> Officer:

@@ -9,21 +9,17 @@ from __future__ import annotations
 import datetime as dt
 import uuid
 
-from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from casework import audit, outbox
 from sustainment import deadlines, events, rules
 from sustainment.journal import on_timeline
-from sustainment.models import Case, Plan
+from sustainment.models import NUMBERS, Case, Plan
 from sustainment.schemas import CaseDetail
 
 
 def _opened(session: Session, case: Case, source: str) -> None:
-    if session.get_bind().dialect.name != "postgresql":
-        # SQLite (embedded mode) has no identity columns: number on from the highest so far
-        # (its writers take the database lock in turn, so two cases never get the same one).
-        case.number = (session.scalar(select(func.max(Case.number))) or 0) + 1
+    case.number = NUMBERS.next(session)
     session.add(case)
     session.flush()
     deadlines.schedule_first_contact(session, case)

@@ -1,0 +1,139 @@
+"""Human references officers quote (R-000123, S-000042, P-000007), numbered one way in every service.
+
+Each kind of reference counts from a ``Counter`` declared once by its service: a sequence on
+PostgreSQL; on SQLite, which has no sequences, a table of the same name whose AUTOINCREMENT key
+counts, a row per number (SQLite never hands out a key below the highest it has given, and its
+writers take the database lock in turn, so two never get the same number). A number taken by a
+transaction that rolls back is skipped on PostgreSQL and given again on SQLite: references are
+unique and rising, not gapless. A service's migration makes its counters with ``create_counter``,
+counting on from the highest number already in use, so an existing database keeps its numbering
+continuous.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+from typing import Any
+
+from sqlalchemy import Select, Table, bindparam, insert, literal_column, select, text, true
+from sqlalchemy.orm import Session
+
+from casework.db import execute_as_driver_sql
+
+_NAME = re.compile(r"[a-z_][a-z0-9_]*")
+
+
+class Counter:
+    """The numbers of one kind of reference: ``Counter("referral_reference_seq")``."""
+
+    def __init__(self, name: str) -> None:
+        if not _NAME.fullmatch(name):
+            raise ValueError(f"a counter's name is a plain SQL name, not {name!r}")
+        self.name = name
+
+    def next(self, session: Session) -> int:
+        """The next number, taken in the session's transaction (one statement)."""
+        return session.execute(_next_number(session.get_bind().dialect.name, self.name)).scalar_one()
+
+    def next_reference(self, session: Session, prefix: str) -> str:
+        """The next number as a reference: ``P-000042``."""
+        return reference(prefix, self.next(session))
+
+    def __repr__(self) -> str:
+        return f"Counter({self.name!r})"
+
+
+def reference(prefix: str, number: int) -> str:
+    """``R-000123``: at least six digits; past 999999 the number simply grows."""
+    return f"{prefix}-{number:06d}"
+
+
+@functools.cache
+def _next_number(dialect: str, name: str) -> Any:
+    if dialect == "postgresql":
+        return text(f"SELECT nextval('{name}')")
+    return text(f"INSERT INTO {name} DEFAULT VALUES RETURNING n")
+
+
+def _reference_in_sql(prefix: str, counter: Counter) -> Any:
+    # PostgreSQL: the same reference as ``reference`` (to_char's thirteen 9s and six 0s give at
+    # least six digits and at most nineteen, every bigint), numbered inside the INSERT itself.
+    return literal_column(f"'{prefix}-' || to_char(nextval('{counter.name}'), 'FM9999999999999000000')")
+
+
+def insert_numbered(session: Session, table: Table, row: dict[str, Any], *, column: str, counter: Counter,
+                    prefix: str, reading: Select, params: dict[str, Any] | None = None) -> tuple[str, list[Any]]:
+    """Insert ``row`` into ``table`` with its ``column`` the next reference of ``counter``, and read
+    ``reading`` as it stood before the insert (its parameters bound by name: the row's values and
+    ``params``).
+
+    Returns the new reference and the rows read. On PostgreSQL this is one statement, ``WITH new
+    AS (INSERT … RETURNING) SELECT new.reference, reading.* FROM new LEFT JOIN reading ON true``
+    (a round trip fewer on a hot path: POST /referrals); elsewhere the query, the number and the
+    INSERT in turn. ``reading`` and ``table`` should be built once: the statement is made once for
+    each. ``row`` is not changed.
+    """
+    values = {name: value for name, value in row.items() if name != column}
+    if session.get_bind().dialect.name != "postgresql":
+        found = session.execute(reading, {**values, **(params or {})}).all()
+        number = counter.next_reference(session, prefix)
+        session.execute(_insert(table), {**values, column: number})
+        return number, found
+    statement = _insert_numbered_and_read(table, tuple(values), column, counter.name, prefix, reading)
+    found = execute_as_driver_sql(session, statement, {**values, **(params or {})}).all()
+    return found[0].new_reference, [found_row for found_row in found if found_row.read_back is not None]
+
+
+@functools.cache
+def _insert(table: Table) -> Any:
+    return insert(table)
+
+
+@functools.cache
+def _insert_numbered_and_read(table: Table, names: tuple[str, ...], column: str, counter: str, prefix: str,
+                              reading: Select) -> Select:
+    # The rows read come from the statement's snapshot, so never include the new row; with none
+    # read, the LEFT JOIN still gives one row (``read_back`` null) carrying the reference.
+    values: dict[str, Any] = {name: bindparam(name, type_=table.c[name].type) for name in names}
+    values[column] = _reference_in_sql(prefix, Counter(counter))
+    new = insert(table).values(values).returning(table.c[column].label("new_reference")).cte("new")
+    read = reading.add_columns(literal_column("1").label("read_back")).subquery("read")
+    return select(new.c.new_reference, read).select_from(new.outerjoin(read, true()))
+
+
+# -- in migrations ---------------------------------------------------------------------------
+
+
+def create_counter(op: Any, name: str, *, highest: str | None = None, owned_by: str | None = None) -> None:
+    """In a service's migration: make the counter ``name`` if it is not there yet, and move it so
+    the next number follows ``highest`` (SQL for the highest number already in use, or NULL).
+    A counter already past it stays where it is: no number is given twice. ``owned_by``
+    (``"table.column"``) ties a PostgreSQL sequence to the column it numbers, so it goes with
+    the table and ``TRUNCATE … RESTART IDENTITY`` restarts it.
+    """
+    Counter(name)  # checks the name
+    if op.get_bind().dialect.name == "postgresql":
+        op.execute(f"CREATE SEQUENCE IF NOT EXISTS {name}")
+        if owned_by:
+            if not all(_NAME.fullmatch(part) for part in owned_by.split(".")):
+                raise ValueError(f"owned_by is table.column, not {owned_by!r}")
+            op.execute(f"ALTER SEQUENCE {name} OWNED BY {owned_by}")
+        if highest:
+            op.execute(f"SELECT setval('{name}', h) FROM (SELECT ({highest}) AS h) AS highest "
+                       f"WHERE h > (SELECT CASE WHEN is_called THEN last_value ELSE last_value - 1 END FROM {name})")
+    else:
+        op.execute(f"CREATE TABLE IF NOT EXISTS {name} (n INTEGER PRIMARY KEY AUTOINCREMENT)")
+        if highest:
+            # An AUTOINCREMENT key goes on from the highest it has held, so one row there is enough.
+            op.execute(f"INSERT OR IGNORE INTO {name} (n) SELECT h FROM (SELECT ({highest}) AS h) AS highest "
+                       "WHERE h IS NOT NULL")
+
+
+def drop_counter(op: Any, name: str) -> None:
+    """In a migration's downgrade: the counter ``name`` dropped."""
+    Counter(name)
+    if op.get_bind().dialect.name == "postgresql":
+        op.execute(f"DROP SEQUENCE IF EXISTS {name}")
+    else:
+        op.execute(f"DROP TABLE IF EXISTS {name}")

@@ -1,0 +1,122 @@
+"""References are numbered the same way on PostgreSQL and SQLite: a counter made by a migration
+that counts on from the highest number in use, and an insert that numbers its row and reads back."""
+
+import uuid
+from contextlib import contextmanager
+
+import pytest
+from alembic.migration import MigrationContext
+from alembic.operations import Operations
+from sqlalchemy import Column, MetaData, String, Table, Uuid, bindparam, insert, select
+
+from casework.numbering import Counter, create_counter, drop_counter, insert_numbered, reference
+
+metadata = MetaData()
+tickets = Table(
+    "numbered_tickets", metadata,
+    Column("id", Uuid, primary_key=True),
+    Column("reference", String(20), unique=True, nullable=False),
+    Column("topic", String(40), nullable=False),
+)
+TICKETS = Counter("ticket_reference_seq")
+SAME_TOPIC = select(tickets.c.reference, tickets.c.topic).where(tickets.c.topic == bindparam("topic"))
+
+
+@contextmanager
+def migration(database):
+    """What a migration's ``op`` is, on the database."""
+    with database.engine.begin() as conn:
+        yield Operations(MigrationContext.configure(conn))
+
+
+@pytest.fixture
+def db(any_database):
+    metadata.create_all(any_database.engine)
+    return any_database
+
+
+def numbers(database, counter, how_many):
+    with database.transaction() as session:
+        return [counter.next(session) for _ in range(how_many)]
+
+
+def ticket(topic):
+    return {"id": uuid.uuid4(), "topic": topic}
+
+
+def test_a_new_counter_counts_from_one(db):
+    with migration(db) as op:
+        create_counter(op, TICKETS.name)
+    assert numbers(db, TICKETS, 3) == [1, 2, 3]
+
+
+def test_a_counter_made_over_existing_rows_counts_on_from_the_highest(db):
+    with db.transaction() as session:
+        session.execute(insert(tickets), [{**ticket("rent"), "reference": reference("T", n)} for n in (7, 41, 9)])
+    with migration(db) as op:
+        create_counter(op, TICKETS.name, highest="SELECT max(CAST(substr(reference, 3) AS BIGINT)) FROM numbered_tickets")
+    assert numbers(db, TICKETS, 2) == [42, 43]
+
+
+def test_making_a_counter_again_never_moves_it_back(db):
+    with migration(db) as op:
+        create_counter(op, TICKETS.name)
+    numbers(db, TICKETS, 5)
+    with migration(db) as op:
+        create_counter(op, TICKETS.name, highest="SELECT 3")
+    assert numbers(db, TICKETS, 1) == [6]
+    with migration(db) as op:
+        create_counter(op, TICKETS.name, highest="SELECT 10")
+    assert numbers(db, TICKETS, 1) == [11]
+
+
+def test_a_dropped_counter_is_made_afresh(db):
+    with migration(db) as op:
+        create_counter(op, TICKETS.name)
+    numbers(db, TICKETS, 2)
+    with migration(db) as op:
+        drop_counter(op, TICKETS.name)
+        create_counter(op, TICKETS.name)
+    assert numbers(db, TICKETS, 1) == [1]
+
+
+def test_references_have_six_digits_and_grow_past_a_million(db):
+    with migration(db) as op:
+        create_counter(op, TICKETS.name, highest="SELECT 999998")
+    with db.transaction() as session:
+        assert [TICKETS.next_reference(session, "P") for _ in range(2)] == ["P-999999", "P-1000000"]
+
+
+def test_the_insert_numbers_its_row_and_reads_what_stood_before_it(db):
+    with migration(db) as op:
+        create_counter(op, TICKETS.name)
+    with db.transaction() as session:
+        first, before_first = insert_numbered(session, tickets, {**ticket("rent"), "reference": None},
+                                              column="reference", counter=TICKETS, prefix="T", reading=SAME_TOPIC)
+        second, before_second = insert_numbered(session, tickets, ticket("rent"), column="reference",
+                                                counter=TICKETS, prefix="T", reading=SAME_TOPIC)
+        other, before_other = insert_numbered(session, tickets, ticket("repairs"), column="reference",
+                                              counter=TICKETS, prefix="T", reading=SAME_TOPIC)
+    assert (first, second, other) == ("T-000001", "T-000002", "T-000003")
+    assert before_first == [] and before_other == []
+    assert [(row.reference, row.topic) for row in before_second] == [("T-000001", "rent")]
+    with db.transaction() as session:
+        assert session.execute(select(tickets.c.reference, tickets.c.topic).order_by(tickets.c.reference)).all() == [
+            ("T-000001", "rent"), ("T-000002", "rent"), ("T-000003", "repairs")]
+
+
+def test_the_reading_takes_parameters_beside_the_row(db):
+    with migration(db) as op:
+        create_counter(op, TICKETS.name)
+    other_topic = select(tickets.c.reference).where(tickets.c.topic == bindparam("other"))
+    with db.transaction() as session:
+        insert_numbered(session, tickets, ticket("rent"), column="reference", counter=TICKETS, prefix="T",
+                        reading=SAME_TOPIC)
+        _, found = insert_numbered(session, tickets, ticket("repairs"), column="reference", counter=TICKETS,
+                                   prefix="T", reading=other_topic, params={"other": "rent"})
+    assert [row.reference for row in found] == ["T-000001"]
+
+
+def test_a_counter_name_is_a_plain_sql_name():
+    with pytest.raises(ValueError):
+        Counter("seq; DROP TABLE referrals")

@@ -1,0 +1,67 @@
+"""Sustainment's Alembic history: the tables the models describe, and case numbers that go on
+from the highest on both databases the service runs on."""
+
+import pytest
+from alembic import command
+from alembic.autogenerate import compare_metadata
+from alembic.migration import MigrationContext
+from sqlalchemy import text
+
+from casework import context
+from casework.events import catalogue
+from casework.migrations import config, target_metadata, upgrade
+from casework.testing import EmbeddedHarness
+from sustainment.models import Base
+from sustainment.service import SERVICE
+
+from .conftest import LEADER
+
+
+def test_the_migrated_database_matches_the_models(sustainment):
+    with sustainment.db.engine.connect() as conn:
+        context = MigrationContext.configure(conn, opts={"compare_type": True})
+        assert compare_metadata(context, target_metadata(Base.metadata)) == []
+
+
+@pytest.fixture(params=["postgresql", "sqlite"])
+def any_sustainment(request, tmp_path):
+    """The sustainment service on PostgreSQL, then on the embedded SQLite file."""
+    if request.param == "postgresql":
+        yield request.getfixturevalue("sustainment")
+    else:
+        with EmbeddedHarness(SERVICE, tmp_path) as embedded:
+            yield embedded
+
+
+@pytest.fixture
+def open_case_on(referral_accepted):
+    """Open a case from an accepted referral on a harness; returns its reference."""
+
+    def run(harness) -> str:
+        event = referral_accepted()
+        with harness.db.transaction() as session, context.bound(service="sustainment"):
+            SERVICE.handlers[event.type](session, event, catalogue.load(event.type, event.data))
+        found = harness.client.get(f"/cases?referral_id={event.data['referral_id']}", headers=LEADER)
+        assert found.status_code == 200, found.json
+        return found.json[0]["reference"]
+
+    return run
+
+
+def test_an_existing_database_numbers_cases_on_from_its_highest(any_sustainment, open_case_on):
+    url = any_sustainment.db.url
+    assert [open_case_on(any_sustainment), open_case_on(any_sustainment)] == ["S-000001", "S-000002"]
+    command.downgrade(config(SERVICE, url), "0005")
+    with any_sustainment.db.engine.begin() as conn:  # numbered up to 41 before the counter was made
+        conn.execute(text("UPDATE cases SET number = 41 WHERE number = 2"))
+    upgrade(SERVICE, url)
+    assert open_case_on(any_sustainment) == "S-000042"
+    command.downgrade(config(SERVICE, url), "0005")
+    upgrade(SERVICE, url)
+    assert open_case_on(any_sustainment) == "S-000043"
+
+
+def test_the_case_counter_restarts_with_the_table(sustainment, open_case_on):
+    open_case_on(sustainment)
+    sustainment.truncate()
+    assert open_case_on(sustainment) == "S-000001"
