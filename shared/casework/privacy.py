@@ -283,8 +283,9 @@ class LegalHoldSchema(ma.Schema):
     placed_at = ma.fields.AwareDateTime(default_timezone=dt.UTC)
 
 
-def legal_hold_blueprint(exists: dict[str, Callable[[Session, str], bool]]) -> Any:
-    """``PUT``/``DELETE /legal-holds/{record_type}/{record_id}`` and ``GET /legal-holds``."""
+def legal_hold_blueprint(holdable: dict[str, type]) -> Any:
+    """``PUT``/``DELETE /legal-holds/{record_type}/{record_id}`` and ``GET /legal-holds``, for the
+    service's records that may be held: record type → its model (keyed by a UUID)."""
     from flask.views import MethodView
     from flask_smorest import Blueprint
 
@@ -296,8 +297,12 @@ def legal_hold_blueprint(exists: dict[str, Callable[[Session, str], bool]]) -> A
                     description="Legal holds: records the retention sweep must keep.")
 
     def _existing(session: Session, record_type: str, record_id: str) -> None:
-        check = exists.get(record_type)
-        if check is None or not check(session, record_id):
+        model = holdable.get(record_type)
+        try:
+            ident = uuid.UUID(record_id)
+        except ValueError:
+            ident = None
+        if model is None or ident is None or session.get(model, ident) is None:
             abort(404)
 
     @blp.route("")
