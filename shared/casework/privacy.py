@@ -27,7 +27,7 @@ import marshmallow as ma
 from sqlalchemy import String, UniqueConstraint, Uuid, select, text, update
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
-from casework import audit, outbox, timers
+from casework import audit, outbox, policy, timers
 from casework.db import Database, KernelBase, UTCDateTime, utcnow
 from casework.web.fields import BirthDate
 
@@ -370,10 +370,11 @@ def legal_hold_blueprint(holdable: dict[str, type]) -> Any:
 
 def retention_policy(service: str) -> dict[str, Any]:
     """The ``retention`` section of the service's policy (the council's file merged over the defaults)."""
-    from casework import policy
-    from casework.settings import Settings
+    return policy.current(service, _document).get("retention") or {}
 
-    return policy.load(service, Settings.from_env(service).policy_file or None).get("retention") or {}
+
+def _document(document: dict[str, Any]) -> dict[str, Any]:
+    return document
 
 
 def years_before(now: dt.datetime, years: float) -> dt.datetime:
