@@ -15,10 +15,9 @@ from sqlalchemy.orm import Session
 
 from casework import outbox, timers
 from casework.timers import Timer
-from sustainment import rules
-from sustainment.journal import case_ref, on_timeline
+from sustainment import events, rules
+from sustainment.journal import on_timeline
 from sustainment.models import AgencyReferral, Case, Plan, Visit
-from sustainment.policy import current as policy
 
 
 def first_contact_key(case: Case) -> str:
@@ -68,8 +67,8 @@ def schedule_plan_review(session: Session, case: Case, plan: Plan) -> None:
                     payload={"case_id": str(case.id), "plan_version": plan.version})
 
 
-def schedule_visit(session: Session, case: Case, visit: Visit) -> None:
-    timers.schedule(session, "visit", key=visit_key(visit), due_at=rules.visit_outcome_due(visit.scheduled_for, policy()),
+def schedule_visit(session: Session, case: Case, visit: Visit, *, policy: rules.Policy) -> None:
+    timers.schedule(session, "visit", key=visit_key(visit), due_at=rules.visit_outcome_due(visit.scheduled_for, policy),
                     payload={"case_id": str(case.id), "visit_id": str(visit.id)})
 
 
@@ -99,10 +98,8 @@ def _open_case(session: Session, timer: Timer) -> Case | None:
 
 def _missed(session: Session, case: Case, deadline: str, due: dt.datetime, related_id: Any = None,
             summary: str = "") -> None:
-    outbox.emit(session, "sustainment.deadline.missed.v1", subject=str(case.id), data={
-        **case_ref(case), "deadline": deadline, "due": due,
-        "related_id": str(related_id) if related_id is not None else None,
-    })
+    outbox.emit(session, events.DEADLINE_MISSED, subject=str(case.id),
+                data=events.deadline_missed(case, deadline, due, related_id))
     on_timeline(session, case, "deadline_missed", summary or f"Deadline missed: {deadline.replace('_', ' ')}",
                 related_id)
 
@@ -151,8 +148,7 @@ def on_support_window_end(session: Session, timer: Timer) -> None:
     case = _open_case(session, timer)
     if case is None or case.case_type != "onboarding":
         return
-    outbox.emit(session, "sustainment.support_window.ended.v1", subject=str(case.id), data={
-        **case_ref(case), "support_ends": case.support_ends})
+    outbox.emit(session, events.SUPPORT_WINDOW_ENDED, subject=str(case.id), data=events.support_window_ended(case))
     on_timeline(session, case, "support_window_ended", "The onboarding support window ended")
 
 

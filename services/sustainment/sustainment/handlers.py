@@ -8,19 +8,18 @@ redelivered event is skipped before it reaches these; the unique ``referral_id``
 from __future__ import annotations
 
 import uuid
+from collections.abc import Callable
 from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from casework import audit, outbox
 from casework.db import utcnow
-from casework.events import Event, catalogue
-from sustainment import deadlines, rules
-from sustainment.journal import case_ref, on_timeline
-from sustainment.models import NUMBERS, Case, Plan
+from casework.events import Catalogue, Event, catalogue
+from sustainment import rules
+from sustainment.cases import opening
+from sustainment.models import Case
 from sustainment.policy import current as policy
-from sustainment.schemas import CaseDetail
 
 REFERRAL_ACCEPTED = "casework.intake.referral.accepted.v2"
 TENANCY_STARTED = "casework.lettings.tenancy.started.v2"
@@ -43,24 +42,6 @@ def _tenant(person: dict[str, Any]) -> dict[str, Any]:
             "tenant_address": person.get("address")}
 
 
-def _opened(session: Session, case: Case, source: str) -> None:
-    case.number = NUMBERS.next(session)
-    session.add(case)
-    session.flush()
-    deadlines.schedule_first_contact(session, case)
-    on_timeline(session, case, "case_opened", f"{case.case_type.capitalize()} case opened from {source}")
-    audit.changed(session, "create", "case", case.id, None, CaseDetail(only=(
-        "reference", "case_type", "status", "risk_level", "first_contact_due", "referral_id", "tenancy_ref",
-    )).dump(case))
-
-
-def _emit_opened(session: Session, case: Case) -> None:
-    outbox.emit(session, "sustainment.case.opened.v1", subject=str(case.id), data={
-        **case_ref(case), "risk_level": case.risk_level, "first_contact_due": case.first_contact_due,
-        "settling_in_due": case.settling_in_due, "referral_id": case.referral_id, "tenancy_ref": case.tenancy_ref,
-    })
-
-
 def on_referral_accepted(session: Session, event: Event, data: dict[str, Any]) -> None:
     """An accepted referral opens a sustainment case, first contact due by its risk level."""
     if session.scalar(select(Case.id).where(Case.referral_id == data["referral_id"])) is not None:
@@ -77,8 +58,7 @@ def on_referral_accepted(session: Session, event: Event, data: dict[str, Any]) -
         first_contact_due=rules.first_contact_due(data["accepted_at"], risk["level"], policy()),
         **_tenant(data["person"]),
     )
-    _opened(session, case, f"referral {data['reference']}")
-    _emit_opened(session, case)
+    opening.open_case(session, case, source=f"referral {data['reference']}")
 
 
 def on_tenancy_started(session: Session, event: Event, data: dict[str, Any]) -> None:
@@ -99,17 +79,7 @@ def on_tenancy_started(session: Session, event: Event, data: dict[str, Any]) -> 
         first_contact_due=start.first_contact_due, settling_in_due=start.settling_in_due,
         support_ends=start.support_ends, **_tenant(person),
     )
-    _opened(session, case, f"tenancy {data['tenancy_ref']}")
-    deadlines.schedule_settling_in(session, case)
-    deadlines.schedule_support_window_end(session, case)
-    template = rules.onboarding_plan(rules.counted_from(data["tenancy_start"], utcnow()), policy())
-    plan = Plan(case_id=case.id, version=1, status="template", review_date=template["review_date"],
-                goals=[{"id": str(uuid.uuid4()), **g} for g in template["goals"]],
-                actions=[{"id": str(uuid.uuid4()), **a, "due_date": a["due_date"].isoformat()}
-                         for a in template["actions"]])
-    session.add(plan)
-    on_timeline(session, case, "plan_drafted", "Onboarding plan made from the template", 1)
-    _emit_opened(session, case)
+    opening.open_onboarding_case(session, case, policy=policy(), now=utcnow())
 
 
 HANDLERS = {
@@ -118,3 +88,13 @@ HANDLERS = {
     REFERRAL_ACCEPTED_V1: on_referral_accepted,
     TENANCY_STARTED_V1: on_tenancy_started,
 }
+
+
+def consumed(handlers: dict[str, Callable], known: Catalogue = catalogue) -> dict[str, Callable]:
+    """``handlers``, checked against the catalogue's ``consumed_by("sustainment")``: sustainment does
+    not start when it handles an event the catalogue does not send it, or misses one it does."""
+    declared = {contract.type for contract in known.consumed_by("sustainment")}
+    if set(handlers) != declared:
+        raise RuntimeError(f"sustainment's handlers disagree with the event catalogue: unhandled "
+                           f"{sorted(declared - set(handlers))}, not sent to sustainment {sorted(set(handlers) - declared)}")
+    return handlers

@@ -1,4 +1,4 @@
-"""What every change to a case does besides itself: the timeline line and the event reference."""
+"""What every change to a case does besides itself: a line on the case's timeline."""
 
 from __future__ import annotations
 
@@ -22,8 +22,3 @@ def on_timeline(session: Session, case: Case, kind: str, summary: str, related_i
     session.add(entry)
     return entry
 
-
-def case_ref(case: Case) -> dict[str, Any]:
-    """The reference every sustainment event carries: enough to find the case, nothing personal."""
-    return {"case_id": case.id, "reference": case.reference, "case_type": case.case_type,
-            "officer_id": case.officer_id}

@@ -21,8 +21,7 @@ from sqlalchemy.orm import Session
 
 from casework import audit, context, outbox
 from casework.db import utcnow
-from sustainment import schemas
-from sustainment.journal import case_ref
+from sustainment import events, schemas
 from sustainment.models import Case
 
 SPECIAL_CATEGORY = frozenset({"mental_health", "physical_health", "substance_misuse", "domestic_abuse",
@@ -88,8 +87,8 @@ def audit_read(session: Session, case: Case, *, within: str = "", reason: str | 
     names = [n for n in restricted_fields(case) if n.startswith(within)] if shown() else []
     if reason is not None:
         audit.record(session, "break_glass", "case", case.id, after={"fields": names}, reason=reason)
-        outbox.emit(session, "sustainment.restricted.read.v1", subject=str(case.id), data={
-            **case_ref(case), "reader": context.principal.get().sub, "read_at": utcnow()})
+        outbox.emit(session, events.RESTRICTED_READ, subject=str(case.id),
+                    data=events.restricted_read(case, context.principal.get().sub, utcnow()))
     elif names:
         audit.record(session, "read_restricted", "case", case.id, after={"fields": names})
     return names

@@ -6,7 +6,7 @@ from casework.privacy import RETENTION_SWEEP, retention_sweep
 from casework.service import Service
 from sustainment.api import blueprints
 from sustainment.deadlines import TIMERS
-from sustainment.handlers import HANDLERS
+from sustainment.handlers import HANDLERS, consumed
 from sustainment.models import Base
 from sustainment.privacy import RETENTION, on_anonymise_due
 
@@ -19,7 +19,7 @@ SERVICE = Service(
     blueprints=blueprints,
     metadata=Base.metadata,
     migrations=Path(__file__).resolve().parent.parent / "migrations",
-    handlers=HANDLERS,
+    handlers=consumed(HANDLERS),
     timers={**TIMERS, "anonymise": on_anonymise_due,
             RETENTION_SWEEP: retention_sweep(RETENTION, service="sustainment")},
 )

@@ -6,37 +6,24 @@ import uuid
 
 from flask.views import MethodView
 
-from casework import audit, outbox, timers
+from casework import audit
 from casework.auth import current, roles
 from casework.db import utcnow
-from casework.web import Blueprint, abort, db_session
-from sustainment import deadlines, rules
-from sustainment.api.common import CASEWORKERS, guard, load_case
-from sustainment.journal import case_ref, on_timeline
+from casework.web import Blueprint, db_session, get_or_404
+from sustainment.api.common import CASEWORKERS, load_case, refusals
+from sustainment.cases import agency_referrals
 from sustainment.models import AgencyReferral, Case
 from sustainment.policy import current as policy
-from sustainment.schemas import AgencyReferral as AgencyReferralSchema
 from sustainment.schemas import AgencyReferralCreate, AgencyResponse
 from sustainment.sensitivity import AgencyReferralRead, audit_read
-
-#: What the audit log keeps of a referral: no narrative (see ``common.snapshot``).
-AUDITED = AgencyReferralSchema(exclude=("reason", "safeguarding_reason", "response_note"))
 
 blp = Blueprint("agency_referrals", __name__, url_prefix="/cases",
                 description="Referrals to Adult Social Care, mental-health services, Citizens Advice and others.")
 
 
-def _label(agency: str) -> str:
-    return agency.replace("_", " ").capitalize()
-
-
 def _load_referral(case: Case, referral_id: uuid.UUID, *, for_update: bool = False) -> AgencyReferral:
-    session = db_session()
-    referral = session.get(AgencyReferral, referral_id, with_for_update=True) if for_update \
-        else session.get(AgencyReferral, referral_id)
-    if referral is None or referral.case_id != case.id:
-        abort(404, "There is no such agency referral on this case.")
-    return referral
+    return get_or_404(db_session(), AgencyReferral, referral_id, where=[AgencyReferral.case_id == case.id],
+                      lock=for_update, detail="There is no such agency referral on this case.")
 
 
 @blp.route("/<uuid:case_id>/agency-referrals")
@@ -64,26 +51,11 @@ class AgencyReferrals(MethodView):
         Needs the tenant's consent, unless a safeguarding reason is recorded (422 otherwise).
         The referral is chased when the agency has not answered by its chase date.
         """
-        session = db_session()
         case = load_case(case_id, for_update=True)
-        guard(case, "work")
-        now = utcnow()
-        referral = AgencyReferral(
-            case_id=case.id, agency=data["agency"], reason=data["reason"], consent_given=data["consent_given"],
-            safeguarding_reason=data["safeguarding_reason"], status="sent", sent_at=now, sent_by=current().sub,
-            chase_by=rules.agency_chase_by(now.date(), policy()),
-        )
-        session.add(referral)
-        session.flush()
-        deadlines.schedule_agency_chase(session, case, referral)
-        on_timeline(session, case, "agency_referral", f"Referred to {_label(referral.agency)}", referral.id)
-        audit.changed(session, "refer_to_agency", "case", case.id, None,
-                      {"agency_referral": AUDITED.dump(referral)})
-        # Not the agency nor the consent: either can reveal health, offending or a safeguarding concern.
-        outbox.emit(session, "sustainment.agency_referral.made.v2", subject=str(case.id), data={
-            **case_ref(case), "agency_referral_id": referral.id, "chase_by": referral.chase_by,
-        })
-        return referral
+        with refusals():
+            return agency_referrals.refer_to_agency(
+                db_session(), case, agency=data["agency"], reason=data["reason"], consent_given=data["consent_given"],
+                safeguarding_reason=data["safeguarding_reason"], by=current().sub, policy=policy(), now=utcnow())
 
 
 @blp.route("/<uuid:case_id>/agency-referrals/<uuid:referral_id>")
@@ -113,21 +85,8 @@ class AgencyReferralResponse(MethodView):
 
         sent → acknowledged → accepted or declined. An answer (accepted or declined) stops the chase.
         """
-        session = db_session()
         case = load_case(case_id, for_update=True)
         referral = _load_referral(case, referral_id, for_update=True)
-        guard(case, "work")
-        try:
-            rules.check_agency_response(referral.status, data["status"])
-        except rules.IllegalTransition as exc:
-            abort(409, str(exc))
-        before = AUDITED.dump(referral)
-        referral.status = data["status"]
-        referral.response_note = data["note"]
-        if rules.agency_answered(referral.status):
-            referral.answered_at = utcnow()
-            timers.cancel(session, deadlines.agency_chase_key(referral))
-        on_timeline(session, case, "agency_response", f"{_label(referral.agency)}: {referral.status}", referral.id)
-        audit.changed(session, "agency_response", "case", case.id, {"agency_referral": before},
-                      {"agency_referral": AUDITED.dump(referral)})
-        return referral
+        with refusals():
+            return agency_referrals.record_response(db_session(), case, referral, status=data["status"],
+                                                    note=data["note"], now=utcnow())

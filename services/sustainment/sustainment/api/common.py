@@ -1,14 +1,16 @@
-"""What every case view needs: the case (or a 404), its state checked (or a 409), roles."""
+"""What every case view needs: the case (or a 404), a use case's refusals as problems, roles."""
 
 from __future__ import annotations
 
 import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
-from casework.web import abort, db_session, load_for_update
+from casework.web import abort, db_session, get_or_404, invalid, load_for_update
 from sustainment import rules, sensitivity
+from sustainment.cases import Invalid
 from sustainment.models import Case
-from sustainment.schemas import Case as CaseSchema
 
 #: Case work is done by sustainment officers and team leaders (admin always passes).
 CASEWORKERS = ("sustainment_officer", "team_leader")
@@ -16,9 +18,7 @@ CASEWORKERS = ("sustainment_officer", "team_leader")
 
 def load_case(case_id: uuid.UUID, *, for_update: bool = False) -> Case:
     """The case, locked for the change when ``for_update``; 404 when there is none."""
-    case = db_session().get(Case, case_id, with_for_update=True) if for_update else db_session().get(Case, case_id)
-    if case is None:
-        abort(404, "There is no such case.")
+    case = get_or_404(db_session(), Case, case_id, lock=for_update, detail="There is no such case.")
     sensitivity.decide(case)
     return case
 
@@ -36,18 +36,21 @@ def _as_read(case: Case) -> Any:
     return sensitivity.CaseDetailRead().dump(case)
 
 
-def guard(case: Case, action: str) -> None:
-    """409 when the case's status does not allow ``action``."""
+@contextmanager
+def refusals() -> Iterator[None]:
+    """A use case's refusal as a problem: 409 when the case's state does not allow it, 422 naming the field."""
     try:
-        rules.check_transition(case.status, action)
+        yield
     except rules.IllegalTransition as exc:
         abort(409, str(exc))
+    except Invalid as exc:
+        invalid(exc.field, exc.message)
 
 
-def snapshot(case: Case) -> dict[str, Any]:
-    """The case as the audit log records it before and after a change.
-
-    The audit log is append-only and outlives anonymisation, so it records the facts of a
-    change and leaves out who the tenant is and what officers wrote (that stays on the record).
-    """
-    return CaseSchema(exclude=("tenant_name",)).dump(case)
+def as_changed(case: Case) -> Case:
+    """The changed case as its reader may see it: read back whole, the restricted details shown audited."""
+    session = db_session()
+    session.flush()
+    session.refresh(case)
+    sensitivity.audit_read(session, case)
+    return case

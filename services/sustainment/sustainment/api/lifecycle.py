@@ -6,17 +6,14 @@ import uuid
 
 from flask.views import MethodView
 
-from casework import audit, outbox, timers
 from casework.auth import current, roles
 from casework.db import utcnow
-from casework.web import Blueprint, abort, db_session, invalid
-from sustainment import deadlines, rules
-from sustainment.api.common import CASEWORKERS, change_case, guard, snapshot
-from sustainment.journal import case_ref, on_timeline
-from sustainment.models import Assignment, RiskChange
-from sustainment.privacy import anonymise_key, schedule_anonymisation
+from casework.web import Blueprint, db_session
+from sustainment.api.common import CASEWORKERS, as_changed, change_case, refusals
+from sustainment.cases import assignment, closure, risk
+from sustainment.policy import current as policy
 from sustainment.schemas import AssignmentCreate, Closure, Reopening, RiskChangeCreate
-from sustainment.sensitivity import CaseDetailRead, audit_read
+from sustainment.sensitivity import CaseDetailRead
 
 blp = Blueprint("case_lifecycle", __name__, url_prefix="/cases", description="Assigning, risk, closing and reopening.")
 
@@ -32,29 +29,10 @@ class CaseAssignment(MethodView):
 
         An open case becomes allocated; earlier assignments stay in the history.
         """
-        session = db_session()
         case = change_case(case_id)
-        guard(case, "assign")
-        if data["officer_id"] == case.officer_id:
-            invalid("officer_id", "The case is already assigned to this officer.")
-        before = snapshot(case)
-        previous = case.officer_id
-        case.officer_id = data["officer_id"]
-        case.status = rules.status_after(case.status, "assign")
-        session.add(Assignment(case_id=case.id, officer_id=case.officer_id, previous_officer_id=previous,
-                               assigned_by=current().sub, assigned_at=utcnow()))
-        on_timeline(session, case, "assigned", f"Assigned to {case.officer_id}" +
-                    (f" (was {previous})" if previous else ""))
-        audit.changed(session, "assign", "case", case.id, before, snapshot(case))
-        outbox.emit(session, "sustainment.case.assigned.v1", subject=str(case.id), data={
-            **case_ref(case), "previous_officer_id": previous, "assigned_by": current().sub,
-            "risk_level": case.risk_level,
-            "first_contact_due": case.first_contact_due if case.first_contact_at is None else None,
-        })
-        session.flush()
-        session.refresh(case)
-        audit_read(session, case)
-        return case
+        with refusals():
+            assignment.assign(db_session(), case, officer_id=data["officer_id"], by=current().sub, now=utcnow())
+        return as_changed(case)
 
 
 @blp.route("/<uuid:case_id>/risk")
@@ -68,25 +46,11 @@ class CaseRisk(MethodView):
 
         The officer's judgement, with the reason recorded (in the case, not in the event).
         """
-        session = db_session()
         case = change_case(case_id)
-        guard(case, "work")
-        if data["risk_level"] == case.risk_level:
-            invalid("risk_level", "The case is already at this risk level.")
-        before = snapshot(case)
-        previous, case.risk_level = case.risk_level, data["risk_level"]
-        session.add(RiskChange(case_id=case.id, from_level=previous, to_level=case.risk_level, cause="officer",
-                               reason=data["reason"], changed_by=current().sub, changed_at=utcnow()))
-        on_timeline(session, case, "risk_changed", f"Risk changed from {previous} to {case.risk_level}")
-        audit.changed(session, "change_risk", "case", case.id, before, snapshot(case), reason=data["reason"])
-        outbox.emit(session, "sustainment.risk.changed.v1", subject=str(case.id), data={
-            **case_ref(case), "from_level": previous, "to_level": case.risk_level, "cause": "officer",
-            "team_leader_alert": False,
-        })
-        session.flush()
-        session.refresh(case)
-        audit_read(session, case)
-        return case
+        with refusals():
+            risk.change_risk(db_session(), case, risk_level=data["risk_level"], reason=data["reason"],
+                             by=current().sub, now=utcnow())
+        return as_changed(case)
 
 
 @blp.route("/<uuid:case_id>/closure")
@@ -101,25 +65,11 @@ class CaseClosure(MethodView):
         Its pending deadlines are cancelled, and its personal details are due to be removed after
         the policy's retention period. A second closure is 409.
         """
-        session = db_session()
         case = change_case(case_id)
-        guard(case, "close")
-        before = snapshot(case)
-        case.status = rules.status_after(case.status, "close")
-        case.closed_at = utcnow()
-        case.closure_outcome = data["outcome"]
-        case.closure_summary = data["summary"]
-        deadlines.cancel_case_deadlines(session, case)
-        schedule_anonymisation(session, case)
-        on_timeline(session, case, "closed", f"Closed: {data['outcome'].replace('_', ' ')}")
-        audit.changed(session, "close", "case", case.id, before, snapshot(case))
-        outbox.emit(session, "sustainment.case.closed.v1", subject=str(case.id), data={
-            **case_ref(case), "outcome": case.closure_outcome, "closed_at": case.closed_at,
-        })
-        session.flush()
-        session.refresh(case)
-        audit_read(session, case)
-        return case
+        with refusals():
+            closure.close(db_session(), case, outcome=data["outcome"], summary=data["summary"], policy=policy(),
+                          now=utcnow())
+        return as_changed(case)
 
 
 @blp.route("/<uuid:case_id>/reopening")
@@ -135,21 +85,7 @@ class CaseReopening(MethodView):
         was never made), or to the unassigned queue when it had none. The closure outcome is cleared
         and the retention clock stopped. An anonymised case cannot be reopened (409).
         """
-        session = db_session()
         case = change_case(case_id)
-        guard(case, "reopen")
-        if case.anonymised_at is not None:
-            abort(409, "This case's personal details were removed after the retention period; open a new case.")
-        before = snapshot(case)
-        case.status = rules.status_after(case.status, "reopen", has_officer=case.officer_id is not None,
-                                         first_contact_made=case.first_contact_at is not None)
-        case.closed_at = case.closure_outcome = case.closure_summary = None
-        timers.cancel(session, anonymise_key(case))
-        on_timeline(session, case, "reopened", "Case reopened")
-        audit.changed(session, "reopen", "case", case.id, before, snapshot(case), reason=data["reason"])
-        outbox.emit(session, "sustainment.case.reopened.v1", subject=str(case.id),
-                    data={**case_ref(case), "risk_level": case.risk_level, "status": case.status})
-        session.flush()
-        session.refresh(case)
-        audit_read(session, case)
-        return case
+        with refusals():
+            closure.reopen(db_session(), case, reason=data["reason"])
+        return as_changed(case)

@@ -10,10 +10,9 @@ from casework import audit
 from casework.auth import current, roles
 from casework.db import utcnow
 from casework.web import Blueprint, db_session
-from sustainment.api.common import CASEWORKERS, guard, load_case
-from sustainment.journal import on_timeline
-from sustainment.models import CaseNote
-from sustainment.schemas import Note, NoteCreate
+from sustainment.api.common import CASEWORKERS, load_case, refusals
+from sustainment.cases import notes
+from sustainment.schemas import NoteCreate
 from sustainment.sensitivity import NoteRead, audit_read
 
 blp = Blueprint("notes", __name__, url_prefix="/cases", description="Case notes.")
@@ -42,13 +41,7 @@ class Notes(MethodView):
 
         The note's text stays in this service; the timeline shows that a note was added.
         """
-        session = db_session()
         case = load_case(case_id, for_update=True)
-        guard(case, "work")
-        note = CaseNote(case_id=case.id, text=data["text"], category=data["category"], author=current().sub,
-                        written_at=utcnow())
-        session.add(note)
-        session.flush()
-        on_timeline(session, case, "note", "Note added", note.id)
-        audit.changed(session, "add_note", "case", case.id, None, {"note": Note(exclude=("text",)).dump(note)})
-        return note
+        with refusals():
+            return notes.add_note(db_session(), case, text=data["text"], category=data["category"],
+                                  by=current().sub, now=utcnow())

@@ -6,30 +6,17 @@ import uuid
 
 from flask.views import MethodView
 
-from casework import audit, outbox
+from casework import audit
 from casework.auth import current, roles
 from casework.db import utcnow
 from casework.web import Blueprint, db_session
-from sustainment import deadlines, rules
-from sustainment.api.common import CASEWORKERS, change_case, guard, load_case
-from sustainment.journal import case_ref, on_timeline
-from sustainment.models import Plan
+from sustainment.api.common import CASEWORKERS, change_case, load_case, refusals
+from sustainment.cases import plans
 from sustainment.policy import current as policy
 from sustainment.schemas import Plan as PlanSchema
 from sustainment.schemas import PlanUpdate
 
 blp = Blueprint("plans", __name__, url_prefix="/cases", description="Sustainment plans and their versions.")
-
-
-def _items(items: list[dict]) -> list[dict]:
-    """Plan items as stored: every one with an id (kept from the last version when given), dates as ISO."""
-    out = []
-    for item in items:
-        stored = {**item, "id": str(item.get("id") or uuid.uuid4())}
-        if "due_date" in stored:
-            stored["due_date"] = stored["due_date"].isoformat()
-        out.append(stored)
-    return out
 
 
 @blp.route("/<uuid:case_id>/plan")
@@ -49,25 +36,11 @@ class CasePlan(MethodView):
         Send the case's ETag (from GET /cases/{id}) as If-Match. Earlier versions are kept;
         the plan-review deadline moves to the new review date.
         """
-        session = db_session()
         case = change_case(case_id)
-        guard(case, "work")
-        previous = case.plan
-        review_date = data.get("review_date") or rules.default_review_date(utcnow().date(), policy())
-        plan = Plan(case_id=case.id, version=(previous.version + 1) if previous else 1, status="agreed",
-                    goals=_items(data["goals"]), actions=_items(data["actions"]), review_date=review_date,
-                    agreed_by=current().sub, created_at=utcnow())
-        session.add(plan)
-        session.flush()
-        deadlines.schedule_plan_review(session, case, plan)
-        on_timeline(session, case, "plan_agreed", f"Plan version {plan.version} agreed", plan.version)
-        audit.changed(session, "agree_plan", "case", case.id,
-                      PlanSchema().dump(previous) if previous else None, PlanSchema().dump(plan))
-        outbox.emit(session, "sustainment.plan.agreed.v1", subject=str(case.id), data={
-            **case_ref(case), "plan_version": plan.version, "review_date": plan.review_date,
-            "actions": len(plan.actions),
-        })
-        return plan
+        with refusals():
+            return plans.agree_plan(db_session(), case, goals=data["goals"], actions=data["actions"],
+                                    review_date=data.get("review_date"), by=current().sub, policy=policy(),
+                                    now=utcnow())
 
 
 @blp.route("/<uuid:case_id>/plan/versions")
