@@ -56,9 +56,11 @@ class EmbeddedSystem:
         self.process: subprocess.Popen | None = None
 
     def urls(self) -> dict[str, str]:
+        """Every service's base URL, by name."""
         return {name: f"http://127.0.0.1:{port + self.offset}" for name, port in self.ports.items()}
 
     def start(self, timeout: float = 60) -> EmbeddedSystem:
+        """Start ``casework run`` and wait until it says it is ready (its directory seeded)."""
         self.offset = free_offset() if self.chosen_offset is None else self.chosen_offset
         # Nothing from the caller's CASEWORK_* settings (their database or broker, say).
         env = {k: v for k, v in os.environ.items() if not k.startswith("CASEWORK_")}
