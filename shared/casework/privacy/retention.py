@@ -1,0 +1,98 @@
+"""The retention sweep: records past their period anonymised (held ones skipped), their audit
+snapshots redacted, and a count published per record type."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from casework import audit, outbox, policy, timers
+from casework.db import Database, utcnow
+
+from .holds import held
+from .redaction import redact_audit
+
+#: The recurring timer of each service's retention sweep (one row, rescheduled after each run).
+RETENTION_SWEEP = "retention_sweep"
+
+
+@dataclass
+class RetentionRule:
+    """One record type's retention: which records are past their period, and what anonymising one means."""
+
+    record_type: str
+    #: ``due(session, now)``: the records past their retention period not yet anonymised.
+    due: Callable[[Session, dt.datetime], Iterable[Any]]
+    #: ``anonymise(session, record)``: names, contact details and free text replaced, statistics kept.
+    anonymise: Callable[[Session, Any], None]
+    #: Keys of the audit log's before/after snapshots that hold personal data for this record type.
+    audit_keys: frozenset[str] = field(default_factory=frozenset)
+    #: The record types whose audit trails also belong to the record (e.g. a household member's).
+    related: Callable[[Any], Iterable[tuple[str, Any]]] = lambda record: ()
+
+
+def sweep(session: Session, rules: Iterable[RetentionRule], *, service: str, now: dt.datetime | None = None,
+          batch: int = 500) -> dict[str, int]:
+    """Anonymise what has passed its retention period (held records skipped); emit a count per type."""
+    now = now or utcnow()
+    counts: dict[str, int] = {}
+    for rule in rules:
+        holds = held(session, rule.record_type)
+        count = 0
+        for record in rule.due(session, now):
+            if str(record.id) in holds:
+                continue
+            rule.anonymise(session, record)
+            for record_type, record_id in ((rule.record_type, record.id), *rule.related(record)):
+                redact_audit(session, record_type, record_id, rule.audit_keys)
+            audit.record(session, "anonymise", rule.record_type, record.id, after={"anonymised_at": now})
+            count += 1
+            if count >= batch:
+                break
+        session.flush()
+        counts[rule.record_type] = count
+        if count:
+            outbox.emit(session, f"{service}.records.anonymised.v1", subject=rule.record_type,
+                        data={"record_type": rule.record_type, "count": count, "swept_at": now})
+    return counts
+
+
+def retention_sweep(rules: Iterable[RetentionRule], *, service: str,
+                    every: dt.timedelta = dt.timedelta(days=1)) -> Callable[[Session, timers.Timer], None]:
+    """The handler of the ``retention_sweep`` timer: sweep, then run again after ``every``."""
+    rules = list(rules)
+
+    def handler(session: Session, timer: timers.Timer) -> None:
+        sweep(session, rules, service=service)
+        timers.schedule(session, RETENTION_SWEEP, key=RETENTION_SWEEP, due_at=utcnow() + every)
+
+    return handler
+
+
+def ensure_retention_sweep(db: Database, timer_handlers: dict[str, Any]) -> None:
+    """Schedule the service's recurring retention sweep when it has one and none is pending."""
+    if RETENTION_SWEEP not in timer_handlers:
+        return
+    with db.transaction() as session:
+        timer = session.scalar(select(timers.Timer).where(timers.Timer.key == RETENTION_SWEEP))
+        if timer is None or timer.fired_at is not None or timer.cancelled_at is not None or timer.attempts >= 5:
+            timers.schedule(session, RETENTION_SWEEP, key=RETENTION_SWEEP, due_at=utcnow())
+
+
+def retention_policy(service: str) -> dict[str, Any]:
+    """The ``retention`` section of the service's policy (the council's file merged over the defaults)."""
+    return policy.current(service, _document).get("retention") or {}
+
+
+def _document(document: dict[str, Any]) -> dict[str, Any]:
+    return document
+
+
+def years_before(now: dt.datetime, years: float) -> dt.datetime:
+    """The moment ``years`` (of 365.25 days) before ``now``: records closed before it are due."""
+    return now - dt.timedelta(days=365.25 * float(years))
