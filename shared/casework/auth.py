@@ -17,9 +17,11 @@ from copy import deepcopy
 from typing import Any
 
 import jwt
+from flask import g
 
 from casework import context
 from casework.context import Principal
+from casework.problems import abort
 
 ROLES = (
     "referrer", "intake_officer", "sustainment_officer", "lettings_officer", "team_leader", "admin", "service",
@@ -120,13 +122,9 @@ def roles(*allowed: str) -> Callable:
     Put it outermost on a view method so a caller without a token gets 401 before its
     body is even read. It also documents the roles and the 401/403 answers in OpenAPI.
     """
-    from casework.web.errors import abort
-
     def decorator(view: Callable) -> Callable:
         @functools.wraps(view)
         def wrapper(*args: Any, **kwargs: Any) -> Any:
-            from flask import g
-
             if getattr(g, "principal", None) is None:
                 abort(401, "A bearer token is required.")
             if not g.principal.has_any(*allowed):

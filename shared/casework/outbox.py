@@ -19,6 +19,7 @@ from sqlalchemy import update as sa_update
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from casework import appends, events
+from casework.contracts import catalogue
 from casework.db import Database, KernelBase, UTCDateTime, as_utc, utcnow
 from casework.metrics import OUTBOX_PENDING_AGE, OUTBOX_PUBLISHED
 
@@ -65,7 +66,7 @@ def emit(session: Session, type: str, *, subject: str, data: dict[str, Any]) -> 
     """
     if not type.startswith("casework."):
         type = "casework." + type
-    payload = events.catalogue.serialise(type, data)
+    payload = catalogue.serialise(type, data)
     event = events.make(type, subject=subject, data=payload)
     add(session, event)
     return event

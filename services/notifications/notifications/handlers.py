@@ -9,8 +9,9 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
+from casework.contracts import catalogue
 from casework.db import utcnow
-from casework.events import Event, catalogue
+from casework.events import Event
 from casework.privacy import RETENTION_SWEEP, retention_sweep
 from casework.timers import Timer
 from notifications import directory, email, escalation, inbox, privacy, rules, webhooks, workflow

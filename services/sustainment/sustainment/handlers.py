@@ -14,8 +14,9 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from casework.contracts import catalogue
 from casework.db import utcnow
-from casework.events import Catalogue, Event, catalogue
+from casework.events import Catalogue, Event
 from sustainment import rules
 from sustainment.cases import opening
 from sustainment.models import Case

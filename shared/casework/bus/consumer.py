@@ -28,6 +28,7 @@ from kombu.message import Message
 from sqlalchemy.exc import DBAPIError
 
 from casework import context, events, inbox
+from casework.contracts import catalogue
 from casework.db import Database, database_away
 from casework.metrics import EVENTS_CONSUMED, EVENTS_PARKED
 from casework.service import Service
@@ -147,7 +148,7 @@ class Consumer:
         if handler is None:
             return self._park(message, "unknown_type", LookupError(f"no handler for {event.type}"), attempts, event)
         try:
-            data = events.catalogue.load(event.type, event.data)
+            data = catalogue.load(event.type, event.data)
         except (ma.ValidationError, events.UnknownEventType) as exc:
             return self._park(message, "invalid_data", exc, attempts, event)
         return Delivery(message, event, data, handler, attempts)

@@ -19,7 +19,8 @@ def build() -> Catalogue:
     return catalogue
 
 
-#: The catalogue producers validate against and consumers load with.
-CATALOGUE = build()
+#: The catalogue producers validate against and consumers load with
+#: (``from casework.contracts import catalogue``).
+catalogue = build()
 
-__all__ = ["CATALOGUE", "build"]
+__all__ = ["build", "catalogue"]

@@ -1,4 +1,5 @@
-"""CloudEvents envelope and the event catalogue."""
+"""The CloudEvents envelope and the catalogue's machinery; the catalogue of every contract itself
+is ``casework.contracts.catalogue`` (the contracts build on this package, so it cannot hold it)."""
 
 from .envelope import CONTENT_TYPE, Event, InvalidEvent, make, parse
 from .registry import Catalogue, EventContract, InvalidEventData, UnknownEventType
@@ -11,16 +12,7 @@ __all__ = [
     "InvalidEvent",
     "InvalidEventData",
     "UnknownEventType",
-    "catalogue",
     "make",
     "parse",
 ]
 
-
-def __getattr__(name: str):
-    # The full catalogue of contracts is built on first use, not at import.
-    if name == "catalogue":
-        from casework.contracts import CATALOGUE
-
-        return CATALOGUE
-    raise AttributeError(name)

@@ -13,11 +13,11 @@ from typing import Any
 
 import marshmallow as ma
 from flask import Response, current_app, g, json, request
-from flask_smorest import abort as _smorest_abort
 from sqlalchemy.exc import DataError, DBAPIError, IntegrityError
 from werkzeug.exceptions import HTTPException
 
 from casework.db import database_away
+from casework.problems import abort, invalid  # noqa: F401 - part of this module's API
 
 log = logging.getLogger(__name__)
 
@@ -61,24 +61,6 @@ def problem(status: int, detail: str | None = None, *, title: str | None = None,
     for name, value in (headers or {}).items():
         response.headers[name] = value
     return response
-
-
-def abort(status: int, detail: str | None = None, *, errors: dict[str, list[str]] | None = None,
-          headers: dict[str, str] | None = None) -> None:
-    """Stop the request with a problem. ``errors`` names the fields a user would fix."""
-    kwargs: dict[str, Any] = {}
-    if detail:
-        kwargs["message"] = detail
-    if errors:
-        kwargs["errors"] = errors
-    if headers:
-        kwargs["headers"] = headers
-    _smorest_abort(status, **kwargs)
-
-
-def invalid(field: str, message: str) -> None:
-    """Stop with a 422 naming one field."""
-    abort(422, "The request has invalid fields.", errors={field: [message]})
 
 
 def flatten_errors(messages: Any, prefix: str = "") -> dict[str, list[str]]:

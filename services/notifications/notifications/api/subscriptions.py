@@ -9,8 +9,8 @@ from sqlalchemy import select
 
 from casework import audit
 from casework.auth import OFFICER_ROLES, current, roles
+from casework.contracts import catalogue
 from casework.db import utcnow
-from casework.events import catalogue
 from casework.web import Blueprint, SelectPage, abort, db_session, invalid
 from notifications import webhooks
 from notifications.models import Delivery, Subscription
