@@ -6,13 +6,13 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 SERVICES := intake sustainment lettings notifications
-PACKAGES := -e shared $(foreach s,$(SERVICES),-e services/$(s))
+PACKAGES := -e shared -e shared/dev $(foreach s,$(SERVICES),-e services/$(s))
 # Added to every service's port (8001…8004) by `make run` and looked for by `make demo`.
 PORT_OFFSET ?= 0
 
 .PHONY: install run up demo test test-e2e lint asyncapi definitions clean bench
 
-$(STAMP): shared/pyproject.toml $(foreach s,$(SERVICES),services/$(s)/pyproject.toml) requirements-dev.txt
+$(STAMP): shared/pyproject.toml shared/dev/pyproject.toml $(foreach s,$(SERVICES),services/$(s)/pyproject.toml) requirements-dev.txt
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet $(PACKAGES) -r requirements-dev.txt

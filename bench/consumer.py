@@ -24,8 +24,9 @@ from sqlalchemy import func, select
 
 from casework import context
 from casework.bus import Consumer, Publisher, topology
-from casework.events import catalogue, make
-from casework.testing import ServiceHarness
+from casework.contracts import catalogue
+from casework.events import make
+from casework_dev.testing import ServiceHarness
 from notifications.models import Task
 from notifications.service import SERVICE
 

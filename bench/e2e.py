@@ -1,5 +1,5 @@
 """End to end: from POST /referrals to the triage task existing in notifications, with every
-service running as real processes (casework.system), at fixed arrival rates.
+service running as real processes (casework_dev.system), at fixed arrival rates.
 
 Latency is the task's ``created_at`` (notifications' database) minus the time the request was
 scheduled to start (same machine clock). A few seconds of traffic first warm the processes up
@@ -23,8 +23,8 @@ from urllib.parse import urlsplit
 
 import psycopg
 
-from casework.system import System
-from casework.testing import token
+from casework_dev.system import System
+from casework_dev.testing import token
 
 sys.path.insert(0, str(__import__("pathlib").Path(__file__).resolve().parent))
 import processes  # noqa: E402

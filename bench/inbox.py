@@ -25,7 +25,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from common import BROKER, POSTGRES, write  # noqa: E402
 
 from casework import auth  # noqa: E402
-from casework.system import System  # noqa: E402
+from casework_dev.system import System  # noqa: E402
 
 WORKERS, THREADS = 2, 4
 SECONDS = 15

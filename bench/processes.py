@@ -57,7 +57,7 @@ def rss_mb(proc: subprocess.Popen) -> dict[str, float]:
 
 
 def cpu_seconds(system_processes: dict) -> dict[str, float]:
-    """CPU used so far by each of a system's processes (``casework.system.Process`` by name, with
+    """CPU used so far by each of a system's processes (``casework_dev.system.Process`` by name, with
     gunicorn's workers), PostgreSQL, RabbitMQ and this benchmark (the load generator), in seconds."""
     found: dict[str, float] = {}
 

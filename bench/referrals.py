@@ -20,7 +20,7 @@ import uuid
 import sqlalchemy as sa
 
 from casework.migrations import upgrade
-from casework.testing import TEST_SECRET, create_database, delete_namespace, drop_database, test_settings, token
+from casework_dev.testing import TEST_SECRET, create_database, delete_namespace, drop_database, test_settings, token
 
 sys.path.insert(0, str(__import__("pathlib").Path(__file__).resolve().parent))
 import processes  # noqa: E402

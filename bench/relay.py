@@ -21,7 +21,7 @@ from casework.bus.connection import connect
 from casework.db import Database
 from casework.migrations import upgrade
 from casework.outbox import Relay
-from casework.testing import create_database, drop_database, test_settings
+from casework_dev.testing import create_database, drop_database, test_settings
 
 sys.path.insert(0, str(__import__("pathlib").Path(__file__).resolve().parent))
 from common import BROKER, POSTGRES, write  # noqa: E402
@@ -93,7 +93,7 @@ def main(count: int = 5000) -> None:
         db.dispose()
     finally:
         drop_database(url)
-        from casework.testing import delete_namespace
+        from casework_dev.testing import delete_namespace
 
         delete_namespace(settings, [])
 

@@ -20,7 +20,7 @@ import uuid
 import psycopg
 from sqlalchemy import insert
 
-from casework.testing import TEST_SECRET, ServiceHarness, bearer, token
+from casework_dev.testing import TEST_SECRET, ServiceHarness, bearer, token
 
 sys.path.insert(0, str(__import__("pathlib").Path(__file__).resolve().parent))
 import processes  # noqa: E402

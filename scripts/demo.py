@@ -20,9 +20,9 @@ import uuid
 
 import requests
 
-from casework.embedded import DEMO_TEAMS, DEMO_USERS
 from casework.settings import Settings
-from casework.system import Client, local_urls
+from casework_dev.embedded import DEMO_TEAMS, DEMO_USERS
+from casework_dev.system import Client, local_urls
 
 SECRET = Settings.from_env("casework").jwt_secret
 

@@ -216,13 +216,24 @@ def definitions(check: bool, output: Path) -> None:
     click.echo(f"wrote {output}")
 
 
+def _development_only(command: str) -> None:
+    """``casework run`` and ``casework up`` come with ``casework-dev``, which service images leave out."""
+    from importlib.util import find_spec
+
+    if find_spec("casework_dev") is None:
+        click.echo(f"`casework {command}` is for development: install casework-dev (`make install` does; "
+                   "a service image does not carry it).", err=True)
+        sys.exit(2)
+
+
 @main.command()
 @click.option("--data-dir", default="data", show_default=True, type=click.Path(path_type=Path))
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port-offset", default=0, show_default=True, help="Added to every service's port (8001…).")
 def run(data_dir: Path, host: str, port_offset: int) -> None:
     """Run every installed service in one process: SQLite files and an in-process broker."""
-    from casework.embedded import CannotStart, run_embedded
+    _development_only("run")
+    from casework_dev.embedded import CannotStart, run_embedded
 
     try:
         run_embedded(data_dir, host=host, port_offset=port_offset)
@@ -249,8 +260,9 @@ def up(postgres_url: str, broker_url: str, log_dir: Path, api_workers: int) -> N
     import threading
     import time
 
-    from casework.embedded import print_tokens, seed_directory
-    from casework.system import System
+    _development_only("up")
+    from casework_dev.embedded import print_tokens, seed_directory
+    from casework_dev.system import System
 
     system = System.local(postgres_url, broker_url, log_dir=log_dir, api_workers=api_workers)
     stop = threading.Event()

@@ -4,7 +4,7 @@ import importlib
 
 import pytest
 
-from casework.testing import ServiceHarness
+from casework_dev.testing import ServiceHarness
 
 
 @pytest.fixture(scope="session")

@@ -11,8 +11,8 @@ import schemathesis
 from hypothesis import HealthCheck
 from schemathesis import checks
 
-from casework.testing import bearer, test_settings
 from casework.web import create_app
+from casework_dev.testing import bearer, test_settings
 
 SETTINGS = {"max_examples": 8, "deadline": None, "derandomize": True, "database": None,
             "suppress_health_check": list(HealthCheck)}

@@ -10,8 +10,8 @@ import pytest
 import yaml
 from cloudevents.core.formats.json import JSONFormat
 
-from casework.events import catalogue
-from casework.testing import bearer
+from casework.contracts import catalogue
+from casework_dev.testing import bearer
 
 ROOT = Path(__file__).resolve().parents[2]
 OFFICER = bearer("officer-1", "lettings_officer")

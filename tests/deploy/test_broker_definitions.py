@@ -23,7 +23,7 @@ from kombu import Connection, Exchange, Queue
 
 from casework.bus import definitions, topology
 from casework.service import installed
-from casework.testing.servers import unavailable
+from casework_dev.testing.servers import unavailable
 
 ROOT = Path(__file__).resolve().parents[2]
 SERVICES = installed()

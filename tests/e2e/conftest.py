@@ -9,8 +9,8 @@ each other's records; they look tasks up by the subject they are about.
 
 import pytest
 
-from casework.system import Client, System
-from casework.testing import EmbeddedSystem, wait_until
+from casework_dev.system import Client, System
+from casework_dev.testing import EmbeddedSystem, wait_until
 
 
 @pytest.fixture(scope="session")

@@ -14,8 +14,8 @@ from pathlib import Path
 import requests
 
 from casework import auth
-from casework.embedded import DEMO_USERS
-from casework.testing.embedded import EmbeddedSystem, free_offset
+from casework_dev.embedded import DEMO_USERS
+from casework_dev.testing.embedded import EmbeddedSystem, free_offset
 
 SECRET = "casework-embedded-e2e-secret-0123456789"
 ROOT = Path(__file__).resolve().parents[2]

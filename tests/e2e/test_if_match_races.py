@@ -5,8 +5,8 @@ import datetime as dt
 
 import pytest
 
-from casework.system import Client, System
-from casework.testing import at_once
+from casework_dev.system import Client, System
+from casework_dev.testing import at_once
 from lettings.service import SERVICE as LETTINGS
 from notifications.service import SERVICE as NOTIFICATIONS
 

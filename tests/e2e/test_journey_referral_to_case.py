@@ -6,7 +6,7 @@ import datetime as dt
 
 import pytest
 
-from casework.testing import wait_until
+from casework_dev.testing import wait_until
 
 from .conftest import assigned_and_told, one_task, referred_and_accepted, task_status
 

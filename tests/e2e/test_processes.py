@@ -4,7 +4,7 @@ import pytest
 
 from casework.bus import topology
 from casework.bus.connection import connect
-from casework.testing import wait_until
+from casework_dev.testing import wait_until
 
 from ..reliability.counting import unsent
 from .conftest import REFERRAL, one_case, referred_and_accepted

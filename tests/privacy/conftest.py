@@ -11,7 +11,7 @@ from types import SimpleNamespace
 import pytest
 from werkzeug.serving import make_server
 
-from casework.testing import ServiceHarness
+from casework_dev.testing import ServiceHarness
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 

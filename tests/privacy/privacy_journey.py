@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from types import SimpleNamespace
 
-from casework.testing import bearer
+from casework_dev.testing import bearer
 
 PEOPLE = SimpleNamespace(
     referrer=bearer("income-recovery-system", "referrer"),
@@ -50,7 +50,7 @@ def register_directory(system, *, email_preference: str = "off") -> None:
 
 def referral_to_assigned_case(system, referral: dict = REFERRAL) -> dict:
     """The first journey: referred, accepted, a case opened and assigned; returns the ids."""
-    from casework.testing import wait_until
+    from casework_dev.testing import wait_until
 
     referral = system.intake.client.post("/referrals", json=referral, headers=PEOPLE.referrer)
     assert referral.status_code == 201, referral.json

@@ -16,8 +16,9 @@ from kombu import Connection, Queue
 from privacy_journey import PEOPLE, REFERRAL, referral_to_assigned_case
 
 from casework.bus.topology import events_exchange
-from casework.events import catalogue, make, parse
-from casework.testing import bearer, wait_until
+from casework.contracts import catalogue
+from casework.events import make, parse
+from casework_dev.testing import bearer, wait_until
 
 LETTINGS = bearer("lee-lettings", "lettings_officer")
 TENANT, TENANT_BORN = "Ottoline Fairweather-Nkemelu", dt.date(1979, 3, 23)

@@ -18,7 +18,7 @@ import pytest
 from aiosmtpd.controller import Controller
 from privacy_journey import NAME, PEOPLE, referral_to_assigned_case, register_directory
 
-from casework.testing import wait_until
+from casework_dev.testing import wait_until
 
 FORBIDDEN = [*NAME.lower().replace("-", " ").split(), "1980-05-17", "17/05/1980", "17 may 1980", "17th may 1980"]
 

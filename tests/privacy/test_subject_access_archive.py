@@ -9,7 +9,7 @@ from click.testing import CliRunner
 from privacy_journey import TENANCY_REF, referral_to_assigned_case, register_directory
 
 from casework.cli import main
-from casework.testing import token
+from casework_dev.testing import token
 
 
 def test_the_command_gathers_all_four_services_exports_into_one_archive(system, tmp_path):

@@ -4,8 +4,8 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from casework.system import Client, System
-from casework.testing import TcpProxy
+from casework_dev.system import Client, System
+from casework_dev.testing import TcpProxy
 
 
 @pytest.fixture(scope="module")

@@ -4,7 +4,7 @@ import time
 
 import psycopg
 
-from casework.system import System
+from casework_dev.system import System
 
 
 def rows(system: System, service: str, sql: str, params: tuple = ()) -> list[tuple]:

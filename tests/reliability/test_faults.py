@@ -7,7 +7,7 @@ import psycopg
 import pytest
 import requests
 
-from casework.testing import wait_until
+from casework_dev.testing import wait_until
 
 from .counting import rows, settle
 

@@ -13,7 +13,7 @@ import pytest
 
 from casework.bus import Publisher, list_parked
 from casework.events import make
-from casework.testing import wait_until
+from casework_dev.testing import wait_until
 
 from .counting import settle
 from .test_faults import stream

@@ -9,7 +9,7 @@ import uuid
 
 import pytest
 
-from casework.testing import bearer
+from casework_dev.testing import bearer
 
 ADMIN = bearer("admin-1", "admin")
 SOMEONE = str(uuid.uuid4())

@@ -11,7 +11,7 @@ import uuid
 import pytest
 
 from casework.auth import ROLES
-from casework.testing import bearer
+from casework_dev.testing import bearer
 
 SERVICES = ["intake", "lettings", "notifications", "sustainment"]
 PUBLIC = {"/healthz", "/readyz", "/metrics", "/openapi.json"}

@@ -8,8 +8,8 @@ import uuid
 
 import pytest
 
-from casework.testing import bearer
 from casework.web.app import MAX_JSON_DEPTH, json_depth
+from casework_dev.testing import bearer
 
 SOMEONE = str(uuid.uuid4())
 

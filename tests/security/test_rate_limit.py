@@ -2,8 +2,8 @@
 
 import pytest
 
-from casework.testing import ServiceHarness, bearer
 from casework.web.ratelimit import RateLimiter, parse
+from casework_dev.testing import ServiceHarness, bearer
 from intake.service import SERVICE
 
 REFERRAL = {

@@ -1,6 +1,6 @@
 """A referring system never sees, changes or learns of another referrer's referrals."""
 
-from casework.testing import bearer
+from casework_dev.testing import bearer
 
 from .test_rate_limit import REFERRAL
 

@@ -9,7 +9,7 @@ import pytest
 from cryptography.hazmat.primitives.asymmetric import rsa
 
 from casework.auth import mint
-from casework.testing import TEST_SECRET, bearer
+from casework_dev.testing import TEST_SECRET, bearer
 
 PROTECTED = "/referrals"
 

@@ -3,7 +3,7 @@ council allows (``CASEWORK_WEBHOOK_ALLOWED_HTTP_HOSTS``)."""
 
 import pytest
 
-from casework.testing import bearer
+from casework_dev.testing import bearer
 
 PARTNER = bearer("asc-partner", "referrer")
 SECRET = "s3cret-s3cret-s3cret"

@@ -371,7 +371,7 @@ class System:
         if not self.owns_databases:
             return
         from casework.db import drop_database
-        from casework.testing import delete_namespace
+        from casework_dev.testing import delete_namespace
 
         for url in self.database_urls.values():
             with contextlib.suppress(Exception):

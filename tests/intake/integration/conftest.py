@@ -6,7 +6,7 @@ from types import SimpleNamespace
 
 import pytest
 
-from casework.testing import bearer
+from casework_dev.testing import bearer
 from intake.service import SERVICE
 
 REFERRER = bearer("income-recovery-system", "referrer")

@@ -13,7 +13,7 @@ import sqlalchemy as sa
 from werkzeug.serving import make_server
 
 from casework import audit, privacy
-from casework.testing import bearer
+from casework_dev.testing import bearer
 from intake.privacy import RETENTION
 
 LATER = dt.datetime.now(dt.UTC) + dt.timedelta(days=365 * 3)
@@ -122,7 +122,7 @@ def test_the_command_gathers_the_exports_into_an_archive_with_an_index(intake, r
     from click.testing import CliRunner
 
     from casework.cli import main
-    from casework.testing import token
+    from casework_dev.testing import token
 
     server = make_server("127.0.0.1", 0, intake.app, threaded=True)
     threading.Thread(target=server.serve_forever, daemon=True).start()

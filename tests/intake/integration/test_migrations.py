@@ -5,7 +5,7 @@ from alembic import command
 from sqlalchemy import text
 
 from casework.migrations import config, target_metadata, upgrade
-from casework.testing import schema_drift
+from casework_dev.testing import schema_drift
 from intake.models import Base
 from intake.service import SERVICE
 

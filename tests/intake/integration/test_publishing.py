@@ -11,7 +11,7 @@ from casework.bus import topology
 from casework.bus.connection import connect
 from casework.outbox import OutboxMessage
 from casework.sealing import unseal
-from casework.testing import wait_until
+from casework_dev.testing import wait_until
 
 
 @pytest.fixture

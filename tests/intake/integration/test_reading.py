@@ -5,7 +5,7 @@ import uuid
 
 from sqlalchemy import update
 
-from casework.testing import bearer
+from casework_dev.testing import bearer
 from intake.models import Referral
 
 

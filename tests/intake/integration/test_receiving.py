@@ -8,7 +8,7 @@ from sqlalchemy import select
 from casework.audit import AuditEntry
 from casework.events import parse
 from casework.outbox import OutboxMessage
-from casework.testing import EmbeddedHarness, bearer
+from casework_dev.testing import EmbeddedHarness, bearer
 from intake import policy
 from intake.domain.triage import triage_due
 from intake.models import Referral

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from casework.testing import bearer
+from casework_dev.testing import bearer
 
 SUSTAINMENT_OFFICER = bearer("officer-sam", "sustainment_officer")
 

@@ -3,7 +3,7 @@
 
 import datetime as dt
 
-from casework.testing import naive_times, stored_times
+from casework_dev.testing import naive_times, stored_times
 
 
 def test_every_record_read_back_gives_its_times_with_an_offset(intake, refer, who):

@@ -6,7 +6,7 @@ from sqlalchemy import select
 
 from casework.audit import AuditEntry
 from casework.sealing import unseal
-from casework.testing import bearer
+from casework_dev.testing import bearer
 
 
 def triage(intake, referral, headers, **decision):

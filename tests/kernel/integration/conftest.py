@@ -8,7 +8,7 @@ import pytest
 from casework import context
 from casework.context import Principal
 from casework.db import Database
-from casework.testing import create_database, drop_database
+from casework_dev.testing import create_database, drop_database
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 

@@ -9,7 +9,7 @@ from casework import appends, audit, context, outbox
 from casework.audit import AuditEntry
 from casework.db import Database, KernelBase, utcnow
 from casework.outbox import OutboxMessage
-from casework.testing import create_database, drop_database
+from casework_dev.testing import create_database, drop_database
 
 TABLES = [AuditEntry.__table__, OutboxMessage.__table__]
 

@@ -11,7 +11,7 @@ from sqlalchemy import Column, Integer, MetaData, Table, bindparam, insert, sele
 from casework.db import UTCDateTime, execute_as_driver_sql
 from casework.migrations import target_metadata, upgrade
 from casework.service import installed
-from casework.testing import create_database, drop_database
+from casework_dev.testing import create_database, drop_database
 
 LONDON = zoneinfo.ZoneInfo("Europe/London")
 SUMMER_NOON_IN_LONDON = dt.datetime(2026, 7, 1, 12, 0, tzinfo=LONDON)  # 11:00 UTC

@@ -8,7 +8,7 @@ import pytest
 
 from casework import events
 from casework.bus import Publisher, list_parked, replay
-from casework.testing import bearer, wait_until
+from casework_dev.testing import bearer, wait_until
 from sample.bus import drain, effect_count, effects, publish, ready_count, tap
 from sample.service import FLAKY
 
@@ -233,7 +233,7 @@ def test_events_written_while_the_broker_is_away_all_arrive_once_it_is_back(samp
 
     from casework.bus import Consumer
     from casework.outbox import Relay
-    from casework.testing import TcpProxy
+    from casework_dev.testing import TcpProxy
 
     parts = urlsplit(broker_url)
     proxy = TcpProxy(parts.hostname, parts.port or 5672)

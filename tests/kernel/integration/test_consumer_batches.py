@@ -7,7 +7,7 @@ from casework import events
 from casework.bus import list_parked, topology
 from casework.bus.consumer import Consumer
 from casework.inbox import InboxEntry
-from casework.testing import wait_until
+from casework_dev.testing import wait_until
 from sample.bus import effect_count, effects, publish
 
 

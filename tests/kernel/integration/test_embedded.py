@@ -7,9 +7,9 @@ import uuid
 from casework import events
 from casework.bus import Publisher, list_parked, replay
 from casework.db import Database
-from casework.testing import bearer, test_settings, wait_until
 from casework.web import create_app
 from casework.worker import Worker
+from casework_dev.testing import bearer, test_settings, wait_until
 from sample.bus import effect_count
 from sample.service import FLAKY, SERVICE, create_tables
 

@@ -10,7 +10,7 @@ from kombu import Connection, Queue
 from casework.bus import Publisher, topology
 from casework.bus.publisher import Nacked
 from casework.events import make
-from casework.testing import delete_namespace, test_settings
+from casework_dev.testing import delete_namespace, test_settings
 
 
 @pytest.fixture

@@ -8,8 +8,8 @@ from sqlalchemy.exc import IntegrityError
 
 from casework import context, timers
 from casework.db import Database, KernelBase, as_utc, utcnow
-from casework.testing import create_database, drop_database
 from casework.timers import Sweeper, Timer
+from casework_dev.testing import create_database, drop_database
 
 
 @pytest.fixture(params=["postgresql", "sqlite"])

@@ -5,7 +5,7 @@ import threading
 from sqlalchemy import func, select
 
 from casework.audit import AuditEntry
-from casework.testing import at_once, bearer
+from casework_dev.testing import at_once, bearer
 from sample.service import Effect, Note
 
 OFFICER = bearer("officer-1", "intake_officer")

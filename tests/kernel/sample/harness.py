@@ -1,6 +1,6 @@
 """A ServiceHarness for the sample service (which keeps no migration history)."""
 
-from casework.testing import ServiceHarness
+from casework_dev.testing import ServiceHarness
 
 from .service import SERVICE, create_tables
 

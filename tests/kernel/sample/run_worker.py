@@ -16,8 +16,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from sqlalchemy import event  # noqa: E402
 from sqlalchemy.orm import Session  # noqa: E402
 
-from casework.testing import test_settings  # noqa: E402
 from casework.worker import Worker  # noqa: E402
+from casework_dev.testing import test_settings  # noqa: E402
 from sample.service import SERVICE  # noqa: E402
 
 

@@ -15,8 +15,9 @@ from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column
 
 from casework import audit, outbox, timers
 from casework.auth import roles
+from casework.contracts import catalogue
 from casework.db import naming_metadata, utcnow
-from casework.events import Event, catalogue
+from casework.events import Event
 from casework.service import Service
 from casework.web import SelectPage, abort, db_session, load_for_update
 

@@ -1,4 +1,4 @@
-"""casework.testing runs a test that takes ``backend`` on both backends, and a test marked
+"""casework_dev.testing runs a test that takes ``backend`` on both backends, and a test marked
 ``postgresql_only`` on PostgreSQL alone; the mark must give its reason."""
 
 import subprocess
@@ -22,7 +22,7 @@ def test_without_a_backend():
 
 def collect(tmp_path, source: str) -> subprocess.CompletedProcess:
     (tmp_path / "test_sample.py").write_text(textwrap.dedent(source))
-    return subprocess.run([sys.executable, "-m", "pytest", "--collect-only", "-q", "-p", "casework.testing",
+    return subprocess.run([sys.executable, "-m", "pytest", "--collect-only", "-q", "-p", "casework_dev.testing",
                            "--strict-markers", "-p", "no:cacheprovider", "test_sample.py"],
                           cwd=tmp_path, capture_output=True, text=True, timeout=60)
 

@@ -9,8 +9,8 @@ import jsonschema
 import pytest
 import yaml
 
-from casework.contracts import build
-from casework.events import InvalidEventData, UnknownEventType, catalogue
+from casework.contracts import build, catalogue
+from casework.events import InvalidEventData, UnknownEventType
 from casework.events.asyncapi import document, render
 
 ROOT = Path(__file__).resolve().parents[3]

@@ -7,8 +7,8 @@ import uuid
 
 import pytest
 
+from casework.contracts import catalogue
 from casework.contracts.lettings import TenantDetails
-from casework.events import catalogue
 from casework.sealing import SealingError, check_settings, new_key_pair, seal, unseal
 
 DETAILS = {"tenant": {"name": "Sam Smith", "phone": "07700 900456"}, "address": "1 High Street",

@@ -5,7 +5,7 @@ import datetime as dt
 
 import pytest
 
-from casework.testing import bearer
+from casework_dev.testing import bearer
 from lettings.service import SERVICE
 
 OFFICER = bearer("officer-1", "lettings_officer")

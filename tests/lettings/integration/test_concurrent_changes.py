@@ -5,7 +5,7 @@ import uuid
 import pytest
 from sqlalchemy import select
 
-from casework.testing import at_once
+from casework_dev.testing import at_once
 from lettings import households
 from lettings.domain.household import HouseholdInvalid
 from lettings.models import Applicant, HouseholdMember

@@ -9,7 +9,7 @@ import json
 import pytest
 
 from casework import audit, privacy
-from casework.testing import bearer
+from casework_dev.testing import bearer
 from lettings.privacy import RETENTION
 
 from .conftest import OFFICER, add_applicant, closed_advert_with_bidders, offer, person

@@ -8,8 +8,8 @@ from alembic import command
 from sqlalchemy import select
 
 from casework.migrations import config, target_metadata, upgrade
-from casework.testing import schema_drift
 from casework.timers import Sweeper, Timer
+from casework_dev.testing import schema_drift
 from lettings import households
 from lettings.models import Base
 from lettings.service import SERVICE

@@ -4,8 +4,8 @@ import datetime as dt
 
 from casework.db import utcnow
 from casework.sealing import unseal
-from casework.testing import bearer
 from casework.timers import Sweeper
+from casework_dev.testing import bearer
 from lettings.schemas.adverts import Shortlist
 from lettings.service import SERVICE
 

@@ -4,7 +4,7 @@ offered once ever)."""
 
 import datetime as dt
 
-from casework.testing import naive_times, stored_times
+from casework_dev.testing import naive_times, stored_times
 
 from .conftest import (
     OFFICER,

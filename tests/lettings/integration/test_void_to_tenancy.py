@@ -8,7 +8,7 @@ from kombu import Connection, Queue
 
 from casework.bus import topology
 from casework.sealing import unseal
-from casework.testing import wait_until
+from casework_dev.testing import wait_until
 
 from .conftest import (
     OFFICER,

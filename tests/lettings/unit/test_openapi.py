@@ -2,8 +2,8 @@
 
 from openapi_spec_validator import validate
 
-from casework.testing import TEST_SECRET
 from casework.web import create_app
+from casework_dev.testing import TEST_SECRET
 from lettings.service import SERVICE
 
 

@@ -25,7 +25,7 @@ FLAGS = ("--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-
 
 @pytest.fixture(scope="module")
 def notifications(postgres_url, broker_url):
-    from casework.testing import ServiceHarness
+    from casework_dev.testing import ServiceHarness
     from notifications.service import SERVICE
     from notifications.web import EXTENSION
 
@@ -70,7 +70,7 @@ def server(notifications):
 
 @pytest.fixture(scope="module")
 def browser():
-    from casework.testing import unavailable
+    from casework_dev.testing import unavailable
 
     try:
         from selenium import webdriver

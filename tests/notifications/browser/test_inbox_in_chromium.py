@@ -10,7 +10,7 @@ from selenium.webdriver.common.keys import Keys
 from selenium.webdriver.support import expected_conditions as ec
 from selenium.webdriver.support.ui import WebDriverWait
 
-from casework.testing import bearer
+from casework_dev.testing import bearer
 
 TSO = bearer("o-tso", "sustainment_officer")
 YELLOW = "rgb(255, 221, 0)"

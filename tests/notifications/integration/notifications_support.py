@@ -7,9 +7,10 @@ import uuid
 
 from casework import context, inbox
 from casework.bus import Publisher
-from casework.events import Event, catalogue, make
-from casework.testing import bearer
+from casework.contracts import catalogue
+from casework.events import Event, make
 from casework.timers import Sweeper
+from casework_dev.testing import bearer
 from notifications.handlers import on_event
 from notifications.service import SERVICE
 

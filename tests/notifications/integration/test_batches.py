@@ -13,9 +13,9 @@ from sqlalchemy import event as sa_event
 from sqlalchemy import func, select, text, update
 
 from casework import context, inbox
-from casework.events import catalogue
-from casework.testing import wait_until
+from casework.contracts import catalogue
 from casework.timers import Timer
+from casework_dev.testing import wait_until
 from notifications import webhooks
 from notifications.handlers import on_event
 from notifications.models import Delivery, Subscription, Task

@@ -3,7 +3,7 @@
 import pytest
 from notifications_support import ADMIN
 
-from casework.testing import at_once
+from casework_dev.testing import at_once
 
 
 @pytest.fixture

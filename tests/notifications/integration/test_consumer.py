@@ -6,7 +6,7 @@ import pytest
 from notifications_support import add_directory, case, publish, referral
 from sqlalchemy import func, select
 
-from casework.testing import bearer, wait_until
+from casework_dev.testing import bearer, wait_until
 from notifications.models import Task
 
 

@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from notifications_support import ADMIN, add_directory, case, handle
 
 from casework import privacy
-from casework.testing import bearer
+from casework_dev.testing import bearer
 from notifications.models import Delivery
 from notifications.privacy import RETENTION
 

@@ -5,7 +5,7 @@ import uuid
 import pytest
 from notifications_support import ADMIN, add_directory, case, handle
 
-from casework.testing import bearer
+from casework_dev.testing import bearer
 
 TSO = bearer("o-tso", "sustainment_officer")
 OFFICER = {"id": "o-new", "name": "N Officer", "email": "n.officer@council.test", "teams": ["lettings"],

@@ -10,7 +10,7 @@ import pytest
 from aiosmtpd.controller import Controller
 from notifications_support import ADMIN, add_directory, case, fire_timers, handle, referral
 
-from casework.testing import bearer, wait_until
+from casework_dev.testing import bearer, wait_until
 
 TSO = bearer("o-tso", "sustainment_officer")
 

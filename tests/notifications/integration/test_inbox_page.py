@@ -12,7 +12,7 @@ import pytest
 from notifications_support import ADMIN, add_directory, case, handle, referral
 
 from casework import auth
-from casework.testing import TEST_SECRET, bearer, token
+from casework_dev.testing import TEST_SECRET, bearer, token
 from notifications.web import EXTENSION
 
 TSO = bearer("o-tso", "sustainment_officer")
@@ -307,7 +307,7 @@ def test_a_poll_without_a_session_is_401_not_a_sign_in_page(client):
 
 
 def test_on_the_embedded_sqlite_a_session_signs_in_polls_and_ends(tmp_path):
-    from casework.testing import EmbeddedHarness
+    from casework_dev.testing import EmbeddedHarness
     from notifications.service import SERVICE
 
     with EmbeddedHarness(SERVICE, tmp_path) as embedded:

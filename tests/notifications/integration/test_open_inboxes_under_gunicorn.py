@@ -13,7 +13,7 @@ import pytest
 import requests
 
 from casework import auth
-from casework.system import System
+from casework_dev.system import System
 
 pytestmark = pytest.mark.slow
 

@@ -7,7 +7,7 @@ import uuid
 import pytest
 from notifications_support import add_directory, case, handle
 
-from casework.testing import bearer
+from casework_dev.testing import bearer
 
 TSO = bearer("o-tso", "sustainment_officer")
 LEADER = bearer("o-leader", "sustainment_officer", "team_leader")

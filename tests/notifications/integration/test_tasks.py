@@ -5,7 +5,7 @@ import uuid
 
 from notifications_support import ADMIN, add_directory, case, event, fire_timers, handle, offer, referral, soon
 
-from casework.testing import bearer
+from casework_dev.testing import bearer
 from notifications.models import Task
 
 INTAKE = bearer("o-intake", "intake_officer")

@@ -6,7 +6,7 @@ import uuid
 
 from notifications_support import ADMIN, add_directory, case, handle
 
-from casework.testing import bearer, naive_times, stored_times
+from casework_dev.testing import bearer, naive_times, stored_times
 
 TSO = bearer("o-tso", "sustainment_officer")
 

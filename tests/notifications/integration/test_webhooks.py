@@ -13,7 +13,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 import pytest
 from notifications_support import ADMIN, fire_timers, handle, referral
 
-from casework.testing import bearer, wait_until
+from casework_dev.testing import bearer, wait_until
 
 SECRET = "partner-shared-secret-123"
 REFERRER = bearer("sys-rent", "referrer")

@@ -9,10 +9,11 @@ import uuid
 import pytest
 
 from casework import context
+from casework.contracts import catalogue
 from casework.contracts.intake import ReferralCase
 from casework.contracts.lettings import TenantDetails
-from casework.events import Event, catalogue, make
-from casework.testing import bearer
+from casework.events import Event, make
+from casework_dev.testing import bearer
 from sustainment.service import SERVICE
 
 OFFICER = bearer("officer-1", "sustainment_officer")

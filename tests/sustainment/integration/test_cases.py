@@ -6,7 +6,7 @@ import datetime as dt
 
 from sqlalchemy import select
 
-from casework.testing import bearer
+from casework_dev.testing import bearer
 from sustainment.models import Case
 
 OFFICER = bearer("officer-1", "sustainment_officer")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
-from casework.testing import bearer
+from casework_dev.testing import bearer
 from sustainment.models import Plan
 
 OFFICER = bearer("officer-1", "sustainment_officer")

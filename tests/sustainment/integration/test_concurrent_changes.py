@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from casework.testing import at_once
+from casework_dev.testing import at_once
 
 from .test_casework import OFFICER, PLAN
 

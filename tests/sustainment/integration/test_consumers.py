@@ -11,8 +11,9 @@ from sqlalchemy import func, select
 
 from casework import context
 from casework.bus import Publisher
-from casework.events import catalogue, make
-from casework.testing import wait_until
+from casework.contracts import catalogue
+from casework.events import make
+from casework_dev.testing import wait_until
 from sustainment.models import Case, Plan
 
 

@@ -7,8 +7,8 @@ import datetime as dt
 import pytest
 from sqlalchemy import select, update
 
-from casework.testing import bearer
 from casework.timers import Sweeper, Timer
+from casework_dev.testing import bearer
 from sustainment.service import SERVICE
 
 OFFICER = bearer("officer-1", "sustainment_officer")

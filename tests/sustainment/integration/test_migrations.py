@@ -6,9 +6,9 @@ from alembic import command
 from sqlalchemy import text
 
 from casework import context
-from casework.events import catalogue
+from casework.contracts import catalogue
 from casework.migrations import config, target_metadata, upgrade
-from casework.testing import schema_drift
+from casework_dev.testing import schema_drift
 from sustainment.models import Base
 from sustainment.service import SERVICE
 

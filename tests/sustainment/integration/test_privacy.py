@@ -6,8 +6,8 @@ import datetime as dt
 
 import pytest
 
-from casework.testing import bearer
 from casework.timers import Sweeper
+from casework_dev.testing import bearer
 from sustainment.service import SERVICE
 
 OFFICER = bearer("officer-1", "sustainment_officer")

@@ -7,7 +7,7 @@ import uuid
 
 from sqlalchemy import update
 
-from casework.testing import bearer
+from casework_dev.testing import bearer
 from sustainment.models import Case
 
 OFFICER = bearer("officer-1", "sustainment_officer")

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from casework.testing import bearer
+from casework_dev.testing import bearer
 
 OFFICER = bearer("officer-1", "sustainment_officer")
 OTHER = bearer("officer-2", "sustainment_officer")

@@ -3,7 +3,7 @@ them back naive, and a completed first visit answered 500 comparing them)."""
 
 import datetime as dt
 
-from casework.testing import naive_times, stored_times
+from casework_dev.testing import naive_times, stored_times
 
 from .conftest import LEADER, OFFICER
 

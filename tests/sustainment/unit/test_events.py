@@ -8,9 +8,8 @@ from types import SimpleNamespace
 
 import pytest
 
-from casework.contracts import build
+from casework.contracts import build, catalogue
 from casework.contracts.common import EventData
-from casework.events import catalogue
 from sustainment import events
 from sustainment.handlers import HANDLERS, consumed
 from sustainment.service import SERVICE

@@ -12,7 +12,7 @@ RabbitMQ, as in production) and ``sqlite`` (a SQLite file and the in-process bro
 RabbitMQ says so, and why, with ``@pytest.mark.postgresql_only(reason=…)``: it then runs on
 PostgreSQL only.
 
-Load it as a pytest plugin: ``pytest_plugins = ["casework.testing"]``.
+Load it as a pytest plugin: ``pytest_plugins = ["casework_dev.testing"]``.
 """
 
 from __future__ import annotations

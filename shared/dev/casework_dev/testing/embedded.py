@@ -36,7 +36,7 @@ class EmbeddedSystem:
     and the in-process broker, on the standard ports moved by ``offset`` (by default one that
     finds them free).
 
-    It offers what a journey needs of ``casework.system.System``: ``urls()``, ``jwt_secret``
+    It offers what a journey needs of ``casework_dev.system.System``: ``urls()``, ``jwt_secret``
     and ``logs()``; ``stop()`` sends Ctrl-C and returns the exit code.
     """
 
