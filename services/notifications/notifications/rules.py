@@ -1,21 +1,19 @@
 """The routing rules: which event makes which task, which closes it, and who is told; and who
 may give a task to whom.
 
-Pure functions over the council's policy (``policy.yaml``): no Flask, no database. The
-handler applies what ``route`` decides.
+Pure functions over the council's policy (``policy.yaml``, read by ``notifications.policy`` and
+passed in): no Flask, no database, no environment. The handler applies what ``route`` decides.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import os
 import re
 import string
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from casework import policy as policy_files
 from casework import workdays
 
 PRIORITIES = ("low", "normal", "high", "urgent")
@@ -133,13 +131,6 @@ class Routing:
 
 
 # -- reading the policy -------------------------------------------------------------------
-
-
-def load_policy(path: str | None = None) -> Policy:
-    """The packaged policy with the council's file (``CASEWORK_NOTIFICATIONS_POLICY_FILE``) over it."""
-    if path is None:
-        path = os.environ.get("CASEWORK_NOTIFICATIONS_POLICY_FILE") or os.environ.get("CASEWORK_POLICY_FILE")
-    return parse_policy(policy_files.load("notifications", path or None))
 
 
 def parse_policy(raw: Mapping[str, Any]) -> Policy:

@@ -9,7 +9,7 @@ from sqlalchemy.orm import Session
 
 from casework import outbox, timers
 from casework.db import insert_ignoring_conflict, utcnow
-from notifications import directory, inbox
+from notifications import directory, events, inbox
 from notifications.models import LIVE_TASK_STATUSES, Task
 from notifications.rules import Policy, Subject, TasksToClose, TaskToOpen
 
@@ -24,10 +24,6 @@ def overdue_timer_key(task_id: uuid.UUID) -> str:
 def subject_of(task: Task) -> Subject:
     return Subject(type=task.subject_type, id=task.subject_id, service=task.subject_service,
                    reference=task.subject_reference, link=task.link or "")
-
-
-def subject_data(subject: Subject) -> dict:
-    return {"type": subject.type, "id": subject.id, "service": subject.service}
 
 
 def live_task(session: Session, dedup_key: str) -> Task | None:
@@ -66,10 +62,7 @@ def open_task(session: Session, policy: Policy, spec: TaskToOpen, *, event_id: s
             reassign(session, policy, existing, assignee=spec.assignee, team=existing.team, message=spec.notify,
                      event_id=event_id)
         return None
-    outbox.emit(session, "notifications.task.created.v1", subject=str(task_id), data={
-        "task_id": task_id, "title": spec.title, "team": spec.team, "assignee": assignee, "due": spec.due,
-        "priority": spec.priority, "subject": subject_data(spec.subject),
-    })
+    outbox.emit(session, events.TASK_CREATED, subject=str(task_id), data=events.task_created(task_id, spec, assignee))
     if spec.due is not None and policy.escalation_enabled:
         timers.schedule_new(session, OVERDUE, key=overdue_timer_key(task_id), due_at=spec.due,
                             payload={"task_id": str(task_id)})
