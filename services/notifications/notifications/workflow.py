@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import uuid
 
 from sqlalchemy import bindparam, select
@@ -80,24 +81,26 @@ def close_tasks(session: Session, closing: TasksToClose, *, event_id: str) -> li
         stmt = stmt.where(Task.dedup_key == closing.dedup_key)
     tasks = list(session.scalars(stmt.with_for_update()))
     for task in tasks:
-        finish(session, task, status="done", by="event", event_id=event_id)
+        finish(session, task, status="done", by="event", now=utcnow(), event_id=event_id)
     return tasks
 
 
-def finish(session: Session, task: Task, *, status: str, by: str, event_id: str | None = None) -> None:
+def finish(session: Session, task: Task, *, status: str, by: str, now: dt.datetime,
+           event_id: str | None = None) -> None:
     """Mark a task done or cancelled and stop its overdue timer."""
     task.status = status
-    task.closed_at = utcnow()
+    task.closed_at = now
     task.closed_by = by
     task.closed_by_event = event_id
     timers.cancel(session, overdue_timer_key(task.id))
 
 
 def reassign(session: Session, policy: Policy, task: Task, *, assignee: str | None, team: str | None,
-             message: str | None = None, event_id: str | None = None) -> None:
+             message: str | None = None, event_id: str | None = None, now: dt.datetime | None = None) -> None:
     """Give the task to another officer or team; the new assignee is told."""
     task.assignee = assignee
     task.team = team
     if assignee:
         text = message or f"A task has been assigned to you: {task.title}"
-        inbox.notify(session, policy, assignee, text, subject=subject_of(task), task_id=task.id, event_id=event_id)
+        inbox.notify(session, policy, assignee, text, subject=subject_of(task), task_id=task.id, event_id=event_id,
+                     now=now)
