@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import uuid
 
-from sqlalchemy import Select, or_, select
+from sqlalchemy import ColumnElement, Select, or_, select
 from sqlalchemy.orm import Session
 
 from casework.context import Principal
@@ -17,12 +17,17 @@ from notifications import directory
 from notifications.models import LIVE_TASK_STATUSES, Task
 
 
-def visible(session: Session, me: Principal, stmt: Select) -> Select:
-    """Only the tasks the officer may see: their own and their teams' (admins: all)."""
+def seen_by(session: Session, me: Principal) -> tuple[ColumnElement[bool], ...]:
+    """The condition on tasks the officer may see: their own and their teams' (admins: all)."""
     if "admin" in me.roles:
-        return stmt
+        return ()
     teams = directory.teams_of(session, me.sub)
-    return stmt.where(or_(Task.assignee == me.sub, Task.team.in_(teams)))
+    return (or_(Task.assignee == me.sub, Task.team.in_(teams)),)
+
+
+def visible(session: Session, me: Principal, stmt: Select) -> Select:
+    """Only the tasks the officer may see."""
+    return stmt.where(*seen_by(session, me))
 
 
 def find(session: Session, me: Principal, task_id: uuid.UUID, *, for_update: bool = False) -> Task | None:

@@ -8,7 +8,7 @@ from sqlalchemy import select
 from casework.auth import OFFICER_ROLES, current, roles
 from casework.db import utcnow
 from casework.portable import json_list_contains
-from casework.web import Blueprint, SelectPage, abort, db_session, load_for_update
+from casework.web import Blueprint, SelectPage, db_session, get_or_404, load_for_update
 from notifications import directory, policy
 from notifications.api.common import refusals
 from notifications.models import Officer
@@ -19,10 +19,7 @@ blp = Blueprint("officers", __name__, url_prefix="/officers", description="The o
 
 
 def get_officer(officer_id: str) -> Officer:
-    officer = db_session().get(Officer, officer_id)
-    if officer is None:
-        abort(404, "There is no officer with that id.")
-    return officer
+    return get_or_404(db_session(), Officer, officer_id, detail="There is no officer with that id.")
 
 
 @blp.route("")
@@ -107,7 +104,9 @@ def _preferences(officer: Officer) -> dict[str, str]:
 
 
 def _own_or_admin(officer_id: str) -> Officer:
+    """The officer, to themselves and to admins; anyone else's is answered as if there were none."""
     me = current()
-    if me.sub != officer_id and "admin" not in me.roles:
-        abort(404, "There is no officer with that id, or you may not see it.")
-    return get_officer(officer_id)
+    if "admin" in me.roles:
+        return get_officer(officer_id)
+    return get_or_404(db_session(), Officer, officer_id, where=[Officer.id == me.sub],
+                      detail="There is no officer with that id, or you may not see it.")

@@ -9,7 +9,7 @@ from sqlalchemy import select
 
 from casework.auth import OFFICER_ROLES, current, roles
 from casework.db import utcnow
-from casework.web import Blueprint, SelectPage, abort, db_session
+from casework.web import Blueprint, SelectPage, db_session, get_or_404
 from notifications import subscriptions
 from notifications.api.common import refusals
 from notifications.models import Delivery, Subscription
@@ -29,11 +29,10 @@ CALLERS = ("referrer", *OFFICER_ROLES)
 
 
 def get_subscription(subscription_id: uuid.UUID) -> Subscription:
-    sub = db_session().get(Subscription, subscription_id)
     me = current()
-    if sub is None or (sub.owner != me.sub and "admin" not in me.roles):
-        abort(404, "There is no subscription with that id, or you may not see it.")
-    return sub
+    return get_or_404(db_session(), Subscription, subscription_id,
+                      where=[] if "admin" in me.roles else [Subscription.owner == me.sub],
+                      detail="There is no subscription with that id, or you may not see it.")
 
 
 @blp.route("")

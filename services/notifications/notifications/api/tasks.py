@@ -9,7 +9,7 @@ from sqlalchemy import Select, select
 
 from casework.auth import OFFICER_ROLES, current, roles
 from casework.db import utcnow
-from casework.web import Blueprint, SelectPage, abort, db_session
+from casework.web import Blueprint, SelectPage, db_session, get_or_404
 from notifications import policy, tasks, worklist
 from notifications.api.common import refusals
 from notifications.models import LIVE_TASK_STATUSES, Task
@@ -25,10 +25,9 @@ def visible(stmt: Select) -> Select:
 
 
 def get_task(task_id: uuid.UUID, *, for_update: bool = False) -> Task:
-    task = worklist.find(db_session(), current(), task_id, for_update=for_update)
-    if task is None:
-        abort(404, "There is no task with that id, or you may not see it.")
-    return task
+    session = db_session()
+    return get_or_404(session, Task, task_id, where=worklist.seen_by(session, current()), lock=for_update,
+                      detail="There is no task with that id, or you may not see it.")
 
 
 @blp.route("")

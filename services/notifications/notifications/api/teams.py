@@ -6,7 +6,7 @@ from flask.views import MethodView
 from sqlalchemy import select
 
 from casework.auth import OFFICER_ROLES, roles
-from casework.web import Blueprint, SelectPage, abort, db_session, load_for_update
+from casework.web import Blueprint, SelectPage, db_session, get_or_404, load_for_update
 from notifications import directory
 from notifications.api.common import refusals
 from notifications.models import Team
@@ -17,10 +17,7 @@ blp = Blueprint("teams", __name__, url_prefix="/teams", description="Teams and t
 
 
 def get_team(slug: str) -> Team:
-    team = db_session().get(Team, slug)
-    if team is None:
-        abort(404, "There is no team with that slug.")
-    return team
+    return get_or_404(db_session(), Team, slug, detail="There is no team with that slug.")
 
 
 @blp.route("")
