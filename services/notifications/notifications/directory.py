@@ -8,8 +8,9 @@ caller's transaction and returns it; one already there is a ``Conflict``.
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from typing import Any, TypeVar
 
+from marshmallow import Schema
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -20,6 +21,8 @@ from notifications.refusals import Conflict
 from notifications.rules import Policy
 from notifications.schemas import Officer as OfficerSchema
 from notifications.schemas import Team as TeamSchema
+
+T = TypeVar("T", Officer, Team)
 
 
 def manager_of(session: Session, team: str | None) -> str | None:
@@ -63,11 +66,7 @@ def add_officer(session: Session, *, details: dict[str, Any], policy: Policy, no
 
 def change_officer(session: Session, officer: Officer, *, changes: dict[str, Any]) -> Officer:
     """Change an officer's name, e-mail, teams, roles or whether they are active."""
-    before = OfficerSchema().dump(officer)
-    for name, value in changes.items():
-        setattr(officer, name, value)
-    audit.changed(session, "update", "officer", officer.id, before, OfficerSchema().dump(officer))
-    return officer
+    return _update(session, officer, changes, record_type="officer", record_id=officer.id, shown_as=OfficerSchema())
 
 
 def choose_email(session: Session, officer: Officer, *, email_preference: str, policy: Policy,
@@ -99,8 +98,13 @@ def add_team(session: Session, *, details: dict[str, Any]) -> Team:
 
 def change_team(session: Session, team: Team, *, changes: dict[str, Any]) -> Team:
     """Change a team's name, manager or shared queue."""
-    before = TeamSchema().dump(team)
+    return _update(session, team, changes, record_type="team", record_id=team.slug, shown_as=TeamSchema())
+
+
+def _update(session: Session, row: T, changes: dict[str, Any], *, record_type: str, record_id: str,
+            shown_as: Schema) -> T:
+    before = shown_as.dump(row)
     for name, value in changes.items():
-        setattr(team, name, value)
-    audit.changed(session, "update", "team", team.slug, before, TeamSchema().dump(team))
-    return team
+        setattr(row, name, value)
+    audit.changed(session, "update", record_type, record_id, before, shown_as.dump(row))
+    return row
