@@ -139,12 +139,20 @@ class EmbeddedHarness(_Harness):
         row counters, as ``TRUNCATE … RESTART IDENTITY`` does on PostgreSQL."""
         from sqlalchemy import MetaData
 
+        from casework.audit import SQLITE_GUARDS
+
         tables = MetaData()
         tables.reflect(self.db.engine)
         with self.db.engine.begin() as conn:
+            guarded = [name for (name,) in conn.exec_driver_sql(
+                "SELECT name FROM sqlite_master WHERE type = 'trigger' AND tbl_name = 'audit_log'")]
+            for name in guarded:  # the append-only audit log: emptied between tests all the same
+                conn.exec_driver_sql(f"DROP TRIGGER {name}")
             for table in reversed(tables.sorted_tables):
                 if table.name != "alembic_version":
                     conn.execute(table.delete())
+            for name in guarded:
+                conn.exec_driver_sql(SQLITE_GUARDS[name])
             if conn.exec_driver_sql("SELECT 1 FROM sqlite_master WHERE name = 'sqlite_sequence'").first():
                 conn.exec_driver_sql("DELETE FROM sqlite_sequence")
 

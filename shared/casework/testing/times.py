@@ -19,3 +19,23 @@ def naive_times(body, path: str = "$") -> list[str]:
     if isinstance(body, str) and (match := _DATE_TIME.fullmatch(body)) and not match.group("offset"):
         return [f"{path} = {body}"]
     return []
+
+
+def stored_times(harness) -> dict[str, set]:
+    """Every time column of the harness's service (its tables and the kernel's) that holds a value,
+    read back from its database through the column's type: ``{"table.column": {tzinfo, …}}``.
+    Each set must be ``{datetime.UTC}`` on both backends (``casework.db.UTCDateTime``)."""
+    from sqlalchemy import DateTime, select
+
+    from casework.migrations import target_metadata
+
+    found: dict[str, set] = {}
+    with harness.db.transaction() as session:
+        for metadata in target_metadata(harness.service.metadata):
+            for table in metadata.tables.values():
+                for column in table.columns:
+                    if isinstance(column.type, DateTime) or isinstance(getattr(column.type, "impl", None), DateTime):
+                        zones = {value.tzinfo for value in session.scalars(select(column).where(column.is_not(None)))}
+                        if zones:
+                            found[f"{table.name}.{column.name}"] = zones
+    return found

@@ -4,7 +4,7 @@ offered once ever)."""
 
 import datetime as dt
 
-from casework.testing import naive_times
+from casework.testing import naive_times, stored_times
 
 from .conftest import (
     OFFICER,
@@ -89,3 +89,5 @@ def test_every_record_read_back_gives_its_times_with_an_offset(lettings):
     assert {path: r.status_code for path, r in read.items()} == dict.fromkeys(read, 200)
     assert {path: naive_times(r.json) for path, r in read.items()} == dict.fromkeys(read, [])
     assert read[f"/offers/{refused['id']}"].json["made_at"].endswith("+00:00")
+    stored = stored_times(lettings)  # and as stored: every time column read back aware in UTC
+    assert stored and {column: zones for column, zones in stored.items() if zones != {dt.UTC}} == {}

@@ -1,11 +1,12 @@
 """Every time notifications answers with carries its offset, on both backends (SQLite once read
 them back naive)."""
 
+import datetime as dt
 import uuid
 
 from notifications_support import ADMIN, add_directory, case, handle
 
-from casework.testing import bearer, naive_times
+from casework.testing import bearer, naive_times, stored_times
 
 TSO = bearer("o-tso", "sustainment_officer")
 
@@ -28,3 +29,5 @@ def test_every_record_read_back_gives_its_times_with_an_offset(notifications):
     assert {path: r.status_code for path, r in read.items()} == dict.fromkeys(read, 200)
     assert {path: naive_times(r.json) for path, r in read.items()} == dict.fromkeys(read, [])
     assert read[f"/tasks/{task['id']}"].json["created_at"].endswith("+00:00")
+    stored = stored_times(notifications)  # and as stored: every time column read back aware in UTC
+    assert stored and {column: zones for column, zones in stored.items() if zones != {dt.UTC}} == {}

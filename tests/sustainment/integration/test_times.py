@@ -1,7 +1,9 @@
 """Every time sustainment answers with carries its offset, on both backends (SQLite once read
 them back naive, and a completed first visit answered 500 comparing them)."""
 
-from casework.testing import naive_times
+import datetime as dt
+
+from casework.testing import naive_times, stored_times
 
 from .conftest import LEADER, OFFICER
 
@@ -44,3 +46,5 @@ def test_every_record_read_back_gives_its_times_with_an_offset(sustainment, assi
     assert {path: r.status_code for path, r in read.items()} == dict.fromkeys(read, 200)
     assert {path: naive_times(r.json) for path, r in read.items()} == dict.fromkeys(read, [])
     assert read[url].json["opened_at"].endswith("+00:00")
+    stored = stored_times(sustainment)  # and as stored: every time column read back aware in UTC
+    assert stored and {column: zones for column, zones in stored.items() if zones != {dt.UTC}} == {}
