@@ -1,11 +1,28 @@
-"""Looking officers and teams up in the directory."""
+"""The officer directory: who officers and teams are, looked up, and changed by admins.
+
+The changes are the API's use cases: each takes the session (and the officer or team already
+loaded and locked), writes the row and its audit entry (and the digest's timer) together in the
+caller's transaction and returns it; one already there is a ``Conflict``.
+"""
 
 from __future__ import annotations
 
+import datetime as dt
+from typing import Any, TypeVar
+
+from marshmallow import Schema
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from casework import audit
+from notifications import email
 from notifications.models import Officer, Team
+from notifications.refusals import Conflict
+from notifications.rules import Policy
+from notifications.schemas import Officer as OfficerSchema
+from notifications.schemas import Team as TeamSchema
+
+T = TypeVar("T", Officer, Team)
 
 
 def manager_of(session: Session, team: str | None) -> str | None:
@@ -28,3 +45,66 @@ def admins(session: Session) -> list[Officer]:
     """Active officers with the admin role (they are told when a webhook is disabled)."""
     officers = session.scalars(select(Officer).where(Officer.active.is_(True)).order_by(Officer.id))
     return [officer for officer in officers if "admin" in (officer.roles or [])]
+
+
+# -- officers -------------------------------------------------------------------------------
+
+
+def add_officer(session: Session, *, details: dict[str, Any], policy: Policy, now: dt.datetime) -> Officer:
+    """Add an officer (``details`` as ``OfficerCreate`` reads them); one wanting a daily digest has
+    their first one booked."""
+    if session.get(Officer, details["id"]) is not None:
+        raise Conflict("An officer with that id is already in the directory.")
+    officer = Officer(active=True, **details)
+    session.add(officer)
+    session.flush()
+    if officer.email_preference == "daily_digest":
+        email.schedule_digest(session, policy, officer, at=email.next_digest_time(policy, now))
+    audit.changed(session, "create", "officer", officer.id, None, OfficerSchema().dump(officer))
+    return officer
+
+
+def change_officer(session: Session, officer: Officer, *, changes: dict[str, Any]) -> Officer:
+    """Change an officer's name, e-mail, teams, roles or whether they are active."""
+    return _update(session, officer, changes, record_type="officer", record_id=officer.id, shown_as=OfficerSchema())
+
+
+def choose_email(session: Session, officer: Officer, *, email_preference: str, policy: Policy,
+                 now: dt.datetime) -> Officer:
+    """How the officer is e-mailed (``immediate``, ``daily_digest`` or ``off``); the inbox is always on.
+    Choosing the digest books the next one."""
+    before = {"email_preference": officer.email_preference}
+    officer.email_preference = email_preference
+    if officer.email_preference == "daily_digest" and before["email_preference"] != "daily_digest":
+        email.schedule_digest(session, policy, officer, at=email.next_digest_time(policy, now))
+    audit.changed(session, "preferences", "officer", officer.id, before,
+                  {"email_preference": officer.email_preference})
+    return officer
+
+
+# -- teams ----------------------------------------------------------------------------------
+
+
+def add_team(session: Session, *, details: dict[str, Any]) -> Team:
+    """Add a team (``details`` as ``TeamCreate`` reads them); a slug in use is a ``Conflict``."""
+    if session.get(Team, details["slug"]) is not None:
+        raise Conflict("A team with that slug already exists.")
+    team = Team(**details)
+    session.add(team)
+    session.flush()
+    audit.changed(session, "create", "team", team.slug, None, TeamSchema().dump(team))
+    return team
+
+
+def change_team(session: Session, team: Team, *, changes: dict[str, Any]) -> Team:
+    """Change a team's name, manager or shared queue."""
+    return _update(session, team, changes, record_type="team", record_id=team.slug, shown_as=TeamSchema())
+
+
+def _update(session: Session, row: T, changes: dict[str, Any], *, record_type: str, record_id: str,
+            shown_as: Schema) -> T:
+    before = shown_as.dump(row)
+    for name, value in changes.items():
+        setattr(row, name, value)
+    audit.changed(session, "update", record_type, record_id, before, shown_as.dump(row))
+    return row

@@ -107,11 +107,10 @@ def deliver(session: Session, timer: Timer, *, policy: Policy) -> None:
 
 
 def _retry_or_give_up(session: Session, delivery: Delivery, policy: Policy) -> None:
-    max_attempts = int(policy.email.get("max_attempts", 5))
-    if delivery.attempts >= max_attempts:
+    if delivery.attempts >= policy.email.max_attempts:
         delivery.status = "failed"
         return
-    delay = float(policy.email.get("retry_seconds", 30)) * 2 ** (delivery.attempts - 1)
+    delay = policy.email.retry_seconds * 2 ** (delivery.attempts - 1)
     timers.schedule(session, SEND, key=f"email:{delivery.id}:{delivery.attempts}",
                     due_at=utcnow() + dt.timedelta(seconds=delay), payload={"delivery_id": str(delivery.id)})
 
@@ -121,7 +120,7 @@ def _retry_or_give_up(session: Session, delivery: Delivery, policy: Policy) -> N
 
 def next_digest_time(policy: Policy, now: dt.datetime) -> dt.datetime:
     """The next time the digest goes out (``email.digest_at``, London time)."""
-    hour, minute = (int(part) for part in str(policy.email.get("digest_at", "08:00")).split(":"))
+    hour, minute = (int(part) for part in policy.email.digest_at.split(":"))
     local = now.astimezone(LONDON)
     at = local.replace(hour=hour, minute=minute, second=0, microsecond=0)
     if at <= local:

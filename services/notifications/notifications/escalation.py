@@ -9,10 +9,10 @@ from sqlalchemy.orm import Session
 from casework import outbox
 from casework.db import utcnow
 from casework.timers import Timer
-from notifications import directory, inbox
+from notifications import directory, events, inbox
 from notifications.models import LIVE_TASK_STATUSES, Task
 from notifications.rules import Policy
-from notifications.workflow import subject_data, subject_of
+from notifications.workflow import subject_of
 
 
 def escalate_overdue(session: Session, timer: Timer, *, policy: Policy) -> None:
@@ -26,7 +26,4 @@ def escalate_overdue(session: Session, timer: Timer, *, policy: Policy) -> None:
     subject = subject_of(task)
     if manager:
         inbox.notify(session, policy, manager, f"Overdue: {task.title}", subject=subject, task_id=task.id)
-    outbox.emit(session, "notifications.task.overdue.v1", subject=str(task.id), data={
-        "task_id": task.id, "team": task.team, "assignee": task.assignee, "due": task.due,
-        "escalated_to": manager, "subject": subject_data(subject),
-    })
+    outbox.emit(session, events.TASK_OVERDUE, subject=str(task.id), data=events.task_overdue(task, subject, manager))

@@ -11,16 +11,11 @@ from sqlalchemy.orm import Session
 
 from casework.contracts import catalogue
 from casework.db import utcnow
-from casework.events import Event
+from casework.events import Catalogue, Event
 from casework.privacy import RETENTION_SWEEP, retention_sweep
 from casework.timers import Timer
 from notifications import directory, email, escalation, inbox, privacy, rules, webhooks, workflow
-
-
-@functools.lru_cache(maxsize=1)
-def policy() -> rules.Policy:
-    """The council's policy, read once per process."""
-    return rules.load_policy()
+from notifications.policy import current as policy
 
 
 def on_event(session: Session, event: Event, data: dict[str, Any]) -> None:
@@ -38,10 +33,10 @@ def on_event(session: Session, event: Event, data: dict[str, Any]) -> None:
     webhooks.enqueue(session, event, data, routing.subject)
 
 
-def handlers() -> dict[str, Any]:
+def handlers(known: Catalogue = catalogue) -> dict[str, Any]:
     """A handler for every type the catalogue names notifications a consumer of: every other
     service's events, and its own (for the webhook subscriptions that ask for them)."""
-    return {c.type: on_event for c in catalogue.consumed_by("notifications")}
+    return {c.type: on_event for c in known.consumed_by("notifications")}
 
 
 def _with_policy(handler):

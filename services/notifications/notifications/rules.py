@@ -1,21 +1,19 @@
 """The routing rules: which event makes which task, which closes it, and who is told; and who
 may give a task to whom.
 
-Pure functions over the council's policy (``policy.yaml``): no Flask, no database. The
-handler applies what ``route`` decides.
+Pure functions over the council's policy (``policy.yaml``, read by ``notifications.policy`` and
+passed in): no Flask, no database, no environment. The handler applies what ``route`` decides.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import os
 import re
 import string
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from casework import policy as policy_files
 from casework import workdays
 
 PRIORITIES = ("low", "normal", "high", "urgent")
@@ -81,6 +79,24 @@ class NoticeRule:
 
 
 @dataclass(frozen=True)
+class EmailPolicy:
+    """Attempts before an e-mail is marked failed, the first retry delay (doubling), the digest's time."""
+
+    max_attempts: int = 5
+    retry_seconds: float = 30.0
+    digest_at: str = "08:00"
+
+
+@dataclass(frozen=True)
+class WebhookPolicy:
+    """Attempts and the first retry delay, and how many failures in a row disable a subscription."""
+
+    max_attempts: int = 5
+    retry_seconds: float = 30.0
+    disable_after_failures: int = 5
+
+
+@dataclass(frozen=True)
 class Policy:
     subjects: tuple[SubjectKind, ...]
     tasks: tuple[TaskRule, ...]
@@ -88,8 +104,8 @@ class Policy:
     message_fields: frozenset[str]
     priority_by_risk: Mapping[str, str]
     escalation_enabled: bool = True
-    email: Mapping[str, Any] = field(default_factory=dict)
-    webhooks: Mapping[str, Any] = field(default_factory=dict)
+    email: EmailPolicy = field(default_factory=EmailPolicy)
+    webhooks: WebhookPolicy = field(default_factory=WebhookPolicy)
 
 
 @dataclass(frozen=True)
@@ -135,13 +151,6 @@ class Routing:
 # -- reading the policy -------------------------------------------------------------------
 
 
-def load_policy(path: str | None = None) -> Policy:
-    """The packaged policy with the council's file (``CASEWORK_NOTIFICATIONS_POLICY_FILE``) over it."""
-    if path is None:
-        path = os.environ.get("CASEWORK_NOTIFICATIONS_POLICY_FILE") or os.environ.get("CASEWORK_POLICY_FILE")
-    return parse_policy(policy_files.load("notifications", path or None))
-
-
 def parse_policy(raw: Mapping[str, Any]) -> Policy:
     """Check and read a policy document; raises ``PolicyError`` naming what is wrong."""
     fields_allowed = frozenset(raw.get("message_fields") or ())
@@ -158,8 +167,18 @@ def parse_policy(raw: Mapping[str, Any]) -> Policy:
     return Policy(
         subjects=subjects, tasks=tasks, notices=notices, message_fields=fields_allowed, priority_by_risk=by_risk,
         escalation_enabled=bool((raw.get("escalation") or {}).get("enabled", True)),
-        email=dict(raw.get("email") or {}), webhooks=dict(raw.get("webhooks") or {}),
+        email=_email(raw.get("email") or {}), webhooks=_webhooks(raw.get("webhooks") or {}),
     )
+
+
+def _email(raw: Mapping[str, Any]) -> EmailPolicy:
+    return EmailPolicy(max_attempts=int(raw.get("max_attempts", 5)), retry_seconds=float(raw.get("retry_seconds", 30)),
+                       digest_at=str(raw.get("digest_at", "08:00")))
+
+
+def _webhooks(raw: Mapping[str, Any]) -> WebhookPolicy:
+    return WebhookPolicy(max_attempts=int(raw.get("max_attempts", 5)), retry_seconds=float(raw.get("retry_seconds", 30)),
+                         disable_after_failures=int(raw.get("disable_after_failures", 5)))
 
 
 def _task_rule(name: str, spec: Mapping[str, Any], allowed: frozenset[str], kinds: set[str]) -> TaskRule:

@@ -180,13 +180,13 @@ def deliver(session: Session, timer: Timer, *, policy: Policy) -> None:
     delivery.last_error = error[:500]
     sub.consecutive_failures += 1
     log.warning("webhook delivery failed", extra={"delivery_id": str(delivery.id), "attempt": delivery.attempts})
-    if sub.consecutive_failures >= int(policy.webhooks.get("disable_after_failures", 5)):
+    if sub.consecutive_failures >= policy.webhooks.disable_after_failures:
         delivery.status = "failed"
         _disable(session, policy, sub)
-    elif delivery.attempts >= int(policy.webhooks.get("max_attempts", 5)):
+    elif delivery.attempts >= policy.webhooks.max_attempts:
         delivery.status = "failed"
     else:
-        delay = float(policy.webhooks.get("retry_seconds", 30)) * 2 ** (delivery.attempts - 1)
+        delay = policy.webhooks.retry_seconds * 2 ** (delivery.attempts - 1)
         timers.schedule(session, SEND, key=f"webhook:{delivery.id}:{delivery.attempts}",
                         due_at=utcnow() + dt.timedelta(seconds=delay), payload={"delivery_id": str(delivery.id)})
 

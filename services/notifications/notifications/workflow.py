@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import uuid
 
 from sqlalchemy import bindparam, select
@@ -9,7 +10,7 @@ from sqlalchemy.orm import Session
 
 from casework import outbox, timers
 from casework.db import insert_ignoring_conflict, utcnow
-from notifications import directory, inbox
+from notifications import directory, events, inbox
 from notifications.models import LIVE_TASK_STATUSES, Task
 from notifications.rules import Policy, Subject, TasksToClose, TaskToOpen
 
@@ -24,10 +25,6 @@ def overdue_timer_key(task_id: uuid.UUID) -> str:
 def subject_of(task: Task) -> Subject:
     return Subject(type=task.subject_type, id=task.subject_id, service=task.subject_service,
                    reference=task.subject_reference, link=task.link or "")
-
-
-def subject_data(subject: Subject) -> dict:
-    return {"type": subject.type, "id": subject.id, "service": subject.service}
 
 
 def live_task(session: Session, dedup_key: str) -> Task | None:
@@ -66,10 +63,7 @@ def open_task(session: Session, policy: Policy, spec: TaskToOpen, *, event_id: s
             reassign(session, policy, existing, assignee=spec.assignee, team=existing.team, message=spec.notify,
                      event_id=event_id)
         return None
-    outbox.emit(session, "notifications.task.created.v1", subject=str(task_id), data={
-        "task_id": task_id, "title": spec.title, "team": spec.team, "assignee": assignee, "due": spec.due,
-        "priority": spec.priority, "subject": subject_data(spec.subject),
-    })
+    outbox.emit(session, events.TASK_CREATED, subject=str(task_id), data=events.task_created(task_id, spec, assignee))
     if spec.due is not None and policy.escalation_enabled:
         timers.schedule_new(session, OVERDUE, key=overdue_timer_key(task_id), due_at=spec.due,
                             payload={"task_id": str(task_id)})
@@ -87,24 +81,26 @@ def close_tasks(session: Session, closing: TasksToClose, *, event_id: str) -> li
         stmt = stmt.where(Task.dedup_key == closing.dedup_key)
     tasks = list(session.scalars(stmt.with_for_update()))
     for task in tasks:
-        finish(session, task, status="done", by="event", event_id=event_id)
+        finish(session, task, status="done", by="event", now=utcnow(), event_id=event_id)
     return tasks
 
 
-def finish(session: Session, task: Task, *, status: str, by: str, event_id: str | None = None) -> None:
+def finish(session: Session, task: Task, *, status: str, by: str, now: dt.datetime,
+           event_id: str | None = None) -> None:
     """Mark a task done or cancelled and stop its overdue timer."""
     task.status = status
-    task.closed_at = utcnow()
+    task.closed_at = now
     task.closed_by = by
     task.closed_by_event = event_id
     timers.cancel(session, overdue_timer_key(task.id))
 
 
 def reassign(session: Session, policy: Policy, task: Task, *, assignee: str | None, team: str | None,
-             message: str | None = None, event_id: str | None = None) -> None:
+             message: str | None = None, event_id: str | None = None, now: dt.datetime | None = None) -> None:
     """Give the task to another officer or team; the new assignee is told."""
     task.assignee = assignee
     task.team = team
     if assignee:
         text = message or f"A task has been assigned to you: {task.title}"
-        inbox.notify(session, policy, assignee, text, subject=subject_of(task), task_id=task.id, event_id=event_id)
+        inbox.notify(session, policy, assignee, text, subject=subject_of(task), task_id=task.id, event_id=event_id,
+                     now=now)

@@ -6,8 +6,9 @@ import uuid
 import pytest
 
 from notifications import rules
+from notifications.policy import load as load_policy
 
-POLICY = rules.load_policy()
+POLICY = load_policy()
 LINKS = rules.public_urls({})
 NOW = dt.datetime(2025, 3, 3, 10, 0, tzinfo=dt.UTC)  # a Monday
 DUE = dt.datetime(2025, 3, 5, 17, 0, tzinfo=dt.UTC)

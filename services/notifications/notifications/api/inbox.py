@@ -8,8 +8,10 @@ from flask.views import MethodView
 from sqlalchemy import select
 
 from casework.auth import OFFICER_ROLES, current, roles
+from casework.db import utcnow
 from casework.web import Blueprint, SelectPage, abort, db_session
 from notifications import inbox
+from notifications.api.common import refusals
 from notifications.models import Notification
 from notifications.schemas import Notification as NotificationSchema
 from notifications.schemas import NotificationQueryArgs
@@ -48,7 +50,5 @@ class NotificationRead(MethodView):
 
         Only the recipient may; reading it twice changes nothing.
         """
-        notification = inbox.mark_read(db_session(), current().sub, notification_id)
-        if notification is None:
-            abort(404, "There is no message with that id in your inbox.")
-        return notification
+        with refusals():
+            return inbox.mark_read(db_session(), notification_id, by=current(), now=utcnow())

@@ -5,11 +5,12 @@ from __future__ import annotations
 from flask.views import MethodView
 from sqlalchemy import select
 
-from casework import audit
 from casework.auth import OFFICER_ROLES, current, roles
+from casework.db import utcnow
 from casework.portable import json_list_contains
-from casework.web import Blueprint, SelectPage, abort, db_session, load_for_update
-from notifications import email, handlers
+from casework.web import Blueprint, SelectPage, db_session, get_or_404, load_for_update
+from notifications import directory, policy
+from notifications.api.common import refusals
 from notifications.models import Officer
 from notifications.schemas import Officer as OfficerSchema
 from notifications.schemas import OfficerCreate, OfficerQueryArgs, OfficerUpdate, Preferences
@@ -18,10 +19,7 @@ blp = Blueprint("officers", __name__, url_prefix="/officers", description="The o
 
 
 def get_officer(officer_id: str) -> Officer:
-    officer = db_session().get(Officer, officer_id)
-    if officer is None:
-        abort(404, "There is no officer with that id.")
-    return officer
+    return get_or_404(db_session(), Officer, officer_id, detail="There is no officer with that id.")
 
 
 @blp.route("")
@@ -50,16 +48,8 @@ class Officers(MethodView):
 
         The id is the `sub` of the officer's bearer token. An id already in the directory is 409.
         """
-        session = db_session()
-        if session.get(Officer, data["id"]) is not None:
-            abort(409, "An officer with that id is already in the directory.")
-        officer = Officer(active=True, **data)
-        session.add(officer)
-        session.flush()
-        if officer.email_preference == "daily_digest":
-            email.schedule_digest(session, handlers.policy(), officer)
-        audit.changed(session, "create", "officer", officer.id, None, OfficerSchema().dump(officer))
-        return officer
+        with refusals():
+            return directory.add_officer(db_session(), details=data, policy=policy.current(), now=utcnow())
 
 
 @blp.route("/<string:officer_id>")
@@ -78,14 +68,9 @@ class OfficerById(MethodView):
 
         Replaces name, e-mail, teams, roles and whether they are active. Honours `If-Match`.
         """
-        session = db_session()
-        officer = load_for_update(session, Officer, officer_id, shown_as=OfficerSchema,
+        officer = load_for_update(db_session(), Officer, officer_id, shown_as=OfficerSchema,
                                   not_found="There is no officer with that id.")
-        before = OfficerSchema().dump(officer)
-        for name, value in data.items():
-            setattr(officer, name, value)
-        audit.changed(session, "update", "officer", officer.id, before, OfficerSchema().dump(officer))
-        return officer
+        return directory.change_officer(db_session(), officer, changes=data)
 
 
 @blp.route("/<string:officer_id>/preferences")
@@ -105,16 +90,12 @@ class OfficerPreferences(MethodView):
         The inbox is always on; e-mail is `immediate`, `daily_digest` or `off`. Officers set their
         own; admins anyone's. Honours `If-Match` (the ETag of GET /officers/{id}/preferences).
         """
-        session = db_session()
         _own_or_admin(officer_id)
-        officer = load_for_update(session, Officer, officer_id, shown_as=lambda o: Preferences().dump(_preferences(o)),
+        officer = load_for_update(db_session(), Officer, officer_id,
+                                  shown_as=lambda o: Preferences().dump(_preferences(o)),
                                   not_found="There is no officer with that id.")
-        before = {"email_preference": officer.email_preference}
-        officer.email_preference = data["email"]
-        if officer.email_preference == "daily_digest" and before["email_preference"] != "daily_digest":
-            email.schedule_digest(session, handlers.policy(), officer)
-        audit.changed(session, "preferences", "officer", officer.id, before,
-                      {"email_preference": officer.email_preference})
+        directory.choose_email(db_session(), officer, email_preference=data["email"], policy=policy.current(),
+                               now=utcnow())
         return {"email": officer.email_preference}
 
 
@@ -123,7 +104,9 @@ def _preferences(officer: Officer) -> dict[str, str]:
 
 
 def _own_or_admin(officer_id: str) -> Officer:
+    """The officer, to themselves and to admins; anyone else's is answered as if there were none."""
     me = current()
-    if me.sub != officer_id and "admin" not in me.roles:
-        abort(404, "There is no officer with that id, or you may not see it.")
-    return get_officer(officer_id)
+    if "admin" in me.roles:
+        return get_officer(officer_id)
+    return get_or_404(db_session(), Officer, officer_id, where=[Officer.id == me.sub],
+                      detail="There is no officer with that id, or you may not see it.")

@@ -7,14 +7,12 @@ import uuid
 from flask.views import MethodView
 from sqlalchemy import select
 
-from casework import audit
 from casework.auth import OFFICER_ROLES, current, roles
-from casework.contracts import catalogue
 from casework.db import utcnow
-from casework.web import Blueprint, SelectPage, abort, db_session, invalid
-from notifications import webhooks
+from casework.web import Blueprint, SelectPage, db_session, get_or_404
+from notifications import subscriptions
+from notifications.api.common import refusals
 from notifications.models import Delivery, Subscription
-from notifications.rules import short_type
 from notifications.schemas import Delivery as DeliverySchema
 from notifications.schemas import Subscription as SubscriptionSchema
 from notifications.schemas import SubscriptionCreate
@@ -30,17 +28,11 @@ blp = Blueprint("subscriptions", __name__, url_prefix="/subscriptions", descript
 CALLERS = ("referrer", *OFFICER_ROLES)
 
 
-def known_types() -> set[str]:
-    """What a subscription may ask for: every event notifications consumes."""
-    return {short_type(c.type) for c in catalogue.consumed_by("notifications")}
-
-
 def get_subscription(subscription_id: uuid.UUID) -> Subscription:
-    sub = db_session().get(Subscription, subscription_id)
     me = current()
-    if sub is None or (sub.owner != me.sub and "admin" not in me.roles):
-        abort(404, "There is no subscription with that id, or you may not see it.")
-    return sub
+    return get_or_404(db_session(), Subscription, subscription_id,
+                      where=[] if "admin" in me.roles else [Subscription.owner == me.sub],
+                      detail="There is no subscription with that id, or you may not see it.")
 
 
 @blp.route("")
@@ -67,22 +59,9 @@ class Subscriptions(MethodView):
         `event_types` are routing keys such as `intake.referral.accepted.v2` (or `*`). A referrer
         receives only `intake.referral.*` events of the referrals it made.
         """
-        problem = webhooks.url_problem(data["url"], webhooks.allowed_http_hosts())
-        if problem:
-            invalid("url", problem)
-        known = known_types()
-        for i, name in enumerate(data["event_types"]):
-            if name != "*" and short_type(name) not in known:
-                invalid(f"event_types.{i}", f"{name!r} is not an event type Casework publishes.")
-        me = current()
-        session = db_session()
-        sub = Subscription(id=uuid.uuid4(), owner=me.sub, url=data["url"], event_types=data["event_types"],
-                           secret=data["secret"], active=True, consecutive_failures=0, created_at=utcnow(),
-                           referrer_only="referrer" in me.roles and not me.has_any(*OFFICER_ROLES))
-        session.add(sub)
-        session.flush()
-        audit.changed(session, "create", "subscription", sub.id, None, SubscriptionSchema().dump(sub))
-        return sub
+        with refusals():
+            return subscriptions.subscribe(db_session(), url=data["url"], event_types=data["event_types"],
+                                           secret=data["secret"], by=current(), now=utcnow())
 
 
 @blp.route("/<uuid:subscription_id>")
@@ -100,12 +79,7 @@ class SubscriptionById(MethodView):
 
         Stops deliveries; the delivery log is kept.
         """
-        session = db_session()
-        sub = get_subscription(subscription_id)
-        before = SubscriptionSchema().dump(sub)
-        sub.active = False
-        sub.disabled_at = sub.disabled_at or utcnow()
-        audit.changed(session, "delete", "subscription", sub.id, before, SubscriptionSchema().dump(sub))
+        subscriptions.unsubscribe(db_session(), get_subscription(subscription_id), now=utcnow())
 
 
 @blp.route("/<uuid:subscription_id>/deliveries")

@@ -9,8 +9,9 @@ from sqlalchemy import Select, select
 
 from casework.auth import OFFICER_ROLES, current, roles
 from casework.db import utcnow
-from casework.web import Blueprint, SelectPage, abort, db_session
-from notifications import handlers, worklist
+from casework.web import Blueprint, SelectPage, db_session, get_or_404
+from notifications import policy, tasks, worklist
+from notifications.api.common import refusals
 from notifications.models import LIVE_TASK_STATUSES, Task
 from notifications.schemas import Task as TaskSchema
 from notifications.schemas import TaskAssignment, TaskQueryArgs
@@ -24,18 +25,9 @@ def visible(stmt: Select) -> Select:
 
 
 def get_task(task_id: uuid.UUID, *, for_update: bool = False) -> Task:
-    task = worklist.find(db_session(), current(), task_id, for_update=for_update)
-    if task is None:
-        abort(404, "There is no task with that id, or you may not see it.")
-    return task
-
-
-def _apply(change, *args, **kwargs) -> Task:
-    """Run a worklist change, answering its refusal as a problem."""
-    try:
-        return change(db_session(), current(), *args, **kwargs)
-    except worklist.Refused as refused:
-        abort(refused.status, refused.message)
+    session = db_session()
+    return get_or_404(session, Task, task_id, where=worklist.seen_by(session, current()), lock=for_update,
+                      detail="There is no task with that id, or you may not see it.")
 
 
 @blp.route("")
@@ -80,7 +72,8 @@ class TaskAcknowledgement(MethodView):
 
         Says someone has picked it up. Only an open task can be acknowledged (else 409).
         """
-        return _apply(worklist.acknowledge, get_task(task_id, for_update=True))
+        with refusals():
+            return tasks.acknowledge(db_session(), get_task(task_id, for_update=True), by=current(), now=utcnow())
 
 
 @blp.route("/<uuid:task_id>/complete", methods=["POST"])
@@ -92,7 +85,8 @@ class TaskCompletion(MethodView):
 
         Marks it done and stops its escalation. A task already done or cancelled is 409.
         """
-        return _apply(worklist.complete, get_task(task_id, for_update=True))
+        with refusals():
+            return tasks.complete(db_session(), get_task(task_id, for_update=True), by=current(), now=utcnow())
 
 
 @blp.route("/<uuid:task_id>/cancel", methods=["POST"])
@@ -104,7 +98,8 @@ class TaskCancellation(MethodView):
 
         For team leaders: the work is no longer needed. A task already done or cancelled is 409.
         """
-        return _apply(worklist.cancel, get_task(task_id, for_update=True))
+        with refusals():
+            return tasks.cancel(db_session(), get_task(task_id, for_update=True), by=current(), now=utcnow())
 
 
 @blp.route("/<uuid:task_id>/assignment", methods=["POST"])
@@ -120,4 +115,6 @@ class TaskReassignment(MethodView):
         409, for a team leader to hand over. The new assignee is told in their inbox.
         """
         task = get_task(task_id, for_update=True)
-        return _apply(worklist.reassign, handlers.policy(), task, assignee=data["assignee"], team=data["team"])
+        with refusals():
+            return tasks.hand_over(db_session(), task, to=data["assignee"], team=data["team"], by=current(),
+                                   policy=policy.current(), now=utcnow())

@@ -5,9 +5,10 @@ from __future__ import annotations
 from flask.views import MethodView
 from sqlalchemy import select
 
-from casework import audit
 from casework.auth import OFFICER_ROLES, roles
-from casework.web import Blueprint, SelectPage, abort, db_session, load_for_update
+from casework.web import Blueprint, SelectPage, db_session, get_or_404, load_for_update
+from notifications import directory
+from notifications.api.common import refusals
 from notifications.models import Team
 from notifications.schemas import Team as TeamSchema
 from notifications.schemas import TeamCreate, TeamUpdate
@@ -16,10 +17,7 @@ blp = Blueprint("teams", __name__, url_prefix="/teams", description="Teams and t
 
 
 def get_team(slug: str) -> Team:
-    team = db_session().get(Team, slug)
-    if team is None:
-        abort(404, "There is no team with that slug.")
-    return team
+    return get_or_404(db_session(), Team, slug, detail="There is no team with that slug.")
 
 
 @blp.route("")
@@ -39,14 +37,8 @@ class Teams(MethodView):
 
         Teams are named by a slug (`intake`, `sustainment`, `lettings`); a slug in use is 409.
         """
-        session = db_session()
-        if session.get(Team, data["slug"]) is not None:
-            abort(409, "A team with that slug already exists.")
-        team = Team(**data)
-        session.add(team)
-        session.flush()
-        audit.changed(session, "create", "team", team.slug, None, TeamSchema().dump(team))
-        return team
+        with refusals():
+            return directory.add_team(db_session(), details=data)
 
 
 @blp.route("/<string:slug>")
@@ -65,10 +57,6 @@ class TeamBySlug(MethodView):
 
         Its name, manager and shared queue. Honours `If-Match`.
         """
-        session = db_session()
-        team = load_for_update(session, Team, slug, shown_as=TeamSchema, not_found="There is no team with that slug.")
-        before = TeamSchema().dump(team)
-        for name, value in data.items():
-            setattr(team, name, value)
-        audit.changed(session, "update", "team", team.slug, before, TeamSchema().dump(team))
-        return team
+        team = load_for_update(db_session(), Team, slug, shown_as=TeamSchema,
+                               not_found="There is no team with that slug.")
+        return directory.change_team(db_session(), team, changes=data)

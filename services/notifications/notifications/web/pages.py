@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-import os
+import functools
 import uuid
 
 from flask import flash, redirect, url_for
@@ -11,21 +11,17 @@ from flask import flash, redirect, url_for
 from casework.context import Principal
 from casework.db import as_utc, utcnow
 from casework.web import db_session
-from notifications import directory, handlers, inbox, worklist
+from notifications import directory, inbox, policy, tasks, worklist
 from notifications.models import Officer
-from notifications.rules import public_urls
+from notifications.refusals import NotFound, Refused
 
 from . import wording
 from .blueprint import accepts_form, blueprint
-from .signin import inbox_settings, page, signed_in
+from .common import inbox_settings, page, service_urls, signed_in
 
 #: Live updates look this far behind the page's own query, for tasks committed a little late;
 #: the page's script ignores a task it already shows.
 UPDATES_SLACK = dt.timedelta(seconds=30)
-
-
-def service_urls() -> dict[str, str]:
-    return public_urls(os.environ)
 
 
 @blueprint.get("/inbox", endpoint="inbox")
@@ -53,8 +49,8 @@ def _task_action(me: Principal, task_id: uuid.UUID, change, done: str):
         flash("There is no such task, or it is not yours or your team's.", "error")
         return redirect(url_for("inbox_page.inbox"), 303)
     try:
-        change(session, me, task)
-    except worklist.Refused as refused:
+        change(session, task, by=me, now=utcnow())
+    except Refused as refused:
         flash(f"{task.title}: {refused.message}", "error")
         return redirect(url_for("inbox_page.inbox"), 303)
     flash(f"{done}: {task.title}", "success")
@@ -65,31 +61,30 @@ def _task_action(me: Principal, task_id: uuid.UUID, change, done: str):
 @accepts_form
 @signed_in
 def acknowledge_task(me: Principal, task_id: uuid.UUID):
-    return _task_action(me, task_id, worklist.acknowledge, "Task acknowledged")
+    return _task_action(me, task_id, tasks.acknowledge, "Task acknowledged")
 
 
 @blueprint.post("/inbox/tasks/<uuid:task_id>/done")
 @accepts_form
 @signed_in
 def complete_task(me: Principal, task_id: uuid.UUID):
-    return _task_action(me, task_id, worklist.complete, "Task done")
+    return _task_action(me, task_id, tasks.complete, "Task done")
 
 
 @blueprint.post("/inbox/tasks/<uuid:task_id>/claim")
 @accepts_form
 @signed_in
 def claim_task(me: Principal, task_id: uuid.UUID):
-    def claim(session, me, task):
-        return worklist.claim(session, me, handlers.policy(), task)
-
-    return _task_action(me, task_id, claim, "Task taken")
+    return _task_action(me, task_id, functools.partial(tasks.take, policy=policy.current()), "Task taken")
 
 
 @blueprint.post("/inbox/notifications/<uuid:notification_id>/read")
 @accepts_form
 @signed_in
 def read_notification(me: Principal, notification_id: uuid.UUID):
-    if inbox.mark_read(db_session(), me.sub, notification_id) is None:
+    try:
+        inbox.mark_read(db_session(), notification_id, by=me, now=utcnow())
+    except NotFound:
         flash("There is no such message in your inbox.", "error")
     else:
         flash("Message marked as read.", "success")

@@ -30,8 +30,7 @@ from notifications import directory, worklist
 
 from . import wording
 from .blueprint import blueprint
-from .pages import service_urls
-from .signin import inbox_settings, signed_in
+from .common import inbox_settings, service_urls, signed_in
 
 #: The most rows one answer carries; the page shows the rest when it is next drawn.
 MOST_TASKS = 50
