@@ -3,18 +3,11 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
 
-import orjson
 import pytest
-from sqlalchemy import select
-from sqlalchemy.orm import Session
 
-from casework.audit import AuditEntry
 from casework.context import Principal
-from casework.db import Database, KernelBase
-from casework.outbox import OutboxMessage
-from casework.timers import Timer
+from casework_dev.testing import memory_session
 from notifications.models import Base, Officer, Team
 from notifications.policy import load
 from notifications.rules import Policy
@@ -27,12 +20,8 @@ LEADER = Principal(sub="leader-1", roles=frozenset({"sustainment_officer", "team
 
 @pytest.fixture
 def session():
-    db = Database("sqlite://")
-    KernelBase.metadata.create_all(db.engine)
-    Base.metadata.create_all(db.engine)
-    with db.session() as session:
+    with memory_session(Base.metadata) as session:
         yield session
-    db.dispose()
 
 
 @pytest.fixture(scope="session")
@@ -50,20 +39,3 @@ def directory(session) -> None:
         session.add(Officer(id=who.sub, name=who.name, email=f"{who.sub}@council.example", teams=["sustainment"],
                             roles=sorted(who.roles), active=True, email_preference="daily_digest"))
     session.flush()
-
-
-def published(session: Session) -> list[tuple[str, dict[str, Any]]]:
-    """The events in the outbox, oldest first: (type without ``casework.``, data)."""
-    rows = session.scalars(select(OutboxMessage).order_by(OutboxMessage.id)).all()
-    return [(row.event_type.removeprefix("casework."), orjson.loads(row.body)["data"]) for row in rows]
-
-
-def audited(session: Session) -> list[str]:
-    """The audit log's actions, oldest first."""
-    return list(session.scalars(select(AuditEntry.action).order_by(AuditEntry.id)))
-
-
-def pending_timers(session: Session) -> dict[str, dt.datetime]:
-    """Timers neither fired nor cancelled, by key."""
-    rows = session.scalars(select(Timer).where(Timer.fired_at.is_(None), Timer.cancelled_at.is_(None))).all()
-    return {row.key: row.due_at for row in rows}

@@ -4,11 +4,12 @@ subscribe webhooks. What each use case writes, on an in-memory session."""
 import pytest
 
 from casework.context import Principal
+from casework_dev.testing import audited, pending_timers
 from notifications import directory, email, subscriptions
 from notifications.models import Team
 from notifications.refusals import Conflict, Invalid
 
-from .conftest import NOW, OFFICER, audited, pending_timers
+from .conftest import NOW, OFFICER
 
 DETAILS = {"id": "officer-9", "name": "New Officer", "email": "officer-9@council.example", "teams": ["sustainment"],
            "roles": ["sustainment_officer"], "email_preference": "immediate"}

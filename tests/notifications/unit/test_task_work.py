@@ -7,11 +7,12 @@ from types import SimpleNamespace
 
 import pytest
 
+from casework_dev.testing import audited, pending_timers, published
 from notifications import escalation, inbox, rules, tasks, workflow
 from notifications.models import Notification, Task
 from notifications.refusals import Conflict, NotAllowed, NotFound
 
-from .conftest import COLLEAGUE, LEADER, NOW, OFFICER, audited, pending_timers, published
+from .conftest import COLLEAGUE, LEADER, NOW, OFFICER
 
 DUE = NOW + dt.timedelta(days=2)
 

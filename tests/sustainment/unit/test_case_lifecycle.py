@@ -7,11 +7,12 @@ import uuid
 import pytest
 
 from casework.timers import Timer
+from casework_dev.testing import audited, pending_timers, published
 from sustainment import rules
 from sustainment.cases import Invalid, assignment, closure, opening, risk
 from sustainment.models import Case
 
-from .conftest import NOW, audited, pending_timers, published
+from .conftest import NOW
 
 
 def test_opening_a_case_numbers_it_sets_its_first_contact_deadline_and_tells_the_others(session, case):

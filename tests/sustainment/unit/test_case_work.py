@@ -6,10 +6,11 @@ import datetime as dt
 
 import pytest
 
+from casework_dev.testing import audited, pending_timers, published
 from sustainment import rules
 from sustainment.cases import Invalid, agency_referrals, assignment, contacts, notes, plans, visits
 
-from .conftest import NOW, audited, pending_timers, published
+from .conftest import NOW
 
 VISIT_TIME = NOW - dt.timedelta(hours=2)
 
