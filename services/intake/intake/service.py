@@ -2,18 +2,10 @@
 
 from pathlib import Path
 
-from casework.privacy import RETENTION_SWEEP, retention_sweep
 from casework.service import Service
+from intake.api import blueprints
 from intake.models import Base
-from intake.privacy import RETENTION
-
-
-def _blueprints() -> list:
-    # Imported here: the kernel builds the app, and the api imports Flask-side modules.
-    from intake.api import blueprints
-
-    return blueprints()
-
+from intake.timers import TIMERS
 
 SERVICE = Service(
     name="intake",
@@ -21,9 +13,9 @@ SERVICE = Service(
     title="Casework intake",
     description="Referrals from front-line systems and partner agencies, risk scoring and triage.",
     version="1.0.0",
-    blueprints=_blueprints,
+    blueprints=blueprints,
     metadata=Base.metadata,
     migrations=Path(__file__).resolve().parent.parent / "migrations",
     handlers={},
-    timers={RETENTION_SWEEP: retention_sweep(RETENTION, service="intake")},
+    timers=TIMERS,
 )

@@ -3,7 +3,6 @@ inbox messages, e-mails and webhook deliveries, all in the consumer's transactio
 
 from __future__ import annotations
 
-import functools
 import os
 from typing import Any
 
@@ -12,9 +11,7 @@ from sqlalchemy.orm import Session
 from casework.contracts import catalogue
 from casework.db import utcnow
 from casework.events import Catalogue, Event
-from casework.privacy import RETENTION_SWEEP, retention_sweep
-from casework.timers import Timer
-from notifications import directory, email, escalation, inbox, privacy, rules, webhooks, workflow
+from notifications import directory, inbox, rules, webhooks, workflow
 from notifications.policy import current as policy
 
 
@@ -38,19 +35,3 @@ def handlers(known: Catalogue = catalogue) -> dict[str, Any]:
     service's events, and its own (for the webhook subscriptions that ask for them)."""
     return {c.type: on_event for c in known.consumed_by("notifications")}
 
-
-def _with_policy(handler):
-    @functools.wraps(handler)
-    def timer_handler(session: Session, timer: Timer) -> None:
-        handler(session, timer, policy=policy())
-
-    return timer_handler
-
-
-TIMERS = {
-    workflow.OVERDUE: _with_policy(escalation.escalate_overdue),
-    email.SEND: _with_policy(email.deliver),
-    email.DIGEST: _with_policy(email.send_digest),
-    webhooks.SEND: _with_policy(webhooks.deliver),
-    RETENTION_SWEEP: retention_sweep(privacy.RETENTION, service="notifications"),
-}

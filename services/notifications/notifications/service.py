@@ -4,8 +4,9 @@ from pathlib import Path
 
 from casework.service import Service
 from notifications.api import blueprints
-from notifications.handlers import TIMERS, handlers
+from notifications.handlers import handlers
 from notifications.models import Base
+from notifications.timers import TIMERS
 from notifications.web import install as install_inbox
 
 SERVICE = Service(

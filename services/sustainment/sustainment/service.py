@@ -2,13 +2,11 @@
 
 from pathlib import Path
 
-from casework.privacy import RETENTION_SWEEP, retention_sweep
 from casework.service import Service
 from sustainment.api import blueprints
-from sustainment.deadlines import TIMERS
 from sustainment.handlers import HANDLERS, consumed
 from sustainment.models import Base
-from sustainment.privacy import RETENTION, on_anonymise_due
+from sustainment.timers import TIMERS
 
 SERVICE = Service(
     name="sustainment",
@@ -20,6 +18,5 @@ SERVICE = Service(
     metadata=Base.metadata,
     migrations=Path(__file__).resolve().parent.parent / "migrations",
     handlers=consumed(HANDLERS),
-    timers={**TIMERS, "anonymise": on_anonymise_due,
-            RETENTION_SWEEP: retention_sweep(RETENTION, service="sustainment")},
+    timers=TIMERS,
 )
