@@ -14,6 +14,7 @@ ACCEPTED = "intake.referral.accepted.v2"
 REJECTED = "intake.referral.rejected.v1"
 SIGNPOSTED = "intake.referral.signposted.v1"
 WITHDRAWN = "intake.referral.withdrawn.v1"
+RESTRICTED_READ = "intake.restricted.read.v1"
 
 
 def _ref(referral: Referral) -> dict:
@@ -57,3 +58,8 @@ def signposted(referral: Referral) -> dict:
 
 def withdrawn(referral: Referral) -> dict:
     return _ref(referral)
+
+
+def restricted_read(referral: Referral, *, reader: str, read_at) -> dict:
+    """A break-glass read of a referral's restricted details: who read it and when, never what."""
+    return {"referral_id": referral.id, "reference": referral.reference, "reader": reader, "read_at": read_at}

@@ -19,6 +19,7 @@ from sqlalchemy.orm import Session
 
 from casework import audit, context, outbox
 from casework.db import utcnow
+from intake import events
 from intake.models import Referral
 
 SPECIAL_CATEGORY = frozenset({"mental_health", "physical_health", "substance_misuse", "domestic_abuse",
@@ -88,8 +89,7 @@ def audit_read(session: Session, referral: Referral, *, reason: str | None = Non
     names = restricted_fields(referral) if shown() else []
     if reason is not None:
         audit.record(session, "break_glass", "referral", referral.id, after={"fields": names}, reason=reason)
-        outbox.emit(session, "intake.restricted.read.v1", subject=str(referral.id), data={
-            "referral_id": referral.id, "reference": referral.reference, "reader": context.principal.get().sub,
-            "read_at": utcnow()})
+        outbox.emit(session, events.RESTRICTED_READ, subject=str(referral.id),
+                    data=events.restricted_read(referral, reader=context.principal.get().sub, read_at=utcnow()))
     elif names:
         audit.record(session, "read_restricted", "referral", referral.id, after={"fields": names})
