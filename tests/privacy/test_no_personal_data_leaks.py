@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import json
 import logging
-import socket
 import threading
 from email import message_from_bytes
 from email import policy as email_policy
@@ -18,6 +17,7 @@ import pytest
 from aiosmtpd.controller import Controller
 from privacy_journey import NAME, PEOPLE, referral_to_assigned_case, register_directory
 
+from casework_dev.processes import free_port
 from casework_dev.testing import wait_until
 
 FORBIDDEN = [*NAME.lower().replace("-", " ").split(), "1980-05-17", "17/05/1980", "17 may 1980", "17th may 1980"]
@@ -66,16 +66,10 @@ class Receiver:
         threading.Thread(target=self.server.serve_forever, daemon=True).start()
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 @pytest.fixture
 def mailbox(monkeypatch):
     box = Mailbox()
-    controller = Controller(box, hostname="127.0.0.1", port=_free_port())
+    controller = Controller(box, hostname="127.0.0.1", port=free_port())
     controller.start()
     monkeypatch.setenv("CASEWORK_SMTP_HOST", "127.0.0.1")
     monkeypatch.setenv("CASEWORK_SMTP_PORT", str(controller.port))

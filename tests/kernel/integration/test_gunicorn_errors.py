@@ -10,17 +10,13 @@ import time
 
 import pytest
 
+from casework_dev.processes import free_port
+
 APP = '''
 def app(environ, start_response):
     start_response("200 OK", [("Content-Type", "application/json")])
     return [b"{}"]
 '''
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 @pytest.fixture(scope="module")

@@ -2,7 +2,6 @@
 
 import datetime as dt
 import os
-import socket
 import uuid
 from email import message_from_bytes, policy
 
@@ -10,6 +9,7 @@ import pytest
 from aiosmtpd.controller import Controller
 from notifications_support import ADMIN, add_directory, case, fire_timers, handle, referral
 
+from casework_dev.processes import free_port
 from casework_dev.testing import bearer, wait_until
 
 TSO = bearer("o-tso", "sustainment_officer")
@@ -22,12 +22,6 @@ class Mailbox:
     async def handle_DATA(self, server, session, envelope):  # noqa: N802 - aiosmtpd's hook name
         self.messages.append((envelope.rcpt_tos, message_from_bytes(envelope.content, policy=policy.default)))
         return "250 OK"
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 @pytest.fixture(scope="module")
