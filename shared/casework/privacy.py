@@ -27,7 +27,7 @@ import marshmallow as ma
 from sqlalchemy import String, UniqueConstraint, Uuid, select, text, update
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
-from casework import audit, outbox, timers
+from casework import audit, outbox, policy, timers
 from casework.db import Database, KernelBase, UTCDateTime, utcnow
 from casework.web.fields import BirthDate
 
@@ -283,8 +283,9 @@ class LegalHoldSchema(ma.Schema):
     placed_at = ma.fields.AwareDateTime(default_timezone=dt.UTC)
 
 
-def legal_hold_blueprint(exists: dict[str, Callable[[Session, str], bool]]) -> Any:
-    """``PUT``/``DELETE /legal-holds/{record_type}/{record_id}`` and ``GET /legal-holds``."""
+def legal_hold_blueprint(holdable: dict[str, type]) -> Any:
+    """``PUT``/``DELETE /legal-holds/{record_type}/{record_id}`` and ``GET /legal-holds``, for the
+    service's records that may be held: record type → its model (keyed by a UUID)."""
     from flask.views import MethodView
     from flask_smorest import Blueprint
 
@@ -296,8 +297,12 @@ def legal_hold_blueprint(exists: dict[str, Callable[[Session, str], bool]]) -> A
                     description="Legal holds: records the retention sweep must keep.")
 
     def _existing(session: Session, record_type: str, record_id: str) -> None:
-        check = exists.get(record_type)
-        if check is None or not check(session, record_id):
+        model = holdable.get(record_type)
+        try:
+            ident = uuid.UUID(record_id)
+        except ValueError:
+            ident = None
+        if model is None or ident is None or session.get(model, ident) is None:
             abort(404)
 
     @blp.route("")
@@ -365,10 +370,11 @@ def legal_hold_blueprint(exists: dict[str, Callable[[Session, str], bool]]) -> A
 
 def retention_policy(service: str) -> dict[str, Any]:
     """The ``retention`` section of the service's policy (the council's file merged over the defaults)."""
-    from casework import policy
-    from casework.settings import Settings
+    return policy.current(service, _document).get("retention") or {}
 
-    return policy.load(service, Settings.from_env(service).policy_file or None).get("retention") or {}
+
+def _document(document: dict[str, Any]) -> dict[str, Any]:
+    return document
 
 
 def years_before(now: dt.datetime, years: float) -> dt.datetime:

@@ -80,9 +80,5 @@ def anonymise(session: Session, referral: Referral) -> None:
 
 RETENTION = [RetentionRule("referral", due=due_referrals, anonymise=anonymise, audit_keys=AUDIT_KEYS)]
 
-
-def referral_exists(session: Session, record_id: str) -> bool:
-    try:
-        return session.get(Referral, uuid.UUID(record_id)) is not None
-    except ValueError:
-        return False
+#: What a legal hold may be placed on.
+HOLDABLE = {"referral": Referral}

@@ -29,11 +29,6 @@ def visible_to(principal: Principal) -> list[Any]:
     return [] if access.sees_all(principal) else [Referral.referrer_client == principal.sub]
 
 
-def find_visible(session: Session, referral_id: uuid.UUID, principal: Principal) -> Referral | None:
-    """The referral if the caller may see it, else None."""
-    return session.scalar(select(Referral).where(Referral.id == referral_id, *visible_to(principal)))
-
-
 def search(args: dict[str, Any], principal: Principal, now: dt.datetime) -> Select:
     """The referrals the caller may see that match the filters, newest first."""
     stmt = select(Referral).where(*visible_to(principal)).order_by(Referral.received_at.desc(), Referral.id)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import uuid
 from typing import Any
 
 from sqlalchemy import and_, func, or_, select
@@ -106,14 +105,5 @@ RETENTION = [
 ]
 
 
-def _exists(model: Any):
-    def check(session: Session, record_id: str) -> bool:
-        try:
-            return session.get(model, uuid.UUID(record_id)) is not None
-        except ValueError:
-            return False
-
-    return check
-
-
-HOLDABLE = {"applicant": _exists(Applicant), "offer": _exists(Offer), "tenancy": _exists(Tenancy)}
+#: What a legal hold may be placed on.
+HOLDABLE = {"applicant": Applicant, "offer": Offer, "tenancy": Tenancy}

@@ -9,7 +9,6 @@ and when stays for the statistics.
 from __future__ import annotations
 
 import datetime as dt
-import uuid
 from typing import Any
 
 from sqlalchemy import and_, or_, select
@@ -114,14 +113,5 @@ RETENTION = [
 ]
 
 
-def _exists(model: Any):
-    def check(session: Session, record_id: str) -> bool:
-        try:
-            return session.get(model, uuid.UUID(record_id)) is not None
-        except ValueError:
-            return False
-
-    return check
-
-
-HOLDABLE = {"task": _exists(Task), "notification": _exists(Notification), "delivery": _exists(Delivery)}
+#: What a legal hold may be placed on.
+HOLDABLE = {"task": Task, "notification": Notification, "delivery": Delivery}

@@ -1,15 +1,11 @@
-"""The council's sustainment policy, read once per process."""
+"""The council's sustainment policy for this process: the package defaults with the council's file
+(``CASEWORK_SUSTAINMENT_POLICY_FILE``) over them, read once."""
 
 from __future__ import annotations
 
-import functools
-from typing import Any
-
 from casework import policy as council_policy
-from casework.settings import service_env
+from sustainment.rules import Policy
 
 
-@functools.lru_cache(maxsize=1)
-def current() -> dict[str, Any]:
-    """``policy.yaml`` with the council's file (``CASEWORK_SUSTAINMENT_POLICY_FILE``) merged over it."""
-    return council_policy.load("sustainment", service_env("sustainment", "POLICY_FILE", "") or None)
+def current() -> Policy:
+    return council_policy.current("sustainment", Policy.from_document)

@@ -60,7 +60,7 @@ def anonymise(session: Session, case: Case) -> None:
 def due_cases(session: Session, now: dt.datetime) -> list[Case]:
     """Closed cases past the retention period, not yet anonymised (the sweep's safety net under the
     per-case timers: it also catches cases whose period a council shortened)."""
-    cutoff = years_before(now, policy()["retention_years_after_closure"])
+    cutoff = years_before(now, policy().retention_years_after_closure)
     return list(session.scalars(
         select(Case).where(Case.status == "closed", Case.anonymised_at.is_(None), Case.closed_at < cutoff)
         .order_by(Case.closed_at).with_for_update(skip_locked=True)))
@@ -80,11 +80,8 @@ def on_anonymise_due(session: Session, timer: Timer) -> None:
         privacy.sweep(session, [_rule(lambda _session, _now: [case])], service="sustainment")
 
 
-def case_exists(session: Session, record_id: str) -> bool:
-    try:
-        return session.get(Case, uuid.UUID(record_id)) is not None
-    except ValueError:
-        return False
+#: What a legal hold may be placed on.
+HOLDABLE = {"case": Case}
 
 
 def find_subject(session: Session, query: dict[str, Any]) -> list[Found]:

@@ -1,7 +1,8 @@
 """The sustainment service's rules, as pure functions: no Flask, no database.
 
-The council's numbers (days, thresholds, the onboarding template) come in as ``policy``,
-the dict ``casework.policy.load("sustainment")`` returns.
+The council's numbers (days, thresholds, the onboarding template) come in as ``policy``, a
+``Policy`` made once per process from ``policy.yaml`` and the council's file
+(``sustainment.policy.current()``).
 """
 
 from __future__ import annotations
@@ -9,13 +10,57 @@ from __future__ import annotations
 import datetime as dt
 import statistics
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from casework import workdays
 from casework.workdays import london_time
 
-Policy = Mapping[str, Any]
+
+@dataclass(frozen=True)
+class OnboardingPolicy:
+    """Support for a high-risk new tenant: its risk level, deadlines, window and first plan."""
+
+    risk_level: str = "high"
+    support_window_weeks: int = 12
+    settling_in_visit_working_days: int = 10
+    first_contact_working_days: int = 2
+    #: ``goals`` [{title, category}], ``actions`` [{title, category, owner, due_in_days}], ``review_in_weeks``.
+    plan_template: Mapping[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Policy:
+    """The council's sustainment policy (``policy.yaml``; each field is explained there)."""
+
+    first_contact_working_days: Mapping[str, int]
+    visit_outcome_working_days: int
+    no_access_visits_before_escalation: int
+    agency_chase_working_days: int
+    plan_review_weeks: int
+    onboarding: OnboardingPolicy
+    retention_years_after_closure: int
+
+    @classmethod
+    def from_document(cls, document: Mapping[str, Any]) -> Policy:
+        """The policy from the merged YAML document; a missing or mistyped value fails at start."""
+        onboarding = dict(document["onboarding"])
+        return cls(
+            first_contact_working_days={level: int(days) for level, days in
+                                        document["first_contact_working_days"].items()},
+            visit_outcome_working_days=int(document["visit_outcome_working_days"]),
+            no_access_visits_before_escalation=int(document["no_access_visits_before_escalation"]),
+            agency_chase_working_days=int(document["agency_chase_working_days"]),
+            plan_review_weeks=int(document["plan_review_weeks"]),
+            onboarding=OnboardingPolicy(
+                risk_level=str(onboarding["risk_level"]),
+                support_window_weeks=int(onboarding["support_window_weeks"]),
+                settling_in_visit_working_days=int(onboarding["settling_in_visit_working_days"]),
+                first_contact_working_days=int(onboarding["first_contact_working_days"]),
+                plan_template=onboarding["plan_template"]),
+            retention_years_after_closure=int(document["retention_years_after_closure"]),
+        )
+
 
 RISK_LEVELS = ("low", "medium", "high", "critical")
 
@@ -103,7 +148,7 @@ def raised(level: str) -> str:
 
 def first_contact_due(accepted_at: dt.datetime, risk_level: str, policy: Policy) -> dt.datetime:
     """Close of business on the working day first contact is due, counted from acceptance."""
-    days = int(policy["first_contact_working_days"][risk_level])
+    days = policy.first_contact_working_days[risk_level]
     return workdays.deadline(accepted_at, days)
 
 
@@ -119,21 +164,21 @@ def start_of_day(day: dt.date) -> dt.datetime:
 
 def visit_outcome_due(scheduled_for: dt.datetime, policy: Policy) -> dt.datetime:
     """When a visit's outcome must have been recorded."""
-    return workdays.deadline(scheduled_for, int(policy["visit_outcome_working_days"]))
+    return workdays.deadline(scheduled_for, policy.visit_outcome_working_days)
 
 
 def agency_chase_by(sent_on: dt.date, policy: Policy) -> dt.date:
     """The date to chase an agency that has not answered a referral."""
-    return workdays.add_working_days(sent_on, int(policy["agency_chase_working_days"]))
+    return workdays.add_working_days(sent_on, policy.agency_chase_working_days)
 
 
 def default_review_date(agreed_on: dt.date, policy: Policy) -> dt.date:
-    return agreed_on + dt.timedelta(weeks=int(policy["plan_review_weeks"]))
+    return agreed_on + dt.timedelta(weeks=policy.plan_review_weeks)
 
 
 def escalates_no_access(consecutive_no_access: int, policy: Policy) -> bool:
     """True when this no-access visit completes a run that must raise the risk (every third by default)."""
-    threshold = int(policy["no_access_visits_before_escalation"])
+    threshold = policy.no_access_visits_before_escalation
     return consecutive_no_access > 0 and consecutive_no_access % threshold == 0
 
 
@@ -179,7 +224,7 @@ def agency_answered(status: str) -> bool:
 
 def anonymise_after(closed_at: dt.datetime, policy: Policy) -> dt.datetime:
     """When a closed case's personal details are removed: the retention period after closure."""
-    year = closed_at.year + int(policy["retention_years_after_closure"])
+    year = closed_at.year + policy.retention_years_after_closure
     try:
         return closed_at.replace(year=year)
     except ValueError:  # closed on 29 February: the day after the 28th
@@ -216,20 +261,20 @@ def counted_from(tenancy_start: dt.date, now: dt.datetime) -> dt.date:
 def onboarding(tenancy_start: dt.date, now: dt.datetime, policy: Policy) -> Onboarding:
     """Deadlines of a high-risk new tenant's onboarding, counted from the tenancy start
     (or from now, when the event arrives after the start or the start is implausible)."""
-    rules = policy["onboarding"]
+    rules = policy.onboarding
     begins = counted_from(tenancy_start, now)
     start = max(london_time(begins, dt.time(9, 0)), now)
     return Onboarding(
-        first_contact_due=workdays.deadline(start, int(rules["first_contact_working_days"])),
-        settling_in_due=workdays.deadline(start, int(rules["settling_in_visit_working_days"])),
-        support_ends=begins + dt.timedelta(weeks=int(rules["support_window_weeks"])),
-        risk_level=str(rules["risk_level"]),
+        first_contact_due=workdays.deadline(start, rules.first_contact_working_days),
+        settling_in_due=workdays.deadline(start, rules.settling_in_visit_working_days),
+        support_ends=begins + dt.timedelta(weeks=rules.support_window_weeks),
+        risk_level=rules.risk_level,
     )
 
 
 def onboarding_plan(tenancy_start: dt.date, policy: Policy) -> dict[str, Any]:
     """The first plan of an onboarding case, made from the policy's template."""
-    template = policy["onboarding"]["plan_template"]
+    template = policy.onboarding.plan_template
     goals = [{"title": g["title"], "category": g["category"], "status": "open"} for g in template["goals"]]
     actions = [
         {"title": a["title"], "category": a["category"], "owner": a["owner"], "status": "open",

@@ -7,6 +7,7 @@ from .errors import ProblemSchema, abort, invalid, problem
 from .etag import etag_of, load_for_update
 from .pagination import SelectPage
 from .ratelimit import rate_limited
+from .records import get_or_404
 from .session import db_session
 
 __all__ = [
@@ -17,6 +18,7 @@ __all__ = [
     "create_app",
     "db_session",
     "etag_of",
+    "get_or_404",
     "invalid",
     "load_for_update",
     "problem",

@@ -19,6 +19,7 @@ from casework.audit import AuditEntry
 from casework.db import Database, KernelBase
 from casework.outbox import OutboxMessage
 from casework.timers import Timer
+from sustainment import rules
 from sustainment.cases import opening
 from sustainment.models import NUMBERS, Base, Case
 
@@ -38,9 +39,9 @@ def session():
 
 
 @pytest.fixture(scope="session")
-def policy() -> dict[str, Any]:
+def policy() -> rules.Policy:
     """The council's default policy, as ``sustainment.policy.current()`` loads it without an override."""
-    return council_policy.load("sustainment", None)
+    return rules.Policy.from_document(council_policy.load("sustainment", None))
 
 
 @pytest.fixture

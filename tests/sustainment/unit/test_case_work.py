@@ -1,6 +1,7 @@
 """The work recorded on a case: contacts, visits and their outcomes, the plan, agency referrals
 and notes. What each use case writes, on an in-memory session."""
 
+import dataclasses
 import datetime as dt
 
 import pytest
@@ -82,7 +83,7 @@ def test_a_visit_outcome_is_recorded_once(session, allocated, policy):
 
 
 def test_no_access_visits_in_a_row_raise_the_risk_and_alert_the_team_leader(session, allocated, policy):
-    threshold = policy["no_access_visits_before_escalation"]
+    threshold = policy.no_access_visits_before_escalation
     for _ in range(threshold):
         _no_access(session, allocated, _visit(session, allocated, policy), policy)
     assert allocated.consecutive_no_access == threshold
@@ -94,7 +95,7 @@ def test_no_access_visits_in_a_row_raise_the_risk_and_alert_the_team_leader(sess
 
 
 def test_the_no_access_threshold_is_the_policy_passed_in(session, allocated, policy):
-    _no_access(session, allocated, _visit(session, allocated, policy), {**policy, "no_access_visits_before_escalation": 1})
+    _no_access(session, allocated, _visit(session, allocated, policy), dataclasses.replace(policy, no_access_visits_before_escalation=1))
     assert allocated.risk_level == "critical"
 
 

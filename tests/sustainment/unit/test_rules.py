@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 
 import pytest
@@ -84,7 +85,7 @@ def test_every_third_no_access_visit_in_a_row_escalates(run, escalates):
 
 
 def test_the_escalation_threshold_comes_from_policy():
-    assert rules.escalates_no_access(2, {**POLICY, "no_access_visits_before_escalation": 2}) is True
+    assert rules.escalates_no_access(2, dataclasses.replace(POLICY, no_access_visits_before_escalation=2)) is True
 
 
 @pytest.mark.parametrize(("consent", "safeguarding_reason", "allowed"), [
@@ -128,7 +129,7 @@ def test_onboarding_deadlines_count_from_now_when_the_event_comes_late():
 
 
 def test_the_support_window_comes_from_policy():
-    policy = {**POLICY, "onboarding": {**POLICY["onboarding"], "support_window_weeks": 4}}
+    policy = dataclasses.replace(POLICY, onboarding=dataclasses.replace(POLICY.onboarding, support_window_weeks=4))
     assert rules.onboarding(dt.date(2026, 11, 2), at(2026, 11, 1), policy).support_ends == dt.date(2026, 11, 30)
 
 
@@ -168,7 +169,7 @@ def test_no_closed_cases_no_rows():
     (at(2028, 2, 29), 4, at(2032, 2, 29)),
 ])
 def test_personal_details_are_kept_for_the_retention_period(closed_at, years, anonymise_at):
-    assert rules.anonymise_after(closed_at, {**POLICY, "retention_years_after_closure": years}) == anonymise_at
+    assert rules.anonymise_after(closed_at, dataclasses.replace(POLICY, retention_years_after_closure=years)) == anonymise_at
 
 
 def test_onboarding_from_an_impossible_tenancy_start_counts_from_today():

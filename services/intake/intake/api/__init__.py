@@ -8,4 +8,4 @@ from intake.api import audit_trail, referrals, triage
 def blueprints() -> list:
     return [referrals.blp, triage.blp, audit_trail.blp,
             subject_access_blueprint(privacy.find_subject, service="intake"),
-            legal_hold_blueprint({"referral": privacy.referral_exists})]
+            legal_hold_blueprint(privacy.HOLDABLE)]

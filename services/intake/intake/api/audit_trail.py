@@ -7,8 +7,8 @@ from flask.views import MethodView
 from casework import audit
 from casework.audit import AuditEntrySchema
 from casework.auth import current, roles
-from casework.web import Blueprint, abort, db_session
-from intake import access, referrals
+from casework.web import Blueprint, db_session, get_or_404
+from intake import access, models, referrals
 from intake.api.problems import PROBLEM
 
 blp = Blueprint("audit", __name__, url_prefix="/referrals", description="The audit trail of a referral.")
@@ -26,9 +26,8 @@ class ReferralAudit(MethodView):
         referral, oldest first. For team leaders. Reading the trail is itself recorded.
         """
         session = db_session()
-        referral = referrals.find_visible(session, referral_id, current())
-        if referral is None:
-            abort(404, "There is no such referral.")
+        referral = get_or_404(session, models.Referral, referral_id, where=referrals.visible_to(current()),
+                              detail="There is no such referral.")
         entries = audit.trail(session, "referral", referral.id)
         audit.record(session, "read_audit", "referral", referral.id)
         return entries

@@ -8,8 +8,8 @@ from flask.views import MethodView
 from casework import audit
 from casework.auth import current, roles
 from casework.db import utcnow
-from casework.web import Blueprint, SelectPage, abort, db_session, rate_limited
-from intake import access, policy, referrals, sensitivity
+from casework.web import Blueprint, SelectPage, db_session, get_or_404, rate_limited
+from intake import access, models, policy, referrals, sensitivity
 from intake.api.problems import PROBLEM
 from intake.schemas import Referral, ReferralCreate, ReferralQueryArgs, ReferralRead, ReferralReceipt, ReferralSummary
 
@@ -81,9 +81,8 @@ class ReferralById(MethodView):
         audited as `break_glass` and the intake team's manager is told.
         """
         session = db_session()
-        referral = referrals.find_visible(session, referral_id, current())
-        if referral is None:
-            abort(404, "There is no such referral, or it is not one you may see.")
+        referral = get_or_404(session, models.Referral, referral_id, where=referrals.visible_to(current()),
+                              detail="There is no such referral, or it is not one you may see.")
         audit.read(session, "referral", referral.id)
         reason = args.get("break_glass_reason")
         if reason and not sensitivity.may_see():

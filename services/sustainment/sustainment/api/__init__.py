@@ -11,4 +11,4 @@ def blueprints() -> list:
 
     return [cases.blp, lifecycle.blp, contacts.blp, plans.blp, visits.blp, agency_referrals.blp, notes.blp,
             reports.blp, subject_access_blueprint(privacy.find_subject, service="sustainment"),
-            legal_hold_blueprint({"case": privacy.case_exists})]
+            legal_hold_blueprint(privacy.HOLDABLE)]

@@ -9,7 +9,7 @@ from flask.views import MethodView
 from casework import audit
 from casework.auth import current, roles
 from casework.db import utcnow
-from casework.web import Blueprint, abort, db_session
+from casework.web import Blueprint, db_session, get_or_404
 from sustainment.api.common import CASEWORKERS, load_case, refusals
 from sustainment.cases import agency_referrals
 from sustainment.models import AgencyReferral, Case
@@ -22,12 +22,8 @@ blp = Blueprint("agency_referrals", __name__, url_prefix="/cases",
 
 
 def _load_referral(case: Case, referral_id: uuid.UUID, *, for_update: bool = False) -> AgencyReferral:
-    session = db_session()
-    referral = session.get(AgencyReferral, referral_id, with_for_update=True) if for_update \
-        else session.get(AgencyReferral, referral_id)
-    if referral is None or referral.case_id != case.id:
-        abort(404, "There is no such agency referral on this case.")
-    return referral
+    return get_or_404(db_session(), AgencyReferral, referral_id, where=[AgencyReferral.case_id == case.id],
+                      lock=for_update, detail="There is no such agency referral on this case.")
 
 
 @blp.route("/<uuid:case_id>/agency-referrals")

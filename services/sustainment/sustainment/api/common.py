@@ -7,7 +7,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
 
-from casework.web import abort, db_session, invalid, load_for_update
+from casework.web import abort, db_session, get_or_404, invalid, load_for_update
 from sustainment import rules, sensitivity
 from sustainment.cases import Invalid
 from sustainment.models import Case
@@ -18,9 +18,7 @@ CASEWORKERS = ("sustainment_officer", "team_leader")
 
 def load_case(case_id: uuid.UUID, *, for_update: bool = False) -> Case:
     """The case, locked for the change when ``for_update``; 404 when there is none."""
-    case = db_session().get(Case, case_id, with_for_update=True) if for_update else db_session().get(Case, case_id)
-    if case is None:
-        abort(404, "There is no such case.")
+    case = get_or_404(db_session(), Case, case_id, lock=for_update, detail="There is no such case.")
     sensitivity.decide(case)
     return case
 

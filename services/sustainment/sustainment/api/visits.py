@@ -9,7 +9,7 @@ from flask.views import MethodView
 from casework import audit
 from casework.auth import current, roles
 from casework.db import utcnow
-from casework.web import Blueprint, abort, db_session
+from casework.web import Blueprint, db_session, get_or_404
 from sustainment.api.common import CASEWORKERS, load_case, refusals
 from sustainment.cases import visits
 from sustainment.models import Case, Visit
@@ -21,11 +21,8 @@ blp = Blueprint("visits", __name__, url_prefix="/cases", description="Home visit
 
 
 def _load_visit(case: Case, visit_id: uuid.UUID, *, for_update: bool = False) -> Visit:
-    session = db_session()
-    visit = session.get(Visit, visit_id, with_for_update=True) if for_update else session.get(Visit, visit_id)
-    if visit is None or visit.case_id != case.id:
-        abort(404, "There is no such visit on this case.")
-    return visit
+    return get_or_404(db_session(), Visit, visit_id, where=[Visit.case_id == case.id], lock=for_update,
+                      detail="There is no such visit on this case.")
 
 
 @blp.route("/<uuid:case_id>/visits")
