@@ -6,37 +6,25 @@ import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
 
-from casework.web import abort, db_session
+from casework.web import abort, db_session, get_or_404
 from lettings.letting import Invalid, NotAllowed, NotFound
 from lettings.models import Advert, Applicant, Offer, Property
 
 
 def get_property(property_id: uuid.UUID) -> Property:
-    prop = db_session().get(Property, property_id)
-    if prop is None:
-        abort(404, "No such property.")
-    return prop
+    return get_or_404(db_session(), Property, property_id, detail="No such property.")
 
 
 def get_applicant(applicant_id: uuid.UUID) -> Applicant:
-    applicant = db_session().get(Applicant, applicant_id)
-    if applicant is None:
-        abort(404, "No such applicant.")
-    return applicant
+    return get_or_404(db_session(), Applicant, applicant_id, detail="No such applicant.")
 
 
 def get_advert(advert_id: uuid.UUID, *, lock: bool = False) -> Advert:
-    advert = db_session().get(Advert, advert_id, with_for_update=lock)
-    if advert is None:
-        abort(404, "No such advert.")
-    return advert
+    return get_or_404(db_session(), Advert, advert_id, lock=lock, detail="No such advert.")
 
 
 def get_offer(offer_id: uuid.UUID, *, lock: bool = False) -> Offer:
-    offer = db_session().get(Offer, offer_id, with_for_update=lock)
-    if offer is None:
-        abort(404, "No such offer.")
-    return offer
+    return get_or_404(db_session(), Offer, offer_id, lock=lock, detail="No such offer.")
 
 
 @contextmanager
