@@ -4,6 +4,7 @@ from flask.views import MethodView
 from sqlalchemy import select
 
 from casework.auth import roles
+from casework.db import utcnow
 from casework.web import Blueprint, SelectPage, db_session, load_for_update
 from lettings.access import OFFICERS
 from lettings.api.common import get_applicant, refusals
@@ -39,7 +40,7 @@ class Applicants(MethodView):
 
         The household's `bedroom_need` is computed by the bedroom standard (children paired optimally)."""
         with refusals():
-            return register.register_applicant(db_session(), application=data)
+            return register.register_applicant(db_session(), application=data, now=utcnow())
 
 
 @blp.route("/<uuid:applicant_id>")
@@ -64,7 +65,7 @@ class ApplicantHousehold(MethodView):
         applicant = load_for_update(session, Applicant, applicant_id, shown_as=ApplicantSchema,
                                     not_found="No such applicant.")
         with refusals():
-            return register.change_household(session, applicant, household=data["household"])
+            return register.change_household(session, applicant, household=data["household"], now=utcnow())
 
 
 @blp.route("/<uuid:applicant_id>/status")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from sqlalchemy.orm import Session
@@ -14,14 +15,14 @@ from lettings.models import Applicant
 from lettings.references import next_reference
 
 
-def _set_household(session: Session, applicant: Applicant, household: list[dict]) -> None:
+def _set_household(session: Session, applicant: Applicant, household: list[dict], now: dt.datetime) -> None:
     try:
-        households.set_household(session, applicant, household)
+        households.set_household(session, applicant, household, now=now)
     except HouseholdInvalid as exc:
         raise Invalid("household", [str(exc)]) from exc
 
 
-def register_applicant(session: Session, *, application: dict[str, Any]) -> Applicant:
+def register_applicant(session: Session, *, application: dict[str, Any], now: dt.datetime) -> Applicant:
     """Put a household on the register; its ``bedroom_need`` is reckoned by the bedroom standard."""
     data = application
     applicant = Applicant(
@@ -32,7 +33,7 @@ def register_applicant(session: Session, *, application: dict[str, Any]) -> Appl
         reasonable_preference=data["reasonable_preference"], move_on_from=data["move_on_from"],
         existing_tenant=data["existing_tenant"], phone=data["contact"]["phone"],
         email=data["contact"]["email"], status="active")
-    _set_household(session, applicant, data["household"])
+    _set_household(session, applicant, data["household"], now)
     session.add(applicant)
     session.flush()
     audit.changed(session, "create", "applicant", applicant.id, None, {
@@ -46,10 +47,10 @@ def read_applicant(session: Session, applicant: Applicant) -> Applicant:
     return applicant
 
 
-def change_household(session: Session, applicant: Applicant, *, household: list[dict]) -> Applicant:
+def change_household(session: Session, applicant: Applicant, *, household: list[dict], now: dt.datetime) -> Applicant:
     """Someone joined or left: the household replaced and the bedroom need reckoned again."""
     before = {"household_size": len(applicant.household), "bedroom_need": applicant.bedroom_need}
-    _set_household(session, applicant, household)
+    _set_household(session, applicant, household, now)
     session.flush()
     audit.changed(session, "change_household", "applicant", applicant.id, before,
                   {"household_size": len(applicant.household), "bedroom_need": applicant.bedroom_need})
