@@ -11,6 +11,7 @@ from casework.events import catalogue
 from casework.sealing import PREFIX
 from lettings import events
 from lettings.domain.shortlist import Shortlist
+from lettings.service import SERVICE
 
 NOW = dt.datetime(2026, 11, 2, 10, 15, tzinfo=dt.UTC)
 PROPERTY = SimpleNamespace(id=uuid.uuid4(), reference="P-000001", bedrooms=2, property_type="flat",
@@ -73,3 +74,7 @@ def test_a_tenancy_that_is_not_high_risk_carries_no_tenant():
     data = events.tenancy_started(low_risk, PROPERTY, APPLICANT)
     assert data["tenant_details"] is None
     assert catalogue.serialise("casework." + events.TENANCY_STARTED, data)["tenant_details"] is None
+
+
+def test_lettings_handles_exactly_the_events_the_catalogue_sends_it():
+    assert set(SERVICE.handlers) == {c.type for c in catalogue.consumed_by("lettings")}
