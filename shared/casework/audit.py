@@ -9,10 +9,12 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
 import marshmallow as ma
-from sqlalchemy import BigInteger, Index, Integer, String, select
+from sqlalchemy import BigInteger, Index, Integer, String, select, text
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from casework import appends, context
@@ -132,3 +134,33 @@ $$ LANGUAGE plpgsql;
 CREATE TRIGGER audit_log_append_only BEFORE UPDATE OR DELETE ON audit_log
   FOR EACH ROW EXECUTE FUNCTION casework_audit_append_only();
 """
+
+#: The same guard on SQLite (kernel schema v3): no DELETE ever, and no UPDATE but while ``redacting``.
+SQLITE_GUARDS = {
+    "audit_log_no_delete": "CREATE TRIGGER audit_log_no_delete BEFORE DELETE ON audit_log "
+                           "BEGIN SELECT RAISE(ABORT, 'audit_log is append-only'); END",
+    "audit_log_no_update": "CREATE TRIGGER audit_log_no_update BEFORE UPDATE ON audit_log "
+                           "BEGIN SELECT RAISE(ABORT, 'audit_log is append-only'); END",
+}
+
+
+@contextmanager
+def redacting(session: Session) -> Iterator[None]:
+    """For the block, in this transaction only, let audit entries' ``before``, ``after`` and
+    ``reason`` be redacted (``casework.privacy.redact_audit``); everything else stays refused.
+
+    PostgreSQL's trigger reads a transaction-local setting. SQLite's triggers read no setting, so
+    the UPDATE guard is lifted and made again within the transaction: its writers take the
+    database in turn (``BEGIN IMMEDIATE``), so no other transaction ever sees it lifted, and a
+    rollback puts it back with the rest.
+    """
+    if session.get_bind().dialect.name == "postgresql":
+        session.execute(text("SET LOCAL casework.redacting = 'on'"))
+        yield  # (if the block fails, PostgreSQL aborts the transaction, and the setting with it)
+        session.execute(text("SET LOCAL casework.redacting = 'off'"))
+        return
+    session.execute(text("DROP TRIGGER IF EXISTS audit_log_no_update"))
+    try:
+        yield
+    finally:  # SQLite refuses the statement, not the transaction: the guard goes back either way
+        session.execute(text(SQLITE_GUARDS["audit_log_no_update"]))

@@ -24,7 +24,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import marshmallow as ma
-from sqlalchemy import String, UniqueConstraint, Uuid, select, text, update
+from sqlalchemy import String, UniqueConstraint, Uuid, select, update
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from casework import audit, outbox, policy, timers
@@ -79,25 +79,20 @@ def redact_audit(session: Session, record_type: str, record_id: Any, keys: Itera
     """Replace the values of ``keys`` (at any depth) in a record's audit snapshots, and any free-text
     reason, with ``REMOVED``; returns the rows changed. Who did what and when stays.
 
-    The audit log stays append-only: on PostgreSQL the trigger lets ``before``, ``after`` and
-    ``reason`` change only while ``casework.redacting`` is on, which this sets for the moment of
-    the update.
+    The audit log stays append-only: its guard lets ``before``, ``after`` and ``reason`` change
+    only inside ``audit.redacting``, for the moment of the update.
     """
     keys = frozenset(keys)
-    postgres = session.get_bind().dialect.name == "postgresql"
     changed = 0
     for entry in audit.trail(session, record_type, record_id):
         before, after = _redacted(entry.before, keys), _redacted(entry.after, keys)
         reason = None if entry.reason is None else REMOVED
         if (before, after, reason) == (entry.before, entry.after, entry.reason):
             continue
-        if postgres:
-            session.execute(text("SET LOCAL casework.redacting = 'on'"))
-        session.execute(update(audit.AuditEntry).where(audit.AuditEntry.id == entry.id)
-                        .values(before=before, after=after, reason=reason)
-                        .execution_options(synchronize_session=False))
-        if postgres:
-            session.execute(text("SET LOCAL casework.redacting = 'off'"))
+        with audit.redacting(session):
+            session.execute(update(audit.AuditEntry).where(audit.AuditEntry.id == entry.id)
+                            .values(before=before, after=after, reason=reason)
+                            .execution_options(synchronize_session=False))
         session.expire(entry)
         changed += 1
     return changed

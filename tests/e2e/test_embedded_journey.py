@@ -1,29 +1,23 @@
 """Embedded mode: `casework run` in a subprocess (SQLite files and the in-process broker), driven
-over HTTP only: journey 1, the first run a newcomer sees, and `make demo` against it."""
+over HTTP only: the first run a newcomer sees, a restart, and `make demo` against it. (Journeys
+1-3 run on it too: the ``sqlite`` backend of the e2e ``system`` fixture.)"""
 
 import contextlib
 import os
-import random
 import re
-import signal
-import socket
 import sqlite3
 import subprocess
 import sys
 import time
 from pathlib import Path
 
-import pytest
 import requests
 
 from casework import auth
 from casework.embedded import DEMO_USERS
-from casework.testing import wait_until
-
-from .conftest import People, assigned_and_told, referred_and_accepted
+from casework.testing.embedded import EmbeddedSystem, free_offset
 
 SECRET = "casework-embedded-e2e-secret-0123456789"
-PORTS = {"intake": 8001, "sustainment": 8002, "lettings": 8003, "notifications": 8004}
 ROOT = Path(__file__).resolve().parents[2]
 ENV = {k: v for k, v in os.environ.items() if not k.startswith("CASEWORK_")} | {
     "CASEWORK_JWT_SECRET": SECRET, "CASEWORK_TIMER_POLL_SECONDS": "0.2", "CASEWORK_RELAY_POLL_SECONDS": "0.2"}
@@ -31,67 +25,13 @@ OFFICERS = {"intake-officer-1": ["intake"], "sustainment-officer-1": ["sustainme
             "lettings-officer-1": ["lettings"], "team-leader-1": ["intake", "sustainment"], "admin-1": []}
 
 
-def free(port: int) -> bool:
-    with socket.socket() as s:
-        try:
-            s.bind(("127.0.0.1", port))
-        except OSError:
-            return False
-        return True
-
-
-def listening(port: int) -> bool:
-    with socket.socket() as s:
-        return s.connect_ex(("127.0.0.1", port)) == 0
-
-
-def free_offset() -> int:
-    # Below the ephemeral range (32768+), where outgoing connections would take ports too.
-    return next(o for o in (random.randrange(2000, 20000, 10) for _ in range(50))
-                if all(free(p + o) for p in PORTS.values()))
-
-
-def casework_run(data_dir: Path, offset: int, log_path: Path) -> subprocess.Popen:
-    with open(log_path, "ab") as log:
-        return subprocess.Popen([sys.executable, "-m", "casework.cli", "run", "--data-dir", str(data_dir),
-                                 "--port-offset", str(offset)], env=ENV, stdout=log, stderr=subprocess.STDOUT)
-
-
 @contextlib.contextmanager
-def running(data_dir: Path, offset: int, log_path: Path):
-    """`casework run` until the block ends, then Ctrl-C; it must stop cleanly."""
-    before = log_path.stat().st_size if log_path.exists() else 0  # a restart appends to the same log
-    process = casework_run(data_dir, offset, log_path)
-    try:
-        # The welcome is printed once the directory is seeded: ready to use, not merely listening.
-        wait_until(lambda: process.poll() is not None or b"Press Ctrl-C" in log_path.read_bytes()[before:],
-                   timeout=60, interval=0.2, message="casework run to be ready")
-        assert process.poll() is None, log_path.read_text()
-        yield {name: f"http://127.0.0.1:{port + offset}" for name, port in PORTS.items()}
-    finally:
-        process.send_signal(signal.SIGINT)  # as Ctrl-C
-        try:
-            code = process.wait(20)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            code = None
-    assert code == 0, log_path.read_text()[-3000:]
-
-
-@pytest.fixture
-def embedded(tmp_path):
-    with running(tmp_path / "data", free_offset(), tmp_path / "casework-run.log") as urls:
-        yield urls, tmp_path
-
-
-def test_journey_one_works_embedded_and_stops_cleanly_on_ctrl_c(embedded):
-    urls, tmp_path = embedded
-    people = People(urls, SECRET)
-    people.register()
-    _, case = referred_and_accepted(people)
-    assert (case["case_type"], case["risk_level"]) == ("sustainment", "high")
-    assigned_and_told(people, case)
-    assert {p.name for p in (tmp_path / "data").iterdir()} >= {f"{name}.db" for name in PORTS}
+def running(tmp_path: Path, offset: int):
+    """`casework run` on ``tmp_path/data`` until the block ends, then Ctrl-C; it must stop cleanly."""
+    with EmbeddedSystem(tmp_path, jwt_secret=SECRET, offset=offset) as system:
+        yield system.start().urls()
+        code = system.stop()
+    assert code == 0, system.logs(60)
 
 
 def directory(urls: dict[str, str]) -> tuple[list[dict], list[dict]]:
@@ -109,7 +49,7 @@ def demo(offset: int, **env: str) -> subprocess.CompletedProcess:
 
 def test_the_first_run_is_ready_to_use_and_the_demo_runs_against_it(tmp_path):
     offset, data_dir, log_path = free_offset(), tmp_path / "data", tmp_path / "casework-run.log"
-    with running(data_dir, offset, log_path) as urls:
+    with running(tmp_path, offset) as urls:
         # The officers printed with their tokens are in the directory, with their teams.
         officers, teams = directory(urls)
         printed = {sub for sub, roles, _ in DEMO_USERS if set(roles) & set(auth.OFFICER_ROLES)}
@@ -147,7 +87,7 @@ def test_the_first_run_is_ready_to_use_and_the_demo_runs_against_it(tmp_path):
         print(f"scripts/demo.py took {time.monotonic() - started:.1f}s")
 
     # A restart on the same data neither fails nor adds the officers, teams or their audit again.
-    with running(data_dir, offset, log_path) as urls:
+    with running(tmp_path, offset) as urls:
         officers, teams = directory(urls)
         assert sorted(o["id"] for o in officers) == sorted(OFFICERS)
         assert sorted(t["slug"] for t in teams) == ["intake", "lettings", "sustainment"]

@@ -9,7 +9,9 @@ from casework.testing import wait_until
 from ..reliability.counting import unsent
 from .conftest import REFERRAL, one_case, referred_and_accepted
 
-pytestmark = pytest.mark.slow
+pytestmark = [pytest.mark.slow, pytest.mark.postgresql_only(
+    reason="kills one service's worker process and reads RabbitMQ's unrouted queue: the embedded system is "
+           "one process with an in-process broker and no alternate exchange")]
 
 
 def test_an_event_waits_in_the_queue_while_the_consuming_worker_is_dead(system, people):

@@ -6,6 +6,12 @@ on 127.0.0.1). A test that needs a server it cannot reach fails when ``CI`` is s
 skipped otherwise. Each run gets its own databases and its own exchange and queue names,
 so runs never see each other's data.
 
+A service's integration tests run on both backends it runs on: ``postgresql`` (PostgreSQL and
+RabbitMQ, as in production) and ``sqlite`` (a SQLite file and the in-process broker, as
+`make run`), through the ``harness_for`` fixture. A test that truly needs PostgreSQL or
+RabbitMQ says so, and why, with ``@pytest.mark.postgresql_only(reason=…)``: it then runs on
+PostgreSQL only.
+
 Load it as a pytest plugin: ``pytest_plugins = ["casework.testing"]``.
 """
 
@@ -16,7 +22,8 @@ from collections.abc import Iterator
 
 import pytest
 
-from .harness import EmbeddedHarness, ServiceHarness
+from .embedded import EmbeddedSystem
+from .harness import EmbeddedHarness, ServiceHarness, schema_drift
 from .proxy import TcpProxy
 from .race import at_once
 from .servers import (
@@ -38,11 +45,15 @@ from .servers import (
     unavailable,
     wait_until,
 )
+from .times import naive_times, stored_times
+
+BACKENDS = ("postgresql", "sqlite")
 
 __all__ = [
-    "DEFAULT_BROKER", "DEFAULT_POSTGRES", "TEST_SECRET", "EmbeddedHarness", "ServiceHarness", "TcpProxy", "at_once",
-    "bearer", "broker_server_url", "create_database", "delete_namespace", "drop_database", "in_ci", "postgres_server_url",
-    "require_broker", "require_postgres", "test_settings", "token", "unavailable", "wait_until",
+    "BACKENDS", "DEFAULT_BROKER", "DEFAULT_POSTGRES", "TEST_SECRET", "EmbeddedHarness", "EmbeddedSystem",
+    "ServiceHarness", "TcpProxy", "at_once", "bearer", "broker_server_url", "create_database", "delete_namespace",
+    "drop_database", "in_ci", "naive_times", "stored_times", "postgres_server_url", "require_broker", "require_postgres",
+    "schema_drift", "test_settings", "token", "unavailable", "wait_until",
 ]
 
 
@@ -71,6 +82,44 @@ def database_url(postgres_url: str) -> Iterator[str]:
 @pytest.fixture
 def namespace() -> str:
     return f"t{uuid.uuid4().hex[:10]}"
+
+
+@pytest.fixture(scope="session", params=BACKENDS)
+def backend(request) -> str:
+    """The backend a test runs on: ``postgresql`` (with RabbitMQ) or ``sqlite`` (embedded)."""
+    return request.param
+
+
+@pytest.fixture(scope="module")
+def harness_for(backend: str, request, tmp_path_factory):
+    """``harness_for(SERVICE, **settings)``: one service on the test's backend, as a context
+    manager: a ``ServiceHarness`` on ``postgresql``, an ``EmbeddedHarness`` on ``sqlite``."""
+    if backend == "sqlite":
+        return lambda service, **overrides: EmbeddedHarness(service, tmp_path_factory.mktemp(service.name),
+                                                            **overrides)
+    servers = request.getfixturevalue("postgres_url"), request.getfixturevalue("broker_url")
+    return lambda service, **overrides: ServiceHarness(service, *servers, **overrides)
+
+
+def pytest_configure(config) -> None:
+    config.addinivalue_line(
+        "markers", "postgresql_only(reason): needs PostgreSQL or RabbitMQ itself (LISTEN/NOTIFY, SKIP LOCKED, "
+                   "pg_terminate_backend, triggers, broker queues with TTL): runs on the postgresql backend only")
+
+
+def pytest_collection_modifyitems(config, items) -> None:
+    """Leave out the ``sqlite`` runs of tests marked ``postgresql_only``; a mark without a
+    reason is an error, so the reason is never lost."""
+    kept, left_out = [], []
+    for item in items:
+        mark = item.get_closest_marker("postgresql_only")
+        if mark is not None and not (mark.kwargs.get("reason") or mark.args):
+            raise pytest.UsageError(f"{item.nodeid}: postgresql_only needs a reason")
+        on_sqlite = getattr(item, "callspec", None) is not None and item.callspec.params.get("backend") == "sqlite"
+        (left_out if mark is not None and on_sqlite else kept).append(item)
+    if left_out:
+        config.hook.pytest_deselected(items=left_out)
+        items[:] = kept
 
 
 def pytest_sessionfinish(session, exitstatus) -> None:

@@ -1,11 +1,12 @@
-"""One intake harness per test module (its own migrated PostgreSQL database), emptied between tests."""
+"""One intake harness per test module, on each backend (PostgreSQL with RabbitMQ, and the embedded
+SQLite with the in-process broker), emptied between tests."""
 
 import copy
 from types import SimpleNamespace
 
 import pytest
 
-from casework.testing import ServiceHarness, bearer
+from casework.testing import bearer
 from intake.service import SERVICE
 
 REFERRER = bearer("income-recovery-system", "referrer")
@@ -53,8 +54,8 @@ def body():
 
 
 @pytest.fixture(scope="module")
-def intake(postgres_url, broker_url):
-    with ServiceHarness(SERVICE, postgres_url, broker_url) as harness:
+def intake(harness_for):
+    with harness_for(SERVICE) as harness:
         yield harness
 
 

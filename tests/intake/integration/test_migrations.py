@@ -2,12 +2,10 @@
 
 import pytest
 from alembic import command
-from alembic.autogenerate import compare_metadata
-from alembic.migration import MigrationContext
 from sqlalchemy import text
 
 from casework.migrations import config, target_metadata, upgrade
-from casework.testing import EmbeddedHarness
+from casework.testing import schema_drift
 from intake.models import Base
 from intake.service import SERVICE
 
@@ -15,23 +13,28 @@ from .conftest import REFERRER, referral_body
 
 
 def test_the_migrated_database_matches_the_models(intake):
-    with intake.db.engine.connect() as conn:
-        context = MigrationContext.configure(conn, opts={"compare_type": True})
-        assert compare_metadata(context, target_metadata(Base.metadata)) == []
+    assert schema_drift(intake, target_metadata(Base.metadata)) == []
 
 
+SEQUENCE = pytest.mark.postgresql_only(reason="reads and sets the PostgreSQL sequence (and SQL function) that "
+                                              "numbers references")
+
+
+@SEQUENCE
 def test_references_come_from_a_sequence_and_restart_with_the_table(intake, refer):
     assert [refer()["reference"], refer()["reference"]] == ["R-000001", "R-000002"]
     with intake.db.engine.connect() as conn:
         assert conn.execute(text("SELECT last_value FROM referral_reference_seq")).scalar() == 2
 
 
+@SEQUENCE
 def test_references_keep_six_digits_and_grow_past_a_million(intake, refer):
     with intake.db.engine.begin() as conn:
         conn.execute(text("SELECT setval('referral_reference_seq', 999998)"))
     assert [refer()["reference"], refer()["reference"]] == ["R-999999", "R-1000000"]
 
 
+@SEQUENCE
 def test_the_reference_default_goes_back_and_forth_without_a_gap(intake, refer):
     url = intake.db.url
     refer()
@@ -43,14 +46,10 @@ def test_the_reference_default_goes_back_and_forth_without_a_gap(intake, refer):
         assert conn.execute(text("SELECT count(*) FROM pg_proc WHERE proname = 'next_referral_reference'")).scalar() == 0
 
 
-@pytest.fixture(params=["postgresql", "sqlite"])
-def any_intake(request, tmp_path):
-    """The intake service on PostgreSQL, then on the embedded SQLite file."""
-    if request.param == "postgresql":
-        yield request.getfixturevalue("intake")
-    else:
-        with EmbeddedHarness(SERVICE, tmp_path) as embedded:
-            yield embedded
+@pytest.fixture
+def any_intake(intake):
+    """``intake`` itself, which runs on PostgreSQL and on the embedded SQLite file."""
+    return intake
 
 
 def _refer(harness) -> str:

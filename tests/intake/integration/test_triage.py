@@ -1,5 +1,7 @@
 """Triage (accept, reject, signpost) and withdrawal: status, events, audit, and illegal changes."""
 
+import uuid
+
 from sqlalchemy import select
 
 from casework.audit import AuditEntry
@@ -158,10 +160,10 @@ def test_the_audit_snapshot_is_the_referral_as_its_record_schema_dumps_it(intake
     intake.client.post(f"/referrals/{exempt['id']}/withdraw", json={"reason": "Moved away."}, headers=who.referrer)
     with intake.db.transaction() as session:
         for made in (first, second, exempt):
-            referral = session.get(Referral, made["id"])
+            referral = session.get(Referral, uuid.UUID(made["id"]))  # a str passes on PostgreSQL only
             expected = ReferralRecord(exclude=("overdue",)).dump(referral)
             assert _jsonable(snapshot(referral)) == expected
         created = session.scalars(select(AuditEntry).where(AuditEntry.action == "create",
                                                            AuditEntry.record_id == second["id"])).one()
-        assert created.after == ReferralRecord(exclude=("overdue",)).dump(session.get(Referral, second["id"]))
+        assert created.after == ReferralRecord(exclude=("overdue",)).dump(session.get(Referral, uuid.UUID(second["id"])))
         assert created.after["possible_duplicate_of"][0]["id"] == first["id"]

@@ -1,30 +1,26 @@
-"""One lettings harness per test module, against the real PostgreSQL (and RabbitMQ where used)."""
+"""One lettings harness per test module, on each backend (PostgreSQL with RabbitMQ, and the embedded
+SQLite with the in-process broker), emptied between tests."""
 
 import datetime as dt
 
 import pytest
 
-from casework.testing import EmbeddedHarness, ServiceHarness, bearer
+from casework.testing import bearer
 from lettings.service import SERVICE
 
 OFFICER = bearer("officer-1", "lettings_officer")
 
 
 @pytest.fixture(scope="module")
-def lettings(postgres_url, broker_url):
-    with ServiceHarness(SERVICE, postgres_url, broker_url) as harness:
+def lettings(harness_for):
+    with harness_for(SERVICE) as harness:
         yield harness
 
 
-@pytest.fixture(params=["postgresql", "sqlite"])
-def service(request, lettings, tmp_path):
-    """Lettings on each database it runs on: PostgreSQL, and the SQLite file of the embedded
-    system (`make run`), with its test client, database URL and database."""
-    if request.param == "postgresql":
-        yield lettings
-        return
-    with EmbeddedHarness(SERVICE, tmp_path) as embedded:
-        yield embedded
+@pytest.fixture
+def service(lettings):
+    """The same as ``lettings`` (its tests were the first to run on both backends)."""
+    return lettings
 
 
 @pytest.fixture(autouse=True)

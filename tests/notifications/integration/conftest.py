@@ -1,4 +1,5 @@
-"""The notifications service against real PostgreSQL and RabbitMQ: one harness per module."""
+"""The notifications service on each backend (PostgreSQL with RabbitMQ, and the embedded SQLite with
+the in-process broker): one harness per module."""
 
 import sys
 from pathlib import Path
@@ -9,11 +10,10 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 
 @pytest.fixture(scope="module")
-def notifications(postgres_url, broker_url):
-    from casework.testing import ServiceHarness
+def notifications(harness_for):
     from notifications.service import SERVICE
 
-    with ServiceHarness(SERVICE, postgres_url, broker_url) as harness:
+    with harness_for(SERVICE) as harness:
         yield harness
 
 

@@ -3,18 +3,13 @@
 import pytest
 from notifications_support import ADMIN
 
-from casework.testing import EmbeddedHarness, at_once
-from notifications.service import SERVICE
+from casework.testing import at_once
 
 
-@pytest.fixture(params=["postgresql", "sqlite"])
-def service(request, tmp_path):
-    """Notifications on PostgreSQL, and on the SQLite file of the embedded system."""
-    if request.param == "postgresql":
-        yield request.getfixturevalue("notifications")
-        return
-    with EmbeddedHarness(SERVICE, tmp_path) as embedded:
-        yield embedded
+@pytest.fixture
+def service(notifications):
+    """``notifications`` itself, which runs on PostgreSQL and on the embedded SQLite file."""
+    return notifications
 
 
 def put(harness, url: str, etag: str, body: dict):

@@ -5,8 +5,7 @@ import uuid
 import pytest
 from notifications_support import ADMIN, add_directory, case, handle
 
-from casework.testing import EmbeddedHarness, bearer
-from notifications.service import SERVICE
+from casework.testing import bearer
 
 TSO = bearer("o-tso", "sustainment_officer")
 OFFICER = {"id": "o-new", "name": "N Officer", "email": "n.officer@council.test", "teams": ["lettings"],
@@ -99,14 +98,10 @@ def test_the_openapi_document_describes_every_operation(notifications):
             assert "401" in operation["responses"] and "403" in operation["responses"]
 
 
-@pytest.fixture(params=["postgresql", "sqlite"])
-def any_notifications(request, tmp_path):
-    """The notifications service on PostgreSQL, then on the embedded SQLite file."""
-    if request.param == "postgresql":
-        yield request.getfixturevalue("notifications")
-    else:
-        with EmbeddedHarness(SERVICE, tmp_path) as embedded:
-            yield embedded
+@pytest.fixture
+def any_notifications(notifications):
+    """``notifications`` itself, which runs on PostgreSQL and on the embedded SQLite file."""
+    return notifications
 
 
 def test_the_directory_lists_the_officers_in_a_team_or_with_a_role_on_either_database(any_notifications):

@@ -1,4 +1,5 @@
-"""Sustainment against real PostgreSQL: one harness per test module, emptied between tests."""
+"""Sustainment on each backend (PostgreSQL with RabbitMQ, and the embedded SQLite with the in-process
+broker): one harness per test module, emptied between tests."""
 
 from __future__ import annotations
 
@@ -11,7 +12,7 @@ from casework import context
 from casework.contracts.intake import ReferralCase
 from casework.contracts.lettings import TenantDetails
 from casework.events import Event, catalogue, make
-from casework.testing import ServiceHarness, bearer
+from casework.testing import bearer
 from sustainment.service import SERVICE
 
 OFFICER = bearer("officer-1", "sustainment_officer")
@@ -22,8 +23,8 @@ TENANCY_STARTED = "casework.lettings.tenancy.started.v2"
 
 
 @pytest.fixture(scope="module")
-def sustainment(postgres_url, broker_url):
-    with ServiceHarness(SERVICE, postgres_url, broker_url) as harness:
+def sustainment(harness_for):
+    with harness_for(SERVICE) as harness:
         yield harness
 
 

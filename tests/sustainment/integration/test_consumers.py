@@ -1,4 +1,5 @@
-"""Consumed events, through real RabbitMQ: each opens one case, however often it is delivered."""
+"""Consumed events, through the broker (RabbitMQ, or the in-process one): each opens one case, however
+often it is delivered."""
 
 from __future__ import annotations
 
@@ -28,7 +29,7 @@ def _count(harness, **where) -> int:
     with harness.db.transaction() as session:
         stmt = select(func.count()).select_from(Case)
         for name, value in where.items():
-            stmt = stmt.where(getattr(Case, name) == value)
+            stmt = stmt.where(getattr(Case, name) == uuid.UUID(str(value)))  # a str matches on PostgreSQL only
         return session.scalar(stmt)
 
 
@@ -73,7 +74,7 @@ def test_a_high_risk_tenancy_opens_one_onboarding_case_even_when_redelivered(sus
     assert _count(sustainment, tenancy_id=high.data["tenancy_id"]) == 1
     assert _count(sustainment, tenancy_id=low.data["tenancy_id"]) == 0
     with sustainment.db.transaction() as session:
-        case = session.scalar(select(Case).where(Case.tenancy_id == high.data["tenancy_id"]))
+        case = session.scalar(select(Case).where(Case.tenancy_id == uuid.UUID(high.data["tenancy_id"])))
         assert case.case_type == "onboarding"
         assert session.scalar(select(func.count()).select_from(Plan).where(Plan.case_id == case.id)) == 1
 

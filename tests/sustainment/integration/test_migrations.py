@@ -3,14 +3,12 @@ from the highest on both databases the service runs on."""
 
 import pytest
 from alembic import command
-from alembic.autogenerate import compare_metadata
-from alembic.migration import MigrationContext
 from sqlalchemy import text
 
 from casework import context
 from casework.events import catalogue
 from casework.migrations import config, target_metadata, upgrade
-from casework.testing import EmbeddedHarness
+from casework.testing import schema_drift
 from sustainment.models import Base
 from sustainment.service import SERVICE
 
@@ -18,19 +16,13 @@ from .conftest import LEADER
 
 
 def test_the_migrated_database_matches_the_models(sustainment):
-    with sustainment.db.engine.connect() as conn:
-        context = MigrationContext.configure(conn, opts={"compare_type": True})
-        assert compare_metadata(context, target_metadata(Base.metadata)) == []
+    assert schema_drift(sustainment, target_metadata(Base.metadata)) == []
 
 
-@pytest.fixture(params=["postgresql", "sqlite"])
-def any_sustainment(request, tmp_path):
-    """The sustainment service on PostgreSQL, then on the embedded SQLite file."""
-    if request.param == "postgresql":
-        yield request.getfixturevalue("sustainment")
-    else:
-        with EmbeddedHarness(SERVICE, tmp_path) as embedded:
-            yield embedded
+@pytest.fixture
+def any_sustainment(sustainment):
+    """``sustainment`` itself, which runs on PostgreSQL and on the embedded SQLite file."""
+    return sustainment
 
 
 @pytest.fixture

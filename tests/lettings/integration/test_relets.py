@@ -1,0 +1,93 @@
+"""A home is let again and again, and each applicant offered again, on both backends (on SQLite
+the partial unique indexes were once plain: a home went void once and each applicant was
+offered once ever)."""
+
+import datetime as dt
+
+from casework.testing import naive_times, stored_times
+
+from .conftest import (
+    OFFICER,
+    add_applicant,
+    add_property,
+    add_void,
+    bid,
+    closed_advert_with_bidders,
+    offer,
+    open_advert,
+)
+
+
+def _let(harness, advert: dict) -> dict:
+    made = offer(harness, advert)
+    assert made.status_code == 201, made.json
+    assert harness.client.post(f"/offers/{made.json['id']}/accept", headers=OFFICER).status_code == 200
+    signed = harness.client.post(f"/offers/{made.json['id']}/sign-up", headers=OFFICER, json={
+        "tenancy_start": dt.date.today().isoformat(), "override_reason": "Checked by hand."})
+    assert signed.status_code == 201, signed.json
+    return made.json
+
+
+def test_an_unreasonable_refusal_is_recorded_and_the_next_bidder_offered(lettings):
+    first, second = add_applicant(lettings, band="A"), add_applicant(lettings, band="B")
+    advert = closed_advert_with_bidders(lettings, first, second)
+    refused = offer(lettings, advert).json
+
+    r = lettings.client.post(f"/offers/{refused['id']}/refuse", json={"reason": "Wants a house", "reasonable": False},
+                             headers=OFFICER)
+
+    assert r.status_code == 200, r.json
+    assert (r.json["status"], naive_times(r.json)) == ("refused", [])
+    following = offer(lettings, advert)
+    assert following.status_code == 201, following.json
+    assert following.json["applicant_id"] == second["id"]
+
+
+def test_after_a_withdrawal_the_next_bidder_is_offered_and_the_first_may_be_offered_another_home(lettings):
+    first, second = add_applicant(lettings, band="A"), add_applicant(lettings, band="B")
+    advert = closed_advert_with_bidders(lettings, first, second)
+    withdrawn = offer(lettings, advert).json
+    assert lettings.client.post(f"/offers/{withdrawn['id']}/withdraw", json={"reason": "Property needs repairs"},
+                                headers=OFFICER).status_code == 200
+
+    assert offer(lettings, advert).json["applicant_id"] == second["id"]
+    elsewhere = offer(lettings, closed_advert_with_bidders(lettings, first))
+    assert elsewhere.status_code == 201, elsewhere.json
+    assert elsewhere.json["applicant_id"] == first["id"]
+
+
+def test_a_home_let_goes_void_again_and_is_advertised_again(lettings):
+    home = add_property(lettings)
+    _let(lettings, closed_advert_with_bidders(lettings, add_applicant(lettings), prop=home))
+
+    again = add_void(lettings, home)  # 201, or the test fails there
+
+    assert lettings.client.get(f"/properties/{home['id']}", headers=OFFICER).json["void"]["id"] == again["id"]
+    advert = open_advert(lettings, home)
+    assert bid(lettings, advert, add_applicant(lettings)).status_code == 201
+    # Offering it is not tested here: the signed-up offer stays "accepted", a live offer, so the
+    # next offer of the home is 409 on both backends (reported; a new offer status is lettings' next issue).
+
+
+def test_every_record_read_back_gives_its_times_with_an_offset(lettings):
+    first, second = add_applicant(lettings, band="A"), add_applicant(lettings, band="B")
+    home = add_property(lettings)
+    advert = closed_advert_with_bidders(lettings, first, second, prop=home)
+    refused = offer(lettings, advert).json
+    lettings.client.post(f"/offers/{refused['id']}/refuse", json={"reason": "Too far", "reasonable": True},
+                         headers=OFFICER)
+    let = _let(lettings, advert)
+    assert lettings.client.put(f"/legal-holds/applicant/{first['id']}", json={"reason": "Complaint"},
+                               headers=OFFICER).status_code in (200, 403)
+
+    read = {path: lettings.client.get(path, headers=OFFICER) for path in (
+        f"/properties/{home['id']}", "/properties", f"/adverts/{advert['id']}", "/adverts",
+        f"/adverts/{advert['id']}/offers", f"/adverts/{advert['id']}/shortlist", f"/applicants/{first['id']}",
+        "/applicants", f"/offers/{refused['id']}", f"/offers/{let['id']}", f"/offers/{let['id']}/checks",
+        "/reports/voids", "/reports/offers")}
+
+    assert {path: r.status_code for path, r in read.items()} == dict.fromkeys(read, 200)
+    assert {path: naive_times(r.json) for path, r in read.items()} == dict.fromkeys(read, [])
+    assert read[f"/offers/{refused['id']}"].json["made_at"].endswith("+00:00")
+    stored = stored_times(lettings)  # and as stored: every time column read back aware in UTC
+    assert stored and {column: zones for column, zones in stored.items() if zones != {dt.UTC}} == {}
