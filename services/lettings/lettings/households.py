@@ -29,16 +29,18 @@ def timer_key(applicant_id: uuid.UUID) -> str:
     return f"bedroom_need:{applicant_id}"
 
 
-def set_household(session: Session, applicant: Applicant, household: list[dict]) -> None:
-    """Replace the household and reckon the bedroom need; ``HouseholdInvalid`` when it breaks
-    the household rules (two applicants, say), before anything is changed."""
+def set_household(session: Session, applicant: Applicant, household: list[dict], *,
+                  now: dt.datetime | None = None) -> None:
+    """Replace the household and reckon the bedroom need on the ages of ``now`` (the clock's, by
+    default); ``HouseholdInvalid`` when it breaks the household rules (two applicants, say),
+    before anything is changed."""
     check_household(m["relationship"] for m in household)
     applicant.household = [HouseholdMember(position=i, **member) for i, member in enumerate(household)]
     lead = next(m for m in household if m["relationship"] == "applicant")
     applicant.lead_name = lead["name"]
     applicant.lead_date_of_birth = lead["date_of_birth"]
     _reckon(session, applicant, [Member(m["date_of_birth"], m["sex"], m["relationship"]) for m in household],
-            london_today())
+            london_today(now))
 
 
 def on_birthday(session: Session, timer: Timer) -> None:

@@ -1,19 +1,17 @@
-"""The council's lettings policy, loaded once per process from ``policy.yaml`` and the
-council's file (``CASEWORK_LETTINGS_POLICY_FILE``)."""
+"""The council's lettings policy for this process: the package defaults with the council's file
+(``CASEWORK_LETTINGS_POLICY_FILE``) over them, read once."""
 
 from __future__ import annotations
 
-import functools
-
-from casework import policy
-from casework.settings import service_env
+from casework import policy as council_policy
 from lettings.domain.policy import LettingsPolicy
 
 
-@functools.lru_cache(maxsize=4)
-def _load(path: str) -> LettingsPolicy:
-    return LettingsPolicy.from_dict(policy.load("lettings", path or None))
-
-
 def current() -> LettingsPolicy:
-    return _load(service_env("lettings", "POLICY_FILE", ""))
+    """This process's policy: what the api and the timers pass to the use cases and rules."""
+    return council_policy.current("lettings", LettingsPolicy.from_dict)
+
+
+def load(path: str = "") -> LettingsPolicy:
+    """The policy a council's file at ``path`` (none: the defaults) would give: for tests and tools."""
+    return LettingsPolicy.from_dict(council_policy.load("lettings", path or None))

@@ -15,8 +15,8 @@ from sqlalchemy.orm import Session
 
 from casework.portable import PerDatabase
 from lettings.domain import shortlist as rules
+from lettings.domain.policy import LettingsPolicy
 from lettings.models import LIVE_OFFER, Advert, Applicant, Bid, Offer, Property
-from lettings.policy import current as current_policy
 
 
 def home_of(prop: Property) -> rules.Home:
@@ -59,11 +59,11 @@ def reasons(codes: list[str]) -> list[dict[str, str]]:
     return [_REASONS[code] for code in codes]
 
 
-def ineligibility(session: Session, applicant: Applicant, prop: Property, on: dt.date) -> list[str]:
+def ineligibility(session: Session, applicant: Applicant, prop: Property, on: dt.date,
+                  policy: LettingsPolicy) -> list[str]:
     """Why this applicant may not have this home now (a bid, a direct match, a pre-tenancy check)."""
     elsewhere = bool(with_live_offer_elsewhere(session, [applicant.id], prop.id))
-    return rules.ineligibility(bidder_of(applicant, live_offer_elsewhere=elsewhere), home_of(prop),
-                               current_policy(), on)
+    return rules.ineligibility(bidder_of(applicant, live_offer_elsewhere=elsewhere), home_of(prop), policy, on)
 
 
 #: What the rules read of each bidder, in ``rules.Bidder``'s order: a row is a bidder.
@@ -104,7 +104,7 @@ def _bidders_query(*, lateral_lookup: bool):
 _BIDDERS = PerDatabase(postgresql=_bidders_query(lateral_lookup=True), sqlite=_bidders_query(lateral_lookup=False))
 
 
-def rank(session: Session, advert: Advert, on: dt.date) -> rules.Shortlist:
+def rank(session: Session, advert: Advert, on: dt.date, policy: LettingsPolicy) -> rules.Shortlist:
     """The advert's shortlist as it stands now, each bidder with their applicant reference.
 
     One query reads only the columns the rules need (not whole applicants with their JSON
@@ -115,4 +115,4 @@ def rank(session: Session, advert: Advert, on: dt.date) -> rules.Shortlist:
                                         {"advert_id": advert.id, "property_id": advert.property_id})
     bidders = list(map(rules.Bidder._make, rows.all()))
     prop = session.get(Property, advert.property_id)
-    return rules.shortlist(bidders, home_of(prop), current_policy(), on)
+    return rules.shortlist(bidders, home_of(prop), policy, on)

@@ -107,7 +107,7 @@ def test_policy_file_values_override_defaults():
 
 
 def test_the_shipped_policy_file_holds_the_defaults_of_section_6():
-    from lettings.policy import _load
+    from lettings.policy import load
 
-    policy = _load("")
+    policy = load("")
     assert policy == LettingsPolicy()

@@ -1,51 +1,30 @@
 """Choice-based lettings: adverts, bids, the shortlist, and offers from it."""
 
-import datetime as dt
-
 import orjson
 from flask import Response
 from flask.views import MethodView
 from sqlalchemy import select
 
-from casework import audit, outbox
 from casework.auth import current, roles
 from casework.db import utcnow
-from casework.web import Blueprint, SelectPage, abort, db_session
+from casework.web import Blueprint, SelectPage, db_session
 from casework.workdays import london_today
-from lettings import offering
-from lettings.api.applicants import get_applicant
-from lettings.api.properties import get_property
-from lettings.domain import offers as offer_rules
-from lettings.models import Advert, Applicant, Bid, Bypass, Offer
+from lettings.access import OFFICERS
+from lettings.api.common import get_advert, get_property, refusals
+from lettings.letting import adverts, bids
+from lettings.letting.offers import offer_from_shortlist
+from lettings.models import Advert, Bypass, Offer
 from lettings.policy import current as current_policy
-from lettings.references import next_reference
 from lettings.schemas.adverts import Advert as AdvertSchema
 from lettings.schemas.adverts import AdvertCreate, AdvertQueryArgs, BidCreate, Bypassed, Shortlist
 from lettings.schemas.adverts import Bid as BidSchema
 from lettings.schemas.offers import AdvertOfferCreate
 from lettings.schemas.offers import Offer as OfferSchema
-from lettings.shortlisting import ineligibility, rank, reasons
-
-OFFICERS = ("lettings_officer", "team_leader")
+from lettings.shortlisting import rank, reasons
 
 BYPASSED = Bypassed(many=True)
 
 blp = Blueprint("adverts", __name__, url_prefix="/adverts", description="Adverts, bids, shortlists and offers.")
-
-
-def get_advert(advert_id, *, lock: bool = False) -> Advert:
-    advert = db_session().get(Advert, advert_id, with_for_update=lock)
-    if advert is None:
-        abort(404, "No such advert.")
-    return advert
-
-
-def check_respond_by(respond_by: dt.datetime | None) -> dt.datetime:
-    if respond_by is None:
-        return offer_rules.default_respond_by(utcnow(), current_policy())
-    if respond_by <= utcnow():
-        abort(422, "The request has invalid fields.", errors={"respond_by": ["Must be in the future."]})
-    return respond_by
 
 
 @blp.route("")
@@ -70,24 +49,9 @@ class Adverts(MethodView):
 
         Opens bidding until `closes_at`; publishes `lettings.advert.published.v1`. The home must be
         void (409 otherwise) and not already advertised or on offer."""
-        session = db_session()
         prop = get_property(data["property_id"])
-        void = prop.current_void
-        if void is None:
-            abort(409, "Only a void home can be advertised.")
-        if session.scalar(select(Advert.id).where(Advert.void_id == void.id)) is not None:
-            abort(409, "This void has already been advertised.")
-        if data["closes_at"] <= utcnow():
-            abort(422, "The request has invalid fields.", errors={"closes_at": ["Must be in the future."]})
-        advert = Advert(reference=next_reference(session, "ADV"), property_id=prop.id, void_id=void.id,
-                        status="open", published_at=utcnow(), closes_at=data["closes_at"])
-        session.add(advert)
-        session.flush()
-        audit.changed(session, "publish", "advert", advert.id, None, AdvertSchema().dump(advert))
-        outbox.emit(session, "lettings.advert.published.v1", subject=str(advert.id), data={
-            "advert_id": advert.id, "reference": advert.reference, "property_id": prop.id,
-            "closes_at": advert.closes_at})
-        return advert
+        with refusals():
+            return adverts.advertise(db_session(), prop, closes_at=data["closes_at"], now=utcnow())
 
 
 @blp.route("/<uuid:advert_id>")
@@ -110,23 +74,10 @@ class Bids(MethodView):
         Refused with 422 and every reason (under `errors.applicant_id`) when the applicant cannot be
         eligible for the home: size, minimum age, wheelchair access, floor, not active. A closed
         advert or a second bid answers 409."""
-        session = db_session()
         advert = get_advert(advert_id)
-        if advert.status != "open" or advert.closes_at <= utcnow():
-            abort(409, "Bidding on this advert has closed.")
-        applicant = get_applicant(data["applicant_id"])
-        codes = [c for c in ineligibility(session, applicant, advert.property, london_today())
-                 if c != "live_offer_elsewhere"]
-        if codes:
-            abort(422, "The applicant cannot be eligible for this home.",
-                  errors={"applicant_id": [r["message"] for r in reasons(codes)]})
-        if session.scalar(select(Bid.id).where(Bid.advert_id == advert.id, Bid.applicant_id == applicant.id)):
-            abort(409, "This applicant has already bid for this home.")
-        bid = Bid(advert_id=advert.id, applicant_id=applicant.id, placed_at=utcnow())
-        session.add(bid)
-        session.flush()
-        audit.changed(session, "bid", "advert", advert.id, None, {"applicant_id": applicant.id})
-        return bid
+        with refusals():
+            return bids.place_bid(db_session(), advert, applicant_id=data["applicant_id"], policy=current_policy(),
+                                  now=utcnow())
 
 
 @blp.route("/<uuid:advert_id>/close")
@@ -138,18 +89,9 @@ class AdvertClose(MethodView):
 
         Freezes the shortlist (no more bids) and publishes `lettings.advert.closed.v1` with the
         numbers of bids and eligible bidders. Closing twice answers 409."""
-        session = db_session()
         advert = get_advert(advert_id, lock=True)
-        if advert.status != "open":
-            abort(409, "This advert is already closed.")
-        before = AdvertSchema().dump(advert)
-        advert.status, advert.closed_at = "closed", utcnow()
-        shortlist = rank(session, advert, london_today())
-        audit.changed(session, "close", "advert", advert.id, before, AdvertSchema().dump(advert))
-        outbox.emit(session, "lettings.advert.closed.v1", subject=str(advert.id), data={
-            "advert_id": advert.id, "reference": advert.reference, "property_id": advert.property_id,
-            "bids": len(shortlist.ranked) + len(shortlist.excluded), "eligible": len(shortlist.ranked)})
-        return advert
+        with refusals():
+            return adverts.close_bidding(db_session(), advert, policy=current_policy(), now=utcnow())
 
 
 @blp.route("/<uuid:advert_id>/shortlist")
@@ -164,7 +106,7 @@ class AdvertShortlist(MethodView):
         (a suspension, a live offer of another home) shows as an exclusion."""
         session = db_session()
         advert = get_advert(advert_id)
-        shortlist = rank(session, advert, london_today())
+        shortlist = rank(session, advert, london_today(), current_policy())
         offers = {}
         for offer in session.scalars(select(Offer).where(Offer.advert_id == advert.id).order_by(Offer.made_at)):
             offers[offer.applicant_id] = {"id": str(offer.id), "reference": offer.reference, "status": offer.status}
@@ -211,33 +153,8 @@ class AdvertOffers(MethodView):
         `bypass_reason`, recorded on the shortlist against every bidder passed over. `respond_by`
         defaults from policy in working days; the offer expires then if unanswered. 409 while
         bidding is open or while the home has a live offer; 422 for a bidder not on the shortlist."""
-        session = db_session()
         advert = get_advert(advert_id, lock=True)
-        if advert.status != "closed":
-            abort(409, "Offers are made once bidding has closed." if advert.status == "open"
-                  else "This home has been let.")
-        if session.scalar(select(Offer.id).where(Offer.property_id == advert.property_id,
-                                                 Offer.status.in_(("pending", "accepted")))):
-            abort(409, "This home already has a live offer.")
-        shortlist = rank(session, advert, london_today())
-        ranked = [b.applicant_id for b in shortlist.ranked]
-        offered = set(session.scalars(select(Offer.applicant_id).where(Offer.advert_id == advert.id)))
-        waiting = [a for a in ranked if a not in offered]
-        chosen = data["applicant_id"] or (waiting[0] if waiting else None)
-        if chosen is None:
-            abort(409, "Every eligible bidder has been offered this home; advertise it again or match directly.")
-        if chosen not in ranked:
-            excluded = next((e for e in shortlist.excluded if e.applicant_id == chosen), None)
-            messages = [r["message"] for r in reasons(excluded.reasons)] if excluded else \
-                ["This applicant did not bid for this home."]
-            abort(422, "The applicant is not on the shortlist.", errors={"applicant_id": messages})
-        if chosen in offered:
-            abort(409, "This applicant has already been offered this home.")
-        passed_over = offer_rules.bypassed(ranked, offered, chosen)
-        if passed_over and not data["bypass_reason"]:
-            abort(422, "Passing over higher-ranked bidders needs a reason.",
-                  errors={"bypass_reason": [f"Required: {len(passed_over)} higher-ranked bidder(s) would be bypassed."]})
-        return offering.make(
-            session, prop=advert.property, applicant=session.get(Applicant, chosen), advert=advert,
-            respond_by=check_respond_by(data["respond_by"]), made_by=current().sub, bypassed=passed_over,
-            bypass_reason=data["bypass_reason"] if passed_over else None)
+        with refusals():
+            return offer_from_shortlist(
+                db_session(), advert, applicant_id=data["applicant_id"], bypass_reason=data["bypass_reason"],
+                respond_by=data["respond_by"], by=current().sub, policy=current_policy(), now=utcnow())

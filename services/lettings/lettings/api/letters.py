@@ -7,9 +7,8 @@ from flask.views import MethodView
 from casework.auth import roles
 from casework.web import Blueprint, abort
 from casework.workdays import london_today
-from lettings.api.offers import get_offer
-
-OFFICERS = ("lettings_officer", "team_leader")
+from lettings.access import OFFICERS
+from lettings.api.common import get_offer
 
 #: Which offers each letter can be written for.
 LETTERS = {"offer": ("pending", "accepted", "refused", "withdrawn", "expired"),

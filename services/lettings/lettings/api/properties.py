@@ -3,25 +3,17 @@
 from flask.views import MethodView
 from sqlalchemy import exists, select
 
-from casework import audit, outbox
 from casework.auth import roles
-from casework.web import Blueprint, SelectPage, abort, db_session
+from casework.web import Blueprint, SelectPage, db_session
+from lettings.access import OFFICERS
+from lettings.api.common import get_property, refusals
+from lettings.letting import properties
 from lettings.models import Property, Void
-from lettings.references import next_reference
 from lettings.schemas.properties import Property as PropertySchema
 from lettings.schemas.properties import PropertyCreate, PropertyQueryArgs, VoidCreate
 from lettings.schemas.properties import Void as VoidSchema
 
-OFFICERS = ("lettings_officer", "team_leader")
-
 blp = Blueprint("properties", __name__, url_prefix="/properties", description="Council homes and their voids.")
-
-
-def get_property(property_id) -> Property:
-    prop = db_session().get(Property, property_id)
-    if prop is None:
-        abort(404, "No such property.")
-    return prop
 
 
 @blp.route("")
@@ -51,12 +43,7 @@ class Properties(MethodView):
         """Add a home
 
         Records a council home with its size, access and rent. It is not void until a void is recorded."""
-        session = db_session()
-        prop = Property(reference=next_reference(session, "P"), **data)
-        session.add(prop)
-        session.flush()
-        audit.changed(session, "create", "property", prop.id, None, PropertySchema().dump(prop))
-        return prop
+        return properties.add_property(db_session(), **data)
 
 
 @blp.route("/<uuid:property_id>")
@@ -78,15 +65,6 @@ class PropertyVoid(MethodView):
 
         Starts the void clock (void days and rent loss run from `void_date` to the next tenancy start)
         and publishes `lettings.property.void_started.v1`. A home already void answers 409."""
-        session = db_session()
         prop = get_property(property_id)
-        if prop.current_void is not None:
-            abort(409, "This home is already void.")
-        void = Void(property=prop, **data)
-        session.add(void)
-        session.flush()
-        audit.changed(session, "void", "property", prop.id, None, VoidSchema().dump(void))
-        outbox.emit(session, "lettings.property.void_started.v1", subject=str(prop.id), data={
-            "property_id": prop.id, "reference": prop.reference, "void_date": void.void_date,
-            "reason": void.reason, "bedrooms": prop.bedrooms, "property_type": prop.property_type})
-        return void
+        with refusals():
+            return properties.record_void(db_session(), prop, **data)

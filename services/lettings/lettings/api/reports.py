@@ -13,11 +13,10 @@ from sqlalchemy.orm import selectinload
 from casework.auth import roles
 from casework.web import Blueprint, db_session
 from lettings import core
+from lettings.access import OFFICERS
 from lettings.domain.tenancy import rent_loss, void_days
 from lettings.models import Applicant, Offer, Tenancy, Void
 from lettings.schemas.reports import OfferReport, Period, VoidReport
-
-OFFICERS = ("lettings_officer", "team_leader")
 
 blp = Blueprint("reports", __name__, url_prefix="", description="Void, offer and CORE reporting.")
 

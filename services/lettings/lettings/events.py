@@ -1,0 +1,78 @@
+"""The data of the events lettings publishes (contracts in ``casework.contracts.lettings``).
+
+References and what consumers act on only. The one exception is a high-risk tenancy's start:
+sustainment needs the tenant to open an onboarding case, so ``tenant_details`` carries them,
+sealed for sustainment alone (``casework.sealing``); every other consumer sees ciphertext.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from lettings.domain.shortlist import Shortlist
+from lettings.models import Advert, Applicant, Offer, Property, Tenancy, Void
+
+PROPERTY_VOID_STARTED = "lettings.property.void_started.v1"
+ADVERT_PUBLISHED = "lettings.advert.published.v1"
+ADVERT_CLOSED = "lettings.advert.closed.v1"
+OFFER_MADE = "lettings.offer.made.v1"
+OFFER_ACCEPTED = "lettings.offer.accepted.v1"
+OFFER_REFUSED = "lettings.offer.refused.v1"
+OFFER_WITHDRAWN = "lettings.offer.withdrawn.v1"
+OFFER_EXPIRED = "lettings.offer.expired.v1"
+TENANCY_STARTED = "lettings.tenancy.started.v2"
+
+#: Every event type this module declares (the kernel's retention sweep publishes ``records.anonymised``).
+PUBLISHED = (PROPERTY_VOID_STARTED, ADVERT_PUBLISHED, ADVERT_CLOSED, OFFER_MADE, OFFER_ACCEPTED, OFFER_REFUSED,
+             OFFER_WITHDRAWN, OFFER_EXPIRED, TENANCY_STARTED)
+#: Types no longer published, still in the catalogue for consumers to read for one release.
+RETIRED = ("lettings.tenancy.started.v1",)
+
+
+def property_void_started(prop: Property, void: Void) -> dict[str, Any]:
+    return {"property_id": prop.id, "reference": prop.reference, "void_date": void.void_date,
+            "reason": void.reason, "bedrooms": prop.bedrooms, "property_type": prop.property_type}
+
+
+def advert_ref(advert: Advert) -> dict[str, Any]:
+    return {"advert_id": advert.id, "reference": advert.reference, "property_id": advert.property_id}
+
+
+def advert_published(advert: Advert) -> dict[str, Any]:
+    return {**advert_ref(advert), "closes_at": advert.closes_at}
+
+
+def advert_closed(advert: Advert, shortlist: Shortlist) -> dict[str, Any]:
+    """With how many bid, and how many of them are eligible as bidding closes."""
+    return {**advert_ref(advert), "bids": len(shortlist.ranked) + len(shortlist.excluded),
+            "eligible": len(shortlist.ranked)}
+
+
+def offer_ref(offer: Offer) -> dict[str, Any]:
+    """The reference every offer event carries (and all an acceptance, withdrawal or expiry says)."""
+    return {"offer_id": offer.id, "reference": offer.reference, "advert_id": offer.advert_id,
+            "property_id": offer.property_id, "applicant_id": offer.applicant_id}
+
+
+def offer_made(offer: Offer, *, bypassed: int) -> dict[str, Any]:
+    return {**offer_ref(offer), "respond_by": offer.respond_by, "bypassed": bypassed,
+            "direct_match": offer.direct_match_reason is not None}
+
+
+def offer_refused(offer: Offer, *, applicant_suspended: bool) -> dict[str, Any]:
+    # Not the reason: the applicant's own words stay with the offer.
+    return {**offer_ref(offer), "reasonable": offer.refusal_reasonable, "applicant_suspended": applicant_suspended}
+
+
+def tenancy_started(tenancy: Tenancy, prop: Property, applicant: Applicant) -> dict[str, Any]:
+    """For everyone the tenancy's references and whether it is high-risk; only sustainment needs
+    the tenant, and only for a high-risk tenancy (an onboarding case)."""
+    details = {
+        "tenant": {"name": applicant.lead_name, "date_of_birth": applicant.lead_date_of_birth,
+                   "phone": applicant.phone, "email": applicant.email, "address": prop.address},
+        "address": prop.address, "uprn": prop.uprn, "high_risk_reasons": tenancy.high_risk_reasons,
+        "support_needs": tenancy.support_needs,
+    } if tenancy.high_risk else None
+    return {"tenancy_id": tenancy.id, "tenancy_ref": tenancy.reference, "offer_id": tenancy.offer_id,
+            "property_id": prop.id, "applicant_id": applicant.id, "tenancy_start": tenancy.tenancy_start,
+            "tenancy_type": tenancy.tenancy_type, "high_risk": tenancy.high_risk, "tenant_details": details}

@@ -1,0 +1,40 @@
+"""Council homes and their voids."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from sqlalchemy.orm import Session
+
+from casework import audit, outbox
+from lettings import events
+from lettings.letting import NotAllowed
+from lettings.models import Property, Void
+from lettings.references import next_reference
+from lettings.schemas.properties import Property as PropertySchema
+from lettings.schemas.properties import Void as VoidSchema
+
+
+def add_property(session: Session, **details: Any) -> Property:
+    """Record a council home with its size, access and rent; it is not void until a void is recorded."""
+    prop = Property(reference=next_reference(session, "P"), **details)
+    session.add(prop)
+    session.flush()
+    audit.changed(session, "create", "property", prop.id, None, PropertySchema().dump(prop))
+    return prop
+
+
+def record_void(session: Session, prop: Property, *, void_date: dt.date, reason: str,
+                ready_to_let_date: dt.date | None) -> Void:
+    """The home went void: the void clock starts (void days and rent loss run from its void date
+    to the next tenancy start), and the others are told."""
+    if prop.current_void is not None:
+        raise NotAllowed("This home is already void.")
+    void = Void(property=prop, void_date=void_date, reason=reason, ready_to_let_date=ready_to_let_date)
+    session.add(void)
+    session.flush()
+    audit.changed(session, "void", "property", prop.id, None, VoidSchema().dump(void))
+    outbox.emit(session, events.PROPERTY_VOID_STARTED, subject=str(prop.id),
+                data=events.property_void_started(prop, void))
+    return void

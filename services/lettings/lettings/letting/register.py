@@ -1,0 +1,68 @@
+"""The housing register: applicants, their households and the status of their applications."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from sqlalchemy.orm import Session
+
+from casework import audit
+from lettings import households
+from lettings.domain.household import HouseholdInvalid
+from lettings.letting import Invalid, NotAllowed
+from lettings.models import Applicant
+from lettings.references import next_reference
+
+
+def _set_household(session: Session, applicant: Applicant, household: list[dict], now: dt.datetime) -> None:
+    try:
+        households.set_household(session, applicant, household, now=now)
+    except HouseholdInvalid as exc:
+        raise Invalid("household", [str(exc)]) from exc
+
+
+def register_applicant(session: Session, *, application: dict[str, Any], now: dt.datetime) -> Applicant:
+    """Put a household on the register; its ``bedroom_need`` is reckoned by the bedroom standard."""
+    data = application
+    applicant = Applicant(
+        reference=next_reference(session, "A"), band=data["band"], effective_date=data["effective_date"],
+        application_date=data["application_date"], needs_wheelchair=data["needs"]["wheelchair"],
+        needs_ground_floor=data["needs"]["ground_floor"], monthly_net_income=data["income"]["monthly_net"],
+        monthly_outgoings=data["income"]["monthly_outgoings"], support_needs=data["support_needs"],
+        reasonable_preference=data["reasonable_preference"], move_on_from=data["move_on_from"],
+        existing_tenant=data["existing_tenant"], phone=data["contact"]["phone"],
+        email=data["contact"]["email"], status="active")
+    _set_household(session, applicant, data["household"], now)
+    session.add(applicant)
+    session.flush()
+    audit.changed(session, "create", "applicant", applicant.id, None, {
+        "reference": applicant.reference, "band": applicant.band, "bedroom_need": applicant.bedroom_need})
+    return applicant
+
+
+def read_applicant(session: Session, applicant: Applicant) -> Applicant:
+    """An officer reads the application: the read is audited (it holds the household's personal data)."""
+    audit.read(session, "applicant", applicant.id)
+    return applicant
+
+
+def change_household(session: Session, applicant: Applicant, *, household: list[dict], now: dt.datetime) -> Applicant:
+    """Someone joined or left: the household replaced and the bedroom need reckoned again."""
+    before = {"household_size": len(applicant.household), "bedroom_need": applicant.bedroom_need}
+    _set_household(session, applicant, household, now)
+    session.flush()
+    audit.changed(session, "change_household", "applicant", applicant.id, before,
+                  {"household_size": len(applicant.household), "bedroom_need": applicant.bedroom_need})
+    return applicant
+
+
+def change_status(session: Session, applicant: Applicant, *, status: str, reason: str) -> Applicant:
+    """Suspend, reinstate or close an application; a housed applicant's is finished."""
+    if applicant.status == "housed":
+        raise NotAllowed("This applicant has been housed; their application is finished.")
+    before = {"status": applicant.status}
+    applicant.status, applicant.status_reason = status, reason
+    audit.changed(session, "change_status", "applicant", applicant.id, before, {"status": applicant.status},
+                  reason=reason)
+    return applicant

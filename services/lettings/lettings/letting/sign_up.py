@@ -1,0 +1,60 @@
+"""Signing a tenancy up: the tenancy made from an accepted offer, the void ended, the household housed."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from casework import audit, outbox
+from lettings import events
+from lettings.domain.policy import LettingsPolicy
+from lettings.domain.tenancy import default_tenancy_type, high_risk_reasons
+from lettings.letting import Invalid, NotAllowed, checks
+from lettings.letting.offers import require_status
+from lettings.models import Advert, Offer, Tenancy
+from lettings.references import next_reference
+from lettings.schemas.offers import Tenancy as TenancySchema
+
+
+def sign_up(session: Session, offer: Offer, *, tenancy_start: dt.date, tenancy_type: str | None,
+            support_needs: list[str], override_reason: str | None, by: str, policy: LettingsPolicy,
+            now: dt.datetime) -> Tenancy:
+    """Sign the tenancy up from an accepted offer: the checks run when none were recorded, and a
+    ``fail`` blocks sign-up unless overridden with a reason. Whether the new tenant is high-risk
+    (support needs, an affordability referral, a move-on from supported housing or care) goes with
+    the event, so that sustainment can open an onboarding case. The void ends on the tenancy start."""
+    require_status(offer, "accepted")
+    if session.scalar(select(Tenancy.id).where(Tenancy.offer_id == offer.id)):
+        raise NotAllowed("This offer has already been signed up.")
+    prop, applicant = offer.property, offer.applicant
+    void = prop.current_void
+    if void is None:
+        raise NotAllowed("This home is not void.")
+    if tenancy_start < void.void_date:
+        raise Invalid("tenancy_start", ["The tenancy cannot start before the home went void."])
+    check = checks.latest(session, offer) or checks.run(session, offer, by=by, policy=policy, now=now)
+    if check.result == "fail" and not override_reason:
+        raise NotAllowed("The pre-tenancy checks failed; give an override_reason to sign up regardless.")
+    support_needs = sorted(set(applicant.support_needs) | set(support_needs))
+    risk = high_risk_reasons(support_needs, check.affordability_result, applicant.move_on_from, policy)
+    tenancy = Tenancy(
+        reference=next_reference(session, "T"), offer_id=offer.id, property_id=prop.id,
+        applicant_id=applicant.id, tenancy_start=tenancy_start,
+        tenancy_type=tenancy_type or default_tenancy_type(applicant.existing_tenant, policy),
+        high_risk=bool(risk), high_risk_reasons=risk, support_needs=support_needs,
+        override_reason=override_reason, weekly_rent=prop.weekly_rent,
+        service_charge=prop.service_charge, signed_up_by=by)
+    session.add(tenancy)
+    void.let_date = tenancy.tenancy_start
+    applicant.status, applicant.status_reason = "housed", f"Housed: tenancy {tenancy.reference}."
+    if offer.advert_id:
+        session.get(Advert, offer.advert_id).status = "let"
+    session.flush()
+    audit.changed(session, "sign_up", "tenancy", tenancy.id, None, TenancySchema().dump(tenancy),
+                  reason=override_reason)
+    outbox.emit(session, events.TENANCY_STARTED, subject=str(tenancy.id),
+                data=events.tenancy_started(tenancy, prop, applicant))
+    tenancy.checks = check
+    return tenancy
