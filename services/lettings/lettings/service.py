@@ -3,22 +3,9 @@
 from pathlib import Path
 
 from casework.service import Service
+from lettings.api import blueprints
 from lettings.models import Base
-
-
-def _blueprints() -> list:
-    from lettings.api import blueprints
-
-    return blueprints()
-
-
-def _timers() -> dict:
-    from casework.privacy import RETENTION_SWEEP, retention_sweep
-    from lettings.privacy import RETENTION
-    from lettings.timers import TIMERS
-
-    return {**TIMERS, RETENTION_SWEEP: retention_sweep(RETENTION, service="lettings")}
-
+from lettings.timers import TIMERS
 
 SERVICE = Service(
     name="lettings",
@@ -26,9 +13,9 @@ SERVICE = Service(
     title="Casework lettings",
     description="Voids, the housing register, choice-based lettings, shortlists, offers, pre-tenancy checks and sign-up.",
     version="1.0.0",
-    blueprints=_blueprints,
+    blueprints=blueprints,
     metadata=Base.metadata,
     migrations=Path(__file__).resolve().parent.parent / "migrations",
     handlers={},
-    timers=_timers(),
+    timers=TIMERS,
 )

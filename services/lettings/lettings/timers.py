@@ -1,13 +1,16 @@
-"""The lettings service's durable timers."""
+"""Lettings' durable timers, each kind with its handler: an offer's expiry, the birthdays that move a
+household's bedroom need, and the retention sweep."""
 
 import uuid
 
 from sqlalchemy.orm import Session
 
 from casework.db import utcnow
+from casework.privacy import RETENTION_SWEEP, retention_sweep
 from casework.timers import Timer
 from lettings import households
 from lettings.letting import offers
+from lettings.privacy import RETENTION
 
 
 def on_offer_expiry(session: Session, timer: Timer) -> None:
@@ -15,4 +18,5 @@ def on_offer_expiry(session: Session, timer: Timer) -> None:
     offers.expire_if_pending(session, uuid.UUID(timer.payload["offer_id"]), now=utcnow())
 
 
-TIMERS = {offers.EXPIRY: on_offer_expiry, households.BIRTHDAY: households.on_birthday}
+TIMERS = {offers.EXPIRY: on_offer_expiry, households.BIRTHDAY: households.on_birthday,
+          RETENTION_SWEEP: retention_sweep(RETENTION, service="lettings")}

@@ -6,18 +6,10 @@ import datetime as dt
 from decimal import Decimal
 from typing import Any
 
-import orjson
 import pytest
-from alembic.migration import MigrationContext
-from alembic.operations import Operations
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from casework import numbering
-from casework.audit import AuditEntry
-from casework.db import Database, KernelBase
-from casework.outbox import OutboxMessage
-from casework.timers import Timer
+from casework_dev.testing import memory_session
 from lettings.domain.policy import LettingsPolicy
 from lettings.letting import adverts, properties, register
 from lettings.models import REFERENCES, Advert, Applicant, Base, Property
@@ -27,14 +19,8 @@ NOW = dt.datetime(2026, 11, 2, 10, 15, tzinfo=dt.UTC)  # a Monday
 
 @pytest.fixture
 def session():
-    db = Database("sqlite://")
-    KernelBase.metadata.create_all(db.engine)
-    Base.metadata.create_all(db.engine)
-    with db.engine.begin() as connection:  # what migration 0002 makes: the references' counter
-        numbering.create_counter(Operations(MigrationContext.configure(connection)), REFERENCES.name)
-    with db.session() as session:
+    with memory_session(Base.metadata, counters=(REFERENCES.name,)) as session:  # migration 0002's counter
         yield session
-    db.dispose()
 
 
 @pytest.fixture(scope="session")
@@ -73,19 +59,3 @@ def advertised(session: Session, prop: Property) -> Advert:
     return adverts.advertise(session, prop, closes_at=NOW + dt.timedelta(days=7), now=NOW)
 
 
-def published(session: Session) -> list[tuple[str, dict[str, Any]]]:
-    """The events in the outbox, oldest first: (type without ``casework.``, data)."""
-    rows = session.scalars(select(OutboxMessage).order_by(OutboxMessage.id)).all()
-    return [(row.event_type.removeprefix("casework."), orjson.loads(row.body)["data"]) for row in rows]
-
-
-def audited(session: Session) -> list[tuple[str, str]]:
-    """The audit log's (action, record type), oldest first."""
-    return [tuple(row) for row in session.execute(select(AuditEntry.action, AuditEntry.record_type)
-                                                  .order_by(AuditEntry.id))]
-
-
-def pending_timers(session: Session) -> dict[str, dt.datetime]:
-    """Timers neither fired nor cancelled, by key."""
-    rows = session.scalars(select(Timer).where(Timer.fired_at.is_(None), Timer.cancelled_at.is_(None))).all()
-    return {row.key: row.due_at for row in rows}

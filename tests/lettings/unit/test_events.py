@@ -7,7 +7,7 @@ from types import SimpleNamespace
 
 import pytest
 
-from casework.events import catalogue
+from casework.contracts import catalogue
 from casework.sealing import PREFIX
 from lettings import events
 from lettings.domain.shortlist import Shortlist

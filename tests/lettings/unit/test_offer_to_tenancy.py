@@ -6,11 +6,12 @@ from decimal import Decimal
 
 import pytest
 
+from casework_dev.testing import audited, pending_timers, published
 from lettings.letting import Invalid, NotAllowed, adverts, bids, checks, offers
 from lettings.letting.sign_up import sign_up
 from lettings.models import Bypass
 
-from .conftest import NOW, advertised, applicant, audited, pending_timers, published, void_home
+from .conftest import NOW, advertised, applicant, void_home
 
 SOON = NOW + dt.timedelta(days=3)
 
@@ -104,7 +105,7 @@ def test_unreasonable_refusals_up_to_the_policys_limit_suspend_the_applicant(ses
         offers.refuse(session, offer, reason="Too far from school.", reasonable=False, policy=policy,
                       now=NOW + dt.timedelta(days=day))
     assert tenant.status == "suspended"
-    assert ("suspend", "applicant") in audited(session)
+    assert ("suspend", "applicant") in audited(session, with_record_type=True)
     type, data = published(session)[-1]
     assert (type, data["reasonable"], data["applicant_suspended"]) == ("lettings.offer.refused.v1", False, True)
     assert "reason" not in data

@@ -46,10 +46,13 @@ def published(session: Session) -> list[tuple[str, dict[str, Any]]]:
     return [(row.event_type.removeprefix("casework."), orjson.loads(row.body)["data"]) for row in rows]
 
 
-def audited(session: Session) -> list[str]:
-    """The audit log's actions, oldest first."""
+def audited(session: Session, *, with_record_type: bool = False) -> list[Any]:
+    """The audit log's actions, oldest first (with ``with_record_type``: ``(action, record type)``)."""
     from casework.audit import AuditEntry
 
+    if with_record_type:
+        rows = session.execute(select(AuditEntry.action, AuditEntry.record_type).order_by(AuditEntry.id))
+        return [tuple(row) for row in rows]
     return list(session.scalars(select(AuditEntry.action).order_by(AuditEntry.id)))
 
 
