@@ -1,7 +1,9 @@
-"""Every service has the shape shared/README.md describes: events declared once in its events.py,
-and handlers that are exactly what the catalogue names it a consumer of."""
+"""Every service has the shape shared/README.md describes: views (HTTP and pages) that only
+translate, events declared once in its events.py, and handlers that are exactly what the catalogue
+names it a consumer of."""
 
 import ast
+import re
 from pathlib import Path
 
 import pytest
@@ -34,3 +36,50 @@ def test_every_emit_names_its_type_from_the_services_events_module(name):
 @pytest.mark.parametrize("name", SERVICES)
 def test_a_service_handles_exactly_what_the_catalogue_names_it_a_consumer_of(name):
     assert sorted(installed()[name].handlers) == sorted(c.type for c in catalogue.consumed_by(name))
+
+
+#: Rows, audit entries, timers and events: what only a use case writes (issue 26's grep).
+SIDE_EFFECT = re.compile(r"outbox\.emit|[^_a-z]emit\(|audit\.changed|timers\.|session\.add")
+
+
+def views(name: str) -> list[Path]:
+    """The modules that answer requests: every api module but its helpers, and each page module
+    with routes of its own."""
+    package = ROOT / "services" / name / name
+    found = [path for path in (package / "api").glob("*.py") if path.name not in ("__init__.py", "common.py")]
+    found += [path for path in (package / "web").glob("*.py")
+              if re.search(r"^@(blueprint|blp|bp)\.(get|post|route)\(", path.read_text(), re.M)]
+    return sorted(found)
+
+
+VIEWS = [(name, path) for name in SERVICES for path in views(name)]
+
+
+def _id(view) -> str:
+    name, path = view
+    return f"{name}/{path.parent.name}/{path.name}"
+
+
+def test_every_service_has_views_to_check_including_the_inbox_pages():
+    checked = {_id(view) for view in VIEWS}
+    assert {name for name, _ in VIEWS} == set(SERVICES)
+    assert {"notifications/web/pages.py", "notifications/web/updates.py"} <= checked
+
+
+@pytest.mark.parametrize("view", VIEWS, ids=_id)
+def test_a_view_writes_no_side_effect_itself(view):
+    _, path = view
+    assert SIDE_EFFECT.findall(path.read_text()) == [], "call a use case; it writes rows, audit, events and timers"
+
+
+@pytest.mark.parametrize("view", VIEWS, ids=_id)
+def test_a_view_imports_no_other_view(view):
+    name, path = view
+    text, folder = path.read_text(), path.parent.name
+    others = {(p.parent.name, p.stem) for _, p in VIEWS if _ == name} - {(folder, path.stem)}
+    imported = {(folder, module) for module in re.findall(r"^from \.(\w+) import", text, re.M)}
+    imported |= {(folder, module) for module in
+                 re.findall(rf"^from {name}\.{folder}\.(\w+) import", text, re.M)}
+    imported |= {(folder, module.strip()) for line in re.findall(r"^from \. import (.+)$", text, re.M)
+                 for module in line.split("#")[0].split(",")}
+    assert not imported & others

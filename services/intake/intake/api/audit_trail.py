@@ -9,7 +9,7 @@ from casework.audit import AuditEntrySchema
 from casework.auth import current, roles
 from casework.web import Blueprint, db_session, get_or_404
 from intake import access, models, referrals
-from intake.api.problems import PROBLEM
+from intake.api.common import PROBLEM
 
 blp = Blueprint("audit", __name__, url_prefix="/referrals", description="The audit trail of a referral.")
 

@@ -10,7 +10,7 @@ from casework.auth import current, roles
 from casework.db import utcnow
 from casework.web import Blueprint, SelectPage, db_session, get_or_404, rate_limited
 from intake import access, models, policy, referrals, sensitivity
-from intake.api.problems import PROBLEM
+from intake.api.common import PROBLEM
 from intake.schemas import Referral, ReferralCreate, ReferralQueryArgs, ReferralRead, ReferralReceipt, ReferralSummary
 
 blp = Blueprint("referrals", __name__, url_prefix="/referrals",

@@ -8,7 +8,7 @@ from casework.auth import current, roles
 from casework.db import utcnow
 from casework.web import Blueprint, abort, db_session, load_for_update
 from intake import access, models, policy, referrals
-from intake.api.problems import PROBLEM
+from intake.api.common import PROBLEM
 from intake.domain.triage import IllegalChange
 from intake.schemas import Referral, TriageDecision, WithdrawalRequest
 

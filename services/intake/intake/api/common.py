@@ -1,4 +1,4 @@
-"""Error answers as the OpenAPI document shows them: RFC 9457 problem details."""
+"""What every intake view needs: the problem answers documented in OpenAPI."""
 
 from casework.web import ProblemSchema
 
