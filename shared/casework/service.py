@@ -7,6 +7,7 @@ find installed services without the kernel importing any of them.
 
 from __future__ import annotations
 
+import importlib
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from importlib.metadata import entry_points
@@ -24,21 +25,29 @@ Handler = Callable[[Session, Event, dict[str, Any]], None]
 
 @dataclass
 class Service:
+    #: Also the name of its import package (``intake``).
     name: str
     port: int
     title: str
     description: str
-    version: str
     #: Returns the service's flask-smorest blueprints (called inside create_app).
     blueprints: Callable[[], list[Any]]
     metadata: MetaData
-    migrations: Path
+    version: str = "1.0.0"
+    #: Its Alembic history: by default ``migrations/`` beside the import package, as in this
+    #: repository (an image copies it elsewhere and says where: ``CASEWORK_MIGRATIONS_DIR``).
+    migrations: Path | None = None
     handlers: dict[str, Handler] = field(default_factory=dict)
     timers: dict[str, Callable[[Session, Any], None]] = field(default_factory=dict)
     #: Called with the Flask app after the kernel has set it up (extra routes, config).
     configure_app: Callable[[Any], None] | None = None
     #: Pages for people, by what they are (``{"officers' inbox": "/inbox"}``), printed at start-up.
     pages: dict[str, str] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        if self.migrations is None:
+            package = Path(importlib.import_module(self.name).__file__).resolve().parent
+            self.migrations = package.parent / "migrations"
 
     @property
     def consumes(self) -> list[str]:

@@ -1,7 +1,5 @@
 """The lettings service as the kernel sees it: app, handlers, timers, migrations."""
 
-from pathlib import Path
-
 from casework.service import Service
 from lettings.api import blueprints
 from lettings.models import Base
@@ -12,10 +10,7 @@ SERVICE = Service(
     port=8003,
     title="Casework lettings",
     description="Voids, the housing register, choice-based lettings, shortlists, offers, pre-tenancy checks and sign-up.",
-    version="1.0.0",
     blueprints=blueprints,
     metadata=Base.metadata,
-    migrations=Path(__file__).resolve().parent.parent / "migrations",
-    handlers={},
     timers=TIMERS,
 )

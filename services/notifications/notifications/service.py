@@ -1,7 +1,5 @@
 """The notifications service as the kernel sees it: app, handlers, timers, migrations."""
 
-from pathlib import Path
-
 from casework.service import Service
 from notifications.api import blueprints
 from notifications.handlers import handlers
@@ -14,10 +12,8 @@ SERVICE = Service(
     port=8004,
     title="Casework notifications",
     description="Officers and teams, tasks, in-app inbox, e-mail and webhook delivery, reminders and escalation.",
-    version="1.0.0",
     blueprints=blueprints,
     metadata=Base.metadata,
-    migrations=Path(__file__).resolve().parent.parent / "migrations",
     handlers=handlers(),
     timers=TIMERS,
     configure_app=install_inbox,
