@@ -185,3 +185,21 @@ def test_an_affordability_referral_makes_the_tenancy_high_risk(lettings):
     assert signed["high_risk"] is True and signed["tenancy_type"] == "secure"
     sealed = lettings.events("lettings.tenancy.started.v2")[0].data["tenant_details"]
     assert unseal(sealed, to="sustainment")["high_risk_reasons"] == ["affordability_referral"]
+
+
+def test_a_sign_up_that_overrides_a_failed_affordability_check_makes_the_tenancy_high_risk(lettings):
+    short = add_applicant(lettings, income={"monthly_net": "900.00", "monthly_outgoings": "850.00"},
+                          existing_tenant=True)
+    advert = closed_advert_with_bidders(lettings, short)
+    made = offer(lettings, advert).json
+    lettings.client.post(f"/offers/{made['id']}/accept", headers=OFFICER)
+    assert lettings.client.post(f"/offers/{made['id']}/checks", headers=OFFICER).json["result"] == "fail"
+
+    signed = lettings.client.post(f"/offers/{made['id']}/sign-up", json={
+        "tenancy_start": dt.date.today().isoformat(), "override_reason": "Discretionary housing payment agreed."},
+        headers=OFFICER)
+
+    assert signed.status_code == 201, signed.json
+    assert signed.json["high_risk"] is True and signed.json["high_risk_reasons"] == ["affordability_fail_overridden"]
+    sealed = lettings.events("lettings.tenancy.started.v2")[0].data["tenant_details"]
+    assert unseal(sealed, to="sustainment")["high_risk_reasons"] == ["affordability_fail_overridden"]

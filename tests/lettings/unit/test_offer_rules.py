@@ -75,6 +75,7 @@ def test_affordability_at_the_margin_passes():
     ([], "pass", None, []),
     (["mental_health"], "pass", None, ["support_needs"]),
     ([], "refer", None, ["affordability_referral"]),
+    ([], "fail", None, ["affordability_fail_overridden"]),  # a fail reaches sign-up only overridden
     ([], "pass", "care", ["move_on_from_care"]),
     ([], "pass", "supported_housing", ["move_on_from_supported_housing"]),
     (["hoarding"], "refer", "care", ["support_needs", "affordability_referral", "move_on_from_care"]),

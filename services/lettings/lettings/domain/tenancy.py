@@ -19,12 +19,15 @@ def default_tenancy_type(existing_tenant: bool, policy: LettingsPolicy) -> str:
 def high_risk_reasons(support_needs: Sequence[str], affordability_result: str | None,
                       move_on_from: str | None, policy: LettingsPolicy) -> list[str]:
     """Why a new tenant is high-risk (empty when not): support needs, an affordability
-    referral, or a move-on from supported housing or care."""
+    referral, an affordability fail signed up all the same (an officer overrode it: the tenant
+    least able to pay), or a move-on from supported housing or care."""
     reasons = []
     if support_needs:
         reasons.append("support_needs")
     if affordability_result == "refer":
         reasons.append("affordability_referral")
+    elif affordability_result == "fail":
+        reasons.append("affordability_fail_overridden")
     if move_on_from and move_on_from in policy.high_risk_move_on_from:
         reasons.append(f"move_on_from_{move_on_from}")
     return reasons
