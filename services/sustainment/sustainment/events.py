@@ -47,7 +47,8 @@ def case_opened(case: Case) -> dict[str, Any]:
 def case_assigned(case: Case, previous: str | None, assigned_by: str) -> dict[str, Any]:
     return {**case_ref(case), "previous_officer_id": previous, "assigned_by": assigned_by,
             "risk_level": case.risk_level,
-            "first_contact_due": case.first_contact_due if case.first_contact_at is None else None}
+            "first_contact_due": case.first_contact_due if case.first_contact_at is None else None,
+            "settling_in_due": case.settling_in_due}
 
 
 def plan_agreed(case: Case, plan: Plan) -> dict[str, Any]:

@@ -34,6 +34,8 @@ class CaseAssigned(CaseRef):
     assigned_by = fields.String(required=True)
     risk_level = RiskLevel(required=True)
     first_contact_due = Timestamp(allow_none=True)
+    #: An onboarding case's settling-in visit deadline, while the visit is still to be made.
+    settling_in_due = Timestamp(allow_none=True, load_default=None)
 
 
 class PlanAgreed(CaseRef):
