@@ -71,7 +71,7 @@ def due_offers(session: Session, now: dt.datetime) -> list[Offer]:
         select(Offer).where(Offer.anonymised_at.is_(None), or_(
             and_(Offer.status.in_(("refused", "withdrawn", "expired")),
                  func.coalesce(Offer.answered_at, Offer.made_at) < answered),
-            and_(Offer.status == "accepted", func.coalesce(Offer.answered_at, Offer.made_at) < let)))
+            and_(Offer.status.in_(("accepted", "signed_up")), func.coalesce(Offer.answered_at, Offer.made_at) < let)))
         .with_for_update(skip_locked=True)))
 
 

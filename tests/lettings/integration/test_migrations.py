@@ -14,7 +14,7 @@ from lettings import households
 from lettings.models import Base
 from lettings.service import SERVICE
 
-from .conftest import OFFICER, add_applicant, add_property, person
+from .conftest import OFFICER, add_applicant, add_property, closed_advert_with_bidders, offer, person
 
 
 def test_the_migrated_database_matches_the_models(lettings):
@@ -56,3 +56,21 @@ def test_every_reference_comes_from_one_counter_that_goes_on_through_an_upgrade(
     upgrade(SERVICE, service.database_url)
     assert [add_applicant(service)["reference"], add_property(service)["reference"]] == [
         f"A-{first + 2:06d}", f"P-{first + 3:06d}"]
+
+
+def test_offers_signed_up_before_0007_become_signed_up_and_their_homes_can_be_offered_again(service):
+    home = add_property(service)
+    made = offer(service, closed_advert_with_bidders(service, add_applicant(service), prop=home)).json
+    assert service.client.post(f"/offers/{made['id']}/accept", headers=OFFICER).status_code == 200
+    assert service.client.post(f"/offers/{made['id']}/sign-up", headers=OFFICER, json={
+        "tenancy_start": dt.date.today().isoformat(), "override_reason": "Checked by hand."}).status_code == 201
+    offers = Base.metadata.tables["offers"]
+    command.downgrade(config(SERVICE, service.database_url), "0006")  # as the release before left it
+    with service.db.transaction() as session:
+        assert session.scalar(select(offers.c.status).where(offers.c.id == uuid.UUID(made["id"]))) == "accepted"
+
+    upgrade(SERVICE, service.database_url)
+
+    assert service.client.get(f"/offers/{made['id']}", headers=OFFICER).json["status"] == "signed_up"
+    again = offer(service, closed_advert_with_bidders(service, add_applicant(service), prop=home))
+    assert again.status_code == 201, again.json

@@ -169,7 +169,7 @@ def test_failed_checks_block_sign_up_unless_overridden(lettings):
     assert signed.status_code == 201
     assert signed.json["checks"]["result"] == "fail"
     assert signed.json["checks"]["residual_monthly"] == "-255.00"  # 900 − 700 − 455
-    assert signed.json["high_risk_reasons"] == ["move_on_from_care"]
+    assert signed.json["high_risk_reasons"] == ["affordability_fail_overridden", "move_on_from_care"]
 
 
 def test_an_affordability_referral_makes_the_tenancy_high_risk(lettings):

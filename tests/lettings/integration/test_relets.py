@@ -65,8 +65,28 @@ def test_a_home_let_goes_void_again_and_is_advertised_again(lettings):
     assert lettings.client.get(f"/properties/{home['id']}", headers=OFFICER).json["void"]["id"] == again["id"]
     advert = open_advert(lettings, home)
     assert bid(lettings, advert, add_applicant(lettings)).status_code == 201
-    # Offering it is not tested here: the signed-up offer stays "accepted", a live offer, so the
-    # next offer of the home is 409 on both backends (reported; a new offer status is lettings' next issue).
+
+
+def test_a_home_is_let_three_times_its_signed_up_offers_final(lettings):
+    home = add_property(lettings)
+    lets = []
+    for _ in range(3):  # each advert starts from a new void of the same home
+        lets.append(_let(lettings, closed_advert_with_bidders(lettings, add_applicant(lettings), prop=home)))
+
+    offers = [lettings.client.get(f"/offers/{made['id']}", headers=OFFICER).json for made in lets]
+    assert [made["status"] for made in offers] == ["signed_up"] * 3
+
+
+def test_a_signed_up_offer_cannot_be_withdrawn_accepted_or_refused(lettings):
+    let = _let(lettings, closed_advert_with_bidders(lettings, add_applicant(lettings)))
+    url = f"/offers/{let['id']}"
+
+    for action, body in (("withdraw", {"reason": "Changed our mind"}), ("accept", None),
+                         ("refuse", {"reason": "Too far", "reasonable": True})):
+        r = lettings.client.post(f"{url}/{action}", json=body, headers=OFFICER)
+        assert r.status_code == 409, (action, r.json)
+        assert "signed up" in r.json["detail"] and "final" in r.json["detail"]
+    assert lettings.client.get(url, headers=OFFICER).json["status"] == "signed_up"
 
 
 def test_every_record_read_back_gives_its_times_with_an_offset(lettings):

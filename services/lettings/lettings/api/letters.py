@@ -11,7 +11,7 @@ from lettings.access import OFFICERS
 from lettings.api.common import get_offer
 
 #: Which offers each letter can be written for.
-LETTERS = {"offer": ("pending", "accepted", "refused", "withdrawn", "expired"),
+LETTERS = {"offer": ("pending", "accepted", "signed_up", "refused", "withdrawn", "expired"),
            "refusal": ("refused",), "withdrawal": ("withdrawn",)}
 
 templates = jinja2.Environment(loader=jinja2.PackageLoader("lettings", "templates"),

@@ -29,9 +29,10 @@ def expiry_key(offer_id: uuid.UUID) -> str:
 
 
 def require_status(offer: Offer, *allowed: str) -> None:
-    """Refused unless the offer is in one of the ``allowed`` states."""
+    """Refused unless the offer is in one of the ``allowed`` states; a final one says it is final."""
     if offer.status not in allowed:
-        raise NotAllowed(f"This offer is {offer.status}.")
+        final = "" if offer.status in LIVE_OFFER else ": that is final, and nothing more can be done with it"
+        raise NotAllowed(f"This offer is {offer.status.replace('_', ' ')}{final}.")
 
 
 def respond_by_or_default(respond_by: dt.datetime | None, *, policy: LettingsPolicy, now: dt.datetime) -> dt.datetime:

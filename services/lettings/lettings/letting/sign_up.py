@@ -24,10 +24,11 @@ def sign_up(session: Session, offer: Offer, *, tenancy_start: dt.date, tenancy_t
     """Sign the tenancy up from an accepted offer: the checks run when none were recorded, and a
     ``fail`` blocks sign-up unless overridden with a reason. Whether the new tenant is high-risk
     (support needs, an affordability referral, a move-on from supported housing or care) goes with
-    the event, so that sustainment can open an onboarding case. The void ends on the tenancy start."""
-    require_status(offer, "accepted")
-    if session.scalar(select(Tenancy.id).where(Tenancy.offer_id == offer.id)):
+    the event, so that sustainment can open an onboarding case. The void ends on the tenancy start,
+    and the offer is ``signed_up``: final, so the home can be offered again when it next falls void."""
+    if offer.status == "signed_up" or session.scalar(select(Tenancy.id).where(Tenancy.offer_id == offer.id)):
         raise NotAllowed("This offer has already been signed up.")
+    require_status(offer, "accepted")
     prop, applicant = offer.property, offer.applicant
     void = prop.current_void
     if void is None:
@@ -47,6 +48,7 @@ def sign_up(session: Session, offer: Offer, *, tenancy_start: dt.date, tenancy_t
         override_reason=override_reason, weekly_rent=prop.weekly_rent,
         service_charge=prop.service_charge, signed_up_by=by)
     session.add(tenancy)
+    offer.status = "signed_up"
     void.let_date = tenancy.tenancy_start
     applicant.status, applicant.status_reason = "housed", f"Housed: tenancy {tenancy.reference}."
     if offer.advert_id:

@@ -33,7 +33,7 @@ class Offer(ma.Schema):
     property_id = fields.UUID()
     applicant_id = fields.UUID()
     status = fields.String(metadata={"example": "pending",
-                                     "description": "pending, accepted, refused, withdrawn or expired"})
+                                     "description": "pending or accepted (live); signed_up, refused, withdrawn or expired (final)"})
     made_at = DateTime()
     made_by = fields.String()
     respond_by = DateTime()
