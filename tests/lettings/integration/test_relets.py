@@ -111,3 +111,33 @@ def test_every_record_read_back_gives_its_times_with_an_offset(lettings):
     assert read[f"/offers/{refused['id']}"].json["made_at"].endswith("+00:00")
     stored = stored_times(lettings)  # and as stored: every time column read back aware in UTC
     assert stored and {column: zones for column, zones in stored.items() if zones != {dt.UTC}} == {}
+
+
+def test_a_void_whose_advert_found_no_taker_is_advertised_again(lettings):
+    home = add_property(lettings)
+    nobody = closed_advert_with_bidders(lettings, prop=home)  # closed with no bids at all
+    again = open_advert(lettings, home)
+    assert again["void_id"] == nobody["void_id"] and again["id"] != nobody["id"]
+    assert lettings.client.get(f"/adverts/{nobody['id']}", headers=OFFICER).json["status"] == "closed"
+
+    refused_home = add_property(lettings)
+    advert = closed_advert_with_bidders(lettings, add_applicant(lettings), prop=refused_home)
+    refused = offer(lettings, advert).json
+    assert lettings.client.post(f"/offers/{refused['id']}/refuse", json={"reason": "Too far", "reasonable": True},
+                                headers=OFFICER).status_code == 200
+    assert offer(lettings, advert).status_code == 409  # nobody left on the shortlist
+    open_advert(lettings, refused_home)  # 201, or the helper fails
+
+
+def test_a_void_is_not_advertised_twice_at_once_nor_while_an_offer_is_live(lettings):
+    home = add_property(lettings)
+    add_void(lettings, home)
+    first = open_advert(lettings, home)
+    closes = (dt.datetime.now(dt.UTC) + dt.timedelta(days=7)).isoformat()
+    twice = lettings.client.post("/adverts", json={"property_id": home["id"], "closes_at": closes}, headers=OFFICER)
+    assert twice.status_code == 409 and first["reference"] in twice.json["detail"]
+
+    offered = add_property(lettings)
+    assert offer(lettings, closed_advert_with_bidders(lettings, add_applicant(lettings), prop=offered)).status_code == 201
+    live = lettings.client.post("/adverts", json={"property_id": offered["id"], "closes_at": closes}, headers=OFFICER)
+    assert live.status_code == 409 and "live offer" in live.json["detail"]

@@ -70,7 +70,7 @@ def test_advertising_opens_bidding_once_for_a_void(session):
     assert (advert.reference, advert.status, advert.published_at) == ("ADV-000002", "open", NOW)
     type, data = published(session)[-1]
     assert (type, data["advert_id"]) == ("lettings.advert.published.v1", str(advert.id))
-    with pytest.raises(NotAllowed, match="already been advertised"):
+    with pytest.raises(NotAllowed, match="being advertised already"):
         advertised(session, prop)
 
 

@@ -12,19 +12,24 @@ from casework.workdays import london_today
 from lettings import events
 from lettings.domain.policy import LettingsPolicy
 from lettings.letting import Invalid, NotAllowed
-from lettings.models import Advert, Property
+from lettings.models import LIVE_OFFER, Advert, Offer, Property
 from lettings.references import next_reference
 from lettings.schemas.adverts import Advert as AdvertSchema
 from lettings.shortlisting import rank
 
 
 def advertise(session: Session, prop: Property, *, closes_at: dt.datetime, now: dt.datetime) -> Advert:
-    """Open bidding for a void home until ``closes_at``; a home is advertised once per void."""
+    """Open bidding for a void home until ``closes_at``. A void is advertised again when its last
+    advert found no taker (closed, with no live offer: nobody eligible, or every offer refused,
+    withdrawn or expired); the earlier advert stays in the home's history, closed unlet."""
     void = prop.current_void
     if void is None:
         raise NotAllowed("Only a void home can be advertised.")
-    if session.scalar(select(Advert.id).where(Advert.void_id == void.id)) is not None:
-        raise NotAllowed("This void has already been advertised.")
+    open_advert = session.scalar(select(Advert.reference).where(Advert.void_id == void.id, Advert.status == "open"))
+    if open_advert is not None:
+        raise NotAllowed(f"This void is being advertised already ({open_advert}): close that advert first.")
+    if session.scalar(select(Offer.reference).where(Offer.property_id == prop.id, Offer.status.in_(LIVE_OFFER))):
+        raise NotAllowed("This home has a live offer: record its answer, or withdraw it, before advertising again.")
     if closes_at <= now:
         raise Invalid("closes_at", ["Must be in the future."])
     advert = Advert(reference=next_reference(session, "ADV"), property_id=prop.id, void_id=void.id,

@@ -15,6 +15,7 @@ class Advert(ma.Schema):
     id = fields.UUID()
     reference = fields.String(metadata={"example": "ADV-000004"})
     property_id = fields.UUID()
+    void_id = fields.UUID(metadata={"description": "The void it advertises: a void found no taker is advertised again."})
     status = fields.String(metadata={"example": "open", "description": "open, closed (shortlist frozen) or let"})
     published_at = DateTime()
     closes_at = DateTime()
