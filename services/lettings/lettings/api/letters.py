@@ -6,7 +6,7 @@ from flask.views import MethodView
 
 from casework.auth import roles
 from casework.web import Blueprint, abort
-from casework.workdays import london_today
+from casework.workdays import LONDON, london_today
 from lettings.access import OFFICERS
 from lettings.api.common import get_offer
 
@@ -22,7 +22,8 @@ blp = Blueprint("letters", __name__, url_prefix="/offers", description="Letters 
 
 def render(kind: str, offer) -> str:
     return templates.get_template(f"{kind}.html").render(
-        offer=offer, property=offer.property, applicant=offer.applicant, respond_by=offer.respond_by,
+        # Times as the applicant reads them: London's, not the UTC they are kept in.
+        offer=offer, property=offer.property, applicant=offer.applicant, respond_by=offer.respond_by.astimezone(LONDON),
         today=london_today())
 
 
