@@ -112,3 +112,9 @@ def test_the_shipped_policy_file_holds_the_defaults_of_section_6():
 
     policy = load("")
     assert policy == LettingsPolicy()
+
+
+@pytest.mark.parametrize("bands", [[], ["A", "A"], ["Gold"], [""]])
+def test_a_scheme_with_bands_the_register_cannot_hold_is_refused_at_start(bands):
+    with pytest.raises(ValueError, match="bands"):
+        LettingsPolicy.from_dict({"bands": bands})

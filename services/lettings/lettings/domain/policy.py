@@ -6,6 +6,9 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
+#: The longest band name a council's scheme may use: what ``applicants.band`` holds ("A", "1", "A1").
+BAND_NAME_LENGTH = 2
+
 
 @dataclass(frozen=True)
 class LettingsPolicy:
@@ -29,7 +32,7 @@ class LettingsPolicy:
         tenancy = raw.get("tenancy", {})
         default = cls()
         return cls(
-            bands=tuple(raw.get("bands", default.bands)),
+            bands=_bands(raw.get("bands", default.bands)),
             extra_bedrooms_allowed=int(shortlist.get("extra_bedrooms_allowed", default.extra_bedrooms_allowed)),
             wheelchair_priority=bool(shortlist.get("wheelchair_priority", default.wheelchair_priority)),
             ground_floor_need_excludes_upper_floors=bool(shortlist.get(
@@ -42,3 +45,11 @@ class LettingsPolicy:
             transfer_type=str(tenancy.get("transfer_type", default.transfer_type)),
             high_risk_move_on_from=tuple(tenancy.get("high_risk_move_on_from", default.high_risk_move_on_from)),
         )
+
+
+def _bands(raw: Any) -> tuple[str, ...]:
+    """The scheme's bands, highest priority first: named by the council, each a short name."""
+    bands = tuple(str(band) for band in raw)
+    if not bands or any(not band or len(band) > BAND_NAME_LENGTH for band in bands) or len(set(bands)) < len(bands):
+        raise ValueError(f"policy: bands must be distinct names of 1 to {BAND_NAME_LENGTH} characters")
+    return bands

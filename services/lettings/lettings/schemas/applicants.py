@@ -5,13 +5,20 @@ from marshmallow import fields, validate
 
 from casework.web.fields import BirthDate, Boolean, Date, Money, years
 from casework.workdays import london_today
+from lettings import policy
 from lettings.domain.household import HouseholdInvalid, check_household
 
 from .common import not_negative
 
 RELATIONSHIPS = ("applicant", "partner", "child", "other")
 STATUSES = ("active", "suspended", "housed", "closed")
-BANDS = ("A", "B", "C", "D")
+
+
+def known_band(band: str) -> None:
+    """A band of the council's allocation scheme (``bands`` in its policy), not a fixed A to D."""
+    bands = policy.current().bands
+    if band not in bands:
+        raise ma.ValidationError(f"Must be one of the scheme's bands: {', '.join(bands)}.")
 SUPPORT_NEEDS = ("mental_health", "physical_health", "learning_disability", "substance_misuse",
                  "domestic_abuse", "young_person", "care_leaver", "offending", "financial_hardship",
                  "hoarding", "older_person", "other")
@@ -65,7 +72,7 @@ class Contact(ma.Schema):
 
 
 class ApplicantCreate(Household):
-    band = fields.String(required=True, validate=validate.OneOf(BANDS), metadata={"example": "B"})
+    band = fields.String(required=True, validate=known_band, metadata={"example": "B"})
     effective_date = Date(latest=years(1), required=True, metadata={"example": "2024-06-01"})
     application_date = Date(latest=years(1), load_default=london_today, metadata={"example": "2024-05-20"})
     needs = fields.Nested(Needs, load_default=lambda: {"wheelchair": False, "ground_floor": False})
@@ -104,7 +111,7 @@ class Applicant(ma.Schema):
 
 
 class ApplicantQueryArgs(ma.Schema):
-    band = fields.String(validate=validate.OneOf(BANDS))
+    band = fields.String(validate=known_band)
     status = fields.String(validate=validate.OneOf(STATUSES))
     bedroom_need = fields.Integer()
 
