@@ -245,6 +245,9 @@ class Tenancy(Base):
     service_charge: Mapped[Decimal] = mapped_column(Money)
     signed_up_by: Mapped[str] = mapped_column(String(200))
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
+    #: Set when the tenancy ends; the home's next void starts that day.
+    end_date: Mapped[dt.date | None] = mapped_column(Date)
+    end_reason: Mapped[str | None] = mapped_column(String(30))
 
     property: Mapped[Property] = link()
     applicant: Mapped[Applicant] = link()

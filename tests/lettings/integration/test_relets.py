@@ -25,7 +25,7 @@ def _let(harness, advert: dict) -> dict:
     signed = harness.client.post(f"/offers/{made.json['id']}/sign-up", headers=OFFICER, json={
         "tenancy_start": dt.date.today().isoformat(), "override_reason": "Checked by hand."})
     assert signed.status_code == 201, signed.json
-    return made.json
+    return {**made.json, "tenancy_ref": signed.json["tenancy_ref"]}
 
 
 def test_an_unreasonable_refusal_is_recorded_and_the_next_bidder_offered(lettings):
@@ -141,3 +141,37 @@ def test_a_void_is_not_advertised_twice_at_once_nor_while_an_offer_is_live(letti
     assert offer(lettings, closed_advert_with_bidders(lettings, add_applicant(lettings), prop=offered)).status_code == 201
     live = lettings.client.post("/adverts", json={"property_id": offered["id"], "closes_at": closes}, headers=OFFICER)
     assert live.status_code == 409 and "live offer" in live.json["detail"]
+
+
+def test_ending_a_tenancy_starts_the_homes_next_void_and_the_home_is_let_again(lettings):
+    home = add_property(lettings)
+    ref = _let(lettings, closed_advert_with_bidders(lettings, add_applicant(lettings), prop=home))["tenancy_ref"]
+    ends = (dt.date.today() + dt.timedelta(days=30)).isoformat()
+
+    ended = lettings.client.post(f"/tenancies/{ref}/end", json={"end_date": ends, "reason": "transfer"},
+                                 headers=OFFICER)
+
+    assert ended.status_code == 200, ended.json
+    assert (ended.json["end_date"], ended.json["end_reason"]) == (ends, "transfer")
+    void = lettings.client.get(f"/properties/{home['id']}", headers=OFFICER).json["void"]
+    assert (void["void_date"], void["reason"]) == (ends, "transfer")
+    again = lettings.client.post(f"/tenancies/{ref}/end", json={"end_date": ends, "reason": "transfer"},
+                                 headers=OFFICER)
+    assert again.status_code == 409 and ends in again.json["detail"]
+    advert = open_advert(lettings, home)
+    assert bid(lettings, advert, add_applicant(lettings)).status_code == 201
+
+
+def test_a_tenancy_cannot_end_before_it_started_nor_with_an_unknown_reason(lettings):
+    home = add_property(lettings)
+    ref = _let(lettings, closed_advert_with_bidders(lettings, add_applicant(lettings), prop=home))["tenancy_ref"]
+    early = (dt.date.today() - dt.timedelta(days=1)).isoformat()
+
+    before = lettings.client.post(f"/tenancies/{ref}/end", json={"end_date": early, "reason": "transfer"},
+                                  headers=OFFICER)
+    unknown = lettings.client.post(f"/tenancies/{ref}/end", json={"end_date": early, "reason": "bored"},
+                                   headers=OFFICER)
+
+    assert before.status_code == 422 and "end_date" in before.json["errors"]
+    assert unknown.status_code == 422 and "reason" in unknown.json["errors"]
+    assert lettings.client.get("/tenancies/T-999999", headers=OFFICER).status_code == 404

@@ -6,9 +6,11 @@ import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
 
+from sqlalchemy import select
+
 from casework.web import abort, db_session, get_or_404
 from lettings.letting import Invalid, NotAllowed, NotFound
-from lettings.models import Advert, Applicant, Offer, Property
+from lettings.models import Advert, Applicant, Offer, Property, Tenancy
 
 
 def get_property(property_id: uuid.UUID) -> Property:
@@ -25,6 +27,14 @@ def get_advert(advert_id: uuid.UUID, *, lock: bool = False) -> Advert:
 
 def get_offer(offer_id: uuid.UUID, *, lock: bool = False) -> Offer:
     return get_or_404(db_session(), Offer, offer_id, lock=lock, detail="No such offer.")
+
+
+def get_tenancy(reference: str, *, lock: bool = False) -> Tenancy:
+    statement = select(Tenancy).where(Tenancy.reference == reference)
+    tenancy = db_session().scalar(statement.with_for_update(of=Tenancy) if lock else statement)
+    if tenancy is None:
+        abort(404, "No such tenancy.")
+    return tenancy
 
 
 @contextmanager

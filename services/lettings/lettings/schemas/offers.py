@@ -7,6 +7,8 @@ from casework.web.fields import Boolean, Date, DateTime, Money, NearDate, NearDa
 
 TENANCY_TYPES = ("introductory", "secure", "flexible", "demoted")
 LETTER_KINDS = ("offer", "refusal", "withdrawal")
+#: Why a tenancy ended: the reason its home is void again (a void's reasons, less a new build).
+TENANCY_END_REASONS = ("tenant_moved_out", "transfer", "tenant_died", "eviction", "abandonment", "other")
 
 
 class AdvertOfferCreate(ma.Schema):
@@ -104,7 +106,15 @@ class Tenancy(ma.Schema):
     override_reason = fields.String(allow_none=True)
     weekly_rent = Money()
     service_charge = Money()
+    end_date = Date(allow_none=True)
+    end_reason = fields.String(allow_none=True, metadata={"example": "tenant_moved_out"})
     checks = fields.Nested(PreTenancyCheck, dump_only=True)
+
+
+class TenancyEnd(ma.Schema):
+    end_date = NearDate(required=True, metadata={"example": "2027-03-31"})
+    reason = fields.String(required=True, validate=validate.OneOf(TENANCY_END_REASONS),
+                           metadata={"example": "tenant_moved_out"})
 
 
 class LetterPath(ma.Schema):

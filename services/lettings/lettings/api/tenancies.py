@@ -1,0 +1,38 @@
+"""Tenancies: read one by its reference, and end it (its home falls void again)."""
+
+from flask.views import MethodView
+
+from casework.auth import roles
+from casework.web import Blueprint, db_session
+from lettings.access import OFFICERS
+from lettings.api.common import get_tenancy, refusals
+from lettings.letting import tenancies
+from lettings.schemas.offers import Tenancy, TenancyEnd
+
+blp = Blueprint("tenancies", __name__, url_prefix="/tenancies", description="Tenancies, from sign-up to their end.")
+
+
+@blp.route("/<string:tenancy_ref>")
+class TenancyRecord(MethodView):
+    @roles(*OFFICERS)
+    @blp.response(200, Tenancy)
+    def get(self, tenancy_ref):
+        """Read a tenancy by its reference (T-000012)"""
+        return get_tenancy(tenancy_ref)
+
+
+@blp.route("/<string:tenancy_ref>/end")
+class TenancyEnding(MethodView):
+    @roles(*OFFICERS)
+    @blp.arguments(TenancyEnd)
+    @blp.response(200, Tenancy)
+    @blp.alt_response(409, description="The tenancy has ended already.")
+    def post(self, data, tenancy_ref):
+        """End a tenancy
+
+        The home's next void starts on the end date, with the end's reason as the void's (unless the
+        home was recorded void already), so it can be advertised and let again. Audited."""
+        tenancy = get_tenancy(tenancy_ref, lock=True)
+        with refusals():
+            tenancies.end_tenancy(db_session(), tenancy, end_date=data["end_date"], reason=data["reason"])
+        return tenancy
