@@ -88,7 +88,7 @@ def upgrade() -> None:
     sa.PrimaryKeyConstraint('id', name=op.f('pk_voids'))
     )
     op.create_index(op.f('ix_voids_property_id'), 'voids', ['property_id'], unique=False)
-    op.create_index('uq_voids_open_property', 'voids', ['property_id'], unique=True, postgresql_where=sa.text('let_date IS NULL'))
+    op.create_index('uq_voids_open_property', 'voids', ['property_id'], unique=True, postgresql_where=sa.text('let_date IS NULL'), sqlite_where=sa.text('let_date IS NULL'))
     op.create_table('adverts',
     sa.Column('id', sa.Uuid(), nullable=False),
     sa.Column('reference', sa.String(length=20), nullable=False),
@@ -141,8 +141,8 @@ def upgrade() -> None:
     op.create_index(op.f('ix_offers_advert_id'), 'offers', ['advert_id'], unique=False)
     op.create_index(op.f('ix_offers_applicant_id'), 'offers', ['applicant_id'], unique=False)
     op.create_index(op.f('ix_offers_property_id'), 'offers', ['property_id'], unique=False)
-    op.create_index('uq_offers_live_applicant', 'offers', ['applicant_id'], unique=True, postgresql_where=sa.text("status IN ('pending', 'accepted')"))
-    op.create_index('uq_offers_live_property', 'offers', ['property_id'], unique=True, postgresql_where=sa.text("status IN ('pending', 'accepted')"))
+    op.create_index('uq_offers_live_applicant', 'offers', ['applicant_id'], unique=True, postgresql_where=sa.text("status IN ('pending', 'accepted')"), sqlite_where=sa.text("status IN ('pending', 'accepted')"))
+    op.create_index('uq_offers_live_property', 'offers', ['property_id'], unique=True, postgresql_where=sa.text("status IN ('pending', 'accepted')"), sqlite_where=sa.text("status IN ('pending', 'accepted')"))
     op.create_table('bypasses',
     sa.Column('id', sa.Uuid(), nullable=False),
     sa.Column('advert_id', sa.Uuid(), nullable=False),
@@ -212,8 +212,8 @@ def downgrade() -> None:
     op.drop_table('pre_tenancy_checks')
     op.drop_index(op.f('ix_bypasses_advert_id'), table_name='bypasses')
     op.drop_table('bypasses')
-    op.drop_index('uq_offers_live_property', table_name='offers', postgresql_where=sa.text("status IN ('pending', 'accepted')"))
-    op.drop_index('uq_offers_live_applicant', table_name='offers', postgresql_where=sa.text("status IN ('pending', 'accepted')"))
+    op.drop_index('uq_offers_live_property', table_name='offers')
+    op.drop_index('uq_offers_live_applicant', table_name='offers')
     op.drop_index(op.f('ix_offers_property_id'), table_name='offers')
     op.drop_index(op.f('ix_offers_applicant_id'), table_name='offers')
     op.drop_index(op.f('ix_offers_advert_id'), table_name='offers')
@@ -223,7 +223,7 @@ def downgrade() -> None:
     op.drop_index(op.f('ix_adverts_status'), table_name='adverts')
     op.drop_index(op.f('ix_adverts_property_id'), table_name='adverts')
     op.drop_table('adverts')
-    op.drop_index('uq_voids_open_property', table_name='voids', postgresql_where=sa.text('let_date IS NULL'))
+    op.drop_index('uq_voids_open_property', table_name='voids')
     op.drop_index(op.f('ix_voids_property_id'), table_name='voids')
     op.drop_table('voids')
     op.drop_index(op.f('ix_household_members_applicant_id'), table_name='household_members')

@@ -1,9 +1,10 @@
 """The partial unique indexes are partial on SQLite too
 
-Migration 0002 gave "one open void per home" and "one live offer per home and per applicant"
-their WHERE for PostgreSQL only, so the embedded SQLite built plain unique indexes: a home could
-go void once, be offered once, and each applicant be offered once, ever. SQLite cannot alter an
-index: each is dropped and made again with its WHERE on both backends (on PostgreSQL this only
+Migration 0002 as first released gave "one open void per home" and "one live offer per home and
+per applicant" their WHERE for PostgreSQL only, so the embedded SQLite built plain unique indexes:
+a home could go void once, be offered once, and each applicant be offered once, ever. 0002 now
+gives them their WHERE on both backends for new databases; for databases made before, SQLite
+cannot alter an index, so each is dropped and made again with its WHERE (on PostgreSQL this only
 rebuilds an index that was right already).
 
 Revision ID: 0005
@@ -34,6 +35,4 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
-    for name, table, column, where in INDEXES:
-        op.drop_index(name, table_name=table)
-        op.create_index(name, table, [column], unique=True, postgresql_where=sa.text(where))
+    pass  # 0002 makes the same partial indexes now: there is nothing to put back

@@ -112,7 +112,7 @@ def upgrade() -> None:
 
 def downgrade() -> None:
     op.drop_table('teams')
-    op.drop_index('uq_tasks_live_dedup_key', table_name='tasks', postgresql_where=sa.text("status IN ('open', 'acknowledged')"))
+    op.drop_index('uq_tasks_live_dedup_key', table_name='tasks')
     op.drop_index('ix_tasks_team_status', table_name='tasks')
     op.drop_index('ix_tasks_assignee_status', table_name='tasks')
     op.drop_table('tasks')
