@@ -99,5 +99,5 @@ def test_void_to_tenancy_reaches_the_broker(lettings):
     assert "casework.lettings.offer.made.v1" in received
 
     report = lettings.client.get("/reports/voids", headers=OFFICER).json
-    assert report["lets"] == 1 and report["properties"][0]["void_days"] == 21
+    assert report["lets"] == 1 and report["voids"][0]["void_days"] == 21
     assert report["total_rent_loss"] == "294.00"  # 98 / 7 × 21

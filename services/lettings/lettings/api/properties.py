@@ -5,12 +5,13 @@ from sqlalchemy import exists, select
 
 from casework.auth import roles
 from casework.web import Blueprint, SelectPage, db_session
+from casework.workdays import london_today
 from lettings.access import OFFICERS
 from lettings.api.common import get_property, refusals
-from lettings.letting import properties
+from lettings.letting import history, properties
 from lettings.models import Property, Void
 from lettings.schemas.properties import Property as PropertySchema
-from lettings.schemas.properties import PropertyCreate, PropertyQueryArgs, VoidCreate
+from lettings.schemas.properties import PropertyCreate, PropertyQueryArgs, PropertyWithHistory, VoidCreate
 from lettings.schemas.properties import Void as VoidSchema
 
 blp = Blueprint("properties", __name__, url_prefix="/properties", description="Council homes and their voids.")
@@ -49,10 +50,13 @@ class Properties(MethodView):
 @blp.route("/<uuid:property_id>")
 class PropertyById(MethodView):
     @roles(*OFFICERS)
-    @blp.response(200, PropertySchema)
+    @blp.response(200, PropertyWithHistory)
     def get(self, property_id):
-        """Read a home, with its open void if it has one"""
-        return get_property(property_id)
+        """Read a home, with its open void and its whole history
+
+        `history` lists every void (with void days and rent lost, and the tenancy that ended it),
+        advert, offer (the applicant by reference only) and tenancy the home has had, oldest first."""
+        return history.with_history(db_session(), get_property(property_id), today=london_today())
 
 
 @blp.route("/<uuid:property_id>/void")

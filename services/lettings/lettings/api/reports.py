@@ -14,7 +14,7 @@ from casework.auth import roles
 from casework.web import Blueprint, db_session
 from lettings import core
 from lettings.access import OFFICERS
-from lettings.domain.tenancy import rent_loss, void_days
+from lettings.domain.tenancy import rent_loss, void_days, voids_and_lets
 from lettings.models import Applicant, Offer, Tenancy, Void
 from lettings.schemas.reports import OfferReport, Period, VoidReport
 
@@ -33,12 +33,21 @@ def tenancies_in(period: dict) -> list[Tenancy]:
 
 
 def voids_ended_by(tenancies: list[Tenancy]) -> dict:
-    """The void each tenancy ended, by property and let date."""
+    """The void each tenancy ended, by tenancy id: paired per home, so a home let many times in
+    the period has one void for each let."""
     if not tenancies:
         return {}
-    voids = db_session().scalars(select(Void).where(Void.property_id.in_({t.property_id for t in tenancies}),
-                                                    Void.let_date.is_not(None)))
-    return {(v.property_id, v.let_date): v for v in voids}
+    homes = {t.property_id for t in tenancies}
+    voids = list(db_session().scalars(select(Void).where(Void.property_id.in_(homes), Void.let_date.is_not(None))))
+    # Every tenancy of those homes, not only the period's, so each void pairs with the let that ended it.
+    lets = list(db_session().scalars(select(Tenancy).where(Tenancy.property_id.in_(homes))))
+    ended = {}
+    for home in homes:
+        for void, tenancy in voids_and_lets([v for v in voids if v.property_id == home],
+                                            [t for t in lets if t.property_id == home]):
+            if tenancy is not None:
+                ended[tenancy.id] = void
+    return ended
 
 
 @blp.route("/reports/voids")
@@ -49,25 +58,28 @@ class VoidReportView(MethodView):
     def get(self, period):
         """Void days and rent loss
 
-        For each home let in the period (by tenancy start): void days (tenancy start − void date) and
-        rent loss (weekly rent / 7 × void days), with totals and averages."""
+        One row per void ended by a let in the period (by tenancy start), so a home let twice in
+        the period has two: void days (tenancy start − void date) and rent loss (weekly rent at
+        the let / 7 × void days), with totals and averages. Voids still open are not in it (their
+        days so far are on `GET /properties/{id}`)."""
         tenancies = tenancies_in(period)
         voids = voids_ended_by(tenancies)
         lines = []
         for tenancy in tenancies:
-            void = voids.get((tenancy.property_id, tenancy.tenancy_start))
+            void = voids.get(tenancy.id)
             if void is None:
                 continue
             days = void_days(void.void_date, tenancy.tenancy_start)
-            lines.append({"property_id": tenancy.property_id, "property_reference": tenancy.property.reference,
-                          "void_date": void.void_date, "let_date": tenancy.tenancy_start, "void_days": days,
-                          "rent_loss": rent_loss(tenancy.weekly_rent, days)})
+            lines.append({"void_id": void.id, "property_id": tenancy.property_id,
+                          "property_reference": tenancy.property.reference, "void_date": void.void_date,
+                          "reason": void.reason, "let_date": tenancy.tenancy_start, "tenancy_ref": tenancy.reference,
+                          "void_days": days, "rent_loss": rent_loss(tenancy.weekly_rent, days)})
         total_days = sum(line["void_days"] for line in lines)
         total_loss = sum((line["rent_loss"] for line in lines), Decimal("0"))
         return {"date_from": period["date_from"], "date_to": period["date_to"], "lets": len(lines),
                 "total_void_days": total_days, "total_rent_loss": total_loss,
                 "average_void_days": Decimal(total_days) / len(lines) if lines else None,
-                "average_rent_loss": total_loss / len(lines) if lines else None, "properties": lines}
+                "average_rent_loss": total_loss / len(lines) if lines else None, "voids": lines}
 
 
 @blp.route("/reports/offers")
@@ -117,7 +129,7 @@ class CoreExport(MethodView):
         writer = csv.DictWriter(out, fieldnames=core.FIELDS, lineterminator="\n")
         writer.writeheader()
         for tenancy in tenancies:
-            void = voids.get((tenancy.property_id, tenancy.tenancy_start))
+            void = voids.get(tenancy.id)
             writer.writerow(core.lettings_log(tenancy, void.void_date if void else None,
                                               tenancy.offer.advert_id is not None))
         return Response(out.getvalue(), mimetype="text/csv",

@@ -5,10 +5,14 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Sequence
 from decimal import ROUND_HALF_UP, Decimal
+from typing import TypeVar
 
 from .policy import LettingsPolicy
 
 PENNY = Decimal("0.01")
+#: A void and a tenancy (the models; any object with their dates will do).
+V = TypeVar("V")
+T = TypeVar("T")
 
 
 def default_tenancy_type(existing_tenant: bool, policy: LettingsPolicy) -> str:
@@ -41,3 +45,17 @@ def void_days(void_date: dt.date, let_date: dt.date) -> int:
 def rent_loss(weekly_rent: Decimal, days: int) -> Decimal:
     """Rent lost while void: weekly rent / 7 × void days."""
     return (weekly_rent / 7 * days).quantize(PENNY, ROUND_HALF_UP)
+
+
+def voids_and_lets(voids: Sequence[V], tenancies: Sequence[T]) -> list[tuple[V, T | None]]:
+    """Each void of one home with the tenancy that ended it (``None`` while it is open), oldest
+    first. A tenancy ends the void whose let date is its start; voids and tenancies of the same
+    day are paired in the order they happened, so a home let many times keeps one pair per void."""
+    waiting = sorted(tenancies, key=lambda t: (t.tenancy_start, t.created_at))
+    paired = []
+    for void in sorted(voids, key=lambda v: (v.void_date, v.let_date is None, v.let_date or v.void_date)):
+        tenancy = next((t for t in waiting if void.let_date is not None and t.tenancy_start == void.let_date), None)
+        if tenancy is not None:
+            waiting.remove(tenancy)
+        paired.append((void, tenancy))
+    return paired

@@ -3,7 +3,7 @@
 import marshmallow as ma
 from marshmallow import fields, validate
 
-from casework.web.fields import Boolean, Date, Money, NearDate
+from casework.web.fields import Boolean, Date, DateTime, Money, NearDate
 
 from .common import not_negative
 
@@ -59,3 +59,58 @@ class VoidCreate(ma.Schema):
         if ready is not None and ready < data["void_date"]:
             raise ma.ValidationError("The home cannot be ready to let before it went void.",
                                      field_name="ready_to_let_date")
+
+
+class VoidSpell(Void):
+    tenancy_ref = fields.String(allow_none=True, metadata={
+        "example": "T-000012", "description": "The tenancy whose start ended the void (null while it is open)."})
+    void_days = fields.Integer(metadata={
+        "example": 21, "description": "Let date − void date; for an open void, the days so far (to today)."})
+    rent_loss = Money(metadata={
+        "example": "294.00", "description": "Weekly rent / 7 × void days: the rent at the let, or today's while open."})
+
+
+class AdvertLine(ma.Schema):
+    id = fields.UUID()
+    reference = fields.String(metadata={"example": "ADV-000004"})
+    void_id = fields.UUID()
+    status = fields.String(metadata={"example": "closed", "description": "As the advert holds it: open, closed or let."})
+    outcome = fields.String(metadata={"example": "closed_unlet", "description": (
+        "bidding (open), offering (closed, its shortlist being offered), let, or closed_unlet (its void "
+        "was advertised again or let by direct match).")})
+    published_at = DateTime()
+    closes_at = DateTime()
+    closed_at = DateTime(allow_none=True)
+
+
+class OfferLine(ma.Schema):
+    id = fields.UUID()
+    reference = fields.String(metadata={"example": "O-000007"})
+    advert_reference = fields.String(allow_none=True, metadata={
+        "example": "ADV-000004", "description": "Null for a direct match."})
+    status = fields.String(metadata={"example": "signed_up",
+                                     "description": "pending, accepted, signed_up, refused, withdrawn or expired"})
+    applicant_reference = fields.String(metadata={"example": "A-000002"})
+    made_at = DateTime()
+    respond_by = DateTime()
+    answered_at = DateTime(allow_none=True)
+
+
+class TenancyLine(ma.Schema):
+    reference = fields.String(metadata={"example": "T-000012"})
+    tenancy_start = Date()
+    end_date = Date(allow_none=True)
+    end_reason = fields.String(allow_none=True, metadata={"example": "transfer"})
+
+
+class History(ma.Schema):
+    voids = fields.List(fields.Nested(VoidSpell))
+    adverts = fields.List(fields.Nested(AdvertLine))
+    offers = fields.List(fields.Nested(OfferLine))
+    tenancies = fields.List(fields.Nested(TenancyLine))
+
+
+class PropertyWithHistory(Property):
+    history = fields.Nested(History, dump_only=True, metadata={
+        "description": "The home's whole life, each list oldest first, in full (a home is let a few dozen "
+                       "times at most; not paginated)."})

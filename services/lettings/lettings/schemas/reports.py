@@ -17,10 +17,15 @@ class Period(ma.Schema):
 
 
 class VoidLine(ma.Schema):
+    """One void, ended by a let in the period."""
+
+    void_id = fields.UUID()
     property_id = fields.UUID()
     property_reference = fields.String(metadata={"example": "P-000001"})
     void_date = Date()
+    reason = fields.String(metadata={"example": "transfer"})
     let_date = Date()
+    tenancy_ref = fields.String(metadata={"example": "T-000012", "description": "The tenancy that ended the void."})
     void_days = fields.Integer(metadata={"example": 21})
     rent_loss = Money(metadata={"example": "295.50"})
 
@@ -33,7 +38,8 @@ class VoidReport(ma.Schema):
     average_void_days = fields.Decimal(places=1, as_string=True, allow_none=True, metadata={"example": "21.0"})
     total_rent_loss = Money()
     average_rent_loss = Money(allow_none=True)
-    properties = fields.List(fields.Nested(VoidLine))
+    voids = fields.List(fields.Nested(VoidLine), metadata={
+        "description": "One row per void ended in the period (a home let twice has two), in let order."})
 
 
 class OfferReport(ma.Schema):
