@@ -20,6 +20,7 @@ RISK_CHANGED = "sustainment.risk.changed.v1"
 AGENCY_REFERRAL_MADE = "sustainment.agency_referral.made.v2"
 DEADLINE_MISSED = "sustainment.deadline.missed.v1"
 SUPPORT_WINDOW_ENDED = "sustainment.support_window.ended.v1"
+TENANCY_ENDED = "sustainment.case.tenancy_ended.v1"
 CASE_CLOSED = "sustainment.case.closed.v1"
 CONTACT_RECORDED = "sustainment.contact.recorded.v1"
 CASE_REOPENED = "sustainment.case.reopened.v1"
@@ -27,7 +28,7 @@ RESTRICTED_READ = "sustainment.restricted.read.v1"
 
 #: Every event type this module declares (the kernel's retention sweep publishes ``records.anonymised``).
 PUBLISHED = (CASE_OPENED, CASE_ASSIGNED, PLAN_AGREED, VISIT_SCHEDULED, VISIT_RECORDED, RISK_CHANGED,
-             AGENCY_REFERRAL_MADE, DEADLINE_MISSED, SUPPORT_WINDOW_ENDED, CASE_CLOSED, CONTACT_RECORDED,
+             AGENCY_REFERRAL_MADE, DEADLINE_MISSED, SUPPORT_WINDOW_ENDED, TENANCY_ENDED, CASE_CLOSED, CONTACT_RECORDED,
              CASE_REOPENED, RESTRICTED_READ)
 #: Types no longer published, still in the catalogue for consumers to read for one release.
 RETIRED = ("sustainment.agency_referral.made.v1",)
@@ -82,6 +83,11 @@ def deadline_missed(case: Case, deadline: str, due: dt.datetime, related_id: Any
 
 def support_window_ended(case: Case) -> dict[str, Any]:
     return {**case_ref(case), "support_ends": case.support_ends}
+
+
+def tenancy_ended(case: Case, ended: dict[str, Any]) -> dict[str, Any]:
+    return {**case_ref(case), "tenancy_ref": ended["tenancy_ref"], "end_date": ended["end_date"],
+            "reason": ended["reason"]}
 
 
 def case_closed(case: Case) -> dict[str, Any]:

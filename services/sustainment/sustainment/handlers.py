@@ -1,4 +1,4 @@
-"""What sustainment does with the events it consumes: it opens cases.
+"""What sustainment does with the events it consumes: it opens cases, and notes a tenancy's end on them.
 
 The kernel's consumer records each event in the inbox in the same transaction, so a
 redelivered event is skipped before it reaches these; the unique ``referral_id`` and
@@ -18,12 +18,13 @@ from casework.contracts import catalogue
 from casework.db import utcnow
 from casework.events import Catalogue, Event
 from sustainment import rules
-from sustainment.cases import opening
+from sustainment.cases import opening, tenancy_end
 from sustainment.models import Case
 from sustainment.policy import current as policy
 
 REFERRAL_ACCEPTED = "casework.intake.referral.accepted.v2"
 TENANCY_STARTED = "casework.lettings.tenancy.started.v2"
+TENANCY_ENDED = "casework.lettings.tenancy.ended.v1"
 # Retired: read for one release, so events published before the producers were upgraded still
 # open their cases. They carried the same fields in the clear.
 REFERRAL_ACCEPTED_V1 = "casework.intake.referral.accepted.v1"
@@ -83,9 +84,16 @@ def on_tenancy_started(session: Session, event: Event, data: dict[str, Any]) -> 
     opening.open_onboarding_case(session, case, policy=policy(), now=utcnow())
 
 
+def on_tenancy_ended(session: Session, event: Event, data: dict[str, Any]) -> None:
+    """An open case about the tenancy notes its end, and its officer is asked to close it or carry on."""
+    tenancy_end.note_tenancy_ended(session, tenancy_id=data["tenancy_id"], tenancy_ref=data["tenancy_ref"],
+                                   end_date=data["end_date"], reason=data["reason"])
+
+
 HANDLERS = {
     REFERRAL_ACCEPTED: on_referral_accepted,
     TENANCY_STARTED: on_tenancy_started,
+    TENANCY_ENDED: on_tenancy_ended,
     REFERRAL_ACCEPTED_V1: on_referral_accepted,
     TENANCY_STARTED_V1: on_tenancy_started,
 }

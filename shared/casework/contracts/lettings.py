@@ -94,6 +94,18 @@ class TenancyStartedV2(EventData):
     tenant_details = Sealed(TenantDetails, to="sustainment", required=True, allow_none=True)
 
 
+class TenancyEnded(EventData):
+    """A tenancy ended (the home's next void starts): its references, the end date and why, as a
+    code (the reasons a home falls void). Sustainment notes it on any open case for the tenancy."""
+
+    tenancy_id = fields.UUID(required=True)
+    tenancy_ref = fields.String(required=True)
+    property_id = fields.UUID(required=True)
+    applicant_id = fields.UUID(required=True)
+    end_date = fields.Date(required=True)
+    reason = fields.String(required=True)
+
+
 class TenancyStarted(EventData):
     """Retired (it carried the tenant's contact details and support needs in the clear to every
     consumer): ``tenancy.started.v2`` replaces it. Still read for one release, no longer published."""
@@ -125,6 +137,7 @@ def register(catalogue) -> None:
         ("offer.withdrawn", OfferWithdrawn, n),
         ("offer.expired", OfferExpired, n),
         ("tenancy.started", TenancyStarted, ("sustainment", "notifications")),
+        ("tenancy.ended", TenancyEnded, ("sustainment", "notifications")),
     ):
         catalogue.register(f"casework.lettings.{name}.v1", schema, producer="lettings", consumers=consumers)
     catalogue.register("casework.lettings.tenancy.started.v2", TenancyStartedV2, producer="lettings",

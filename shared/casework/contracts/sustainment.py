@@ -114,6 +114,15 @@ class SupportWindowEnded(CaseRef):
     support_ends = fields.Date(required=True)
 
 
+class TenancyEnded(CaseRef):
+    """The tenancy an open case is about has ended (lettings' ``tenancy.ended``): its officer
+    closes the case, or carries on supporting the household where it moved."""
+
+    tenancy_ref = fields.String(required=True)
+    end_date = fields.Date(required=True)
+    reason = fields.String(required=True)
+
+
 class CaseClosed(CaseRef):
     outcome = fields.String(required=True, validate=validate.OneOf(CLOSURE_OUTCOMES))
     closed_at = Timestamp(required=True)
@@ -139,6 +148,7 @@ def register(catalogue) -> None:
         ("agency_referral.made", AgencyReferralMade),
         ("deadline.missed", DeadlineMissed),
         ("support_window.ended", SupportWindowEnded),
+        ("case.tenancy_ended", TenancyEnded),
         ("case.closed", CaseClosed),
         ("contact.recorded", ContactRecorded),
         ("case.reopened", CaseReopened),
