@@ -67,16 +67,6 @@ def test_a_home_let_goes_void_again_and_is_advertised_again(lettings):
     assert bid(lettings, advert, add_applicant(lettings)).status_code == 201
 
 
-def test_a_home_is_let_three_times_its_signed_up_offers_final(lettings):
-    home = add_property(lettings)
-    lets = []
-    for _ in range(3):  # each advert starts from a new void of the same home
-        lets.append(_let(lettings, closed_advert_with_bidders(lettings, add_applicant(lettings), prop=home)))
-
-    offers = [lettings.client.get(f"/offers/{made['id']}", headers=OFFICER).json for made in lets]
-    assert [made["status"] for made in offers] == ["signed_up"] * 3
-
-
 def test_a_signed_up_offer_cannot_be_withdrawn_accepted_or_refused(lettings):
     let = _let(lettings, closed_advert_with_bidders(lettings, add_applicant(lettings)))
     url = f"/offers/{let['id']}"
