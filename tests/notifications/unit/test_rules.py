@@ -59,6 +59,10 @@ def offer(**extra):
     ("sustainment.support_window.ended", case(case_type="onboarding", officer_id="o-1", support_ends=NOW.date()),
      "end_onboarding_support", "Onboarding support for case C-000045 has reached its end: close the case or carry on",
      "sustainment", "o-1", dt.datetime(2025, 3, 10, 17, 0, tzinfo=dt.UTC), "normal"),
+    ("sustainment.case.tenancy_ended", case(officer_id="o-1", tenancy_ref="T-000012", end_date=NOW.date(),
+                                            reason="transfer"),
+     "case_tenancy_ended", "Tenancy T-000012 of case C-000045 has ended: close the case or carry on",
+     "sustainment", "o-1", dt.datetime(2025, 3, 10, 17, 0, tzinfo=dt.UTC), "normal"),
 ])
 def test_an_event_opens_the_task_its_rule_says(type_, data, rule, title, team, assignee, due, priority):
     routing = route(type_, **data)
@@ -66,6 +70,16 @@ def test_an_event_opens_the_task_its_rule_says(type_, data, rule, title, team, a
     assert [(t.rule, t.title, t.team, t.assignee, t.due, t.priority) for t in routing.open] == [
         (rule, title, team, assignee, due, priority)
     ]
+
+
+def test_the_officer_of_a_case_whose_tenancy_ended_is_told_when():
+    routing = route("sustainment.case.tenancy_ended", **case(officer_id="o-1", tenancy_ref="T-000012",
+                                                             end_date=NOW.date(), reason="transfer"))
+
+    (task,) = routing.open
+    assert task.notify == ("Tenancy T-000012 of case C-000045 ended on 2025-03-03: close the case, or carry on "
+                           "supporting the household.")
+    assert (task.subject.type, task.subject.id) == ("case", str(CASE))
 
 
 @pytest.mark.parametrize("type_", [

@@ -21,6 +21,7 @@ LEADER = bearer("leader-1", "team_leader")
 
 REFERRAL_ACCEPTED = "casework.intake.referral.accepted.v2"
 TENANCY_STARTED = "casework.lettings.tenancy.started.v2"
+TENANCY_ENDED = "casework.lettings.tenancy.ended.v1"
 
 
 @pytest.fixture(scope="module")
@@ -88,6 +89,19 @@ def tenancy_started():
         }
         data.update(overrides)
         return _event(TENANCY_STARTED, "lettings", _sealing(data, "tenant_details", TenantDetails))
+
+    return build
+
+
+@pytest.fixture
+def tenancy_ended():
+    """A ``lettings.tenancy.ended`` event."""
+
+    def build(*, tenancy_id: uuid.UUID, tenancy_ref: str, end_date: dt.date | None = None,
+              reason: str = "transfer") -> Event:
+        return _event(TENANCY_ENDED, "lettings", {
+            "tenancy_id": tenancy_id, "tenancy_ref": tenancy_ref, "property_id": uuid.uuid4(),
+            "applicant_id": uuid.uuid4(), "end_date": end_date or dt.date.today(), "reason": reason})
 
     return build
 

@@ -117,3 +117,60 @@ def test_the_retired_v1_events_still_open_their_cases_for_one_release(sustainmen
     with sustainment.db.transaction() as session:
         names = set(session.scalars(select(Case.tenant_name)))
         assert {"Jo Bloggs", "Kit Ng"} <= names
+
+
+def _timeline(harness, case_id, kind: str) -> list[dict]:
+    from .conftest import LEADER
+
+    case = harness.client.get(f"/cases/{case_id}", headers=LEADER).json
+    return [entry for entry in case["timeline"] if entry["kind"] == kind]
+
+
+def test_a_tenancy_end_is_noted_once_on_each_open_case_for_it_and_its_officer_told(
+        sustainment, worker, tenancy_started, tenancy_ended, referral_accepted):
+    from .conftest import LEADER
+
+    started = tenancy_started(tenancy_ref="T-000777")
+    about_it = referral_accepted(tenancy_ref="T-000777")  # a referral names the tenancy by reference
+    elsewhere = referral_accepted(tenancy_ref="T-000888")
+    _publish(sustainment, started, about_it, elsewhere)
+    for event, key in ((started, "tenancy_id"), (about_it, "referral_id"), (elsewhere, "referral_id")):
+        wait_until(lambda e=event, k=key: _count(sustainment, **{k: e.data[k]}) == 1, message=f"the case for {key}")
+    with sustainment.db.transaction() as session:
+        onboarding = session.scalar(select(Case.id).where(Case.tenancy_id == uuid.UUID(started.data["tenancy_id"])))
+        referred, other = (session.scalar(select(Case.id).where(Case.referral_id == uuid.UUID(e.data["referral_id"])))
+                           for e in (about_it, elsewhere))
+    assert sustainment.client.post(f"/cases/{onboarding}/assignment", json={"officer_id": "officer-1"},
+                                   headers=LEADER).status_code == 200
+
+    ended = tenancy_ended(tenancy_id=uuid.UUID(started.data["tenancy_id"]), tenancy_ref="T-000777",
+                          end_date=dt.date(2026, 3, 31), reason="transfer")
+    again = tenancy_ended(tenancy_id=uuid.UUID(started.data["tenancy_id"]), tenancy_ref="T-000777",
+                          end_date=dt.date(2026, 3, 31), reason="transfer")  # the same fact, a new event
+    unknown = tenancy_ended(tenancy_id=uuid.uuid4(), tenancy_ref="T-000999")
+    _publish(sustainment, ended, ended, again, unknown)
+    wait_until(lambda: _inbox_has(sustainment, unknown.id), message="the events to be consumed")
+
+    told = sustainment.events("sustainment.case.tenancy_ended.v1")
+    assert sorted((e.data["case_id"], e.data["officer_id"]) for e in told) == sorted(
+        [(str(onboarding), "officer-1"), (str(referred), None)])
+    assert {(e.data["tenancy_ref"], e.data["end_date"], e.data["reason"]) for e in told} == {
+        ("T-000777", "2026-03-31", "transfer")}
+    assert {e.causationid for e in told} == {ended.id}
+    for case_id in (onboarding, referred):
+        noted = _timeline(sustainment, case_id, "tenancy_ended")
+        assert [entry["summary"] for entry in noted] == ["Tenancy T-000777 ended on 2026-03-31 (transfer)"]
+    assert _timeline(sustainment, other, "tenancy_ended") == []
+
+
+def test_a_tenancy_end_leaves_a_closed_case_alone(sustainment, assigned_case, tenancy_ended, deliver):
+    from .conftest import OFFICER
+
+    case = assigned_case(tenancy_ref="T-000555")
+    assert sustainment.client.post(f"/cases/{case['id']}/closure", json={
+        "outcome": "moved_on_planned", "summary": "Moved to sheltered housing."}, headers=OFFICER).status_code == 200
+
+    deliver(tenancy_ended(tenancy_id=uuid.uuid4(), tenancy_ref="T-000555"))
+
+    assert sustainment.events("sustainment.case.tenancy_ended.v1") == []
+    assert _timeline(sustainment, case["id"], "tenancy_ended") == []
