@@ -7,6 +7,8 @@ import uuid
 
 import pytest
 
+from casework_dev.testing import wait_until
+
 from .conftest import one_case, one_task, task_status
 
 pytestmark = pytest.mark.slow
@@ -120,3 +122,18 @@ def test_a_void_is_let_and_a_high_risk_new_tenant_gets_an_onboarding_case(people
     # The lettings officer's task list for this advert and its offers is now empty.
     for subject in (advert["id"], offer["id"], second_offer["id"]):
         assert lee.tasks(subject_id=subject, status="open") == []
+
+    # The tenancy ends: the home is void again, and sustainment notes it on the case; the officer
+    # gets a task to close the case or carry on.
+    ends = (dt.date.today() + dt.timedelta(days=1)).isoformat()
+    ended = lee.post("lettings", f"/tenancies/{tenancy['tenancy_ref']}/end", {"end_date": ends, "reason": "transfer"})
+    assert ended.status_code == 200, ended.text
+    assert lee.get("lettings", f"/properties/{prop['id']}").json()["void"]["void_date"] == ends
+    ended_task = wait_until(lambda: next((t for t in sam.tasks(subject_id=case["id"], assignee=sam.sub, status="open")
+                                          if t["rule"] == "case_tenancy_ended"), None),
+                            timeout=20, interval=0.2, message="the officer's task about the tenancy's end")
+    assert ended_task["title"] == (f"Tenancy {tenancy['tenancy_ref']} of case {case['reference']} has ended: "
+                                   "close the case or carry on")
+    timeline = tara.get("sustainment", f"/cases/{case['id']}").json()["timeline"]
+    assert [e["summary"] for e in timeline if e["kind"] == "tenancy_ended"] == [
+        f"Tenancy {tenancy['tenancy_ref']} ended on {ends} (transfer)"]
