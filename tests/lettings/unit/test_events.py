@@ -25,6 +25,8 @@ OFFER = SimpleNamespace(id=uuid.uuid4(), reference="O-000003", advert_id=ADVERT.
 TENANCY = SimpleNamespace(id=uuid.uuid4(), reference="T-000004", offer_id=OFFER.id, tenancy_start=dt.date(2026, 11, 9),
                           tenancy_type="introductory", high_risk=True, high_risk_reasons=["support_needs"],
                           support_needs=["mental_health"])
+ENDED = SimpleNamespace(id=TENANCY.id, reference=TENANCY.reference, property_id=PROPERTY.id,
+                        applicant_id=APPLICANT.id, end_date=dt.date(2027, 3, 31), end_reason="transfer")
 SHORTLIST = Shortlist(ranked=[object(), object()], excluded=[object()])
 
 #: Each declared type with its data as the use cases build it.
@@ -38,6 +40,7 @@ BUILT = {
     events.OFFER_WITHDRAWN: events.offer_ref(OFFER),
     events.OFFER_EXPIRED: events.offer_ref(OFFER),
     events.TENANCY_STARTED: events.tenancy_started(TENANCY, PROPERTY, APPLICANT),
+    events.TENANCY_ENDED: events.tenancy_ended(ENDED),
 }
 
 
@@ -74,6 +77,12 @@ def test_a_tenancy_that_is_not_high_risk_carries_no_tenant():
     data = events.tenancy_started(low_risk, PROPERTY, APPLICANT)
     assert data["tenant_details"] is None
     assert catalogue.serialise("casework." + events.TENANCY_STARTED, data)["tenant_details"] is None
+
+
+def test_a_tenancy_end_carries_references_its_date_and_a_reason_code_only():
+    data = catalogue.serialise("casework." + events.TENANCY_ENDED, BUILT[events.TENANCY_ENDED])
+    assert data == {"tenancy_id": str(TENANCY.id), "tenancy_ref": "T-000004", "property_id": str(PROPERTY.id),
+                    "applicant_id": str(APPLICANT.id), "end_date": "2027-03-31", "reason": "transfer"}
 
 
 def test_lettings_handles_exactly_the_events_the_catalogue_sends_it():

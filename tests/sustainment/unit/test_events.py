@@ -35,6 +35,8 @@ BUILT = {
     events.AGENCY_REFERRAL_MADE: events.agency_referral_made(CASE, REFERRAL),
     events.DEADLINE_MISSED: events.deadline_missed(CASE, "visit", NOW, VISIT.id),
     events.SUPPORT_WINDOW_ENDED: events.support_window_ended(CASE),
+    events.TENANCY_ENDED: events.tenancy_ended(CASE, {"tenancy_ref": "T-000012", "end_date": dt.date(2027, 3, 31),
+                                                      "reason": "transfer"}),
     events.CASE_CLOSED: events.case_closed(CASE),
     events.CONTACT_RECORDED: events.contact_recorded(CASE, NOW),
     events.CASE_REOPENED: events.case_reopened(CASE),
@@ -66,9 +68,9 @@ def test_sustainment_handles_exactly_the_events_the_catalogue_sends_it():
 
 def test_a_catalogue_sending_sustainment_an_event_it_does_not_handle_stops_it_starting():
     known = build()
-    known.register("casework.lettings.tenancy.ended.v1", type("TenancyEnded", (EventData,), {}),
+    known.register("casework.lettings.tenancy.renewed.v1", type("TenancyRenewed", (EventData,), {}),
                    producer="lettings", consumers=("sustainment",))
-    with pytest.raises(RuntimeError, match="unhandled.*tenancy.ended"):
+    with pytest.raises(RuntimeError, match="unhandled.*tenancy.renewed"):
         consumed(HANDLERS, known)
 
 
