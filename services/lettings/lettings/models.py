@@ -15,6 +15,7 @@ from sqlalchemy import (
     Integer,
     Numeric,
     String,
+    Text,
     UniqueConstraint,
     Uuid,
     text,
@@ -252,3 +253,24 @@ class Tenancy(Base):
     property: Mapped[Property] = link()
     applicant: Mapped[Applicant] = link()
     offer: Mapped[Offer] = link()
+
+
+class Letter(Base):
+    """A letter to the applicant about an offer, kept as it was issued: the values it was written
+    from and the text itself, so it reads the same (date, deadline, wording) whenever it is read."""
+
+    __tablename__ = "letters"
+
+    id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True, default=uuid.uuid4)
+    offer_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("offers.id"), index=True)
+    kind: Mapped[str] = mapped_column(String(20))  # offer | refusal | withdrawal
+    issued_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
+    #: The values the template rendered (personal data: removed when the offer or applicant is anonymised).
+    values: Mapped[dict | None] = mapped_column(JSONDoc)
+    #: The letter as issued (HTML).
+    text: Mapped[str | None] = mapped_column(Text)
+    #: True for a letter about an offer made before letters were kept: issued when first read.
+    issued_on_first_read: Mapped[bool] = mapped_column(Boolean, default=False)
+    anonymised_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
+
+    __table_args__ = (UniqueConstraint("offer_id", "kind", name="uq_letters_offer_kind"),)

@@ -80,7 +80,7 @@ def test_after_a_refusal_the_next_bidder_is_offered(lettings):
     assert lettings.events("lettings.offer.refused.v1")[0].data == {
         "offer_id": one["id"], "reference": one["reference"], "advert_id": advert["id"],
         "property_id": one["property_id"], "applicant_id": first["id"], "reasonable": True,
-        "applicant_suspended": False}
+        "applicant_suspended": False, "bidders_left": 1}  # the second bidder, offered next
     assert lettings.client.post(f"/offers/{one['id']}/accept", headers=OFFICER).status_code == 409
     letter = lettings.client.get(f"/offers/{one['id']}/letters/refusal", headers=OFFICER)
     assert letter.status_code == 200 and letter.mimetype == "text/html"
