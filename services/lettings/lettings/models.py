@@ -55,6 +55,8 @@ class Property(Base):
     sensitive_let: Mapped[bool] = mapped_column(Boolean, default=False)
     weekly_rent: Mapped[Decimal] = mapped_column(Money)
     service_charge: Mapped[Decimal] = mapped_column(Money, default=Decimal("0"))
+    #: CORE's rent type when it is not the council's usual one (``policy.yaml`` ``core.rent_type``).
+    rent_type: Mapped[str | None] = mapped_column(String(30))
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     voids: Mapped[list[Void]] = link(back_populates="property", order_by="Void.void_date")

@@ -1,4 +1,5 @@
-"""Letters are kept as issued: the values and the text of each offer, refusal and withdrawal letter
+"""Letters are kept as issued: the values and the text of each offer, refusal and withdrawal letter;
+a home may have a CORE rent type of its own
 
 Offers made before this revision get their letters when first read (the letter is issued then,
 from the offer as it stands, and marked ``issued_on_first_read``): nothing is backfilled here, as
@@ -34,8 +35,10 @@ def upgrade() -> None:
         sa.UniqueConstraint('offer_id', 'kind', name='uq_letters_offer_kind'),
     )
     op.create_index(op.f('ix_letters_offer_id'), 'letters', ['offer_id'], unique=False)
+    op.add_column('properties', sa.Column('rent_type', sa.String(length=30), nullable=True))
 
 
 def downgrade() -> None:
+    op.drop_column('properties', 'rent_type')  # SQLite 3.35+ drops a column in place
     op.drop_index(op.f('ix_letters_offer_id'), table_name='letters')
     op.drop_table('letters')
