@@ -99,3 +99,16 @@ def test_an_offer_from_before_letters_were_kept_gets_its_letter_when_first_read(
     assert _stored(lettings, made["id"])["withdrawal"].issued_on_first_read
     missing = lettings.client.get(f"/offers/{made['id']}/letters/refusal", headers=OFFICER)
     assert missing.status_code == 404 and "withdrawn" in missing.json["detail"]
+
+
+def test_a_refusal_from_before_letters_were_kept_is_told_from_the_refusals_up_to_it(lettings):
+    applicant = add_applicant(lettings)
+    made = offer(lettings, closed_advert_with_bidders(lettings, applicant)).json
+    _refuse(lettings, made)
+    with lettings.db.transaction() as session:
+        session.execute(delete(Letter))
+
+    letter = lettings.client.get(f"/offers/{made['id']}/letters/refusal", headers=OFFICER)
+    assert letter.status_code == 200
+    assert "This is your first unreasonable refusal within twelve months. One more" in letter.text
+    assert _stored(lettings, made["id"])["refusal"].issued_on_first_read
