@@ -60,9 +60,16 @@ def offer_made(offer: Offer, *, bypassed: int) -> dict[str, Any]:
             "direct_match": offer.direct_match_reason is not None}
 
 
-def offer_refused(offer: Offer, *, applicant_suspended: bool) -> dict[str, Any]:
+def offer_not_taken_up(offer: Offer, *, bidders_left: int) -> dict[str, Any]:
+    """A withdrawn or expired offer: with how many eligible bidders are left to offer the home to
+    (a count only), so the team is told to offer the next one, or that nobody is left."""
+    return {**offer_ref(offer), "bidders_left": bidders_left}
+
+
+def offer_refused(offer: Offer, *, applicant_suspended: bool, bidders_left: int) -> dict[str, Any]:
     # Not the reason: the applicant's own words stay with the offer.
-    return {**offer_ref(offer), "reasonable": offer.refusal_reasonable, "applicant_suspended": applicant_suspended}
+    return {**offer_not_taken_up(offer, bidders_left=bidders_left), "reasonable": offer.refusal_reasonable,
+            "applicant_suspended": applicant_suspended}
 
 
 def tenancy_started(tenancy: Tenancy, prop: Property, applicant: Applicant) -> dict[str, Any]:

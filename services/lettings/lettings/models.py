@@ -15,6 +15,7 @@ from sqlalchemy import (
     Integer,
     Numeric,
     String,
+    Text,
     UniqueConstraint,
     Uuid,
     text,
@@ -54,6 +55,8 @@ class Property(Base):
     sensitive_let: Mapped[bool] = mapped_column(Boolean, default=False)
     weekly_rent: Mapped[Decimal] = mapped_column(Money)
     service_charge: Mapped[Decimal] = mapped_column(Money, default=Decimal("0"))
+    #: CORE's rent type when it is not the council's usual one (``policy.yaml`` ``core.rent_type``).
+    rent_type: Mapped[str | None] = mapped_column(String(30))
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     voids: Mapped[list[Void]] = link(back_populates="property", order_by="Void.void_date")
@@ -252,3 +255,24 @@ class Tenancy(Base):
     property: Mapped[Property] = link()
     applicant: Mapped[Applicant] = link()
     offer: Mapped[Offer] = link()
+
+
+class Letter(Base):
+    """A letter to the applicant about an offer, kept as it was issued: the values it was written
+    from and the text itself, so it reads the same (date, deadline, wording) whenever it is read."""
+
+    __tablename__ = "letters"
+
+    id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True, default=uuid.uuid4)
+    offer_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("offers.id"), index=True)
+    kind: Mapped[str] = mapped_column(String(20))  # offer | refusal | withdrawal
+    issued_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
+    #: The values the template rendered (personal data: removed when the offer or applicant is anonymised).
+    values: Mapped[dict | None] = mapped_column(JSONDoc)
+    #: The letter as issued (HTML).
+    text: Mapped[str | None] = mapped_column(Text)
+    #: True for a letter about an offer made before letters were kept: issued when first read.
+    issued_on_first_read: Mapped[bool] = mapped_column(Boolean, default=False)
+    anonymised_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
+
+    __table_args__ = (UniqueConstraint("offer_id", "kind", name="uq_letters_offer_kind"),)

@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 from casework.audit import AuditEntry
 from casework.db import utcnow
 from casework.privacy import REMOVED, Found, RetentionRule, retention_policy, same_name, years_before
-from lettings.models import Applicant, HouseholdMember, Offer, Tenancy
+from lettings.models import Applicant, HouseholdMember, Letter, Offer, Tenancy
 from lettings.schemas.applicants import Applicant as ApplicantSchema
 from lettings.schemas.offers import Offer as OfferSchema
 from lettings.schemas.offers import Tenancy as TenancySchema
@@ -40,9 +40,18 @@ def find_subject(session: Session, query: dict[str, Any]) -> list[Found]:
         found.append(Found("applicant", applicant.id, ApplicantSchema().dump(applicant)))
         for offer in session.scalars(select(Offer).where(Offer.applicant_id == applicant.id).order_by(Offer.made_at)):
             found.append(Found("offer", offer.id, OfferSchema().dump(offer)))
+            for letter in session.scalars(select(Letter).where(Letter.offer_id == offer.id).order_by(Letter.issued_at)):
+                found.append(Found("letter", letter.id, letter_record(letter)))
         for tenancy in session.scalars(select(Tenancy).where(Tenancy.applicant_id == applicant.id)):
             found.append(Found("tenancy", tenancy.id, TenancySchema().dump(tenancy)))
     return found
+
+
+def letter_record(letter: Letter) -> dict[str, Any]:
+    """A letter as the person was sent it: its kind, date, the values it was written from and its text."""
+    return {"offer_id": str(letter.offer_id), "kind": letter.kind, "issued_at": letter.issued_at.isoformat(),
+            "issued_on_first_read": letter.issued_on_first_read, "values": letter.values, "text": letter.text,
+            "anonymised_at": letter.anonymised_at.isoformat() if letter.anonymised_at else None}
 
 
 def _last_changed(record_type: str, id_column: Any) -> Any:
@@ -88,6 +97,8 @@ def anonymise_applicant(session: Session, applicant: Applicant) -> None:
     for member in applicant.household:
         member.name = REMOVED
         member.date_of_birth = _year_only(member.date_of_birth)
+    # The letters to the household name it: they go too.
+    anonymise_letters(session, select(Offer.id).where(Offer.applicant_id == applicant.id))
     applicant.anonymised_at = utcnow()
 
 
@@ -96,7 +107,17 @@ def anonymise_offer(session: Session, offer: Offer) -> None:
     for name in ("bypass_reason", "direct_match_reason", "refusal_reason", "withdrawal_reason"):
         if getattr(offer, name) is not None:
             setattr(offer, name, REMOVED)
+    anonymise_letters(session, [offer.id])
     offer.anonymised_at = utcnow()
+
+
+def anonymise_letters(session: Session, offer_ids: Any) -> None:
+    """The letters' values and text removed (they name the household and quote its reasons); that a
+    letter of each kind was issued, and when, stays."""
+    for letter in session.scalars(select(Letter).where(Letter.offer_id.in_(offer_ids), Letter.anonymised_at.is_(None))):
+        letter.values = None
+        letter.text = None
+        letter.anonymised_at = utcnow()
 
 
 RETENTION = [
@@ -106,4 +127,4 @@ RETENTION = [
 
 
 #: What a legal hold may be placed on.
-HOLDABLE = {"applicant": Applicant, "offer": Offer, "tenancy": Tenancy}
+HOLDABLE = {"applicant": Applicant, "offer": Offer, "tenancy": Tenancy}  # a hold on an offer keeps its letters

@@ -10,12 +10,13 @@ from casework.privacy import RETENTION_SWEEP, retention_sweep
 from casework.timers import Timer
 from lettings import households
 from lettings.letting import offers
+from lettings.policy import current as current_policy
 from lettings.privacy import RETENTION
 
 
 def on_offer_expiry(session: Session, timer: Timer) -> None:
     """An offer's respond-by time has passed: it expires if it is still unanswered."""
-    offers.expire_if_pending(session, uuid.UUID(timer.payload["offer_id"]), now=utcnow())
+    offers.expire_if_pending(session, uuid.UUID(timer.payload["offer_id"]), policy=current_policy(), now=utcnow())
 
 
 TIMERS = {offers.EXPIRY: on_offer_expiry, households.BIRTHDAY: households.on_birthday,

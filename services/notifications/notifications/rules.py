@@ -263,7 +263,10 @@ def _subject(kind: SubjectKind, value: Any, reference: Any, links: Mapping[str, 
 
 
 def matches(when: Mapping[str, Any], data: Mapping[str, Any]) -> bool:
-    return all(data.get(name) == value for name, value in when.items())
+    """Each named field of the data equals its value, or, for a value ``{not: x}``, does not
+    (a field the event does not carry is null)."""
+    return all(data.get(name) != value["not"] if isinstance(value, Mapping) and set(value) == {"not"}
+               else data.get(name) == value for name, value in when.items())
 
 
 def render(template: str, data: Mapping[str, Any], allowed: frozenset[str]) -> str:

@@ -53,18 +53,25 @@ class OfferAccepted(OfferRef):
     """The applicant accepted the offer."""
 
 
-class OfferRefused(OfferRef):
+class OfferNotTakenUp(OfferRef):
+    """``bidders_left``: how many eligible bidders on the advert have not been offered the home
+    (0 for a direct match). Added compatibly: absent (null) from producers before it."""
+
+    bidders_left = fields.Integer(allow_none=True, load_default=None)
+
+
+class OfferRefused(OfferNotTakenUp):
     """The applicant refused; ``reasonable`` is the council's judgement of the refusal."""
 
     reasonable = fields.Boolean(required=True)
     applicant_suspended = fields.Boolean(required=True)
 
 
-class OfferWithdrawn(OfferRef):
+class OfferWithdrawn(OfferNotTakenUp):
     """The council withdrew the offer."""
 
 
-class OfferExpired(OfferRef):
+class OfferExpired(OfferNotTakenUp):
     """The offer's response time passed without an answer."""
 
 

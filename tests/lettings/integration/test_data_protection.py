@@ -5,11 +5,13 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import uuid
 
 import pytest
 
 from casework import audit, privacy
 from casework_dev.testing import bearer
+from lettings.models import Letter
 from lettings.privacy import RETENTION
 
 from .conftest import OFFICER, add_applicant, closed_advert_with_bidders, offer, person
@@ -47,7 +49,14 @@ def test_the_export_holds_the_application_and_its_offers_with_their_audit(lettin
 
     assert r.status_code == 200, r.json
     records = {(rec["record_type"], rec["record_id"]): rec for rec in r.json["records"]}
-    assert set(records) == {("applicant", applicant["id"]), ("offer", made["id"])}
+    letters = {rec["data"]["kind"]: rec for rec in r.json["records"] if rec["record_type"] == "letter"}
+    assert set(records) - {("letter", rec["record_id"]) for rec in letters.values()} == {
+        ("applicant", applicant["id"]), ("offer", made["id"])}
+    # The letters as they were sent: the offer, and the decision on the refusal quoting Priya's reason.
+    assert set(letters) == {"offer", "refusal"} and all(rec["data"]["offer_id"] == made["id"] for rec in letters.values())
+    assert "Priya says it is too far from school" in letters["refusal"]["data"]["text"]
+    assert letters["refusal"]["data"]["values"]["reasonable"] is True
+    assert "issue_letter" in {e["action"] for e in letters["offer"]["audit"]}
     assert NAME in json.dumps(records[("applicant", applicant["id"])]["data"])
     assert "change_status" in {e["action"] for e in records[("applicant", applicant["id"])]["audit"]}
     assert lettings.client.get("/subjects/export", query_string={"name": NAME, "date_of_birth": BORN},
@@ -69,6 +78,14 @@ def test_the_sweep_anonymises_a_closed_application_and_an_answered_offer(letting
         for record_type, record_id in (("applicant", applicant["id"]), ("offer", made["id"])):
             trail = json.dumps([(e.before, e.after, e.reason) for e in audit.trail(session, record_type, record_id)])
             assert "Priya" not in trail and BORN not in trail
+    # The letters name Priya and quote her: their values and text go; that they were issued stays.
+    for kind in ("offer", "refusal"):
+        gone = lettings.client.get(f"/offers/{made['id']}/letters/{kind}", headers=OFFICER)
+        assert gone.status_code == 404 and "anonymised" in gone.json["detail"]
+    with lettings.db.transaction() as session:
+        kept_letters = session.query(Letter).filter(Letter.offer_id == uuid.UUID(made["id"])).all()
+        assert sorted(letter.kind for letter in kept_letters) == ["offer", "refusal"]
+        assert all(letter.text is None and letter.values is None and letter.anonymised_at for letter in kept_letters)
     counts = {e.data["record_type"]: e.data["count"] for e in lettings.events("lettings.records.anonymised.v1")}
     assert counts == {"applicant": 1, "offer": 1}
     assert sweep(lettings) == {"applicant": 0, "offer": 0}

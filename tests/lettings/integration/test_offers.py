@@ -80,7 +80,7 @@ def test_after_a_refusal_the_next_bidder_is_offered(lettings):
     assert lettings.events("lettings.offer.refused.v1")[0].data == {
         "offer_id": one["id"], "reference": one["reference"], "advert_id": advert["id"],
         "property_id": one["property_id"], "applicant_id": first["id"], "reasonable": True,
-        "applicant_suspended": False}
+        "applicant_suspended": False, "bidders_left": 1}  # the second bidder, offered next
     assert lettings.client.post(f"/offers/{one['id']}/accept", headers=OFFICER).status_code == 409
     letter = lettings.client.get(f"/offers/{one['id']}/letters/refusal", headers=OFFICER)
     assert letter.status_code == 200 and letter.mimetype == "text/html"
@@ -203,3 +203,24 @@ def test_a_sign_up_that_overrides_a_failed_affordability_check_makes_the_tenancy
     assert signed.json["high_risk"] is True and signed.json["high_risk_reasons"] == ["affordability_fail_overridden"]
     sealed = lettings.events("lettings.tenancy.started.v2")[0].data["tenant_details"]
     assert unseal(sealed, to="sustainment")["high_risk_reasons"] == ["affordability_fail_overridden"]
+
+
+def test_an_offer_not_taken_up_says_how_many_bidders_are_left(lettings):
+    first, second = add_applicant(lettings, band="A"), add_applicant(lettings, band="B")
+    advert = closed_advert_with_bidders(lettings, first, second)
+    one = offer(lettings, advert).json
+    lettings.client.post(f"/offers/{one['id']}/withdraw", json={"reason": "Gas check failed"}, headers=OFFICER)
+    two = offer(lettings, advert).json
+    lettings.client.post(f"/offers/{two['id']}/refuse", json={"reason": "Too small", "reasonable": True},
+                         headers=OFFICER)
+
+    assert [e.data["bidders_left"] for e in lettings.events("lettings.offer.withdrawn.v1")] == [1]
+    assert [e.data["bidders_left"] for e in lettings.events("lettings.offer.refused.v1")] == [0]  # nobody left
+
+    prop = add_property(lettings, bedrooms=1)
+    add_void(lettings, prop)
+    direct = lettings.client.post("/offers", json={"property_id": prop["id"], "applicant_id": add_applicant(
+        lettings, household=[person()])["id"], "direct_match_reason": "Urgent medical need"}, headers=OFFICER).json
+    lettings.client.post(f"/offers/{direct['id']}/withdraw", json={"reason": "Adaptations not possible"},
+                         headers=OFFICER)
+    assert lettings.events("lettings.offer.withdrawn.v1")[-1].data["bidders_left"] == 0  # no shortlist behind it

@@ -9,7 +9,7 @@ from sqlalchemy import select
 from casework.audit import trail
 from casework.timers import Sweeper, Timer
 from casework.workdays import LONDON
-from lettings import households
+from lettings import core, households
 from lettings.service import SERVICE
 
 from .conftest import (
@@ -143,26 +143,69 @@ def test_void_and_offer_reports(lettings):
     assert bad.status_code == 422 and "to" in bad.json["errors"]
 
 
-def test_core_export_has_one_row_per_tenancy_in_core_codes(lettings):
+def _let_on(harness, applicant, start: dt.date, **prop) -> dict:
+    """Let a new home to the applicant from ``start`` (void a week before)."""
+    home = add_property(harness, **prop)
+    add_void(harness, home, (start - dt.timedelta(days=7)).isoformat())
+    advert = open_advert(harness, home)
+    assert bid(harness, advert, applicant).status_code == 201
+    harness.client.post(f"/adverts/{advert['id']}/close", headers=OFFICER)
+    made = offer(harness, advert).json
+    harness.client.post(f"/offers/{made['id']}/accept", headers=OFFICER)
+    signed = harness.client.post(f"/offers/{made['id']}/sign-up", json={"tenancy_start": start.isoformat()},
+                                 headers=OFFICER)
+    assert signed.status_code == 201, signed.json
+    return signed.json
+
+
+def _core(harness, **query) -> list[list[str]]:
+    r = harness.client.get("/exports/core-lettings.csv", query_string=query, headers=OFFICER)
+    assert r.status_code == 200 and r.mimetype == "text/csv", r.text
+    return list(csv.reader(io.StringIO(r.text)))
+
+
+def test_core_export_writes_each_collection_years_layout_with_the_councils_codes(lettings, tmp_path, monkeypatch):
+    council = tmp_path / "council.yaml"
+    council.write_text("core: {owning_organisation: ORG1234, rent_type: affordable_rent}\n")
+    monkeypatch.setenv("CASEWORK_LETTINGS_POLICY_FILE", str(council))
+    today = dt.date.today()
+    last_year_end = dt.date(today.year if today.month > 3 else today.year - 1, 3, 31)  # the previous collection year
     household = [person(age=30, sex="F"), person("partner", 33, "M"), person("child", 4, "F")]
-    applicant = add_applicant(lettings, household=household, reasonable_preference=["medical_or_welfare"])
-    tenancy = _let(lettings, applicant, 7)
-    r = lettings.client.get("/exports/core-lettings.csv", headers=OFFICER)
-    assert r.status_code == 200 and r.mimetype == "text/csv"
-    rows = list(csv.DictReader(io.StringIO(r.text)))
-    assert len(rows) == 1
-    row, start, void = rows[0], dt.date.today(), dt.date.today() - dt.timedelta(days=7)
-    assert (row["field_8"], row["field_9"], row["field_10"]) == (str(start.day), str(start.month), f"{start:%y}")
-    assert (row["field_30"], row["field_31"], row["field_32"]) == (str(void.day), str(void.month), f"{void:%y}")
-    assert row["field_13"] == tenancy["tenancy_ref"]
-    assert (row["field_26"], row["field_28"], row["field_29"]) == ("1", "2", "2")  # flat, not wheelchair, 2 beds
-    assert (row["field_37"], row["field_38"]) == ("1", "7")  # introductory, then secure lifetime
-    assert (row["field_42"], row["field_43"]) == ("30", "F")
-    assert (row["field_47"], row["field_48"], row["field_49"]) == ("P", "33", "M")
-    assert (row["field_51"], row["field_52"], row["field_53"]) == ("C", "4", "F")
-    assert (row["field_106"], row["field_109"], row["field_112"]) == ("1", "1", "1")
-    assert (row["field_125"], row["field_126"]) == ("98.00", "7.00")
-    assert row["field_1"] == "" and row["field_44"] == ""  # left for the officer
+    applicant = add_applicant(lettings, household=household, reasonable_preference=["medical_or_welfare"],
+                              application_date=(today - dt.timedelta(days=800)).isoformat())  # 2 years on the register
+    tenancy = _let_on(lettings, applicant, today)
+    earlier = _let_on(lettings, add_applicant(lettings, household=household), last_year_end, rent_type="social_rent")
+
+    spanning = lettings.client.get("/exports/core-lettings.csv", headers=OFFICER)
+    assert spanning.status_code == 422 and "one year per file" in spanning.json["detail"]
+
+    lines = _core(lettings, **{"from": today.isoformat()})
+    this_year = today.year if today.month > 3 else today.year - 1
+    assert lines[0] == [f"CORE lettings bulk upload {this_year}/{(this_year + 1) % 100:02d}"]
+    assert lines[1][0] == "Field number" and lines[1][1:] == [str(n) for n in range(1, len(lines[1]))]
+    (row,) = lines[2:]
+    layout = core.layout_for(today)
+    field = {name: row[number] for name, number in layout.at.items()}
+    assert (field["owning_organisation"], field["managing_organisation"]) == ("ORG1234", "ORG1234")
+    assert field["rent_type"] == "2"  # affordable rent: the council's usual
+    assert field["tenant_code"] == tenancy["tenancy_ref"] and field["waiting_time"] == "8"  # 2 to under 3 years
+    assert (field["lead_age"], field["lead_sex"], field["reasonable_preference"]) == ("30", "F", "1")
+    assert (field["basic_rent"], field["service_charge"], field["choice_based_lettings"]) == ("98.00", "7.00", "1")
+    assert row[layout.dates["tenancy_start"]:layout.dates["tenancy_start"] + 3] == [
+        str(today.day), str(today.month), f"{today:%y}"]
+
+    previous = _core(lettings, year=this_year - 1)
+    assert previous[0] == [f"CORE lettings bulk upload {this_year - 1}/{this_year % 100:02d}"]
+    (row,) = previous[2:]
+    layout = core.layout_for(last_year_end)
+    assert row[layout.at["tenant_code"]] == earlier["tenancy_ref"]
+    assert row[layout.at["rent_type"]] == "1"  # this home's own: social rent
+
+    unheld = lettings.client.get("/exports/core-lettings.csv", query_string={"year": 2019}, headers=OFFICER)
+    assert unheld.status_code == 422 and "2019/20 layout is not held" in unheld.json["errors"]["year"][0]
+    both = lettings.client.get("/exports/core-lettings.csv", query_string={"year": 2025, "from": "2025-05-01"},
+                               headers=OFFICER)
+    assert both.status_code == 422 and "year" in both.json["errors"]
 
 
 def test_closed_advert_shortlist_is_frozen(lettings):

@@ -36,9 +36,9 @@ BUILT = {
     events.ADVERT_CLOSED: events.advert_closed(ADVERT, SHORTLIST),
     events.OFFER_MADE: events.offer_made(OFFER, bypassed=1),
     events.OFFER_ACCEPTED: events.offer_ref(OFFER),
-    events.OFFER_REFUSED: events.offer_refused(OFFER, applicant_suspended=True),
-    events.OFFER_WITHDRAWN: events.offer_ref(OFFER),
-    events.OFFER_EXPIRED: events.offer_ref(OFFER),
+    events.OFFER_REFUSED: events.offer_refused(OFFER, applicant_suspended=True, bidders_left=2),
+    events.OFFER_WITHDRAWN: events.offer_not_taken_up(OFFER, bidders_left=0),
+    events.OFFER_EXPIRED: events.offer_not_taken_up(OFFER, bidders_left=1),
     events.TENANCY_STARTED: events.tenancy_started(TENANCY, PROPERTY, APPLICANT),
     events.TENANCY_ENDED: events.tenancy_ended(ENDED),
 }

@@ -105,6 +105,49 @@ def test_an_offer_not_taken_up_closes_the_chase_and_asks_for_the_next_bidder(typ
     assert task.title == "Offer the next bidder (offer O-000007 was not taken up)"
 
 
+@pytest.mark.parametrize("type_", ["offer.refused", "offer.withdrawn", "offer.expired"])
+@pytest.mark.parametrize("left", [1, 3, None])  # None: an event from before lettings said how many
+def test_with_bidders_left_the_team_is_told_to_offer_the_next(type_, left):
+    routing = route(f"lettings.{type_}", **offer(reasonable=False, applicant_suspended=False, bidders_left=left))
+
+    assert [t.rule for t in routing.open] == ["offer_next_bidder"]
+
+
+@pytest.mark.parametrize("type_", ["offer.refused", "offer.withdrawn", "offer.expired"])
+def test_with_nobody_left_the_task_says_so_and_points_to_advertising_again_or_a_direct_match(type_):
+    prop = uuid.uuid4()
+    routing = route(f"lettings.{type_}", **offer(property_id=prop, reasonable=True, applicant_suspended=False,
+                                                 bidders_left=0))
+
+    assert [c.rule for c in routing.close] == ["chase_offer"]
+    (task,) = routing.open
+    assert (task.rule, task.subject.type, task.subject.id, task.team, task.priority) == (
+        "readvertise_or_match", "property", str(prop), "lettings", "high")
+    assert task.title == ("Nobody is left to offer the home after offer O-000007: advertise it again "
+                          "(POST /adverts) or match an applicant directly (POST /offers)")
+
+
+@pytest.mark.parametrize("type_, data", [
+    ("lettings.advert.published", {"advert_id": uuid.uuid4(), "reference": "ADV-000009", "closes_at": DUE}),
+    ("lettings.offer.made", {"offer_id": uuid.uuid4(), "reference": "O-000008", "advert_id": None,
+                             "applicant_id": uuid.uuid4(), "respond_by": DUE, "direct_match": True}),
+])
+def test_a_new_advert_or_a_direct_match_of_the_home_closes_the_nobody_left_task(type_, data):
+    prop = uuid.uuid4()
+    routing = rules.route(POLICY, f"casework.{type_}.v1", {**data, "property_id": prop}, now=NOW, links=LINKS)
+
+    assert ("readvertise_or_match", "property", str(prop)) in [(c.rule, c.subject_type, c.subject_id)
+                                                               for c in routing.close]
+
+
+@pytest.mark.parametrize("when, data, expected", [
+    ({"n": 0}, {"n": 0}, True), ({"n": 0}, {"n": 1}, False), ({"n": 0}, {}, False),
+    ({"n": {"not": 0}}, {"n": 2}, True), ({"n": {"not": 0}}, {"n": 0}, False), ({"n": {"not": 0}}, {}, True),
+])
+def test_a_condition_is_equality_or_its_negation(when, data, expected):
+    assert rules.matches(when, data) is expected
+
+
 def test_the_next_offer_on_the_advert_closes_the_next_bidder_task():
     routing = route("lettings.offer.made", **offer(offer_id=uuid.uuid4(), respond_by=DUE))
 

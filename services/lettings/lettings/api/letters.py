@@ -1,30 +1,17 @@
-"""Letters to applicants about their offers, rendered as HTML from the templates."""
+"""Letters to applicants about their offers, as they were issued (HTML)."""
 
-import jinja2
 from flask import Response
 from flask.views import MethodView
 
 from casework.auth import roles
-from casework.web import Blueprint, abort
-from casework.workdays import LONDON, london_today
+from casework.db import utcnow
+from casework.web import Blueprint, db_session
 from lettings.access import OFFICERS
-from lettings.api.common import get_offer
-
-#: Which offers each letter can be written for.
-LETTERS = {"offer": ("pending", "accepted", "signed_up", "refused", "withdrawn", "expired"),
-           "refusal": ("refused",), "withdrawal": ("withdrawn",)}
-
-templates = jinja2.Environment(loader=jinja2.PackageLoader("lettings", "templates"),
-                               autoescape=jinja2.select_autoescape(("html",)), undefined=jinja2.StrictUndefined)
+from lettings.api.common import get_offer, refusals
+from lettings.letting.letters import read_letter
+from lettings.policy import current as current_policy
 
 blp = Blueprint("letters", __name__, url_prefix="/offers", description="Letters about offers.")
-
-
-def render(kind: str, offer) -> str:
-    return templates.get_template(f"{kind}.html").render(
-        # Times as the applicant reads them: London's, not the UTC they are kept in.
-        offer=offer, property=offer.property, applicant=offer.applicant, respond_by=offer.respond_by.astimezone(LONDON),
-        today=london_today())
 
 
 @blp.route("/<uuid:offer_id>/letters/<any(offer, refusal, withdrawal):kind>")
@@ -32,12 +19,14 @@ class OfferLetter(MethodView):
     @roles(*OFFICERS)
     @blp.response(200, content_type="text/html", description="The letter as an HTML document.")
     def get(self, offer_id, kind):
-        """A letter about the offer
+        """A letter about the offer, as it was issued
 
-        `offer` (the offer with rent and respond-by), `refusal` (the decision on a refusal, with the right
-        to a review) or `withdrawal`. A refusal or withdrawal letter exists only for an offer refused or
-        withdrawn (404 otherwise)."""
+        `offer` (the offer with rent and respond-by, issued when the offer was made), `refusal` (the
+        decision on that refusal under the council's limits, with the right to a review) or
+        `withdrawal`, each kept as issued: it reads the same whenever it is read, times in London's
+        time. A refusal or withdrawal letter exists only for an offer refused or withdrawn (404
+        otherwise). The read is audited."""
         offer = get_offer(offer_id)
-        if offer.status not in LETTERS[kind]:
-            abort(404, f"There is no {kind} letter for an offer that is {offer.status}.")
-        return Response(render(kind, offer), mimetype="text/html")
+        with refusals():
+            letter = read_letter(db_session(), offer, kind, policy=current_policy(), now=utcnow())
+        return Response(letter.text, mimetype="text/html")

@@ -87,7 +87,7 @@ class OfferWithdraw(MethodView):
         `lettings.offer.withdrawn.v1`; the next bidder can then be offered."""
         offer = get_offer(offer_id, lock=True)
         with refusals():
-            return offers.withdraw(db_session(), offer, reason=data["reason"], now=utcnow())
+            return offers.withdraw(db_session(), offer, reason=data["reason"], policy=current_policy(), now=utcnow())
 
 
 @blp.route("/<uuid:offer_id>/checks")

@@ -11,12 +11,12 @@ from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from casework.auth import roles
-from casework.web import Blueprint, db_session
+from casework.web import Blueprint, abort, db_session
 from lettings import core
 from lettings.access import OFFICERS
 from lettings.domain.tenancy import rent_loss, void_days, voids_and_lets
 from lettings.models import Applicant, Offer, Tenancy, Void
-from lettings.schemas.reports import OfferReport, Period, VoidReport
+from lettings.schemas.reports import CorePeriod, OfferReport, Period, VoidReport
 
 blp = Blueprint("reports", __name__, url_prefix="", description="Void, offer and CORE reporting.")
 
@@ -33,7 +33,7 @@ def tenancies_in(period: dict) -> list[Tenancy]:
 
 
 def voids_ended_by(tenancies: list[Tenancy]) -> dict:
-    """The void each tenancy ended, by tenancy id: paired per home, so a home let many times in
+    """The void each tenancy ended, by tenancy id (as `core.export` reads it): paired per home, so a home let many times in
     the period has one void for each let."""
     if not tenancies:
         return {}
@@ -115,22 +115,27 @@ class OfferReportView(MethodView):
 @blp.route("/exports/core-lettings.csv")
 class CoreExport(MethodView):
     @roles(*OFFICERS)
-    @blp.arguments(Period, location="query")
+    @blp.arguments(CorePeriod, location="query")
     @blp.response(200, content_type="text/csv", description="CORE bulk-upload rows, one per new tenancy.")
     def get(self, period):
         """The CORE lettings log
 
-        One row per tenancy started in the period, in the CORE 2024/25 bulk-upload field numbering
-        (`field_1` … `field_130`) and answer codes. Fields the service does not hold are left blank
-        for the officer (see the service README for which are filled)."""
+        One row per tenancy started in the period (or the collection `year`), in the bulk-upload layout of
+        the CORE collection year the tenancies started in (1 April to 31 March: 2024/25 or 2025/26) and its
+        answer codes: a line naming the year, the "Field number" row, then each log with column A blank.
+        Owning and managing organisation and rent type come from the council's policy (a home may have its
+        own rent type), time on the register from the application date. Fields the service does not hold
+        are left blank for the officer (see the service README). A period spanning two collection years, or
+        a year whose layout is not held, is 422."""
         tenancies = tenancies_in(period)
-        voids = voids_ended_by(tenancies)
+        try:
+            layout, lines = core.export(tenancies, voids_ended_by(tenancies), core.settings(),
+                                        period_start=period["date_from"], period_end=period["date_to"])
+        except core.UnsupportedYear as exc:
+            abort(422, str(exc), errors={"year" if period.get("year") else "from": [str(exc)]})
+        except ValueError as exc:
+            abort(422, str(exc), errors={"from": [str(exc)]})
         out = io.StringIO()
-        writer = csv.DictWriter(out, fieldnames=core.FIELDS, lineterminator="\n")
-        writer.writeheader()
-        for tenancy in tenancies:
-            void = voids.get(tenancy.id)
-            writer.writerow(core.lettings_log(tenancy, void.void_date if void else None,
-                                              tenancy.offer.advert_id is not None))
-        return Response(out.getvalue(), mimetype="text/csv",
-                        headers={"Content-Disposition": 'attachment; filename="core-lettings.csv"'})
+        csv.writer(out, lineterminator="\n").writerows(lines)
+        name = f"core-lettings-{layout.label.replace('/', '-')}.csv"
+        return Response(out.getvalue(), mimetype="text/csv", headers={"Content-Disposition": f'attachment; filename="{name}"'})

@@ -28,15 +28,20 @@ def months_before(day: dt.datetime, months: int) -> dt.datetime:
     raise ValueError("unreachable")
 
 
+def unreasonable_within_window(unreasonable_refusals_at: Sequence[dt.datetime], now: dt.datetime,
+                               policy: LettingsPolicy) -> int:
+    """How many of the unreasonable refusals fall within the policy's window up to ``now``."""
+    since = months_before(now, policy.refusal_window_months)
+    return len([at for at in unreasonable_refusals_at if since < at <= now])
+
+
 def suspends_applicant(unreasonable_refusals_at: Sequence[dt.datetime], now: dt.datetime,
                        policy: LettingsPolicy) -> bool:
     """True when the unreasonable refusals within the window reach the policy's limit.
 
     ``unreasonable_refusals_at`` includes the refusal being recorded now.
     """
-    since = months_before(now, policy.refusal_window_months)
-    recent = [at for at in unreasonable_refusals_at if since < at <= now]
-    return len(recent) >= policy.unreasonable_refusal_limit
+    return unreasonable_within_window(unreasonable_refusals_at, now, policy) >= policy.unreasonable_refusal_limit
 
 
 def bypassed(ranked: Sequence[object], already_offered: set, chosen: object) -> list:

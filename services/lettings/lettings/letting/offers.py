@@ -13,10 +13,12 @@ from casework import audit, outbox, timers
 from casework.workdays import london_today
 from lettings import events
 from lettings.domain import offers as offer_rules
-from lettings.domain.offers import suspends_applicant
+from lettings.domain.offers import suspends_applicant, unreasonable_within_window
 from lettings.domain.policy import LettingsPolicy
 from lettings.letting import Invalid, NotAllowed
+from lettings.letting import letters as letter_cases
 from lettings.models import LIVE_OFFER, Advert, Applicant, Bypass, Offer, Property
+from lettings.policy import current as current_policy
 from lettings.references import next_reference
 from lettings.schemas.offers import Offer as OfferSchema
 from lettings.shortlisting import ineligibility, rank, reasons
@@ -113,8 +115,19 @@ def make(session: Session, *, prop: Property, applicant: Applicant, advert: Adve
                     payload={"offer_id": str(offer.id)})
     audit.changed(session, "make_offer", "offer", offer.id, None, OfferSchema().dump(offer),
                   reason=bypass_reason or direct_match_reason)
+    letter_cases.issue_offer_letter(session, offer, now=now)
     outbox.emit(session, events.OFFER_MADE, subject=str(offer.id), data=events.offer_made(offer, bypassed=len(bypassed)))
     return offer
+
+
+def bidders_left(session: Session, offer: Offer, *, policy: LettingsPolicy, now: dt.datetime) -> int:
+    """How many eligible bidders on the offer's advert have not been offered the home (none for a
+    direct match): what the team is told when the offer is not taken up."""
+    if offer.advert_id is None:
+        return 0
+    advert = session.get(Advert, offer.advert_id)
+    offered = set(session.scalars(select(Offer.applicant_id).where(Offer.advert_id == advert.id)))
+    return len([b for b in rank(session, advert, london_today(now), policy).ranked if b.applicant_id not in offered])
 
 
 def _answer(session: Session, offer: Offer, status: str, action: str, now: dt.datetime,
@@ -144,10 +157,12 @@ def refuse(session: Session, offer: Offer, *, reason: str, reasonable: bool, pol
     offer.refusal_reasonable = reasonable
     _answer(session, offer, "refused", "refuse_offer", now, reason)
     suspended = False
+    in_window = 0
     if not reasonable:
         refused_at = list(session.scalars(select(Offer.answered_at).where(
             Offer.applicant_id == offer.applicant_id, Offer.status == "refused",
             Offer.refusal_reasonable.is_(False))))
+        in_window = unreasonable_within_window(refused_at, now, policy)
         applicant = session.get(Applicant, offer.applicant_id)
         if applicant.status == "active" and suspends_applicant(refused_at, now, policy):
             applicant.status = "suspended"
@@ -156,25 +171,35 @@ def refuse(session: Session, offer: Offer, *, reason: str, reasonable: bool, pol
             audit.changed(session, "suspend", "applicant", applicant.id, {"status": "active"},
                           {"status": "suspended"}, reason=applicant.status_reason)
             suspended = True
+    letter_cases.issue_refusal_letter(session, offer, policy=policy, unreasonable_in_window=in_window,
+                                      suspended=suspended, now=now)
     outbox.emit(session, events.OFFER_REFUSED, subject=str(offer.id),
-                data=events.offer_refused(offer, applicant_suspended=suspended))
+                data=events.offer_refused(offer, applicant_suspended=suspended,
+                                          bidders_left=bidders_left(session, offer, policy=policy, now=now)))
     return offer
 
 
-def withdraw(session: Session, offer: Offer, *, reason: str, now: dt.datetime) -> Offer:
+def withdraw(session: Session, offer: Offer, *, reason: str, now: dt.datetime,
+             policy: LettingsPolicy | None = None) -> Offer:
     """The council withdraws a pending or accepted offer, with the reason."""
     require_status(offer, "pending", "accepted")
     offer.withdrawal_reason = reason
     _answer(session, offer, "withdrawn", "withdraw_offer", now, reason)
-    outbox.emit(session, events.OFFER_WITHDRAWN, subject=str(offer.id), data=events.offer_ref(offer))
+    letter_cases.issue_withdrawal_letter(session, offer, now=now)
+    left = bidders_left(session, offer, policy=policy or current_policy(), now=now)
+    outbox.emit(session, events.OFFER_WITHDRAWN, subject=str(offer.id),
+                data=events.offer_not_taken_up(offer, bidders_left=left))
     return offer
 
 
-def expire_if_pending(session: Session, offer_id: uuid.UUID, *, now: dt.datetime) -> bool:
+def expire_if_pending(session: Session, offer_id: uuid.UUID, *, now: dt.datetime,
+                      policy: LettingsPolicy | None = None) -> bool:
     """The expiry timer's work: only a still-pending offer expires."""
     offer = session.get(Offer, offer_id, with_for_update=True)
     if offer is None or offer.status != "pending":
         return False
     _answer(session, offer, "expired", "expire_offer", now, "No response by the respond-by time.")
-    outbox.emit(session, events.OFFER_EXPIRED, subject=str(offer.id), data=events.offer_ref(offer))
+    left = bidders_left(session, offer, policy=policy or current_policy(), now=now)
+    outbox.emit(session, events.OFFER_EXPIRED, subject=str(offer.id),
+                data=events.offer_not_taken_up(offer, bidders_left=left))
     return True

@@ -4,6 +4,7 @@ import marshmallow as ma
 from marshmallow import fields, validate
 
 from casework.web.fields import Boolean, Date, DateTime, Money, NearDate
+from lettings.core.layout import RENT_TYPES
 
 from .common import not_negative
 
@@ -25,6 +26,8 @@ class PropertyCreate(ma.Schema):
     sensitive_let = Boolean(load_default=False)
     weekly_rent = Money(required=True, validate=not_negative, metadata={"example": "98.50"})
     service_charge = Money(load_default="0.00", validate=not_negative, metadata={"example": "6.20"})
+    rent_type = fields.String(load_default=None, allow_none=True, validate=validate.OneOf(RENT_TYPES), metadata={
+        "example": None, "description": "CORE's rent type when it is not the council's usual one (policy)."})
 
 
 class Void(ma.Schema):

@@ -1,7 +1,9 @@
 """Performance reports."""
 
+import datetime as dt
+
 import marshmallow as ma
-from marshmallow import fields
+from marshmallow import fields, validate
 
 from casework.web.fields import Date, Money
 
@@ -14,6 +16,25 @@ class Period(ma.Schema):
     def in_order(self, data, **_):
         if data["date_from"] and data["date_to"] and data["date_to"] < data["date_from"]:
             raise ma.ValidationError("The period must end on or after its start.", field_name="to")
+
+
+class CorePeriod(Period):
+    """The tenancies to return to CORE: a period within one collection year, or the year itself."""
+
+    year = fields.Integer(load_default=None, validate=validate.Range(2000, 2100), metadata={
+        "example": 2025, "description": "The collection year by the year it opens (2025: 1 April 2025 to 31 March "
+                                        "2026), instead of from and to."})
+
+    @ma.validates_schema
+    def year_or_period(self, data, **_):
+        if data.get("year") is not None and (data["date_from"] or data["date_to"]):
+            raise ma.ValidationError("Give a collection year, or a period (from, to), not both.", field_name="year")
+
+    @ma.post_load
+    def the_years_period(self, data, **_):
+        if data.get("year") is not None:
+            data["date_from"], data["date_to"] = dt.date(data["year"], 4, 1), dt.date(data["year"] + 1, 3, 31)
+        return data
 
 
 class VoidLine(ma.Schema):
