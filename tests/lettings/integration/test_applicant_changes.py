@@ -11,7 +11,10 @@ from sqlalchemy import select
 
 from casework.audit import trail
 from casework.migrations import config, upgrade
-from lettings.models import BandChange
+from casework.privacy import REMOVED
+from casework_dev.testing import bearer
+from lettings.models import Applicant, BandChange
+from lettings.privacy import anonymise_applicant
 from lettings.service import SERVICE
 
 from .conftest import OFFICER, add_applicant, add_property, add_void, bid, open_advert, person
@@ -197,3 +200,22 @@ def test_applicants_registered_before_the_band_history_get_their_band_as_its_fir
     added = add_applicant(service)
     history = service.client.get(f"/applicants/{added['id']}/band-history", headers=OFFICER).json
     assert [h["band"] for h in history] == ["B"]
+
+
+def test_the_band_history_is_in_the_households_export_and_its_reasons_go_when_it_is_anonymised(lettings):
+    applicant = add_applicant(lettings, household=[person(name="Priya Okonkwo-Hale")])
+    award = {"reason": "Priya's medical award (hip replacement).", "decision_date": MEDICAL["decision_date"]}
+    assert patch(lettings, applicant, {"band": "A", "band_change": award}).status_code == 200
+    leader = bearer("leader-1", "team_leader")
+
+    export = lettings.client.get("/subjects/export", query_string={"name": "Priya Okonkwo-Hale",
+                                                                   "date_of_birth": person()["date_of_birth"]},
+                                 headers=leader)
+    assert export.status_code == 200, export.json
+    (record,) = [r for r in export.json["records"] if r["record_type"] == "applicant"]
+    assert [h["reason"] for h in record["data"]["band_history"]] == ["Band given at registration.", award["reason"]]
+
+    with lettings.db.transaction() as session:
+        anonymise_applicant(session, session.get(Applicant, uuid.UUID(applicant["id"])))
+    history = lettings.client.get(f"/applicants/{applicant['id']}/band-history", headers=OFFICER).json
+    assert [(h["band"], h["reason"]) for h in history] == [("B", REMOVED), ("A", REMOVED)]
