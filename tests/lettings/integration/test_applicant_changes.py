@@ -12,7 +12,7 @@ from sqlalchemy import select
 from casework.audit import trail
 from casework.migrations import config, upgrade
 from casework.privacy import REMOVED
-from casework_dev.testing import bearer
+from casework_dev.testing import at_once, bearer
 from lettings.models import Applicant, BandChange
 from lettings.privacy import anonymise_applicant
 from lettings.service import SERVICE
@@ -219,3 +219,20 @@ def test_the_band_history_is_in_the_households_export_and_its_reasons_go_when_it
         anonymise_applicant(session, session.get(Applicant, uuid.UUID(applicant["id"])))
     history = lettings.client.get(f"/applicants/{applicant['id']}/band-history", headers=OFFICER).json
     assert [(h["band"], h["reason"]) for h in history] == [("B", REMOVED), ("A", REMOVED)]
+
+
+def test_two_changes_made_with_one_etag_have_one_winner(lettings):
+    applicant = add_applicant(lettings)
+    url = f"/applicants/{applicant['id']}"
+    tag = etag(lettings, applicant)
+
+    def change(body):
+        client = lettings.client.application.test_client()  # a request and session of its own
+        return lambda: client.patch(url, json=body, headers={**OFFICER, "If-Match": tag})
+
+    answers = at_once(change({"income": {"monthly_net": "1500.00"}}), change({"income": {"monthly_net": "1700.00"}}))
+
+    assert sorted(r.status_code for r in answers) == [200, 412]
+    (won,) = [r.json for r in answers if r.status_code == 200]
+    assert lettings.client.get(url, headers=OFFICER).json["income"] == won["income"]
+    assert len(lettings.events("lettings.applicant.changed.v1")) == 1
