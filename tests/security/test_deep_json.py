@@ -16,7 +16,7 @@ SOMEONE = str(uuid.uuid4())
 #: service → paths that take a JSON body (POST unless the path says otherwise).
 BODIES = {
     "intake": ["POST /referrals"],
-    "lettings": ["POST /properties", f"PUT /applicants/{SOMEONE}/household"],
+    "lettings": ["POST /properties", f"PUT /applicants/{SOMEONE}/household", f"PATCH /applicants/{SOMEONE}"],
     "notifications": ["POST /officers", "POST /teams"],
     "sustainment": [f"POST /cases/{SOMEONE}/notes"],
 }

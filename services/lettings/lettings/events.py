@@ -22,10 +22,11 @@ OFFER_WITHDRAWN = "lettings.offer.withdrawn.v1"
 OFFER_EXPIRED = "lettings.offer.expired.v1"
 TENANCY_STARTED = "lettings.tenancy.started.v2"
 TENANCY_ENDED = "lettings.tenancy.ended.v1"
+APPLICANT_CHANGED = "lettings.applicant.changed.v1"
 
 #: Every event type this module declares (the kernel's retention sweep publishes ``records.anonymised``).
 PUBLISHED = (PROPERTY_VOID_STARTED, ADVERT_PUBLISHED, ADVERT_CLOSED, OFFER_MADE, OFFER_ACCEPTED, OFFER_REFUSED,
-             OFFER_WITHDRAWN, OFFER_EXPIRED, TENANCY_STARTED, TENANCY_ENDED)
+             OFFER_WITHDRAWN, OFFER_EXPIRED, TENANCY_STARTED, TENANCY_ENDED, APPLICANT_CHANGED)
 #: Types no longer published, still in the catalogue for consumers to read for one release.
 RETIRED = ("lettings.tenancy.started.v1",)
 
@@ -90,3 +91,10 @@ def tenancy_ended(tenancy: Tenancy) -> dict[str, Any]:
     """The tenancy's references, its end date and the reason's code: not who the tenant was."""
     return {"tenancy_id": tenancy.id, "tenancy_ref": tenancy.reference, "property_id": tenancy.property_id,
             "applicant_id": tenancy.applicant_id, "end_date": tenancy.end_date, "reason": tenancy.end_reason}
+
+
+def applicant_changed(applicant: Applicant, changed: list[str]) -> dict[str, Any]:
+    """Which of the applicant's fields changed, by name: never their values, but for the band,
+    which is the council's decision and not a personal detail."""
+    return {"applicant_id": applicant.id, "reference": applicant.reference, "changed": changed,
+            "band": applicant.band if "band" in changed else None}

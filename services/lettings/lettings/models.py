@@ -119,6 +119,8 @@ class Applicant(Base):
 
     household: Mapped[list[HouseholdMember]] = link(
         back_populates="applicant", order_by="HouseholdMember.position", cascade="all, delete-orphan")
+    band_history: Mapped[list[BandChange]] = link(
+        back_populates="applicant", order_by="BandChange.changed_at", cascade="all, delete-orphan")
 
 
 class HouseholdMember(Base):
@@ -133,6 +135,25 @@ class HouseholdMember(Base):
     relationship: Mapped[str] = mapped_column(String(20))  # applicant | partner | child | other
 
     applicant: Mapped[Applicant] = link(back_populates="household")
+
+
+class BandChange(Base):
+    """An applicant's band and effective date from a moment on, and why: the one given at
+    registration, then each decision that moved them (a medical award, say) with its date."""
+
+    __tablename__ = "applicant_band_history"
+
+    id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True, default=uuid.uuid4)
+    applicant_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("applicants.id", ondelete="CASCADE"), index=True)
+    band: Mapped[str] = mapped_column(String(2))
+    effective_date: Mapped[dt.date] = mapped_column(Date)
+    reason: Mapped[str] = mapped_column(String(500))
+    #: When the decision was made (none for the band given at registration).
+    decision_date: Mapped[dt.date | None] = mapped_column(Date)
+    changed_by: Mapped[str] = mapped_column(String(200))
+    changed_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    applicant: Mapped[Applicant] = link(back_populates="band_history")
 
 
 class Advert(Base):

@@ -12,6 +12,7 @@ from casework.audit import AuditEntry
 from casework.db import utcnow
 from casework.privacy import REMOVED, Found, RetentionRule, retention_policy, same_name, years_before
 from lettings.models import Applicant, HouseholdMember, Letter, Offer, Tenancy
+from lettings.schemas.applicant_changes import BandHistoryEntry
 from lettings.schemas.applicants import Applicant as ApplicantSchema
 from lettings.schemas.offers import Offer as OfferSchema
 from lettings.schemas.offers import Tenancy as TenancySchema
@@ -37,7 +38,9 @@ def find_subject(session: Session, query: dict[str, Any]) -> list[Found]:
         return []
     found: list[Found] = []
     for applicant in session.scalars(select(Applicant).where(or_(*conditions)).order_by(Applicant.created_at)):
-        found.append(Found("applicant", applicant.id, ApplicantSchema().dump(applicant)))
+        found.append(Found("applicant", applicant.id, {
+            **ApplicantSchema().dump(applicant),
+            "band_history": BandHistoryEntry(many=True).dump(applicant.band_history)}))
         for offer in session.scalars(select(Offer).where(Offer.applicant_id == applicant.id).order_by(Offer.made_at)):
             found.append(Found("offer", offer.id, OfferSchema().dump(offer)))
             for letter in session.scalars(select(Letter).where(Letter.offer_id == offer.id).order_by(Letter.issued_at)):
@@ -99,6 +102,8 @@ def anonymise_applicant(session: Session, applicant: Applicant) -> None:
         member.date_of_birth = _year_only(member.date_of_birth)
     # The letters to the household name it: they go too.
     anonymise_letters(session, select(Offer.id).where(Offer.applicant_id == applicant.id))
+    for change in applicant.band_history:  # a medical award's reason, say: the band and dates stay
+        change.reason = REMOVED
     applicant.anonymised_at = utcnow()
 
 

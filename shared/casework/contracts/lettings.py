@@ -132,6 +132,17 @@ class TenancyStarted(EventData):
     uprn = fields.String(allow_none=True)
 
 
+class ApplicantChanged(EventData):
+    """An applicant's circumstances changed: ``changed`` names the fields (``household``,
+    ``bedroom_need``, ``monthly_net_income``, ``band``, …), never their values; ``band`` is the
+    new band when it moved, else null."""
+
+    applicant_id = fields.UUID(required=True)
+    reference = fields.String(required=True)
+    changed = fields.List(fields.String(), required=True)
+    band = fields.String(required=True, allow_none=True)
+
+
 def register(catalogue) -> None:
     n = ("notifications",)
     for name, schema, consumers in (
@@ -143,6 +154,7 @@ def register(catalogue) -> None:
         ("offer.refused", OfferRefused, n),
         ("offer.withdrawn", OfferWithdrawn, n),
         ("offer.expired", OfferExpired, n),
+        ("applicant.changed", ApplicantChanged, ()),
         ("tenancy.started", TenancyStarted, ("sustainment", "notifications")),
         ("tenancy.ended", TenancyEnded, ("sustainment", "notifications")),
     ):

@@ -35,7 +35,7 @@ def etag_of(data: Any) -> str:
 
 
 def load_for_update(session: Session, model: type[T], ident: Any, *, shown_as: Shown, where: Iterable[Any] = (),
-                    not_found: str = "There is no such record.") -> T:
+                    not_found: str = "There is no such record.", required: bool = False) -> T:
     """The ``model`` row with primary key ``ident``, locked until the transaction ends, once the
     request's ``If-Match`` has been checked against it: 412 when it names another version than
     the locked row as ``shown_as`` shows it, 404 (``not_found``) when there is no such row or it
@@ -48,7 +48,9 @@ def load_for_update(session: Session, model: type[T], ident: Any, *, shown_as: S
     write lock before the first read, so the same call is just as safe.
 
     Without ``If-Match`` (or with ``*``) the update goes ahead, still under the lock: clients
-    that read before they write send it, and never overwrite a change they have not seen.
+    that read before they write send it, and never overwrite a change they have not seen. With
+    ``required`` it is 428 instead: an update of part of a record (a ``PATCH``) must say which
+    version it read, and ``*`` names none.
     """
     (key,) = inspect(model).primary_key
     stmt = (select(model).where(key == ident, *where).with_for_update(of=model)
@@ -57,13 +59,15 @@ def load_for_update(session: Session, model: type[T], ident: Any, *, shown_as: S
     record = session.scalar(stmt)
     if record is None:
         abort(404, not_found)
-    _check_if_match(shown_as, record)
+    _check_if_match(shown_as, record, required)
     return record
 
 
-def _check_if_match(shown_as: Shown, record: Any) -> None:
+def _check_if_match(shown_as: Shown, record: Any, required: bool) -> None:
     header = request.headers.get("If-Match")
     if not header or header.strip() == "*":
+        if required:
+            abort(428, "Send If-Match with the ETag of the record as you last read it.")
         return
     current = etag_of(_representation(shown_as, record))
     offered = {tag.strip().removeprefix("W/") for tag in header.split(",")}

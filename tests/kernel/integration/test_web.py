@@ -117,6 +117,19 @@ def test_a_stale_if_match_is_412_and_changes_nothing(web):
     assert web.client.get(f"/notes/{note['id']}", headers=OFFICER).json["text"] == "v2"
 
 
+def test_an_update_that_requires_if_match_is_428_without_one_and_412_when_stale(web):
+    note = web.client.post("/notes", json={"text": "v1"}, headers=OFFICER).json
+    url = f"/notes/{note['id']}"
+    etag = web.client.get(url, headers=OFFICER).headers["ETag"]
+
+    for headers in (OFFICER, {**OFFICER, "If-Match": "*"}):
+        missing = web.client.patch(url, json={"text": "v2"}, headers=headers)
+        assert missing.status_code == 428 and missing.mimetype == "application/problem+json"
+    assert web.client.patch(url, json={"text": "v2"}, headers={**OFFICER, "If-Match": etag}).status_code == 200
+    assert web.client.patch(url, json={"text": "v3"}, headers={**OFFICER, "If-Match": etag}).status_code == 412
+    assert web.client.get(url, headers=OFFICER).json["text"] == "v2"
+
+
 def change(harness, url: str, text: str, etag: str):
     """A PUT sent with ``etag`` by a client of its own (its own request, session and connection)."""
     client = harness.client.application.test_client()

@@ -132,6 +132,17 @@ class NoteById(MethodView):
         audit.changed(session, "update", "note", note.id, before, NoteSchema().dump(note))
         return note
 
+    @roles("intake_officer")
+    @blp.arguments(NoteCreate)
+    @blp.response(200, NoteSchema)
+    def patch(self, data, note_id):
+        """As PUT, but If-Match is required (428 without it)."""
+        session = db_session()
+        note = load_for_update(session, Note, note_id, shown_as=NoteSchema, not_found="No such note.", required=True)
+        note.text = data["text"]
+        note.version += 1
+        return note
+
 
 @blp.route("/conflict", methods=["POST"])
 @roles("intake_officer")

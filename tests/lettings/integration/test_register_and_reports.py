@@ -39,7 +39,7 @@ def test_applicant_bedroom_need_is_computed_and_recomputed_when_the_household_ch
     assert changed.status_code == 200 and changed.json["bedroom_need"] == 1
     with lettings.db.transaction() as session:
         actions = [e.action for e in trail(session, "applicant", applicant["id"])]
-    assert actions == ["create", "read", "change_household"]
+    assert actions == ["create", "read", "change"]
 
 
 def test_the_bedroom_need_moves_when_a_child_turns_ten(lettings):

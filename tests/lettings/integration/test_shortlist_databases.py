@@ -13,8 +13,9 @@ def test_the_shortlist_ranks_and_excludes_alike_on_both_databases(service):
     # home, a suspension.
     assert offer(service, other_home).status_code == 201
     household = [person(), person("child", 14, "M"), person("child", 12, "F")]
+    tag = service.client.get(f"/applicants/{grows['id']}", headers=OFFICER).headers["ETag"]
     assert service.client.put(f"/applicants/{grows['id']}/household", json={"household": household},
-                              headers=OFFICER).status_code == 200
+                              headers={**OFFICER, "If-Match": tag}).status_code == 200
     assert service.client.post(f"/applicants/{suspended['id']}/status", json={"status": "suspended",
                                "reason": "Awaiting proof of income."}, headers=OFFICER).status_code == 200
 

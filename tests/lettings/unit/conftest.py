@@ -43,7 +43,7 @@ def application(household: list[dict] | None = None, **changes: Any) -> dict[str
 
 
 def applicant(session: Session, **changes: Any) -> Applicant:
-    return register.register_applicant(session, application=application(**changes), now=NOW)
+    return register.register_applicant(session, application=application(**changes), by="officer-1", now=NOW)
 
 
 def void_home(session: Session, bedrooms: int = 1) -> Property:

@@ -18,7 +18,7 @@ PROPERTY = SimpleNamespace(id=uuid.uuid4(), reference="P-000001", bedrooms=2, pr
                            address="1 High Street, Anytown", uprn="100023336956", weekly_rent=Decimal("98.50"))
 VOID = SimpleNamespace(void_date=dt.date(2026, 10, 26), reason="transfer")
 ADVERT = SimpleNamespace(id=uuid.uuid4(), reference="ADV-000002", property_id=PROPERTY.id, closes_at=NOW)
-APPLICANT = SimpleNamespace(id=uuid.uuid4(), lead_name="Sam Lee", lead_date_of_birth=dt.date(1990, 5, 1),
+APPLICANT = SimpleNamespace(id=uuid.uuid4(), reference="A-000005", band="A", lead_name="Sam Lee", lead_date_of_birth=dt.date(1990, 5, 1),
                             phone="07700900123", email="sam@example.org")
 OFFER = SimpleNamespace(id=uuid.uuid4(), reference="O-000003", advert_id=ADVERT.id, property_id=PROPERTY.id,
                         applicant_id=APPLICANT.id, respond_by=NOW, direct_match_reason=None, refusal_reasonable=False)
@@ -41,6 +41,7 @@ BUILT = {
     events.OFFER_EXPIRED: events.offer_not_taken_up(OFFER, bidders_left=1),
     events.TENANCY_STARTED: events.tenancy_started(TENANCY, PROPERTY, APPLICANT),
     events.TENANCY_ENDED: events.tenancy_ended(ENDED),
+    events.APPLICANT_CHANGED: events.applicant_changed(APPLICANT, ["band", "monthly_net_income"]),
 }
 
 
@@ -87,3 +88,10 @@ def test_a_tenancy_end_carries_references_its_date_and_a_reason_code_only():
 
 def test_lettings_handles_exactly_the_events_the_catalogue_sends_it():
     assert set(SERVICE.handlers) == {c.type for c in catalogue.consumed_by("lettings")}
+
+
+def test_an_applicant_change_names_the_fields_and_carries_no_personal_details():
+    data = events.applicant_changed(APPLICANT, ["household", "phone"])
+    assert data == {"applicant_id": APPLICANT.id, "reference": "A-000005", "changed": ["household", "phone"],
+                    "band": None}
+    assert BUILT[events.APPLICANT_CHANGED]["band"] == "A"  # a decision of the council's, not a detail of theirs

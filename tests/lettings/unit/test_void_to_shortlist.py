@@ -50,9 +50,9 @@ def test_a_growing_household_sets_a_timer_for_the_birthday_that_changes_its_need
                                          {"name": "Max Lee", "date_of_birth": child_born, "sex": "F",
                                           "relationship": "child"}])
     assert list(pending_timers(session)) == [f"bedroom_need:{made.id}"]  # they turn 10 in 2030
-    register.change_household(session, made, household=[adult()], now=NOW)
+    register.change_household(session, made, household=[adult()], by="officer-1", now=NOW)
     assert made.bedroom_need == 1 and pending_timers(session) == {}
-    assert audited(session, with_record_type=True)[-1] == ("change_household", "applicant")
+    assert audited(session, with_record_type=True)[-1] == ("change", "applicant")
 
 
 def test_a_housed_applicants_status_cannot_be_changed(session):

@@ -3,13 +3,14 @@
 from flask.views import MethodView
 from sqlalchemy import select
 
-from casework.auth import roles
+from casework.auth import current, roles
 from casework.db import utcnow
 from casework.web import Blueprint, SelectPage, db_session, load_for_update
 from lettings.access import OFFICERS
 from lettings.api.common import get_applicant, refusals
-from lettings.letting import register
+from lettings.letting import applicant_changes, register
 from lettings.models import Applicant
+from lettings.schemas.applicant_changes import ApplicantChange, BandHistoryEntry
 from lettings.schemas.applicants import Applicant as ApplicantSchema
 from lettings.schemas.applicants import ApplicantCreate, ApplicantQueryArgs, ApplicantStatusChange, Household
 
@@ -40,7 +41,7 @@ class Applicants(MethodView):
 
         The household's `bedroom_need` is computed by the bedroom standard (children paired optimally)."""
         with refusals():
-            return register.register_applicant(db_session(), application=data, now=utcnow())
+            return register.register_applicant(db_session(), application=data, by=current().sub, now=utcnow())
 
 
 @blp.route("/<uuid:applicant_id>")
@@ -51,21 +52,59 @@ class ApplicantById(MethodView):
         """Read an applicant (the read is audited)"""
         return register.read_applicant(db_session(), get_applicant(applicant_id))
 
+    @roles(*OFFICERS)
+    @blp.arguments(ApplicantChange)
+    @blp.response(200, ApplicantSchema)
+    @blp.alt_response(412, description="The applicant changed since the If-Match ETag was read.")
+    @blp.alt_response(428, description="No If-Match: send the ETag of GET /applicants/{id}.")
+    def patch(self, data, applicant_id):
+        """Change an applicant
+
+        Send the ETag of `GET /applicants/{id}` as `If-Match` (428 without it, 412 when stale).
+        Name only what changes: `household` (replaced whole; the bedroom need is reckoned again,
+        and open shortlists follow), `needs`, `income`, `contact` (each part given replaces that
+        part), `support_needs`, `reasonable_preference`, `move_on_from`, `existing_tenant`. A new
+        `band` or `effective_date` needs `band_change {reason, decision_date}` (a medical award,
+        say) and is kept in the band's history (`GET /applicants/{id}/band-history`). Audited
+        with the changed fields before and after; publishes `lettings.applicant.changed.v1`."""
+        session = db_session()
+        applicant = load_for_update(session, Applicant, applicant_id, shown_as=ApplicantSchema,
+                                    not_found="No such applicant.", required=True)
+        with refusals():
+            return applicant_changes.change_applicant(session, applicant, changes=data, by=current().sub,
+                                                      now=utcnow())
+
+
+@blp.route("/<uuid:applicant_id>/band-history")
+class ApplicantBandHistory(MethodView):
+    @roles(*OFFICERS)
+    @blp.response(200, BandHistoryEntry(many=True))
+    def get(self, applicant_id):
+        """The band's dated history
+
+        The band and effective date given at registration, then every decision that moved them,
+        with its reason and date, oldest first (the read is audited)."""
+        return applicant_changes.band_history(db_session(), get_applicant(applicant_id))
+
 
 @blp.route("/<uuid:applicant_id>/household")
 class ApplicantHousehold(MethodView):
     @roles(*OFFICERS)
     @blp.arguments(Household)
     @blp.response(200, ApplicantSchema)
+    @blp.alt_response(412, description="The applicant changed since the If-Match ETag was read.")
+    @blp.alt_response(428, description="No If-Match: send the ETag of GET /applicants/{id}.")
     def put(self, data, applicant_id):
         """Replace the household
 
-        Someone joined or left: the bedroom need is recomputed. Honours `If-Match` (the applicant's ETag)."""
+        Someone joined or left: the bedroom need is recomputed. As `PATCH /applicants/{id}` with
+        only `household`: `If-Match` (the applicant's ETag) is required."""
         session = db_session()
         applicant = load_for_update(session, Applicant, applicant_id, shown_as=ApplicantSchema,
-                                    not_found="No such applicant.")
+                                    not_found="No such applicant.", required=True)
         with refusals():
-            return register.change_household(session, applicant, household=data["household"], now=utcnow())
+            return register.change_household(session, applicant, household=data["household"], by=current().sub,
+                                             now=utcnow())
 
 
 @blp.route("/<uuid:applicant_id>/status")

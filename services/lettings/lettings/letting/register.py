@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session
 from casework import audit
 from lettings import households
 from lettings.domain.household import HouseholdInvalid
-from lettings.letting import Invalid, NotAllowed
+from lettings.letting import Invalid, NotAllowed, applicant_changes
 from lettings.models import Applicant
 from lettings.references import next_reference
 
@@ -22,8 +22,9 @@ def _set_household(session: Session, applicant: Applicant, household: list[dict]
         raise Invalid("household", [str(exc)]) from exc
 
 
-def register_applicant(session: Session, *, application: dict[str, Any], now: dt.datetime) -> Applicant:
-    """Put a household on the register; its ``bedroom_need`` is reckoned by the bedroom standard."""
+def register_applicant(session: Session, *, application: dict[str, Any], by: str, now: dt.datetime) -> Applicant:
+    """Put a household on the register; its ``bedroom_need`` is reckoned by the bedroom standard,
+    and its band begins its dated history."""
     data = application
     applicant = Applicant(
         reference=next_reference(session, "A"), band=data["band"], effective_date=data["effective_date"],
@@ -34,6 +35,7 @@ def register_applicant(session: Session, *, application: dict[str, Any], now: dt
         existing_tenant=data["existing_tenant"], phone=data["contact"]["phone"],
         email=data["contact"]["email"], status="active")
     _set_household(session, applicant, data["household"], now)
+    applicant_changes.record_initial_band(applicant, by=by, now=now)
     session.add(applicant)
     session.flush()
     audit.changed(session, "create", "applicant", applicant.id, None, {
@@ -47,14 +49,11 @@ def read_applicant(session: Session, applicant: Applicant) -> Applicant:
     return applicant
 
 
-def change_household(session: Session, applicant: Applicant, *, household: list[dict], now: dt.datetime) -> Applicant:
-    """Someone joined or left: the household replaced and the bedroom need reckoned again."""
-    before = {"household_size": len(applicant.household), "bedroom_need": applicant.bedroom_need}
-    _set_household(session, applicant, household, now)
-    session.flush()
-    audit.changed(session, "change_household", "applicant", applicant.id, before,
-                  {"household_size": len(applicant.household), "bedroom_need": applicant.bedroom_need})
-    return applicant
+def change_household(session: Session, applicant: Applicant, *, household: list[dict], by: str,
+                     now: dt.datetime) -> Applicant:
+    """Someone joined or left: the household replaced and the bedroom need reckoned again, as
+    any other change of the applicant (``applicant_changes``)."""
+    return applicant_changes.change_applicant(session, applicant, changes={"household": household}, by=by, now=now)
 
 
 def change_status(session: Session, applicant: Applicant, *, status: str, reason: str) -> Applicant:
