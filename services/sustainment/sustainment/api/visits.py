@@ -14,7 +14,7 @@ from sustainment.api.common import CASEWORKERS, load_case, refusals
 from sustainment.cases import visits
 from sustainment.models import Case, Visit
 from sustainment.policy import current as policy
-from sustainment.schemas import VisitCreate, VisitOutcome
+from sustainment.schemas import VisitCreate, VisitMade, VisitOutcome
 from sustainment.sensitivity import VisitRead, audit_read
 
 blp = Blueprint("visits", __name__, url_prefix="/cases", description="Home visits and welfare checks.")
@@ -53,6 +53,29 @@ class Visits(MethodView):
         with refusals():
             return visits.schedule_visit(db_session(), case, kind=data["kind"], scheduled_for=data["scheduled_for"],
                                          by=current().sub, policy=policy())
+
+
+@blp.route("/<uuid:case_id>/visits/made")
+class VisitsMade(MethodView):
+    @roles(*CASEWORKERS)
+    @blp.arguments(VisitMade, example={"kind": "home_visit", "visited_at": "2026-11-09T14:30:00Z",
+                                       "outcome": "completed", "notes": "Tenant at home.", "risks_identified": []})
+    @blp.response(201, VisitRead)
+    @blp.alt_response(409, description="The case is closed.")
+    def post(self, data, case_id: uuid.UUID):
+        """Record a visit already made
+
+        One step for a visit that has happened (`visited_at` not later than now, not before the case
+        opened): completed or no_access, with notes and risks identified. No outcome deadline is set,
+        so no deadline.missed is raised for it. A completed visit on an allocated case is the first
+        contact; it counts towards three no-access visits in a row like any other.
+        """
+        case = load_case(case_id, for_update=True)
+        with refusals():
+            return visits.record_visit_made(
+                db_session(), case, kind=data["kind"], visited_at=data["visited_at"], outcome=data["outcome"],
+                notes=data["notes"], risks_identified=data["risks_identified"], by=current().sub, policy=policy(),
+                now=utcnow())
 
 
 @blp.route("/<uuid:case_id>/visits/<uuid:visit_id>")

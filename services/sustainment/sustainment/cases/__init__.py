@@ -21,3 +21,21 @@ class Invalid(ValueError):
         super().__init__(message)
         self.field = field
         self.message = message
+
+
+class NotFound(LookupError):
+    """There is no such case (or no such record on it) for the caller: the API answers 404."""
+
+
+class Stale(Exception):
+    """The case changed since the caller read it: ``etag`` is its version now (the API answers 412
+    with it; a page shows the case as it is now and asks the officer to make the change again)."""
+
+    def __init__(self, case, etag: str) -> None:
+        super().__init__("The case has changed since you read it; read it again and make your change again.")
+        self.case = case
+        self.etag = etag
+
+
+class Forbidden(PermissionError):
+    """The caller's role may not see or do this (the API answers 403)."""
