@@ -254,6 +254,27 @@ def test_a_stale_plan_change_is_412_with_the_current_version_and_the_page_gets_t
     assert [v["version"] for v in c.get(f"/cases/{case['id']}/plan/versions", headers=OFFICER).json] == [1, 2]
 
 
+def test_a_long_lived_cases_etag_still_lets_its_plan_be_changed(sustainment, open_case):
+    """Past the size above which the kernel would tag a body by its bytes (weakly), and after a
+    break-glass read: the ETag a GET gives is the version a change is checked against."""
+    c = sustainment.client
+    case = open_case()
+    _assign(c, case["id"])
+    for n in range(8):
+        assert c.post(f"/cases/{case['id']}/notes", json={"text": f"Visit {n}: " + "x" * 9000},
+                      headers=OFFICER).status_code == 201
+    read = c.get(f"/cases/{case['id']}", headers=OFFICER)
+    assert len(read.get_data()) > 64 * 1024
+    assert not read.headers["ETag"].startswith("W/")
+    assert c.put(f"/cases/{case['id']}/plan", json=PLAN,
+                 headers={**OFFICER, "If-Match": read.headers["ETag"]}).status_code == 200
+
+    glass = c.get(f"/cases/{case['id']}", headers=OTHER, query_string={"break_glass_reason": "Officer away."})
+    assert glass.json["restricted"] == []
+    assert c.put(f"/cases/{case['id']}/plan", json=PLAN,
+                 headers={**OTHER, "If-Match": glass.headers["ETag"]}).status_code == 200
+
+
 # -- a visit already made ---------------------------------------------------------------------------
 
 

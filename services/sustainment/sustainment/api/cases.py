@@ -67,8 +67,12 @@ class CaseById(MethodView):
         `break_glass` and the sustainment team's manager is told.
         """
         with refusals():
-            return reading.read_case(db_session(), case_id, break_glass_reason=args.get("break_glass_reason"),
-                                     policy=policy(), now=utcnow()).case
+            view = reading.read_case(db_session(), case_id, break_glass_reason=args.get("break_glass_reason"),
+                                     policy=policy(), now=utcnow())
+        # The version a change is checked against, whatever the body's size (a long-lived case's
+        # body can pass the size above which the kernel would give a weak ETag over its bytes) and
+        # also after a break-glass read.
+        return view.case, 200, {"ETag": view.version}
 
 
 @blp.route("/<uuid:case_id>/deadlines")

@@ -215,6 +215,11 @@ class CaseView:
     may_assign: bool
     may_see_restricted: bool
 
+    @property
+    def detail(self) -> dict[str, Any]:
+        """The case as ``GET /cases/{id}`` shows it to this reader (in the request that read it)."""
+        return sensitivity.CaseDetailRead().dump(self.case)
+
 
 def read_case(session: Session, key: Any, *, break_glass_reason: str | None = None, policy: rules.Policy,
               now: dt.datetime) -> CaseView:
