@@ -8,7 +8,7 @@ from contextlib import contextmanager
 
 from flask import request
 
-from casework.web import abort, db_session, get_or_404, invalid
+from casework.web import abort, db_session, invalid
 from sustainment import rules, sensitivity
 from sustainment.cases import Forbidden, Invalid, NotFound, Stale, reading
 from sustainment.models import Case
@@ -19,9 +19,8 @@ CASEWORKERS = ("sustainment_officer", "team_leader")
 
 def load_case(case_id: uuid.UUID, *, for_update: bool = False) -> Case:
     """The case, locked for the change when ``for_update``; 404 when there is none."""
-    case = get_or_404(db_session(), Case, case_id, lock=for_update, detail="There is no such case.")
-    sensitivity.decide(case)
-    return case
+    with refusals():
+        return reading.find_case(db_session(), case_id, for_update=for_update)
 
 
 def change_case(case_id: uuid.UUID) -> Case:

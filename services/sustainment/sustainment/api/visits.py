@@ -9,9 +9,9 @@ from flask.views import MethodView
 from casework import audit
 from casework.auth import current, roles
 from casework.db import utcnow
-from casework.web import Blueprint, db_session, get_or_404
+from casework.web import Blueprint, db_session
 from sustainment.api.common import CASEWORKERS, load_case, refusals
-from sustainment.cases import visits
+from sustainment.cases import reading, visits
 from sustainment.models import Case, Visit
 from sustainment.policy import current as policy
 from sustainment.schemas import VisitCreate, VisitMade, VisitOutcome
@@ -21,8 +21,8 @@ blp = Blueprint("visits", __name__, url_prefix="/cases", description="Home visit
 
 
 def _load_visit(case: Case, visit_id: uuid.UUID, *, for_update: bool = False) -> Visit:
-    return get_or_404(db_session(), Visit, visit_id, where=[Visit.case_id == case.id], lock=for_update,
-                      detail="There is no such visit on this case.")
+    with refusals():
+        return reading.find_visit(db_session(), case, visit_id, for_update=for_update)
 
 
 @blp.route("/<uuid:case_id>/visits")

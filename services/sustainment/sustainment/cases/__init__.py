@@ -7,8 +7,12 @@ transaction; it returns what it made or changed. The HTTP views in ``sustainment
 translate: they load the case, call one use case, and render its answer.
 
 A use case refuses with ``rules.IllegalTransition`` when the case (or the visit, or the agency
-referral) is not in a state that allows it (the API answers 409), and with ``Invalid`` when a
-value asked for cannot be done (422 naming the field).
+referral) is not in a state that allows it (the API answers 409), with ``Invalid`` when a value
+asked for cannot be done (422 naming the field), ``NotFound`` (404), ``Forbidden`` when the role
+may not (403), and ``Stale`` when the case changed since its reader saw it (412).
+
+``reading`` holds the reads (the case whole, caseloads, deadlines) and the loading of a case for
+a change; the officers' pages call the same functions as the API, and so audit the same.
 """
 
 from __future__ import annotations

@@ -25,7 +25,7 @@ from casework import audit, context
 from casework.web.etag import etag_of
 from sustainment import rules, sensitivity
 from sustainment.cases import Forbidden, NotFound, Stale
-from sustainment.models import Case, Visit
+from sustainment.models import AgencyReferral, Case, Visit
 
 #: A case's human reference: ``S-000045`` (case and leading zeros as officers type them).
 REFERENCE = re.compile(r"^\s*S-?(\d{1,9})\s*$", re.IGNORECASE)
@@ -62,6 +62,33 @@ def find_case(session: Session, key: Any, *, for_update: bool = False) -> Case:
         raise NotFound("There is no such case.")
     sensitivity.decide(case)
     return case
+
+
+def _on_case(session: Session, model: type, case: Case, key: Any, *, for_update: bool, missing: str) -> Any:
+    try:
+        ident = key if isinstance(key, uuid.UUID) else uuid.UUID(str(key))
+    except ValueError:
+        raise NotFound(missing) from None
+    stmt = select(model).where(model.id == ident, model.case_id == case.id)
+    if for_update:
+        stmt = stmt.with_for_update(of=model).execution_options(populate_existing=True)
+    found = session.scalar(stmt)
+    if found is None:
+        raise NotFound(missing)
+    return found
+
+
+def find_visit(session: Session, case: Case, visit_id: Any, *, for_update: bool = False) -> Visit:
+    """The visit ``visit_id`` of ``case``; ``NotFound`` when the case has no such visit."""
+    return _on_case(session, Visit, case, visit_id, for_update=for_update,
+                    missing="There is no such visit on this case.")
+
+
+def find_agency_referral(session: Session, case: Case, referral_id: Any, *,
+                         for_update: bool = False) -> AgencyReferral:
+    """The agency referral ``referral_id`` of ``case``; ``NotFound`` when the case has no such referral."""
+    return _on_case(session, AgencyReferral, case, referral_id, for_update=for_update,
+                    missing="There is no such agency referral on this case.")
 
 
 def version_of(case: Case) -> str:
