@@ -118,6 +118,18 @@ class VisitOutcome(ma.Schema):
     risks_identified = fields.List(_text(100), load_default=list, metadata={"example": ["hoarding"]})
 
 
+class VisitMade(ma.Schema):
+    """A visit already made, recorded with its outcome in one step."""
+
+    kind = _one_of(rules.VISIT_KINDS, required=True, metadata={"example": "home_visit"})
+    visited_at = NearDateTime(required=True, metadata={
+        "example": "2026-11-09T14:30:00+00:00", "description": "When the visit was made: not later than now."})
+    outcome = _one_of(("completed", "no_access"), required=True, metadata={"example": "completed"})
+    notes = fields.String(validate=validate.Length(max=5000), load_default=None,
+                          metadata={"example": "Tenant at home; agreed to a budgeting appointment."})
+    risks_identified = fields.List(_text(100), load_default=list, metadata={"example": ["hoarding"]})
+
+
 class AgencyReferral(ma.Schema):
     id = fields.UUID()
     agency = _one_of(rules.AGENCIES, metadata={"example": "citizens_advice"})
@@ -266,6 +278,84 @@ class Closure(ma.Schema):
 
 class Reopening(ma.Schema):
     reason = _text(2000, required=True, metadata={"example": "Arrears have built up again."})
+
+
+# -- what is due, caseloads ---------------------------------------------------------------
+
+
+class Deadline(ma.Schema):
+    deadline = _one_of(("first_contact", "settling_in_visit", "visit", "plan_action", "plan_review", "agency_chase"),
+                       metadata={"example": "first_contact"})
+    due = DateTime(metadata={"example": "2026-11-04T17:00:00+00:00"})
+    overdue = Boolean(metadata={"example": False})
+    title = fields.String(metadata={"example": "First contact with the tenant"})
+    related_id = fields.String(allow_none=True, metadata={
+        "description": "The visit, plan action, plan version or agency referral it is about."})
+
+
+class Outstanding(ma.Schema):
+    kind = _one_of(("plan_action", "visit", "agency_referral"), metadata={"example": "plan_action"})
+    title = fields.String(metadata={"example": "Apply for Discretionary Housing Payment"})
+    related_id = fields.String(allow_none=True)
+
+
+class ClosureCheck(ma.Schema):
+    may_close = Boolean(metadata={"example": True})
+    refusal = fields.String(allow_none=True, metadata={"description": "Why the case cannot be closed now."})
+    outstanding = fields.List(fields.Nested(Outstanding), metadata={
+        "description": "Work still open on the case. Closing does not wait for it, but the officer is shown it."})
+
+
+class NextVisit(ma.Schema):
+    id = fields.UUID()
+    kind = _one_of(rules.VISIT_KINDS, metadata={"example": "home_visit"})
+    scheduled_for = DateTime(metadata={"example": "2026-11-10T10:00:00+00:00"})
+
+
+class NextAction(ma.Schema):
+    id = fields.String()
+    title = fields.String(metadata={"example": "Apply for Discretionary Housing Payment"})
+    owner = _one_of(rules.ACTION_OWNERS, metadata={"example": "tenant"})
+    due_date = fields.String(metadata={"example": "2026-12-01"})
+
+
+class CaseloadEntry(ma.Schema):
+    """An open case in a caseload, with what needs doing on it next."""
+
+    id = fields.UUID(attribute="case.id", metadata={"example": CASE_ID})
+    reference = fields.String(attribute="case.reference", metadata={"example": "S-000123"})
+    case_type = fields.String(attribute="case.case_type", metadata={"example": "sustainment"})
+    status = fields.String(attribute="case.status", metadata={"example": "allocated"})
+    risk_level = fields.String(attribute="case.risk_level", metadata={"example": "high"})
+    officer_id = fields.String(attribute="case.officer_id", allow_none=True, metadata={"example": "officer-17"})
+    tenant_name = fields.String(attribute="case.tenant_name", metadata={"example": "Jane Doe"})
+    opened_at = DateTime(attribute="case.opened_at")
+    first_contact_due = DateTime(attribute="case.first_contact_due")
+    first_contact_at = DateTime(attribute="case.first_contact_at", allow_none=True)
+    first_contact_overdue = Boolean(metadata={"example": False})
+    next_visit = fields.Nested(NextVisit, allow_none=True)
+    next_action = fields.Nested(NextAction, allow_none=True)
+    next_deadline = fields.Nested(Deadline, allow_none=True, metadata={
+        "description": "What is due soonest on the case (the list is ordered by it)."})
+    overdue = fields.Integer(metadata={"example": 1, "description": "How many of its deadlines have passed."})
+
+
+class CaseloadArgs(ma.Schema):
+    officer_id = _text(200, metadata={"description": "Another officer's caseload (team leaders only); "
+                                                     "by default your own."})
+
+
+class OfficerLoad(ma.Schema):
+    officer_id = fields.String(metadata={"example": "officer-17"})
+    open_cases = fields.Integer(metadata={"example": 23})
+    by_risk = fields.Dict(keys=fields.String(), values=fields.Integer(),
+                          metadata={"example": {"low": 6, "medium": 10, "high": 5, "critical": 2}})
+    overdue_cases = fields.Integer(metadata={"example": 3, "description": "Cases with a deadline past."})
+
+
+class TeamCaseload(ma.Schema):
+    unassigned = fields.List(fields.Nested(CaseloadEntry))
+    officers = fields.List(fields.Nested(OfficerLoad))
 
 
 # -- reports ---------------------------------------------------------------------------------

@@ -9,9 +9,9 @@ from flask.views import MethodView
 from casework import audit
 from casework.auth import current, roles
 from casework.db import utcnow
-from casework.web import Blueprint, db_session, get_or_404
+from casework.web import Blueprint, db_session
 from sustainment.api.common import CASEWORKERS, load_case, refusals
-from sustainment.cases import agency_referrals
+from sustainment.cases import agency_referrals, reading
 from sustainment.models import AgencyReferral, Case
 from sustainment.policy import current as policy
 from sustainment.schemas import AgencyReferralCreate, AgencyResponse
@@ -22,8 +22,8 @@ blp = Blueprint("agency_referrals", __name__, url_prefix="/cases",
 
 
 def _load_referral(case: Case, referral_id: uuid.UUID, *, for_update: bool = False) -> AgencyReferral:
-    return get_or_404(db_session(), AgencyReferral, referral_id, where=[AgencyReferral.case_id == case.id],
-                      lock=for_update, detail="There is no such agency referral on this case.")
+    with refusals():
+        return reading.find_agency_referral(db_session(), case, referral_id, for_update=for_update)
 
 
 @blp.route("/<uuid:case_id>/agency-referrals")

@@ -9,13 +9,17 @@ from sqlalchemy import func, select
 
 from casework import audit
 from casework.auth import roles
+from casework.db import utcnow
 from casework.web import Blueprint, db_session
 from casework.web.pagination import read_page
-from sustainment import sensitivity
-from sustainment.api.common import CASEWORKERS, load_case
+from sustainment.api.common import CASEWORKERS, load_case, refusals
+from sustainment.cases import reading
 from sustainment.models import Case
+from sustainment.policy import current as policy
 from sustainment.schemas import Case as CaseSchema
 from sustainment.schemas import CaseQueryArgs, CaseRead
+from sustainment.schemas import ClosureCheck as ClosureCheckSchema
+from sustainment.schemas import Deadline as DeadlineSchema
 from sustainment.sensitivity import CaseDetailRead
 
 blp = Blueprint("cases", __name__, url_prefix="/cases", description="Tenancy-sustainment and onboarding cases.")
@@ -54,24 +58,51 @@ class CaseById(MethodView):
     def get(self, args, case_id: uuid.UUID):
         """Read a case
 
-        The case with its current plan, visits, agency referrals, contacts, notes, assignment
-        history and timeline. The ETag covers all of it: send it as If-Match to change the plan.
+        By id; the case with its current plan, visits, agency referrals, contacts, notes, risk
+        changes, assignment history and timeline. The ETag covers all of it: send it as If-Match to change the plan.
 
         Safeguarding and health details are restricted to the case's officer, team leaders and
         admins (each such read audited as `read_restricted`); others get them left out and named
         in `restricted`, unless they give a `break_glass_reason`: that read is audited as
         `break_glass` and the sustainment team's manager is told.
         """
-        session = db_session()
-        case = load_case(case_id)
-        audit.read(session, "case", case.id)
-        reason = args.get("break_glass_reason")
-        if reason and not sensitivity.may_see(case):
-            sensitivity.decide(case, break_glass=True)
-            sensitivity.audit_read(session, case, reason=reason)
-        else:
-            sensitivity.audit_read(session, case)
-        return case
+        with refusals():
+            view = reading.read_case(db_session(), case_id, break_glass_reason=args.get("break_glass_reason"),
+                                     policy=policy(), now=utcnow())
+        # The version a change is checked against, whatever the body's size (a long-lived case's
+        # body can pass the size above which the kernel would give a weak ETag over its bytes) and
+        # also after a break-glass read.
+        return view.case, 200, {"ETag": view.version}
+
+
+@blp.route("/<uuid:case_id>/deadlines")
+class CaseDeadlines(MethodView):
+    @roles(*CASEWORKERS)
+    @blp.response(200, DeadlineSchema(many=True))
+    def get(self, case_id: uuid.UUID):
+        """What is due on a case
+
+        First contact, the settling-in visit, visit outcomes, open plan actions, the plan review and
+        agency chases not yet answered, soonest first, each marked `overdue` once its time has
+        passed. None on a closed case. Audited as a read of the case.
+        """
+        with refusals():
+            return reading.read_deadlines(db_session(), case_id, policy=policy(), now=utcnow())
+
+
+@blp.route("/<uuid:case_id>/closure-check")
+class CaseClosureCheck(MethodView):
+    @roles(*CASEWORKERS)
+    @blp.response(200, ClosureCheckSchema)
+    def get(self, case_id: uuid.UUID):
+        """Before closing a case
+
+        Whether it may be closed now (`refusal` says why not) and what is still open on it: plan
+        actions, visits not recorded, agencies that have not answered. Closing does not wait for
+        them; the officer confirming the closure is shown them. Audited as a read of the case.
+        """
+        with refusals():
+            return reading.read_closure_check(db_session(), case_id)
 
 
 @blp.route("/<uuid:case_id>/audit")

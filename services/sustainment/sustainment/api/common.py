@@ -5,11 +5,12 @@ from __future__ import annotations
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
-from typing import Any
 
-from casework.web import abort, db_session, get_or_404, invalid, load_for_update
+from flask import request
+
+from casework.web import abort, db_session, invalid
 from sustainment import rules, sensitivity
-from sustainment.cases import Invalid
+from sustainment.cases import Forbidden, Invalid, NotFound, Stale, reading
 from sustainment.models import Case
 
 #: Case work is done by sustainment officers and team leaders (admin always passes).
@@ -18,33 +19,34 @@ CASEWORKERS = ("sustainment_officer", "team_leader")
 
 def load_case(case_id: uuid.UUID, *, for_update: bool = False) -> Case:
     """The case, locked for the change when ``for_update``; 404 when there is none."""
-    case = get_or_404(db_session(), Case, case_id, lock=for_update, detail="There is no such case.")
-    sensitivity.decide(case)
-    return case
+    with refusals():
+        return reading.find_case(db_session(), case_id, for_update=for_update)
 
 
 def change_case(case_id: uuid.UUID) -> Case:
-    """The case locked for a change that honours If-Match: 412 when the ETag the caller sends is
-    not the case's as GET /cases/{id} shows it to them now; 404 when there is none."""
-    case = load_for_update(db_session(), Case, case_id, shown_as=_as_read, not_found="There is no such case.")
-    sensitivity.decide(case)  # also when no If-Match was sent, and so nothing was shown yet
-    return case
-
-
-def _as_read(case: Case) -> Any:
-    sensitivity.decide(case)  # what the caller's GET shows, and so what its ETag covers
-    return sensitivity.CaseDetailRead().dump(case)
+    """The case locked for a change that honours If-Match: 412 (with the case's ETag now) when the
+    ETag the caller sends is not the case's as GET /cases/{id} shows it to them now; 404 when there
+    is none. The officers' pages make the same check with ``reading.load_for_change``."""
+    with refusals():
+        return reading.load_for_change(db_session(), case_id, if_match=request.headers.get("If-Match"))
 
 
 @contextmanager
 def refusals() -> Iterator[None]:
-    """A use case's refusal as a problem: 409 when the case's state does not allow it, 422 naming the field."""
+    """A use case's refusal as a problem: 409 when the case's state does not allow it, 422 naming the
+    field, 404 when there is no such case, 403 when the role may not, 412 when the case changed."""
     try:
         yield
     except rules.IllegalTransition as exc:
         abort(409, str(exc))
     except Invalid as exc:
         invalid(exc.field, exc.message)
+    except NotFound as exc:
+        abort(404, str(exc))
+    except Forbidden as exc:
+        abort(403, str(exc))
+    except Stale as exc:
+        abort(412, "The case has changed since you read it; fetch it again and retry.", headers={"ETag": exc.etag})
 
 
 def as_changed(case: Case) -> Case:
