@@ -387,11 +387,11 @@ def hand_closing_refusal(*, roles: frozenset[str], self_closing: bool, reason: s
     Only a team leader may close one by hand (the work was done outside Casework, the record is
     a duplicate, an event will never come), answering for it with the reason in the audit trail.
     """
-    if not (reason or "").strip():
-        return Refusal(422, "Say why the task is being closed.")
     if self_closing and not roles & CLOSES_SELF_CLOSING:
         return Refusal(403, "This task closes itself when its work is recorded: do the work on its page. "
                             "Only a team leader may close it by hand.")
+    if not (reason or "").strip():
+        return Refusal(422, "Say why the task is being closed.")
     return None
 
 

@@ -61,6 +61,7 @@ def test_a_council_may_say_a_rule_does_not_close_itself():
     ({"team_leader"}, True, "Recorded on paper", None),
     ({"admin"}, True, "Recorded on paper", None),
     ({"team_leader"}, True, "", 422),
+    ({"sustainment_officer"}, True, None, 403),  # no reason would let them
 ])
 def test_who_may_close_a_task_by_hand(roles, self_closing, reason, status):
     refusal = rules.hand_closing_refusal(roles=frozenset(roles), self_closing=self_closing, reason=reason)

@@ -92,6 +92,12 @@ class TaskCard:
     closes_itself: bool
     sort_key: str
 
+    @property
+    def subject_docs(self) -> str:
+        """The name the inbox's template still links by (it linked the API docs): the task's page
+        now. Goes when the template, moving onto the kernel's pages, links ``page_url``."""
+        return self.page_url
+
 
 def card(task, now: dt.datetime, service_urls: Mapping[str, str], policy: Policy | None = None) -> TaskCard:
     """A task row (anything with the Task model's fields) worded for the page, under the council's
