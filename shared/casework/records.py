@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 import uuid
 from collections.abc import Callable, Iterable
-from typing import Any, TypeVar, Union
+from typing import Any, TypeVar
 
 from sqlalchemy import ColumnElement, Uuid, false, inspect, select
 from sqlalchemy.orm import Session
@@ -21,7 +21,8 @@ T = TypeVar("T")
 
 #: How a service's references are kept: the column holding them, or a function from the
 #: reference typed (normalised) to the condition finding it (None when it cannot be one).
-Reference = Union[Any, Callable[[str], "ColumnElement[bool] | None"]]
+#: (Typed ``Any``: a mapped column, or ``Callable[[str], ColumnElement[bool] | None]``.)
+Reference = Any
 
 _NUMBERED = re.compile(r"([A-Z]+)-?0*(\d{1,12})")
 

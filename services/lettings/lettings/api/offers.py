@@ -11,9 +11,16 @@ from lettings.access import OFFICERS
 from lettings.api.common import get_applicant, get_offer, get_property, refusals
 from lettings.letting import checks, offers
 from lettings.letting.sign_up import sign_up
-from lettings.policy import current as current_policy
 from lettings.models import Offer
-from lettings.schemas.offers import DirectOfferCreate, OfferQueryArgs, OfferRefusal, OfferWithdrawal, PreTenancyCheck, SignUp
+from lettings.policy import current as current_policy
+from lettings.schemas.offers import (
+    DirectOfferCreate,
+    OfferQueryArgs,
+    OfferRefusal,
+    OfferWithdrawal,
+    PreTenancyCheck,
+    SignUp,
+)
 from lettings.schemas.offers import Offer as OfferSchema
 from lettings.schemas.offers import Tenancy as TenancySchema
 

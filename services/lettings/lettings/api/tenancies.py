@@ -1,7 +1,6 @@
 """Tenancies: read one by its reference, and end it (its home falls void again)."""
 
 from flask.views import MethodView
-
 from sqlalchemy import select
 
 from casework import records
