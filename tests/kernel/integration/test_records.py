@@ -98,3 +98,18 @@ def test_a_list_filtered_by_reference(db):
             records.reference_is(Letter.reference, "l-000124"))).all() == ["L-000124"]
         assert session.scalars(select(File.number).where(records.reference_is(FILE_REFERENCE, "F-000046"))).all() == [46]
         assert session.scalars(select(File.number).where(records.reference_is(FILE_REFERENCE, "nonsense"))).all() == []
+
+
+def test_get_or_404_takes_a_reference_where_the_model_has_them(db):
+    from werkzeug.exceptions import HTTPException
+
+    from casework.web import get_or_404
+
+    with db.transaction() as session:
+        assert get_or_404(session, Letter, "L-000123", reference=Letter.reference).id == LETTER_ID
+        assert get_or_404(session, File, "F-000045", reference=FILE_REFERENCE, lock=True).id == FILE_ID
+        assert get_or_404(session, Letter, LETTER_ID).id == LETTER_ID
+        with pytest.raises(HTTPException) as missing:
+            get_or_404(session, Letter, "L-000124", reference=Letter.reference, where=[Letter.owner == "me"],
+                       detail="Not yours.")
+        assert missing.value.code == 404
