@@ -4,7 +4,8 @@ Development: HS256 tokens signed with ``CASEWORK_JWT_SECRET`` (``casework token`
 Production: RS256 tokens verified against the keys at ``CASEWORK_JWKS_URL``. ``exp``, ``iss``
 and ``aud`` are always checked; ``alg: none`` and any algorithm but the configured one are
 refused. Roles: referrer, intake_officer, sustainment_officer, lettings_officer,
-team_leader, admin, service. ``admin`` may do everything.
+team_leader, admin, service, and the front-line housing_officer, income_officer and asb_officer
+(who raise referrals). ``admin`` may do everything.
 """
 
 from __future__ import annotations
@@ -23,10 +24,15 @@ from casework import context
 from casework.context import Principal
 from casework.problems import abort
 
+#: Front-line officers outside Casework's teams (housing, income, anti-social behaviour) who see a
+#: tenant at risk first and raise referrals.
+FRONT_LINE_ROLES = ("housing_officer", "income_officer", "asb_officer")
 ROLES = (
     "referrer", "intake_officer", "sustainment_officer", "lettings_officer", "team_leader", "admin", "service",
+    *FRONT_LINE_ROLES,
 )
-OFFICER_ROLES = ("intake_officer", "sustainment_officer", "lettings_officer", "team_leader", "admin")
+OFFICER_ROLES = ("intake_officer", "sustainment_officer", "lettings_officer", "team_leader", "admin",
+                 *FRONT_LINE_ROLES)
 
 
 class AuthError(Exception):

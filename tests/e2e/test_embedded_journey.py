@@ -22,7 +22,8 @@ ROOT = Path(__file__).resolve().parents[2]
 ENV = {k: v for k, v in os.environ.items() if not k.startswith("CASEWORK_")} | {
     "CASEWORK_JWT_SECRET": SECRET, "CASEWORK_TIMER_POLL_SECONDS": "0.2", "CASEWORK_RELAY_POLL_SECONDS": "0.2"}
 OFFICERS = {"intake-officer-1": ["intake"], "sustainment-officer-1": ["sustainment"],
-            "lettings-officer-1": ["lettings"], "team-leader-1": ["intake", "sustainment"], "admin-1": []}
+            "lettings-officer-1": ["lettings"], "team-leader-1": ["intake", "sustainment"], "admin-1": [],
+            "housing-officer-1": [], "income-officer-1": [], "asb-officer-1": []}
 
 
 @contextlib.contextmanager

@@ -12,7 +12,7 @@ from typing import Any
 from sqlalchemy import Select, and_, bindparam, false, not_, or_, select, update
 from sqlalchemy.orm import Session
 
-from casework import audit, numbering, outbox
+from casework import audit, numbering, outbox, records
 from casework.context import Principal
 from casework.db import as_utc, execute_as_driver_sql
 from casework.portable import one_of
@@ -25,16 +25,35 @@ from intake.schemas import snapshot
 
 
 def visible_to(principal: Principal) -> list[Any]:
-    """The conditions on a referral the caller may see: a referring system sees only its own."""
-    return [] if access.sees_all(principal) else [Referral.referrer_client == principal.sub]
+    """The conditions on a referral the caller may see: a referring system sees only the referrals
+    it made, a front-line officer only those they raised."""
+    if access.sees_all(principal):
+        return []
+    return [or_(Referral.referrer_client == principal.sub, Referral.entered_by == principal.sub)]
+
+
+def find(session: Session, key: Any, principal: Principal, *, lock: bool = False) -> Referral | None:
+    """The referral ``key`` names, by id or reference (``R-000123``), if the caller may see it."""
+    return records.find(session, Referral, key, reference=Referral.reference, where=visible_to(principal),
+                        lock=lock)
+
+
+#: How a list is ordered: newest first, or the triage queue's order (soonest due, then the
+#: highest risk score, then the first received).
+ORDERS: dict[str, tuple[Any, ...]] = {
+    "newest": (Referral.received_at.desc(), Referral.id),
+    "triage_due": (Referral.triage_due.asc(), Referral.risk_score.desc(), Referral.received_at.asc(), Referral.id),
+}
 
 
 def search(args: dict[str, Any], principal: Principal, now: dt.datetime) -> Select:
-    """The referrals the caller may see that match the filters, newest first."""
-    stmt = select(Referral).where(*visible_to(principal)).order_by(Referral.received_at.desc(), Referral.id)
+    """The referrals the caller may see that match the filters, newest first (or as ``order`` says)."""
+    stmt = select(Referral).where(*visible_to(principal)).order_by(*ORDERS[args.get("order", "newest")])
     for name in ("status", "risk_level", "source_system"):
         if name in args:
             stmt = stmt.where(getattr(Referral, name) == args[name])
+    if "reference" in args:
+        stmt = stmt.where(records.reference_is(Referral.reference, args["reference"]))
     if "received_from" in args:
         start = dt.datetime.combine(args["received_from"], dt.time.min, tzinfo=LONDON)
         stmt = stmt.where(Referral.received_at >= start)
@@ -45,6 +64,12 @@ def search(args: dict[str, Any], principal: Principal, now: dt.datetime) -> Sele
         overdue = and_(Referral.status == triage.RECEIVED, Referral.triage_due < now)
         stmt = stmt.where(overdue if args["overdue"] else not_(overdue))
     return stmt
+
+
+def triage_queue(args: dict[str, Any], principal: Principal, now: dt.datetime) -> Select:
+    """The triage queue: referrals waiting for triage (or with the ``status`` asked for) by
+    triage due time, then risk; filtered like ``search`` (risk level, source system…)."""
+    return search({"status": triage.RECEIVED, **args, "order": "triage_due"}, principal, now)
 
 
 def _write(session: Session, row: dict[str, Any], policy: IntakePolicy,

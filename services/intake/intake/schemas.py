@@ -337,6 +337,12 @@ class ReferralQueryArgs(ma.Schema):
     received_from = Date(metadata={"example": "2026-01-05", "description": "Received on or after this date (UK)."})
     received_to = Date(metadata={"example": "2026-01-09", "description": "Received on or before this date (UK)."})
     overdue = fields.Boolean(metadata={"description": "Only referrals past (true) or within (false) their triage deadline."})
+    reference = fields.String(validate=validate.Length(min=1, max=40), metadata={
+        "example": "R-000123", "description": "The referral with this reference (as officers quote it)."})
+    order = fields.String(validate=validate.OneOf(("newest", "triage_due")), metadata={
+        "example": "triage_due",
+        "description": "`newest` first (the default), or `triage_due`: the triage queue's order, soonest "
+                       "triage deadline first, then the highest risk score."})
 
     @validates_schema
     def date_range(self, data, **kwargs):

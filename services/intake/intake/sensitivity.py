@@ -19,13 +19,14 @@ from sqlalchemy.orm import Session
 
 from casework import audit, context, outbox
 from casework.db import utcnow
-from intake import events
+from intake import access, events
 from intake.models import Referral
 
 SPECIAL_CATEGORY = frozenset({"mental_health", "physical_health", "substance_misuse", "domestic_abuse",
                               "safeguarding_adult", "safeguarding_child", "disability"})
-#: Who sees a referral's restricted details (admin always does; a referrer sees only its own referrals).
-SEES_RESTRICTED = ("intake_officer", "team_leader", "referrer")
+#: Who sees a referral's restricted details (admin always does; a referrer, and a front-line officer
+#: who raised a referral, see only their own referrals: ``access.visible_to``).
+SEES_RESTRICTED = ("intake_officer", "team_leader", "referrer", *access.FRONT_LINE)
 
 
 def may_see() -> bool:

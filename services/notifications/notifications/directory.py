@@ -41,6 +41,12 @@ def teams_of(session: Session, officer_id: str) -> list[str]:
     return sorted(teams)
 
 
+def members_of(session: Session, team: Team) -> list[Officer]:
+    """The team's active officers and its manager (the directory holds each officer's teams)."""
+    officers = session.scalars(select(Officer).where(Officer.active.is_(True)).order_by(Officer.id))
+    return [officer for officer in officers if team.slug in (officer.teams or []) or officer.id == team.manager_id]
+
+
 def admins(session: Session) -> list[Officer]:
     """Active officers with the admin role (they are told when a webhook is disabled)."""
     officers = session.scalars(select(Officer).where(Officer.active.is_(True)).order_by(Officer.id))

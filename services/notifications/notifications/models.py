@@ -74,6 +74,8 @@ class Task(Base):
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
     closed_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
     closed_by: Mapped[str | None] = mapped_column(String(200))
+    #: Why an officer closed it by hand (a task closed by the event recording its work has none).
+    closed_reason: Mapped[str | None] = mapped_column(String(2000))
     escalated_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
     escalated_to: Mapped[str | None] = mapped_column(String(200))
     #: When the retention sweep removed its title, reference and link.

@@ -22,7 +22,7 @@ from notifications.schemas import Notification as NotificationSchema
 from notifications.schemas import Task as TaskSchema
 
 #: Keys of the audit snapshots of a task that name what it was about.
-AUDIT_KEYS = frozenset({"title", "reference", "link"})
+AUDIT_KEYS = frozenset({"title", "reference", "link", "page_url", "closed_reason"})
 
 
 def _related(query: dict[str, Any]) -> list[tuple[str, str]]:
@@ -89,7 +89,7 @@ def due_deliveries(session: Session, now: dt.datetime) -> list[Delivery]:
 def anonymise_task(session: Session, task: Task) -> None:
     """What it was about goes; its rule, team, assignee, status and times stay."""
     task.title = REMOVED
-    task.subject_reference = task.link = None
+    task.subject_reference = task.link = task.closed_reason = None
     task.anonymised_at = utcnow()
 
 

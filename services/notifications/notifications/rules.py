@@ -66,6 +66,10 @@ class TaskRule:
     priority: str = "normal"
     notify: str | None = None
     closed_by: tuple[Closer, ...] = ()
+    #: Closed by the event that records its work (triaging the referral, recording the visit…),
+    #: so an officer does the work rather than closing the task. By default a rule with closers
+    #: closes itself; a rule whose only closers end the whole case says ``closes_itself: false``.
+    closes_itself: bool = False
 
 
 @dataclass(frozen=True)
@@ -203,7 +207,7 @@ def _task_rule(name: str, spec: Mapping[str, Any], allowed: frozenset[str], kind
         subject=spec.get("subject"), key=spec.get("key"), team=spec.get("team"),
         assignee_field=(spec.get("assignee") or {}).get("field"), manager_of=spec.get("manager_of"),
         due_field=due.get("field"), due_working_days=due.get("working_days"), priority=priority,
-        notify=spec.get("notify"), closed_by=closers,
+        notify=spec.get("notify"), closed_by=closers, closes_itself=bool(spec.get("closes_itself", bool(closers))),
     )
 
 
@@ -218,6 +222,12 @@ def _check_template(template: str, allowed: frozenset[str], where: str) -> None:
     unknown = used - allowed
     if unknown:
         raise PolicyError(f"{where}: may only quote {', '.join(sorted(allowed))}, not {', '.join(sorted(unknown))}")
+
+
+def closes_itself(policy: Policy, rule: str) -> bool:
+    """Whether tasks of ``rule`` close themselves when their work is recorded (a rule no longer in
+    the policy: no)."""
+    return any(task_rule.closes_itself for task_rule in policy.tasks if task_rule.name == rule)
 
 
 # -- applying it ----------------------------------------------------------------------------
@@ -363,6 +373,29 @@ def webhook_body(*, event_id: str, event_type: str, time: str, subject: Subject 
             "type": subject.type, "id": subject.id, "reference": subject.reference, "link": subject.link,
         },
     }
+
+
+# -- who may close a task by hand ----------------------------------------------------------
+
+#: Who may close by hand a task that closes itself when its work is recorded.
+CLOSES_SELF_CLOSING = frozenset({"team_leader", "admin"})
+
+
+def hand_closing_refusal(*, roles: frozenset[str], self_closing: bool, reason: str | None) -> Refusal | None:
+    """Why an officer may not close a task by hand (done or cancelled); None when they may.
+
+    Closing by hand always needs a reason (422, naming ``reason``). A task that closes itself when
+    its work is recorded (a referral triaged, a visit recorded) is closed by doing that work: an
+    officer who marked it done would leave the work undone and the record out of every queue.
+    Only a team leader may close one by hand (the work was done outside Casework, the record is
+    a duplicate, an event will never come), answering for it with the reason in the audit trail.
+    """
+    if self_closing and not roles & CLOSES_SELF_CLOSING:
+        return Refusal(403, "This task closes itself when its work is recorded: do the work on its page. "
+                            "Only a team leader may close it by hand.")
+    if not (reason or "").strip():
+        return Refusal(422, "Say why the task is being closed.")
+    return None
 
 
 # -- who may take a task --------------------------------------------------------------------

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import datetime as dt
+import os
 
 import marshmallow as ma
 from marshmallow import fields, validate
 
 from casework.auth import ROLES
 from casework.web.fields import Boolean, DateTime
+from notifications import links, policy, rules
 from notifications.models import EMAIL_PREFERENCES, TASK_STATUSES
 
 SLUG = validate.Regexp(r"^[a-z][a-z0-9_]{1,59}$", error="Use lower-case letters, digits and underscores.")
@@ -105,6 +107,17 @@ class Task(ma.Schema):
     created_by_event = fields.String(allow_none=True, metadata={"example": "9a8b7c6d-1e2f-4a3b-8c9d-0e1f2a3b4c5d"})
     closed_by_event = fields.String(allow_none=True)
     closed_by = fields.String(allow_none=True, metadata={"example": "event"})
+    closed_reason = fields.String(allow_none=True, metadata={
+        "description": "Why an officer closed it by hand (none when the event recording its work closed it).",
+        "example": None})
+    page_url = fields.Method("_page_url", metadata={
+        "description": "The page where its work is done (the referral's, the case's…; for adverts and offers "
+                       "the lettings record until lettings has pages).",
+        "example": "http://127.0.0.1:8001/app/referrals/0b7e4d52-8a1f-4f8e-9d3c-2a6b1c9e7f10"})
+    closes_itself = fields.Method("_closes_itself", metadata={
+        "description": "It closes itself when its work is recorded (e.g. the referral triaged): do the work "
+                       "on its page; only a team leader may close it by hand, with a reason.",
+        "example": True})
     created_at = DateTime()
     closed_at = DateTime(allow_none=True)
     escalated_at = DateTime(allow_none=True)
@@ -113,6 +126,36 @@ class Task(ma.Schema):
     def _overdue(self, task) -> bool:
         return task.status in ("open", "acknowledged") and task.due is not None \
             and task.due < dt.datetime.now(dt.UTC)
+
+    def _page_url(self, task) -> str | None:
+        return links.task_page(task, rules.public_urls(os.environ))
+
+    def _closes_itself(self, task) -> bool:
+        return rules.closes_itself(policy.current(), task.rule)
+
+
+class TaskClosing(ma.Schema):
+    """Why an officer closes a task by hand."""
+
+    reason = fields.String(allow_none=True, load_default=None, validate=validate.Length(max=2000), metadata={
+        "example": "Triaged by phone with the team leader; the referral was recorded on paper during the outage.",
+        "description": "Required: why the task is closed by hand."})
+
+
+class OfficerLoad(ma.Schema):
+    officer_id = fields.String(allow_none=True, metadata={"example": "o-jsmith",
+                                                          "description": "None for the team's shared queue."})
+    name = fields.String(allow_none=True, metadata={"example": "Jo Smith"})
+    open = fields.Integer(metadata={"example": 7, "description": "Live tasks: open or acknowledged."})
+    overdue = fields.Integer(metadata={"example": 2, "description": "Live tasks past their due time."})
+
+
+class TeamWorkload(ma.Schema):
+    """A team's live and overdue tasks by officer, and in its shared queue."""
+
+    team = fields.String(metadata={"example": "sustainment"})
+    officers = fields.List(fields.Nested(OfficerLoad))
+    unassigned = fields.Nested(OfficerLoad)
 
 
 class TaskQueryArgs(ma.Schema):

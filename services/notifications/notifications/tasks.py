@@ -17,7 +17,8 @@ from casework import audit
 from casework.context import Principal
 from notifications import rules, workflow
 from notifications.models import LIVE_TASK_STATUSES, Task
-from notifications.refusals import Conflict, NotAllowed
+from notifications.policy import current as current_policy
+from notifications.refusals import Conflict, Invalid, NotAllowed
 from notifications.schemas import Task as TaskSchema
 
 
@@ -33,16 +34,35 @@ def acknowledge(session: Session, task: Task, *, by: Principal, now: dt.datetime
     return _change(session, task, "acknowledge", "acknowledged", by=by, now=now)
 
 
-def complete(session: Session, task: Task, *, by: Principal, now: dt.datetime) -> Task:
-    """Mark the task done and stop its escalation."""
+def complete(session: Session, task: Task, *, by: Principal, now: dt.datetime, reason: str | None = None,
+             policy: rules.Policy | None = None) -> Task:
+    """Mark the task done by hand, with the ``reason``, and stop its escalation (see
+    ``rules.hand_closing_refusal``: a task that closes itself is closed by hand only by a team leader)."""
     must_be_live(task)
-    return _change(session, task, "complete", "done", by=by, now=now)
+    _may_close_by_hand(task, by=by, reason=reason, policy=policy)
+    return _change(session, task, "complete", "done", by=by, now=now, reason=reason)
 
 
-def cancel(session: Session, task: Task, *, by: Principal, now: dt.datetime) -> Task:
-    """The work is no longer needed (team leaders)."""
+def cancel(session: Session, task: Task, *, by: Principal, now: dt.datetime, reason: str | None = None,
+           policy: rules.Policy | None = None) -> Task:
+    """The work is no longer needed (team leaders), for the ``reason`` given."""
     must_be_live(task)
-    return _change(session, task, "cancel", "cancelled", by=by, now=now)
+    _may_close_by_hand(task, by=by, reason=reason, policy=policy)
+    return _change(session, task, "cancel", "cancelled", by=by, now=now, reason=reason)
+
+
+def closes_itself(task: Task, policy: rules.Policy | None = None) -> bool:
+    """Whether the task closes itself when its work is recorded (its rule in the council's policy)."""
+    return rules.closes_itself(policy or current_policy(), task.rule)
+
+
+def _may_close_by_hand(task: Task, *, by: Principal, reason: str | None, policy: rules.Policy | None) -> None:
+    refusal = rules.hand_closing_refusal(roles=by.roles, self_closing=closes_itself(task, policy), reason=reason)
+    if refusal is None:
+        return
+    if refusal.status == 422:
+        raise Invalid("reason", refusal.message)
+    raise NotAllowed(refusal.message)
 
 
 def hand_over(session: Session, task: Task, *, to: str | None, team: str | None, by: Principal,
@@ -66,11 +86,13 @@ def take(session: Session, task: Task, *, by: Principal, policy: rules.Policy, n
     return hand_over(session, task, to=by.sub, team=task.team, by=by, policy=policy, now=now)
 
 
-def _change(session: Session, task: Task, action: str, status: str, *, by: Principal, now: dt.datetime) -> Task:
+def _change(session: Session, task: Task, action: str, status: str, *, by: Principal, now: dt.datetime,
+            reason: str | None = None) -> Task:
     before = TaskSchema().dump(task)
     if status == "acknowledged":
         task.status = status
     else:
         workflow.finish(session, task, status=status, by=by.sub, now=now)
-    audit.changed(session, action, "task", task.id, before, TaskSchema().dump(task))
+        task.closed_reason = reason.strip() if reason else None
+    audit.changed(session, action, "task", task.id, before, TaskSchema().dump(task), reason=task.closed_reason)
     return task

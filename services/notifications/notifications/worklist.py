@@ -8,13 +8,15 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
+from dataclasses import dataclass
 
-from sqlalchemy import ColumnElement, Select, or_, select
+from sqlalchemy import ColumnElement, Select, case, func, or_, select
 from sqlalchemy.orm import Session
 
 from casework.context import Principal
 from notifications import directory
-from notifications.models import LIVE_TASK_STATUSES, Task
+from notifications.models import LIVE_TASK_STATUSES, Officer, Task, Team
+from notifications.refusals import NotAllowed
 
 
 def seen_by(session: Session, me: Principal) -> tuple[ColumnElement[bool], ...]:
@@ -55,3 +57,47 @@ def created_since(session: Session, officer_id: str, teams: list[str], since: dt
     mine_or_queue = or_(Task.assignee == officer_id, Task.assignee.is_(None) & Task.team.in_(teams or [""]))
     return list(session.scalars(select(Task).where(Task.created_at > since, Task.status.in_(LIVE_TASK_STATUSES),
                                                    mine_or_queue).order_by(Task.created_at, Task.id).limit(limit)))
+
+
+# -- a team's workload ----------------------------------------------------------------------
+
+#: Who sees a team's workload: its team leaders (members or its manager), and admins for every team.
+SEES_WORKLOAD = frozenset({"team_leader", "admin"})
+
+
+@dataclass(frozen=True)
+class Load:
+    """One officer's (or the shared queue's, ``officer_id`` None) live tasks in a team."""
+
+    officer_id: str | None
+    name: str | None
+    open: int
+    overdue: int
+
+
+@dataclass(frozen=True)
+class Workload:
+    team: str
+    officers: list[Load]
+    unassigned: Load
+
+
+def team_workload(session: Session, team: Team, *, by: Principal, now: dt.datetime) -> Workload:
+    """The team's live (open or acknowledged) and overdue tasks by officer: every member, with
+    none if they have none, and anyone else holding one of the team's tasks; then the team's
+    shared queue. For the team's leaders (``NotAllowed`` for anyone else); admins see any team."""
+    if not by.roles & SEES_WORKLOAD or ("admin" not in by.roles and team.slug not in directory.teams_of(session, by.sub)):
+        raise NotAllowed("Only the team's leaders see its workload.")
+    late = case((Task.due < now, 1), else_=0)
+    rows = session.execute(
+        select(Task.assignee, func.count(), func.coalesce(func.sum(late), 0))
+        .where(Task.team == team.slug, Task.status.in_(LIVE_TASK_STATUSES)).group_by(Task.assignee)).all()
+    counts = {assignee: (int(live), int(overdue)) for assignee, live, overdue in rows}
+    members = {officer.id: officer.name for officer in directory.members_of(session, team)}
+    holders = sorted(a for a in counts if a is not None and a not in members)
+    names = {officer.id: officer.name for officer in
+             session.scalars(select(Officer).where(Officer.id.in_(holders)))} if holders else {}
+    loads = [Load(officer_id, name, *counts.get(officer_id, (0, 0)))
+             for officer_id, name in [*sorted(members.items(), key=lambda m: (m[1] or m[0]).lower()),
+                                      *((h, names.get(h)) for h in holders)]]
+    return Workload(team=team.slug, officers=loads, unassigned=Load(None, None, *counts.get(None, (0, 0))))

@@ -20,6 +20,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
+from casework import records
 from casework.db import JSONDoc, UTCDateTime, naming_metadata, utcnow
 from casework.numbering import Counter
 
@@ -107,6 +108,10 @@ class Case(Base):
     def plan(self) -> Plan | None:
         """The current version of the plan."""
         return self.plans[-1] if self.plans else None
+
+
+#: How a case's reference (``S-000045``, made from its number) finds it: ``casework.records``.
+CASE_REFERENCE = records.numbered("S", Case.number)
 
 
 class Assignment(Base):

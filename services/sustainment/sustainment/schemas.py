@@ -258,6 +258,8 @@ class CaseRead(ma.Schema):
 
 
 class CaseQueryArgs(ma.Schema):
+    reference = fields.String(validate=validate.Length(min=1, max=40), metadata={
+        "example": "S-000045", "description": "The case with this reference (as officers quote it)."})
     referral_id = fields.UUID()
     tenancy_ref = fields.String()
     officer_id = fields.String()

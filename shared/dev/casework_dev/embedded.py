@@ -37,6 +37,10 @@ DEMO_USERS = [
     ("lettings-officer-1", ["lettings_officer"], "Lee Lettings"),
     ("team-leader-1", ["team_leader"], "Tara Leader"),
     ("admin-1", ["admin"], "Ada Admin"),
+    # Front-line officers who see a tenant at risk first and raise referrals.
+    ("housing-officer-1", ["housing_officer"], "Hana Housing"),
+    ("income-officer-1", ["income_officer"], "Ian Income"),
+    ("asb-officer-1", ["asb_officer"], "Asha Safe"),
     ("partner-system-1", ["referrer"], "Income Recovery system"),
 ]
 

@@ -1,16 +1,17 @@
 """An officer's inbox in a real browser: live tasks, plain form posts, and accessibility checks."""
 
+import datetime as dt
 import os
 import uuid
 from pathlib import Path
 
-from notifications_support import ADMIN, add_directory, case, handle, publish, referral
+from notifications_support import ADMIN, add_directory, case, event, handle, publish, referral
 from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
 from selenium.webdriver.support import expected_conditions as ec
 from selenium.webdriver.support.ui import WebDriverWait
 
-from casework_dev.testing import bearer
+from casework_dev.testing import bearer, wait_until
 
 TSO = bearer("o-tso", "sustainment_officer")
 YELLOW = "rgb(255, 221, 0)"
@@ -30,7 +31,8 @@ def card_titled(browser, title):
     return cards[0] if cards else None
 
 
-def test_an_event_shows_up_live_and_marking_it_done_takes_it_off_the_list(notifications, worker, server, browser):
+def test_an_event_shows_up_live_and_the_task_closes_itself_when_its_work_is_recorded(notifications, worker, server,
+                                                                                       browser):
     add_directory(notifications)
     sign_in(browser, server)
     assert browser.find_element(By.ID, "mine-empty").is_displayed()
@@ -47,12 +49,20 @@ def test_an_event_shows_up_live_and_marking_it_done_takes_it_off_the_list(notifi
         "textContent")
     task_id = card.get_attribute("id").removeprefix("task-")
 
+    # Marking it done is refused (the contact is recorded on the case instead)…
     card.find_element(By.XPATH, ".//button[starts-with(normalize-space(), 'Mark as done')]").click()
+    WebDriverWait(browser, 10).until(ec.text_to_be_present_in_element((By.CSS_SELECTOR, ".govuk-error-summary, "
+                                                                       ".govuk-notification-banner"), "closes itself"))
+    assert notifications.client.get(f"/tasks/{task_id}", headers=TSO).json["status"] == "open"
 
-    WebDriverWait(browser, 10).until(ec.text_to_be_present_in_element((By.CSS_SELECTOR, ".govuk-notification-banner"),
-                                                                      "Task done"))
+    # …and recording the contact closes it.
+    publish(notifications, event("sustainment.contact.recorded", {
+        "case_id": case_id, "reference": "C-000045", "case_type": "sustainment", "officer_id": "o-tso",
+        "first_contact_at": dt.datetime.now(dt.UTC)}, subject=str(case_id)))
+    wait_until(lambda: notifications.client.get(f"/tasks/{task_id}", headers=TSO).json["status"] == "done",
+               message="the first-contact task to close itself")
+    browser.refresh()
     assert card_titled(browser, "First contact for case C-000045") is None
-    assert notifications.client.get(f"/tasks/{task_id}", headers=TSO).json["status"] == "done"
 
 
 def test_signed_out_elsewhere_the_open_page_stops_asking_and_says_so(notifications, server, browser):

@@ -83,7 +83,7 @@ def test_the_inbox_shows_my_tasks_overdue_first_my_teams_queue_and_my_unread_mes
     assert "Assign case C-000045" in queue and "Take this task" in queue
     assert "Triage referral" not in page
     assert "Onboarding case C-000046 has been assigned to you" in page
-    assert "http://127.0.0.1:8002/docs" in page
+    assert "/docs" not in page and "http://127.0.0.1:8002/app/cases/" in page  # where the work is done
 
 
 def readable(cookie: str) -> str:
@@ -132,7 +132,7 @@ def test_a_session_from_a_pasted_token_ends_when_the_token_would(client):
     assert after.status_code == 303 and after.headers["Location"].endswith("/inbox/sign-in")
 
 
-def test_an_officer_marks_a_task_done_with_a_plain_form_post(client, notifications):
+def test_a_task_that_closes_itself_is_not_marked_done_from_the_inbox(client, notifications):
     case_id = uuid.uuid4()
     handle(notifications, case("opened", case_id))
     handle(notifications, case("assigned", case_id))
@@ -142,10 +142,10 @@ def test_an_officer_marks_a_task_done_with_a_plain_form_post(client, notificatio
     r = client.post(f"/inbox/tasks/{task}/done", data={"csrf_token": csrf(page)})
 
     assert r.status_code == 303
-    assert notifications.client.get(f"/tasks/{task}", headers=TSO).json["status"] == "done"
+    assert notifications.client.get(f"/tasks/{task}", headers=TSO).json["status"] == "open"
     after = client.get("/inbox").get_data(as_text=True)
-    assert "Task done: First contact for case C-000045" in after
-    assert f'id="task-{task}"' not in after
+    assert "closes itself when its work is recorded" in after
+    assert f'id="task-{task}"' in after
 
 
 def test_acknowledging_twice_says_why_in_an_error_summary(client, notifications):

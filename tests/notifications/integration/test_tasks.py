@@ -12,6 +12,7 @@ INTAKE = bearer("o-intake", "intake_officer")
 TSO = bearer("o-tso", "sustainment_officer")
 LEADER = bearer("o-leader", "sustainment_officer", "team_leader")
 STRANGER = bearer("o-stranger", "lettings_officer")
+INTAKE_LEAD = bearer("o-intake-lead", "intake_officer", "team_leader")
 
 
 def tasks(harness, headers=ADMIN, **query):
@@ -32,6 +33,8 @@ def test_a_new_referral_tasks_the_intake_team_due_at_its_triage_deadline(notific
     assert task["subject"] == {"type": "referral", "id": received.data["referral_id"], "service": "intake",
                                "reference": "R-000123",
                                "link": f"http://127.0.0.1:8001/referrals/{received.data['referral_id']}"}
+    assert task["page_url"] == f"http://127.0.0.1:8001/app/referrals/{received.data['referral_id']}"
+    assert task["closes_itself"] is True
     assert task["created_by_event"] == received.id
     (created,) = notifications.events("notifications.task.created.v1")
     assert created.data["task_id"] == task["id"] and created.causationid == received.id
@@ -144,16 +147,18 @@ def test_filters_by_status_team_assignee_and_due(notifications):
     assert r.status_code == 422 and "status" in r.json["errors"]
 
 
-def test_an_officer_works_a_task_through_acknowledged_to_done(notifications):
+def test_a_task_is_acknowledged_then_closed_by_hand_by_a_team_leader(notifications):
     add_directory(notifications)
     handle(notifications, referral())
     (task,) = tasks(notifications)
     url = f"/tasks/{task['id']}"
 
     assert notifications.client.post(f"{url}/acknowledge", headers=INTAKE).json["status"] == "acknowledged"
-    done = notifications.client.post(f"{url}/complete", headers=INTAKE)
-    assert (done.status_code, done.json["status"], done.json["closed_by"]) == (200, "done", "o-intake")
-    again = notifications.client.post(f"{url}/complete", headers=INTAKE)
+    done = notifications.client.post(f"{url}/complete", json={"reason": "Triaged on paper in the outage."},
+                                     headers=INTAKE_LEAD)
+    assert (done.status_code, done.json["status"], done.json["closed_by"]) == (200, "done", "o-intake-lead")
+    assert done.json["closed_reason"] == "Triaged on paper in the outage."
+    again = notifications.client.post(f"{url}/complete", json={"reason": "Again"}, headers=INTAKE_LEAD)
     assert again.status_code == 409 and again.mimetype == "application/problem+json"
     with notifications.db.transaction() as session:
         from sqlalchemy import select
@@ -201,7 +206,7 @@ def test_an_overdue_task_escalates_once_to_the_team_manager(notifications):
 def test_a_task_done_before_its_due_time_never_escalates(notifications):
     handle(notifications, referral())
     (task,) = tasks(notifications)
-    notifications.client.post(f"/tasks/{task['id']}/complete", headers=ADMIN)
+    notifications.client.post(f"/tasks/{task['id']}/complete", json={"reason": "Dealt with by phone."}, headers=ADMIN)
 
     assert fire_timers(notifications, now=dt.datetime.now(dt.UTC) + dt.timedelta(days=3)) == 0
     assert notifications.events("notifications.task.overdue.v1") == []

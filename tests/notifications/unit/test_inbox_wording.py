@@ -44,7 +44,7 @@ def task(title, due, priority="normal", created=NOW):
     return SimpleNamespace(id=uuid.uuid4(), title=title, status="open", priority=priority, team="sustainment",
                            due=due, created_at=created, subject_type="case", subject_id="c1",
                            subject_service="sustainment", subject_reference="C-000045",
-                           link="http://127.0.0.1:8002/cases/c1")
+                           link="http://127.0.0.1:8002/cases/c1", rule="first_contact")
 
 
 def test_overdue_tasks_come_first_then_the_soonest_due_then_the_most_urgent():
@@ -60,9 +60,16 @@ def test_overdue_tasks_come_first_then_the_soonest_due_then_the_most_urgent():
     assert ordered[0].overdue and not ordered[1].overdue
 
 
-def test_a_card_links_to_the_owning_services_api_docs():
-    shown = card(task("t", None), NOW, {"sustainment": "http://127.0.0.1:8002"})
+def test_a_card_links_to_the_page_where_its_work_is_done_never_the_docs(policy):
+    shown = card(task("t", None), NOW, {"sustainment": "http://127.0.0.1:8002"}, policy)
 
     assert shown.subject_name == "Case C-000045"
-    assert shown.subject_docs == "http://127.0.0.1:8002/docs"
-    assert shown.subject_api_path == "/cases/c1"
+    assert shown.page_url == "http://127.0.0.1:8002/app/cases/c1"
+    assert "/docs" not in shown.page_url
+
+
+def test_a_card_says_whether_its_task_closes_itself(policy):
+    first_contact = card(task("t", None), NOW, {}, policy)
+    review = card(SimpleNamespace(**vars(task("t", None)) | {"rule": "review_risk"}), NOW, {}, policy)
+
+    assert first_contact.closes_itself and not review.closes_itself

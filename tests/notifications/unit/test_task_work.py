@@ -7,21 +7,22 @@ from types import SimpleNamespace
 
 import pytest
 
+from casework.audit import AuditEntry
 from casework_dev.testing import audited, pending_timers, published
 from notifications import escalation, inbox, rules, tasks, workflow
 from notifications.models import Notification, Task
-from notifications.refusals import Conflict, NotAllowed, NotFound
+from notifications.refusals import Conflict, Invalid, NotAllowed, NotFound
 
 from .conftest import COLLEAGUE, LEADER, NOW, OFFICER
 
 DUE = NOW + dt.timedelta(days=2)
 
 
-def _open(session, policy, *, assignee=None, due=DUE) -> Task:
+def _open(session, policy, *, assignee=None, due=DUE, rule="first_contact") -> Task:
     """A task as an event opens it: in the sustainment team's queue unless given to ``assignee``."""
     subject = rules.Subject(type="case", id=str(uuid.uuid4()), service="sustainment", reference="S-000042",
                             link="http://127.0.0.1:8002/cases/1")
-    spec = rules.TaskToOpen(rule="first_contact", dedup_key=rules.dedup_key("first_contact", subject),
+    spec = rules.TaskToOpen(rule=rule, dedup_key=rules.dedup_key(rule, subject),
                             title="Make first contact: S-000042", subject=subject, team="sustainment",
                             assignee=assignee, manager_of=None, due=due, priority="high", notify=None)
     task_id = workflow.open_task(session, policy, spec, event_id=None)
@@ -51,18 +52,45 @@ def test_acknowledging_an_open_task_says_someone_has_it(session, directory, poli
 
 
 def test_completing_a_task_closes_it_and_stops_its_escalation(session, directory, policy):
-    task = _open(session, policy, assignee=OFFICER.sub)
-    tasks.complete(session, task, by=OFFICER, now=NOW)
+    task = _open(session, policy, assignee=OFFICER.sub, rule="end_onboarding_support")
+    tasks.complete(session, task, by=OFFICER, now=NOW, reason=" Carrying on: the tenant asked for more help. ",
+                   policy=policy)
     assert (task.status, task.closed_at, task.closed_by) == ("done", NOW, OFFICER.sub)
+    assert task.closed_reason == "Carrying on: the tenant asked for more help."
     assert workflow.overdue_timer_key(task.id) not in pending_timers(session)
     assert audited(session) == ["complete"]
+    (entry,) = session.query(AuditEntry).filter_by(action="complete")
+    assert entry.reason == "Carrying on: the tenant asked for more help."
+    assert entry.after["closed_reason"] == entry.reason and entry.after["status"] == "done"
     with pytest.raises(Conflict, match="already done"):
-        tasks.complete(session, task, by=OFFICER, now=NOW)
+        tasks.complete(session, task, by=OFFICER, now=NOW, reason="Again", policy=policy)
+
+
+@pytest.mark.parametrize("reason", [None, "", "   "])
+def test_closing_a_task_by_hand_needs_a_reason(session, directory, policy, reason):
+    task = _open(session, policy, assignee=OFFICER.sub, rule="end_onboarding_support")
+    with pytest.raises(Invalid) as refused:
+        tasks.complete(session, task, by=OFFICER, now=NOW, reason=reason, policy=policy)
+    assert refused.value.field == "reason"
+    with pytest.raises(Invalid):
+        tasks.cancel(session, task, by=LEADER, now=NOW, reason=reason, policy=policy)
+    assert (task.status, audited(session)) == ("open", [])
+
+
+def test_a_task_that_closes_itself_is_closed_by_hand_only_by_a_team_leader(session, directory, policy):
+    task = _open(session, policy, assignee=OFFICER.sub)  # first contact: closed by recording the contact
+    assert tasks.closes_itself(task, policy)
+    with pytest.raises(NotAllowed, match="only a team leader|Only a team leader"):
+        tasks.complete(session, task, by=OFFICER, now=NOW, reason="Spoke to them", policy=policy)
+    assert task.status == "open"
+    tasks.complete(session, task, by=LEADER, now=NOW, reason="Contact made on paper during the outage.", policy=policy)
+    assert (task.status, task.closed_by, task.closed_reason) == (
+        "done", LEADER.sub, "Contact made on paper during the outage.")
 
 
 def test_a_team_leader_cancels_work_no_longer_needed(session, directory, policy):
     task = _open(session, policy)
-    tasks.cancel(session, task, by=LEADER, now=NOW)
+    tasks.cancel(session, task, by=LEADER, now=NOW, reason="The tenant moved away.", policy=policy)
     assert (task.status, task.closed_at, task.closed_by) == ("cancelled", NOW, LEADER.sub)
     with pytest.raises(Conflict):
         tasks.hand_over(session, task, to=OFFICER.sub, team=None, by=LEADER, policy=policy, now=NOW)

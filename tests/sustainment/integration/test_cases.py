@@ -97,6 +97,25 @@ def test_cases_are_listed_and_filtered(sustainment, open_case):
     assert sustainment.client.get("/cases?risk_level=extreme", headers=OFFICER).status_code == 422
 
 
+def test_a_case_is_found_by_its_reference(sustainment, open_case):
+    first, second = open_case(), open_case(tenancy_ref="T-999")
+    get = lambda reference: [c["id"] for c in sustainment.client.get(  # noqa: E731
+        "/cases", query_string={"reference": reference}, headers=OFFICER).json]
+    number = int(second["reference"].removeprefix("S-"))
+
+    assert get(first["reference"]) == [first["id"]]
+    assert get(second["reference"].lower()) == get(f"S-{number}") == [second["id"]]
+    assert get("S-999999") == get("R-000001") == get("nonsense") == []
+    assert sustainment.client.get("/cases?reference=", headers=OFFICER).status_code == 422
+    # The kernel's loader, as a page at /app/cases/S-000045 uses it.
+    from casework import records
+    from sustainment.models import CASE_REFERENCE
+
+    with sustainment.db.transaction() as session:
+        assert str(records.find(session, Case, first["reference"], reference=CASE_REFERENCE).id) == first["id"]
+        assert str(records.find(session, Case, first["id"], reference=CASE_REFERENCE).id) == first["id"]
+
+
 def test_referrers_see_no_cases_and_a_token_is_required(sustainment, open_case):
     case = open_case()
     assert sustainment.client.get("/cases", headers=REFERRER).status_code == 403

@@ -26,10 +26,12 @@ class Referrals(MethodView):
     def get(self, args):
         """List referrals
 
-        Newest first, filtered by status, risk level, source system, the date received
-        (`received_from`/`received_to`, UK dates, inclusive) and whether triage is overdue.
-        Lists carry references and work-queue fields only; read a referral by id for its details.
-        A referring system sees only the referrals it made.
+        Newest first, or with `order=triage_due` as the triage queue shows them (soonest triage
+        deadline first, then the highest risk). Filtered by status, risk level, source system,
+        `reference` (`R-000123`), the date received (`received_from`/`received_to`, UK dates,
+        inclusive) and whether triage is overdue. Lists carry references and work-queue fields
+        only; read a referral by id for its details. A referring system sees only the referrals
+        it made, a housing, income or ASB officer only those they raised.
         """
         return referrals.search(args, current(), utcnow())
 
@@ -49,8 +51,9 @@ class Referrals(MethodView):
     def post(self, data):
         """Make a referral
 
-        For a front-line system or partner agency (`referrer`), or an intake officer entering a
-        phoned-in referral. The referral is risk-scored (every factor with its points), given a
+        For a front-line system or partner agency (`referrer`), an intake officer entering a
+        phoned-in referral, or a housing, income or anti-social behaviour officer who sees a
+        tenant at risk first. The referral is risk-scored (every factor with its points), given a
         triage deadline in working days from its risk level, and linked to any open referral for
         the same tenancy or person received recently (flagged, never refused). Without the
         person's consent a `safeguarding_exemption` with its reason is required (else 422).

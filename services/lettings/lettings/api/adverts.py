@@ -5,6 +5,7 @@ from flask import Response
 from flask.views import MethodView
 from sqlalchemy import select
 
+from casework import records
 from casework.auth import current, roles
 from casework.db import utcnow
 from casework.web import Blueprint, SelectPage, db_session
@@ -34,11 +35,15 @@ class Adverts(MethodView):
     @blp.response(200, AdvertSchema(many=True))
     @blp.paginate(SelectPage)
     def get(self, args):
-        """List adverts"""
+        """List adverts
+
+        Newest first; filter by status, home and `reference` (`ADV-000003`)."""
         stmt = select(Advert).order_by(Advert.published_at.desc(), Advert.id)
         for name in ("status", "property_id"):
             if name in args:
                 stmt = stmt.where(getattr(Advert, name) == args[name])
+        if "reference" in args:
+            stmt = stmt.where(records.reference_is(Advert.reference, args["reference"]))
         return stmt
 
     @roles(*OFFICERS)

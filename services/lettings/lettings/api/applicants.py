@@ -3,6 +3,7 @@
 from flask.views import MethodView
 from sqlalchemy import select
 
+from casework import records
 from casework.auth import current, roles
 from casework.db import utcnow
 from casework.web import Blueprint, SelectPage, db_session, load_for_update
@@ -26,11 +27,13 @@ class Applicants(MethodView):
     def get(self, args):
         """List applicants on the register
 
-        Filter by band, status and bedroom need; ordered by reference."""
+        Filter by band, status, bedroom need and `reference` (`A-000012`); ordered by reference."""
         stmt = select(Applicant).order_by(Applicant.reference)
         for name in ("band", "status", "bedroom_need"):
             if name in args:
                 stmt = stmt.where(getattr(Applicant, name) == args[name])
+        if "reference" in args:
+            stmt = stmt.where(records.reference_is(Applicant.reference, args["reference"]))
         return stmt
 
     @roles(*OFFICERS)

@@ -3,15 +3,24 @@
 from flask.views import MethodView
 from sqlalchemy import select
 
+from casework import records
 from casework.auth import current, roles
 from casework.db import utcnow
-from casework.web import Blueprint, db_session
+from casework.web import Blueprint, SelectPage, db_session
 from lettings.access import OFFICERS
 from lettings.api.common import get_applicant, get_offer, get_property, refusals
 from lettings.letting import checks, offers
 from lettings.letting.sign_up import sign_up
+from lettings.models import Offer
 from lettings.policy import current as current_policy
-from lettings.schemas.offers import DirectOfferCreate, OfferRefusal, OfferWithdrawal, PreTenancyCheck, SignUp
+from lettings.schemas.offers import (
+    DirectOfferCreate,
+    OfferQueryArgs,
+    OfferRefusal,
+    OfferWithdrawal,
+    PreTenancyCheck,
+    SignUp,
+)
 from lettings.schemas.offers import Offer as OfferSchema
 from lettings.schemas.offers import Tenancy as TenancySchema
 
@@ -20,6 +29,22 @@ blp = Blueprint("offers", __name__, url_prefix="/offers", description="Offers, p
 
 @blp.route("")
 class DirectOffers(MethodView):
+    @roles(*OFFICERS)
+    @blp.arguments(OfferQueryArgs, location="query")
+    @blp.response(200, OfferSchema(many=True))
+    @blp.paginate(SelectPage)
+    def get(self, args):
+        """List offers
+
+        Newest first; filter by `reference` (`O-000007`), status, advert, home and applicant."""
+        stmt = select(Offer).order_by(Offer.made_at.desc(), Offer.id)
+        for name in ("status", "advert_id", "property_id", "applicant_id"):
+            if name in args:
+                stmt = stmt.where(getattr(Offer, name) == args[name])
+        if "reference" in args:
+            stmt = stmt.where(records.reference_is(Offer.reference, args["reference"]))
+        return stmt
+
     @roles(*OFFICERS)
     @blp.arguments(DirectOfferCreate)
     @blp.response(201, OfferSchema)

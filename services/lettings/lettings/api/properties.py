@@ -3,6 +3,7 @@
 from flask.views import MethodView
 from sqlalchemy import exists, select
 
+from casework import records
 from casework.auth import roles
 from casework.web import Blueprint, SelectPage, db_session
 from casework.workdays import london_today
@@ -26,8 +27,10 @@ class Properties(MethodView):
     def get(self, args):
         """List homes
 
-        Filter by type, bedrooms and whether the home is void now."""
+        Filter by type, bedrooms, whether the home is void now and `reference` (`P-000007`)."""
         stmt = select(Property).order_by(Property.reference)
+        if "reference" in args:
+            stmt = stmt.where(records.reference_is(Property.reference, args["reference"]))
         if "property_type" in args:
             stmt = stmt.where(Property.property_type == args["property_type"])
         if "bedrooms" in args:

@@ -1,15 +1,39 @@
 """Tenancies: read one by its reference, and end it (its home falls void again)."""
 
 from flask.views import MethodView
+from sqlalchemy import select
 
+from casework import records
 from casework.auth import roles
-from casework.web import Blueprint, db_session
+from casework.web import Blueprint, SelectPage, db_session
 from lettings.access import OFFICERS
 from lettings.api.common import get_tenancy, refusals
 from lettings.letting import tenancies
-from lettings.schemas.offers import Tenancy, TenancyEnd
+from lettings.models import Tenancy as TenancyRow
+from lettings.schemas.offers import Tenancy, TenancyEnd, TenancyQueryArgs
 
 blp = Blueprint("tenancies", __name__, url_prefix="/tenancies", description="Tenancies, from sign-up to their end.")
+
+
+@blp.route("")
+class Tenancies(MethodView):
+    @roles(*OFFICERS)
+    @blp.arguments(TenancyQueryArgs, location="query")
+    @blp.response(200, Tenancy(many=True))
+    @blp.paginate(SelectPage)
+    def get(self, args):
+        """List tenancies
+
+        Newest first; filter by `reference` (`T-000012`), home, applicant and whether current."""
+        stmt = select(TenancyRow).order_by(TenancyRow.tenancy_start.desc(), TenancyRow.reference.desc())
+        for name in ("property_id", "applicant_id"):
+            if name in args:
+                stmt = stmt.where(getattr(TenancyRow, name) == args[name])
+        if "reference" in args:
+            stmt = stmt.where(records.reference_is(TenancyRow.reference, args["reference"]))
+        if "current" in args:
+            stmt = stmt.where(TenancyRow.end_date.is_(None) if args["current"] else TenancyRow.end_date.is_not(None))
+        return stmt
 
 
 @blp.route("/<string:tenancy_ref>")

@@ -25,6 +25,8 @@ class Advert(ma.Schema):
 class AdvertQueryArgs(ma.Schema):
     status = fields.String(validate=validate.OneOf(("open", "closed", "let")))
     property_id = fields.UUID()
+    reference = fields.String(validate=validate.Length(min=1, max=40), metadata={
+        "example": "ADV-000003", "description": "The record with this reference (as officers quote it)."})
 
 
 class BidCreate(ma.Schema):

@@ -114,6 +114,8 @@ class ApplicantQueryArgs(ma.Schema):
     band = fields.String(validate=known_band)
     status = fields.String(validate=validate.OneOf(STATUSES))
     bedroom_need = fields.Integer()
+    reference = fields.String(validate=validate.Length(min=1, max=40), metadata={
+        "example": "A-000012", "description": "The record with this reference (as officers quote it)."})
 
 
 class ApplicantStatusChange(ma.Schema):

@@ -119,3 +119,23 @@ class TenancyEnd(ma.Schema):
 
 class LetterPath(ma.Schema):
     kind = fields.String(validate=validate.OneOf(LETTER_KINDS))
+
+
+OFFER_STATUSES = ("pending", "accepted", "signed_up", "refused", "withdrawn", "expired")
+
+
+class OfferQueryArgs(ma.Schema):
+    reference = fields.String(validate=validate.Length(min=1, max=40), metadata={
+        "example": "O-000007", "description": "The offer with this reference (as officers quote it)."})
+    status = fields.String(validate=validate.OneOf(OFFER_STATUSES), metadata={"example": "pending"})
+    advert_id = fields.UUID()
+    property_id = fields.UUID()
+    applicant_id = fields.UUID()
+
+
+class TenancyQueryArgs(ma.Schema):
+    reference = fields.String(validate=validate.Length(min=1, max=40), metadata={
+        "example": "T-000012", "description": "The tenancy with this reference."})
+    property_id = fields.UUID()
+    applicant_id = fields.UUID()
+    current = fields.Boolean(metadata={"description": "Only tenancies not (true) or already (false) ended."})

@@ -49,6 +49,8 @@ class PropertyQueryArgs(ma.Schema):
     property_type = fields.String(validate=validate.OneOf(PROPERTY_TYPES))
     bedrooms = fields.Integer()
     void = fields.Boolean(metadata={"description": "Only homes that are (true) or are not (false) void."})
+    reference = fields.String(validate=validate.Length(min=1, max=40), metadata={
+        "example": "P-000007", "description": "The record with this reference (as officers quote it)."})
 
 
 class VoidCreate(ma.Schema):

@@ -14,7 +14,7 @@ from notifications import policy, tasks, worklist
 from notifications.api.common import refusals
 from notifications.models import LIVE_TASK_STATUSES, Task
 from notifications.schemas import Task as TaskSchema
-from notifications.schemas import TaskAssignment, TaskQueryArgs
+from notifications.schemas import TaskAssignment, TaskClosing, TaskQueryArgs
 
 blp = Blueprint("tasks", __name__, url_prefix="/tasks", description="Officers' and teams' tasks.")
 
@@ -79,27 +79,37 @@ class TaskAcknowledgement(MethodView):
 @blp.route("/<uuid:task_id>/complete", methods=["POST"])
 class TaskCompletion(MethodView):
     @roles(*OFFICER_ROLES)
+    @blp.arguments(TaskClosing, example={"reason": "Rang the tenant back; nothing more to do."})
     @blp.response(200, TaskSchema)
-    def post(self, task_id):
-        """Complete a task
+    def post(self, data, task_id):
+        """Complete a task by hand
 
-        Marks it done and stops its escalation. A task already done or cancelled is 409.
+        Marks it done and stops its escalation, with the `reason` (required: 422 without it),
+        kept on the task and in its audit trail. A task that closes itself when its work is
+        recorded (`closes_itself`: triage the referral, record the visit…) is done by doing that
+        work on its `page_url`: only a team leader may close one by hand (else 403). A task
+        already done or cancelled is 409.
         """
         with refusals():
-            return tasks.complete(db_session(), get_task(task_id, for_update=True), by=current(), now=utcnow())
+            return tasks.complete(db_session(), get_task(task_id, for_update=True), by=current(), now=utcnow(),
+                                  reason=data["reason"], policy=policy.current())
 
 
 @blp.route("/<uuid:task_id>/cancel", methods=["POST"])
 class TaskCancellation(MethodView):
     @roles("team_leader")
+    @blp.arguments(TaskClosing, example={"reason": "The tenant moved away before the visit."})
     @blp.response(200, TaskSchema)
-    def post(self, task_id):
+    def post(self, data, task_id):
         """Cancel a task
 
-        For team leaders: the work is no longer needed. A task already done or cancelled is 409.
+        For team leaders: the work is no longer needed, for the `reason` given (required: 422
+        without it), kept on the task and in its audit trail. A task already done or cancelled
+        is 409.
         """
         with refusals():
-            return tasks.cancel(db_session(), get_task(task_id, for_update=True), by=current(), now=utcnow())
+            return tasks.cancel(db_session(), get_task(task_id, for_update=True), by=current(), now=utcnow(),
+                                reason=data["reason"], policy=policy.current())
 
 
 @blp.route("/<uuid:task_id>/assignment", methods=["POST"])

@@ -5,13 +5,14 @@ from __future__ import annotations
 from flask.views import MethodView
 from sqlalchemy import select
 
-from casework.auth import OFFICER_ROLES, roles
+from casework.auth import OFFICER_ROLES, current, roles
+from casework.db import utcnow
 from casework.web import Blueprint, SelectPage, db_session, get_or_404, load_for_update
-from notifications import directory
+from notifications import directory, worklist
 from notifications.api.common import refusals
 from notifications.models import Team
 from notifications.schemas import Team as TeamSchema
-from notifications.schemas import TeamCreate, TeamUpdate
+from notifications.schemas import TeamCreate, TeamUpdate, TeamWorkload
 
 blp = Blueprint("teams", __name__, url_prefix="/teams", description="Teams and their managers.")
 
@@ -60,3 +61,18 @@ class TeamBySlug(MethodView):
         team = load_for_update(db_session(), Team, slug, shown_as=TeamSchema,
                                not_found="There is no team with that slug.")
         return directory.change_team(db_session(), team, changes=data)
+
+
+@blp.route("/<string:slug>/workload")
+class TeamWorkloadBySlug(MethodView):
+    @roles(*worklist.SEES_WORKLOAD)
+    @blp.response(200, TeamWorkload)
+    def get(self, slug):
+        """A team's workload
+
+        For the team's leaders (its manager, or a team leader in it; admins: any team): each
+        officer's live (open or acknowledged) and overdue tasks of the team, every member
+        listed, and the team's shared queue as `unassigned`.
+        """
+        with refusals():
+            return worklist.team_workload(db_session(), get_team(slug), by=current(), now=utcnow())

@@ -1,4 +1,5 @@
-"""How the inbox page words and orders tasks: pure functions, no Flask, no database."""
+"""How the inbox page words and orders tasks: pure functions, no Flask, no database (the council's
+policy read once, when the page does not pass it)."""
 
 from __future__ import annotations
 
@@ -8,6 +9,9 @@ from dataclasses import dataclass
 
 from casework.db import as_utc
 from casework.workdays import LONDON
+from notifications import links, rules
+from notifications.policy import current as current_policy
+from notifications.rules import Policy
 
 PRIORITY_RANK = {"urgent": 0, "high": 1, "normal": 2, "low": 3}
 #: The GOV.UK tag colour for each priority; the tag's text always says the priority too.
@@ -81,27 +85,36 @@ class TaskCard:
     overdue: bool
     team: str | None
     subject_name: str
-    subject_api_path: str
-    subject_docs: str
+    #: The page where the task's work is done (``notifications.links``); empty when it has none.
+    page_url: str
+    #: It closes itself when its work is recorded: the page offers no "Mark as done" for it
+    #: (a team leader may still close it by hand, with a reason).
+    closes_itself: bool
     sort_key: str
 
+    @property
+    def subject_docs(self) -> str:
+        """The name the inbox's template still links by (it linked the API docs): the task's page
+        now. Goes when the template, moving onto the kernel's pages, links ``page_url``."""
+        return self.page_url
 
-def card(task, now: dt.datetime, service_urls: Mapping[str, str]) -> TaskCard:
-    """A task row (anything with the Task model's fields) worded for the page."""
+
+def card(task, now: dt.datetime, service_urls: Mapping[str, str], policy: Policy | None = None) -> TaskCard:
+    """A task row (anything with the Task model's fields) worded for the page, under the council's
+    ``policy`` (by default this process's)."""
     kind = SUBJECT_NAMES.get(task.subject_type, task.subject_type.title())
-    base = service_urls.get(task.subject_service, "")
-    path = task.link[len(base):] if base and (task.link or "").startswith(base) else (task.link or "")
     return TaskCard(
         id=str(task.id), title=task.title, status=task.status, status_tag=STATUS_TAG.get(task.status, "govuk-tag--grey"),
         priority=task.priority, priority_tag=PRIORITY_TAG.get(task.priority, "govuk-tag--grey"),
         due_words=due_in_words(task.due, now), due_full=when(task.due),
         due_iso=as_utc(task.due).isoformat() if task.due else "", overdue=is_overdue(task.due, now),
         team=task.team, subject_name=f"{kind} {task.subject_reference or task.subject_id}",
-        subject_api_path=path, subject_docs=f"{base}/docs" if base else "",
+        page_url=links.task_page(task, service_urls) or "",
+        closes_itself=rules.closes_itself(policy or current_policy(), task.rule),
         sort_key=sort_key(task.due, task.priority, task.created_at),
     )
 
 
-def cards(tasks, now: dt.datetime, service_urls: Mapping[str, str]) -> list[TaskCard]:
+def cards(tasks, now: dt.datetime, service_urls: Mapping[str, str], policy: Policy | None = None) -> list[TaskCard]:
     """Tasks worded and ordered for the page: overdue first, then soonest due."""
-    return sorted((card(t, now, service_urls) for t in tasks), key=lambda c: c.sort_key)
+    return sorted((card(t, now, service_urls, policy) for t in tasks), key=lambda c: c.sort_key)

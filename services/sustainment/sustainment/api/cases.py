@@ -7,14 +7,14 @@ import uuid
 from flask.views import MethodView
 from sqlalchemy import func, select
 
-from casework import audit
+from casework import audit, records
 from casework.auth import roles
 from casework.db import utcnow
 from casework.web import Blueprint, db_session
 from casework.web.pagination import read_page
 from sustainment.api.common import CASEWORKERS, load_case, refusals
 from sustainment.cases import reading
-from sustainment.models import Case
+from sustainment.models import CASE_REFERENCE, Case
 from sustainment.policy import current as policy
 from sustainment.schemas import Case as CaseSchema
 from sustainment.schemas import CaseQueryArgs, CaseRead
@@ -36,13 +36,16 @@ class Cases(MethodView):
     def get(self, args, pagination_parameters):
         """List cases
 
-        Filter by the fields officers work by; oldest first. Every case listed is audited as read.
+        Filter by the fields officers work by (`reference` is the case's, `S-000045`); oldest
+        first. Every case listed is audited as read.
         """
         session = db_session()
         stmt = select(Case)
         for name in FILTERS:
             if name in args:
                 stmt = stmt.where(getattr(Case, name) == args[name])
+        if "reference" in args:
+            stmt = stmt.where(records.reference_is(CASE_REFERENCE, args["reference"]))
         pagination_parameters.item_count = session.scalar(select(func.count()).select_from(stmt.subquery()))
         page = read_page(stmt.order_by(Case.number), pagination_parameters)
         for case in page:

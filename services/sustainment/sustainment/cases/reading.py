@@ -12,7 +12,6 @@ its reader saw (``If-Match`` on the API, the form's hidden version on a page).
 from __future__ import annotations
 
 import datetime as dt
-import re
 import uuid
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -21,14 +20,12 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
-from casework import audit, context
+from casework import audit, context, records
 from casework.web.etag import etag_of
 from sustainment import rules, sensitivity
 from sustainment.cases import Forbidden, NotFound, Stale
-from sustainment.models import AgencyReferral, Case, Visit
+from sustainment.models import CASE_REFERENCE, AgencyReferral, Case, Visit
 
-#: A case's human reference: ``S-000045`` (case and leading zeros as officers type them).
-REFERENCE = re.compile(r"^\s*S-?(\d{1,9})\s*$", re.IGNORECASE)
 #: Who sees other officers' caseloads and the team's (admin always does).
 LEADERS = ("team_leader",)
 
@@ -37,17 +34,8 @@ LEADERS = ("team_leader",)
 
 
 def _where(key: Any):
-    if isinstance(key, uuid.UUID):
-        return Case.id == key
-    text = str(key)
-    try:
-        return Case.id == uuid.UUID(text)
-    except ValueError:
-        pass
-    found = REFERENCE.match(text)
-    if found is None:
-        raise NotFound("There is no such case.")
-    return Case.number == int(found.group(1))
+    """The case ``key`` names: its id or its reference (``S-000045``), as the kernel reads them."""
+    return records.identified_by(Case, key, reference=CASE_REFERENCE)
 
 
 def find_case(session: Session, key: Any, *, for_update: bool = False) -> Case:
