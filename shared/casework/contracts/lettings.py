@@ -154,7 +154,7 @@ def register(catalogue) -> None:
         ("offer.refused", OfferRefused, n),
         ("offer.withdrawn", OfferWithdrawn, n),
         ("offer.expired", OfferExpired, n),
-        ("applicant.changed", ApplicantChanged, ()),
+        ("applicant.changed", ApplicantChanged, n),
         ("tenancy.started", TenancyStarted, ("sustainment", "notifications")),
         ("tenancy.ended", TenancyEnded, ("sustainment", "notifications")),
     ):

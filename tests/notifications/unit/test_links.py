@@ -38,7 +38,8 @@ def test_no_subject_in_the_policy_leads_to_the_docs(policy):
 def test_the_tasks_that_close_themselves_are_those_closed_by_the_event_recording_their_work(policy):
     closing = {rule.name for rule in policy.tasks if rules.closes_itself(policy, rule.name)}
     assert closing == {"triage_referral", "assign_case", "assign_onboarding_case", "first_contact",
-                       "settling_in_visit", "visit", "chase_offer", "offer_next_bidder"}
+                       "settling_in_visit", "visit", "chase_offer", "offer_next_bidder",
+                       "readvertise_or_match"}
     assert not rules.closes_itself(policy, "no_such_rule")
 
 
