@@ -21,10 +21,11 @@ OFFER_REFUSED = "lettings.offer.refused.v1"
 OFFER_WITHDRAWN = "lettings.offer.withdrawn.v1"
 OFFER_EXPIRED = "lettings.offer.expired.v1"
 TENANCY_STARTED = "lettings.tenancy.started.v2"
+APPLICANT_STATUS_CHANGED = "lettings.applicant.status_changed.v1"
 
 #: Every event type this module declares (the kernel's retention sweep publishes ``records.anonymised``).
 PUBLISHED = (PROPERTY_VOID_STARTED, ADVERT_PUBLISHED, ADVERT_CLOSED, OFFER_MADE, OFFER_ACCEPTED, OFFER_REFUSED,
-             OFFER_WITHDRAWN, OFFER_EXPIRED, TENANCY_STARTED)
+             OFFER_WITHDRAWN, OFFER_EXPIRED, TENANCY_STARTED, APPLICANT_STATUS_CHANGED)
 #: Types no longer published, still in the catalogue for consumers to read for one release.
 RETIRED = ("lettings.tenancy.started.v1",)
 
@@ -76,3 +77,10 @@ def tenancy_started(tenancy: Tenancy, prop: Property, applicant: Applicant) -> d
     return {"tenancy_id": tenancy.id, "tenancy_ref": tenancy.reference, "offer_id": tenancy.offer_id,
             "property_id": prop.id, "applicant_id": applicant.id, "tenancy_start": tenancy.tenancy_start,
             "tenancy_type": tenancy.tenancy_type, "high_risk": tenancy.high_risk, "tenant_details": details}
+
+
+def applicant_status_changed(applicant: Applicant, *, from_status: str, cause: str) -> dict[str, Any]:
+    """The application's move and what caused it (an officer, unreasonable refusals, the
+    suspension's end, a refusal review, sign-up): not the officer's reason, which stays here."""
+    return {"applicant_id": applicant.id, "reference": applicant.reference, "from_status": from_status,
+            "to_status": applicant.status, "suspended_until": applicant.suspended_until, "cause": cause}

@@ -114,9 +114,9 @@ def test_unreasonable_refusals_up_to_the_policys_limit_suspend_the_applicant(ses
 def test_only_a_pending_offer_expires(session, policy, closed):
     advert, *_ = closed
     offer = offered(session, policy, advert)
-    assert offers.expire_if_pending(session, offer.id, now=SOON) is True
+    assert offers.expire_if_pending(session, offer.id, policy=policy, now=SOON) is True
     assert offer.status == "expired" and published(session)[-1][0] == "lettings.offer.expired.v1"
-    assert offers.expire_if_pending(session, offer.id, now=SOON) is False
+    assert offers.expire_if_pending(session, offer.id, policy=policy, now=SOON) is False
 
 
 def test_the_checks_are_run_for_an_accepted_offer_and_need_the_income(session, policy, closed):
