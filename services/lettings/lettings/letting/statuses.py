@@ -48,12 +48,16 @@ def _snapshot(applicant: Applicant) -> dict:
             "suspended_until": applicant.suspended_until, "suspended_by_offer_id": applicant.suspended_by_offer_id}
 
 
-def _move(session: Session, applicant: Applicant, to: str, *, reason: str, cause: str,
-          until: dt.date | None = None, offer_id: uuid.UUID | None = None) -> Applicant:
-    """The one way a status changes: checked, written, its timer set or cancelled, audited, told."""
+def _require_move(applicant: Applicant, to: str) -> None:
     why = rules.move_refusal(applicant.status, to)
     if why is not None:
         raise NotAllowed(why)
+
+
+def _move(session: Session, applicant: Applicant, to: str, *, reason: str, cause: str,
+          until: dt.date | None = None, offer_id: uuid.UUID | None = None) -> Applicant:
+    """The one way a status changes: checked, written, its timer set or cancelled, audited, told."""
+    _require_move(applicant, to)
     before = _snapshot(applicant)
     applicant.status, applicant.status_reason = to, reason
     applicant.suspended_until = until if to == "suspended" else None
@@ -95,9 +99,7 @@ def change_status(session: Session, applicant: Applicant, *, status: str, reason
         raise Invalid("status", ["An applicant is housed by signing up a tenancy, not by changing their status."])
     if until is not None and status != "suspended":
         raise Invalid("until", ["Only a suspension has an end date."])
-    why = rules.move_refusal(applicant.status, status)
-    if why is not None:
-        raise NotAllowed(why)
+    _require_move(applicant, status)
     if status == "active":
         return _move(session, applicant, "active", reason=reason, cause="officer")
     held = _live_offer(session, applicant)
@@ -115,6 +117,7 @@ def change_status(session: Session, applicant: Applicant, *, status: str, reason
 
 def house(session: Session, applicant: Applicant, *, tenancy_reference: str, now: dt.datetime) -> Applicant:
     """Sign-up housed the applicant: their bids on other adverts still open drop out."""
+    _require_move(applicant, "housed")
     _drop_bids(session, applicant, "housed", now)
     return _move(session, applicant, "housed", reason=f"Housed: tenancy {tenancy_reference}.", cause="signed_up")
 
