@@ -191,3 +191,26 @@ def test_no_suspension_while_the_applicant_holds_a_live_offer(lettings):
     made = offer(lettings, closed_advert_with_bidders(lettings, applicant)).json
     r = status(lettings, applicant, status="suspended")
     assert r.status_code == 409 and made["reference"] in r.json["detail"]
+
+
+@pytest.mark.parametrize("counts", [False, True])
+def test_whether_an_expired_offer_counts_towards_a_suspension_is_the_councils_policy(lettings, counts, monkeypatch,
+                                                                                     tmp_path):
+    council = tmp_path / "policy.yaml"
+    council.write_text(f"offers:\n  expired_counts_as_refusal: {str(counts).lower()}\n")
+    monkeypatch.setenv("CASEWORK_LETTINGS_POLICY_FILE", str(council))
+    applicant = add_applicant(lettings)
+    refuse(lettings, offer(lettings, closed_advert_with_bidders(lettings, applicant)).json)
+    unanswered = offer(lettings, closed_advert_with_bidders(lettings, applicant)).json
+
+    respond_by = dt.datetime.fromisoformat(unanswered["respond_by"])
+    assert Sweeper(lettings.db, SERVICE.timers, service="lettings").fire_due(
+        now=respond_by + dt.timedelta(seconds=1)) == 1
+
+    shown = read(lettings, applicant)
+    assert shown["status"] == ("suspended" if counts else "active")
+    assert shown["suspended_by_offer_id"] == (unanswered["id"] if counts else None)
+    review = lettings.client.post(f"/offers/{unanswered['id']}/refusal-review", headers=LEADER,
+                                  json={"reasonable": True, "reason": "In hospital all week."})
+    assert review.status_code == (200 if counts else 409), review.json
+    assert read(lettings, applicant)["status"] == "active"
