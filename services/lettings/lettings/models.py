@@ -210,6 +210,16 @@ class Offer(Base):
     #: Set when the retention period passed and the offer's free text was removed.
     anonymised_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
 
+    # Before the ``property`` relationship, whose name hides the builtin below it.
+    @property
+    def refusal_review(self) -> dict | None:
+        """The refusal's review as one value (None until reviewed): ``refusal_reasonable`` is its outcome."""
+        if self.refusal_reviewed_at is None:
+            return None
+        return {"reviewed_at": self.refusal_reviewed_at, "reviewed_by": self.refusal_reviewed_by,
+                "reason": self.refusal_review_reason, "reasonable": self.refusal_reasonable,
+                "reasonable_before": self.refusal_reasonable_before_review}
+
     property: Mapped[Property] = link()
     applicant: Mapped[Applicant] = link()
 

@@ -5,7 +5,7 @@ from marshmallow import fields, validate
 
 from casework.web.fields import Boolean, Date, DateTime, Money, NearDate, NearDateTime
 
-from .statuses import refusal_review_of
+from .statuses import RefusalReview
 
 TENANCY_TYPES = ("introductory", "secure", "flexible", "demoted")
 LETTER_KINDS = ("offer", "refusal", "withdrawal")
@@ -47,8 +47,8 @@ class Offer(ma.Schema):
     refusal_reason = fields.String(allow_none=True)
     refusal_reasonable = Boolean(allow_none=True)
     withdrawal_reason = fields.String(allow_none=True)
-    refusal_review = fields.Function(refusal_review_of, allow_none=True,
-                                     metadata={"description": "The refusal's review, once reviewed (else null)."})
+    refusal_review = fields.Nested(RefusalReview, allow_none=True,
+                                   metadata={"description": "The refusal's review, once reviewed (else null)."})
 
 
 class OfferRefusal(ma.Schema):

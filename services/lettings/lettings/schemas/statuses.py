@@ -34,10 +34,3 @@ class RefusalReview(ma.Schema):
     reasonable = Boolean(metadata={"description": "The outcome: the refusal was reasonable (it no longer counts)."})
     reasonable_before = Boolean(allow_none=True, metadata={"description": "The judgement the review replaced."})
 
-
-def refusal_review_of(offer) -> dict | None:
-    if offer.refusal_reviewed_at is None:
-        return None
-    return RefusalReview().dump({"reviewed_at": offer.refusal_reviewed_at, "reviewed_by": offer.refusal_reviewed_by,
-                                 "reason": offer.refusal_review_reason, "reasonable": offer.refusal_reasonable,
-                                 "reasonable_before": offer.refusal_reasonable_before_review})
