@@ -23,10 +23,12 @@ OFFER_EXPIRED = "lettings.offer.expired.v1"
 TENANCY_STARTED = "lettings.tenancy.started.v2"
 TENANCY_ENDED = "lettings.tenancy.ended.v1"
 APPLICANT_CHANGED = "lettings.applicant.changed.v1"
+APPLICANT_STATUS_CHANGED = "lettings.applicant.status_changed.v1"
 
 #: Every event type this module declares (the kernel's retention sweep publishes ``records.anonymised``).
 PUBLISHED = (PROPERTY_VOID_STARTED, ADVERT_PUBLISHED, ADVERT_CLOSED, OFFER_MADE, OFFER_ACCEPTED, OFFER_REFUSED,
-             OFFER_WITHDRAWN, OFFER_EXPIRED, TENANCY_STARTED, TENANCY_ENDED, APPLICANT_CHANGED)
+             OFFER_WITHDRAWN, OFFER_EXPIRED, TENANCY_STARTED, TENANCY_ENDED, APPLICANT_CHANGED,
+             APPLICANT_STATUS_CHANGED)
 #: Types no longer published, still in the catalogue for consumers to read for one release.
 RETIRED = ("lettings.tenancy.started.v1",)
 
@@ -98,3 +100,10 @@ def applicant_changed(applicant: Applicant, changed: list[str]) -> dict[str, Any
     which is the council's decision and not a personal detail."""
     return {"applicant_id": applicant.id, "reference": applicant.reference, "changed": changed,
             "band": applicant.band if "band" in changed else None}
+
+
+def applicant_status_changed(applicant: Applicant, *, from_status: str, cause: str) -> dict[str, Any]:
+    """The application's move and what caused it (an officer, unreasonable refusals, the
+    suspension's end, a refusal review, sign-up): not the officer's reason, which stays here."""
+    return {"applicant_id": applicant.id, "reference": applicant.reference, "from_status": from_status,
+            "to_status": applicant.status, "suspended_until": applicant.suspended_until, "cause": cause}

@@ -107,8 +107,14 @@ class Applicant(Base):
     existing_tenant: Mapped[bool] = mapped_column(Boolean, default=False)
     phone: Mapped[str | None] = mapped_column(String(40))
     email: Mapped[str | None] = mapped_column(String(200))
+    #: active, suspended, housed or cancelled (``domain.statuses``).
     status: Mapped[str] = mapped_column(String(20), default="active", index=True)
     status_reason: Mapped[str | None] = mapped_column(String(500))
+    #: While suspended: the day the suspension ends (a timer lifts it then).
+    suspended_until: Mapped[dt.date | None] = mapped_column(Date)
+    #: While suspended for unreasonable refusals: the refusal that reached the limit (a review of
+    #: one of them may lift it). No foreign key: SQLite would rebuild the register to add one.
+    suspended_by_offer_id: Mapped[uuid.UUID | None] = mapped_column(Uuid)
     #: Kept with the applicant so a shortlist reads one row per bidder.
     bedroom_need: Mapped[int] = mapped_column(Integer)
     lead_name: Mapped[str] = mapped_column(String(200))
@@ -178,6 +184,9 @@ class Bid(Base):
     advert_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("adverts.id"))
     applicant_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("applicants.id"), index=True)
     placed_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
+    #: When and why the bid dropped out while bidding was open: ``housed`` or ``cancelled``.
+    dropped_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
+    dropped_reason: Mapped[str | None] = mapped_column(String(20))
 
     applicant: Mapped[Applicant] = link()
 
@@ -216,8 +225,24 @@ class Offer(Base):
     refusal_reason: Mapped[str | None] = mapped_column(String(500))
     refusal_reasonable: Mapped[bool | None] = mapped_column(Boolean)
     withdrawal_reason: Mapped[str | None] = mapped_column(String(500))
+    #: A review of the refusal's reasonableness (one per refusal): who, when, why, and the
+    #: judgement it replaced (``refusal_reasonable`` holds the outcome).
+    refusal_reviewed_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
+    refusal_reviewed_by: Mapped[str | None] = mapped_column(String(200))
+    refusal_review_reason: Mapped[str | None] = mapped_column(String(500))
+    refusal_reasonable_before_review: Mapped[bool | None] = mapped_column(Boolean)
     #: Set when the retention period passed and the offer's free text was removed.
     anonymised_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
+
+    # Before the ``property`` relationship, whose name hides the builtin below it.
+    @property
+    def refusal_review(self) -> dict | None:
+        """The refusal's review as one value (None until reviewed): ``refusal_reasonable`` is its outcome."""
+        if self.refusal_reviewed_at is None:
+            return None
+        return {"reviewed_at": self.refusal_reviewed_at, "reviewed_by": self.refusal_reviewed_by,
+                "reason": self.refusal_review_reason, "reasonable": self.refusal_reasonable,
+                "reasonable_before": self.refusal_reasonable_before_review}
 
     property: Mapped[Property] = link()
     applicant: Mapped[Applicant] = link()

@@ -20,7 +20,7 @@ from lettings.schemas.offers import Tenancy as TenancySchema
 #: Keys of the audit snapshots that hold personal data or free text.
 AUDIT_KEYS = frozenset({"household", "name", "date_of_birth", "contact", "phone", "email", "status_reason",
                         "reason", "refusal_reason", "withdrawal_reason", "bypass_reason", "direct_match_reason",
-                        "override_reason"})
+                        "override_reason", "refusal_review_reason"})
 
 
 def find_subject(session: Session, query: dict[str, Any]) -> list[Found]:
@@ -66,10 +66,10 @@ def _last_changed(record_type: str, id_column: Any) -> Any:
 
 
 def due_applicants(session: Session, now: dt.datetime) -> list[Applicant]:
-    """Closed applications unchanged for the retention period, not yet anonymised."""
+    """Cancelled applications unchanged for the retention period, not yet anonymised."""
     cutoff = years_before(now, retention_policy("lettings").get("closed_applicant_years", 1))
     return list(session.scalars(
-        select(Applicant).where(Applicant.status == "closed", Applicant.anonymised_at.is_(None),
+        select(Applicant).where(Applicant.status == "cancelled", Applicant.anonymised_at.is_(None),
                                 func.coalesce(_last_changed("applicant", Applicant.id), Applicant.created_at) < cutoff)
         .with_for_update(skip_locked=True)))
 
@@ -109,7 +109,8 @@ def anonymise_applicant(session: Session, applicant: Applicant) -> None:
 
 def anonymise_offer(session: Session, offer: Offer) -> None:
     """The officers' and applicant's free text removed; status, dates and reasonableness kept."""
-    for name in ("bypass_reason", "direct_match_reason", "refusal_reason", "withdrawal_reason"):
+    for name in ("bypass_reason", "direct_match_reason", "refusal_reason", "withdrawal_reason",
+                 "refusal_review_reason"):
         if getattr(offer, name) is not None:
             setattr(offer, name, REMOVED)
     anonymise_letters(session, [offer.id])

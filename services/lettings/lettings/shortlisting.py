@@ -95,7 +95,7 @@ def _bidders_query(*, lateral_lookup: bool):
     live_offer_elsewhere = type_coerce(applicants.c.id.in_(_live_offer_holders(bindparam("property_id"))), Boolean)
     return (
         select(*(applicants.c[name] for name in _BIDDER_COLUMNS), Bid.placed_at, live_offer_elsewhere,
-               applicants.c.reference)
+               applicants.c.reference, Bid.dropped_reason)
         .select_from(bids).where(Bid.advert_id == bindparam("advert_id"))
     )
 

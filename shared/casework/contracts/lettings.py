@@ -143,6 +143,21 @@ class ApplicantChanged(EventData):
     band = fields.String(required=True, allow_none=True)
 
 
+class ApplicantStatusChanged(EventData):
+    """An application moved between active, suspended, housed and cancelled. ``cause`` says why:
+    ``officer``, ``unreasonable_refusals``, ``suspension_ended`` (its end date came),
+    ``refusal_review`` (a refusal found reasonable on review) or ``signed_up``. The officer's
+    reason stays in lettings."""
+
+    applicant_id = fields.UUID(required=True)
+    reference = fields.String(required=True)
+    from_status = fields.String(required=True)
+    to_status = fields.String(required=True)
+    suspended_until = fields.Date(required=True, allow_none=True,
+                                  metadata={"description": "While suspended, the day the suspension ends."})
+    cause = fields.String(required=True)
+
+
 def register(catalogue) -> None:
     n = ("notifications",)
     for name, schema, consumers in (
@@ -157,6 +172,7 @@ def register(catalogue) -> None:
         ("applicant.changed", ApplicantChanged, n),
         ("tenancy.started", TenancyStarted, ("sustainment", "notifications")),
         ("tenancy.ended", TenancyEnded, ("sustainment", "notifications")),
+        ("applicant.status_changed", ApplicantStatusChanged, n),
     ):
         catalogue.register(f"casework.lettings.{name}.v1", schema, producer="lettings", consumers=consumers)
     catalogue.register("casework.lettings.tenancy.started.v2", TenancyStartedV2, producer="lettings",

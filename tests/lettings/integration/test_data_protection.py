@@ -23,7 +23,7 @@ NAME, BORN = "Priya Okonkwo-Hale", "1988-07-09"
 
 @pytest.fixture
 def refused_and_closed(lettings):
-    """An application (lead Priya, born 9 July 1988) refused an offer, then was closed."""
+    """An application (lead Priya, born 9 July 1988) refused an offer, then was cancelled."""
     lead = person(name=NAME) | {"date_of_birth": BORN}
     applicant = add_applicant(lettings, household=[lead, person("child", 6, "M")])
     advert = closed_advert_with_bidders(lettings, applicant)
@@ -32,7 +32,7 @@ def refused_and_closed(lettings):
                              json={"reason": "Priya says it is too far from school", "reasonable": True})
     assert r.status_code == 200, r.json
     r = lettings.client.post(f"/applicants/{applicant['id']}/status", headers=OFFICER,
-                             json={"status": "closed", "reason": "Priya moved out of the area."})
+                             json={"status": "cancelled", "reason": "Priya moved out of the area."})
     assert r.status_code == 200, r.json
     return applicant, made
 
@@ -58,7 +58,7 @@ def test_the_export_holds_the_application_and_its_offers_with_their_audit(lettin
     assert letters["refusal"]["data"]["values"]["reasonable"] is True
     assert "issue_letter" in {e["action"] for e in letters["offer"]["audit"]}
     assert NAME in json.dumps(records[("applicant", applicant["id"])]["data"])
-    assert "change_status" in {e["action"] for e in records[("applicant", applicant["id"])]["audit"]}
+    assert "cancel" in {e["action"] for e in records[("applicant", applicant["id"])]["audit"]}
     assert lettings.client.get("/subjects/export", query_string={"name": NAME, "date_of_birth": BORN},
                                headers=OFFICER).status_code == 403
 
@@ -71,7 +71,7 @@ def test_the_sweep_anonymises_a_closed_application_and_an_answered_offer(letting
 
     kept = lettings.client.get(f"/applicants/{applicant['id']}", headers=OFFICER).json
     assert NAME not in json.dumps(kept) and BORN not in json.dumps(kept)
-    assert (kept["status"], kept["band"], kept["bedroom_need"]) == ("closed", "B", applicant["bedroom_need"])
+    assert (kept["status"], kept["band"], kept["bedroom_need"]) == ("cancelled", "B", applicant["bedroom_need"])
     answered = lettings.client.get(f"/offers/{made['id']}", headers=OFFICER).json
     assert answered["status"] == "refused" and "Priya" not in json.dumps(answered)
     with lettings.db.transaction() as session:  # the audit trail's snapshots and reasons too

@@ -74,3 +74,20 @@ def test_offers_signed_up_before_0007_become_signed_up_and_their_homes_can_be_of
     assert service.client.get(f"/offers/{made['id']}", headers=OFFICER).json["status"] == "signed_up"
     again = offer(service, closed_advert_with_bidders(service, add_applicant(service), prop=home))
     assert again.status_code == 201, again.json
+
+
+def test_applications_closed_before_0010_are_cancelled_and_finished(service):
+    closed, active = add_applicant(service), add_applicant(service)
+    applicants = Base.metadata.tables["applicants"]
+    command.downgrade(config(SERVICE, service.database_url), "0008")  # as the release before left it
+    with service.db.transaction() as session:
+        session.execute(applicants.update().where(applicants.c.id == uuid.UUID(closed["id"])).values(
+            status="closed", status_reason="Moved away."))
+
+    upgrade(SERVICE, service.database_url)
+
+    statuses = {a["id"]: a["status"] for a in service.client.get("/applicants", headers=OFFICER).json}
+    assert [statuses[closed["id"]], statuses[active["id"]]] == ["cancelled", "active"]
+    refused = service.client.post(f"/applicants/{closed['id']}/status", headers=OFFICER,
+                                  json={"status": "active", "reason": "Back again."})
+    assert refused.status_code == 409 and "cancelled" in refused.json["detail"]

@@ -100,7 +100,7 @@ def test_second_unreasonable_refusal_suspends_and_excludes_the_applicant(letting
     assert lettings.client.get(f"/applicants/{applicant['id']}", headers=OFFICER).json["status"] == "suspended"
     shortlist = lettings.client.get(f"/adverts/{advert['id']}/shortlist", headers=OFFICER).json
     assert shortlist["ranked"] == []
-    assert shortlist["excluded"][0]["reasons"][0]["code"] == "not_active"
+    assert shortlist["excluded"][0]["reasons"][0]["code"] == "suspended"
 
 
 def test_a_live_offer_elsewhere_shows_as_an_exclusion(lettings):

@@ -27,7 +27,7 @@ def test_the_shortlist_ranks_and_excludes_alike_on_both_databases(service):
     assert sorted((e["applicant_id"], e["reference"], [reason["code"] for reason in e["reasons"]])
                   for e in r.json["excluded"]) == sorted([
         (grows["id"], grows["reference"], ["too_small"]),
-        (suspended["id"], suspended["reference"], ["not_active"]),
+        (suspended["id"], suspended["reference"], ["suspended"]),
         (elsewhere["id"], elsewhere["reference"], ["live_offer_elsewhere"])])
     made = offer(service, advert)
     assert made.status_code == 201, made.json

@@ -69,7 +69,7 @@ def test_void_to_tenancy_reaches_the_broker(lettings):
 
         assert [e.type.split(".")[2] + "." + e.type.split(".")[3] for e in lettings.events()] == [
             "property.void_started", "advert.published", "advert.closed", "offer.made", "offer.accepted",
-            "tenancy.started"]
+            "applicant.status_changed", "tenancy.started"]
 
         lettings.worker()
         received = {}

@@ -18,8 +18,10 @@ PROPERTY = SimpleNamespace(id=uuid.uuid4(), reference="P-000001", bedrooms=2, pr
                            address="1 High Street, Anytown", uprn="100023336956", weekly_rent=Decimal("98.50"))
 VOID = SimpleNamespace(void_date=dt.date(2026, 10, 26), reason="transfer")
 ADVERT = SimpleNamespace(id=uuid.uuid4(), reference="ADV-000002", property_id=PROPERTY.id, closes_at=NOW)
-APPLICANT = SimpleNamespace(id=uuid.uuid4(), reference="A-000005", band="A", lead_name="Sam Lee", lead_date_of_birth=dt.date(1990, 5, 1),
-                            phone="07700900123", email="sam@example.org")
+APPLICANT = SimpleNamespace(id=uuid.uuid4(), reference="A-000005", band="A", lead_name="Sam Lee",
+                            lead_date_of_birth=dt.date(1990, 5, 1), phone="07700900123", email="sam@example.org",
+                            status="suspended", status_reason="Two unreasonable refusals.",
+                            suspended_until=dt.date(2027, 11, 2))
 OFFER = SimpleNamespace(id=uuid.uuid4(), reference="O-000003", advert_id=ADVERT.id, property_id=PROPERTY.id,
                         applicant_id=APPLICANT.id, respond_by=NOW, direct_match_reason=None, refusal_reasonable=False)
 TENANCY = SimpleNamespace(id=uuid.uuid4(), reference="T-000004", offer_id=OFFER.id, tenancy_start=dt.date(2026, 11, 9),
@@ -42,6 +44,8 @@ BUILT = {
     events.TENANCY_STARTED: events.tenancy_started(TENANCY, PROPERTY, APPLICANT),
     events.TENANCY_ENDED: events.tenancy_ended(ENDED),
     events.APPLICANT_CHANGED: events.applicant_changed(APPLICANT, ["band", "monthly_net_income"]),
+    events.APPLICANT_STATUS_CHANGED: events.applicant_status_changed(APPLICANT, from_status="active",
+                                                                     cause="unreasonable_refusals"),
 }
 
 
@@ -63,6 +67,14 @@ def test_the_offer_events_carry_the_offer_reference_and_no_reasons():
                  events.OFFER_EXPIRED):
         assert BUILT[type]["offer_id"] == OFFER.id
         assert not any(key.endswith("reason") for key in BUILT[type])  # the officers' and applicant's words
+
+
+def test_a_status_change_carries_the_move_and_its_cause_not_the_officers_reason():
+    data = BUILT[events.APPLICANT_STATUS_CHANGED]
+    assert data == {"applicant_id": APPLICANT.id, "reference": "A-000005", "from_status": "active",
+                    "to_status": "suspended", "suspended_until": dt.date(2027, 11, 2),
+                    "cause": "unreasonable_refusals"}
+    assert "refusals." not in str(catalogue.serialise("casework." + events.APPLICANT_STATUS_CHANGED, data))
 
 
 def test_a_high_risk_tenancy_carries_the_tenant_sealed_for_sustainment_alone():

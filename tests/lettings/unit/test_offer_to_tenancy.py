@@ -92,7 +92,7 @@ def test_answering_an_offer_cancels_its_expiry_and_is_told(session, policy, clos
     assert published(session)[-1][0] == "lettings.offer.accepted.v1"
     with pytest.raises(NotAllowed, match="This offer is accepted"):
         offers.accept(session, offer, now=SOON)
-    offers.withdraw(session, offer, reason="The home failed its gas check.", now=SOON)
+    offers.withdraw(session, offer, reason="The home failed its gas check.", policy=policy, now=SOON)
     assert offer.status == "withdrawn" and published(session)[-1][0] == "lettings.offer.withdrawn.v1"
 
 
@@ -114,9 +114,9 @@ def test_unreasonable_refusals_up_to_the_policys_limit_suspend_the_applicant(ses
 def test_only_a_pending_offer_expires(session, policy, closed):
     advert, *_ = closed
     offer = offered(session, policy, advert)
-    assert offers.expire_if_pending(session, offer.id, now=SOON) is True
+    assert offers.expire_if_pending(session, offer.id, policy=policy, now=SOON) is True
     assert offer.status == "expired" and published(session)[-1][0] == "lettings.offer.expired.v1"
-    assert offers.expire_if_pending(session, offer.id, now=SOON) is False
+    assert offers.expire_if_pending(session, offer.id, policy=policy, now=SOON) is False
 
 
 def test_the_checks_are_run_for_an_accepted_offer_and_need_the_income(session, policy, closed):

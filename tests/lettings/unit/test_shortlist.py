@@ -23,7 +23,13 @@ def bidder(name="a", **changes) -> Bidder:
 
 @pytest.mark.parametrize(("changes", "home", "policy", "reasons"), [
     ({}, HOME, POLICY, []),
-    ({"status": "suspended"}, HOME, POLICY, ["not_active"]),
+    ({"status": "suspended"}, HOME, POLICY, ["suspended"]),
+    ({"status": "housed"}, HOME, POLICY, ["housed"]),
+    ({"status": "cancelled"}, HOME, POLICY, ["cancelled"]),
+    ({"status": "unknown"}, HOME, POLICY, ["not_active"]),
+    # A bid that dropped out says why, whatever the status reads now.
+    ({"status": "housed", "dropped_reason": "housed"}, HOME, POLICY, ["housed"]),
+    ({"status": "cancelled", "dropped_reason": "cancelled"}, HOME, POLICY, ["cancelled"]),
     ({"bedroom_need": 3}, HOME, POLICY, ["too_small"]),
     ({"bedroom_need": 1}, HOME, POLICY, ["too_large"]),
     ({"bedroom_need": 1}, HOME, LettingsPolicy(extra_bedrooms_allowed=1), []),
@@ -35,8 +41,8 @@ def bidder(name="a", **changes) -> Bidder:
     ({"needs_ground_floor": True}, Home(2, 2, False, None),
      LettingsPolicy(ground_floor_need_excludes_upper_floors=False), []),
     ({"live_offer_elsewhere": True}, HOME, POLICY, ["live_offer_elsewhere"]),
-    ({"status": "closed", "bedroom_need": 4, "needs_wheelchair": True, "live_offer_elsewhere": True}, HOME, POLICY,
-     ["not_active", "too_small", "not_wheelchair_accessible", "live_offer_elsewhere"]),
+    ({"status": "cancelled", "bedroom_need": 4, "needs_wheelchair": True, "live_offer_elsewhere": True}, HOME, POLICY,
+     ["cancelled", "too_small", "not_wheelchair_accessible", "live_offer_elsewhere"]),
 ])
 def test_ineligibility_lists_every_reason(changes, home, policy, reasons):
     assert ineligibility(bidder(**changes), home, policy, ON) == reasons

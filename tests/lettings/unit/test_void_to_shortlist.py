@@ -55,15 +55,6 @@ def test_a_growing_household_sets_a_timer_for_the_birthday_that_changes_its_need
     assert audited(session, with_record_type=True)[-1] == ("change", "applicant")
 
 
-def test_a_housed_applicants_status_cannot_be_changed(session):
-    made = applicant(session)
-    register.change_status(session, made, status="suspended", reason="Asked to pause.")
-    assert made.status == "suspended"
-    made.status = "housed"
-    with pytest.raises(NotAllowed, match="housed"):
-        register.change_status(session, made, status="active", reason="Back again.")
-
-
 def test_advertising_opens_bidding_once_for_a_void(session):
     prop = void_home(session)
     advert = advertised(session, prop)

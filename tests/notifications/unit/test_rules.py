@@ -188,6 +188,40 @@ def test_a_risk_change_tasks_the_team_leader_only_when_the_alert_is_raised(alert
         assert routing.open[0].notify == "Case C-000045 needs your review: its risk was raised to high."
 
 
+APPLICANT = uuid.uuid4()
+
+
+def applicant_status(**extra):
+    return {"applicant_id": APPLICANT, "reference": "A-000012", "from_status": "suspended", "to_status": "active",
+            "suspended_until": None, "cause": "suspension_ended", **extra}
+
+
+@pytest.mark.parametrize("data, tasks", [
+    (applicant_status(), ["suspension_ended"]),
+    (applicant_status(cause="officer"), []),
+    (applicant_status(cause="refusal_review"), []),
+    (applicant_status(from_status="active", to_status="suspended", cause="unreasonable_refusals"), []),
+])
+def test_a_suspension_that_ends_on_its_date_tasks_the_lettings_team(data, tasks):
+    routing = route("lettings.applicant.status_changed", **data)
+
+    assert [t.rule for t in routing.open] == tasks
+    if tasks:
+        (task,) = routing.open
+        assert (task.team, task.subject.type, task.subject.id, task.subject.reference, task.subject.link) == (
+            "lettings", "applicant", str(APPLICANT), "A-000012", f"http://127.0.0.1:8003/applicants/{APPLICANT}")
+        assert task.title == "Applicant A-000012's suspension has ended: tell them they may bid again"
+
+
+@pytest.mark.parametrize("to_status, closes", [("suspended", True), ("housed", True), ("cancelled", True),
+                                               ("active", False)])
+def test_the_suspension_ended_task_closes_when_the_application_moves_on(to_status, closes):
+    routing = route("lettings.applicant.status_changed", **applicant_status(to_status=to_status, cause="officer"))
+
+    assert [(c.rule, c.subject_type, c.subject_id) for c in routing.close] == (
+        [("suspension_ended", "applicant", str(APPLICANT))] if closes else [])
+
+
 def test_events_without_a_subject_do_nothing():
     assert route("lettings.advert.closed", bids=3, eligible=2) == rules.Routing(subject=None)
 

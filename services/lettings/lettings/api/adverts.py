@@ -77,8 +77,8 @@ class Bids(MethodView):
         """Place a bid for an applicant
 
         Refused with 422 and every reason (under `errors.applicant_id`) when the applicant cannot be
-        eligible for the home: size, minimum age, wheelchair access, floor, not active. A closed
-        advert or a second bid answers 409."""
+        eligible for the home: size, minimum age, wheelchair access, floor, suspended. A closed
+        advert, a second bid, or a housed or cancelled applicant answers 409."""
         advert = get_advert(advert_id)
         with refusals():
             return bids.place_bid(db_session(), advert, applicant_id=data["applicant_id"], policy=current_policy(),

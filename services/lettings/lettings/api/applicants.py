@@ -9,11 +9,13 @@ from casework.db import utcnow
 from casework.web import Blueprint, SelectPage, db_session, load_for_update
 from lettings.access import OFFICERS
 from lettings.api.common import get_applicant, refusals
-from lettings.letting import applicant_changes, register
+from lettings.letting import applicant_changes, register, statuses
 from lettings.models import Applicant
+from lettings.policy import current as current_policy
 from lettings.schemas.applicant_changes import ApplicantChange, BandHistoryEntry
 from lettings.schemas.applicants import Applicant as ApplicantSchema
-from lettings.schemas.applicants import ApplicantCreate, ApplicantQueryArgs, ApplicantStatusChange, Household
+from lettings.schemas.applicants import ApplicantCreate, ApplicantQueryArgs, Household
+from lettings.schemas.statuses import ApplicantStatusChange
 
 blp = Blueprint("applicants", __name__, url_prefix="/applicants", description="The housing register.")
 
@@ -116,9 +118,16 @@ class ApplicantStatus(MethodView):
     @blp.arguments(ApplicantStatusChange)
     @blp.response(200, ApplicantSchema)
     def post(self, data, applicant_id):
-        """Suspend, reinstate or close an application
+        """Suspend, reinstate or cancel an application
 
-        A housed applicant's status cannot be changed here (409)."""
-        applicant = get_applicant(applicant_id)
+        `suspended` until `until` (by default the policy's length from today; a timer makes the
+        applicant active again that day and tells the lettings team), `active` for a suspended
+        applicant, `cancelled` with the reason (their bids on open adverts drop out). Not while the
+        applicant holds a live offer, and never for a housed or cancelled application (409 saying
+        why). Publishes `lettings.applicant.status_changed.v1`. Honours `If-Match`."""
+        session = db_session()
+        applicant = load_for_update(session, Applicant, applicant_id, shown_as=ApplicantSchema,
+                                    not_found="No such applicant.")
         with refusals():
-            return register.change_status(db_session(), applicant, status=data["status"], reason=data["reason"])
+            return statuses.change_status(session, applicant, status=data["status"], reason=data["reason"],
+                                          until=data["until"], policy=current_policy(), now=utcnow())

@@ -9,7 +9,7 @@ from casework.db import utcnow
 from casework.web import Blueprint, SelectPage, db_session
 from lettings.access import OFFICERS
 from lettings.api.common import get_applicant, get_offer, get_property, refusals
-from lettings.letting import checks, offers
+from lettings.letting import checks, offers, statuses
 from lettings.letting.sign_up import sign_up
 from lettings.models import Offer
 from lettings.policy import current as current_policy
@@ -23,6 +23,7 @@ from lettings.schemas.offers import (
 )
 from lettings.schemas.offers import Offer as OfferSchema
 from lettings.schemas.offers import Tenancy as TenancySchema
+from lettings.schemas.statuses import RefusalReviewCreate
 
 blp = Blueprint("offers", __name__, url_prefix="/offers", description="Offers, pre-tenancy checks and sign-up.")
 
@@ -98,6 +99,25 @@ class OfferRefuse(MethodView):
         with refusals():
             return offers.refuse(db_session(), offer, reason=data["reason"], reasonable=data["reasonable"],
                                  policy=current_policy(), now=utcnow())
+
+
+@blp.route("/<uuid:offer_id>/refusal-review")
+class OfferRefusalReview(MethodView):
+    @roles(*OFFICERS)
+    @blp.arguments(RefusalReviewCreate)
+    @blp.response(200, OfferSchema)
+    def post(self, data, offer_id):
+        """Review whether the refusal was reasonable
+
+        Once per refused offer (or expired, when the policy counts an expiry as a refusal); 409
+        otherwise. Recorded with who, when and why (`refusal_review`), and `refusal_reasonable` set to
+        the outcome. Found reasonable, the refusal no longer counts: a suspension it helped cause is
+        lifted when the refusals no longer reach the policy's limit (`lettings.applicant.status_changed.v1`).
+        Found unreasonable, it may reach the limit now."""
+        offer = get_offer(offer_id, lock=True)
+        with refusals():
+            return statuses.review_refusal(db_session(), offer, reasonable=data["reasonable"], reason=data["reason"],
+                                           by=current().sub, policy=current_policy(), now=utcnow())
 
 
 @blp.route("/<uuid:offer_id>/withdraw")

@@ -35,6 +35,16 @@ def unreasonable_within_window(unreasonable_refusals_at: Sequence[dt.datetime], 
     return len([at for at in unreasonable_refusals_at if since < at <= now])
 
 
+def counts_towards_suspension(status: str, refusal_reasonable: bool | None, policy: LettingsPolicy) -> bool:
+    """Whether an answered offer counts as an unreasonable refusal: a refusal the council judged
+    unreasonable; an expiry too when the policy says so, unless a review found it reasonable."""
+    if status == "refused":
+        return refusal_reasonable is False
+    if status == "expired":
+        return policy.expired_counts_as_refusal and refusal_reasonable is not True
+    return False
+
+
 def suspends_applicant(unreasonable_refusals_at: Sequence[dt.datetime], now: dt.datetime,
                        policy: LettingsPolicy) -> bool:
     """True when the unreasonable refusals within the window reach the policy's limit.

@@ -19,6 +19,8 @@ class LettingsPolicy:
     response_working_days: int = 3
     unreasonable_refusal_limit: int = 2
     refusal_window_months: int = 12
+    suspension_months: int = 12
+    expired_counts_as_refusal: bool = False
     referral_margin: Decimal = Decimal("150.00")
     new_tenant_type: str = "introductory"
     transfer_type: str = "secure"
@@ -40,6 +42,9 @@ class LettingsPolicy:
             response_working_days=int(offers.get("response_working_days", default.response_working_days)),
             unreasonable_refusal_limit=int(offers.get("unreasonable_refusal_limit", default.unreasonable_refusal_limit)),
             refusal_window_months=int(offers.get("refusal_window_months", default.refusal_window_months)),
+            suspension_months=_at_least_one("offers.suspension_months",
+                                            offers.get("suspension_months", default.suspension_months)),
+            expired_counts_as_refusal=bool(offers.get("expired_counts_as_refusal", default.expired_counts_as_refusal)),
             referral_margin=Decimal(str(affordability.get("referral_margin", default.referral_margin))),
             new_tenant_type=str(tenancy.get("new_tenant_type", default.new_tenant_type)),
             transfer_type=str(tenancy.get("transfer_type", default.transfer_type)),
@@ -53,3 +58,10 @@ def _bands(raw: Any) -> tuple[str, ...]:
     if not bands or any(not band or len(band) > BAND_NAME_LENGTH for band in bands) or len(set(bands)) < len(bands):
         raise ValueError(f"policy: bands must be distinct names of 1 to {BAND_NAME_LENGTH} characters")
     return bands
+
+
+def _at_least_one(name: str, raw: Any) -> int:
+    value = int(raw)
+    if value < 1:
+        raise ValueError(f"policy: {name} must be at least 1")
+    return value

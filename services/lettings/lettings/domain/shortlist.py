@@ -1,6 +1,7 @@
 """Who may be shortlisted for a home, and in what order (the allocation scheme, §6).
 
-Eligible: an active applicant whose bedroom need matches the home (the policy may allow
+Eligible: an active applicant (a suspended, housed or cancelled one is excluded saying which;
+a bid that dropped out says why) whose bedroom need matches the home (the policy may allow
 bedrooms to spare), whose lead applicant meets the home's minimum age, who needs wheelchair
 access only if the home has it (and a ground floor only if the home is on one), and who has
 no live offer of another home. Every exclusion carries every reason that applies.
@@ -20,6 +21,9 @@ from .policy import LettingsPolicy
 
 REASONS = {
     "not_active": "The applicant is not active on the housing register.",
+    "suspended": "The applicant is suspended from the housing register.",
+    "housed": "The applicant has been housed: their other bids dropped out.",
+    "cancelled": "The applicant's application has been cancelled: their bids dropped out.",
     "too_small": "The household needs more bedrooms than the home has.",
     "too_large": "The home has more bedrooms than the household needs.",
     "under_minimum_age": "The lead applicant is younger than the home's minimum age.",
@@ -27,6 +31,9 @@ REASONS = {
     "not_ground_floor": "The household needs a ground-floor home and this home is on an upper floor.",
     "live_offer_elsewhere": "The applicant has a live offer of another home.",
 }
+
+
+_STATUS_REASONS = frozenset({"suspended", "housed", "cancelled"})
 
 
 @dataclass(frozen=True)
@@ -53,6 +60,7 @@ class Bidder(NamedTuple):
     bid_at: dt.datetime | None = None
     live_offer_elsewhere: bool = False
     reference: str | None = None  #: the applicant's, on the register
+    dropped_reason: str | None = None  #: why the bid dropped out while bidding was open (housed, cancelled)
 
 
 class Exclusion(NamedTuple):
@@ -70,8 +78,10 @@ class Shortlist:
 def ineligibility(bidder: Bidder, home: Home, policy: LettingsPolicy, on: dt.date) -> list[str]:
     """Every reason (codes of ``REASONS``) why ``bidder`` may not have ``home``; empty when eligible."""
     reasons: list[str] = []
-    if bidder.status != "active":
-        reasons.append("not_active")
+    if bidder.dropped_reason is not None:
+        reasons.append(bidder.dropped_reason if bidder.dropped_reason in REASONS else "not_active")
+    elif bidder.status != "active":
+        reasons.append(bidder.status if bidder.status in _STATUS_REASONS else "not_active")
     if bidder.bedroom_need > home.bedrooms:
         reasons.append("too_small")
     elif home.bedrooms - bidder.bedroom_need > policy.extra_bedrooms_allowed:

@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 from casework import audit
 from casework.workdays import london_today
 from lettings.domain.policy import LettingsPolicy
-from lettings.letting import Invalid, NotAllowed, NotFound
+from lettings.letting import Invalid, NotAllowed, NotFound, statuses
 from lettings.models import Advert, Applicant, Bid
 from lettings.shortlisting import ineligibility, reasons
 
@@ -19,12 +19,14 @@ from lettings.shortlisting import ineligibility, reasons
 def place_bid(session: Session, advert: Advert, *, applicant_id: uuid.UUID, policy: LettingsPolicy,
               now: dt.datetime) -> Bid:
     """Bid for the applicant while bidding is open: refused with every reason when they cannot be
-    eligible for the home (a live offer elsewhere may yet be refused, so it does not stop a bid)."""
+    eligible for the home (a live offer elsewhere may yet be refused, so it does not stop a bid),
+    and refused outright when their application is finished (housed or cancelled)."""
     if advert.status != "open" or advert.closes_at <= now:
         raise NotAllowed("Bidding on this advert has closed.")
     applicant = session.get(Applicant, applicant_id)
     if applicant is None:
         raise NotFound("No such applicant.")
+    statuses.require_open_application(applicant)
     codes = [c for c in ineligibility(session, applicant, advert.property, london_today(now), policy)
              if c != "live_offer_elsewhere"]
     if codes:

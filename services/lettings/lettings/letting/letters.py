@@ -16,7 +16,7 @@ from casework import audit
 from lettings import letters
 from lettings.domain.offers import unreasonable_within_window
 from lettings.domain.policy import LettingsPolicy
-from lettings.letting import NotFound
+from lettings.letting import NotFound, statuses
 from lettings.models import Letter, Offer
 
 #: Which offers each letter can be written for.
@@ -59,9 +59,7 @@ def _legacy_values(session: Session, offer: Offer, kind: str, policy: LettingsPo
     if kind == "withdrawal":
         return letters.withdrawal_values(offer, now)
     answered = offer.answered_at or now
-    refused_at = list(session.scalars(select(Offer.answered_at).where(
-        Offer.applicant_id == offer.applicant_id, Offer.status == "refused", Offer.refusal_reasonable.is_(False),
-        Offer.answered_at <= answered)))
+    refused_at = [at for at in statuses.counted_refusals(session, offer.applicant_id, policy) if at <= answered]
     count = 0 if offer.refusal_reasonable else unreasonable_within_window(refused_at, answered, policy)
     suspended = (not offer.refusal_reasonable and offer.applicant.status == "suspended"
                  and count >= policy.unreasonable_refusal_limit)

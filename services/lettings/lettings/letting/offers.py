@@ -13,12 +13,11 @@ from casework import audit, outbox, timers
 from casework.workdays import london_today
 from lettings import events
 from lettings.domain import offers as offer_rules
-from lettings.domain.offers import suspends_applicant, unreasonable_within_window
+from lettings.domain.offers import unreasonable_within_window
 from lettings.domain.policy import LettingsPolicy
-from lettings.letting import Invalid, NotAllowed
+from lettings.letting import Invalid, NotAllowed, statuses
 from lettings.letting import letters as letter_cases
 from lettings.models import LIVE_OFFER, Advert, Applicant, Bypass, Offer, Property
-from lettings.policy import current as current_policy
 from lettings.references import next_reference
 from lettings.schemas.offers import Offer as OfferSchema
 from lettings.shortlisting import ineligibility, rank, reasons
@@ -66,17 +65,22 @@ def offer_from_shortlist(session: Session, advert: Advert, *, applicant_id: uuid
     if chosen is None:
         raise NotAllowed("Every eligible bidder has been offered this home; advertise it again or match directly.")
     if chosen not in ranked:
+        named = session.get(Applicant, chosen)
+        if named is not None:
+            statuses.require_open_application(named)
         excluded = next((e for e in shortlist.excluded if e.applicant_id == chosen), None)
         messages = [r["message"] for r in reasons(excluded.reasons)] if excluded else \
             ["This applicant did not bid for this home."]
         raise Invalid("applicant_id", messages, detail="The applicant is not on the shortlist.")
     if chosen in offered:
         raise NotAllowed("This applicant has already been offered this home.")
+    applicant = session.get(Applicant, chosen)
+    statuses.require_open_application(applicant)
     passed_over = offer_rules.bypassed(ranked, offered, chosen)
     if passed_over and not bypass_reason:
         raise Invalid("bypass_reason", [f"Required: {len(passed_over)} higher-ranked bidder(s) would be bypassed."],
                       detail="Passing over higher-ranked bidders needs a reason.")
-    return make(session, prop=advert.property, applicant=session.get(Applicant, chosen), advert=advert,
+    return make(session, prop=advert.property, applicant=applicant, advert=advert,
                 respond_by=respond_by_or_default(respond_by, policy=policy, now=now), made_by=by,
                 bypassed=passed_over, bypass_reason=bypass_reason if passed_over else None, now=now)
 
@@ -89,6 +93,7 @@ def match_directly(session: Session, prop: Property, applicant: Applicant, *, di
         raise NotAllowed("Only a void home can be offered.")
     if session.scalar(select(Offer.id).where(Offer.property_id == prop.id, Offer.status.in_(LIVE_OFFER))):
         raise NotAllowed("This home already has a live offer.")
+    statuses.require_open_application(applicant)
     codes = ineligibility(session, applicant, prop, london_today(now), policy)
     if codes:
         raise Invalid("applicant_id", [r["message"] for r in reasons(codes)],
@@ -156,21 +161,10 @@ def refuse(session: Session, offer: Offer, *, reason: str, reasonable: bool, pol
     offer.refusal_reason = reason
     offer.refusal_reasonable = reasonable
     _answer(session, offer, "refused", "refuse_offer", now, reason)
-    suspended = False
-    in_window = 0
-    if not reasonable:
-        refused_at = list(session.scalars(select(Offer.answered_at).where(
-            Offer.applicant_id == offer.applicant_id, Offer.status == "refused",
-            Offer.refusal_reasonable.is_(False))))
-        in_window = unreasonable_within_window(refused_at, now, policy)
-        applicant = session.get(Applicant, offer.applicant_id)
-        if applicant.status == "active" and suspends_applicant(refused_at, now, policy):
-            applicant.status = "suspended"
-            applicant.status_reason = (f"{policy.unreasonable_refusal_limit} unreasonable refusals within "
-                                       f"{policy.refusal_window_months} months.")
-            audit.changed(session, "suspend", "applicant", applicant.id, {"status": "active"},
-                          {"status": "suspended"}, reason=applicant.status_reason)
-            suspended = True
+    suspended = not reasonable and statuses.suspend_after_refusals(session, offer, policy=policy, now=now)
+    # The letter says how many refusals count now (expiries too, where the council's policy counts them).
+    in_window = 0 if reasonable else unreasonable_within_window(
+        statuses.counted_refusals(session, offer.applicant_id, policy), now, policy)
     letter_cases.issue_refusal_letter(session, offer, policy=policy, unreasonable_in_window=in_window,
                                       suspended=suspended, now=now)
     outbox.emit(session, events.OFFER_REFUSED, subject=str(offer.id),
@@ -179,27 +173,27 @@ def refuse(session: Session, offer: Offer, *, reason: str, reasonable: bool, pol
     return offer
 
 
-def withdraw(session: Session, offer: Offer, *, reason: str, now: dt.datetime,
-             policy: LettingsPolicy | None = None) -> Offer:
+def withdraw(session: Session, offer: Offer, *, reason: str, policy: LettingsPolicy, now: dt.datetime) -> Offer:
     """The council withdraws a pending or accepted offer, with the reason."""
     require_status(offer, "pending", "accepted")
     offer.withdrawal_reason = reason
     _answer(session, offer, "withdrawn", "withdraw_offer", now, reason)
     letter_cases.issue_withdrawal_letter(session, offer, now=now)
-    left = bidders_left(session, offer, policy=policy or current_policy(), now=now)
+    left = bidders_left(session, offer, policy=policy, now=now)
     outbox.emit(session, events.OFFER_WITHDRAWN, subject=str(offer.id),
                 data=events.offer_not_taken_up(offer, bidders_left=left))
     return offer
 
 
-def expire_if_pending(session: Session, offer_id: uuid.UUID, *, now: dt.datetime,
-                      policy: LettingsPolicy | None = None) -> bool:
-    """The expiry timer's work: only a still-pending offer expires."""
+def expire_if_pending(session: Session, offer_id: uuid.UUID, *, policy: LettingsPolicy, now: dt.datetime) -> bool:
+    """The expiry timer's work: only a still-pending offer expires. When the council's policy
+    counts an expiry as an unreasonable refusal, it may suspend the applicant."""
     offer = session.get(Offer, offer_id, with_for_update=True)
     if offer is None or offer.status != "pending":
         return False
     _answer(session, offer, "expired", "expire_offer", now, "No response by the respond-by time.")
-    left = bidders_left(session, offer, policy=policy or current_policy(), now=now)
     outbox.emit(session, events.OFFER_EXPIRED, subject=str(offer.id),
-                data=events.offer_not_taken_up(offer, bidders_left=left))
+                data=events.offer_not_taken_up(offer, bidders_left=bidders_left(session, offer, policy=policy, now=now)))
+    if policy.expired_counts_as_refusal:
+        statuses.suspend_after_refusals(session, offer, policy=policy, now=now)
     return True

@@ -1,4 +1,4 @@
-"""The housing register: applicants, their households and the status of their applications."""
+"""The housing register: applicants and their households (their applications' status: ``statuses``)."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session
 from casework import audit
 from lettings import households
 from lettings.domain.household import HouseholdInvalid
-from lettings.letting import Invalid, NotAllowed, applicant_changes
+from lettings.letting import Invalid, applicant_changes
 from lettings.models import Applicant
 from lettings.references import next_reference
 
@@ -55,13 +55,3 @@ def change_household(session: Session, applicant: Applicant, *, household: list[
     any other change of the applicant (``applicant_changes``)."""
     return applicant_changes.change_applicant(session, applicant, changes={"household": household}, by=by, now=now)
 
-
-def change_status(session: Session, applicant: Applicant, *, status: str, reason: str) -> Applicant:
-    """Suspend, reinstate or close an application; a housed applicant's is finished."""
-    if applicant.status == "housed":
-        raise NotAllowed("This applicant has been housed; their application is finished.")
-    before = {"status": applicant.status}
-    applicant.status, applicant.status_reason = status, reason
-    audit.changed(session, "change_status", "applicant", applicant.id, before, {"status": applicant.status},
-                  reason=reason)
-    return applicant

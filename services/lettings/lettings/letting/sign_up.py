@@ -11,7 +11,7 @@ from casework import audit, outbox
 from lettings import events
 from lettings.domain.policy import LettingsPolicy
 from lettings.domain.tenancy import default_tenancy_type, high_risk_reasons
-from lettings.letting import Invalid, NotAllowed, checks
+from lettings.letting import Invalid, NotAllowed, checks, statuses
 from lettings.letting.offers import require_status
 from lettings.models import Advert, Offer, Tenancy
 from lettings.references import next_reference
@@ -50,7 +50,7 @@ def sign_up(session: Session, offer: Offer, *, tenancy_start: dt.date, tenancy_t
     session.add(tenancy)
     offer.status = "signed_up"
     void.let_date = tenancy.tenancy_start
-    applicant.status, applicant.status_reason = "housed", f"Housed: tenancy {tenancy.reference}."
+    statuses.house(session, applicant, tenancy_reference=tenancy.reference, now=now)
     if offer.advert_id:
         session.get(Advert, offer.advert_id).status = "let"
     session.flush()

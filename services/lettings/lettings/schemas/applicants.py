@@ -7,11 +7,11 @@ from casework.web.fields import BirthDate, Boolean, Date, Money, years
 from casework.workdays import london_today
 from lettings import policy
 from lettings.domain.household import HouseholdInvalid, check_household
+from lettings.domain.statuses import STATUSES
 
 from .common import not_negative
 
 RELATIONSHIPS = ("applicant", "partner", "child", "other")
-STATUSES = ("active", "suspended", "housed", "closed")
 
 
 def known_band(band: str) -> None:
@@ -105,8 +105,11 @@ class Applicant(ma.Schema):
     move_on_from = fields.String(allow_none=True)
     existing_tenant = Boolean()
     contact = fields.Function(lambda a: {"phone": a.phone, "email": a.email})
-    status = fields.String(metadata={"example": "active"})
+    status = fields.String(metadata={"example": "active", "description": "active, suspended, housed or cancelled"})
     status_reason = fields.String(allow_none=True)
+    suspended_until = Date(allow_none=True, metadata={"description": "While suspended: the day it ends."})
+    suspended_by_offer_id = fields.UUID(allow_none=True, metadata={
+        "description": "While suspended for unreasonable refusals: the refusal that reached the limit."})
     bedroom_need = fields.Integer(metadata={"example": 2, "description": "By the bedroom standard, computed; reckoned again when someone in the household turns 10 or 16."})
 
 
@@ -117,9 +120,3 @@ class ApplicantQueryArgs(ma.Schema):
     reference = fields.String(validate=validate.Length(min=1, max=40), metadata={
         "example": "A-000012", "description": "The record with this reference (as officers quote it)."})
 
-
-class ApplicantStatusChange(ma.Schema):
-    status = fields.String(required=True, validate=validate.OneOf(("active", "suspended", "closed")),
-                           metadata={"example": "suspended"})
-    reason = fields.String(required=True, validate=validate.Length(min=1, max=500),
-                           metadata={"example": "Awaiting proof of income."})

@@ -5,6 +5,8 @@ from marshmallow import fields, validate
 
 from casework.web.fields import Boolean, Date, DateTime, Money, NearDate, NearDateTime
 
+from .statuses import RefusalReview
+
 TENANCY_TYPES = ("introductory", "secure", "flexible", "demoted")
 LETTER_KINDS = ("offer", "refusal", "withdrawal")
 #: Why a tenancy ended: the reason its home is void again (a void's reasons, less a new build).
@@ -45,6 +47,8 @@ class Offer(ma.Schema):
     refusal_reason = fields.String(allow_none=True)
     refusal_reasonable = Boolean(allow_none=True)
     withdrawal_reason = fields.String(allow_none=True)
+    refusal_review = fields.Nested(RefusalReview, allow_none=True,
+                                   metadata={"description": "The refusal's review, once reviewed (else null)."})
 
 
 class OfferRefusal(ma.Schema):
