@@ -2,7 +2,7 @@
 
 Each kind of subject has its page in the service that owns it: a referral's under intake's
 ``/app/referrals/``, a case's under sustainment's ``/app/cases/``. Lettings has no pages yet
-(part 2 of the officers' workspace): until then an advert, offer or property leads to its
+(part 2 of the officers' workspace): until then an advert, offer, property or applicant leads to its
 lettings API record. The services' public base URLs are ``CASEWORK_<SERVICE>_PUBLIC_URL``
 (``rules.public_urls``). Pure: no Flask, no database.
 """
@@ -20,6 +20,7 @@ PAGES: dict[str, tuple[str, str]] = {
     "advert": ("lettings", "/adverts/{id}"),
     "offer": ("lettings", "/offers/{id}"),
     "property": ("lettings", "/properties/{id}"),
+    "applicant": ("lettings", "/applicants/{id}"),
 }
 
 
