@@ -48,7 +48,7 @@ def demo(offset: int, **env: str) -> subprocess.CompletedProcess:
 
 
 def test_the_first_run_is_ready_to_use_and_the_demo_runs_against_it(tmp_path):
-    offset, data_dir, log_path = free_offset(), tmp_path / "data", tmp_path / "casework-run.log"
+    offset, data_dir = free_offset(), tmp_path / "data"
     with running(tmp_path, offset) as urls:
         # The officers printed with their tokens are in the directory, with their teams.
         officers, teams = directory(urls)
