@@ -42,13 +42,17 @@ How to add a page
    goes to the form with ``form.<field>.errors.append(message)`` or ``flash(message, "error")``.
 
 4. The template extends ``casework/base.html`` and fills ``title`` and ``content``; macros are
-   imported from ``govuk_frontend_jinja/components/<name>/macro.html``. No CSS of the service's
+   imported from ``govuk_frontend_jinja/components/<name>/macro.html``. Dates and times are
+   written as GOV.UK writes them with the filters ``govuk_date`` and ``govuk_datetime``. No CSS of the service's
    own: GOV.UK Frontend's classes are the look. A script is progressive enhancement only (every
    action is a form that works without JavaScript); put it in ``{% block scripts %}`` as an
    external file (the Content-Security-Policy allows scripts from the service itself only).
 
-5. Test it with ``casework_dev.testing.pages`` (sign in with the test client) and, in a browser,
-   ``casework_dev.testing.browser`` (Chromium, screenshots, axe-core).
+5. Test it with ``casework_dev.testing.pages``: ``sign_in_as(client, "o-tso", "sustainment_officer")``
+   signs a test client in on any service (the cookie every service takes), ``csrf(page)`` reads a
+   form's token. In a browser, ``casework_dev.testing.browser`` (Chromium, a real server,
+   screenshots, axe-core; ``sign_in_as`` there too). ``tests/kernel/integration/test_pages_signin.py``
+   runs two services on real servers that share one sign-in.
 """
 
 from __future__ import annotations
@@ -124,7 +128,7 @@ def configure(app: Flask, *, home: str | None = None,
 
 def install(app: Flask) -> None:
     """Serve the kernel's pages on ``app`` (``casework.web.create_app`` does, for every service)."""
-    from . import oidc
+    from . import formats, oidc
     from .views import blueprint
 
     settings = PagesSettings.from_env(app.extensions["casework"].settings, os.environ)
@@ -154,6 +158,8 @@ def install(app: Flask) -> None:
                       "govuk_frontend_wtf": PackageLoader("govuk_frontend_wtf")}),
     ) if loader is not None])
     WTFormsHelpers(app)
+    app.add_template_filter(formats.govuk_date, "govuk_date")
+    app.add_template_filter(formats.govuk_datetime, "govuk_datetime")
     app.register_blueprint(blueprint)
 
     @app.before_request

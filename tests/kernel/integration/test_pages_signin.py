@@ -326,3 +326,20 @@ def test_the_state_and_nonce_ride_in_the_signed_cookie_not_in_a_server_table(pro
     assert to_provider.status_code == 302
     assert asked["redirect_uri"] == [f"{urls['notifications']}/app/sign-in/oidc/callback"]
     assert asked["code_challenge_method"] == ["S256"] and asked["nonce"] and asked["state"]
+
+
+# -- a service's own page tests sign in without the directory ---------------------------------
+
+
+def test_a_test_client_signed_in_as_an_officer_sees_pages_and_a_role_check_holds(harness_for):
+    from casework_dev.testing.pages import sign_in_as
+
+    with harness_for(INTAKE) as intake, intake.app.test_client() as officer, intake.app.test_client() as referrer:
+        sign_in_as(officer, "o-intake", "intake_officer", name="Iris Intake")
+        sign_in_as(referrer, "sys-rent", "referrer")
+
+        page = officer.get("/app/")
+        refused = referrer.get("/app/")
+
+    assert page.status_code == 200 and "Iris Intake" in page.get_data(as_text=True)
+    assert refused.status_code == 403 and "You cannot see this page" in refused.get_data(as_text=True)

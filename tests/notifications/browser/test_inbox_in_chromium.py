@@ -196,3 +196,15 @@ def _assert_focus_is_visible(browser):
         seen.append(style[0])
         assert any(YELLOW in part for part in style[1:]), f"no yellow focus ring on {style}"
     assert "BUTTON" in seen and "A" in seen
+
+
+def test_a_browser_given_an_officers_cookie_opens_the_inbox_without_the_sign_in_page(notifications, server, browser):
+    from casework_dev.testing.browser import sign_in_as
+
+    browser.delete_all_cookies()
+    sign_in_as(browser, server, notifications.app, "o-tso", "sustainment_officer", name="Sam Okafor")
+    browser.get(f"{server}/app/inbox")
+
+    assert browser.current_url == f"{server}/app/inbox"
+    assert browser.find_element(By.TAG_NAME, "h1").text == "Your inbox"
+    assert "Sam Okafor" in browser.find_element(By.CSS_SELECTOR, ".govuk-service-navigation").text
