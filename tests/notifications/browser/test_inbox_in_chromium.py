@@ -78,6 +78,10 @@ def test_the_sign_in_page_is_accessible(notifications, server, browser, tmp_path
     browser.find_element(By.XPATH, "//button[normalize-space()='Sign in as this officer']").click()  # none chosen
     WebDriverWait(browser, 10).until(ec.presence_of_element_located((By.CSS_SELECTOR, ".govuk-error-summary")))
     assert "Select the officer you are signing in as" in browser.find_element(By.CSS_SELECTOR, ".govuk-error-message").text
+    # GOV.UK Frontend's own scripts run under the pages' Content-Security-Policy: the template's
+    # inline line (by its nonce) marks the body, and the error summary module takes the focus.
+    assert "govuk-frontend-supported" in browser.find_element(By.TAG_NAME, "body").get_attribute("class")
+    WebDriverWait(browser, 5).until(lambda b: "govuk-error-summary" in b.switch_to.active_element.get_attribute("class"))
     assert_accessible(browser)
     screenshot(browser, Path(os.environ.get("CASEWORK_SCREENSHOTS") or tmp_path) / "sign-in.png")
 

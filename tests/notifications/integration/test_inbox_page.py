@@ -328,3 +328,14 @@ def test_on_the_embedded_sqlite_a_session_signs_in_polls_and_signs_out(tmp_path)
 
     assert "Your inbox" in page and poll.status_code == 200 and poll.json == {"tasks": []}
     assert after.status_code == 303 and "/app/sign-in" in after.headers["Location"]
+
+
+def test_pages_allow_only_their_own_scripts_and_the_layouts_one_inline_line_by_its_nonce(client):
+    r = client.get("/app/sign-in")
+
+    policy = r.headers["Content-Security-Policy"]
+    nonce = re.search(r"'nonce-([^']+)'", policy).group(1)
+    assert "script-src 'self' 'nonce-" in policy and "frame-ancestors 'none'" in policy
+    assert f'<script nonce="{nonce}">' in r.get_data(as_text=True)
+    assert r.headers["X-Frame-Options"] == "DENY" and r.headers["Cache-Control"] == "no-store"
+    assert client.get("/app/sign-in").headers["Content-Security-Policy"] != policy  # a new nonce each time
