@@ -339,3 +339,16 @@ def test_pages_allow_only_their_own_scripts_and_the_layouts_one_inline_line_by_i
     assert f'<script nonce="{nonce}">' in r.get_data(as_text=True)
     assert r.headers["X-Frame-Options"] == "DENY" and r.headers["Cache-Control"] == "no-store"
     assert client.get("/app/sign-in").headers["Content-Security-Policy"] != policy  # a new nonce each time
+
+
+def test_a_refused_form_shows_an_error_summary_linked_to_the_field_and_the_fields_own_error(client):
+    page = client.get("/app/sign-in").get_data(as_text=True)
+
+    r = client.post("/app/sign-in/development", data={"csrf_token": csrf(page)})
+
+    html = r.get_data(as_text=True)
+    assert r.status_code == 422 and "<title>Error: Sign in – Casework</title>" in html
+    assert re.search(r'class="govuk-error-summary".*href="#officer">Select the officer you are signing in as</a>', html,
+                     re.S)
+    assert re.search(r'<p id="officer-error" class="govuk-error-message">\s*<span class="govuk-visually-hidden">Error:'
+                     r'</span> Select the officer you are signing in as', html)
