@@ -25,6 +25,7 @@ from sqlalchemy.orm import relationship as link
 
 from casework.db import JSONDoc, UTCDateTime, naming_metadata, utcnow
 from casework.numbering import Counter
+from lettings.domain.policy import BAND_NAME_LENGTH
 
 LIVE_OFFER = ("pending", "accepted")
 
@@ -94,7 +95,7 @@ class Applicant(Base):
 
     id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True, default=uuid.uuid4)
     reference: Mapped[str] = mapped_column(String(20), unique=True)
-    band: Mapped[str] = mapped_column(String(2))
+    band: Mapped[str] = mapped_column(String(BAND_NAME_LENGTH))
     effective_date: Mapped[dt.date] = mapped_column(Date)
     application_date: Mapped[dt.date] = mapped_column(Date)
     needs_wheelchair: Mapped[bool] = mapped_column(Boolean, default=False)
@@ -151,7 +152,7 @@ class BandChange(Base):
 
     id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True, default=uuid.uuid4)
     applicant_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("applicants.id", ondelete="CASCADE"), index=True)
-    band: Mapped[str] = mapped_column(String(2))
+    band: Mapped[str] = mapped_column(String(BAND_NAME_LENGTH))
     effective_date: Mapped[dt.date] = mapped_column(Date)
     reason: Mapped[str] = mapped_column(String(500))
     #: When the decision was made (none for the band given at registration).

@@ -33,6 +33,21 @@ def test_an_applicant_is_banded_by_the_councils_own_scheme(lettings, tmp_path, m
     assert refused.status_code == 422 and "1, 2, 3, 4" in refused.json["errors"]["band"][0]
 
 
+def test_a_scheme_may_name_its_bands_in_words_and_shortlists_follow_its_order(lettings, tmp_path, monkeypatch):
+    scheme = tmp_path / "council.yaml"
+    scheme.write_text(yaml.safe_dump({"bands": ["Emergency", "Gold", "Silver", "Bronze"]}))
+    monkeypatch.setenv("CASEWORK_LETTINGS_POLICY_FILE", str(scheme))
+
+    bronze = add_applicant(lettings, band="Bronze")
+    emergency = add_applicant(lettings, band="Emergency")
+    advert = closed_advert_with_bidders(lettings, bronze, emergency)
+    shortlist = lettings.client.get(f"/adverts/{advert['id']}/shortlist", headers=OFFICER)
+
+    assert (bronze["band"], emergency["band"]) == ("Bronze", "Emergency")
+    assert shortlist.status_code == 200, shortlist.json
+    assert [row["band"] for row in shortlist.json["ranked"]] == ["Emergency", "Bronze"]
+
+
 def _application() -> dict:
     return {"household": [{"name": "Sam Lee", "date_of_birth": "1990-05-01", "sex": "F", "relationship": "applicant"}],
             "band": "B", "effective_date": "2024-01-10",

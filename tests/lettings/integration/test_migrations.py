@@ -91,3 +91,17 @@ def test_applications_closed_before_0010_are_cancelled_and_finished(service):
     refused = service.client.post(f"/applicants/{closed['id']}/status", headers=OFFICER,
                                   json={"status": "active", "reason": "Back again."})
     assert refused.status_code == 409 and "cancelled" in refused.json["detail"]
+
+
+def test_band_columns_widen_with_the_register_and_households_kept(service):
+    """0012 widens the band columns on PostgreSQL and leaves SQLite's (which holds any length)
+    alone: no applicant or household member is lost on the way, and a band named in words fits."""
+    kept = add_applicant(service, household=[person(), person("partner", 40, "M")])
+    command.downgrade(config(SERVICE, service.database_url), "0011")
+    upgrade(SERVICE, service.database_url)
+
+    applicants = Base.metadata.tables["applicants"]
+    with service.db.transaction() as session:
+        session.execute(applicants.update().where(applicants.c.id == uuid.UUID(kept["id"])).values(band="Emergency"))
+    after = service.client.get(f"/applicants/{kept['id']}", headers=OFFICER).json
+    assert after["band"] == "Emergency" and len(after["household"]) == 2

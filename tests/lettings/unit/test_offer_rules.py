@@ -114,7 +114,7 @@ def test_the_shipped_policy_file_holds_the_defaults_of_section_6():
     assert policy == LettingsPolicy()
 
 
-@pytest.mark.parametrize("bands", [[], ["A", "A"], ["Gold"], [""]])
+@pytest.mark.parametrize("bands", [[], ["A", "A"], ["Gold", "A much too long name for a band of a scheme"], [""]])
 def test_a_scheme_with_bands_the_register_cannot_hold_is_refused_at_start(bands):
     with pytest.raises(ValueError, match="bands"):
         LettingsPolicy.from_dict({"bands": bands})

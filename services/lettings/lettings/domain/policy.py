@@ -6,8 +6,9 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-#: The longest band name a council's scheme may use: what ``applicants.band`` holds ("A", "1", "A1").
-BAND_NAME_LENGTH = 2
+#: The longest band name a council's scheme may use: what ``applicants.band`` holds ("A", "Band 1",
+#: "Gold", "Emergency"; migration 0012).
+BAND_NAME_LENGTH = 30
 
 
 @dataclass(frozen=True)

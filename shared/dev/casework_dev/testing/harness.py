@@ -166,11 +166,13 @@ def schema_drift(harness, metadata) -> list:
     service's models with the kernel's tables): ``[]`` when the history builds the models.
 
     On SQLite a ``casework.numbering`` counter is a table standing for a PostgreSQL sequence, so
-    it is no drift.
+    it is no drift; nor is a text column's declared length, which SQLite does not enforce
+    (https://www.sqlite.org/datatype3.html: a VARCHAR(2) holds any text), so a migration widening
+    one has nothing to do there.
     """
     from alembic.autogenerate import compare_metadata
     from alembic.migration import MigrationContext
-    from sqlalchemy import text
+    from sqlalchemy import String, text
 
     with harness.db.engine.connect() as conn:
         counters = set()
@@ -178,7 +180,14 @@ def schema_drift(harness, metadata) -> list:
             tables = conn.execute(text("SELECT name, sql FROM sqlite_master WHERE type = 'table'")).all()
             counters = {name for name, sql in tables
                         if sql == f"CREATE TABLE {name} (n INTEGER PRIMARY KEY AUTOINCREMENT)"}
+        sqlite = conn.dialect.name == "sqlite"
+
+        def compare_type(_context, _inspected, _metadata, inspected_type, metadata_type):
+            if sqlite and isinstance(inspected_type, String) and isinstance(metadata_type, String):
+                return False  # the declared length means nothing to SQLite
+            return None  # Alembic's own comparison
+
         context = MigrationContext.configure(conn, opts={
-            "compare_type": True,
+            "compare_type": compare_type,
             "include_name": lambda name, type_, _: not (type_ == "table" and name in counters)})
         return compare_metadata(context, metadata)
