@@ -68,6 +68,9 @@ def inbox_page(me: Principal):
     page = max(1, request.args.get("page", 1, type=int) or 1)
     rows, total = worklist.table(session, me.sub, teams, filters, now=now, offset=(page - 1) * PAGE_SIZE,
                                  limit=PAGE_SIZE)
+    # The table shows one filtered page: a task older than the page is no news, so no slack here
+    # (a task committed late only goes unannounced; it is in the list when next drawn).
+    common["updates_since"] = now.isoformat()
     return render("notifications/inbox.html", view="table", rows=[wording.card(t, now, urls) for t in rows],
                   mine_ids={str(t.id) for t in rows if t.assignee == me.sub}, select_items=_select_items(chosen),
                   total=total, page=page, pages=max(1, math.ceil(total / PAGE_SIZE)), filters=filters,
