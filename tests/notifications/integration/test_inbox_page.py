@@ -198,6 +198,8 @@ def test_closing_a_task_by_hand_without_a_reason_shows_the_error_and_with_one_is
     assert re.search(r'<p id="reason-error" class="govuk-error-message">\s*<span class="govuk-visually-hidden">Error:'
                      r'</span> Say why the task is being closed.', html)
     assert notifications.client.get(f"/tasks/{task}", headers=TSO).json["status"] == "open"
+    too_long = client.post(f"/app/inbox/tasks/{task}/done", data={"csrf_token": csrf(html), "reason": "x" * 2001})
+    assert too_long.status_code == 422 and "2,000 characters or fewer" in too_long.get_data(as_text=True)
 
     done = client.post(f"/app/inbox/tasks/{task}/done",
                        data={"csrf_token": csrf(html), "reason": "Carrying on: the tenant wants more help."})
