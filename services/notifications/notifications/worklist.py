@@ -101,3 +101,43 @@ def team_workload(session: Session, team: Team, *, by: Principal, now: dt.dateti
              for officer_id, name in [*sorted(members.items(), key=lambda m: (m[1] or m[0]).lower()),
                                       *((h, names.get(h)) for h in holders)]]
     return Workload(team=team.slug, officers=loads, unassigned=Load(None, None, *counts.get(None, (0, 0))))
+
+
+# -- an officer's tasks as a table ----------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class TableFilters:
+    """Which of an officer's tasks a table shows: ``whose`` "mine", "queue" (their teams' shared
+    queues) or "all" of both; then any of status, priority, overdue only and subject type."""
+
+    whose: str = "all"
+    status: str | None = None
+    priority: str | None = None
+    overdue: bool = False
+    subject_type: str | None = None
+    #: Soonest due first (no due date last), or latest due first.
+    latest_first: bool = False
+
+
+def table(session: Session, officer_id: str, teams: list[str], filters: TableFilters, *, now: dt.datetime,
+          offset: int = 0, limit: int = 25) -> tuple[list[Task], int]:
+    """One page (``offset``, ``limit``) of the officer's live tasks and their teams' queued ones,
+    filtered and ordered by due, with how many there are in all."""
+    mine = Task.assignee == officer_id
+    queue = Task.assignee.is_(None) & Task.team.in_(teams or [""])
+    where = [Task.status.in_(LIVE_TASK_STATUSES),
+             {"mine": mine, "queue": queue}.get(filters.whose, or_(mine, queue))]
+    if filters.status:
+        where.append(Task.status == filters.status)
+    if filters.priority:
+        where.append(Task.priority == filters.priority)
+    if filters.overdue:
+        where.append(Task.due < now)
+    if filters.subject_type:
+        where.append(Task.subject_type == filters.subject_type)
+    due = Task.due.desc().nulls_last() if filters.latest_first else Task.due.asc().nulls_last()
+    total = session.scalar(select(func.count()).select_from(Task).where(*where)) or 0
+    found = session.scalars(select(Task).where(*where).order_by(due, Task.created_at, Task.id)
+                            .offset(offset).limit(limit))
+    return list(found), int(total)

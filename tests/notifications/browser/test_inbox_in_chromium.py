@@ -9,7 +9,7 @@ from notifications_support import ADMIN, add_directory, case, event, handle, pub
 from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
 from selenium.webdriver.support import expected_conditions as ec
-from selenium.webdriver.support.ui import WebDriverWait
+from selenium.webdriver.support.ui import Select, WebDriverWait
 
 from casework_dev.testing import bearer, wait_until
 from casework_dev.testing.browser import assert_accessible, screenshot, sign_in_in_browser
@@ -48,11 +48,11 @@ def test_an_event_shows_up_live_and_the_task_closes_itself_when_its_work_is_reco
         "textContent")
     task_id = card.get_attribute("id").removeprefix("task-")
 
-    # Marking it done is refused (the contact is recorded on the case instead)…
-    card.find_element(By.XPATH, ".//button[starts-with(normalize-space(), 'Mark as done')]").click()
-    WebDriverWait(browser, 10).until(ec.text_to_be_present_in_element((By.CSS_SELECTOR, ".govuk-error-summary, "
-                                                                       ".govuk-notification-banner"), "closes itself"))
-    assert notifications.client.get(f"/tasks/{task_id}", headers=TSO).json["status"] == "open"
+    # It cannot be marked done: the card says the contact, recorded on the case's page, closes it…
+    assert card.find_elements(By.XPATH, ".//button[contains(normalize-space(), 'Mark as done')]") == []
+    assert "This task closes itself when a contact with the household" in card.text
+    link = card.find_element(By.LINK_TEXT, "Open case C-000045")
+    assert link.get_attribute("href").endswith(f"/app/cases/{case_id}")
 
     # …and recording the contact closes it.
     publish(notifications, event("sustainment.contact.recorded", {
@@ -110,24 +110,137 @@ def test_the_inbox_is_accessible_and_keeps_a_screenshot(notifications, server, b
     screenshot(browser, Path(os.environ.get("CASEWORK_SCREENSHOTS") or tmp_path) / "inbox.png")
 
 
-def test_with_javascript_off_an_officer_signs_in_takes_and_finishes_a_task(notifications, server,
-                                                                           browser_without_javascript):
+def test_with_javascript_off_an_officer_takes_a_task_closes_one_with_a_reason_and_filters_the_table(
+        notifications, server, browser_without_javascript):
     browser = browser_without_javascript
     add_directory(notifications)
     handle(notifications, case("opened", uuid.uuid4()))
+    handle(notifications, support_window_ended(uuid.uuid4()))
     sign_in(browser, server)
     assert "js-enabled" not in browser.find_element(By.TAG_NAME, "body").get_attribute("class")
 
     browser.find_element(By.XPATH, "//button[starts-with(normalize-space(), 'Take this task')]").click()
     banner = (By.CSS_SELECTOR, ".govuk-notification-banner")
     WebDriverWait(browser, 10).until(ec.text_to_be_present_in_element(banner, "Task taken"))
-    card = card_titled(browser, "Assign case C-000045")
-    card.find_element(By.XPATH, ".//button[starts-with(normalize-space(), 'Mark as done')]").click()
+    taken = card_titled(browser, "Assign case C-000045")
+    assert taken.find_elements(By.XPATH, ".//button[contains(normalize-space(), 'Mark as done')]") == []
 
-    WebDriverWait(browser, 10).until(ec.text_to_be_present_in_element(banner, "Task done: Assign case C-000045"))
-    assert card_titled(browser, "Assign case C-000045") is None
+    # Closing by hand: the disclosure opens without a script; no reason is refused, with the error shown.
+    title = "Onboarding support for case C-000045 has reached its end: close the case or carry on"
+    card = card_titled(browser, title)
+    assert card is not None, browser.find_element(By.ID, "mine-list").text
+    card.find_element(By.CSS_SELECTOR, "summary").click()
+    card.find_element(By.XPATH, ".//button[starts-with(normalize-space(), 'Mark as done')]").click()
+    WebDriverWait(browser, 10).until(ec.presence_of_element_located((By.CSS_SELECTOR, ".govuk-error-summary")))
+    assert "Say why the task is being closed." in browser.find_element(By.ID, "reason-error").text
+    browser.find_element(By.ID, "reason").send_keys("Carrying on: the tenant wants more help.")
+    browser.find_element(By.XPATH, "//button[normalize-space()='Mark as done']").click()
+    WebDriverWait(browser, 10).until(ec.text_to_be_present_in_element(banner, f"Task done: {title}"))
+    assert card_titled(browser, title) is None
+    closed = notifications.client.get("/tasks", query_string={"status": "done"}, headers=ADMIN).json
+    assert [(t["title"], t["closed_reason"]) for t in closed] == [(title, "Carrying on: the tenant wants more help.")]
+
+    # The table view and its filters are links and a GET form.
+    browser.find_element(By.LINK_TEXT, "Show your tasks as a table").click()
+    Select(browser.find_element(By.ID, "whose")).select_by_visible_text("Yours")
+    browser.find_element(By.XPATH, "//button[normalize-space()='Apply filters']").click()
+    WebDriverWait(browser, 10).until(lambda b: "whose=mine" in b.current_url)
+    rows = browser.find_elements(By.CSS_SELECTOR, "#task-table tbody tr")
+    assert [row.find_element(By.CSS_SELECTOR, "td a").text for row in rows] == ["Assign case C-000045"]
+
     browser.find_element(By.XPATH, "//button[normalize-space()='Sign out']").click()
-    assert "/app/sign-in" in browser.current_url and "You have signed out" in browser.page_source
+    WebDriverWait(browser, 10).until(lambda b: "/app/sign-in" in b.current_url)
+    assert "You have signed out" in browser.page_source
+
+
+def support_window_ended(case_id):
+    return event("sustainment.support_window.ended", {
+        "case_id": case_id, "reference": "C-000045", "case_type": "onboarding", "officer_id": "o-tso",
+        "support_ends": dt.date.today()}, subject=str(case_id))
+
+
+def test_a_team_leader_closes_a_self_closing_task_by_hand_from_its_page(notifications, server, browser, tmp_path):
+    add_directory(notifications)
+    handle(notifications, case("opened", uuid.uuid4()))
+    sign_in(browser, server, "o-leader")
+    card = card_titled(browser, "Assign case C-000045")
+    assert "This task closes itself when the case's assignment or the case's closure is recorded" in card.text
+
+    card.find_element(By.PARTIAL_LINK_TEXT, "Details").click()
+    WebDriverWait(browser, 10).until(ec.text_to_be_present_in_element((By.TAG_NAME, "h1"), "Assign case C-000045"))
+    assert browser.find_element(By.CSS_SELECTOR, ".govuk-inset-text").text == (
+        "This task closes itself when the case's assignment or the case's closure is recorded on the case's page.")
+    assert_accessible(browser)
+    browser.find_element(By.XPATH, "//button[normalize-space()='Close task by hand']").click()  # no reason
+    WebDriverWait(browser, 10).until(ec.presence_of_element_located((By.CSS_SELECTOR, ".govuk-error-summary")))
+    WebDriverWait(browser, 5).until(lambda b: "govuk-error-summary" in b.switch_to.active_element.get_attribute("class"))
+    assert_accessible(browser)
+    screenshot(browser, Path(os.environ.get("CASEWORK_SCREENSHOTS") or tmp_path) / "inbox-close-task.png")
+    browser.find_element(By.ID, "reason").send_keys("Assigned on paper during the outage.")
+    browser.find_element(By.XPATH, "//button[normalize-space()='Close task by hand']").click()
+
+    WebDriverWait(browser, 10).until(ec.text_to_be_present_in_element(
+        (By.CSS_SELECTOR, ".govuk-notification-banner"), "Task done: Assign case C-000045"))
+    (task,) = notifications.client.get("/tasks", headers=ADMIN).json
+    assert (task["status"], task["closed_by"], task["closed_reason"]) == (
+        "done", "o-leader", "Assigned on paper during the outage.")
+
+
+def test_a_referral_task_leads_to_the_referral_page(notifications, server, browser):
+    add_directory(notifications)
+    referral_id = uuid.uuid4()
+    handle(notifications, referral(referral_id=referral_id))
+    sign_in(browser, server, "o-intake")
+
+    link = card_titled(browser, "Triage referral R-000123").find_element(By.LINK_TEXT, "Open referral R-000123")
+
+    assert link.get_attribute("href") == f"http://127.0.0.1:8001/app/referrals/{referral_id}"
+
+
+def test_a_long_list_is_an_accessible_table_with_filters(notifications, worker, server, browser, tmp_path):
+    add_directory(notifications)
+    for number in range(30):
+        handle(notifications, case("opened", uuid.uuid4(), reference=f"C-{number:06d}",
+                                   risk_level=("critical", "high", "medium", "low")[number % 4]))
+    sign_in(browser, server)
+
+    table = browser.find_element(By.ID, "task-table")
+    assert len(table.find_elements(By.CSS_SELECTOR, "tbody tr")) == 25
+    assert_accessible(browser)
+    _assert_every_control_is_labelled(browser)
+    browser.refresh()  # without the "signed in" banner
+    screenshot(browser, Path(os.environ.get("CASEWORK_SCREENSHOTS") or tmp_path) / "inbox-table.png")
+
+    Select(browser.find_element(By.ID, "priority")).select_by_visible_text("Urgent")
+    browser.find_element(By.XPATH, "//button[normalize-space()='Apply filters']").click()
+    WebDriverWait(browser, 10).until(lambda b: "priority=urgent" in b.current_url)
+    shown = browser.find_elements(By.CSS_SELECTOR, "#task-table tbody tr")
+    assert len(shown) == len(range(0, 30, 4))  # the critical risks' tasks are urgent
+    assert all("Urgent" in row.text for row in shown)
+    assert_accessible(browser)
+
+    # A new task while the table is open: the page says so rather than slipping a row into a filtered page.
+    publish(notifications, case("opened", uuid.uuid4(), reference="C-000099"))
+    WebDriverWait(browser, 20).until(lambda b: b.find_element(By.ID, "table-new").is_displayed())
+    assert "New task: Assign case C-000099" in browser.find_element(By.ID, "live-status").get_attribute("textContent")
+
+
+def test_a_team_leader_sees_the_team_workload_and_an_officer_gets_403(notifications, server, browser, tmp_path):
+    add_directory(notifications)
+    _populate(notifications)
+    sign_in(browser, server, "o-leader")
+
+    browser.find_element(By.LINK_TEXT, "Your team’s workload by officer").click()
+    WebDriverWait(browser, 10).until(ec.text_to_be_present_in_element((By.TAG_NAME, "h1"), "Your team’s workload"))
+    row = browser.find_element(By.CSS_SELECTOR, "#team-sustainment tr[data-officer-id='o-tso']")
+    assert row.text.split()[-3:] == ["2", "1", "overdue"], row.text
+    assert_accessible(browser)
+    screenshot(browser, Path(os.environ.get("CASEWORK_SCREENSHOTS") or tmp_path) / "inbox-team.png")
+
+    sign_in(browser, server, "o-tso")
+    browser.get(f"{server}/app/inbox/team")
+    assert "You cannot see this page" in browser.page_source
+    assert_accessible(browser)
 
 
 def test_at_400_percent_zoom_nothing_scrolls_sideways_and_the_keyboard_still_works(notifications, server,

@@ -8,7 +8,7 @@ import uuid
 import zlib
 
 import pytest
-from notifications_support import ADMIN, add_directory, case, handle, referral
+from notifications_support import ADMIN, add_directory, case, event, handle, referral
 
 from casework_dev.testing import bearer
 from casework_dev.testing.pages import COOKIE, csrf
@@ -85,7 +85,8 @@ def test_the_inbox_shows_my_tasks_overdue_first_my_teams_queue_and_my_unread_mes
     assert "Assign case C-000045" in queue and "Take this task" in queue
     assert "Triage referral" not in page
     assert "Onboarding case C-000046 has been assigned to you" in page
-    assert "/docs" not in page and "http://127.0.0.1:8002/app/cases/" in page  # where the work is done
+    assert "/docs" not in page  # every task leads where its work is done, saying what it opens
+    assert f'<a class="govuk-link" href="http://127.0.0.1:8002/app/cases/{late}">Open case C-000047</a>' in mine
 
 
 def readable(cookie: str) -> str:
@@ -139,20 +140,187 @@ def test_a_forged_cookie_signs_nobody_in(client, notifications):
     assert client.get("/app/inbox").status_code == 303
 
 
-def test_a_task_that_closes_itself_is_not_marked_done_from_the_inbox(client, notifications):
+def test_a_task_that_closes_itself_has_no_mark_as_done_and_says_what_closes_it(client, notifications):
     case_id = uuid.uuid4()
     handle(notifications, case("opened", case_id))
     handle(notifications, case("assigned", case_id))
     page = sign_in(client)
     task = task_id(notifications, "First contact for case C-000045")
+    card = page[page.index(f'id="task-{task}"'):page.index('id="queue-heading"')]
 
-    r = client.post(f"/app/inbox/tasks/{task}/done", data={"csrf_token": csrf(page)})
-
-    assert r.status_code == 303
+    assert "Mark as done" not in card and 'name="reason"' not in card
+    assert ("This task closes itself when a contact with the household, the visit or the case’s closure is recorded"
+            in card.replace("&#39;", "’").replace("'", "’"))
+    r = client.post(f"/app/inbox/tasks/{task}/done", data={"csrf_token": csrf(page), "reason": "Rang them"})
+    assert r.status_code == 403 and "Only a team leader may close it by hand" in r.get_data(as_text=True)
     assert notifications.client.get(f"/tasks/{task}", headers=TSO).json["status"] == "open"
+
+
+def test_a_team_leader_may_close_a_self_closing_task_by_hand_with_a_reason(client, notifications):
+    handle(notifications, case("opened", uuid.uuid4()))  # "Assign case" closes itself on assignment
+    page = sign_in(client, "o-leader")
+    task = task_id(notifications, "Assign case C-000045")
+    card = page[page.index(f'id="task-{task}"'):]
+    card = card[:card.index("</li>")]
+    assert "<details" in card and "Close task by hand" in card and 'name="reason"' in card
+
+    empty = client.post(f"/app/inbox/tasks/{task}/done", data={"csrf_token": csrf(page), "reason": ""})
+    done = client.post(f"/app/inbox/tasks/{task}/done",
+                       data={"csrf_token": csrf(page), "reason": "Assigned on paper during the outage."})
+
+    assert empty.status_code == 422 and "Say why the task is being closed." in empty.get_data(as_text=True)
+    assert done.status_code == 303
+    closed = notifications.client.get(f"/tasks/{task}", headers=ADMIN).json
+    assert (closed["status"], closed["closed_by"], closed["closed_reason"]) == (
+        "done", "o-leader", "Assigned on paper during the outage.")
+    assert "Task done: Assign case C-000045" in client.get("/app/inbox").get_data(as_text=True)
+
+
+def support_window_ended(case_id):
+    return event("sustainment.support_window.ended", {
+        "case_id": case_id, "reference": "C-000045", "case_type": "onboarding", "officer_id": "o-tso",
+        "support_ends": dt.date.today()}, subject=str(case_id))
+
+
+def test_closing_a_task_by_hand_without_a_reason_shows_the_error_and_with_one_is_audited(client, notifications):
+    from casework import audit
+
+    handle(notifications, support_window_ended(uuid.uuid4()))  # closed by hand: the officer decides
+    page = sign_in(client)
+    task = only_task_id(notifications)
+    assert 'name="reason"' in page and "Mark as done" in page
+
+    refused = client.post(f"/app/inbox/tasks/{task}/done", data={"csrf_token": csrf(page), "reason": "  "})
+
+    html = refused.get_data(as_text=True)
+    assert refused.status_code == 422 and "<title>Error: " in html
+    assert re.search(r'class="govuk-error-summary".*href="#reason">Say why the task is being closed.</a>', html, re.S)
+    assert re.search(r'<p id="reason-error" class="govuk-error-message">\s*<span class="govuk-visually-hidden">Error:'
+                     r'</span> Say why the task is being closed.', html)
+    assert notifications.client.get(f"/tasks/{task}", headers=TSO).json["status"] == "open"
+    too_long = client.post(f"/app/inbox/tasks/{task}/done", data={"csrf_token": csrf(html), "reason": "x" * 2001})
+    assert too_long.status_code == 422 and "2,000 characters or fewer" in too_long.get_data(as_text=True)
+
+    done = client.post(f"/app/inbox/tasks/{task}/done",
+                       data={"csrf_token": csrf(html), "reason": "Carrying on: the tenant wants more help."})
+
+    assert done.status_code == 303 and done.headers["Location"].endswith("/app/inbox")
     after = client.get("/app/inbox").get_data(as_text=True)
-    assert "closes itself when its work is recorded" in after
-    assert f'id="task-{task}"' in after
+    assert "govuk-notification-banner--success" in after and "Task done: " in after
+    assert f'id="task-{task}"' not in after
+    with notifications.db.transaction() as session:
+        (entry,) = [e for e in audit.trail(session, "task", task) if e.action == "complete"]
+        assert (entry.actor, entry.reason) == ("o-tso", "Carrying on: the tenant wants more help.")
+
+
+def only_task_id(harness) -> str:
+    (task,) = harness.client.get("/tasks", headers=ADMIN).json
+    return task["id"]
+
+
+def test_a_referral_task_leads_to_the_referral_page(client, notifications):
+    referral_id = uuid.uuid4()
+    handle(notifications, referral(referral_id=referral_id))
+
+    page = sign_in(client, "o-intake")
+
+    assert (f'<a class="govuk-link" href="http://127.0.0.1:8001/app/referrals/{referral_id}">Open referral R-000123</a>'
+            in page)
+    assert "/docs" not in page
+
+
+def test_a_task_page_shows_the_task_and_its_close_form(client, notifications):
+    handle(notifications, support_window_ended(uuid.uuid4()))
+    sign_in(client)
+    task = only_task_id(notifications)
+
+    r = client.get(f"/app/inbox/tasks/{task}")
+
+    html = r.get_data(as_text=True)
+    assert r.status_code == 200 and 'id="reason"' in html and "Kept with the task in its audit trail." in html
+    assert "http://127.0.0.1:8002/app/cases/" in html
+
+
+def many_cases(harness, count: int, **extra) -> list[uuid.UUID]:
+    ids = [uuid.uuid4() for _ in range(count)]
+    for number, case_id in enumerate(ids):
+        handle(harness, case("opened", case_id, reference=f"C-{number:06d}", **extra))
+    return ids
+
+
+def test_a_long_queue_shows_as_a_table_sorted_by_due_and_paginated(client, notifications):
+    many_cases(notifications, 30)   # 30 "Assign case" tasks in the sustainment queue
+
+    page = sign_in(client)
+
+    assert 'id="task-table"' in page and 'id="mine-list"' not in page
+    assert "(30)" in page and "Page 1 of 2" in page and page.count('<tr class="govuk-table__row" id="row-') == 25
+    dues = re.findall(r'<time class="govuk-body-s" datetime="([^"]+)"', page)
+    assert dues == sorted(dues)
+    second = client.get("/app/inbox?view=table&page=2").get_data(as_text=True)
+    assert second.count('id="row-') == 5 and "Page 2 of 2" in second
+    latest = re.findall(r'<time class="govuk-body-s" datetime="([^"]+)"',
+                        client.get("/app/inbox?view=table&sort=-due").get_data(as_text=True))
+    assert latest == sorted(latest, reverse=True) and latest[0] >= dues[-1]
+    cards = client.get("/app/inbox?view=cards").get_data(as_text=True)
+    assert 'id="queue-list"' in cards and cards.count('<li id="task-') == 30
+
+
+def test_the_table_filters_by_whose_status_priority_overdue_and_subject(client, notifications):
+    late = uuid.uuid4()
+    handle(notifications, case("opened", late, reference="C-000001"))
+    handle(notifications, case("assigned", late, reference="C-000001",
+                               first_contact_due=dt.datetime(2020, 1, 6, 17, tzinfo=dt.UTC)))
+    handle(notifications, case("opened", uuid.uuid4(), reference="C-000002"))
+    page = sign_in(client)
+    mine = task_id(notifications, "First contact for case C-000001")
+    client.post(f"/app/inbox/tasks/{mine}/acknowledge", data={"csrf_token": csrf(page)})
+
+    def rows(**query):
+        html = client.get("/app/inbox", query_string={"view": "table", **query}).get_data(as_text=True)
+        return re.findall(r'id="row-[^"]+">\s*<td[^>]*><a[^>]*>([^<]+)</a>', html)
+
+    assert sorted(rows()) == ["Assign case C-000002", "First contact for case C-000001"]
+    assert rows(whose="mine") == ["First contact for case C-000001"]
+    assert rows(whose="queue") == ["Assign case C-000002"]
+    assert rows(status="acknowledged") == ["First contact for case C-000001"]
+    assert rows(status="open") == ["Assign case C-000002"]
+    assert rows(overdue="yes") == ["First contact for case C-000001"]
+    assert rows(subject_type="referral") == []
+    assert sorted(rows(subject_type="case")) == ["Assign case C-000002", "First contact for case C-000001"]
+    priorities = {t["priority"] for t in notifications.client.get("/tasks", headers=ADMIN).json}
+    other = next(p for p in ("urgent", "high", "normal", "low") if p not in priorities)
+    assert rows(priority=other) == []
+    assert rows(status="nonsense") == rows()  # an unknown choice filters nothing
+
+
+def test_a_team_leader_sees_their_teams_open_and_overdue_tasks_by_officer(client, notifications):
+    late = uuid.uuid4()
+    handle(notifications, case("opened", late, reference="C-000001"))
+    handle(notifications, case("assigned", late, reference="C-000001",
+                               first_contact_due=dt.datetime(2020, 1, 6, 17, tzinfo=dt.UTC)))
+    handle(notifications, case("opened", uuid.uuid4(), reference="C-000002"))
+    page = sign_in(client, "o-leader")
+    assert "/app/inbox/team" in page
+
+    r = client.get("/app/inbox/team")
+
+    html = r.get_data(as_text=True)
+    assert r.status_code == 200 and 'id="team-sustainment"' in html
+    row = re.search(r'data-officer-id="o-tso">(.*?)</tr>', html, re.S).group(1)
+    assert re.findall(r'numeric">\s*(?:<strong[^>]*>)?(\d+)', row) == ["1", "1"]
+    queue = re.search(r'data-officer-id="">(.*?)</tr>', html, re.S).group(1)
+    assert re.findall(r'numeric">\s*(?:<strong[^>]*>)?(\d+)', queue) == ["1", "0"]
+    assert 'id="team-intake"' not in html
+
+
+def test_the_team_view_is_403_for_an_officer_who_leads_no_team(client, notifications):
+    page = sign_in(client)
+
+    r = client.get("/app/inbox/team")
+
+    assert "/app/inbox/team" not in page
+    assert r.status_code == 403 and "You cannot see this page" in r.get_data(as_text=True)
 
 
 def test_acknowledging_twice_says_why_in_an_error_summary(client, notifications):
@@ -185,7 +353,7 @@ def test_an_officer_cannot_touch_another_teams_task(client, notifications):
     page = sign_in(client)
     task = task_id(notifications, "Triage referral R-000123")
 
-    client.post(f"/app/inbox/tasks/{task}/done", data={"csrf_token": csrf(page)})
+    client.post(f"/app/inbox/tasks/{task}/done", data={"csrf_token": csrf(page), "reason": "Not mine"})
 
     assert notifications.client.get(f"/tasks/{task}", headers=ADMIN).json["status"] == "open"
     assert "not yours or your team" in client.get("/app/inbox").get_data(as_text=True)
@@ -198,7 +366,7 @@ def test_a_form_post_without_the_sessions_csrf_token_changes_nothing(client, not
     sign_in(client)
     task = task_id(notifications, "First contact for case C-000045")
 
-    r = client.post(f"/app/inbox/tasks/{task}/done", data={"csrf_token": "forged"})
+    r = client.post(f"/app/inbox/tasks/{task}/done", data={"csrf_token": "forged", "reason": "Rang them"})
 
     assert r.status_code == 400
     assert notifications.client.get(f"/tasks/{task}", headers=TSO).json["status"] == "open"
@@ -269,7 +437,8 @@ def test_the_page_polls_for_new_tasks_and_gets_each_as_a_rendered_row(client, no
     assert r.status_code == 200 and r.headers["ETag"]
     [task] = r.json["tasks"]
     assert task["title"] == "First contact for case C-000045" and task["section"] == "mine"
-    assert 'id="task-' in task["html"] and "Mark as done" in task["html"]
+    assert 'id="task-' in task["html"] and "Open case C-000045" in task["html"]
+    assert "Mark as done" not in task["html"] and "closes itself" in task["html"]  # the first contact closes it
 
 
 def test_a_poll_with_nothing_new_is_a_bodiless_304(client, notifications):

@@ -63,7 +63,7 @@ def test_overdue_tasks_come_first_then_the_soonest_due_then_the_most_urgent():
 def test_a_card_links_to_the_page_where_its_work_is_done_never_the_docs(policy):
     shown = card(task("t", None), NOW, {"sustainment": "http://127.0.0.1:8002"}, policy)
 
-    assert shown.subject_name == "Case C-000045"
+    assert shown.subject_name == "Case C-000045" and shown.link_text == "Open case C-000045"
     assert shown.page_url == "http://127.0.0.1:8002/app/cases/c1"
     assert "/docs" not in shown.page_url
 
@@ -73,3 +73,12 @@ def test_a_card_says_whether_its_task_closes_itself(policy):
     review = card(SimpleNamespace(**vars(task("t", None)) | {"rule": "review_risk"}), NOW, {}, policy)
 
     assert first_contact.closes_itself and not review.closes_itself
+    assert first_contact.closes_when == "a contact with the household, the visit or the case's closure"
+    assert review.closes_when == ""
+
+
+def test_what_closes_a_triage_task_is_said_once_per_kind_of_record(policy):
+    from notifications.web.wording import closed_when
+
+    assert closed_when(policy, "triage_referral") == "the referral's triage or the referral's withdrawal"
+    assert closed_when(policy, "no_such_rule") == "its work"

@@ -73,14 +73,16 @@ def inbox_updates(me: Principal):
         answer = Response(status=304)
     else:
         now, urls = utcnow(), service_urls()
-        answer = jsonify(tasks=[_row(task, section, now, urls) for task, (_, section) in zip(found, sections,
-                                                                                          strict=True)])
+        leads = bool(me.roles & worklist.SEES_WORKLOAD)
+        answer = jsonify(tasks=[_row(task, section, now, urls, leads) for task, (_, section) in zip(found, sections,
+                                                                                                 strict=True)])
     answer.set_etag(etag)
     answer.headers["Cache-Control"] = "no-cache, private"
     return answer
 
 
-def _row(task, section: str, now: dt.datetime, urls: dict[str, str]) -> dict:
+def _row(task, section: str, now: dt.datetime, urls: dict[str, str], leads: bool) -> dict:
     card = wording.card(task, now, urls)
     return {"id": card.id, "title": card.title, "section": section,
-            "html": render_template("notifications/_task.html", task=card, section=section)}
+            "html": render_template("notifications/_task.html", task=card, section=section,
+                                                                    leads=leads)}

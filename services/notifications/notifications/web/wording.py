@@ -69,6 +69,34 @@ def sort_key(due: dt.datetime | None, priority: str, created_at: dt.datetime) ->
     return f"{due_part}-{PRIORITY_RANK.get(priority, 9)}-{made}"
 
 
+#: What each event that closes a task records, in the officer's words (``closed_when``).
+RECORDED = {
+    "intake.referral.accepted": "the referral's triage", "intake.referral.rejected": "the referral's triage",
+    "intake.referral.signposted": "the referral's triage", "intake.referral.withdrawn": "the referral's withdrawal",
+    "sustainment.case.assigned": "the case's assignment", "sustainment.case.closed": "the case's closure",
+    "sustainment.contact.recorded": "a contact with the household", "sustainment.visit.recorded": "the visit",
+    "lettings.offer.accepted": "the offer's outcome", "lettings.offer.refused": "the offer's outcome",
+    "lettings.offer.withdrawn": "the offer's outcome", "lettings.offer.expired": "the offer's outcome",
+    "lettings.offer.made": "an offer of the home", "lettings.advert.published": "a new advert for the home",
+    "lettings.applicant.status_changed": "the applicant's new status",
+}
+
+
+def closed_when(policy: Policy, rule: str) -> str:
+    """What recording closes tasks of ``rule``: "the referral's triage or the referral's withdrawal"."""
+    said: list[str] = []
+    for task_rule in policy.tasks:
+        if task_rule.name == rule:
+            for closer in task_rule.closed_by:
+                words = RECORDED.get(closer.on, closer.on.rsplit(".", 2)[-2].replace("_", " ") + " "
+                                     + closer.on.rsplit(".", 1)[-1].replace("_", " "))
+                if words not in said:
+                    said.append(words)
+    if not said:
+        return "its work"
+    return said[0] if len(said) == 1 else ", ".join(said[:-1]) + " or " + said[-1]
+
+
 @dataclass(frozen=True)
 class TaskCard:
     """One task as the page shows it."""
@@ -84,33 +112,38 @@ class TaskCard:
     due_iso: str
     overdue: bool
     team: str | None
+    subject_type: str
     subject_name: str
+    #: What the link to its page says: "Open referral R-000123".
+    link_text: str
     #: The page where the task's work is done (``notifications.links``); empty when it has none.
     page_url: str
     #: It closes itself when its work is recorded: the page offers no "Mark as done" for it
     #: (a team leader may still close it by hand, with a reason).
     closes_itself: bool
+    #: What recording closes it, for "This task closes itself when … is recorded" ("" if it does not).
+    closes_when: str
+    rule: str
     sort_key: str
-
-    @property
-    def subject_docs(self) -> str:
-        """The name the inbox's template still links by (it linked the API docs): the task's page
-        now. Goes when the template, moving onto the kernel's pages, links ``page_url``."""
-        return self.page_url
 
 
 def card(task, now: dt.datetime, service_urls: Mapping[str, str], policy: Policy | None = None) -> TaskCard:
     """A task row (anything with the Task model's fields) worded for the page, under the council's
     ``policy`` (by default this process's)."""
     kind = SUBJECT_NAMES.get(task.subject_type, task.subject_type.title())
+    policy = policy or current_policy()
+    self_closing = rules.closes_itself(policy, task.rule)
+    named = task.subject_reference or task.subject_id
     return TaskCard(
         id=str(task.id), title=task.title, status=task.status, status_tag=STATUS_TAG.get(task.status, "govuk-tag--grey"),
         priority=task.priority, priority_tag=PRIORITY_TAG.get(task.priority, "govuk-tag--grey"),
         due_words=due_in_words(task.due, now), due_full=when(task.due),
         due_iso=as_utc(task.due).isoformat() if task.due else "", overdue=is_overdue(task.due, now),
-        team=task.team, subject_name=f"{kind} {task.subject_reference or task.subject_id}",
+        team=task.team, subject_type=task.subject_type, subject_name=f"{kind} {named}",
+        link_text=f"Open {kind.lower()} {named}",
         page_url=links.task_page(task, service_urls) or "",
-        closes_itself=rules.closes_itself(policy or current_policy(), task.rule),
+        closes_itself=self_closing, closes_when=closed_when(policy, task.rule) if self_closing else "",
+        rule=task.rule,
         sort_key=sort_key(task.due, task.priority, task.created_at),
     )
 

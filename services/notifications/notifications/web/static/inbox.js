@@ -22,9 +22,15 @@
   }
 
   function show(task) {
-    if (document.getElementById("task-" + task.id)) { return; }
+    if (document.getElementById("task-" + task.id) || document.getElementById("row-" + task.id)) { return; }
     var list = document.getElementById(task.section + "-list");
-    if (!list) { return; }
+    if (!list) {
+      // The table view is filtered and paginated: say new tasks have come, and offer to show them.
+      var fresh = document.getElementById("table-new");
+      if (fresh) { fresh.hidden = false; }
+      if (status) { status.textContent = "New task: " + task.title + ". Reload the list to see it."; }
+      return;
+    }
     var holder = document.createElement("template");
     holder.innerHTML = task.html.trim();
     var row = holder.content.firstElementChild;
