@@ -56,10 +56,12 @@ def is_signed_out(session: Session, sid: str) -> bool:
     return session.scalar(select(_TABLE.c.sid_hash).where(_TABLE.c.sid_hash == hash_of(sid))) is not None
 
 
-def record(session: Session, sid_hash: str, until: dt.datetime) -> None:
-    """Note a sign-in as signed out (again: nothing changes), and purge the rows past their time."""
-    purge(session)
-    if until > utcnow():
+def record(session: Session, sid_hash: str, until: dt.datetime, *, now: dt.datetime | None = None) -> None:
+    """Note a sign-in as signed out (again: nothing changes), and purge the rows past their time.
+    A sign-in that has ended by ``now`` needs no row: its cookie is refused for its time."""
+    now = now or utcnow()
+    purge(session, now)
+    if until > now:
         insert_ignoring_conflict(session, _TABLE, {"sid_hash": sid_hash, "until": until}, returning=_TABLE.c.sid_hash)
 
 
