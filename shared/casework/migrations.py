@@ -33,7 +33,7 @@ def upgrade(service: Service, database_url: str, revision: str = "head") -> None
 
 def target_metadata(service_metadata: MetaData) -> list[MetaData]:
     # Import every module that defines a kernel table, so KernelBase knows them all.
-    from casework import audit, inbox, outbox, privacy, timers  # noqa: F401
+    from casework import audit, inbox, outbox, privacy, signouts, timers  # noqa: F401
     from casework.web import idempotency  # noqa: F401
 
     return [KernelBase.metadata, service_metadata]

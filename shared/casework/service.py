@@ -45,6 +45,10 @@ class Service:
     pages: dict[str, str] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
+        # The kernel's own handlers (a sign-out at another service, …) for each kernel event the
+        # catalogue names this service a consumer of: no service writes them, and they win over
+        # a service's catch-all (notifications handles every type it consumes).
+        self.handlers = {**self.handlers, **kernel_handlers(self.name)}
         if self.migrations is None:
             package = Path(importlib.import_module(self.name).__file__).resolve().parent
             self.migrations = package.parent / "migrations"
@@ -53,6 +57,18 @@ class Service:
     def consumes(self) -> list[str]:
         """The event types this service handles (its queue's bindings)."""
         return sorted(self.handlers)
+
+
+def kernel_handlers(service: str, known: Any = None) -> dict[str, Handler]:
+    """The kernel's handlers of the kernel events the catalogue (``known``: by default the
+    published one) names ``service`` a consumer of. A service checking its own handlers against the
+    catalogue leaves these out: the kernel adds them."""
+    from casework.signouts import KERNEL_HANDLERS
+
+    if known is None:
+        from casework.contracts import catalogue as known
+    return {type_: handler for type_, handler in KERNEL_HANDLERS.items()
+            if type_ in known.contracts and service in known.contracts[type_].consumers}
 
 
 def installed() -> dict[str, Service]:

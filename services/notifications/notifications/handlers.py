@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 from casework.contracts import catalogue
 from casework.db import utcnow
 from casework.events import Catalogue, Event
+from casework.service import kernel_handlers
 from notifications import directory, inbox, rules, webhooks, workflow
 from notifications.policy import current as policy
 
@@ -32,6 +33,8 @@ def on_event(session: Session, event: Event, data: dict[str, Any]) -> None:
 
 def handlers(known: Catalogue = catalogue) -> dict[str, Any]:
     """A handler for every type the catalogue names notifications a consumer of: every other
-    service's events, and its own (for the webhook subscriptions that ask for them)."""
-    return {c.type: on_event for c in known.consumed_by("notifications")}
+    service's events, and its own (for the webhook subscriptions that ask for them); the kernel's
+    own events (a sign-out) have the kernel's handlers, which ``Service`` adds."""
+    kernel = kernel_handlers("notifications", known)
+    return {c.type: on_event for c in known.consumed_by("notifications") if c.type not in kernel}
 

@@ -16,6 +16,7 @@ from casework import audit
 from casework.auth import OFFICER_ROLES
 from casework.context import Principal
 from casework.contracts import catalogue
+from casework.service import kernel_handlers
 from notifications import webhooks
 from notifications.models import Subscription
 from notifications.refusals import Invalid
@@ -24,8 +25,10 @@ from notifications.schemas import Subscription as SubscriptionSchema
 
 
 def known_types() -> set[str]:
-    """What a subscription may ask for: every event notifications consumes."""
-    return {short_type(c.type) for c in catalogue.consumed_by("notifications")}
+    """What a subscription may ask for: every event notifications consumes, but the kernel's own
+    (a sign-out is recorded by the kernel, never delivered)."""
+    kernel = kernel_handlers("notifications")
+    return {short_type(c.type) for c in catalogue.consumed_by("notifications") if c.type not in kernel}
 
 
 def subscribe(session: Session, *, url: str, event_types: list[str], secret: str, by: Principal,

@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 from casework.contracts import catalogue
 from casework.db import utcnow
 from casework.events import Catalogue, Event
+from casework.service import kernel_handlers
 from sustainment import rules
 from sustainment.cases import opening, tenancy_end
 from sustainment.models import Case
@@ -100,9 +101,10 @@ HANDLERS = {
 
 
 def consumed(handlers: dict[str, Callable], known: Catalogue = catalogue) -> dict[str, Callable]:
-    """``handlers``, checked against the catalogue's ``consumed_by("sustainment")``: sustainment does
-    not start when it handles an event the catalogue does not send it, or misses one it does."""
-    declared = {contract.type for contract in known.consumed_by("sustainment")}
+    """``handlers``, checked against the catalogue's ``consumed_by("sustainment")`` (less the kernel's
+    own events, which the kernel handles): sustainment does not start when it handles an event the
+    catalogue does not send it, or misses one it does."""
+    declared = {contract.type for contract in known.consumed_by("sustainment")} - set(kernel_handlers("sustainment", known))
     if set(handlers) != declared:
         raise RuntimeError(f"sustainment's handlers disagree with the event catalogue: unhandled "
                            f"{sorted(declared - set(handlers))}, not sent to sustainment {sorted(set(handlers) - declared)}")

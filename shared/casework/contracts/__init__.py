@@ -8,13 +8,13 @@ special-category narrative (health, safeguarding), which stay in the owning serv
 
 from casework.events.registry import Catalogue
 
-from . import intake, lettings, notifications, sustainment
+from . import intake, lettings, notifications, pages, sustainment
 
 
 def build() -> Catalogue:
     """A catalogue of every published contract (the AsyncAPI document is made from this)."""
     catalogue = Catalogue()
-    for module in (intake, sustainment, lettings, notifications):
+    for module in (intake, sustainment, lettings, notifications, pages):
         module.register(catalogue)
     return catalogue
 

@@ -128,7 +128,8 @@ def _start(principal: Principal):
 @blueprint.post("/app/sign-out")
 @_form_view
 def sign_out():
-    """Sign out of every service (the cookie is theirs too); the CSRF check has run already."""
-    signin.end()
+    """Sign out of every service (the cookie is theirs too, and each hears of it by event); the
+    CSRF check has run already."""
+    signin.end(db_session())
     flash("You have signed out.", "success")
     return redirect(sign_in_url(), 303)

@@ -23,7 +23,7 @@ from cryptography.hazmat.primitives.asymmetric import rsa
 from flask import Flask, abort, jsonify, redirect, request
 
 from casework_dev.processes import free_ports
-from casework_dev.testing import bearer
+from casework_dev.testing import bearer, wait_until
 from casework_dev.testing.browser import serve
 from casework_dev.testing.pages import COOKIE, csrf, sign_in_over_http
 from intake.service import SERVICE as INTAKE
@@ -343,3 +343,88 @@ def test_a_test_client_signed_in_as_an_officer_sees_pages_and_a_role_check_holds
 
     assert page.status_code == 200 and "Iris Intake" in page.get_data(as_text=True)
     assert refused.status_code == 403 and "You cannot see this page" in refused.get_data(as_text=True)
+
+
+# -- signing out ends the sign-in at every service, not only in the browser ---------------------
+
+
+@pytest.fixture(scope="module")
+def connected(harness_for):
+    """notifications and intake on real servers and one broker exchange; notifications' worker runs,
+    intake's is started by the test that needs it (so an event can be seen waiting in its outbox)."""
+    namespace = f"t{uuid.uuid4().hex[:10]}"
+    with two_services(harness_for, exchange=f"{namespace}.casework.events", queue_prefix=f"{namespace}.") \
+            as (urls, notifications, intake):
+        for officer_id, name, roles in OFFICERS:
+            r = notifications.client.post("/officers", headers=ADMIN, json={
+                "id": officer_id, "name": name, "email": f"{officer_id}@council.test", "roles": roles,
+                "email_preference": "off"})
+            assert r.status_code == 201, r.json
+        notifications.worker()
+        yield urls, notifications, intake
+
+
+def with_copy(url: str, copy: str) -> int:
+    """The status of a page asked for with a copy of the cookie (a fresh client each time: a
+    refused cookie is deleted from the client that sent it)."""
+    return requests.get(url, cookies={COOKIE: copy}, allow_redirects=False).status_code
+
+
+def signed_out_rows(harness) -> int:
+    from sqlalchemy import func, select
+
+    from casework.signouts import SignedOutSession
+
+    with harness.db.transaction() as session:
+        return session.scalar(select(func.count()).select_from(SignedOutSession))
+
+
+def sign_out_at(browser: requests.Session, base: str) -> requests.Response:
+    page = browser.get(f"{base}/app/").text
+    out = browser.post(f"{base}/app/sign-out", data={"csrf_token": csrf(page)}, allow_redirects=False)
+    assert out.status_code == 303, out.text[:2000]
+    return out
+
+
+def test_a_copy_of_the_cookie_is_refused_where_the_officer_signed_out_at_once_and_elsewhere_once_told(connected):
+    urls, notifications, intake = connected
+    browser = requests.Session()
+    sign_in_over_http(browser, urls["notifications"], "o-tso")
+    copy = browser.cookies.get(COOKIE)
+    assert with_copy(f"{urls['intake']}/app/", copy) == 200
+    assert with_copy(f"{urls['notifications']}/app/inbox", copy) == 200
+
+    sign_out_at(browser, urls["intake"])  # intake's relay is not running yet: the event waits in its outbox
+
+    [event] = intake.events("pages.signed_out.v1")
+    assert set(event.data) == {"session", "until"} and "o-tso" not in event.to_json()
+    assert with_copy(f"{urls['intake']}/app/", copy) == 303  # at once, where the officer signed out
+    assert with_copy(f"{urls['notifications']}/app/inbox", copy) == 200  # not told yet
+    assert signed_out_rows(notifications) == 0
+
+    intake.worker()  # the relay publishes the backlog; notifications' consumer records it
+
+    wait_until(lambda: with_copy(f"{urls['notifications']}/app/inbox", copy) == 303, timeout=20,
+               message="notifications to refuse the copy once the sign-out reaches it")
+    assert signed_out_rows(notifications) == 1
+    assert with_copy(f"{urls['intake']}/app/", copy) == 303
+
+
+def test_signing_out_at_the_sign_in_service_refuses_the_copy_at_the_other_too(connected):
+    urls, notifications, intake = connected
+    if not intake._workers:
+        intake.worker()
+    browser = requests.Session()
+    sign_in_over_http(browser, urls["notifications"], "o-intake")
+    copy = browser.cookies.get(COOKIE)
+    assert with_copy(f"{urls['intake']}/app/", copy) == 200
+
+    sign_out_at(browser, urls["notifications"])
+
+    assert with_copy(f"{urls['notifications']}/app/inbox", copy) == 303
+    wait_until(lambda: with_copy(f"{urls['intake']}/app/", copy) == 303, timeout=20,
+               message="intake to refuse the copy once the sign-out reaches it")
+    # A new sign-in is a new session: signing out ended only the old one.
+    again = requests.Session()
+    sign_in_over_http(again, urls["notifications"], "o-intake")
+    assert again.get(f"{urls['intake']}/app/", allow_redirects=False).status_code == 200

@@ -118,6 +118,25 @@ def test_sign_out_deletes_the_cookie_and_the_inbox_asks_to_sign_in_again(client)
     assert after.status_code == 303 and "/app/sign-in" in after.headers["Location"]
 
 
+def test_after_sign_out_a_copy_of_the_cookie_signs_nobody_in(client, notifications):
+    page = sign_in(client)
+    copy = client.get_cookie(COOKIE).value
+    client.post("/app/sign-out", data={"csrf_token": csrf(page)})
+
+    with notifications.app.test_client() as thief:
+        thief.set_cookie(COOKIE, copy)
+        inbox = thief.get("/app/inbox")
+        thief.set_cookie(COOKIE, copy)  # the refusal deleted it from the thief's client
+        poll = thief.get("/app/inbox/updates?since=2026-01-01T00:00:00Z", headers={"Accept": "application/json"})
+
+    assert inbox.status_code == 303 and "/app/sign-in" in inbox.headers["Location"]
+    assert poll.status_code == 401 and poll.mimetype == "application/problem+json"
+    # A sign-in never signed out is untouched.
+    with notifications.app.test_client() as other:
+        sign_in(other, "o-leader")
+        assert other.get("/app/inbox").status_code == 200
+
+
 def test_a_sign_in_ends_when_its_time_is_up(client, notifications):
     pages = notifications.app.extensions["casework_pages"]
     settings = pages.settings

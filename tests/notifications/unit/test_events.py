@@ -10,6 +10,8 @@ import pytest
 
 from casework.contracts import build, catalogue
 from casework.contracts.common import EventData
+from casework.service import kernel_handlers
+from casework.signouts import on_signed_out
 from notifications import events, rules
 from notifications.handlers import handlers, on_event
 from notifications.policy import load
@@ -49,7 +51,10 @@ def test_the_retention_sweeps_count_is_the_type_the_kernel_publishes_for_notific
 
 def test_notifications_handles_exactly_the_events_the_catalogue_sends_it():
     assert set(SERVICE.handlers) == {c.type for c in catalogue.consumed_by("notifications")}
-    assert set(SERVICE.handlers.values()) == {on_event}
+    kernel = kernel_handlers("notifications")
+    assert kernel == {"casework.pages.signed_out.v1": on_signed_out}  # a sign-out is the kernel's to record
+    assert {SERVICE.handlers[t] for t in SERVICE.handlers if t not in kernel} == {on_event}
+    assert all(SERVICE.handlers[t] is handler for t, handler in kernel.items())
 
 
 def test_an_event_the_catalogue_starts_sending_notifications_is_handled_without_a_change_here():
