@@ -39,9 +39,9 @@ def bearer(secret: str, sub: str, *roles: str) -> dict[str, str]:
 
 def open_inbox(url: str, officer: str) -> tuple[requests.Session, str, float]:
     browser = requests.Session()
-    page = browser.get(f"{url}/inbox/sign-in", timeout=TIMEOUT).text
-    csrf = re.search(r'name="csrf_token" value="([^"]+)"', page).group(1)
-    inbox = browser.post(f"{url}/inbox/sign-in/development", data={"officer": officer, "csrf_token": csrf},
+    page = browser.get(f"{url}/app/sign-in", timeout=TIMEOUT).text
+    csrf = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', page).group(1)
+    inbox = browser.post(f"{url}/app/sign-in/development", data={"officer": officer, "csrf_token": csrf},
                          timeout=TIMEOUT).text
     live = re.search(r'data-inbox-(?:stream|updates)="([^"]+)"', inbox).group(1).replace("&amp;", "&")
     pause = re.search(r'data-poll-seconds="([\d.]+)"', inbox)

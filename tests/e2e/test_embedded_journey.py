@@ -49,7 +49,7 @@ def demo(offset: int, **env: str) -> subprocess.CompletedProcess:
 
 
 def test_the_first_run_is_ready_to_use_and_the_demo_runs_against_it(tmp_path):
-    offset, data_dir, log_path = free_offset(), tmp_path / "data", tmp_path / "casework-run.log"
+    offset, data_dir = free_offset(), tmp_path / "data"
     with running(tmp_path, offset) as urls:
         # The officers printed with their tokens are in the directory, with their teams.
         officers, teams = directory(urls)
@@ -58,15 +58,13 @@ def test_the_first_run_is_ready_to_use_and_the_demo_runs_against_it(tmp_path):
         assert {t["slug"]: t["manager_id"] for t in teams} == {
             "intake": "team-leader-1", "sustainment": "team-leader-1", "lettings": None}
         browser = requests.Session()
-        signin = browser.get(urls["notifications"] + "/inbox/sign-in", timeout=10)
+        signin = browser.get(urls["notifications"] + "/app/sign-in", timeout=10)
         assert "Iris Intake" in signin.text and "no officers in the directory" not in signin.text
-        # A printed token pasted into the sign-in form opens an inbox with the officer's team in it.
-        printed_token = next(line.split()[-1] for line in log_path.read_text().splitlines()
-                             if line.split()[1:2] == ["intake-officer-1"])
-        csrf = re.search(r'name="csrf_token" value="([^"]+)"', signin.text).group(1)
-        inbox = browser.post(urls["notifications"] + "/inbox/sign-in", data={"token": printed_token, "csrf_token": csrf},
-                             timeout=10)
-        assert inbox.url.endswith("/inbox") and "Signed in as Iris Intake" in inbox.text, inbox.text[:2000]
+        # A printed officer picked on the development sign-in opens an inbox with their team in it.
+        csrf = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', signin.text).group(1)
+        inbox = browser.post(urls["notifications"] + "/app/sign-in/development",
+                             data={"officer": "intake-officer-1", "csrf_token": csrf}, timeout=10)
+        assert inbox.url.endswith("/app/inbox") and "Signed in as Iris Intake" in inbox.text, inbox.text[:2000]
         assert "You are not in a team in the directory" not in inbox.text
 
         # A second copy on the same ports says which port is busy and how to move it.

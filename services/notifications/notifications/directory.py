@@ -53,6 +53,11 @@ def admins(session: Session) -> list[Officer]:
     return [officer for officer in officers if "admin" in (officer.roles or [])]
 
 
+def active_officers(session: Session) -> list[Officer]:
+    """Active officers by name (the development sign-in offers them)."""
+    return list(session.scalars(select(Officer).where(Officer.active.is_(True)).order_by(Officer.name)))
+
+
 # -- officers -------------------------------------------------------------------------------
 
 

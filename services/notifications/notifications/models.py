@@ -10,7 +10,6 @@ from sqlalchemy import Boolean, Index, Integer, String, Text, Uuid, text
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 from casework.db import JSONDoc, UTCDateTime, naming_metadata, utcnow
-from casework.web.signin import SignInSessionColumns
 
 TASK_STATUSES = ("open", "acknowledged", "done", "cancelled")
 LIVE_TASK_STATUSES = ("open", "acknowledged")
@@ -155,9 +154,3 @@ class Delivery(Base):
     anonymised_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
 
     __table_args__ = (Index("ix_deliveries_channel_target", "channel", "target"),)
-
-
-class SignInSession(SignInSessionColumns, Base):
-    """An officer signed in to the web inbox: the browser's cookie holds only a random id for it."""
-
-    __tablename__ = "signin_sessions"

@@ -124,6 +124,9 @@ def create_app(service: Service, *, settings: Settings | None = None, db: Databa
     app.teardown_request(_teardown)
     app.register_blueprint(health.blueprint)
     app.register_blueprint(docs.blueprint)
+    from casework import pages
+
+    pages.install(app)
     if service.configure_app is not None:
         service.configure_app(app)
     return app

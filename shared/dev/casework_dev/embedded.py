@@ -191,7 +191,8 @@ def print_tokens(secret: str) -> None:
                           audience=settings.jwt_audience)
         print(f"  {roles[0]:<20} {sub:<24} {token}")
     # Both commands seed the directory first (seed_directory), so the inbox sign-in lists them.
-    print("\nThe officers among them are in the directory (notifications), so they can sign in to the inbox:\n")
+    print("\nThe officers among them are in the directory (notifications), so they can sign in to the pages\n"
+          "of every service (pick one at notifications' /app/sign-in):\n")
     for _, name, manager, members in DEMO_TEAMS:
         print(f"  {name + ' team':<24} {', '.join(members)}" + (f" (led by {manager})" if manager else ""))
     print(flush=True)

@@ -83,3 +83,39 @@ def test_a_view_imports_no_other_view(view):
     imported |= {(folder, module.strip()) for line in re.findall(r"^from \. import (.+)$", text, re.M)
                  for module in line.split("#")[0].split(",")}
     assert not imported & others
+
+
+def _page_views(name: str):
+    """Every ``/app/`` route of the service's app, with its view function."""
+    from casework.settings import Settings
+    from casework.web import create_app
+
+    app = create_app(installed()[name], settings=Settings(service=name, database_url="sqlite://",
+                                                          broker_url="memory://"))
+    for rule in app.url_map.iter_rules():
+        if rule.rule.startswith("/app/") and rule.endpoint != "casework_pages.static" \
+                and not rule.endpoint.endswith(".static"):
+            yield rule, app.view_functions[rule.endpoint]
+
+
+#: The kernel's sign-in and sign-out: the pages that let an officer in, so none needs one.
+SIGNING_IN = {"casework_pages.sign_in", "casework_pages.sign_in_for_development", "casework_pages.sign_in_with_oidc",
+              "casework_pages.oidc_callback", "casework_pages.sign_out"}
+
+
+@pytest.mark.parametrize("name", SERVICES)
+def test_every_page_says_which_roles_may_see_it(name):
+    unguarded = [rule.rule for rule, view in _page_views(name)
+                 if rule.endpoint not in SIGNING_IN and not getattr(view, "page_roles", None)]
+    assert unguarded == [], "decorate each page view with casework.pages.officer_page(...roles)"
+
+
+@pytest.mark.parametrize("name", SERVICES)
+def test_every_service_serves_the_kernels_pages(name):
+    endpoints = {rule.endpoint for rule, _ in _page_views(name)}
+    assert {"casework_pages.home", "casework_pages.sign_in", "casework_pages.sign_out"} <= endpoints
+
+
+def test_the_kernels_own_page_views_write_nothing_themselves():
+    kernel_views = ROOT / "shared" / "casework" / "pages" / "views.py"
+    assert SIDE_EFFECT.findall(kernel_views.read_text()) == []

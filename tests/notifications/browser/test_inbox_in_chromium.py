@@ -12,6 +12,7 @@ from selenium.webdriver.support import expected_conditions as ec
 from selenium.webdriver.support.ui import WebDriverWait
 
 from casework_dev.testing import bearer, wait_until
+from casework_dev.testing.browser import assert_accessible, screenshot, sign_in_in_browser
 
 TSO = bearer("o-tso", "sustainment_officer")
 YELLOW = "rgb(255, 221, 0)"
@@ -19,15 +20,13 @@ YELLOW = "rgb(255, 221, 0)"
 
 def sign_in(browser, server, officer_id="o-tso"):
     browser.delete_all_cookies()
-    browser.get(f"{server}/inbox")
-    assert browser.current_url.endswith("/inbox/sign-in")
-    browser.find_element(By.CSS_SELECTOR, f"input[name=officer][value='{officer_id}']").click()
-    browser.find_element(By.XPATH, "//button[normalize-space()='Sign in as this officer']").click()
+    sign_in_in_browser(browser, f"{server}/inbox", officer_id)  # the old address leads there too
     WebDriverWait(browser, 10).until(ec.text_to_be_present_in_element((By.TAG_NAME, "h1"), "Your inbox"))
+    assert browser.current_url == f"{server}/app/inbox"
 
 
 def card_titled(browser, title):
-    cards = [c for c in browser.find_elements(By.CSS_SELECTOR, "li.app-task") if title in c.text]
+    cards = [c for c in browser.find_elements(By.CSS_SELECTOR, "li[id^='task-']") if title in c.text]
     return cards[0] if cards else None
 
 
@@ -71,13 +70,30 @@ def test_signed_out_elsewhere_the_open_page_stops_asking_and_says_so(notificatio
     csrf = browser.find_element(By.CSS_SELECTOR, "input[name=csrf_token]").get_attribute("value")
 
     # As if signed out in another tab: the same cookie, a plain form post.
-    browser.execute_script("fetch('/inbox/sign-out', {method: 'POST', credentials: 'same-origin', "
+    browser.execute_script("fetch('/app/sign-out', {method: 'POST', credentials: 'same-origin', "
                            "body: new URLSearchParams({csrf_token: arguments[0]})});", csrf)
 
     WebDriverWait(browser, 10).until(ec.text_to_be_present_in_element_attribute(
         (By.ID, "live-status"), "textContent", "Your session has ended"))
-    browser.get(f"{server}/inbox")
-    assert browser.current_url.endswith("/inbox/sign-in")
+    browser.get(f"{server}/app/inbox")
+    assert "/app/sign-in" in browser.current_url
+
+
+def test_the_sign_in_page_is_accessible(notifications, server, browser, tmp_path):
+    add_directory(notifications)
+    browser.delete_all_cookies()
+    browser.get(f"{server}/app/sign-in")
+
+    assert_accessible(browser)
+    browser.find_element(By.XPATH, "//button[normalize-space()='Sign in as this officer']").click()  # none chosen
+    WebDriverWait(browser, 10).until(ec.presence_of_element_located((By.CSS_SELECTOR, ".govuk-error-summary")))
+    assert "Select the officer you are signing in as" in browser.find_element(By.CSS_SELECTOR, ".govuk-error-message").text
+    # GOV.UK Frontend's own scripts run under the pages' Content-Security-Policy: the template's
+    # inline line (by its nonce) marks the body, and the error summary module takes the focus.
+    assert "govuk-frontend-supported" in browser.find_element(By.TAG_NAME, "body").get_attribute("class")
+    WebDriverWait(browser, 5).until(lambda b: "govuk-error-summary" in b.switch_to.active_element.get_attribute("class"))
+    assert_accessible(browser)
+    screenshot(browser, Path(os.environ.get("CASEWORK_SCREENSHOTS") or tmp_path) / "sign-in.png")
 
 
 def test_the_inbox_is_accessible_and_keeps_a_screenshot(notifications, server, browser, tmp_path):
@@ -85,11 +101,33 @@ def test_the_inbox_is_accessible_and_keeps_a_screenshot(notifications, server, b
     _populate(notifications)
     sign_in(browser, server)
 
+    assert_accessible(browser)
     _assert_headings_in_order(browser)
     _assert_every_control_is_labelled(browser)
     _assert_statuses_are_words(browser)
     _assert_focus_is_visible(browser)
-    _save_screenshot(browser, Path(os.environ.get("CASEWORK_INBOX_SCREENSHOT") or tmp_path / "inbox.png"))
+    browser.refresh()  # without the "signed in" banner
+    screenshot(browser, Path(os.environ.get("CASEWORK_SCREENSHOTS") or tmp_path) / "inbox.png")
+
+
+def test_with_javascript_off_an_officer_signs_in_takes_and_finishes_a_task(notifications, server,
+                                                                           browser_without_javascript):
+    browser = browser_without_javascript
+    add_directory(notifications)
+    handle(notifications, case("opened", uuid.uuid4()))
+    sign_in(browser, server)
+    assert "js-enabled" not in browser.find_element(By.TAG_NAME, "body").get_attribute("class")
+
+    browser.find_element(By.XPATH, "//button[starts-with(normalize-space(), 'Take this task')]").click()
+    banner = (By.CSS_SELECTOR, ".govuk-notification-banner")
+    WebDriverWait(browser, 10).until(ec.text_to_be_present_in_element(banner, "Task taken"))
+    card = card_titled(browser, "Assign case C-000045")
+    card.find_element(By.XPATH, ".//button[starts-with(normalize-space(), 'Mark as done')]").click()
+
+    WebDriverWait(browser, 10).until(ec.text_to_be_present_in_element(banner, "Task done: Assign case C-000045"))
+    assert card_titled(browser, "Assign case C-000045") is None
+    browser.find_element(By.XPATH, "//button[normalize-space()='Sign out']").click()
+    assert "/app/sign-in" in browser.current_url and "You have signed out" in browser.page_source
 
 
 def test_at_400_percent_zoom_nothing_scrolls_sideways_and_the_keyboard_still_works(notifications, server,
@@ -174,14 +212,13 @@ def _assert_focus_is_visible(browser):
     assert "BUTTON" in seen and "A" in seen
 
 
-def _save_screenshot(browser, path: Path):
-    browser.refresh()  # without the "signed in" banner
-    browser.execute_script("window.scrollTo(0, 0); document.activeElement.blur();")
-    height = browser.execute_script("return document.documentElement.scrollHeight;")
-    browser.set_window_size(1100, min(height + 140, 4000))
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        assert browser.save_screenshot(str(path))
-    finally:
-        browser.set_window_size(1100, 900)
-    assert path.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+def test_a_browser_given_an_officers_cookie_opens_the_inbox_without_the_sign_in_page(notifications, server, browser):
+    from casework_dev.testing.browser import sign_in_as
+
+    browser.delete_all_cookies()
+    sign_in_as(browser, server, notifications.app, "o-tso", "sustainment_officer", name="Sam Okafor")
+    browser.get(f"{server}/app/inbox")
+
+    assert browser.current_url == f"{server}/app/inbox"
+    assert browser.find_element(By.TAG_NAME, "h1").text == "Your inbox"
+    assert "Sam Okafor" in browser.find_element(By.CSS_SELECTOR, ".govuk-service-navigation").text

@@ -1,33 +1,28 @@
-"""The officers' web inbox at /inbox, through the Flask test client against real PostgreSQL."""
+"""The officers' web inbox at /app/inbox, through the Flask test client on both backends."""
 
 import base64
 import dataclasses
 import datetime as dt
 import re
-import time
 import uuid
 import zlib
 
 import pytest
 from notifications_support import ADMIN, add_directory, case, handle, referral
 
-from casework import auth
-from casework_dev.testing import TEST_SECRET, bearer, token
+from casework_dev.testing import bearer
+from casework_dev.testing.pages import COOKIE, csrf
+from casework_dev.testing.pages import sign_in as dev_sign_in
 from notifications.web import EXTENSION
 
 TSO = bearer("o-tso", "sustainment_officer")
 
 
-def csrf(page: str) -> str:
-    return re.search(r'name="csrf_token" value="([^"]+)"', page).group(1)
-
-
 def sign_in(client, officer_id: str = "o-tso") -> str:
     """Development sign-in as an officer from the directory; returns the inbox page's HTML."""
-    page = client.get("/inbox/sign-in").get_data(as_text=True)
-    r = client.post("/inbox/sign-in/development", data={"officer": officer_id, "csrf_token": csrf(page)})
-    assert r.status_code == 303 and r.headers["Location"].endswith("/inbox")
-    return client.get("/inbox").get_data(as_text=True)
+    r = dev_sign_in(client, officer_id)
+    assert r.headers["Location"].endswith("/app/")
+    return client.get("/app/inbox").get_data(as_text=True)
 
 
 @pytest.fixture
@@ -41,14 +36,21 @@ def task_id(harness, title: str, headers=ADMIN) -> str:
     return next(t["id"] for t in harness.client.get("/tasks", headers=headers).json if t["title"] == title)
 
 
-def test_without_a_session_the_inbox_sends_you_to_sign_in(client):
+def test_without_a_session_the_inbox_sends_you_to_sign_in_and_back(client):
+    r = client.get("/app/inbox")
+
+    assert r.status_code == 303
+    assert r.headers["Location"] == "http://127.0.0.1:8004/app/sign-in?next=http%3A%2F%2Flocalhost%2Fapp%2Finbox"
+
+
+def test_the_old_address_redirects_to_the_new(client):
     r = client.get("/inbox")
 
-    assert r.status_code == 303 and r.headers["Location"].endswith("/inbox/sign-in")
+    assert r.status_code == 301 and r.headers["Location"].endswith("/app/inbox")
 
 
 def test_development_sign_in_lists_officers_from_the_directory(client):
-    page = client.get("/inbox/sign-in").get_data(as_text=True)
+    page = client.get("/app/sign-in").get_data(as_text=True)
 
     assert "Development: which officer are you?" in page
     for officer in ("o-intake", "o-tso", "o-leader", "o-lettings"):
@@ -56,10 +58,10 @@ def test_development_sign_in_lists_officers_from_the_directory(client):
 
 
 def test_the_session_cookie_is_http_only_and_same_site(client):
-    client.get("/inbox/sign-in")
+    client.get("/app/sign-in")
 
-    cookie = client.get_cookie("casework_inbox", path="/inbox")
-    assert cookie is not None and cookie.http_only and cookie.same_site == "Lax"
+    cookie = client.get_cookie(COOKIE)
+    assert cookie is not None and cookie.http_only and cookie.same_site == "Lax" and cookie.path == "/"
 
 
 def test_the_inbox_shows_my_tasks_overdue_first_my_teams_queue_and_my_unread_messages(client, notifications):
@@ -78,7 +80,7 @@ def test_the_inbox_shows_my_tasks_overdue_first_my_teams_queue_and_my_unread_mes
 
     mine = page[page.index('id="mine-list"'):page.index('id="queue-heading"')]
     assert mine.index("First contact for case C-000047") < mine.index("settling-in visit for case C-000046")
-    assert "days overdue" in mine and "Overdue</strong>" in mine
+    assert "days overdue" in mine and re.search(r"govuk-tag--red\">\s*Overdue\s*</strong>", mine)
     queue = page[page.index('id="queue-list"'):page.index('id="notifications-heading"')]
     assert "Assign case C-000045" in queue and "Take this task" in queue
     assert "Triage referral" not in page
@@ -96,7 +98,7 @@ def readable(cookie: str) -> str:
 
 def test_the_session_cookie_holds_no_token_the_api_would_take(client, notifications):
     sign_in(client)
-    cookie = readable(client.get_cookie("casework_inbox", path="/inbox").value)
+    cookie = readable(client.get_cookie(COOKIE).value)
 
     assert "eyJ" not in cookie  # no JWT (a JSON header, base64)
     for value in re.findall(r'"([^"]{16,})"', cookie):
@@ -104,32 +106,37 @@ def test_the_session_cookie_holds_no_token_the_api_would_take(client, notificati
         assert r.status_code == 401, f"{value!r} from the cookie is accepted by the API"
 
 
-def test_after_sign_out_a_copy_of_the_cookie_signs_nobody_in(client, notifications):
+def test_sign_out_deletes_the_cookie_and_the_inbox_asks_to_sign_in_again(client):
     page = sign_in(client)
-    copied = client.get_cookie("casework_inbox", path="/inbox").value
 
-    out = client.post("/inbox/sign-out", data={"csrf_token": csrf(page)})
-    with notifications.app.test_client() as thief:
-        thief.set_cookie("casework_inbox", copied, path="/inbox")
-        page_again = thief.get("/inbox")
-        poll = thief.get("/inbox/updates?since=2026-01-01T00:00:00Z", headers={"Accept": "application/json"})
+    out = client.post("/app/sign-out", data={"csrf_token": csrf(page)})
+    after = client.get("/app/inbox")
 
-    assert out.status_code == 303
-    assert page_again.status_code == 303 and page_again.headers["Location"].endswith("/inbox/sign-in")
-    assert poll.status_code == 401
+    assert out.status_code == 303 and out.headers["Location"] == "http://127.0.0.1:8004/app/sign-in"
+    assert client.get_cookie(COOKIE) is None or "officer" not in readable(client.get_cookie(COOKIE).value)
+    assert after.status_code == 303 and "/app/sign-in" in after.headers["Location"]
 
 
-def test_a_session_from_a_pasted_token_ends_when_the_token_would(client):
-    page = client.get("/inbox/sign-in").get_data(as_text=True)
-    short = auth.mint("o-leader", ["team_leader"], secret=TEST_SECRET, lifetime=dt.timedelta(seconds=2))
+def test_a_sign_in_ends_when_its_time_is_up(client, notifications):
+    pages = notifications.app.extensions["casework_pages"]
+    settings = pages.settings
+    try:
+        pages.settings = dataclasses.replace(settings, lifetime=dt.timedelta(seconds=-1))
+        sign_in(client)
+    finally:
+        pages.settings = settings
 
-    client.post("/inbox/sign-in", data={"token": short, "csrf_token": csrf(page)})
-    during = client.get("/inbox")
-    time.sleep(2.5)
-    after = client.get("/inbox")
+    assert client.get("/app/inbox").status_code == 303
 
-    assert during.status_code == 200
-    assert after.status_code == 303 and after.headers["Location"].endswith("/inbox/sign-in")
+
+def test_a_forged_cookie_signs_nobody_in(client, notifications):
+    sign_in(client)
+    good = client.get_cookie(COOKIE).value
+    body = readable(good).replace("sustainment_officer", "admin")
+    forged = base64.urlsafe_b64encode(body.encode()).decode().rstrip("=") + "." + good.split(".", 2)[-1]
+    client.set_cookie(COOKIE, forged)
+
+    assert client.get("/app/inbox").status_code == 303
 
 
 def test_a_task_that_closes_itself_is_not_marked_done_from_the_inbox(client, notifications):
@@ -139,11 +146,11 @@ def test_a_task_that_closes_itself_is_not_marked_done_from_the_inbox(client, not
     page = sign_in(client)
     task = task_id(notifications, "First contact for case C-000045")
 
-    r = client.post(f"/inbox/tasks/{task}/done", data={"csrf_token": csrf(page)})
+    r = client.post(f"/app/inbox/tasks/{task}/done", data={"csrf_token": csrf(page)})
 
     assert r.status_code == 303
     assert notifications.client.get(f"/tasks/{task}", headers=TSO).json["status"] == "open"
-    after = client.get("/inbox").get_data(as_text=True)
+    after = client.get("/app/inbox").get_data(as_text=True)
     assert "closes itself when its work is recorded" in after
     assert f'id="task-{task}"' in after
 
@@ -155,10 +162,10 @@ def test_acknowledging_twice_says_why_in_an_error_summary(client, notifications)
     page = sign_in(client)
     task = task_id(notifications, "First contact for case C-000045")
 
-    client.post(f"/inbox/tasks/{task}/acknowledge", data={"csrf_token": csrf(page)})
-    client.post(f"/inbox/tasks/{task}/acknowledge", data={"csrf_token": csrf(page)})
+    client.post(f"/app/inbox/tasks/{task}/acknowledge", data={"csrf_token": csrf(page)})
+    client.post(f"/app/inbox/tasks/{task}/acknowledge", data={"csrf_token": csrf(page)})
 
-    after = client.get("/inbox").get_data(as_text=True)
+    after = client.get("/app/inbox").get_data(as_text=True)
     assert "There is a problem" in after and "Only an open task can be acknowledged" in after
     assert notifications.client.get(f"/tasks/{task}", headers=TSO).json["status"] == "acknowledged"
 
@@ -168,7 +175,7 @@ def test_an_officer_claims_a_task_from_their_teams_queue(client, notifications):
     page = sign_in(client)
     task = task_id(notifications, "Assign case C-000045")
 
-    client.post(f"/inbox/tasks/{task}/claim", data={"csrf_token": csrf(page)})
+    client.post(f"/app/inbox/tasks/{task}/claim", data={"csrf_token": csrf(page)})
 
     assert notifications.client.get(f"/tasks/{task}", headers=TSO).json["assignee"] == "o-tso"
 
@@ -178,10 +185,10 @@ def test_an_officer_cannot_touch_another_teams_task(client, notifications):
     page = sign_in(client)
     task = task_id(notifications, "Triage referral R-000123")
 
-    client.post(f"/inbox/tasks/{task}/done", data={"csrf_token": csrf(page)})
+    client.post(f"/app/inbox/tasks/{task}/done", data={"csrf_token": csrf(page)})
 
     assert notifications.client.get(f"/tasks/{task}", headers=ADMIN).json["status"] == "open"
-    assert "not yours or your team" in client.get("/inbox").get_data(as_text=True)
+    assert "not yours or your team" in client.get("/app/inbox").get_data(as_text=True)
 
 
 def test_a_form_post_without_the_sessions_csrf_token_changes_nothing(client, notifications):
@@ -191,7 +198,7 @@ def test_a_form_post_without_the_sessions_csrf_token_changes_nothing(client, not
     sign_in(client)
     task = task_id(notifications, "First contact for case C-000045")
 
-    r = client.post(f"/inbox/tasks/{task}/done", data={"csrf_token": "forged"})
+    r = client.post(f"/app/inbox/tasks/{task}/done", data={"csrf_token": "forged"})
 
     assert r.status_code == 400
     assert notifications.client.get(f"/tasks/{task}", headers=TSO).json["status"] == "open"
@@ -204,49 +211,51 @@ def test_marking_a_notification_read_empties_the_unread_list(client, notificatio
     page = sign_in(client)
     note = notifications.client.get("/notifications", headers=TSO).json[0]["id"]
 
-    client.post(f"/inbox/notifications/{note}/read", data={"csrf_token": csrf(page)})
+    client.post(f"/app/inbox/notifications/{note}/read", data={"csrf_token": csrf(page)})
 
     assert notifications.client.get("/notifications?unread=true", headers=TSO).json == []
-    assert "You have no unread notifications." in client.get("/inbox").get_data(as_text=True)
-
-
-def test_a_pasted_bearer_token_signs_in_and_a_bad_one_is_an_error_summary(client):
-    page = client.get("/inbox/sign-in").get_data(as_text=True)
-
-    bad = client.post("/inbox/sign-in", data={"token": "not-a-token", "csrf_token": csrf(page)})
-    good = client.post("/inbox/sign-in", data={"token": token("o-leader", "team_leader"), "csrf_token": csrf(page)})
-
-    assert bad.status_code == 422 and "There is a problem" in bad.get_data(as_text=True)
-    assert good.status_code == 303
-    assert "Your inbox" in client.get("/inbox").get_data(as_text=True)
+    assert "You have no unread notifications." in client.get("/app/inbox").get_data(as_text=True)
 
 
 def test_a_bearer_header_from_a_reverse_proxy_is_enough(notifications):
     add_directory(notifications)
 
-    r = notifications.client.get("/inbox", headers=TSO)
+    r = notifications.client.get("/app/inbox", headers=TSO)
 
     assert r.status_code == 200 and "Your inbox" in r.get_data(as_text=True)
 
 
-def test_a_referrer_token_is_not_an_officers(notifications):
-    r = notifications.client.get("/inbox", headers=bearer("sys-rent", "referrer"))
-
-    assert r.status_code == 403
-
-
-def test_development_sign_in_can_be_turned_off(client, notifications):
-    settings = notifications.app.extensions[EXTENSION]
-    page = client.get("/inbox/sign-in").get_data(as_text=True)
+def test_development_sign_in_is_refused_outside_development(client, notifications):
+    pages = notifications.app.extensions["casework_pages"]
+    settings = pages.settings
+    page = client.get("/app/sign-in").get_data(as_text=True)
     try:
-        notifications.app.extensions[EXTENSION] = dataclasses.replace(settings, dev_signin=False)
-        listing = client.get("/inbox/sign-in").get_data(as_text=True)
-        r = client.post("/inbox/sign-in/development", data={"officer": "o-tso", "csrf_token": csrf(page)})
+        pages.settings = dataclasses.replace(settings, development=False, dev_signin=False)
+        listing = client.get("/app/sign-in").get_data(as_text=True)
+        r = client.post("/app/sign-in/development", data={"officer": "o-tso", "csrf_token": csrf(page)})
     finally:
-        notifications.app.extensions[EXTENSION] = settings
+        pages.settings = settings
 
-    assert "which officer are you" not in listing and "Sign in with your bearer token" in listing
-    assert r.status_code == 404
+    assert "which officer are you" not in listing
+    assert r.status_code == 403 and "only for development" in r.get_data(as_text=True)
+    assert client.get("/app/inbox").status_code == 303
+
+
+def test_a_role_that_may_not_see_the_inbox_gets_the_403_page(client, notifications):
+    r = notifications.client.get("/app/inbox", headers=bearer("sys-rent", "referrer"))
+
+    assert r.status_code == 403 and "You cannot see this page" in r.get_data(as_text=True)
+
+
+def test_an_unknown_page_is_the_govuk_404_page_and_the_api_keeps_problem_details(client):
+    sign_in(client)
+
+    page = client.get("/app/no-such-page")
+    api = client.get("/no-such-endpoint")
+
+    assert page.status_code == 404 and "Page not found" in page.get_data(as_text=True)
+    assert page.mimetype == "text/html"
+    assert api.status_code == 404 and api.mimetype == "application/problem+json"
 
 
 def test_the_page_polls_for_new_tasks_and_gets_each_as_a_rendered_row(client, notifications):
@@ -255,7 +264,7 @@ def test_the_page_polls_for_new_tasks_and_gets_each_as_a_rendered_row(client, no
     handle(notifications, case("opened", case_id))
     handle(notifications, case("assigned", case_id))
 
-    r = client.get("/inbox/updates?since=2000-01-01T00:00:00%2B00:00", headers={"Accept": "application/json"})
+    r = client.get("/app/inbox/updates?since=2000-01-01T00:00:00%2B00:00", headers={"Accept": "application/json"})
 
     assert r.status_code == 200 and r.headers["ETag"]
     [task] = r.json["tasks"]
@@ -267,7 +276,7 @@ def test_a_poll_with_nothing_new_is_a_bodiless_304(client, notifications):
     sign_in(client)
     case_id = uuid.uuid4()
     handle(notifications, case("opened", case_id))
-    since = "/inbox/updates?since=2000-01-01T00:00:00%2B00:00"
+    since = "/app/inbox/updates?since=2000-01-01T00:00:00%2B00:00"
     first = client.get(since, headers={"Accept": "application/json"})
 
     again = client.get(since, headers={"Accept": "application/json", "If-None-Match": first.headers["ETag"]})
@@ -283,7 +292,7 @@ def test_an_officer_polling_faster_than_their_open_pages_would_is_429_problem_de
     sign_in(client)
     try:
         notifications.app.extensions[EXTENSION] = dataclasses.replace(settings, pages_per_officer=2, poll_seconds=60)
-        answers = [client.get("/inbox/updates?since=2026-01-01T00:00:00Z", headers={"Accept": "application/json"})
+        answers = [client.get("/app/inbox/updates?since=2026-01-01T00:00:00Z", headers={"Accept": "application/json"})
                    for _ in range(3)]
     finally:
         notifications.app.extensions[EXTENSION] = settings
@@ -295,29 +304,51 @@ def test_an_officer_polling_faster_than_their_open_pages_would_is_429_problem_de
 def test_a_poll_without_a_readable_since_is_422_naming_it(client):
     sign_in(client)
 
-    r = client.get("/inbox/updates?since=yesterday", headers={"Accept": "application/json"})
+    r = client.get("/app/inbox/updates?since=yesterday", headers={"Accept": "application/json"})
 
     assert r.status_code == 422 and "since" in r.json["errors"]
 
 
 def test_a_poll_without_a_session_is_401_not_a_sign_in_page(client):
-    r = client.get("/inbox/updates?since=2026-01-01T00:00:00Z", headers={"Accept": "application/json"})
+    r = client.get("/app/inbox/updates?since=2026-01-01T00:00:00Z", headers={"Accept": "application/json"})
 
     assert r.status_code == 401 and r.mimetype == "application/problem+json"
 
 
-def test_on_the_embedded_sqlite_a_session_signs_in_polls_and_ends(tmp_path):
+def test_on_the_embedded_sqlite_a_session_signs_in_polls_and_signs_out(tmp_path):
     from casework_dev.testing import EmbeddedHarness
     from notifications.service import SERVICE
 
     with EmbeddedHarness(SERVICE, tmp_path) as embedded:
         add_directory(embedded)
         page = sign_in(embedded.client)
-        copied = embedded.client.get_cookie("casework_inbox", path="/inbox").value
-        poll = embedded.client.get("/inbox/updates?since=2026-01-01T00:00:00Z", headers={"Accept": "application/json"})
-        embedded.client.post("/inbox/sign-out", data={"csrf_token": csrf(page)})
-        embedded.client.set_cookie("casework_inbox", copied, path="/inbox")
-        replayed = embedded.client.get("/inbox")
+        poll = embedded.client.get("/app/inbox/updates?since=2026-01-01T00:00:00Z", headers={"Accept": "application/json"})
+        embedded.client.post("/app/sign-out", data={"csrf_token": csrf(page)})
+        after = embedded.client.get("/app/inbox")
 
     assert "Your inbox" in page and poll.status_code == 200 and poll.json == {"tasks": []}
-    assert replayed.status_code == 303 and replayed.headers["Location"].endswith("/inbox/sign-in")
+    assert after.status_code == 303 and "/app/sign-in" in after.headers["Location"]
+
+
+def test_pages_allow_only_their_own_scripts_and_the_layouts_one_inline_line_by_its_nonce(client):
+    r = client.get("/app/sign-in")
+
+    policy = r.headers["Content-Security-Policy"]
+    nonce = re.search(r"'nonce-([^']+)'", policy).group(1)
+    assert "script-src 'self' 'nonce-" in policy and "frame-ancestors 'none'" in policy
+    assert f'<script nonce="{nonce}">' in r.get_data(as_text=True)
+    assert r.headers["X-Frame-Options"] == "DENY" and r.headers["Cache-Control"] == "no-store"
+    assert client.get("/app/sign-in").headers["Content-Security-Policy"] != policy  # a new nonce each time
+
+
+def test_a_refused_form_shows_an_error_summary_linked_to_the_field_and_the_fields_own_error(client):
+    page = client.get("/app/sign-in").get_data(as_text=True)
+
+    r = client.post("/app/sign-in/development", data={"csrf_token": csrf(page)})
+
+    html = r.get_data(as_text=True)
+    assert r.status_code == 422 and "<title>Error: Sign in – Casework</title>" in html
+    assert re.search(r'class="govuk-error-summary".*href="#officer">Select the officer you are signing in as</a>', html,
+                     re.S)
+    assert re.search(r'<p id="officer-error" class="govuk-error-message">\s*<span class="govuk-visually-hidden">Error:'
+                     r'</span> Select the officer you are signing in as', html)

@@ -42,9 +42,9 @@ def bearer(secret: str, sub: str, *roles: str) -> dict[str, str]:
 def signed_in(url: str, officer: str) -> tuple[requests.Session, str, float]:
     """A browser signed in as ``officer``: its session, the page's live-update address and pause."""
     browser = requests.Session()
-    page = browser.get(f"{url}/inbox/sign-in", timeout=10).text
-    csrf = re.search(r'name="csrf_token" value="([^"]+)"', page).group(1)
-    inbox = browser.post(f"{url}/inbox/sign-in/development", data={"officer": officer, "csrf_token": csrf},
+    page = browser.get(f"{url}/app/sign-in", timeout=10).text
+    csrf = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', page).group(1)
+    inbox = browser.post(f"{url}/app/sign-in/development", data={"officer": officer, "csrf_token": csrf},
                          timeout=10)
     assert inbox.status_code == 200 and "Your inbox" in inbox.text, inbox.text[:500]
     live = re.search(r'data-inbox-(?:stream|updates)="([^"]+)"', inbox.text).group(1).replace("&amp;", "&")

@@ -1,13 +1,13 @@
 """An officer may take only an unassigned task, or one a team leader hands over: through the API
 and through the inbox page alike."""
 
-import re
 import uuid
 
 import pytest
 from notifications_support import add_directory, case, handle
 
 from casework_dev.testing import bearer
+from casework_dev.testing.pages import csrf, sign_in
 
 TSO = bearer("o-tso", "sustainment_officer")
 LEADER = bearer("o-leader", "sustainment_officer", "team_leader")
@@ -39,13 +39,12 @@ def test_an_officer_cannot_take_a_teammates_task_through_the_api(notifications, 
 
 def test_an_officer_cannot_take_a_teammates_task_from_the_inbox_page(notifications, teammates_task):
     with notifications.app.test_client() as browser:
-        page = browser.get("/inbox/sign-in").get_data(as_text=True)
-        browser.post("/inbox/sign-in/development", data={"officer": "o-tso", "csrf_token": csrf(page)})
-        page = browser.get("/inbox").get_data(as_text=True)
+        sign_in(browser, "o-tso")
+        page = browser.get("/app/inbox").get_data(as_text=True)
 
-        browser.post(f"/inbox/tasks/{teammates_task}/claim", data={"csrf_token": csrf(page)})
+        browser.post(f"/app/inbox/tasks/{teammates_task}/claim", data={"csrf_token": csrf(page)})
 
-        assert "team leader can hand it over" in browser.get("/inbox").get_data(as_text=True)
+        assert "team leader can hand it over" in browser.get("/app/inbox").get_data(as_text=True)
     assert assignee(notifications, teammates_task) == "o-leader"
 
 
@@ -64,6 +63,3 @@ def test_a_team_leader_hands_a_teammates_task_over(notifications, teammates_task
 
     assert (r.status_code, r.json["assignee"]) == (200, "o-tso")
 
-
-def csrf(page: str) -> str:
-    return re.search(r'name="csrf_token" value="([^"]+)"', page).group(1)

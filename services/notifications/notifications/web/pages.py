@@ -10,30 +10,37 @@ from flask import flash, redirect, url_for
 
 from casework.context import Principal
 from casework.db import as_utc, utcnow
+from casework.pages import officer_page, render
 from casework.web import db_session
 from notifications import directory, inbox, policy, tasks, worklist
 from notifications.models import Officer
 from notifications.refusals import NotFound, Refused
 
 from . import wording
-from .blueprint import accepts_form, blueprint
-from .common import inbox_settings, page, service_urls, signed_in
+from .blueprint import blueprint
+from .common import inbox_settings, service_urls
 
 #: Live updates look this far behind the page's own query, for tasks committed a little late;
 #: the page's script ignores a task it already shows.
 UPDATES_SLACK = dt.timedelta(seconds=30)
 
 
-@blueprint.get("/inbox", endpoint="inbox")
-@signed_in
+@blueprint.get("/inbox")
+def old_inbox():
+    """The inbox's old address."""
+    return redirect(url_for("inbox_page.inbox"), 301)
+
+
+@blueprint.get("/app/inbox", endpoint="inbox")
+@officer_page()
 def inbox_page(me: Principal):
     session = db_session()
     now = utcnow()
     teams = directory.teams_of(session, me.sub)
     urls = service_urls()
     officer = session.get(Officer, me.sub)
-    return page(
-        "inbox.html", me=me, officer_name=(officer.name if officer else "") or me.name or me.sub, teams=teams,
+    return render(
+        "notifications/inbox.html", officer_name=(officer.name if officer else "") or me.name or me.sub, teams=teams,
         mine=wording.cards(worklist.assigned_to(session, me.sub), now, urls),
         queue=wording.cards(worklist.unassigned_in(session, teams), now, urls),
         notifications=inbox.unread(session, me.sub),
@@ -57,30 +64,26 @@ def _task_action(me: Principal, task_id: uuid.UUID, change, done: str):
     return redirect(url_for("inbox_page.inbox"), 303)
 
 
-@blueprint.post("/inbox/tasks/<uuid:task_id>/acknowledge")
-@accepts_form
-@signed_in
+@blueprint.post("/app/inbox/tasks/<uuid:task_id>/acknowledge")
+@officer_page()
 def acknowledge_task(me: Principal, task_id: uuid.UUID):
     return _task_action(me, task_id, tasks.acknowledge, "Task acknowledged")
 
 
-@blueprint.post("/inbox/tasks/<uuid:task_id>/done")
-@accepts_form
-@signed_in
+@blueprint.post("/app/inbox/tasks/<uuid:task_id>/done")
+@officer_page()
 def complete_task(me: Principal, task_id: uuid.UUID):
     return _task_action(me, task_id, tasks.complete, "Task done")
 
 
-@blueprint.post("/inbox/tasks/<uuid:task_id>/claim")
-@accepts_form
-@signed_in
+@blueprint.post("/app/inbox/tasks/<uuid:task_id>/claim")
+@officer_page()
 def claim_task(me: Principal, task_id: uuid.UUID):
     return _task_action(me, task_id, functools.partial(tasks.take, policy=policy.current()), "Task taken")
 
 
-@blueprint.post("/inbox/notifications/<uuid:notification_id>/read")
-@accepts_form
-@signed_in
+@blueprint.post("/app/inbox/notifications/<uuid:notification_id>/read")
+@officer_page()
 def read_notification(me: Principal, notification_id: uuid.UUID):
     try:
         inbox.mark_read(db_session(), notification_id, by=me, now=utcnow())

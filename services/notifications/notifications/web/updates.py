@@ -1,6 +1,6 @@
 """Live updates by short polling: the open inbox page asks every ``poll_seconds`` for new tasks.
 
-``GET /inbox/updates?since=…`` answers the live tasks made since the page was drawn (the officer's
+``GET /app/inbox/updates?since=…`` answers the live tasks made since the page was drawn (the officer's
 own, and those waiting in their teams' queues) as rendered rows, with an ETag over which tasks
 they are; the page sends it back in ``If-None-Match`` and, while nothing is new, gets a bodiless
 304. Each poll is one short query, so open inboxes never hold a request thread: a held stream
@@ -23,6 +23,7 @@ from flask import Response, current_app, jsonify, render_template, request
 
 from casework.context import Principal
 from casework.db import as_utc, utcnow
+from casework.pages import officer_page
 from casework.web import db_session
 from casework.web.errors import abort, invalid
 from casework.web.ratelimit import RateLimiter
@@ -30,7 +31,7 @@ from notifications import directory, worklist
 
 from . import wording
 from .blueprint import blueprint
-from .common import inbox_settings, service_urls, signed_in
+from .common import inbox_settings, service_urls
 
 #: The most rows one answer carries; the page shows the rest when it is next drawn.
 MOST_TASKS = 50
@@ -55,8 +56,8 @@ def _since(value: str | None) -> dt.datetime:
     return as_utc(parsed) if parsed.tzinfo else parsed.replace(tzinfo=dt.UTC)
 
 
-@blueprint.get("/inbox/updates")
-@signed_in
+@blueprint.get("/app/inbox/updates")
+@officer_page()
 def inbox_updates(me: Principal):
     wait = poll_limiter().take(me.sub)
     if wait > 0:
@@ -82,4 +83,4 @@ def inbox_updates(me: Principal):
 def _row(task, section: str, now: dt.datetime, urls: dict[str, str]) -> dict:
     card = wording.card(task, now, urls)
     return {"id": card.id, "title": card.title, "section": section,
-            "html": render_template("_task.html", task=card, section=section)}
+            "html": render_template("notifications/_task.html", task=card, section=section)}

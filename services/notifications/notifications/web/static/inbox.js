@@ -5,8 +5,6 @@
 (function () {
   "use strict";
   var root = document.querySelector("[data-inbox-updates]");
-  var summary = document.querySelector("[data-focus-on-load]");
-  if (summary) { summary.focus(); }
   if (!root || !window.fetch) { return; }
 
   var status = document.getElementById("live-status");
@@ -30,7 +28,6 @@
     var holder = document.createElement("template");
     holder.innerHTML = task.html.trim();
     var row = holder.content.firstElementChild;
-    row.classList.add("app-task--new");
     place(list, row);
     var empty = document.getElementById(task.section + "-empty");
     if (empty) { empty.hidden = true; }

@@ -1,0 +1,223 @@
+"""The officers' pages: one look, one sign-in and one way to post forms for every service.
+
+Each service serves the pages for what it owns under ``/app/`` (its API stays where it is). The
+kernel gives them the GOV.UK Design System (``govuk-frontend``'s own assets, vendored under
+``static/govuk-frontend`` with its licence and refreshed by ``scripts/vendor_frontend.sh``; its
+Jinja macros from ``govuk-frontend-jinja``; WTForms widgets from ``govuk-frontend-wtf``), forms
+with Flask-WTF (every ``/app/`` form post must carry its CSRF token), one base layout, the 403 and
+404 pages, and one sign-in for all four services (``casework.pages.signin``; settings in
+``casework.pages.settings``).
+
+How to add a page
+-----------------
+
+1. Every service's app has the kernel's pages (``create_app`` installs them: sign-in, sign-out,
+   ``/app/``, the assets). In the service's ``configure_app`` register a blueprint of its own
+   (``<service>/web/``), e.g. ``Blueprint("referral_pages", __name__, template_folder="templates")``,
+   and say which page is its home::
+
+       pages.configure(app, home="referral_pages.queue")   # /app/ and the navigation lead there
+
+   Name its templates ``<service>/….html`` so they never shadow another's.
+
+2. A view is a plain function, decorated with the roles that may see it, taking the officer::
+
+       @blueprint.get("/app/referrals/<ref>")
+       @officer_page("intake_officer", "team_leader")
+       def referral(me: Principal, ref: str):
+           found = referrals.read(db_session(), ref, by=me)   # the use case audits the read
+           return render("intake/referral.html", referral=found, form=TriageForm())
+
+   It calls one use case (the same the API calls: no rule of its own) and renders. The kernel's
+   shape test (tests/kernel/unit/test_service_shape.py) holds page modules to this.
+
+3. A form is a ``FlaskForm`` with a GOV.UK widget per field and error messages in the officer's
+   words (see ``casework.pages.forms``). Every ``/app/`` form post is CSRF-checked before its
+   view runs; a button that asks nothing is a form with only
+   ``<input type="hidden" name="csrf_token" value="{{ csrf_token() }}">``. Post,
+   then redirect (post/redirect/get) with ``flash("Referral triaged", "success")``: the layout
+   shows it in a success banner. On a refused form render the page again with status 422; the
+   template puts ``{{ govukErrorSummary(wtforms_errors(form)) }}`` first in ``content`` and each
+   field renders its own inline error (``{{ form.reason(params={...}) }}``). A use case's refusal
+   goes to the form with ``form.<field>.errors.append(message)`` or ``flash(message, "error")``.
+
+4. The template extends ``casework/base.html`` and fills ``title`` and ``content``; macros are
+   imported from ``govuk_frontend_jinja/components/<name>/macro.html``. Dates and times are
+   written as GOV.UK writes them with the filters ``govuk_date`` and ``govuk_datetime``. No CSS of the service's
+   own: GOV.UK Frontend's classes are the look. A script is progressive enhancement only (every
+   action is a form that works without JavaScript); put it in ``{% block scripts %}`` as an
+   external file (the Content-Security-Policy allows scripts from the service itself only).
+
+5. Test it with ``casework_dev.testing.pages``: ``sign_in_as(client, "o-tso", "sustainment_officer")``
+   signs a test client in on any service (the cookie every service takes), ``csrf(page)`` reads a
+   form's token. In a browser, ``casework_dev.testing.browser`` (Chromium, a real server,
+   screenshots, axe-core; ``sign_in_as`` there too). ``tests/kernel/integration/test_pages_signin.py``
+   runs two services on real servers that share one sign-in.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import secrets
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import Any, Protocol
+
+from flask import Flask, Response, current_app, g, request
+from flask.sessions import SecureCookieSessionInterface
+from flask_wtf.csrf import CSRFError, CSRFProtect
+from govuk_frontend_wtf.main import WTFormsHelpers
+from jinja2 import ChoiceLoader, PackageLoader, PrefixLoader
+from werkzeug.exceptions import HTTPException
+
+from .access import EXTENSION, officer_page, pages_settings, render, sign_in_url, wants_json
+from .settings import PagesSettings
+from .signin import signed_in
+
+__all__ = ["DevOfficer", "configure", "install", "officer_page", "pages_settings", "render", "sign_in_url",
+           "signed_in", "wants_json"]
+
+#: The service navigation: each service's pages, in the order officers meet them.
+NAVIGATION = (("notifications", "Inbox"), ("intake", "Referrals"), ("sustainment", "Cases"),
+              ("lettings", "Lettings"))
+
+SECURITY_HEADERS = {
+    # Scripts and styles only from this service; no framing (click-jacking).
+    # The layout's one inline script (GOV.UK Frontend's "js-enabled" line) runs by its nonce.
+    "Content-Security-Policy": "default-src 'self'; script-src 'self' 'nonce-{nonce}'; img-src 'self' data:; "
+                               "frame-ancestors 'none'; form-action 'self' {form_targets}; base-uri 'none'",
+    "X-Frame-Options": "DENY",
+    "X-Content-Type-Options": "nosniff",
+    "Referrer-Policy": "same-origin",
+}
+
+
+class DevOfficer(Protocol):
+    """An officer the development sign-in offers (the directory's ``Officer`` rows fit)."""
+
+    id: str
+    name: str
+    roles: Sequence[str]
+
+
+@dataclass
+class Pages:
+    """What the kernel keeps on ``app.extensions['casework_pages']``."""
+
+    settings: PagesSettings
+    home: str | None
+    officers: Callable[[Any], Sequence[DevOfficer]] | None
+    oauth: Any
+
+
+class _SessionInterface(SecureCookieSessionInterface):
+    """Flask's signed cookie, signed with HMAC-SHA256 rather than its default SHA-1."""
+
+    digest_method = staticmethod(hashlib.sha256)
+
+
+def configure(app: Flask, *, home: str | None = None,
+              officers: Callable[[Any], Sequence[DevOfficer]] | None = None) -> None:
+    """Say what the service's pages are: ``home`` is the endpoint ``/app/`` leads to; ``officers(db)``
+    lists the officers the development sign-in offers (the service that keeps the directory)."""
+    pages: Pages = app.extensions[EXTENSION]
+    pages.home = home or pages.home
+    pages.officers = officers or pages.officers
+
+
+def install(app: Flask) -> None:
+    """Serve the kernel's pages on ``app`` (``casework.web.create_app`` does, for every service)."""
+    from . import formats, oidc
+    from .views import blueprint
+
+    settings = PagesSettings.from_env(app.extensions["casework"].settings, os.environ)
+    app.extensions[EXTENSION] = Pages(settings=settings, home=None, officers=None,
+                                      oauth=oidc.register(app, settings) if settings.session_secret else None)
+    if settings.session_secret:
+        app.secret_key = settings.session_secret
+    app.session_interface = _SessionInterface()
+    app.config.update(
+        SESSION_COOKIE_NAME="casework_session",
+        SESSION_COOKIE_PATH="/",
+        SESSION_COOKIE_DOMAIN=settings.cookie_domain,
+        SESSION_COOKIE_HTTPONLY=True,
+        SESSION_COOKIE_SAMESITE="Lax",
+        SESSION_COOKIE_SECURE=settings.secure_cookie,
+        PERMANENT_SESSION_LIFETIME=settings.lifetime,
+        SESSION_REFRESH_EACH_REQUEST=False,
+        # The CSRF token lives as long as the sign-in (a form left open over lunch still posts);
+        # only /app/ form posts are checked (below): the JSON API takes bearer tokens, not cookies.
+        WTF_CSRF_TIME_LIMIT=None,
+        WTF_CSRF_CHECK_DEFAULT=False,
+    )
+    csrf = CSRFProtect(app)
+    app.jinja_loader = ChoiceLoader([loader for loader in (
+        app.jinja_loader,
+        PrefixLoader({"govuk_frontend_jinja": PackageLoader("govuk_frontend_jinja"),
+                      "govuk_frontend_wtf": PackageLoader("govuk_frontend_wtf")}),
+    ) if loader is not None])
+    WTFormsHelpers(app)
+    app.add_template_filter(formats.govuk_date, "govuk_date")
+    app.add_template_filter(formats.govuk_datetime, "govuk_datetime")
+    app.register_blueprint(blueprint)
+
+    @app.before_request
+    def _check_form_posts() -> None:
+        if request.method == "POST" and request.path.startswith("/app/"):
+            csrf.protect()
+
+    app.register_error_handler(CSRFError, _form_expired)
+    app.register_error_handler(HTTPException, _http_error)
+    app.after_request(_secure)
+    app.context_processor(_layout)
+
+
+def _layout() -> dict[str, Any]:
+    if not request.path.startswith("/app/") or EXTENSION not in current_app.extensions:
+        return {}
+    settings = pages_settings()
+    urls = settings.public_urls
+    return {
+        "navigation": [{"href": f"{urls[name]}/app/", "text": text, "active": name == settings.service}
+                       for name, text in NAVIGATION if name in urls],
+        "me": signed_in(),
+        "development": settings.development,
+        "sign_in_url": sign_in_url,
+        "cspNonce": _nonce(),
+    }
+
+
+def _nonce() -> str:
+    if "csp_nonce" not in g:
+        g.csp_nonce = secrets.token_urlsafe(16)
+    return g.csp_nonce
+
+
+def _form_expired(error: CSRFError):
+    return render("casework/form_expired.html", 400, reason=error.description)
+
+
+def _http_error(error: HTTPException):
+    """``/app/`` answers errors as GOV.UK pages; everything else as problem details."""
+    from casework.web import errors
+
+    if not request.path.startswith("/app/") or wants_json():
+        return errors.handle_http_exception(error)
+    status = error.code or 500
+    if status == 404:
+        return render("casework/not_found.html", 404)
+    if status == 403:
+        return render("casework/forbidden.html", 403)
+    return render("casework/error.html", status, status=status, description=error.description)
+
+
+def _secure(response: Response) -> Response:
+    if not request.path.startswith("/app/"):
+        return response
+    targets = " ".join(sorted(pages_settings().public_urls.values())) if EXTENSION in current_app.extensions else ""
+    for name, value in SECURITY_HEADERS.items():
+        response.headers.setdefault(name, value.format(form_targets=targets, nonce=g.get("csp_nonce", "none")))
+    if response.mimetype == "text/html":
+        response.headers["Cache-Control"] = "no-store"
+    return response
