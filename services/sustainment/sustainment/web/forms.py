@@ -77,9 +77,21 @@ def _time_field(label: str) -> StringField:
                        validators=[_required("Enter the time"), lambda form, field: _LondonTime.check(field)])
 
 
+class _DateInput(GovDateInput):
+    """GOV.UK's day, month and year, drawn again as typed even when fewer than three came back."""
+
+    def map_gov_params(self, field, **kwargs):
+        raw = field.raw_data
+        field.raw_data = (list(raw) + ["", "", ""])[:3] if raw else None
+        try:
+            return super().map_gov_params(field, **kwargs)
+        finally:
+            field.raw_data = raw
+
+
 def _date_field(label: str, what: str, *, optional: bool = False) -> DateField:
     validators = [Optional()] if optional else [_required(f"Enter {what}")]
-    return DateField(label, widget=GovDateInput(), format="%d %m %Y", validators=validators,
+    return DateField(label, widget=_DateInput(), format="%d %m %Y", validators=validators,
                      description="For example, 27 3 2027")
 
 
@@ -143,12 +155,12 @@ class PlanForm(CaseForm):
         valid = super().validate(extra_validators)
         for row in self.goals:
             if row.form.filled() and not row.form.category.data:
-                row.form.category.errors.append("Choose the goal's category")
+                row.form.category.errors.append("Choose the goal’s category")
                 valid = False
         for row in self.actions:
             if not row.form.filled():
                 continue
-            for name, message in (("category", "Choose the action's category"), ("owner", "Choose who does the action"),
+            for name, message in (("category", "Choose the action’s category"), ("owner", "Choose who does the action"),
                                   ("due_date", "Enter the date the action is due")):
                 if not getattr(row.form, name).data and not getattr(row.form, name).errors:
                     getattr(row.form, name).errors.append(message)
@@ -156,7 +168,14 @@ class PlanForm(CaseForm):
         if not any(row.form.filled() for row in self.goals):
             self.goals[0].form.title.errors.append("Enter at least one goal")
             valid = False
+        self.gather_errors()
         return valid
+
+    def gather_errors(self) -> None:
+        """The rows' errors as the form's (WTForms gathers them while validating, not after)."""
+        for rows in (self.goals, self.actions):
+            found = [row.errors for row in rows.entries]
+            rows.errors = found if any(found) else []
 
     def payload(self) -> dict[str, Any]:
         """The plan as ``PUT /cases/{id}/plan`` takes it (empty rows left out)."""
@@ -250,7 +269,7 @@ class AgencyReferralForm(CaseForm):
 class AgencyResponseForm(CaseForm):
     status = RadioField("The agency's answer", widget=GovRadioInput(),
                         choices=_choices(("acknowledged", "accepted", "declined")),
-                        validators=[_required("Choose the agency's answer")])
+                        validators=[_required("Choose the agency’s answer")])
     note = TextAreaField("Note", widget=GovTextArea(), validators=[Optional(), Length(max=2000)])
     submit = SubmitField("Record the answer", widget=GovSubmitInput())
 
@@ -314,7 +333,7 @@ class AssignForm(CaseForm):
 
 class ClosureForm(CaseForm):
     outcome = RadioField("Outcome", widget=GovRadioInput(), choices=_choices(rules.CLOSURE_OUTCOMES),
-                         validators=[_required("Choose the case's outcome")])
+                         validators=[_required("Choose the case’s outcome")])
     summary = TextAreaField("Summary", widget=GovTextArea(),
                             validators=[_required("Enter a summary of the case's outcome"), Length(max=5000)])
     submit = SubmitField("Close the case", widget=GovSubmitInput())
@@ -333,6 +352,8 @@ def checked(form: FlaskForm, schema: ma.Schema) -> dict[str, Any] | None:
         return schema.load(form.payload())
     except ma.ValidationError as exc:
         _place(form, exc.normalized_messages())
+        if hasattr(form, "gather_errors"):
+            form.gather_errors()
         return None
 
 
