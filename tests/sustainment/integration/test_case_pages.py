@@ -69,9 +69,7 @@ def page_of(client, url: str, status: int = 200) -> str:
 
 
 def version(page: str) -> str:
-    found = re.search(r'name="version" type="hidden" value="([^"]*)"', page) or \
-        re.search(r'type="hidden" name="version" value="([^"]*)"', page) or \
-        re.search(r'name="version"[^>]*value="([^"]*)"', page)
+    found = re.search(r'name="plan-version"[^>]*value="([^"]*)"', page)
     assert found, "the page's forms carry the case's version"
     return html.unescape(found.group(1))
 
@@ -100,9 +98,10 @@ def inline_errors(page: str) -> list[str]:
             for m in re.findall(r'<p id="[^"]*-error" class="govuk-error-message">(.*?)</p>', page, re.S)]
 
 
-PLAN = {"goals-0-title": "Clear the rent arrears", "goals-0-category": "rent_arrears", "goals-0-status": "open",
-        "actions-0-title": "Apply for Discretionary Housing Payment", "actions-0-category": "income_and_benefits",
-        "actions-0-owner": "tenant", "actions-0-due_date": ["10", "1", "2030"], "actions-0-status": "open"}
+PLAN = {"plan-goals-0-title": "Clear the rent arrears", "plan-goals-0-category": "rent_arrears",
+        "plan-goals-0-status": "open", "plan-actions-0-title": "Apply for Discretionary Housing Payment",
+        "plan-actions-0-category": "income_and_benefits", "plan-actions-0-owner": "tenant",
+        "plan-actions-0-due_date": ["10", "1", "2030"], "plan-actions-0-status": "open"}
 
 
 # -- who may see the pages -----------------------------------------------------------------------
@@ -123,7 +122,7 @@ def test_other_roles_get_the_403_page(sustainment, opened, browser, role):
         r = browser.get(url)
         assert r.status_code == 403 and "text/html" in r.content_type
     token = csrf(r.get_data(as_text=True))  # the 403 page's sign-out form
-    r = browser.post(f"/app/cases/{ref}/notes", data={"csrf_token": token, "text": "Hello", "category": "general"})
+    r = browser.post(f"/app/cases/{ref}/notes", data={"csrf_token": token, "note-text": "Hello", "note-category": "general"})
     assert r.status_code == 403
 
 
@@ -211,6 +210,8 @@ def test_the_case_page_by_reference_or_id_is_audited_as_the_apis_read(sustainmen
     assert f"{ref}: Jane Doe" in page and "First contact with the tenant" in page
     for tab in ("summary", "plan", "visits", "agencies", "contacts", "notes", "risk", "timeline"):
         assert f'class="govuk-tabs__tab" href="#{tab}"' in page and f'id="{tab}"' in page
+    ids = re.findall(r'\sid="([^"]+)"', page)
+    assert len(ids) == len(set(ids)), "every form's fields have ids of their own"
     by_page = audits(sustainment, case_id), audits(sustainment, case_id, "read_restricted")
 
     page_of(browser, f"/app/cases/{case_id}")
@@ -225,8 +226,8 @@ def test_the_plan_is_agreed_under_the_cases_version(sustainment, opened, browser
     assign(sustainment, case_id)
     page = page_of(signed_in(browser), f"/app/cases/{ref}")
 
-    r = post(browser, f"/app/cases/{ref}/plan", page, {"version": version(page), **PLAN,
-                                                        "review_date": ["1", "2", "2030"]})
+    r = post(browser, f"/app/cases/{ref}/plan", page, {"plan-version": version(page), **PLAN,
+                                                        "plan-review_date": ["1", "2", "2030"]})
 
     assert r.headers["Location"].endswith(f"/app/cases/{ref}#plan")
     plan = api_case(sustainment, case_id)["plan"]
@@ -245,10 +246,10 @@ def test_a_plan_form_made_on_an_older_version_is_refused_with_the_plan_as_it_is_
     assign(sustainment, case_id)
     page = page_of(signed_in(browser), f"/app/cases/{ref}")
     old = version(page)
-    post(browser, f"/app/cases/{ref}/plan", page, {"version": old, **PLAN})  # someone else's change, first
+    post(browser, f"/app/cases/{ref}/plan", page, {"plan-version": old, **PLAN})  # someone else's change, first
 
     refused = post(browser, f"/app/cases/{ref}/plan", page, {
-        "version": old, "goals-0-title": "Stop the eviction", "goals-0-category": "rent_arrears"}, 409)
+        "plan-version": old, "plan-goals-0-title": "Stop the eviction", "plan-goals-0-category": "rent_arrears"}, 409)
 
     body = refused.get_data(as_text=True)
     assert "Someone changed this case after you opened it" in body
@@ -256,8 +257,8 @@ def test_a_plan_form_made_on_an_older_version_is_refused_with_the_plan_as_it_is_
     plan = api_case(sustainment, case_id)["plan"]
     assert plan["version"] == 1 and [g["title"] for g in plan["goals"]] == ["Clear the rent arrears"]
     # …and made again on the version shown, it goes through.
-    post(browser, f"/app/cases/{ref}/plan", body, {"version": version(body), "goals-0-title": "Stop the eviction",
-                                                    "goals-0-category": "rent_arrears"})
+    post(browser, f"/app/cases/{ref}/plan", body, {"plan-version": version(body), "plan-goals-0-title": "Stop the eviction",
+                                                    "plan-goals-0-category": "rent_arrears"})
     assert api_case(sustainment, case_id)["plan"]["version"] == 2
 
 
@@ -267,12 +268,12 @@ def test_a_plan_without_a_goal_or_with_an_action_half_filled_names_the_fields(su
     reads = audits(sustainment, case_id)
 
     refused = post(browser, f"/app/cases/{ref}/plan", page, {
-        "version": version(page), "actions-0-title": "Ring the tenant", "actions-0-owner": "officer"}, 422)
+        "version": version(page), "plan-actions-0-title": "Ring the tenant", "plan-actions-0-owner": "officer"}, 422)
 
     body = refused.get_data(as_text=True)
     assert dict(error_summary(body)) == {
-        "goals-0-title": "Enter at least one goal", "actions-0-category": "Choose the action’s category",
-        "actions-0-due_date": "Enter the date the action is due"}
+        "plan-goals-0-title": "Enter at least one goal", "plan-actions-0-category": "Choose the action’s category",
+        "plan-actions-0-due_date": "Enter the date the action is due"}
     assert "Enter at least one goal" in inline_errors(body)
     assert 'value="Ring the tenant"' in body  # what was typed stays
     assert audits(sustainment, case_id) == reads + 1  # the refused page's read is audited too
@@ -285,7 +286,7 @@ def test_a_visit_is_scheduled_and_its_outcome_recorded_with_notes_and_risks(sust
     page = page_of(signed_in(browser), f"/app/cases/{ref}")
     when = dt.datetime.now(dt.UTC) + dt.timedelta(days=2)
 
-    post(browser, f"/app/cases/{ref}/visits", page, {"kind": "home_visit", "day": day_of(when), "time": "10:30"})
+    post(browser, f"/app/cases/{ref}/visits", page, {"schedule-kind": "home_visit", "schedule-day": day_of(when), "schedule-time": "10:30"})
 
     [visit] = api_case(sustainment, case_id)["visits"]
     assert visit["status"] == "scheduled"
@@ -314,7 +315,8 @@ def test_a_visit_already_made_is_recorded_in_one_step_without_a_missed_deadline(
     hhmm = earlier.astimezone(LONDON).strftime("%H:%M")
 
     post(browser, f"/app/cases/{ref}/visits/made", page, {
-        "kind": "welfare_check", "day": day_of(earlier), "time": hhmm, "outcome": "no_access", "notes": "No answer."})
+        "made-kind": "welfare_check", "made-day": day_of(earlier), "made-time": hhmm, "made-outcome": "no_access",
+        "made-notes": "No answer."})
 
     [visit] = api_case(sustainment, case_id)["visits"]
     assert (visit["kind"], visit["status"], visit["notes"]) == ("welfare_check", "no_access", "No answer.")
@@ -328,10 +330,10 @@ def test_a_visit_made_in_the_future_is_refused_on_its_date(sustainment, opened, 
     later = dt.datetime.now(dt.UTC) + dt.timedelta(days=2)
 
     refused = post(browser, f"/app/cases/{ref}/visits/made", page, {
-        "kind": "home_visit", "day": day_of(later), "time": "10:00", "outcome": "completed"}, 422)
+        "made-kind": "home_visit", "made-day": day_of(later), "made-time": "10:00", "made-outcome": "completed"}, 422)
 
     body = refused.get_data(as_text=True)
-    assert error_summary(body) == [("day", "This visit has not happened yet; schedule it instead.")]
+    assert error_summary(body) == [("made-day", "This visit has not happened yet; schedule it instead.")]
     assert api_case(sustainment, case_id)["visits"] == []
 
 
@@ -339,11 +341,11 @@ def test_a_form_missing_its_answers_names_each_field(sustainment, opened, browse
     _, ref = opened()
     page = page_of(signed_in(browser, "leader-1", "team_leader"), f"/app/cases/{ref}")
 
-    refused = post(browser, f"/app/cases/{ref}/visits", page, {"time": "25:00"}, 422)
+    refused = post(browser, f"/app/cases/{ref}/visits", page, {"schedule-time": "25:00"}, 422)
 
     assert dict(error_summary(refused.get_data(as_text=True))) == {
-        "kind": "Choose the kind of visit", "day": "Enter the date of the visit",
-        "time": "Enter the time as hours and minutes, like 14:30"}
+        "schedule-kind": "Choose the kind of visit", "schedule-day": "Enter the date of the visit",
+        "schedule-time": "Enter the time as hours and minutes, like 14:30"}
 
 
 def test_an_agency_referral_needs_consent_or_a_safeguarding_reason(sustainment, opened, browser):
@@ -352,12 +354,12 @@ def test_an_agency_referral_needs_consent_or_a_safeguarding_reason(sustainment, 
     page = page_of(signed_in(browser), f"/app/cases/{ref}")
 
     refused = post(browser, f"/app/cases/{ref}/agency-referrals", page,
-                   {"agency": "debt_advice", "reason": "Priority debts."}, 422)
+                   {"agency-agency": "debt_advice", "agency-reason": "Priority debts."}, 422)
     assert error_summary(refused.get_data(as_text=True)) == [
-        ("consent_given", "The tenant's consent is required, unless a safeguarding reason is recorded.")]
+        ("agency-consent_given", "The tenant's consent is required, unless a safeguarding reason is recorded.")]
 
     post(browser, f"/app/cases/{ref}/agency-referrals", page,
-         {"agency": "debt_advice", "reason": "Priority debts.", "consent_given": "y"})
+         {"agency-agency": "debt_advice", "agency-reason": "Priority debts.", "agency-consent_given": "y"})
     [referral] = api_case(sustainment, case_id)["agency_referrals"]
     assert (referral["agency"], referral["consent_given"], referral["status"]) == ("debt_advice", True, "sent")
 
@@ -371,9 +373,9 @@ def test_contact_a_note_and_a_risk_change(sustainment, opened, browser):
     assign(sustainment, case_id)
     page = page_of(signed_in(browser), f"/app/cases/{ref}")
 
-    post(browser, f"/app/cases/{ref}/contacts", page, {"method": "phone", "notes": "Rang the tenant."})
-    post(browser, f"/app/cases/{ref}/notes", page, {"text": "Tenant agreed a payment plan.", "category": "general"})
-    post(browser, f"/app/cases/{ref}/risk", page, {"risk_level": "high", "reason": "Threats from a neighbour."})
+    post(browser, f"/app/cases/{ref}/contacts", page, {"contact-method": "phone", "contact-notes": "Rang the tenant."})
+    post(browser, f"/app/cases/{ref}/notes", page, {"note-text": "Tenant agreed a payment plan.", "note-category": "general"})
+    post(browser, f"/app/cases/{ref}/risk", page, {"risk-risk_level": "high", "risk-reason": "Threats from a neighbour."})
 
     case = api_case(sustainment, case_id)
     assert [(c["method"], c["notes"]) for c in case["contacts"]] == [("phone", "Rang the tenant.")]
@@ -382,15 +384,15 @@ def test_contact_a_note_and_a_risk_change(sustainment, opened, browser):
     shown = page_of(browser, f"/app/cases/{ref}")
     assert "Risk changed" in shown and "Threats from a neighbour." in shown and "Contact by phone" in shown
 
-    refused = post(browser, f"/app/cases/{ref}/risk", shown, {"risk_level": "high", "reason": "Again."}, 422)
-    assert error_summary(refused.get_data(as_text=True)) == [("risk_level", "The case is already at this risk level.")]
+    refused = post(browser, f"/app/cases/{ref}/risk", shown, {"risk-risk_level": "high", "risk-reason": "Again."}, 422)
+    assert error_summary(refused.get_data(as_text=True)) == [("risk-risk_level", "The case is already at this risk level.")]
 
 
 def test_a_form_without_its_csrf_token_is_refused_and_changes_nothing(sustainment, opened, browser):
     case_id, ref = opened()
     signed_in(browser)
 
-    r = browser.post(f"/app/cases/{ref}/notes", data={"text": "Forged.", "category": "general"})
+    r = browser.post(f"/app/cases/{ref}/notes", data={"note-text": "Forged.", "note-category": "general"})
 
     assert r.status_code == 400 and "text/html" in r.content_type
     assert api_case(sustainment, case_id)["notes"] == []
@@ -409,12 +411,12 @@ def test_another_officer_sees_restricted_details_only_on_a_reason_audited_and_th
     assert "Tenant is on new medication." not in page and "Restricted: not shown to your role" in page
     assert "mental health" not in page.lower().split("risk factors")[0]
 
-    refused = post(browser, f"/app/cases/{ref}/restricted", page, {"reason": ""}, 422)
+    refused = post(browser, f"/app/cases/{ref}/restricted", page, {"break_glass-reason": ""}, 422)
     assert error_summary(refused.get_data(as_text=True)) == [
-        ("reason", "Enter why you need to see the restricted details")]
+        ("break_glass-reason", "Enter why you need to see the restricted details")]
     assert audits(sustainment, case_id, "break_glass") == 0
 
-    shown = post(browser, f"/app/cases/{ref}/restricted", page, {"reason": "Tenant in crisis; officer on leave."}, 200)
+    shown = post(browser, f"/app/cases/{ref}/restricted", page, {"break_glass-reason": "Tenant in crisis; officer on leave."}, 200)
     body = shown.get_data(as_text=True)
     assert "Tenant is on new medication." in body and "You are seeing this case’s restricted details" in body
     assert audits(sustainment, case_id, "break_glass") == 1
@@ -429,7 +431,7 @@ def test_closing_shows_what_is_still_open_then_closes_with_an_outcome(sustainmen
     case_id, ref = opened()
     assign(sustainment, case_id)
     page = page_of(signed_in(browser), f"/app/cases/{ref}")
-    post(browser, f"/app/cases/{ref}/plan", page, {"version": version(page), **PLAN})
+    post(browser, f"/app/cases/{ref}/plan", page, {"plan-version": version(page), **PLAN})
     reads = audits(sustainment, case_id)
 
     confirm = page_of(browser, f"/app/cases/{ref}/closure")

@@ -24,7 +24,7 @@ def case(me: Principal, key: str):
 def break_glass(me: Principal, key: str):
     """The case with its restricted details, on the reason the officer gives (audited, and the
     team's manager told): the page itself, not a redirect, so the reason is asked for each time."""
-    form = forms.BreakGlassForm()
+    form = forms.BreakGlassForm(prefix="break_glass")
     if not form.validate():
         return refused_page(key, 422, break_glass=form)
     with refusals(form):

@@ -47,7 +47,7 @@ def _work(key: str, name: str, form, schema, change, message: str, anchor: str, 
 @blueprint.post("/app/cases/<key>/visits")
 @officer_page(*CASEWORKERS)
 def schedule_visit(me: Principal, key: str):
-    return _work(key, "schedule", forms.ScheduleVisitForm(), VisitCreate(), lambda session, case, data:
+    return _work(key, "schedule", forms.ScheduleVisitForm(prefix="schedule"), VisitCreate(), lambda session, case, data:
                  visits.schedule_visit(session, case, kind=data["kind"], scheduled_for=data["scheduled_for"],
                                        by=me.sub, policy=policy()), "Visit scheduled", "visits")
 
@@ -55,7 +55,7 @@ def schedule_visit(me: Principal, key: str):
 @blueprint.post("/app/cases/<key>/visits/made")
 @officer_page(*CASEWORKERS)
 def record_visit_made(me: Principal, key: str):
-    return _work(key, "made", forms.VisitMadeForm(), VisitMade(), lambda session, case, data:
+    return _work(key, "made", forms.VisitMadeForm(prefix="made"), VisitMade(), lambda session, case, data:
                  visits.record_visit_made(session, case, kind=data["kind"], visited_at=data["visited_at"],
                                           outcome=data["outcome"], notes=data["notes"],
                                           risks_identified=data["risks_identified"], by=me.sub, policy=policy(),
@@ -79,7 +79,7 @@ def record_outcome(me: Principal, key: str, visit_id: uuid.UUID):
 @blueprint.post("/app/cases/<key>/agency-referrals")
 @officer_page(*CASEWORKERS)
 def refer_to_agency(me: Principal, key: str):
-    return _work(key, "agency", forms.AgencyReferralForm(), AgencyReferralCreate(), lambda session, case, data:
+    return _work(key, "agency", forms.AgencyReferralForm(prefix="agency"), AgencyReferralCreate(), lambda session, case, data:
                  agency_referrals.refer_to_agency(
                      session, case, agency=data["agency"], reason=data["reason"], consent_given=data["consent_given"],
                      safeguarding_reason=data["safeguarding_reason"], by=me.sub, policy=policy(), now=utcnow()),
@@ -102,7 +102,7 @@ def record_agency_response(me: Principal, key: str, referral_id: uuid.UUID):
 @blueprint.post("/app/cases/<key>/contacts")
 @officer_page(*CASEWORKERS)
 def record_contact(me: Principal, key: str):
-    return _work(key, "contact", forms.ContactForm(), ContactCreate(), lambda session, case, data:
+    return _work(key, "contact", forms.ContactForm(prefix="contact"), ContactCreate(), lambda session, case, data:
                  contacts.record_contact(session, case, method=data["method"], made_at=data["made_at"],
                                          notes=data["notes"], by=me.sub, now=utcnow()), "Contact recorded", "contacts")
 
@@ -110,7 +110,7 @@ def record_contact(me: Principal, key: str):
 @blueprint.post("/app/cases/<key>/notes")
 @officer_page(*CASEWORKERS)
 def add_note(me: Principal, key: str):
-    return _work(key, "note", forms.NoteForm(), NoteCreate(), lambda session, case, data:
+    return _work(key, "note", forms.NoteForm(prefix="note"), NoteCreate(), lambda session, case, data:
                  notes.add_note(session, case, text=data["text"], category=data["category"], by=me.sub, now=utcnow()),
                  "Note added", "notes")
 
@@ -118,7 +118,7 @@ def add_note(me: Principal, key: str):
 @blueprint.post("/app/cases/<key>/risk")
 @officer_page(*CASEWORKERS)
 def change_risk(me: Principal, key: str):
-    return _work(key, "risk", forms.RiskForm(), RiskChangeCreate(), lambda session, case, data:
+    return _work(key, "risk", forms.RiskForm(prefix="risk"), RiskChangeCreate(), lambda session, case, data:
                  risk.change_risk(session, case, risk_level=data["risk_level"], reason=data["reason"], by=me.sub,
                                   now=utcnow()), "Risk changed", "risk")
 

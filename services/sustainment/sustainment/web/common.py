@@ -66,9 +66,11 @@ def case_page(key: str, *, status: int = 200, break_glass_reason: str | None = N
     """The case page: the case read whole (``reading.read_case``, audited as the API's read is),
     with every form, those in ``given`` as the officer filled them in."""
     view = reading.read_case(db_session(), key, break_glass_reason=break_glass_reason, policy=policy(), now=utcnow())
-    made = {name: given.get(name) or form(formdata=None, data={"version": view.version})
+    # Each form's fields are named after it (``schedule-day``, ``made-day``): one page, no two ids alike.
+    made = {name: given.get(name) or form(formdata=None, data={"version": view.version}, prefix=name)
             for name, form in FORMS.items()}
-    made["plan"] = given.get("plan") or forms.PlanForm.for_plan(view.case.plan, view.version)
+    made["assign"] = given.get("assign") or forms.AssignForm(formdata=None, prefix=view.case.reference)
+    made["plan"] = given.get("plan") or forms.PlanForm.for_plan(view.case.plan, view.version, prefix="plan")
     outcome_forms = {str(v.id): forms.VisitOutcomeForm(formdata=None, data={"version": view.version}, prefix=f"v{i}")
                      for i, v in enumerate(view.case.visits) if v.status == "scheduled"}
     if given.get("outcome") is not None:

@@ -140,7 +140,7 @@ class PlanForm(CaseForm):
     submit = SubmitField("Agree the plan", widget=GovSubmitInput())
 
     @classmethod
-    def for_plan(cls, plan, version: str) -> PlanForm:
+    def for_plan(cls, plan, version: str, *, prefix: str = "") -> PlanForm:
         """The form filled with the current plan's goals and actions, and rows for new ones."""
         goals = [{"id": g.get("id"), "title": g.get("title"), "category": g.get("category"),
                   "status": g.get("status", "open")} for g in (plan.goals if plan else [])]
@@ -148,7 +148,8 @@ class PlanForm(CaseForm):
                     "due_date": dt.date.fromisoformat(a["due_date"]) if a.get("due_date") else None,
                     "status": a.get("status", "open")} for a in (plan.actions if plan else [])]
         form = cls(formdata=None, data={"version": version, "review_date": plan.review_date if plan else None,
-                                        "goals": goals + [{}] * NEW_ROWS, "actions": actions + [{}] * NEW_ROWS})
+                                        "goals": goals + [{}] * NEW_ROWS, "actions": actions + [{}] * NEW_ROWS},
+                   prefix=prefix)
         return form
 
     def validate(self, extra_validators=None) -> bool:

@@ -23,7 +23,7 @@ from .common import case_page as _case_page
 @blueprint.post("/app/cases/<key>/plan")
 @officer_page(*CASEWORKERS)
 def agree_plan(me: Principal, key: str):
-    form = forms.PlanForm()
+    form = forms.PlanForm(prefix="plan")
     data = forms.checked(form, PlanUpdate()) if form.validate() else None
     if data is None:
         return refused_page(key, 422, plan=form)
