@@ -9,13 +9,16 @@ from contextlib import contextmanager
 from typing import Any
 
 from flask import after_this_request, flash, redirect, url_for
+from werkzeug.exceptions import Conflict
+from werkzeug.exceptions import Forbidden as ForbiddenPage
+from werkzeug.exceptions import NotFound as NotFoundPage
 
 from casework.db import utcnow
 from casework.pages import render
 from casework.pages.formats import govuk_date, govuk_datetime
 from casework.web import db_session
 from sustainment import rules
-from sustainment.cases import Forbidden, Invalid, NotFound, Stale, reading
+from sustainment.cases import Forbidden, Invalid, NotFound, reading
 from sustainment.policy import current as policy
 from sustainment.web import forms
 from sustainment.web.forms import words
@@ -101,18 +104,17 @@ def keep_what_the_page_shows() -> None:
 def refusals(form) -> Iterator[None]:
     """A use case's refusal put on the form: ``Invalid`` on its field, a state that does not allow it
     (``IllegalTransition``) in the error summary; 404 and 403 as the kernel's pages."""
-    from werkzeug.exceptions import Forbidden as ForbiddenPage
-    from werkzeug.exceptions import NotFound as NotFoundPage
-
     try:
         yield
-    except Invalid as exc:
-        field = forms._field(form, exc.field) or forms._first_field(form)
+    except (Invalid, rules.IllegalTransition) as exc:
+        if form is None:  # a read: nothing the officer typed to put it on
+            raise Conflict(str(exc)) from exc
+        if isinstance(exc, rules.IllegalTransition):
+            forms.first_field(form).errors = [*forms.first_field(form).errors, str(exc)]
+            raise Refused(409) from exc
+        field = forms.field_named(form, exc.field) or forms.first_field(form)
         field.errors = [*field.errors, exc.message]
         raise Refused(422) from exc
-    except rules.IllegalTransition as exc:
-        forms._first_field(form).errors = [*forms._first_field(form).errors, str(exc)]
-        raise Refused(409) from exc
     except NotFound as exc:
         raise NotFoundPage(str(exc)) from exc
     except Forbidden as exc:
@@ -130,6 +132,3 @@ class Refused(Exception):
 def refused_page(key: str, status: int, **given: Any):
     keep_what_the_page_shows()
     return case_page(key, status=status, **given)
-
-
-__all__ = ["CASEWORKERS", "Stale", "case_page", "done", "refusals", "refused_page", "Refused"]

@@ -324,7 +324,7 @@ class BreakGlassForm(FlaskForm):
 
 class AssignForm(CaseForm):
     officer_id = StringField("Officer", widget=GovTextInput(),
-                             description="The officer's id in the directory, for example o-tso",
+                             description="The officer’s id in the directory, for example o-tso",
                              validators=[_required("Enter the officer to assign the case to"), Length(max=200)])
     submit = SubmitField("Assign", widget=GovSubmitInput())
 
@@ -360,23 +360,23 @@ def checked(form: FlaskForm, schema: ma.Schema) -> dict[str, Any] | None:
 
 def _place(form, messages: dict) -> None:
     for name, found in messages.items():
-        target = _field(form, name)
+        target = field_named(form, name)
         if isinstance(found, dict) and target is not None and hasattr(target, "entries"):
             for index, inner in found.items():
                 if str(index).isdigit() and int(index) < len(target.entries):
                     _place(target.entries[int(index)].form, inner)
             continue
         text = found if isinstance(found, str) else "; ".join(str(m) for m in found) if isinstance(found, list) else str(found)
-        field = target if target is not None and not hasattr(target, "entries") else _first_field(form)
+        field = target if target is not None and not hasattr(target, "entries") else first_field(form)
         field.errors = [*field.errors, text]
 
 
 _PAGE_NAMES = {"scheduled_for": "day", "visited_at": "day", "risks_identified": "risks"}
 
 
-def _field(form, name: str):
+def field_named(form, name: str):
     return getattr(form, _PAGE_NAMES.get(name, name), None)
 
 
-def _first_field(form):
+def first_field(form):
     return next(field for field in form if field.type not in ("CSRFTokenField", "HiddenField"))
