@@ -105,8 +105,15 @@ def test_a_case_is_assigned_planned_visited_and_closed_through_the_pages(system,
     task_status(tara, assign_task["id"], "done")
     first_contact = task_made_by(sam, case["id"], "first_contact")
 
-    # The officer finds it in their caseload and agrees a plan on the case page.
-    sign_in_as_officer(browser, f"{pages}/app/cases", sam.sub)
+    # The officer's inbox (notifications) leads from the first-contact task to the case page
+    # (sustainment): one sign-in for both. The case is in their caseload too.
+    inbox = system.urls()["notifications"]
+    sign_in_as_officer(browser, f"{inbox}/app/inbox", sam.sub)
+    card = browser.find_element(By.ID, f"task-{first_contact['id']}")
+    assert f"First contact for case {ref}" in card.text
+    card.find_element(By.CSS_SELECTOR, f"a[href='{pages}/app/cases/{case['id']}']").click()
+    WebDriverWait(browser, 15).until(ec.text_to_be_present_in_element((By.TAG_NAME, "h1"), ref))
+    browser.get(f"{pages}/app/cases")
     browser.find_element(By.CSS_SELECTOR, f"#main-content a[href$='/app/cases/{ref}']").click()
     WebDriverWait(browser, 15).until(ec.text_to_be_present_in_element((By.TAG_NAME, "h1"), ref))
     check(browser)
@@ -148,6 +155,11 @@ def test_a_case_is_assigned_planned_visited_and_closed_through_the_pages(system,
     browser.find_element(By.LINK_TEXT, "Close the case").click()
     WebDriverWait(browser, 15).until(ec.text_to_be_present_in_element((By.TAG_NAME, "h1"), "Close the case"))
     assert "Apply for Discretionary Housing Payment" in browser.find_element(By.ID, "outstanding").text
+    check(browser)
+    press(browser, f"/app/cases/{ref}/closure", "Close the case")  # no outcome chosen: refused, said where
+    WebDriverWait(browser, 15).until(ec.text_to_be_present_in_element(
+        (By.CSS_SELECTOR, ".govuk-error-summary"), "Choose the case’s outcome"))
+    assert "Choose the case’s outcome" in browser.find_element(By.CSS_SELECTOR, ".govuk-error-message").text
     check(browser)
     choose(browser, "outcome", "tenancy_sustained")
     fill(browser, "summary", "Arrears cleared with a DHP award; tenant engaging.")

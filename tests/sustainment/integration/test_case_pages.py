@@ -130,7 +130,11 @@ def test_an_unknown_case_is_the_404_page(sustainment, browser):
     signed_in(browser)
 
     assert browser.get("/app/cases/S-999999").status_code == 404
-    assert "Page not found" in page_of(browser, "/app/cases/not-a-case", 404)
+    page = page_of(browser, "/app/cases/not-a-case", 404)
+    assert "Page not found" in page
+    assert browser.post("/app/cases/S-999999/notes", data={"csrf_token": csrf(page)}).status_code == 404
+    assert browser.post("/app/cases/S-999999/notes", data={"csrf_token": csrf(page), "note-text": "Hi",
+                                                           "note-category": "general"}).status_code == 404
 
 
 # -- caseloads ----------------------------------------------------------------------------------

@@ -9,14 +9,13 @@ from casework.pages import officer_page
 
 from . import forms
 from .blueprint import blueprint
-from .common import CASEWORKERS, case_page, refusals, refused_page
+from .common import CASEWORKERS, case_page, refused_page
 
 
 @blueprint.get("/app/cases/<key>")
 @officer_page(*CASEWORKERS)
 def case(me: Principal, key: str):
-    with refusals(None):
-        return case_page(key)
+    return case_page(key)
 
 
 @blueprint.post("/app/cases/<key>/restricted")
@@ -27,5 +26,4 @@ def break_glass(me: Principal, key: str):
     form = forms.BreakGlassForm(prefix="break_glass")
     if not form.validate():
         return refused_page(key, 422, break_glass=form)
-    with refusals(form):
-        return case_page(key, break_glass_reason=form.reason.data)
+    return case_page(key, break_glass_reason=form.reason.data)

@@ -68,7 +68,9 @@ def done(case, message: str, anchor: str = ""):
 def case_page(key: str, *, status: int = 200, break_glass_reason: str | None = None, **given: Any):
     """The case page: the case read whole (``reading.read_case``, audited as the API's read is),
     with every form, those in ``given`` as the officer filled them in."""
-    view = reading.read_case(db_session(), key, break_glass_reason=break_glass_reason, policy=policy(), now=utcnow())
+    with refusals(None):
+        view = reading.read_case(db_session(), key, break_glass_reason=break_glass_reason, policy=policy(),
+                                 now=utcnow())
     # Each form's fields are named after it (``schedule-day``, ``made-day``): one page, no two ids alike.
     made = {name: given.get(name) or form(formdata=None, data={"version": view.version}, prefix=name)
             for name, form in FORMS.items()}
