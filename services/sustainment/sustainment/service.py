@@ -5,6 +5,7 @@ from sustainment.api import blueprints
 from sustainment.handlers import HANDLERS, consumed
 from sustainment.models import Base
 from sustainment.timers import TIMERS
+from sustainment.web import install as install_pages
 
 SERVICE = Service(
     name="sustainment",
@@ -15,4 +16,6 @@ SERVICE = Service(
     metadata=Base.metadata,
     handlers=consumed(HANDLERS),
     timers=TIMERS,
+    configure_app=install_pages,
+    pages={"case work": "/app/cases"},
 )
