@@ -121,6 +121,7 @@ def test_a_referral_raised_on_the_form_is_triaged_on_its_page_and_its_task_close
         sign_in(browser, urls, housing_officer, f"{urls['intake']}/app/referrals/new")
         assert browser.find_element(By.TAG_NAME, "h1").text == "Raise a referral"
         check(browser, javascript)
+        browser.refresh()  # without the "signed in" banner
         keep(browser, "intake-new-referral.png", javascript, tmp_path)
         press(browser, "Raise referral")  # nothing filled in: refused, naming the fields
         summary = wait(browser, lambda b: b.find_elements(By.CSS_SELECTOR, ".govuk-error-summary"))[0].text

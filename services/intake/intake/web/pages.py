@@ -18,10 +18,11 @@ from . import wording
 from .blueprint import blueprint
 from .forms import BreakGlassForm, FilterForm, NewReferralForm, TriageForm, refuse
 
-#: Who sees the triage queue: those who triage it, and front-line officers (their own referrals).
-QUEUE_READERS = (*access.TRIAGERS, *access.FRONT_LINE)
-#: Who reads a referral's page: every officer who reads referrals (front-line officers their own).
+#: Who sees the triage queue and a referral's page: every officer who reads referrals (front-line
+#: officers only those they raised). The queue is intake's home page, where the service navigation
+#: leads: sustainment officers, who read every referral, see it too.
 PAGE_READERS = (*access.FRONT_LINE, *access.OFFICER_READERS)
+QUEUE_READERS = PAGE_READERS
 #: Who raises a referral on the form (a referring system uses the API).
 RAISERS = tuple(role for role in access.CREATORS if role != "referrer")
 PER_PAGE = 25
