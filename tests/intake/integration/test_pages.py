@@ -154,6 +154,16 @@ def test_a_safeguarding_exemption_and_possible_duplicates_are_shown(refer, brows
     assert f'href="/app/referrals/{first["reference"]}"' in duplicates and "Same tenancy" in duplicates
 
 
+def test_a_withdrawn_referral_says_so_and_offers_no_triage(intake, refer, browser, who):
+    referral = refer()
+    assert intake.client.post(f"/referrals/{referral['id']}/withdraw", json={"reason": "Arrears cleared."},
+                              headers=who.referrer).status_code == 200
+
+    page = text(as_officer(browser, INTAKE).get(f"/app/referrals/{referral['reference']}"))
+
+    assert "Withdrawn</h2>" in page and "Arrears cleared." in page and "Triage this referral" not in page
+
+
 def test_a_team_leader_sees_the_audit_trail_and_reading_it_is_recorded(intake, refer, browser, who):
     referral = refer()
 
