@@ -5,11 +5,13 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+import math
 import uuid
+from dataclasses import dataclass
 from types import SimpleNamespace
 from typing import Any
 
-from sqlalchemy import Select, and_, bindparam, false, not_, or_, select, update
+from sqlalchemy import Select, and_, bindparam, false, func, not_, or_, select, update
 from sqlalchemy.orm import Session
 
 from casework import audit, numbering, outbox, records
@@ -17,7 +19,7 @@ from casework.context import Principal
 from casework.db import as_utc, execute_as_driver_sql
 from casework.portable import one_of
 from casework.workdays import LONDON
-from intake import access, events
+from intake import access, events, sensitivity
 from intake.domain import duplicates, risk, triage
 from intake.domain.policy import IntakePolicy
 from intake.models import REFERENCES, Referral
@@ -70,6 +72,64 @@ def triage_queue(args: dict[str, Any], principal: Principal, now: dt.datetime) -
     """The triage queue: referrals waiting for triage (or with the ``status`` asked for) by
     triage due time, then risk; filtered like ``search`` (risk level, source system…)."""
     return search({"status": triage.RECEIVED, **args, "order": "triage_due"}, principal, now)
+
+
+@dataclass(frozen=True)
+class QueuePage:
+    """One page of the triage queue: its referrals, how many match in all, which page of how many."""
+
+    referrals: list[Referral]
+    total: int
+    page: int
+    per_page: int
+
+    @property
+    def pages(self) -> int:
+        return max(1, math.ceil(self.total / self.per_page))
+
+
+def triage_queue_page(session: Session, args: dict[str, Any], principal: Principal, now: dt.datetime, *,
+                      page: int = 1, per_page: int = 25) -> QueuePage:
+    """Page ``page`` (from 1) of the triage queue, ``per_page`` to a page (the officers' pages)."""
+    stmt = triage_queue(args, principal, now)
+    total = session.scalar(select(func.count()).select_from(stmt.order_by(None).subquery())) or 0
+    page = max(1, min(page, max(1, math.ceil(total / per_page))))
+    found = session.scalars(stmt.offset((page - 1) * per_page).limit(per_page)).all()
+    return QueuePage(referrals=list(found), total=total, page=page, per_page=per_page)
+
+
+def read(session: Session, key: Any, principal: Principal, *, break_glass_reason: str | None = None) -> Referral | None:
+    """The referral ``key`` names (id or reference) as the caller reads it, if they may see it: the read
+    is audited, and so is showing its restricted details (``intake.sensitivity``). A reader who may
+    not see those gives ``break_glass_reason`` to see them: audited as ``break_glass``, and the
+    intake team's manager is told. The API and the referral page read through here."""
+    referral = find(session, key, principal)
+    if referral is None:
+        return None
+    audit.read(session, "referral", referral.id)
+    if break_glass_reason and not sensitivity.may_see():
+        sensitivity.break_glass()
+        sensitivity.audit_read(session, referral, reason=break_glass_reason)
+    else:
+        sensitivity.audit_read(session, referral)
+    return referral
+
+
+def audit_trail(session: Session, referral: Referral) -> list[audit.AuditEntry]:
+    """Who did what to the referral and who read it, oldest first; reading the trail is recorded too."""
+    entries = audit.trail(session, "referral", referral.id)
+    audit.record(session, "read_audit", "referral", referral.id)
+    return entries
+
+
+def triage_named(session: Session, key: Any, decision: dict[str, Any], *, principal: Principal,
+                 policy: IntakePolicy, now: dt.datetime) -> Referral | None:
+    """Triage the referral ``key`` names (locked for the change); None when the caller may not see
+    it, ``triage.IllegalChange`` when it was already triaged or withdrawn (the triage form)."""
+    referral = find(session, key, principal, lock=True)
+    if referral is None:
+        return None
+    return triage_referral(session, referral, decision, principal=principal, policy=policy, now=now)
 
 
 def _write(session: Session, row: dict[str, Any], policy: IntakePolicy,

@@ -4,6 +4,7 @@ from casework.service import Service
 from intake.api import blueprints
 from intake.models import Base
 from intake.timers import TIMERS
+from intake.web import install as install_pages
 
 SERVICE = Service(
     name="intake",
@@ -13,4 +14,6 @@ SERVICE = Service(
     blueprints=blueprints,
     metadata=Base.metadata,
     timers=TIMERS,
+    configure_app=install_pages,
+    pages={"triage queue": "/app/referrals", "raise a referral": "/app/referrals/new"},
 )

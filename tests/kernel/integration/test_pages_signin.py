@@ -124,14 +124,14 @@ def test_a_form_post_without_its_csrf_token_is_refused_and_changes_nothing(devel
     sign_in_over_http(browser, development["notifications"], "o-tso")
 
     forged = browser.post(f"{development['intake']}/app/sign-out", data={"csrf_token": "forged"}, allow_redirects=False)
-    still = browser.get(f"{development['intake']}/app/", allow_redirects=False)
+    still = browser.get(f"{development['intake']}/app/referrals", allow_redirects=False)  # intake's home
 
     assert forged.status_code == 400 and "The form has expired" in forged.text
     assert still.status_code == 200
 
 
 def test_a_bearer_header_from_a_proxy_signs_a_page_request_in_without_a_cookie(development):
-    page = requests.get(f"{development['intake']}/app/", headers=bearer("o-tso", "sustainment_officer"),
+    page = requests.get(f"{development['intake']}/app/referrals", headers=bearer("o-tso", "sustainment_officer"),
                         allow_redirects=False)
     api_caller = requests.get(f"{development['intake']}/app/", headers=bearer("sys-rent", "referrer"))
 
@@ -258,10 +258,10 @@ def test_openid_connect_signs_in_on_one_service_and_the_other_takes_the_cookie(p
     urls, provider = production
     provider.user = ("o-tso", "Sam Okafor", ["sustainment_officer"])
 
-    browser, landed = oidc_sign_in(urls, f"{urls['intake']}/app/")
+    browser, landed = oidc_sign_in(urls, f"{urls['intake']}/app/referrals")
     inbox = browser.get(f"{urls['notifications']}/app/inbox")
 
-    assert landed.url == f"{urls['intake']}/app/" and landed.status_code == 200
+    assert landed.url == f"{urls['intake']}/app/referrals" and landed.status_code == 200
     assert "Signed in as Sam Okafor" in landed.text
     assert inbox.status_code == 200 and "Your inbox" in inbox.text
 
@@ -338,7 +338,7 @@ def test_a_test_client_signed_in_as_an_officer_sees_pages_and_a_role_check_holds
         sign_in_as(officer, "o-intake", "intake_officer", name="Iris Intake")
         sign_in_as(referrer, "sys-rent", "referrer")
 
-        page = officer.get("/app/")
+        page = officer.get("/app/referrals")  # intake's home page
         refused = referrer.get("/app/")
 
     assert page.status_code == 200 and "Iris Intake" in page.get_data(as_text=True)

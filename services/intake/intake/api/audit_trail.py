@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from flask.views import MethodView
 
-from casework import audit
 from casework.audit import AuditEntrySchema
 from casework.auth import current, roles
 from casework.web import Blueprint, db_session, get_or_404
@@ -28,6 +27,4 @@ class ReferralAudit(MethodView):
         session = db_session()
         referral = get_or_404(session, models.Referral, referral_id, where=referrals.visible_to(current()),
                               detail="There is no such referral.")
-        entries = audit.trail(session, "referral", referral.id)
-        audit.record(session, "read_audit", "referral", referral.id)
-        return entries
+        return referrals.audit_trail(session, referral)

@@ -5,11 +5,10 @@ from __future__ import annotations
 from flask import url_for
 from flask.views import MethodView
 
-from casework import audit
 from casework.auth import current, roles
 from casework.db import utcnow
-from casework.web import Blueprint, SelectPage, db_session, get_or_404, rate_limited
-from intake import access, models, policy, referrals, sensitivity
+from casework.web import Blueprint, SelectPage, abort, db_session, rate_limited
+from intake import access, policy, referrals
 from intake.api.common import PROBLEM
 from intake.schemas import Referral, ReferralCreate, ReferralQueryArgs, ReferralRead, ReferralReceipt, ReferralSummary
 
@@ -83,14 +82,7 @@ class ReferralById(MethodView):
         left out and named in `restricted`, unless they give a `break_glass_reason`: that read is
         audited as `break_glass` and the intake team's manager is told.
         """
-        session = db_session()
-        referral = get_or_404(session, models.Referral, referral_id, where=referrals.visible_to(current()),
-                              detail="There is no such referral, or it is not one you may see.")
-        audit.read(session, "referral", referral.id)
-        reason = args.get("break_glass_reason")
-        if reason and not sensitivity.may_see():
-            sensitivity.break_glass()
-            sensitivity.audit_read(session, referral, reason=reason)
-        else:
-            sensitivity.audit_read(session, referral)
+        referral = referrals.read(db_session(), referral_id, current(), break_glass_reason=args.get("break_glass_reason"))
+        if referral is None:
+            abort(404, "There is no such referral, or it is not one you may see.")
         return referral
