@@ -154,7 +154,7 @@ def test_pages_answer_in_govuk_style_and_the_api_in_problem_details(development)
     missing = requests.get(f"{development['intake']}/app/no-such-page", headers=bearer("o-tso", "sustainment_officer"))
     api = requests.get(f"{development['intake']}/no-such-endpoint")
 
-    assert missing.status_code == 404 and "Page not found" in missing.text and "govuk-header" in missing.text
+    assert missing.status_code == 404 and "Page not found" in missing.text and "govuk-service-navigation" in missing.text
     assert api.status_code == 404 and api.headers["Content-Type"] == "application/problem+json"
 
 
@@ -391,14 +391,14 @@ def test_a_copy_of_the_cookie_is_refused_where_the_officer_signed_out_at_once_an
     browser = requests.Session()
     sign_in_over_http(browser, urls["notifications"], "o-tso")
     copy = browser.cookies.get(COOKIE)
-    assert with_copy(f"{urls['intake']}/app/", copy) == 200
+    assert with_copy(f"{urls['intake']}/app/referrals", copy) == 200
     assert with_copy(f"{urls['notifications']}/app/inbox", copy) == 200
 
     sign_out_at(browser, urls["intake"])  # intake's relay is not running yet: the event waits in its outbox
 
     [event] = intake.events("pages.signed_out.v1")
     assert set(event.data) == {"session", "until"} and "o-tso" not in event.to_json()
-    assert with_copy(f"{urls['intake']}/app/", copy) == 303  # at once, where the officer signed out
+    assert with_copy(f"{urls['intake']}/app/referrals", copy) == 303  # at once, where the officer signed out
     assert with_copy(f"{urls['notifications']}/app/inbox", copy) == 200  # not told yet
     assert signed_out_rows(notifications) == 0
 
@@ -407,7 +407,7 @@ def test_a_copy_of_the_cookie_is_refused_where_the_officer_signed_out_at_once_an
     wait_until(lambda: with_copy(f"{urls['notifications']}/app/inbox", copy) == 303, timeout=20,
                message="notifications to refuse the copy once the sign-out reaches it")
     assert signed_out_rows(notifications) == 1
-    assert with_copy(f"{urls['intake']}/app/", copy) == 303
+    assert with_copy(f"{urls['intake']}/app/referrals", copy) == 303
 
 
 def test_signing_out_at_the_sign_in_service_refuses_the_copy_at_the_other_too(connected):
@@ -417,14 +417,14 @@ def test_signing_out_at_the_sign_in_service_refuses_the_copy_at_the_other_too(co
     browser = requests.Session()
     sign_in_over_http(browser, urls["notifications"], "o-intake")
     copy = browser.cookies.get(COOKIE)
-    assert with_copy(f"{urls['intake']}/app/", copy) == 200
+    assert with_copy(f"{urls['intake']}/app/referrals", copy) == 200
 
     sign_out_at(browser, urls["notifications"])
 
     assert with_copy(f"{urls['notifications']}/app/inbox", copy) == 303
-    wait_until(lambda: with_copy(f"{urls['intake']}/app/", copy) == 303, timeout=20,
+    wait_until(lambda: with_copy(f"{urls['intake']}/app/referrals", copy) == 303, timeout=20,
                message="intake to refuse the copy once the sign-out reaches it")
     # A new sign-in is a new session: signing out ended only the old one.
     again = requests.Session()
     sign_in_over_http(again, urls["notifications"], "o-intake")
-    assert again.get(f"{urls['intake']}/app/", allow_redirects=False).status_code == 200
+    assert again.get(f"{urls['intake']}/app/referrals", allow_redirects=False).status_code == 200
