@@ -4,6 +4,7 @@ from casework.service import Service
 from lettings.api import blueprints
 from lettings.models import Base
 from lettings.timers import TIMERS
+from lettings.web import install as install_pages
 
 SERVICE = Service(
     name="lettings",
@@ -13,4 +14,5 @@ SERVICE = Service(
     blueprints=blueprints,
     metadata=Base.metadata,
     timers=TIMERS,
+    configure_app=install_pages,
 )
