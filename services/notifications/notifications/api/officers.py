@@ -13,8 +13,14 @@ from notifications import absence, directory, policy
 from notifications.api.common import refusals
 from notifications.models import Officer
 from notifications.schemas import Officer as OfficerSchema
-from notifications.schemas import (OfficerAway, OfficerAwayDone, OfficerCreate, OfficerQueryArgs, OfficerUpdate,
-                                   Preferences)
+from notifications.schemas import (
+    OfficerAway,
+    OfficerAwayDone,
+    OfficerCreate,
+    OfficerQueryArgs,
+    OfficerUpdate,
+    Preferences,
+)
 
 blp = Blueprint("officers", __name__, url_prefix="/officers", description="The officer directory.")
 

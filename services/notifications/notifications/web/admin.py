@@ -83,7 +83,7 @@ def officer(me: Principal, officer_id: str):
     found = _officer_or_404(officer_id)
     form = OfficerForm(data={"name": found.name, "email": found.email, "teams": found.teams, "roles": found.roles})
     _team_choices(form)
-    return _officer_page(found, form, AwayForm())
+    return _officer_page(found, form, AwayForm(prefix="away"))
 
 
 @blueprint.post("/app/admin/officers/<officer_id>")
@@ -93,7 +93,7 @@ def change_officer(me: Principal, officer_id: str):
     _team_choices(form)
     found = _officer_or_404(officer_id)
     if not form.validate():
-        return _officer_page(found, form, AwayForm(formdata=None), 422)
+        return _officer_page(found, form, AwayForm(formdata=None, prefix="away"), 422)
     directory.change_officer(db_session(), found, changes=form.changes())
     flash(f"{found.name}’s teams and roles saved", "success")
     return redirect(url_for("inbox_page.officer", officer_id=found.id), 303)
@@ -103,7 +103,7 @@ def change_officer(me: Principal, officer_id: str):
 @officer_page(ADMIN)
 def mark_away(me: Principal, officer_id: str):
     found = _officer_or_404(officer_id)
-    form = AwayForm()
+    form = AwayForm(prefix="away")
     details = OfficerForm(formdata=None, data={"name": found.name, "email": found.email, "teams": found.teams,
                                                "roles": found.roles})
     _team_choices(details)
