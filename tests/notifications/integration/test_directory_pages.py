@@ -169,3 +169,12 @@ def test_back_from_away(admin, notifications):
 
     assert answer.status_code == 303 and "is back" in page(admin, answer.location)[1]
     assert officer(notifications, "o-tso").away_from is None
+
+
+def test_admins_have_the_directory_in_the_navigation_and_others_do_not(admin, notifications):
+    html = page(admin, "/app/inbox")[1]
+    assert 'href="http' in html and "/app/admin/officers" in html
+
+    with notifications.app.test_client() as browser:
+        sign_in_as(browser, "o-leader", "team_leader")
+        assert "/app/admin/officers" not in page(browser, "/app/inbox")[1]
