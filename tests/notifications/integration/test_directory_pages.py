@@ -2,6 +2,7 @@
 changing an officer, marking someone away (their open tasks moved in one action) and back; GOV.UK
 errors on a refused form, CSRF on every post, the 403 page for everyone else."""
 
+import datetime as dt
 import uuid
 
 import pytest
@@ -11,6 +12,13 @@ from sqlalchemy import select
 from casework.audit import AuditEntry
 from casework_dev.testing.pages import csrf, sign_in_as
 from notifications.models import Officer, Task
+
+SOON = dt.date.today() + dt.timedelta(days=60)
+
+
+def typed(day: dt.date) -> list[str]:
+    """A date as typed in GOV.UK's day, month and year boxes."""
+    return [str(day.day), str(day.month), str(day.year)]
 
 
 @pytest.fixture
@@ -125,12 +133,12 @@ def test_marking_away_moves_their_open_tasks_and_says_so(admin, notifications):
     assert "2 open tasks" in html
 
     answer = admin.post("/app/admin/officers/o-tso/away", data={
-        "csrf_token": csrf(html), "away-tasks_to": "o-leader", "away-until": ["31", "1", "2099"],
+        "csrf_token": csrf(html), "away-tasks_to": "o-leader", "away-until": typed(SOON),
         "away-reason": "Annual leave"})
 
     assert answer.status_code == 303
     after = page(admin, answer.location)[1]
-    assert "marked away; 2 open tasks moved" in after and "to 31 January 2099" in after
+    assert "marked away; 2 open tasks moved" in after and f"to {SOON.day} {SOON:%B %Y}" in after
     with notifications.db.transaction() as session:
         held = session.scalars(select(Task.assignee).where(Task.status == "open")).all()
     assert held == ["o-leader", "o-leader"]
@@ -153,8 +161,8 @@ def test_a_last_day_before_the_first_is_refused_on_the_field(admin, notification
     _, html = page(admin, "/app/admin/officers/o-tso")
 
     answer = admin.post("/app/admin/officers/o-tso/away", data={
-        "csrf_token": csrf(html), "away-tasks_to": "o-leader", "away-away_from": ["10", "2", "2099"],
-        "away-until": ["1", "2", "2099"]})
+        "csrf_token": csrf(html), "away-tasks_to": "o-leader", "away-away_from": typed(SOON),
+        "away-until": typed(SOON - dt.timedelta(days=1))})
 
     assert answer.status_code == 422
     assert answer.get_data(as_text=True).count("The last day away must be on or after the first") == 2

@@ -18,6 +18,7 @@ from notifications.models import Notification, Officer, Task
 from notifications.refusals import Invalid, NotAllowed
 
 LEADER = bearer("o-leader", "sustainment_officer", "team_leader")
+SOON = dt.date.today() + dt.timedelta(days=60)
 ADMIN_ME = Principal(sub="admin-1", roles=frozenset({"admin"}))
 
 
@@ -118,12 +119,12 @@ def test_only_an_admin_moves_an_officers_tasks(notifications, tso_with_work):
 
 
 def test_marking_away_through_the_api_moves_the_tasks(notifications, tso_with_work):
-    r = notifications.client.post("/officers/o-tso/away", json={"until": "2099-01-31", "tasks_to": "o-leader",
+    r = notifications.client.post("/officers/o-tso/away", json={"until": SOON.isoformat(), "tasks_to": "o-leader",
                                                                  "reason": "Annual leave"}, headers=ADMIN)
 
     assert r.status_code == 200, r.json
     assert sorted(r.json["tasks_moved"]) == sorted(tso_with_work)
-    assert (r.json["officer"]["away_until"], r.json["officer"]["cover_id"]) == ("2099-01-31", "o-leader")
+    assert (r.json["officer"]["away_until"], r.json["officer"]["cover_id"]) == (SOON.isoformat(), "o-leader")
     assert held_by(notifications, "o-tso") == set()
     (entry,) = audited(notifications, "away", "officer")
     assert (entry.before["away_from"], entry.after["cover_id"]) == (None, "o-leader")
@@ -165,7 +166,7 @@ def test_an_away_officers_tasks_wait_in_the_queue_when_their_cover_is_away_too(n
 @pytest.mark.parametrize("body, field", [
     ({"tasks_to": "o-nobody"}, "tasks_to"),
     ({}, "tasks_to"),
-    ({"tasks_to": "o-leader", "from": "2099-02-01", "until": "2099-01-01"}, "until"),
+    ({"tasks_to": "o-leader", "from": str(SOON), "until": str(SOON - dt.timedelta(days=1))}, "until"),
 ])
 def test_a_bad_away_is_a_422_naming_the_field(notifications, tso_with_work, body, field):
     r = notifications.client.post("/officers/o-tso/away", json=body, headers=ADMIN)
