@@ -15,6 +15,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from casework import audit
+from casework.workdays import london_today
 from notifications import email
 from notifications.models import Officer, Team
 from notifications.refusals import Conflict
@@ -53,9 +54,39 @@ def admins(session: Session) -> list[Officer]:
     return [officer for officer in officers if "admin" in (officer.roles or [])]
 
 
+def listed(session: Session, *, team: str | None = None) -> list[Officer]:
+    """The directory by name (only the team's officers when ``team`` is given)."""
+    officers = session.scalars(select(Officer).order_by(Officer.name, Officer.id))
+    return [officer for officer in officers if team is None or team in (officer.teams or [])]
+
+
+def all_teams(session: Session) -> list[Team]:
+    return list(session.scalars(select(Team).order_by(Team.name, Team.slug)))
+
+
 def active_officers(session: Session) -> list[Officer]:
     """Active officers by name (the development sign-in offers them)."""
     return list(session.scalars(select(Officer).where(Officer.active.is_(True)).order_by(Officer.name)))
+
+
+def is_away(officer: Officer, now: dt.datetime) -> bool:
+    """Whether the officer is away today (London): from ``away_from`` to ``away_until`` inclusive."""
+    if officer.away_from is None:
+        return False
+    today = london_today(now)
+    return officer.away_from <= today and (officer.away_until is None or today <= officer.away_until)
+
+
+def assignee_for(session: Session, officer_id: str | None, now: dt.datetime) -> str | None:
+    """Who a task meant for ``officer_id`` goes to: them, or while they are away their cover when
+    the cover is in (else nobody: the task waits in its team's shared queue)."""
+    if officer_id is None:
+        return None
+    officer = session.get(Officer, officer_id)
+    if officer is None or not is_away(officer, now):
+        return officer_id
+    cover = session.get(Officer, officer.cover_id) if officer.cover_id else None
+    return cover.id if cover is not None and cover.active and not is_away(cover, now) else None
 
 
 # -- officers -------------------------------------------------------------------------------

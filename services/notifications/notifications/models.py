@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime as dt
 import uuid
 
-from sqlalchemy import Boolean, Index, Integer, String, Text, Uuid, text
+from sqlalchemy import Boolean, Date, Index, Integer, String, Text, Uuid, text
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 from casework.db import JSONDoc, UTCDateTime, naming_metadata, utcnow
@@ -34,6 +34,11 @@ class Officer(Base):
     #: immediate | daily_digest | off (the inbox is always on).
     email_preference: Mapped[str] = mapped_column(String(20), default="immediate")
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
+    #: Away (leave, sickness) from this day to ``away_until`` (the last day away; none: until
+    #: they are marked back), in London dates; ``cover_id`` takes their work meanwhile.
+    away_from: Mapped[dt.date | None] = mapped_column(Date)
+    away_until: Mapped[dt.date | None] = mapped_column(Date)
+    cover_id: Mapped[str | None] = mapped_column(String(200))
 
 
 class Team(Base):

@@ -9,7 +9,7 @@ import marshmallow as ma
 from marshmallow import fields, validate
 
 from casework.auth import ROLES
-from casework.web.fields import Boolean, DateTime
+from casework.web.fields import Boolean, DateTime, NearDate
 from notifications import links, policy, rules
 from notifications.models import EMAIL_PREFERENCES, TASK_STATUSES
 
@@ -46,6 +46,31 @@ class Officer(ma.Schema):
     roles = fields.List(fields.String(), metadata={"example": ["sustainment_officer"]})
     active = Boolean(metadata={"example": True})
     email_preference = fields.String(metadata={"example": "immediate"})
+    away_from = NearDate(past=2, future=2, allow_none=True, metadata={"description": "Away from this day (London).",
+                                                       "example": None})
+    away_until = NearDate(past=2, future=2, allow_none=True, metadata={"description": "The last day away (none: until marked back).",
+                                                        "example": None})
+    cover_id = fields.String(allow_none=True, metadata={"description": "Who takes their tasks while they are away.",
+                                                        "example": None})
+
+
+class OfficerAway(ma.Schema):
+    """Mark an officer away and move their open tasks to a colleague."""
+
+    away_from = NearDate(past=1, future=2, data_key="from", load_default=None,
+                            metadata={"description": "The first day away (default today).", "example": "2027-03-01"})
+    until = NearDate(past=1, future=2, load_default=None, metadata={"description": "The last day away (none: until marked back).",
+                                                     "example": "2027-03-12"})
+    tasks_to = fields.String(required=True, validate=validate.Length(min=1, max=200),
+                             metadata={"description": "The colleague who takes their open tasks and new ones.",
+                                       "example": "o-tso"})
+    reason = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=500),
+                           metadata={"example": "Annual leave"})
+
+
+class OfficerAwayDone(ma.Schema):
+    officer = fields.Nested(Officer)
+    tasks_moved = fields.List(fields.UUID(), metadata={"example": [EXAMPLE_TASK_ID]})
 
 
 class OfficerQueryArgs(ma.Schema):

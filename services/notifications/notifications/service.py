@@ -17,5 +17,5 @@ SERVICE = Service(
     handlers=handlers(),
     timers=TIMERS,
     configure_app=install_inbox,
-    pages={"officers' inbox": "/app/inbox"},
+    pages={"officers' inbox": "/app/inbox", "officer directory (admins)": "/app/admin/officers"},
 )

@@ -44,7 +44,9 @@ def open_task(session: Session, policy: Policy, spec: TaskToOpen, *, event_id: s
     Returns the new task's id. A repeated event (e.g. a case reassigned) moves the live task
     to the new assignee instead.
     """
-    assignee = spec.assignee or directory.manager_of(session, spec.manager_of)
+    # An officer away has their new tasks go to their cover (or their team's queue).
+    assignee = directory.assignee_for(session, spec.assignee or directory.manager_of(session, spec.manager_of),
+                                      utcnow())
     task_id = uuid.uuid4()
     # A plain INSERT rather than an ORM object and its flush: the new task is only written here.
     # The unique index on live tasks' dedup keys makes it do nothing when the rule already has a
@@ -59,8 +61,8 @@ def open_task(session: Session, policy: Policy, spec: TaskToOpen, *, event_id: s
     }, returning=_TASKS.c.id)
     if opened is None:
         existing = live_task(session, spec.dedup_key)
-        if existing is not None and spec.assignee and existing.assignee != spec.assignee:
-            reassign(session, policy, existing, assignee=spec.assignee, team=existing.team, message=spec.notify,
+        if existing is not None and spec.assignee and existing.assignee != assignee:
+            reassign(session, policy, existing, assignee=assignee, team=existing.team, message=spec.notify,
                      event_id=event_id)
         return None
     outbox.emit(session, events.TASK_CREATED, subject=str(task_id), data=events.task_created(task_id, spec, assignee))

@@ -81,6 +81,8 @@ __all__ = ["DevOfficer", "configure", "install", "officer_page", "pages_settings
 #: The service navigation: each service's pages, in the order officers meet them.
 NAVIGATION = (("notifications", "Inbox"), ("intake", "Referrals"), ("sustainment", "Cases"),
               ("lettings", "Lettings"))
+#: Pages only for officers with a role, after the services: (role, service, text, path).
+ROLE_NAVIGATION = (("admin", "notifications", "Officers", "/app/admin/officers"),)
 
 SECURITY_HEADERS = {
     # Scripts and styles only from this service; no framing (click-jacking).
@@ -178,10 +180,16 @@ def _layout() -> dict[str, Any]:
         return {}
     settings = pages_settings()
     urls = settings.public_urls
+    me = signed_in()
+    extra = [{"href": f"{urls[name]}{path}", "text": text,
+              "active": name == settings.service and request.path.startswith(path)}
+             for role, name, text, path in ROLE_NAVIGATION if name in urls and me is not None and role in me.roles]
+    elsewhere = any(item["active"] for item in extra)
     return {
-        "navigation": [{"href": f"{urls[name]}/app/", "text": text, "active": name == settings.service}
-                       for name, text in NAVIGATION if name in urls],
-        "me": signed_in(),
+        "navigation": [{"href": f"{urls[name]}/app/", "text": text,
+                        "active": name == settings.service and not elsewhere}
+                       for name, text in NAVIGATION if name in urls] + extra,
+        "me": me,
         "development": settings.development,
         "sign_in_url": sign_in_url,
         "cspNonce": _nonce(),

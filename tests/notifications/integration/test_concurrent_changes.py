@@ -38,9 +38,10 @@ def test_two_changes_to_an_officer_with_one_etag_have_one_winner(service):
         won = one_winner(service, f"/officers/o-{n}", {**officer, "teams": ["intake"], "roles": ["intake_officer"]},
                          {**officer, "active": False})
 
-        assert won in ({**officer, "id": f"o-{n}", "teams": ["intake"], "roles": ["intake_officer"], "active": True,
-                        "email_preference": "immediate"},
-                       {**officer, "id": f"o-{n}", "active": False, "email_preference": "immediate"})
+        here = {"away_from": None, "away_until": None, "cover_id": None}  # nobody is away
+        assert won in ({**officer, **here, "id": f"o-{n}", "teams": ["intake"], "roles": ["intake_officer"],
+                        "active": True, "email_preference": "immediate"},
+                       {**officer, **here, "id": f"o-{n}", "active": False, "email_preference": "immediate"})
 
 
 def test_two_changes_to_a_team_with_one_etag_have_one_winner(service):

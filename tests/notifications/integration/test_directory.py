@@ -16,7 +16,8 @@ def test_an_admin_adds_an_officer_and_every_officer_can_read_the_directory(notif
     r = notifications.client.post("/officers", json=OFFICER, headers=ADMIN)
 
     assert r.status_code == 201
-    assert r.json == {**OFFICER, "active": True, "email_preference": "immediate"}
+    assert r.json == {**OFFICER, "active": True, "email_preference": "immediate", "away_from": None,
+                      "away_until": None, "cover_id": None}
     assert notifications.client.get("/officers/o-new", headers=TSO).json["name"] == "N Officer"
     listed = notifications.client.get("/officers", query_string={"team": "lettings"}, headers=TSO)
     assert [o["id"] for o in listed.json] == ["o-new"] and listed.headers["X-Pagination"]

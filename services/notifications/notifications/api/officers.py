@@ -9,11 +9,18 @@ from casework.auth import OFFICER_ROLES, current, roles
 from casework.db import utcnow
 from casework.portable import json_list_contains
 from casework.web import Blueprint, SelectPage, db_session, get_or_404, load_for_update
-from notifications import directory, policy
+from notifications import absence, directory, policy
 from notifications.api.common import refusals
 from notifications.models import Officer
 from notifications.schemas import Officer as OfficerSchema
-from notifications.schemas import OfficerCreate, OfficerQueryArgs, OfficerUpdate, Preferences
+from notifications.schemas import (
+    OfficerAway,
+    OfficerAwayDone,
+    OfficerCreate,
+    OfficerQueryArgs,
+    OfficerUpdate,
+    Preferences,
+)
 
 blp = Blueprint("officers", __name__, url_prefix="/officers", description="The officer directory.")
 
@@ -71,6 +78,42 @@ class OfficerById(MethodView):
         officer = load_for_update(db_session(), Officer, officer_id, shown_as=OfficerSchema,
                                   not_found="There is no officer with that id.")
         return directory.change_officer(db_session(), officer, changes=data)
+
+
+@blp.route("/<string:officer_id>/away")
+class OfficerAbsence(MethodView):
+    @roles("admin")
+    @blp.arguments(OfficerAway, example={"from": "2027-03-01", "until": "2027-03-12", "tasks_to": "o-tso",
+                                         "reason": "Annual leave"})
+    @blp.response(200, OfficerAwayDone)
+    def post(self, data, officer_id):
+        """Mark an officer away
+
+        From `from` (default today) to `until` (the last day away; none: until marked back). All
+        their open tasks move now, in one transaction, to the colleague `tasks_to` (each audited,
+        the colleague told in their inbox), and tasks the rules give them while away go to that
+        colleague (or, when the colleague is away too, to the team's shared queue). A colleague
+        not in the directory, inactive or away is 422. Running it again moves nothing more.
+        """
+        officer = load_for_update(db_session(), Officer, officer_id, shown_as=OfficerSchema,
+                                  not_found="There is no officer with that id.")
+        with refusals():
+            moved = absence.mark_away(db_session(), officer, starts=data["away_from"], until=data["until"],
+                                      tasks_to=data["tasks_to"], by=current(), reason=data["reason"],
+                                      policy=policy.current(), now=utcnow())
+        return {"officer": officer, "tasks_moved": [task.id for task in moved]}
+
+    @roles("admin")
+    @blp.response(200, OfficerSchema)
+    def delete(self, officer_id):
+        """Mark an officer back
+
+        New tasks come to them again; the tasks moved to their colleague stay there.
+        """
+        officer = load_for_update(db_session(), Officer, officer_id, shown_as=OfficerSchema,
+                                  not_found="There is no officer with that id.")
+        with refusals():
+            return absence.mark_back(db_session(), officer, by=current())
 
 
 @blp.route("/<string:officer_id>/preferences")

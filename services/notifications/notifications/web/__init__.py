@@ -40,7 +40,7 @@ def install(app: Flask) -> None:
     """Add the inbox pages to the notifications api (``Service.configure_app``)."""
     from notifications.directory import active_officers
 
-    from . import pages, updates  # noqa: F401  (they add their routes to the blueprint)
+    from . import admin, pages, updates  # noqa: F401  (they add their routes to the blueprint)
     from .blueprint import blueprint
 
     app.extensions[EXTENSION] = InboxSettings.from_env(os.environ)
