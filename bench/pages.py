@@ -186,7 +186,7 @@ def seed_queue(harness: ServiceHarness) -> Seeded:
     for n in range(QUEUED_REFERRALS):
         born = dt.date(1940, 1, 1) + dt.timedelta(days=(n * 7919) % 25000)
         body = {**REFERRAL, "tenancy_ref": f"T-{n:09d}", "reasons": rng.sample(
-                    ["rent_arrears", "mental_health", "antisocial_behaviour", "hoarding", "domestic_abuse"], 2),
+                    ["rent_arrears", "mental_health", "anti_social_behaviour", "hoarding", "domestic_abuse"], 2),
                 "person": {**REFERRAL["person"], "name": f"Person {n}", "date_of_birth": born.isoformat()}}
         answer = harness.client.post("/referrals", json=body, headers=referrer)
         assert answer.status_code == 201, answer.json
