@@ -36,10 +36,12 @@ answers 404), its pair is written as skipped with the reason, and the others sti
 from __future__ import annotations
 
 import datetime as dt
+import http.client
 import json
 import logging
 import random
 import statistics
+import subprocess
 import sys
 import time
 import uuid
@@ -316,6 +318,16 @@ def _round(port: int, path: str, headers: dict, seconds: float) -> dict:
                        warmup=0.5, prepared=1).figures()
 
 
+def _bytes(port: int, path: str, headers: dict) -> int:
+    """The size of one answer's body."""
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+    try:
+        conn.request("GET", path, headers=headers)
+        return len(conn.getresponse().read())
+    finally:
+        conn.close()
+
+
 def _median(rounds: list[dict], key: str) -> float | None:
     values = [r[key] for r in rounds if r[key] is not None]
     return round(statistics.median(values), 2) if values else None
@@ -346,7 +358,9 @@ def measure(pair: Pair, seconds: float) -> dict:
             if first["statuses"].get(404) or not first["ok"]:
                 return {"skipped": f"{seeded.page} answered {first['statuses']} (not a page in this checkout)",
                         "seeded": seeded.shape}
-            _round(port, seeded.endpoint, headers, 1.0)  # warm both before the clock
+            for path, asked in ((seeded.page, page_headers), (seeded.endpoint, headers)):  # warm both, every worker
+                _round(port, path, asked, 1.0)
+            sizes = {"page": _bytes(port, seeded.page, page_headers), "json": _bytes(port, seeded.endpoint, headers)}
             rounds: dict[str, list[dict]] = {"page": [], "json": []}
             for _ in range(ROUNDS):
                 rounds["page"].append(_round(port, seeded.page, page_headers, seconds))
@@ -356,7 +370,7 @@ def measure(pair: Pair, seconds: float) -> dict:
             processes.stop(api)
     figures = {}
     for kind, measured in rounds.items():
-        figures[kind] = {"path": seeded.page if kind == "page" else seeded.endpoint,
+        figures[kind] = {"path": seeded.page if kind == "page" else seeded.endpoint, "bytes": sizes[kind],
                          "p50_ms": _median(measured, "p50_ms"), "p95_ms": _median(measured, "p95_ms"),
                          "per_s": _median(measured, "throughput_per_s"),
                          "rounds": [{k: r[k] for k in ("requests", "statuses", "p50_ms", "p95_ms", "p99_ms")}
@@ -379,7 +393,9 @@ def main(seconds: float = SECONDS) -> dict:
         pairs[pair.name] = measure(pair, seconds)
         print(pair.name, json.dumps({k: v for k, v in pairs[pair.name].items() if k in ("skipped", "page", "json",
                                                                                         "p95_ratio", "met")})[:600])
-    result = {"clients": CLIENTS, "rounds": ROUNDS, "seconds_per_round": seconds,
+    commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"], capture_output=True, text=True,
+                            cwd=Path(__file__).resolve().parent).stdout.strip()
+    result = {"commit": commit, "clients": CLIENTS, "rounds": ROUNDS, "seconds_per_round": seconds,
               "targets": {"page_p95_ms_under": TARGET_P95_MS, "page_p95_within_x_of_json": TARGET_RATIO},
               "pages": pairs, "took_s": round(time.monotonic() - started)}
     print(write("pages", result))
