@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import sys
 from pathlib import Path
 
@@ -63,13 +64,18 @@ def pages_rows(pages: dict) -> list[str]:
     targets = pages["targets"]
     target = f"p95 < {targets['page_p95_ms_under']:g} ms and ≤ ×{targets['page_p95_within_x_of_json']:g} of JSON"
     rows = []
+    when = f"{pages['date']} (at {pages['commit']})" if pages.get("commit") else pages["date"]
+
+    def shown(path: str) -> str:
+        return re.sub(r"[0-9a-f]{8}-[0-9a-f-]{27}", "{id}", path)
+
     for name, figures in pages["pages"].items():
         if "skipped" in figures:
-            rows.append(f"| page: {name} | {pages['date']} | skipped: {figures['skipped']} | – | {target} | – |")
+            rows.append(f"| page: {name} | {when} | skipped: {figures['skipped']} | – | {target} | – |")
             continue
         page, endpoint = figures["page"], figures["json"]
-        rows.append(f"| page: {name} `{page['path'].split('?')[0]}` | {pages['date']} | p50 {page['p50_ms']} ms, "
-                    f"p95 {page['p95_ms']} ms | `{endpoint['path']}` p50 {endpoint['p50_ms']} ms, p95 {endpoint['p95_ms']} ms "
+        rows.append(f"| page: {name} `{shown(page['path'])}` | {when} | p50 {page['p50_ms']} ms, "
+                    f"p95 {page['p95_ms']} ms | `{shown(endpoint['path'])}` p50 {endpoint['p50_ms']} ms, p95 {endpoint['p95_ms']} ms "
                     f"| {target} | {'yes' if figures['met'] else 'no'} (×{figures['p95_ratio']}) |")
     return rows
 
@@ -122,7 +128,7 @@ def main() -> None:
         lines += cpu_table(e2e)
     memory = {**(referrals or {}).get("memory_mb_after", {}), **(shortlist or {}).get("memory_mb_after", {}),
               **(e2e or {}).get("memory_mb_after", {}),
-              **{f"{name} page's api": figures["memory_mb_after"] for name, figures in (pages or {}).get("pages", {}).items()
+              **{f"api behind the {name} (pages.py)": figures["memory_mb_after"] for name, figures in (pages or {}).get("pages", {}).items()
                  if figures.get("memory_mb_after")}}
     if memory:
         lines.append("\nResident memory after the runs (MB; target under 150 each):\n")
