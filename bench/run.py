@@ -11,6 +11,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import e2e  # noqa: E402
+import pages  # noqa: E402
 import referrals  # noqa: E402
 import relay  # noqa: E402
 import shortlist  # noqa: E402
@@ -28,6 +29,8 @@ def main() -> None:
     shortlist.main(20 if quick else 60)
     settle()
     e2e.main(6.0 if quick else 20.0)
+    settle()
+    pages.main(2.0 if quick else 4.0)
     summarise.main()
     print(f"benchmarks took {time.monotonic() - started:.0f} s")
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import sys
 from pathlib import Path
 
@@ -30,6 +31,7 @@ Runs alternate with their baselines and report medians, because the machine may 
 | `e2e.py` | `POST /referrals` to the triage task in notifications, every service running; the highest rate held 60 s | – (the target is absolute) |
 | `consumer.py` | the notifications consumer draining 1,000 queued referrals (not in `make bench`) | one transaction per event |
 | `inbox.py` | `/healthz` and `GET /tasks` answer times with 50 web inboxes open, notifications under gunicorn 2 × 4 (not in `make bench`) | the same api with no inbox open |
+| `pages.py` | the officers' pages' server time, p50/p95 with 4 keep-alive clients: the inbox with 10,000 open tasks, the triage queue with 2,000 referrals waiting, a case a year old | the JSON endpoint each page matches, alternating with it in the same run |
 
 """
 
@@ -55,6 +57,27 @@ def cpu_table(e2e: dict) -> list[str]:
         lines.append(f"| {rate.replace('_per_s', '')}/s | " + " | ".join(str(cpu.get(n, "")) for n in names)
                      + f" | {cpu['all']} | {held} |")
     return lines
+
+
+def pages_rows(pages: dict) -> list[str]:
+    """A row per page: the page beside its JSON endpoint, or why it was not measured."""
+    targets = pages["targets"]
+    target = f"p95 < {targets['page_p95_ms_under']:g} ms and ≤ ×{targets['page_p95_within_x_of_json']:g} of JSON"
+    rows = []
+    when = f"{pages['date']} (at {pages['commit']})" if pages.get("commit") else pages["date"]
+
+    def shown(path: str) -> str:
+        return re.sub(r"[0-9a-f]{8}-[0-9a-f-]{27}", "{id}", path)
+
+    for name, figures in pages["pages"].items():
+        if "skipped" in figures:
+            rows.append(f"| page: {name} | {when} | skipped: {figures['skipped']} | – | {target} | – |")
+            continue
+        page, endpoint = figures["page"], figures["json"]
+        rows.append(f"| page: {name} `{shown(page['path'])}` | {when} | p50 {page['p50_ms']} ms, "
+                    f"p95 {page['p95_ms']} ms | `{shown(endpoint['path'])}` p50 {endpoint['p50_ms']} ms, p95 {endpoint['p95_ms']} ms "
+                    f"| {target} | {'yes' if figures['met'] else 'no'} (×{figures['p95_ratio']}) |")
+    return rows
 
 
 def main() -> None:
@@ -98,10 +121,15 @@ def main() -> None:
         highest = e2e.get("highest_rate_held_60_s")
         lines.append(f"| highest rate held 60 s | {e2e['date']} | {highest or 'none'}{'/s' if highest else ''} | – "
                      f"| 250/s | {'yes' if e2e['met']['sustained_250'] else 'no'} |")
+    pages = load("pages")
+    if pages:
+        lines += pages_rows(pages)
     if e2e:
         lines += cpu_table(e2e)
     memory = {**(referrals or {}).get("memory_mb_after", {}), **(shortlist or {}).get("memory_mb_after", {}),
-              **(e2e or {}).get("memory_mb_after", {})}
+              **(e2e or {}).get("memory_mb_after", {}),
+              **{f"api behind the {name} (pages.py)": figures["memory_mb_after"] for name, figures in (pages or {}).get("pages", {}).items()
+                 if figures.get("memory_mb_after")}}
     if memory:
         lines.append("\nResident memory after the runs (MB; target under 150 each):\n")
         for process, figures in memory.items():
