@@ -14,7 +14,7 @@ from sqlalchemy import func, select
 from casework.audit import AuditEntry
 from casework_dev.testing.pages import csrf, sign_in_as
 
-from .conftest import OFFICER, add_applicant, add_property, add_void, bid, person
+from .conftest import OFFICER, add_applicant, add_property, add_void, bid, open_advert, person
 from .test_a_home_over_its_life import advertise_and_close, let
 
 TODAY = dt.date.today()
@@ -308,7 +308,6 @@ def test_bid_placed_is_listed(lettings, browser):
     home = add_property(lettings)
     add_void(lettings, home)
     applicant = add_applicant(lettings)
-    from .conftest import open_advert
     advert = open_advert(lettings, home)
     assert bid(lettings, advert, applicant).status_code == 201
     page = page_of(browser, f"/app/applicants/{applicant['reference']}")

@@ -32,11 +32,8 @@ def _applicant_page(key: str, status: int = 200, *, change: ChangeForm | None = 
     with refusals():
         applicant = lookups.find_applicant(session, key)
     found = lookups.applicant_file(session, applicant)
-    if stale or change is None:
-        fresh = ChangeForm.for_applicant(applicant, found["version"])
-        if change is not None:  # stale: the current record, with what this officer tried kept as errors
-            fresh.version.errors = change.version.errors
-        change = fresh
+    if stale or change is None:  # stale: the record as it stands now, to change again
+        change = ChangeForm.for_applicant(applicant, found["version"])
     refused = next((f for f in (change, status_form) if f is not None and f.errors), None)
     return render("lettings/homes/applicant.html", status, applicant=applicant, file=found, change_form=change,
                   status_form=status_form or StatusForm(formdata=None, prefix="status"), form=refused, stale=stale,
@@ -94,8 +91,7 @@ def record_change(me: Principal, key: str):
     with refusals():
         applicant = lookups.find_applicant(session, key, lock=True)
     if form.version.data != lookups.version_of(applicant):
-        form.version.errors = ["Someone changed this applicant since you read it: this is the record as it "
-                               "stands now. Check it and make your change again."]
+        # The banner says so over the record as it stands now (a fresh form): nothing is changed.
         keep_what_the_page_shows()
         return _applicant_page(key, 409, change=form, stale=True)
     if not form.validate():
