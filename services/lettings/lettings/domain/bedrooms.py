@@ -92,3 +92,24 @@ def bedroom_need(household: list[Member], on: dt.date) -> int:
         else:
             children.append((age, member.sex))
     return max(1, rooms + child_bedrooms(children))
+
+
+def reasons(household: list[Member], on: dt.date) -> list[str]:
+    """Why ``bedroom_need`` is what it is, in the officer's words, one line a part of the count."""
+    couple, others = _couple_and_others(household)
+    adults = sum(1 for m in others if age_on(m.date_of_birth, on) >= ADULT_AGE)
+    children = [(age_on(m.date_of_birth, on), m.sex) for m in others if age_on(m.date_of_birth, on) < ADULT_AGE]
+    lines = []
+    if couple:
+        lines.append("1 bedroom for the couple (the applicant and their partner)")
+    if adults:
+        lines.append(f"{adults} bedroom{'s' if adults > 1 else ''}: one for each person aged {ADULT_AGE} or over "
+                     f"{'besides the couple' if couple else ''}".strip())
+    if children:
+        rooms = child_bedrooms(children)
+        lines.append(f"{rooms} bedroom{'s' if rooms > 1 else ''} for {len(children)} "
+                     f"child{'ren' if len(children) > 1 else ''} under {ADULT_AGE}: two of the same sex under "
+                     f"{SAME_SEX_UNDER}, or any two under {ANY_SEX_UNDER}, share")
+    if not lines:
+        lines.append("At least 1 bedroom")
+    return lines

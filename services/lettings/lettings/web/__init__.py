@@ -1,8 +1,9 @@
 """The lettings officers' pages, on the kernel's pages (``casework.pages``; see "How to add a page"
 in its docstring). One module per area, each adding its routes to ``blueprint``:
 
-``voids``       ``/app/voids`` (the homes standing empty now) and ``/app/properties/…``;
-``register``    ``/app/applicants`` and ``/app/applicants/{id}``;
+``voids``       ``/app/voids`` (the homes standing empty now);
+``homes``       ``/app/properties/new`` and ``/app/properties/{id or P-reference}`` (its whole life);
+``register``    ``/app/applicants`` and ``/app/applicants/{id or A-reference}``;
 ``adverts``     ``/app/adverts/{id}``: bids, the shortlist, offers, checks, sign-up and letters.
 
 Each view calls the use case the API calls (``lettings.letting``): no rule of its own.
@@ -17,9 +18,9 @@ from casework.pages import configure as configure_pages
 
 def install(app: Flask) -> None:
     """Add the lettings pages to the lettings api (``Service.configure_app``)."""
-    from .blueprint import blueprint
-
     # Each page module adds its routes to the blueprint when imported (one line per area).
+    from . import homes, register  # noqa: F401
+    from .blueprint import blueprint
 
     configure_pages(app)
     app.register_blueprint(blueprint)

@@ -1,0 +1,100 @@
+"""``/app/properties/…``: add a home, and a home's page (its details, its whole life of voids,
+adverts, offers and tenancies; make it void, end its tenancy, and a link to advertise an open void
+that is not advertised). Each view calls the use case the API calls."""
+
+from __future__ import annotations
+
+from flask import url_for
+
+from casework.context import Principal
+from casework.pages import officer_page, render
+from casework.web import db_session
+from casework.workdays import london_today
+from lettings.access import OFFICERS
+from lettings.letting import history, lookups, properties, tenancies
+from lettings.schemas.offers import TenancyEnd
+from lettings.schemas.properties import PropertyCreate, VoidCreate
+
+from .blueprint import blueprint
+from .homes_common import Refused, done, helpers, keep_what_the_page_shows, refusals
+from .homes_forms import EndTenancyForm, PropertyForm, VoidForm, checked
+
+
+def _property_page(key: str, status: int = 200, *, void_form: VoidForm | None = None,
+                   end_form: EndTenancyForm | None = None):
+    session = db_session()
+    with refusals():
+        prop = lookups.find_property(session, key)
+    prop = history.with_history(session, prop, today=london_today())
+    lives = prop.history
+    current = next((t for t in lives["tenancies"] if t["end_date"] is None), None)
+    void = prop.current_void
+    advertised = void is not None and any(a["void_id"] == void.id and a["outcome"] in ("bidding", "offering")
+                                              for a in lives["adverts"])
+    if end_form is None and current is not None:
+        end_form = EndTenancyForm(formdata=None, data={"tenancy": current["reference"]}, prefix="end")
+    refused = next((f for f in (void_form, end_form) if f is not None and f.errors), None)
+    return render("lettings/homes/property.html", status, prop=prop, lives=lives, current=current, void=void,
+                  may_advertise=void is not None and not advertised,
+                  void_form=void_form or VoidForm(formdata=None, prefix="void"), end_form=end_form, form=refused,
+                  **helpers())
+
+
+@blueprint.get("/app/properties/new")
+@officer_page(*OFFICERS)
+def new_property(me: Principal):
+    return render("lettings/homes/new_property.html", form=PropertyForm(), **helpers())
+
+
+@blueprint.post("/app/properties/new")
+@officer_page(*OFFICERS)
+def add_property(me: Principal):
+    form = PropertyForm()
+    data = checked(form, PropertyCreate())
+    if data is None:
+        return render("lettings/homes/new_property.html", 422, form=form, **helpers())
+    prop = properties.add_property(db_session(), **data)
+    return done(url_for("lettings_pages.property_page", key=prop.reference), f"Home {prop.reference} added")
+
+
+@blueprint.get("/app/properties/<key>")
+@officer_page(*OFFICERS)
+def property_page(me: Principal, key: str):
+    return _property_page(key)
+
+
+@blueprint.post("/app/properties/<key>/void")
+@officer_page(*OFFICERS)
+def make_void(me: Principal, key: str):
+    form = VoidForm(prefix="void")
+    data = checked(form, VoidCreate())
+    if data is None:
+        return _property_page(key, 422, void_form=form)
+    try:
+        with refusals(form):
+            prop = lookups.find_property(db_session(), key, lock=True)
+            properties.record_void(db_session(), prop, **data)
+    except Refused as refusal:
+        keep_what_the_page_shows()
+        return _property_page(key, refusal.status, void_form=form)
+    return done(url_for("lettings_pages.property_page", key=prop.reference), f"Home {prop.reference} is void")
+
+
+@blueprint.post("/app/properties/<key>/end-tenancy")
+@officer_page(*OFFICERS)
+def end_tenancy(me: Principal, key: str):
+    form = EndTenancyForm(prefix="end")
+    data = checked(form, TenancyEnd())
+    if data is None:
+        return _property_page(key, 422, end_form=form)
+    try:
+        with refusals(form):
+            prop = lookups.find_property(db_session(), key)
+            tenancy = lookups.find_tenancy(db_session(), form.tenancy.data or "", lock=True)
+            if tenancy.property_id != prop.id:
+                raise lookups.NotFound("No such tenancy for this home.")
+            tenancies.end_tenancy(db_session(), tenancy, end_date=data["end_date"], reason=data["reason"])
+    except Refused as refusal:
+        keep_what_the_page_shows()
+        return _property_page(key, refusal.status, end_form=form)
+    return done(url_for("lettings_pages.property_page", key=prop.reference), f"Tenancy {tenancy.reference} ended")
