@@ -161,6 +161,7 @@ def install(app: Flask) -> None:
     ) if loader is not None])
     WTFormsHelpers(app)
     app.add_template_filter(formats.govuk_date, "govuk_date")
+    app.add_template_filter(formats.kept_as_written, "indent")
     app.add_template_filter(formats.govuk_datetime, "govuk_datetime")
     app.register_blueprint(blueprint)
 

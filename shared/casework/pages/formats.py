@@ -33,3 +33,15 @@ def govuk_datetime(moment: dt.datetime | None) -> str:
     if moment is None:
         return ""
     return f"{govuk_date(moment)} at {govuk_time(moment)}"
+
+
+def kept_as_written(text: Any, width: Any = 4, first: bool = False, blank: bool = False) -> Any:
+    """Jinja's ``indent`` filter, as the pages use it: the text as it is.
+
+    GOV.UK Frontend's macros indent every nested block of HTML to line up their source. That is
+    whitespace a browser collapses, yet it cost more than half a case page's time (each level of
+    nesting re-indents everything inside it: a tab panel holds most of the page), and it adds
+    spaces inside a ``<textarea>``'s or ``<pre>``'s text, which a browser does not collapse. So the
+    pages' ``indent`` leaves text as written.
+    """
+    return text
