@@ -20,6 +20,7 @@ def install(app: Flask) -> None:
     from .blueprint import blueprint
 
     # Each page module adds its routes to the blueprint when imported (one line per area).
+    from . import adverts  # noqa: F401
 
     configure_pages(app)
     app.register_blueprint(blueprint)
