@@ -88,7 +88,7 @@ def _refusal_reasons(raw: Any) -> tuple[tuple[str, str], ...]:
         raise ValueError("policy: offers.refusal_reasons must map each code to its label")
     found = tuple((str(code), str(label)) for code, label in raw.items())
     for code, label in found:
-        if not re.fullmatch(r"[a-z0-9_]{1,%d}" % REFUSAL_CODE_LENGTH, code) or not label.strip():
+        if not re.fullmatch(rf"[a-z0-9_]{{1,{REFUSAL_CODE_LENGTH}}}", code) or not label.strip():
             raise ValueError(f"policy: offers.refusal_reasons: {code!r} must be a code of a-z, 0-9 and _ "
                              f"(up to {REFUSAL_CODE_LENGTH}) with a label")
     return found

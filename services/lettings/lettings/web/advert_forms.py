@@ -22,7 +22,7 @@ from govuk_frontend_wtf.wtforms_widgets import (
     GovTextArea,
     GovTextInput,
 )
-from werkzeug.exceptions import Forbidden as ForbiddenPage
+from werkzeug.exceptions import Conflict
 from werkzeug.exceptions import NotFound as NotFoundPage
 from wtforms import DateField, RadioField, SelectField, StringField, SubmitField, TextAreaField
 from wtforms.validators import InputRequired, Length, Optional
@@ -76,8 +76,20 @@ def _reason(label: str, what: str, *, optional: bool = False, hint: str | None =
                          validators=[*validators, Length(max=500, message=f"{what.capitalize()} must be 500 characters or fewer")])
 
 
+class _DateInput(GovDateInput):
+    """GOV.UK's day, month and year, drawn again as typed even when fewer than three came back."""
+
+    def map_gov_params(self, field, **kwargs):
+        raw = field.raw_data
+        field.raw_data = (list(raw) + ["", "", ""])[:3] if raw else None
+        try:
+            return super().map_gov_params(field, **kwargs)
+        finally:
+            field.raw_data = raw
+
+
 def _date(label: str, what: str) -> DateField:
-    return DateField(label, widget=GovDateInput(), format="%d %m %Y", validators=[_required(f"Enter {what}")],
+    return DateField(label, widget=_DateInput(), format="%d %m %Y", validators=[_required(f"Enter {what}")],
                      description="For example, 27 3 2027")
 
 
@@ -86,6 +98,7 @@ class ButtonForm(FlaskForm):
 
 
 class AdvertiseForm(FlaskForm):
+    FIELDS = {"closes_at": "closes_on"}
     closes_on = _date("When does bidding close?", "the date bidding closes")
     submit = SubmitField("Advertise the home", widget=GovSubmitInput())
 
@@ -95,6 +108,7 @@ class AdvertiseForm(FlaskForm):
 
 
 class BidForm(FlaskForm):
+    FIELDS = {"applicant_id": "applicant"}
     applicant = StringField("Applicant’s reference", widget=GovTextInput(), description="For example, A-000012",
                             validators=[_required("Enter the applicant’s reference"), Length(max=40)])
     submit = SubmitField("Place the bid", widget=GovSubmitInput())
@@ -140,10 +154,6 @@ class SignUpForm(FlaskForm):
     submit = SubmitField("Sign the tenancy up", widget=GovSubmitInput())
 
 
-def first_field(form):
-    return next(f for f in form if f.type not in ("CSRFTokenField", "SubmitField", "HiddenField"))
-
-
 def problems(form) -> list[dict[str, str]]:
     """The error summary's list: each field's errors, linked to the field (a button's to the page)."""
     found = []
@@ -161,28 +171,44 @@ class Refused(Exception):
         self.status = status
 
 
+def _asked(form) -> list:
+    return [f for f in form if f.type not in ("CSRFTokenField", "SubmitField", "HiddenField")]
+
+
+def _field_for(form, name: str | None):
+    """The form's field a use case names (``FIELDS`` maps the API's names to the form's); for a
+    button, its CSRF token (the summary then links to the page)."""
+    asked = _asked(form)
+    if not asked:
+        return form.csrf_token
+    name = getattr(form, "FIELDS", {}).get(name, name)
+    return next((f for f in asked if f.name == name), asked[0])
+
+
+def _add_error(field, message: str) -> None:
+    field.errors = [*field.errors, message] if isinstance(field.errors, list) else [message]
+
+
 @contextmanager
 def refusals(form) -> Iterator[None]:
     """A use case's refusal on the form that asked: ``Invalid`` on its field (or the first) with
-    every reason, ``NotAllowed`` in the error summary (409); 404 as the kernel's page."""
+    every reason (422), ``NotAllowed`` in the error summary (409); 404 as the kernel's page."""
     try:
         yield
     except Invalid as exc:
-        field = getattr(form, exc.field, None) if form is not None else None
-        if field is None or field.type == "CSRFTokenField":
-            field = form.csrf_token if not [f for f in form if f.type not in ("CSRFTokenField", "SubmitField")] \
-                else first_field(form)
-        field.errors = [*field.errors, *exc.messages] if isinstance(field.errors, list) else list(exc.messages)
+        if form is None:
+            raise
+        field = _field_for(form, exc.field)
+        for message in exc.messages:
+            _add_error(field, message)
         raise Refused(422) from exc
     except NotAllowed as exc:
-        target = form.csrf_token if not [f for f in form if f.type not in ("CSRFTokenField", "SubmitField")] \
-            else first_field(form)
-        target.errors = [*target.errors, str(exc)] if isinstance(target.errors, list) else [str(exc)]
+        if form is None:
+            raise Conflict(str(exc)) from exc
+        _add_error(_field_for(form, None), str(exc))
         raise Refused(409) from exc
     except NotFound as exc:
         raise NotFoundPage(str(exc)) from exc
-    except PermissionError as exc:  # pragma: no cover - roles are checked before the view runs
-        raise ForbiddenPage(str(exc)) from exc
 
 
 def keep_what_the_page_shows() -> None:

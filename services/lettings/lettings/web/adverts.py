@@ -15,7 +15,7 @@ from casework.context import Principal
 from casework.db import utcnow
 from casework.pages import officer_page, render
 from casework.web import db_session
-from lettings.letting import adverts, advert_reads, bids, checks, letters, offers, sign_up
+from lettings.letting import advert_reads, adverts, bids, checks, letters, offers, sign_up
 from lettings.policy import current as policy
 
 from . import advert_forms as forms
