@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 from casework.db import as_utc
 from casework.workdays import LONDON

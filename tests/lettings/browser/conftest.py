@@ -15,6 +15,7 @@ def lettings(postgres_url, broker_url):
 
 @pytest.fixture(scope="module")
 def server(lettings):
+    """The lettings app on a real threaded HTTP server; yields its base URL."""
     from casework_dev.testing.browser import serve
 
     with serve(lettings.app) as url:
