@@ -20,6 +20,7 @@ def install(app: Flask) -> None:
     from .blueprint import blueprint
 
     # Each page module adds its routes to the blueprint when imported (one line per area).
+    from . import performance, voids  # noqa: F401
 
-    configure_pages(app)
+    configure_pages(app, home="lettings_pages.voids")
     app.register_blueprint(blueprint)
