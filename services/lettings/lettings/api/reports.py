@@ -12,20 +12,20 @@ from sqlalchemy.orm import selectinload
 
 from casework.auth import roles
 from casework.web import Blueprint, abort, db_session
+from casework.workdays import london_today
 from lettings import core
 from lettings.access import OFFICERS
 from lettings.domain.tenancy import rent_loss, void_days, voids_and_lets
-from lettings.models import Applicant, Offer, Tenancy, Void
-from casework.workdays import london_today
 from lettings.letting import reporting
+from lettings.models import Applicant, Offer, Tenancy, Void
 from lettings.policy import current as policy
 from lettings.schemas.reports import (
     CorePeriod,
     LiveVoidQuery,
     LiveVoidReport,
     OfferReport,
-    Period,
     PerformanceReport,
+    Period,
     VoidReport,
 )
 
