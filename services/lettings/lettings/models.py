@@ -224,6 +224,8 @@ class Offer(Base):
     direct_match_reason: Mapped[str | None] = mapped_column(String(500))
     answered_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
     refusal_reason: Mapped[str | None] = mapped_column(String(500))
+    #: Why, as a code from the policy's ``offers.refusal_reasons`` (migration 0014; none on older refusals).
+    refusal_reason_code: Mapped[str | None] = mapped_column(String(40))
     refusal_reasonable: Mapped[bool | None] = mapped_column(Boolean)
     withdrawal_reason: Mapped[str | None] = mapped_column(String(500))
     #: A review of the refusal's reasonableness (one per refusal): who, when, why, and the

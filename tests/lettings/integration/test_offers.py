@@ -224,3 +224,34 @@ def test_an_offer_not_taken_up_says_how_many_bidders_are_left(lettings):
     lettings.client.post(f"/offers/{direct['id']}/withdraw", json={"reason": "Adaptations not possible"},
                          headers=OFFICER)
     assert lettings.events("lettings.offer.withdrawn.v1")[-1].data["bidders_left"] == 0  # no shortlist behind it
+
+
+def test_a_refusal_names_its_reason_from_the_policys_list(lettings):
+    first, second = add_applicant(lettings, band="A"), add_applicant(lettings, band="B")
+    advert = closed_advert_with_bidders(lettings, first, second)
+    one = offer(lettings, advert).json
+    unknown = lettings.client.post(f"/offers/{one['id']}/refuse", json={
+        "reason": "Too far", "reason_code": "too_far", "reasonable": True}, headers=OFFICER)
+    assert unknown.status_code == 422 and "reason_code" in unknown.json["errors"]
+    assert "location" in unknown.json["errors"]["reason_code"][0]
+    assert lettings.client.get(f"/offers/{one['id']}", headers=OFFICER).json["status"] == "pending"
+
+    refused = lettings.client.post(f"/offers/{one['id']}/refuse", json={
+        "reason": "Too far from the children's school", "reason_code": "location", "reasonable": True},
+        headers=OFFICER)
+    assert refused.status_code == 200, refused.json
+    assert refused.json["refusal_reason_code"] == "location"
+    assert refused.json["refusal_reason"] == "Too far from the children's school"
+
+
+def test_the_refusal_reasons_are_the_councils_codes_with_labels():
+    from lettings.domain.policy import LettingsPolicy
+    from lettings.policy import current
+
+    codes = dict(current().refusal_reasons)
+    assert {"location", "size", "other"} <= set(codes) and all(codes.values())
+    custom = LettingsPolicy.from_dict({"offers": {"refusal_reasons": {"flood_risk": "The home floods"}}})
+    assert custom.refusal_reasons == (("flood_risk", "The home floods"),)
+    import pytest
+    with pytest.raises(ValueError, match="refusal_reasons"):
+        LettingsPolicy.from_dict({"offers": {"refusal_reasons": {"Not A Code": "x"}}})

@@ -43,8 +43,8 @@ def test_every_task_leads_to_the_page_where_its_work_is_done(notifications):
         "triage_referral": f"http://127.0.0.1:8001/app/referrals/{referral_id}",
         "assign_case": f"http://127.0.0.1:8002/app/cases/{case_id}",
         # Lettings pages come later: the lettings record until then.
-        "offer_next_bidder": f"http://127.0.0.1:8003/adverts/{advert_id}",
-        "chase_offer": f"http://127.0.0.1:8003/offers/{offer_id}",
+        "offer_next_bidder": f"http://127.0.0.1:8003/app/adverts/{advert_id}",
+        "chase_offer": f"http://127.0.0.1:8003/app/offers/{offer_id}",
     }
     assert not any("/docs" in page for page in pages.values())
 

@@ -92,13 +92,14 @@ class OfferRefuse(MethodView):
     def post(self, data, offer_id):
         """Record the applicant's refusal
 
-        With the reason and whether the council judges it reasonable. Unreasonable refusals up to the
+        With the reason (`reason_code` from the policy's `offers.refusal_reasons`, 422 otherwise, and
+        the applicant's words) and whether the council judges it reasonable. Unreasonable refusals up to the
         policy's limit within its window (two in twelve months) suspend the applicant. Publishes
         `lettings.offer.refused.v1`; the next bidder can then be offered."""
         offer = get_offer(offer_id, lock=True)
         with refusals():
-            return offers.refuse(db_session(), offer, reason=data["reason"], reasonable=data["reasonable"],
-                                 policy=current_policy(), now=utcnow())
+            return offers.refuse(db_session(), offer, reason=data["reason"], reason_code=data["reason_code"],
+                                 reasonable=data["reasonable"], policy=current_policy(), now=utcnow())
 
 
 @blp.route("/<uuid:offer_id>/refusal-review")

@@ -154,11 +154,17 @@ def accept(session: Session, offer: Offer, *, now: dt.datetime) -> Offer:
 
 
 def refuse(session: Session, offer: Offer, *, reason: str, reasonable: bool, policy: LettingsPolicy,
-           now: dt.datetime) -> Offer:
+           now: dt.datetime, reason_code: str | None = None) -> Offer:
     """The applicant refused, with the council's judgement of the refusal: unreasonable refusals up
-    to the policy's limit within its window suspend the applicant."""
+    to the policy's limit within its window suspend the applicant. ``reason_code`` is one of the
+    policy's ``refusal_reasons`` (``reason`` the applicant's words)."""
     require_status(offer, "pending", "accepted")
+    codes = [code for code, _ in policy.refusal_reasons]
+    if reason_code is not None and reason_code not in codes:
+        raise Invalid("reason_code", [f"Must be one of: {', '.join(codes)}."],
+                      detail="The refusal reason is not one the council's policy lists.")
     offer.refusal_reason = reason
+    offer.refusal_reason_code = reason_code
     offer.refusal_reasonable = reasonable
     _answer(session, offer, "refused", "refuse_offer", now, reason)
     suspended = not reasonable and statuses.suspend_after_refusals(session, offer, policy=policy, now=now)

@@ -45,6 +45,7 @@ class Offer(ma.Schema):
     direct_match_reason = fields.String(allow_none=True)
     answered_at = DateTime(allow_none=True)
     refusal_reason = fields.String(allow_none=True)
+    refusal_reason_code = fields.String(allow_none=True, metadata={"example": "location"})
     refusal_reasonable = Boolean(allow_none=True)
     withdrawal_reason = fields.String(allow_none=True)
     refusal_review = fields.Nested(RefusalReview, allow_none=True,
@@ -52,6 +53,9 @@ class Offer(ma.Schema):
 
 
 class OfferRefusal(ma.Schema):
+    reason_code = fields.String(load_default=None, allow_none=True, validate=validate.Length(min=1, max=40),
+                                metadata={"example": "location",
+                                          "description": "Why, as a code from the policy's `offers.refusal_reasons`."})
     reason = fields.String(required=True, validate=validate.Length(min=1, max=500),
                            metadata={"example": "Too far from the children's school."})
     reasonable = Boolean(required=True, metadata={"description": "The council's judgement of the refusal."})

@@ -17,9 +17,9 @@ from casework.pages import configure as configure_pages
 
 def install(app: Flask) -> None:
     """Add the lettings pages to the lettings api (``Service.configure_app``)."""
-    from .blueprint import blueprint
-
     # Each page module adds its routes to the blueprint when imported (one line per area).
+    from . import adverts  # noqa: F401
+    from .blueprint import blueprint
 
     configure_pages(app, home="lettings_pages.voids")
     from . import performance, voids  # noqa: F401  (the live voids, and the managers' figures)
