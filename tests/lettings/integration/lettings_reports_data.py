@@ -54,7 +54,8 @@ def made_data(session, today: dt.date) -> dict:
     def offer(prop, who, status, made, advert=None, reason=None):
         o = Offer(id=uuid.uuid4(), reference=f"OF-{next(_numbers):05d}", property_id=prop.id, applicant_id=who.id,
                   advert_id=advert.id if advert else None, status=status, made_at=made, made_by="officer-1",
-                  respond_by=made + dt.timedelta(days=3), refusal_reason=reason,
+                  respond_by=made + dt.timedelta(days=3), refusal_reason_code=reason,
+                  refusal_reason=f"In their words: {reason}" if reason else None,
                   refusal_reasonable=True if status == "refused" else None)
         session.add(o)
         session.flush()
@@ -98,13 +99,13 @@ def made_data(session, today: dt.date) -> dict:
         tenant = applicant(band, 2, "housed")
         session.flush()
         let(prop, tenant, offer(prop, tenant, "signed_up", _at(start - 5 * day)), start, rent)
-    # Offers in January–March 2025: 3 signed up (above), refused 2 "too_far" and 1 "stairs", 1 expired;
+    # Offers in January–March 2025: 3 signed up (above), refused 2 "location" and 1 "accessibility", 1 expired;
     # one refused in December 2024, outside the period.
     h7 = session.query(Property).filter_by(reference="P-900007").one()
-    offer(h7, r1, "refused", _at(dt.date(2025, 1, 5)), reason="too_far")
-    offer(h7, r2, "refused", _at(dt.date(2025, 1, 6)), reason="too_far")
-    offer(h7, r3, "refused", _at(dt.date(2025, 2, 6)), reason="stairs")
+    offer(h7, r1, "refused", _at(dt.date(2025, 1, 5)), reason="location")
+    offer(h7, r2, "refused", _at(dt.date(2025, 1, 6)), reason="location")
+    offer(h7, r3, "refused", _at(dt.date(2025, 2, 6)), reason="accessibility")
     offer(h7, r1, "expired", _at(dt.date(2025, 3, 6)))
-    offer(h7, r2, "refused", _at(dt.date(2024, 12, 1)), reason="stairs")
+    offer(h7, r2, "refused", _at(dt.date(2024, 12, 1)), reason="accessibility")
     session.flush()
     return {"a1": a1.reference, "a2": a2.reference, "a3": a3.reference}

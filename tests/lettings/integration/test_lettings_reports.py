@@ -76,7 +76,10 @@ def test_performance_figures_as_json(lettings, made):
     assert Decimal(months["2025-03"]["rent_loss"]) == Decimal("100.00")
     o = f["offers"]
     assert (o["made"], o["accepted"], o["refused"], o["expired"], Decimal(o["refusal_rate"])) == (7, 3, 3, 1, Decimal("0.5"))
-    assert o["refused_by_reason"] == [{"reason": "too_far", "refused": 2}, {"reason": "stairs", "refused": 1}]
+    assert o["refused_by_reason"] == [
+        {"reason": "location", "label": "The area or location does not suit the household", "refused": 2},
+        {"reason": "accessibility", "label": "The home does not meet the household's access or medical needs",
+         "refused": 1}]
     assert f["lets_by_band"] == [{"band": "A", "lets": 2}, {"band": "B", "lets": 1}, {"band": "C", "lets": 0},
                                  {"band": "D", "lets": 0}]
     assert f["register"]["bedroom_needs"] == [1, 2, 3]
@@ -93,7 +96,7 @@ def test_each_performance_figure_as_csv(lettings, made):
     assert get("void-ageing")[1:] == [["0–14 days", "2", "185.00"], ["15–28 days", "2", "405.00"],
                                       ["29–56 days", "1", "600.00"], ["57 days or more", "1", "600.00"]]
     assert get("void-months")[1] == ["2025-01", "2", "42", "280.00", "21.0", "140.00"]
-    assert ["refusal_rate", "0.5000"] in get("offers") and ["refused: too_far", "2"] in get("offers")
+    assert ["refusal_rate", "0.5000"] in get("offers") and ["refused: location", "2"] in get("offers")
     assert get("lets-by-band")[1:3] == [["A", "2"], ["B", "1"]]
     assert get("register")[1] == ["A", "1", "0", "1", "2"]
     missing = lettings.client.get("/reports/lettings-performance/nothing.csv", headers=OFFICER)
@@ -128,7 +131,7 @@ def test_the_performance_page_has_every_figure_a_chart_and_csv(lettings, made):
         page = client.get("/app/performance", query_string=PERIOD)
         assert page.status_code == 200
         text = page.get_data(as_text=True)
-        assert "£185.00" in text and "£405.00" in text and "50%" in text and "too far" in text
+        assert "£185.00" in text and "£405.00" in text and "50%" in text and "The area or location does not suit the household" in text
         assert text.count('<svg xmlns="http://www.w3.org/2000/svg" role="img"') == 2 and "Void days per let, by month" in text
         assert "/app/performance/void-months.csv?from=2025-01-01&amp;to=2025-03-31" in text
         csv_text = client.get("/app/performance/void-months.csv", query_string=PERIOD).get_data(as_text=True)

@@ -58,7 +58,7 @@ def test_void_days_and_rent_loss_per_let_by_month():
 def test_a_figure_as_a_table_for_its_csv():
     figures = {"offers": {"made": 5, "accepted": 2, "refused": 2, "expired": 1, "withdrawn": 0, "pending": 0,
                           "refusal_rate": Decimal("0.5000"),
-                          "refused_by_reason": [{"reason": "too_far", "refused": 2}]},
+                          "refused_by_reason": [{"reason": "too_far", "label": "Too far", "refused": 2}]},
                "register": {"bedroom_needs": [1, 3], "rows": [{"band": "A", "by_bedroom_need": {"1": 2, "3": 1},
                                                                 "total": 3}]}}
     header, rows = reporting.figure_rows(figures, "offers")
@@ -78,3 +78,13 @@ def test_a_bar_chart_scales_to_its_largest_bar():
     assert [round(b.height, 1) for b in chart.bars] == [plot, 0, plot / 2]
     assert chart.bars[0].y == 16 and chart.bars[1].value == "none" and chart.maximum == "20"
     assert [round(b.x, 1) for b in chart.bars] == [8 + 15, 8 + 100 + 15, 8 + 200 + 15]
+
+
+def test_refusals_are_counted_by_the_policys_code_with_its_label():
+    labels = (("size", "Wrong size"), ("location", "Wrong area"))
+    assert reporting.refused_by_reason(["location", None, "location", "size", "gone"], labels) == [
+        {"reason": "location", "label": "Wrong area", "refused": 2},
+        {"reason": "gone", "label": "gone", "refused": 1},           # a code the policy no longer lists
+        {"reason": "no_code", "label": "Recorded before reason codes", "refused": 1},
+        {"reason": "size", "label": "Wrong size", "refused": 1}]
+    assert reporting.refused_by_reason([], labels) == []

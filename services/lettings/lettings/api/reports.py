@@ -193,7 +193,7 @@ class PerformanceView(MethodView):
         the register (active and suspended applications) by band and bedroom need. Each figure as CSV at
         `/reports/lettings-performance/{figure}.csv`."""
         return reporting.performance(db_session(), today=london_today(), date_from=period["date_from"],
-                                     date_to=period["date_to"], bands=policy().bands)
+                                     date_to=period["date_to"], bands=policy().bands, refusal_reasons=policy().refusal_reasons)
 
 
 @blp.route("/reports/lettings-performance/<figure>.csv")
@@ -208,7 +208,7 @@ class PerformanceFigureView(MethodView):
         try:
             text = reporting.performance_csv(db_session(), figure, today=london_today(),
                                              date_from=period["date_from"], date_to=period["date_to"],
-                                             bands=policy().bands)
+                                             bands=policy().bands, refusal_reasons=policy().refusal_reasons)
         except KeyError:
             abort(404, f"There is no figure {figure!r}: one of {', '.join(reporting.FIGURES)}.")
         return _csv(text, f"lettings-{figure}.csv")

@@ -199,13 +199,21 @@ def default_period(today: dt.date) -> tuple[dt.date, dt.date]:
     return dt.date(year, month, 1), today
 
 
-def _refusal_reason(offer: Offer) -> str:
-    code = getattr(offer, "refusal_reason_code", None)
-    return code or (offer.refusal_reason or "not given")
+#: Refusals recorded before the policy's code list (migration 0014) have no code.
+NO_CODE = "no_code"
+
+
+def refused_by_reason(codes: list[str | None], labels: tuple[tuple[str, str], ...]) -> list[dict[str, Any]]:
+    """Refusals counted by their code from the policy's list (``offers.refusal_reasons``), the most
+    first; a code the policy no longer lists keeps its code as its label; none: ``no_code``."""
+    named = dict(labels)
+    counts = Counter(code or NO_CODE for code in codes)
+    return [{"reason": code, "label": named.get(code, "Recorded before reason codes" if code == NO_CODE else code),
+             "refused": n} for code, n in sorted(counts.items(), key=lambda x: (-x[1], x[0]))]
 
 
 def performance(session: Session, *, today: dt.date, date_from: dt.date | None, date_to: dt.date | None,
-                bands: tuple[str, ...]) -> dict[str, Any]:
+                bands: tuple[str, ...], refusal_reasons: tuple[tuple[str, str], ...] = ()) -> dict[str, Any]:
     """Every figure of the lettings performance page, for the period (the last twelve months
     when not given): see the module's docstring for each rule."""
     first, last = default_period(today)
@@ -242,12 +250,11 @@ def performance(session: Session, *, today: dt.date, date_from: dt.date | None, 
     outcomes = Counter(o.status for o in offers)
     accepted = outcomes["accepted"] + outcomes["signed_up"]
     refused = outcomes["refused"]
-    reasons = Counter(_refusal_reason(o) for o in offers if o.status == "refused")
     offer_figures = {"made": len(offers), "accepted": accepted, "refused": refused,
                      "expired": outcomes["expired"], "withdrawn": outcomes["withdrawn"],
                      "pending": outcomes["pending"], "refusal_rate": refusal_rate(accepted, refused),
-                     "refused_by_reason": [{"reason": r, "refused": n}
-                                           for r, n in sorted(reasons.items(), key=lambda x: (-x[1], x[0]))]}
+                     "refused_by_reason": refused_by_reason(
+                         [o.refusal_reason_code for o in offers if o.status == "refused"], refusal_reasons)}
 
     # Lets by band; the register by band and bedroom need.
     let_bands = Counter(t.applicant.band for t in tenancies)
@@ -317,9 +324,10 @@ def live_voids_csv(session: Session, *, today: dt.date, stage: str | None = None
 
 
 def performance_csv(session: Session, figure: str, *, today: dt.date, date_from: dt.date | None,
-                    date_to: dt.date | None, bands: tuple[str, ...]) -> str:
+                    date_to: dt.date | None, bands: tuple[str, ...],
+                    refusal_reasons: tuple[tuple[str, str], ...] = ()) -> str:
     """One figure of ``performance`` as CSV (``FIGURES`` names them; KeyError for another)."""
     if figure not in FIGURES:
         raise KeyError(figure)
     return as_csv(*figure_rows(performance(session, today=today, date_from=date_from, date_to=date_to,
-                                           bands=bands), figure))
+                                           bands=bands, refusal_reasons=refusal_reasons), figure))

@@ -34,7 +34,7 @@ def _period() -> tuple[dict, dict]:
 def performance(me: Principal):
     period, errors = _period()
     figures = reporting.performance(db_session(), today=london_today(), date_from=period["date_from"],
-                                    date_to=period["date_to"], bands=policy().bands)
+                                    date_to=period["date_to"], bands=policy().bands, refusal_reasons=policy().refusal_reasons)
     charts = {"days": bar_chart(figures["void_months"], "month", "void_days_per_let",
                                 title="Void days per let, by month"),
               "loss": bar_chart(figures["void_months"], "month", "rent_loss_per_let",
@@ -49,7 +49,7 @@ def performance_csv(me: Principal, figure: str):
     period, _ = _period()
     try:
         text = reporting.performance_csv(db_session(), figure, today=london_today(), date_from=period["date_from"],
-                                         date_to=period["date_to"], bands=policy().bands)
+                                         date_to=period["date_to"], bands=policy().bands, refusal_reasons=policy().refusal_reasons)
     except KeyError:
         abort(404)
     return Response(text, mimetype="text/csv",
