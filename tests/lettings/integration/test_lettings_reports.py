@@ -55,7 +55,7 @@ def test_live_voids_filter_page_and_csv(lettings, made):
     assert [v["property_reference"] for v in offered["voids"]] == ["P-900003"]
     bad = lettings.client.get("/reports/live-voids?stage=lost", headers=OFFICER)
     assert bad.status_code == 422 and "stage" in str(bad.json)
-    text = lettings.client.get("/reports/live-voids?format=csv&stage=shortlist", headers=OFFICER)
+    text = lettings.client.get("/reports/live-voids.csv?stage=shortlist", headers=OFFICER)
     assert text.mimetype == "text/csv"
     rows = rows_of(text.get_data(as_text=True))
     assert rows[0][:3] == ["property_reference", "address", "bedrooms"] and len(rows) == 2

@@ -21,6 +21,7 @@ from lettings.models import Applicant, Offer, Tenancy, Void
 from lettings.policy import current as policy
 from lettings.schemas.reports import (
     CorePeriod,
+    LiveVoidFilter,
     LiveVoidQuery,
     LiveVoidReport,
     OfferReport,
@@ -161,7 +162,6 @@ class LiveVoidsView(MethodView):
     @roles(*OFFICERS)
     @blp.arguments(LiveVoidQuery, location="query")
     @blp.response(200, LiveVoidReport)
-    @blp.alt_response(200, content_type="text/csv", description="With format=csv: every void that matches.")
     def get(self, query):
         """Homes standing empty now
 
@@ -169,13 +169,23 @@ class LiveVoidsView(MethodView):
         void so far (today − void date), rent lost to date (the home's weekly rent × days / 7, to the
         penny) and where it stands: not_advertised, advertised (until the advert closes), shortlist
         (bidding closed, no live offer), offered (to an applicant, by reference), accepted,
-        signed_up. Filter by stage and bedrooms; paged. `format=csv` gives every match as CSV."""
-        if query["format"] == "csv":
-            return _csv(reporting.live_voids_csv(db_session(), today=london_today(), stage=query["stage"],
-                                                 bedrooms=query["bedrooms"]), "live-voids.csv")
+        signed_up. Filter by stage and bedrooms; paged. Every match as CSV at `/reports/live-voids.csv`."""
         found = reporting.live_voids(db_session(), today=london_today(), stage=query["stage"],
                                      bedrooms=query["bedrooms"], page=query["page"], per_page=query["per_page"])
         return {**found.__dict__, "voids": [v.as_dict() for v in found.voids]}
+
+
+@blp.route("/reports/live-voids.csv")
+class LiveVoidsCsvView(MethodView):
+    @roles(*OFFICERS)
+    @blp.arguments(LiveVoidFilter, location="query")
+    @blp.response(200, content_type="text/csv", description="Every live void that matches, its header first.")
+    def get(self, query):
+        """Homes standing empty now, as CSV
+
+        The rows of `GET /reports/live-voids` (every match, not paged), the longest void first."""
+        return _csv(reporting.live_voids_csv(db_session(), today=london_today(), stage=query["stage"],
+                                             bedrooms=query["bedrooms"]), "live-voids.csv")
 
 
 @blp.route("/reports/lettings-performance")

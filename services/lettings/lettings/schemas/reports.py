@@ -5,7 +5,7 @@ import datetime as dt
 import marshmallow as ma
 from marshmallow import fields, validate
 
-from casework.web.fields import Date, Money
+from casework.web.fields import Date, DateTime, Money
 
 
 class Period(ma.Schema):
@@ -83,7 +83,11 @@ class LiveVoidQuery(ma.Schema):
     bedrooms = fields.Integer(load_default=None, validate=validate.Range(0, 20))
     page = fields.Integer(load_default=1, validate=validate.Range(1, 100_000))
     per_page = fields.Integer(load_default=25, validate=validate.Range(1, 500))
-    format = fields.String(load_default="json", validate=validate.OneOf(("json", "csv")))
+
+
+class LiveVoidFilter(ma.Schema):
+    stage = fields.String(load_default=None, validate=validate.OneOf(STAGES))
+    bedrooms = fields.Integer(load_default=None, validate=validate.Range(0, 20))
 
 
 class LiveVoidLine(ma.Schema):
@@ -98,7 +102,7 @@ class LiveVoidLine(ma.Schema):
     rent_lost = Money(metadata={"description": "Rent lost to date: weekly rent × days / 7, to the penny."})
     stage = fields.String(metadata={"enum": list(STAGES)})
     advert_reference = fields.String(allow_none=True)
-    advert_closes_at = fields.DateTime(allow_none=True)
+    advert_closes_at = DateTime(allow_none=True)
     offer_reference = fields.String(allow_none=True)
     applicant_reference = fields.String(allow_none=True, metadata={"description": "The applicant offered it."})
     let_date = Date(allow_none=True, metadata={"description": "The signed tenancy's start, when still to come."})
@@ -112,10 +116,6 @@ class LiveVoidReport(ma.Schema):
     per_page = fields.Integer()
     rent_lost = Money(metadata={"description": "Rent lost to date over every void that matches."})
     voids = fields.List(fields.Nested(LiveVoidLine), metadata={"description": "The longest void first."})
-
-
-class PerformanceQuery(Period):
-    format = fields.String(load_default="json", validate=validate.OneOf(("json", "csv")))
 
 
 class PerformanceReport(ma.Schema):
