@@ -154,6 +154,7 @@ def test_offer_to_the_top_or_past_them_with_a_reason(lettings, browser):
     assert re.search(r"/app/offers/O-\d+$", made.headers["Location"])
     shortlist = page_of(browser, url)
     assert "Top bidder in hospital until June." in shortlist and "is pending" in shortlist
+    assert '<a class="govuk-link" href="/app/properties/' in shortlist and "&lt;a" not in shortlist
 
 
 def test_an_offer_refused_with_a_reason_from_the_list_then_the_next_offered_checked_and_signed_up(lettings, browser):
@@ -188,7 +189,7 @@ def test_an_offer_refused_with_a_reason_from_the_list_then_the_next_offered_chec
         browser, f"/app/adverts/{advert['reference']}"), {"applicant_id": second["id"]})
     two = next_offer.headers["Location"]
     page = page_of(browser, two)
-    assert second["reference"] in page
+    assert second["reference"] in page and f'href="/app/applicants/{second["id"]}"' in page and "&lt;a" not in page
     post(browser, f"{two}/accept", page, {})
     accepted = page_of(browser, two)
     assert "Run the pre-tenancy checks" in accepted
