@@ -12,11 +12,23 @@ from sqlalchemy.orm import selectinload
 
 from casework.auth import roles
 from casework.web import Blueprint, abort, db_session
+from casework.workdays import london_today
 from lettings import core
 from lettings.access import OFFICERS
 from lettings.domain.tenancy import rent_loss, void_days, voids_and_lets
+from lettings.letting import reporting
 from lettings.models import Applicant, Offer, Tenancy, Void
-from lettings.schemas.reports import CorePeriod, OfferReport, Period, VoidReport
+from lettings.policy import current as policy
+from lettings.schemas.reports import (
+    CorePeriod,
+    LiveVoidFilter,
+    LiveVoidQuery,
+    LiveVoidReport,
+    OfferReport,
+    PerformanceReport,
+    Period,
+    VoidReport,
+)
 
 blp = Blueprint("reports", __name__, url_prefix="", description="Void, offer and CORE reporting.")
 
@@ -139,3 +151,74 @@ class CoreExport(MethodView):
         csv.writer(out, lineterminator="\n").writerows(lines)
         name = f"core-lettings-{layout.label.replace('/', '-')}.csv"
         return Response(out.getvalue(), mimetype="text/csv", headers={"Content-Disposition": f'attachment; filename="{name}"'})
+
+
+def _csv(text: str, name: str) -> Response:
+    return Response(text, mimetype="text/csv", headers={"Content-Disposition": f'attachment; filename="{name}"'})
+
+
+@blp.route("/reports/live-voids")
+class LiveVoidsView(MethodView):
+    @roles(*OFFICERS)
+    @blp.arguments(LiveVoidQuery, location="query")
+    @blp.response(200, LiveVoidReport)
+    def get(self, query):
+        """Homes standing empty now
+
+        Every live void (no let date, or a signed tenancy starting later), the longest first: days
+        void so far (today − void date), rent lost to date (the home's weekly rent × days / 7, to the
+        penny) and where it stands: not_advertised, advertised (until the advert closes), shortlist
+        (bidding closed, no live offer), offered (to an applicant, by reference), accepted,
+        signed_up. Filter by stage and bedrooms; paged. Every match as CSV at `/reports/live-voids.csv`."""
+        found = reporting.live_voids(db_session(), today=london_today(), stage=query["stage"],
+                                     bedrooms=query["bedrooms"], page=query["page"], per_page=query["per_page"])
+        return {**found.__dict__, "voids": [v.as_dict() for v in found.voids]}
+
+
+@blp.route("/reports/live-voids.csv")
+class LiveVoidsCsvView(MethodView):
+    @roles(*OFFICERS)
+    @blp.arguments(LiveVoidFilter, location="query")
+    @blp.response(200, content_type="text/csv", description="Every live void that matches, its header first.")
+    def get(self, query):
+        """Homes standing empty now, as CSV
+
+        The rows of `GET /reports/live-voids` (every match, not paged), the longest void first."""
+        return _csv(reporting.live_voids_csv(db_session(), today=london_today(), stage=query["stage"],
+                                             bedrooms=query["bedrooms"]), "live-voids.csv")
+
+
+@blp.route("/reports/lettings-performance")
+class PerformanceView(MethodView):
+    @roles(*OFFICERS)
+    @blp.arguments(Period, location="query")
+    @blp.response(200, PerformanceReport)
+    def get(self, period):
+        """Lettings performance
+
+        For the period (`from`, `to`; the last twelve months by default): live void ageing now (bands
+        0–14, 15–28, 29–56, 57+ days: voids and rent lost to date); void days and rent loss per let by
+        month of tenancy start; offers made in the period: accepted (accepted or signed up), refused by
+        reason, expired, withdrawn and the refusal rate (refused ÷ (accepted + refused)); lets by band;
+        the register (active and suspended applications) by band and bedroom need. Each figure as CSV at
+        `/reports/lettings-performance/{figure}.csv`."""
+        return reporting.performance(db_session(), today=london_today(), date_from=period["date_from"],
+                                     date_to=period["date_to"], bands=policy().bands, refusal_reasons=policy().refusal_reasons)
+
+
+@blp.route("/reports/lettings-performance/<figure>.csv")
+class PerformanceFigureView(MethodView):
+    @roles(*OFFICERS)
+    @blp.arguments(Period, location="query")
+    @blp.response(200, content_type="text/csv", description="One figure as CSV, its header first.")
+    def get(self, period, figure):
+        """One lettings performance figure as CSV
+
+        `figure` is one of void-ageing, void-months, offers, lets-by-band, register (404 for another)."""
+        try:
+            text = reporting.performance_csv(db_session(), figure, today=london_today(),
+                                             date_from=period["date_from"], date_to=period["date_to"],
+                                             bands=policy().bands, refusal_reasons=policy().refusal_reasons)
+        except KeyError:
+            abort(404, f"There is no figure {figure!r}: one of {', '.join(reporting.FIGURES)}.")
+        return _csv(text, f"lettings-{figure}.csv")

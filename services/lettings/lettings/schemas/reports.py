@@ -5,7 +5,7 @@ import datetime as dt
 import marshmallow as ma
 from marshmallow import fields, validate
 
-from casework.web.fields import Date, Money
+from casework.web.fields import Date, DateTime, Money
 
 
 class Period(ma.Schema):
@@ -73,3 +73,63 @@ class OfferReport(ma.Schema):
                            metadata={"example": {"accepted": 2, "refused": 1}})
     refusal_reasons = fields.List(fields.Dict(), metadata={
         "example": [{"reason": "Too far from school", "count": 2, "unreasonable": 1}]})
+
+
+STAGES = ("not_advertised", "advertised", "shortlist", "offered", "accepted", "signed_up")
+
+
+class LiveVoidQuery(ma.Schema):
+    stage = fields.String(load_default=None, validate=validate.OneOf(STAGES))
+    bedrooms = fields.Integer(load_default=None, validate=validate.Range(0, 20))
+    page = fields.Integer(load_default=1, validate=validate.Range(1, 100_000))
+    per_page = fields.Integer(load_default=25, validate=validate.Range(1, 500))
+
+
+class LiveVoidFilter(ma.Schema):
+    stage = fields.String(load_default=None, validate=validate.OneOf(STAGES))
+    bedrooms = fields.Integer(load_default=None, validate=validate.Range(0, 20))
+
+
+class LiveVoidLine(ma.Schema):
+    void_id = fields.UUID()
+    property_id = fields.UUID()
+    property_reference = fields.String(metadata={"example": "P-000001"})
+    address = fields.String()
+    bedrooms = fields.Integer()
+    void_date = Date()
+    days = fields.Integer(metadata={"description": "Days void so far: today − void date."})
+    weekly_rent = Money()
+    rent_lost = Money(metadata={"description": "Rent lost to date: weekly rent × days / 7, to the penny."})
+    stage = fields.String(metadata={"enum": list(STAGES)})
+    advert_reference = fields.String(allow_none=True)
+    advert_closes_at = DateTime(allow_none=True)
+    offer_reference = fields.String(allow_none=True)
+    applicant_reference = fields.String(allow_none=True, metadata={"description": "The applicant offered it."})
+    let_date = Date(allow_none=True, metadata={"description": "The signed tenancy's start, when still to come."})
+
+
+class LiveVoidReport(ma.Schema):
+    today = Date()
+    total = fields.Integer()
+    page = fields.Integer()
+    pages = fields.Integer()
+    per_page = fields.Integer()
+    rent_lost = Money(metadata={"description": "Rent lost to date over every void that matches."})
+    voids = fields.List(fields.Nested(LiveVoidLine), metadata={"description": "The longest void first."})
+
+
+class PerformanceReport(ma.Schema):
+    date_from = Date(data_key="from")
+    date_to = Date(data_key="to")
+    today = Date()
+    void_ageing = fields.List(fields.Dict(), metadata={
+        "example": [{"band": "0–14 days", "voids": 2, "rent_lost": "140.00"}]})
+    void_months = fields.List(fields.Dict(), metadata={
+        "example": [{"month": "2026-01", "lets": 2, "void_days": 30, "rent_loss": "420.00",
+                     "void_days_per_let": "15.0", "rent_loss_per_let": "210.00"}]})
+    offers = fields.Dict(metadata={"example": {"made": 4, "accepted": 2, "refused": 2, "refusal_rate": "0.5000",
+                                               "refused_by_reason": [{"reason": "too_far", "refused": 2}]}})
+    lets_by_band = fields.List(fields.Dict(), metadata={"example": [{"band": "A", "lets": 3}]})
+    register = fields.Dict(metadata={"example": {"bedroom_needs": [1, 2],
+                                                 "rows": [{"band": "A", "by_bedroom_need": {"1": 3, "2": 1},
+                                                           "total": 4}]}})

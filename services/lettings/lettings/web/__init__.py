@@ -22,5 +22,6 @@ def install(app: Flask) -> None:
     from . import adverts, homes, register  # noqa: F401
     from .blueprint import blueprint
 
-    configure_pages(app)
+    configure_pages(app, home="lettings_pages.voids")
+    from . import performance, voids  # noqa: F401  (the live voids, and the managers' figures)
     app.register_blueprint(blueprint)

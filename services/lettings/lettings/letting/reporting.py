@@ -1,0 +1,341 @@
+"""What the lettings managers watch (DESIGN §10): the homes standing empty now and where each
+stands (``live_voids``), and the team's performance over a period (``performance``). Reads only,
+with no personal data: an applicant is named by reference. The pages (``lettings.web.voids``,
+``lettings.web.performance``) and the API (``GET /reports/live-voids``, ``GET /reports/lettings-
+performance``) call these same functions.
+
+The rules, stated once:
+
+* A live void is one not yet ended by a let that has started: no let date, or a let date (the
+  signed tenancy's start) still to come.
+* Days void so far: today − void date. Rent lost to date: the home's weekly rent today × days / 7,
+  to the penny (``domain.tenancy.rent_loss``). For a void ended by a let: tenancy start − void date
+  at the tenancy's weekly rent, as ``GET /reports/voids`` counts it.
+* Live void ageing bands: 0–14, 15–28, 29–56, 57+ days.
+* Offers in the period are those made in it (by the London day); accepted counts offers accepted
+  or signed up; the refusal rate is refused ÷ (accepted + refused): of the offers answered yes or
+  no. Expired and withdrawn offers are counted apart and are in neither.
+* Lets in the period: tenancies that started in it, by the applicant's band (their band now: an
+  application's band is not changed once housed).
+* The register: applications active or suspended now, by band and bedroom need.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any
+
+from sqlalchemy import func, or_, select
+from sqlalchemy.orm import Session, selectinload
+
+from casework.workdays import LONDON
+from lettings.domain.tenancy import rent_loss, void_days, voids_and_lets
+from lettings.models import Advert, Applicant, Offer, Tenancy, Void
+
+#: Where a live void stands, in the order a void moves through them.
+STAGES = ("not_advertised", "advertised", "shortlist", "offered", "accepted", "signed_up")
+STAGE_NAMES = {"not_advertised": "Not advertised", "advertised": "Advertised", "shortlist": "Shortlist",
+               "offered": "Offered", "accepted": "Accepted", "signed_up": "Signed up"}
+#: Live void ageing: (label, first day, last day or None).
+AGE_BANDS = (("0–14 days", 0, 14), ("15–28 days", 15, 28), ("29–56 days", 29, 56), ("57 days or more", 57, None))
+PER_PAGE = 25
+ZERO = Decimal("0")
+
+
+# --- the pure rules --------------------------------------------------------------------------
+
+def age_band(days: int) -> str:
+    """The ageing band a void of ``days`` days falls in."""
+    for label, first, last in AGE_BANDS:
+        if days >= first and (last is None or days <= last):
+            return label
+    return AGE_BANDS[0][0]
+
+
+def stage_of(advert_status: str | None, offer_status: str | None, let_date: dt.date | None) -> str:
+    """Where a live void stands: from its latest advert's status and its latest live offer's
+    (pending, accepted or signed up), and whether a tenancy is signed (a let date to come)."""
+    if let_date is not None or offer_status == "signed_up":
+        return "signed_up"
+    if offer_status in ("pending", "accepted"):
+        return "offered" if offer_status == "pending" else "accepted"
+    if advert_status == "open":
+        return "advertised"
+    if advert_status == "closed":
+        return "shortlist"
+    return "not_advertised"
+
+
+def refusal_rate(accepted: int, refused: int) -> Decimal | None:
+    """Refused ÷ (accepted + refused), to four places; None when no offer was answered."""
+    answered = accepted + refused
+    return (Decimal(refused) / answered).quantize(Decimal("0.0001")) if answered else None
+
+
+def month_of(day: dt.date) -> str:
+    return f"{day.year:04d}-{day.month:02d}"
+
+
+def months_between(first: dt.date, last: dt.date) -> list[str]:
+    """Every month from ``first``'s to ``last``'s, as YYYY-MM (an empty month still has its row)."""
+    months, year, month = [], first.year, first.month
+    while (year, month) <= (last.year, last.month):
+        months.append(f"{year:04d}-{month:02d}")
+        year, month = (year + 1, 1) if month == 12 else (year, month + 1)
+    return months
+
+
+def void_months(lets: list[tuple[dt.date, int, Decimal]], months: list[str]) -> list[dict[str, Any]]:
+    """Void days and rent loss per let, by the month of the let: ``lets`` is (tenancy start,
+    void days, rent loss) for each void a let ended."""
+    by_month: dict[str, list[tuple[int, Decimal]]] = defaultdict(list)
+    for start, days, loss in lets:
+        by_month[month_of(start)].append((days, loss))
+    rows = []
+    for month in months:
+        found = by_month.get(month, [])
+        days, loss = sum(d for d, _ in found), sum((x for _, x in found), ZERO)
+        rows.append({"month": month, "lets": len(found), "void_days": days, "rent_loss": loss,
+                     "void_days_per_let": (Decimal(days) / len(found)).quantize(Decimal("0.1")) if found else None,
+                     "rent_loss_per_let": (loss / len(found)).quantize(Decimal("0.01")) if found else None})
+    return rows
+
+
+# --- live voids --------------------------------------------------------------------------------
+
+@dataclass
+class LiveVoid:
+    void_id: Any
+    property_id: Any
+    property_reference: str
+    address: str
+    bedrooms: int
+    void_date: dt.date
+    days: int
+    weekly_rent: Decimal
+    rent_lost: Decimal
+    stage: str
+    advert_reference: str | None = None
+    advert_closes_at: dt.datetime | None = None
+    offer_reference: str | None = None
+    applicant_reference: str | None = None
+    let_date: dt.date | None = None
+
+    def as_dict(self) -> dict[str, Any]:
+        return dict(self.__dict__)
+
+
+@dataclass
+class LiveVoids:
+    voids: list[LiveVoid]
+    total: int
+    page: int
+    pages: int
+    per_page: int
+    today: dt.date
+    rent_lost: Decimal = ZERO
+    filters: dict[str, Any] = field(default_factory=dict)
+
+
+def _all_live_voids(session: Session, today: dt.date) -> list[LiveVoid]:
+    voids = list(session.scalars(select(Void).options(selectinload(Void.property))
+                                 .where(or_(Void.let_date.is_(None), Void.let_date > today))))
+    if not voids:
+        return []
+    ids = [v.id for v in voids]
+    homes = [v.property_id for v in voids]
+    adverts: dict[Any, Advert] = {}
+    for advert in session.scalars(select(Advert).where(Advert.void_id.in_(ids)).order_by(Advert.published_at)):
+        adverts[advert.void_id] = advert  # the latest wins
+    offers = list(session.scalars(select(Offer).options(selectinload(Offer.applicant))
+                                  .where(Offer.property_id.in_(homes),
+                                         Offer.status.in_(("pending", "accepted", "signed_up")))
+                                  .order_by(Offer.made_at)))
+    found = []
+    for void in voids:
+        advert = adverts.get(void.id)
+        since = dt.datetime.combine(void.void_date, dt.time(), tzinfo=LONDON)
+        offer = next((o for o in reversed(offers) if o.property_id == void.property_id and o.made_at >= since
+                      and (o.advert_id is None or (advert is not None and o.advert_id == advert.id))), None)
+        days = void_days(void.void_date, today)
+        home = void.property
+        found.append(LiveVoid(
+            void_id=void.id, property_id=home.id, property_reference=home.reference, address=home.address,
+            bedrooms=home.bedrooms, void_date=void.void_date, days=days, weekly_rent=home.weekly_rent,
+            rent_lost=rent_loss(home.weekly_rent, days),
+            stage=stage_of(advert.status if advert else None, offer.status if offer else None, void.let_date),
+            advert_reference=advert.reference if advert else None,
+            advert_closes_at=advert.closes_at if advert else None,
+            offer_reference=offer.reference if offer else None,
+            applicant_reference=offer.applicant.reference if offer else None, let_date=void.let_date))
+    found.sort(key=lambda v: (-v.days, v.property_reference))
+    return found
+
+
+def live_voids(session: Session, *, today: dt.date, stage: str | None = None, bedrooms: int | None = None,
+               page: int = 1, per_page: int = PER_PAGE) -> LiveVoids:
+    """Every live void (filtered by stage and bedrooms), the longest first, one page of them; with
+    the rent lost to date over all that match."""
+    matching = [v for v in _all_live_voids(session, today)
+                if (stage is None or v.stage == stage) and (bedrooms is None or v.bedrooms == bedrooms)]
+    pages = max(1, -(-len(matching) // per_page))
+    page = min(max(1, page), pages)
+    return LiveVoids(voids=matching[(page - 1) * per_page:page * per_page], total=len(matching), page=page,
+                     pages=pages, per_page=per_page, today=today,
+                     rent_lost=sum((v.rent_lost for v in matching), ZERO),
+                     filters={"stage": stage, "bedrooms": bedrooms})
+
+
+# --- performance over a period -------------------------------------------------------------------
+
+def default_period(today: dt.date) -> tuple[dt.date, dt.date]:
+    """The last twelve months to today, from the first of the month eleven months back."""
+    year, month = (today.year, today.month - 11) if today.month > 11 else (today.year - 1, today.month + 1)
+    return dt.date(year, month, 1), today
+
+
+#: Refusals recorded before the policy's code list (migration 0014) have no code.
+NO_CODE = "no_code"
+
+
+def refused_by_reason(codes: list[str | None], labels: tuple[tuple[str, str], ...]) -> list[dict[str, Any]]:
+    """Refusals counted by their code from the policy's list (``offers.refusal_reasons``), the most
+    first; a code the policy no longer lists keeps its code as its label; none: ``no_code``."""
+    named = dict(labels)
+    counts = Counter(code or NO_CODE for code in codes)
+    return [{"reason": code, "label": named.get(code, "Recorded before reason codes" if code == NO_CODE else code),
+             "refused": n} for code, n in sorted(counts.items(), key=lambda x: (-x[1], x[0]))]
+
+
+def performance(session: Session, *, today: dt.date, date_from: dt.date | None, date_to: dt.date | None,
+                bands: tuple[str, ...], refusal_reasons: tuple[tuple[str, str], ...] = ()) -> dict[str, Any]:
+    """Every figure of the lettings performance page, for the period (the last twelve months
+    when not given): see the module's docstring for each rule."""
+    first, last = default_period(today)
+    date_from, date_to = date_from or (first if date_to is None else dt.date(date_to.year, 1, 1)), date_to or last
+
+    # Live void ageing: now, whatever the period.
+    ageing = {label: {"band": label, "voids": 0, "rent_lost": ZERO} for label, _, _ in AGE_BANDS}
+    for void in _all_live_voids(session, today):
+        row = ageing[age_band(void.days)]
+        row["voids"] += 1
+        row["rent_lost"] += void.rent_lost
+
+    # Void days and rent loss per let, by month of tenancy start.
+    tenancies = list(session.scalars(select(Tenancy).options(selectinload(Tenancy.applicant))
+                                     .where(Tenancy.tenancy_start >= date_from, Tenancy.tenancy_start <= date_to)))
+    homes = {t.property_id for t in tenancies}
+    lets = []
+    if homes:
+        voids = list(session.scalars(select(Void).where(Void.property_id.in_(homes), Void.let_date.is_not(None))))
+        every = list(session.scalars(select(Tenancy).where(Tenancy.property_id.in_(homes))))
+        wanted = {t.id for t in tenancies}
+        for home in homes:
+            for void, tenancy in voids_and_lets([v for v in voids if v.property_id == home],
+                                                [t for t in every if t.property_id == home]):
+                if tenancy is not None and tenancy.id in wanted:
+                    days = void_days(void.void_date, tenancy.tenancy_start)
+                    lets.append((tenancy.tenancy_start, days, rent_loss(tenancy.weekly_rent, days)))
+    months = void_months(lets, months_between(date_from, date_to))
+
+    # Offers made in the period.
+    start = dt.datetime.combine(date_from, dt.time(), tzinfo=LONDON)
+    end = dt.datetime.combine(date_to + dt.timedelta(days=1), dt.time(), tzinfo=LONDON)
+    # Columns only, grouped by the database: a large council makes tens of thousands of offers a year.
+    answers = session.execute(select(Offer.status, Offer.refusal_reason_code, func.count())
+                              .where(Offer.made_at >= start, Offer.made_at < end)
+                              .group_by(Offer.status, Offer.refusal_reason_code)).tuples().all()
+    outcomes: Counter[str] = Counter()
+    for status, _, n in answers:
+        outcomes[status] += n
+    accepted = outcomes["accepted"] + outcomes["signed_up"]
+    refused = outcomes["refused"]
+    offer_figures = {"made": sum(outcomes.values()), "accepted": accepted, "refused": refused,
+                     "expired": outcomes["expired"], "withdrawn": outcomes["withdrawn"],
+                     "pending": outcomes["pending"], "refusal_rate": refusal_rate(accepted, refused),
+                     "refused_by_reason": refused_by_reason(
+                         [code for status, code, n in answers if status == "refused" for _ in range(n)],
+                         refusal_reasons)}
+
+    # Lets by band; the register by band and bedroom need.
+    let_bands = Counter(t.applicant.band for t in tenancies)
+    known = list(bands) + sorted(set(let_bands) - set(bands))
+    register = {(band, need): n for band, need, n in session.execute(
+        select(Applicant.band, Applicant.bedroom_need, func.count())
+        .where(Applicant.status.in_(("active", "suspended")))
+        .group_by(Applicant.band, Applicant.bedroom_need)).tuples()}
+    needs = sorted({need for _, need in register})
+    register_bands = list(bands) + sorted({b for b, _ in register} - set(bands))
+    return {
+        "date_from": date_from, "date_to": date_to, "today": today,
+        "void_ageing": list(ageing.values()),
+        "void_months": months,
+        "offers": offer_figures,
+        "lets_by_band": [{"band": b, "lets": let_bands[b]} for b in known],
+        "register": {"bedroom_needs": needs,
+                     "rows": [{"band": b, "by_bedroom_need": {str(n): register.get((b, n), 0) for n in needs},
+                               "total": sum(register.get((b, n), 0) for n in needs)} for b in register_bands]},
+    }
+
+
+def figure_rows(figures: dict[str, Any], name: str) -> tuple[list[str], list[list[Any]]]:
+    """One figure of ``performance`` as a table (header, rows): what its CSV holds."""
+    if name == "void-ageing":
+        return ["band", "voids", "rent_lost"], [[r["band"], r["voids"], r["rent_lost"]] for r in figures["void_ageing"]]
+    if name == "void-months":
+        keys = ["month", "lets", "void_days", "rent_loss", "void_days_per_let", "rent_loss_per_let"]
+        return keys, [[r[k] if r[k] is not None else "" for k in keys] for r in figures["void_months"]]
+    if name == "offers":
+        o = figures["offers"]
+        rows = [[k, o[k]] for k in ("made", "accepted", "refused", "expired", "withdrawn", "pending")]
+        rows.append(["refusal_rate", "" if o["refusal_rate"] is None else o["refusal_rate"]])
+        rows += [[f"refused: {r['reason']}", r["refused"]] for r in o["refused_by_reason"]]
+        return ["measure", "value"], rows
+    if name == "lets-by-band":
+        return ["band", "lets"], [[r["band"], r["lets"]] for r in figures["lets_by_band"]]
+    if name == "register":
+        needs = figures["register"]["bedroom_needs"]
+        return (["band"] + [f"{n} bedroom need" for n in needs] + ["total"],
+                [[r["band"]] + [r["by_bedroom_need"][str(n)] for n in needs] + [r["total"]]
+                 for r in figures["register"]["rows"]])
+    raise KeyError(name)
+
+
+FIGURES = ("void-ageing", "void-months", "offers", "lets-by-band", "register")
+
+
+def live_void_rows(found: LiveVoids) -> tuple[list[str], list[list[Any]]]:
+    keys = ["property_reference", "address", "bedrooms", "void_date", "days", "weekly_rent", "rent_lost", "stage",
+            "advert_reference", "advert_closes_at", "offer_reference", "applicant_reference", "let_date"]
+    return keys, [[("" if getattr(v, k) is None else getattr(v, k)) for k in keys] for v in found.voids]
+
+
+def as_csv(header: list[str], rows: list[list[Any]]) -> str:
+    """A table as CSV text (the header first)."""
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(header)
+    writer.writerows([[("" if cell is None else cell) for cell in row] for row in rows])
+    return out.getvalue()
+
+
+def live_voids_csv(session: Session, *, today: dt.date, stage: str | None = None,
+                   bedrooms: int | None = None) -> str:
+    """Every live void that matches (no pages), as CSV."""
+    return as_csv(*live_void_rows(live_voids(session, today=today, stage=stage, bedrooms=bedrooms,
+                                             per_page=1_000_000)))
+
+
+def performance_csv(session: Session, figure: str, *, today: dt.date, date_from: dt.date | None,
+                    date_to: dt.date | None, bands: tuple[str, ...],
+                    refusal_reasons: tuple[tuple[str, str], ...] = ()) -> str:
+    """One figure of ``performance`` as CSV (``FIGURES`` names them; KeyError for another)."""
+    if figure not in FIGURES:
+        raise KeyError(figure)
+    return as_csv(*figure_rows(performance(session, today=today, date_from=date_from, date_to=date_to,
+                                           bands=bands, refusal_reasons=refusal_reasons), figure))
