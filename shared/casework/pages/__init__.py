@@ -128,7 +128,8 @@ def configure(app: Flask, *, home: str | None = None,
 
 def install(app: Flask) -> None:
     """Serve the kernel's pages on ``app`` (``casework.web.create_app`` does, for every service)."""
-    from . import formats, oidc
+    from ..reports import month_name
+    from . import charts, formats, oidc
     from .views import blueprint
 
     settings = PagesSettings.from_env(app.extensions["casework"].settings, os.environ)
@@ -160,6 +161,9 @@ def install(app: Flask) -> None:
     WTFormsHelpers(app)
     app.add_template_filter(formats.govuk_date, "govuk_date")
     app.add_template_filter(formats.govuk_datetime, "govuk_datetime")
+    app.add_template_filter(month_name, "month_name")
+    app.add_template_global(charts.bar_chart, "bar_chart")
+    app.add_template_global(charts.line_chart, "line_chart")
     app.register_blueprint(blueprint)
 
     @app.before_request

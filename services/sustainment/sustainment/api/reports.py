@@ -10,12 +10,15 @@ from sqlalchemy import and_, func, select
 from casework import audit
 from casework.auth import roles
 from casework.db import utcnow
+from casework.problems import invalid
+from casework.reports import BadRange, RangeArgs, date_range
 from casework.web import Blueprint, db_session
 from sustainment import rules
 from sustainment.api.common import CASEWORKERS
+from sustainment.cases import performance
 from sustainment.models import AgencyReferral, Case, Plan, Visit
 from sustainment.policy import current as policy
-from sustainment.schemas import CaseloadRow, OutcomeArgs, OutcomeRow, OverdueRow, ReportArgs
+from sustainment.schemas import CaseloadRow, OutcomeArgs, OutcomeRow, OverdueRow, PerformanceReport, ReportArgs
 
 blp = Blueprint("reports", __name__, url_prefix="/reports", description="Performance reporting.")
 
@@ -117,3 +120,25 @@ class Outcomes(MethodView):
         closed = [rules.ClosedCase(r.case_type, r.closure_outcome, r.opened_at, r.closed_at)
                   for r in db_session().execute(stmt)]
         return rules.outcomes(closed)
+
+
+@blp.route("/performance")
+class Performance(MethodView):
+    @roles(*performance.LEADERS)
+    @blp.arguments(RangeArgs, location="query")
+    @blp.response(200, PerformanceReport)
+    def get(self, args):
+        """Performance figures for a date range
+
+        The figures of the team leaders' page ``/app/performance`` (each also as CSV there):
+        open cases by officer and risk; first contact within deadline by month; settling-in
+        visits within 10 working days; closures by outcome; tenancies sustained 12 months after
+        closure; average days from opening to first contact and to closure. Counts only, no
+        personal data.
+        """
+        now = utcnow()
+        try:
+            span = date_range(args, now.date())
+        except BadRange as bad:
+            invalid(bad.field, bad.message)
+        return performance.report(db_session(), span, now=now)
