@@ -2,8 +2,9 @@
 
 A report page and its JSON twin take the same range: ``from`` and ``to`` as ISO dates
 (``?from=2026-01-01&to=2026-03-31``) or as the GOV.UK date input's three fields
-(``from-day``, ``from-month``, ``from-year``; the same for ``to``). Both ends are included.
-Without them the range is the twelve months up to today. A range the officer cannot mean
+(``from-day``, ``from-month``, ``from-year``; the same for ``to``). Both ends are included, and
+days and months are London's (as every report period: ``casework.workdays``).
+Without them the range is the twelve months up to today (pass ``casework.workdays.london_today()``). A range the officer cannot mean
 raises :class:`BadRange` naming the field (the API answers 422 with it, a page shows it
 beside the field).
 
@@ -21,7 +22,9 @@ from dataclasses import dataclass
 
 import marshmallow as ma
 from flask import Response
-from marshmallow import fields
+
+from casework.web.fields import EARLIEST, LATEST, Date
+from casework.workdays import LONDON, london_time
 
 __all__ = ["BadRange", "DateRange", "RangeArgs", "csv_response", "date_range", "month_name", "month_of", "months", "percent"]
 
@@ -43,13 +46,13 @@ class DateRange:
 
     @property
     def since(self) -> dt.datetime:
-        """The first instant of the range (UTC), for ``column >= since``."""
-        return dt.datetime.combine(self.start, dt.time(), dt.UTC)
+        """The first instant of the range (midnight in London), for ``column >= since``."""
+        return london_time(self.start, dt.time())
 
     @property
     def until(self) -> dt.datetime:
-        """The first instant after the range (UTC), for ``column < until``."""
-        return dt.datetime.combine(self.end + dt.timedelta(days=1), dt.time(), dt.UTC)
+        """The first instant after the range (midnight in London), for ``column < until``."""
+        return london_time(self.end + dt.timedelta(days=1), dt.time())
 
     def holds(self, moment: dt.datetime | None) -> bool:
         return moment is not None and self.since <= moment < self.until
@@ -62,9 +65,9 @@ class RangeArgs(ma.Schema):
     """The API's date range (``?from=2026-01-01&to=2026-03-31``): give the loaded arguments to
     :func:`date_range`."""
 
-    from_ = fields.Date(data_key="from", metadata={"example": "2026-01-01",
+    from_ = Date(data_key="from", metadata={"example": "2026-01-01",
                                                    "description": "first day (default: a year before `to`)"})
-    to = fields.Date(metadata={"example": "2026-12-31", "description": "last day, included (default: today)"})
+    to = Date(metadata={"example": "2026-12-31", "description": "last day, included (default: today)"})
 
 
 def _one(args: Mapping[str, object], name: str) -> dt.date | None:
@@ -78,16 +81,20 @@ def _one(args: Mapping[str, object], name: str) -> dt.date | None:
             raise BadRange(name, f"The {_words(name)} date must include a day, month and year")
         try:
             day, month, year = (int(p) for p in parts)
-            if year < 1000:
-                raise ValueError
-            return dt.date(year, month, day)
+            found = dt.date(year, month, day)
         except ValueError:
             raise BadRange(name, f"The {_words(name)} date must be a real date") from None
+        if not EARLIEST <= found <= LATEST:
+            raise BadRange(name, f"The {_words(name)} date must be between {EARLIEST.year} and {LATEST.year}")
+        return found
     if text:
         try:
-            return dt.date.fromisoformat(text)
+            found = dt.date.fromisoformat(text)
         except ValueError:
             raise BadRange(name, f"The {_words(name)} date must be a real date, like 2026-01-31") from None
+        if not EARLIEST <= found <= LATEST:
+            raise BadRange(name, f"The {_words(name)} date must be between {EARLIEST.year} and {LATEST.year}")
+        return found
     return None
 
 
@@ -110,7 +117,9 @@ def percent(part: int, whole: int) -> float | None:
 
 
 def month_of(moment: dt.datetime | dt.date) -> str:
-    """``2026-03`` for any moment in March 2026 (UTC)."""
+    """``2026-03`` for any moment in March 2026 (in London)."""
+    if isinstance(moment, dt.datetime):
+        moment = moment.astimezone(LONDON)
     return f"{moment.year:04d}-{moment.month:02d}"
 
 

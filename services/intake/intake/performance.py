@@ -1,7 +1,7 @@
 """The team leaders' performance figures for intake, for a date range: the page ``/app/performance``,
 its CSV files and the API's ``GET /reports/performance`` all read them from :func:`report`.
 
-Every figure counts the referrals **received** in the range (both days included, UTC):
+Every figure counts the referrals **received** in the range (both days included, London days):
 
 - **received** by month (the trend), by source (the referring system) and by reason (a referral
   may give several reasons, so the reasons add up to more than the referrals; the share is of referrals).

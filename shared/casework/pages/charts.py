@@ -72,7 +72,7 @@ def bar_chart(points: Points, *, title: str, unit: str = "", top: float | None =
         return LEFT + slot * i + slot / 2
 
     body = []
-    for i, (label, value) in enumerate(points):
+    for i, (_label, value) in enumerate(points):
         if value is None:
             continue
         h = plot_h * min(value, top) / top

@@ -25,7 +25,8 @@ def test_a_range_from_iso_dates_or_govuk_date_inputs_and_twelve_months_by_defaul
 
 
 @pytest.mark.parametrize("args, field", [
-    ({"from": "2026-02-30"}, "from"), ({"to": "soon"}, "to"),
+    ({"from": "2026-02-30"}, "from"), ({"to": "soon"}, "to"), ({"to": "9999-12-31"}, "to"),
+    ({"to-day": "31", "to-month": "12", "to-year": "9999"}, "to"),
     ({"from-day": "1", "from-month": "", "from-year": "2026"}, "from"),
     ({"from": "2026-03-01", "to": "2026-02-01"}, "from"),
 ])

@@ -11,6 +11,8 @@ from casework.db import utcnow
 from casework.problems import invalid
 from casework.reports import BadRange, RangeArgs, date_range
 from casework.web import Blueprint, db_session
+from casework.web.fields import Date
+from casework.workdays import london_today
 from intake import performance
 
 blp = Blueprint("reports", __name__, url_prefix="/reports", description="Performance reporting.")
@@ -19,8 +21,8 @@ blp = Blueprint("reports", __name__, url_prefix="/reports", description="Perform
 class PerformanceReport(ma.Schema):
     """Intake's performance figures (``intake.performance``): counts only, no personal data."""
 
-    from_ = fields.Date(data_key="from", attribute="from")
-    to = fields.Date()
+    from_ = Date(data_key="from", attribute="from")
+    to = Date()
     received = fields.Integer(metadata={"description": "referrals received in the range"})
     received_by_month = fields.List(fields.Dict(), metadata={"description": "month, referrals"})
     by_source = fields.List(fields.Dict(), metadata={"description": "source, referrals, percent"})
@@ -44,7 +46,7 @@ class Performance(MethodView):
         """
         now = utcnow()
         try:
-            span = date_range(args, now.date())
+            span = date_range(args, london_today(now))
         except BadRange as bad:
             invalid(bad.field, bad.message)
         return performance.report(db_session(), span, now=now)

@@ -11,6 +11,7 @@ from casework.db import utcnow
 from casework.pages import officer_page, render
 from casework.reports import BadRange, csv_response, date_range
 from casework.web import abort, db_session
+from casework.workdays import london_today
 from intake import performance
 
 from . import wording
@@ -23,9 +24,9 @@ def performance_page(me: Principal):
     now = utcnow()
     bad = None
     try:
-        span = date_range(request.args, now.date())
+        span = date_range(request.args, london_today(now))
     except BadRange as refused:
-        bad, span = refused, date_range({}, now.date())
+        bad, span = refused, date_range({}, london_today(now))
     found = performance.report(db_session(), span, now=now)
     figure = request.args.get("figure", "")
     if request.args.get("format") == "csv" and bad is None:

@@ -13,6 +13,7 @@ from casework.db import utcnow
 from casework.problems import invalid
 from casework.reports import BadRange, RangeArgs, date_range
 from casework.web import Blueprint, db_session
+from casework.workdays import london_today
 from sustainment import rules
 from sustainment.api.common import CASEWORKERS
 from sustainment.cases import performance
@@ -70,12 +71,12 @@ def _overdue(session, args, now: dt.datetime) -> list[dict]:
     plans = session.execute(_of_type(
         select(Case, Plan).join(Plan, Plan.case_id == Case.id)
         .join(latest, and_(latest.c.case_id == Plan.case_id, latest.c.version == Plan.version))
-        .where(OPEN, Plan.review_date < now.date()), args))
+        .where(OPEN, Plan.review_date < london_today(now)), args))
     for case, plan in plans:
         found.append(_row(case, "plan_review", rules.close_of_business(plan.review_date), plan.version))
     chases = session.execute(_of_type(
         select(Case, AgencyReferral).join(AgencyReferral, AgencyReferral.case_id == Case.id)
-        .where(OPEN, AgencyReferral.status.in_(("sent", "acknowledged")), AgencyReferral.chase_by < now.date()),
+        .where(OPEN, AgencyReferral.status.in_(("sent", "acknowledged")), AgencyReferral.chase_by < london_today(now)),
         args))
     for case, referral in chases:
         found.append(_row(case, "agency_chase", rules.close_of_business(referral.chase_by), referral.id))
@@ -138,7 +139,7 @@ class Performance(MethodView):
         """
         now = utcnow()
         try:
-            span = date_range(args, now.date())
+            span = date_range(args, london_today(now))
         except BadRange as bad:
             invalid(bad.field, bad.message)
         return performance.report(db_session(), span, now=now)

@@ -1,7 +1,7 @@
 """The team leaders' performance figures, for a date range: the page ``/app/performance``, its CSV
 files and the API's ``GET /reports/performance`` all read them from :func:`report`.
 
-Which cases each figure counts (ranges include both days, times are UTC):
+Which cases each figure counts (ranges include both days, in London):
 
 - **open cases** by officer and risk: open now, whatever the range (the caseload as it stands).
 - **first contact within deadline**, by month the case opened: cases opened in the range whose
