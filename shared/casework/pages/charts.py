@@ -20,7 +20,7 @@ from markupsafe import Markup, escape
 __all__ = ["bar_chart", "line_chart"]
 
 WIDTH, HEIGHT = 640, 240
-LEFT, RIGHT, TOP, BOTTOM = 48, 16, 16, 40
+LEFT, RIGHT, TOP, BOTTOM = 56, 40, 16, 40
 BLUE, GREY, BLACK = "#1d70b8", "#b1b4b6", "#0b0c0c"
 
 Points = Sequence[tuple[str, float | int | None]]
@@ -41,7 +41,7 @@ def _frame(title: str, description: str, body: list[str], top: float, unit: str)
             f'<line x1="{LEFT}" y1="{TOP}" x2="{LEFT}" y2="{TOP + plot_h}" stroke="{BLACK}"/>']
     for share in (0, 0.5, 1):
         y = TOP + plot_h - share * plot_h
-        axis.append(f'<text x="{LEFT - 6}" y="{y + 4:.1f}" text-anchor="end" font-size="12" '
+        axis.append(f'<text x="{LEFT - 6}" y="{y + 4:.1f}" text-anchor="end" font-size="16" '
                     f'fill="{BLACK}">{escape(_number(round(top * share, 1)))}{escape(unit)}</text>')
     return Markup(
         f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {WIDTH} {HEIGHT}" width="100%" role="img" '
@@ -57,7 +57,7 @@ def _scale(points: Points) -> float:
 
 def _labels(points: Points, x_of) -> list[str]:
     step = max(1, len(points) // 12)  # at most twelve labels under the axis
-    return [f'<text x="{x_of(i):.1f}" y="{HEIGHT - BOTTOM + 16}" text-anchor="middle" font-size="12" '
+    return [f'<text x="{x_of(i):.1f}" y="{HEIGHT - BOTTOM + 20}" text-anchor="middle" font-size="16" '
             f'fill="{BLACK}">{escape(label)}</text>'
             for i, (label, _) in enumerate(points) if i % step == 0]
 

@@ -13,6 +13,8 @@ The made data (the range is January and February 2025; triage deadlines 2 days a
 from __future__ import annotations
 
 import datetime as dt
+import os
+from pathlib import Path
 
 import pytest
 
@@ -145,3 +147,32 @@ def test_each_figure_as_csv(intake, made, leader_page, figure, lines):
     r = leader_page.get("/app/performance", query_string={**RANGE, "format": "csv", "figure": figure})
     assert r.status_code == 200 and r.mimetype == "text/csv"
     assert r.get_data(as_text=True).splitlines() == lines
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("javascript", [True, False], ids=["javascript", "no-javascript"])
+def test_the_page_in_chromium(intake, made, tmp_path, javascript):
+    """On a real server: axe-core finds nothing serious, the charts are images beside their tables,
+    and the date range is a plain GET form (so it works with JavaScript off)."""
+    from selenium.webdriver.common.by import By
+
+    from casework_dev.testing.browser import assert_accessible, chromium, screenshot, serve
+    from casework_dev.testing.browser import sign_in_as as sign_in_browser
+
+    with serve(intake.app) as url, chromium(javascript=javascript) as browser:
+        sign_in_browser(browser, url, intake.app, "leader-1", "team_leader", name="Leader One")
+        browser.get(f"{url}/app/performance")
+        for name, day in (("from", (1, 1, 2025)), ("to", (28, 2, 2025))):
+            for part, value in zip(("day", "month", "year"), day, strict=True):
+                field = browser.find_element(By.ID, f"{name}-{part}")
+                field.clear()
+                field.send_keys(str(value))
+        browser.find_element(By.XPATH, "//button[normalize-space()='Show figures']").click()
+        assert "from-year=2025" in browser.current_url
+        assert "6 referrals received" in browser.find_element(By.TAG_NAME, "main").text
+        titles = [c.find_element(By.TAG_NAME, "title").get_attribute("textContent")
+                  for c in browser.find_elements(By.CSS_SELECTOR, "svg.casework-chart[role='img']")]
+        assert titles == ["Referrals received by month", "Referrals triaged within deadline, % by month"]
+        if javascript:
+            assert_accessible(browser)
+            screenshot(browser, Path(os.environ.get("CASEWORK_SCREENSHOTS") or tmp_path) / "intake-performance.png")

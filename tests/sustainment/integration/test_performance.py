@@ -16,7 +16,9 @@ The made data (the range is January to March 2025; first-contact deadlines 4 day
 from __future__ import annotations
 
 import datetime as dt
+import os
 import uuid
+from pathlib import Path
 
 import pytest
 
@@ -189,3 +191,31 @@ def test_each_figure_as_csv(sustainment, made, leader_page, figure, lines):
 
 def test_an_unknown_figure_has_no_csv(sustainment, leader_page):
     assert leader_page.get("/app/performance?format=csv&figure=salaries").status_code == 404
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("javascript", [True, False], ids=["javascript", "no-javascript"])
+def test_the_page_in_chromium(sustainment, made, tmp_path, javascript):
+    """On a real server: axe-core finds nothing serious, the chart is an image beside its table,
+    and the date range is a plain GET form (so it works with JavaScript off)."""
+    from selenium.webdriver.common.by import By
+
+    from casework_dev.testing.browser import assert_accessible, chromium, screenshot, serve
+    from casework_dev.testing.browser import sign_in_as as sign_in_browser
+
+    with serve(sustainment.app) as url, chromium(javascript=javascript) as browser:
+        sign_in_browser(browser, url, sustainment.app, "leader-1", "team_leader", name="Leader One")
+        browser.get(f"{url}/app/performance")
+        for name, day in (("from", (1, 1, 2025)), ("to", (31, 3, 2025))):
+            for part, value in zip(("day", "month", "year"), day, strict=True):
+                field = browser.find_element(By.ID, f"{name}-{part}")
+                field.clear()
+                field.send_keys(str(value))
+        browser.find_element(By.XPATH, "//button[normalize-space()='Show figures']").click()
+        assert "from-year=2025" in browser.current_url
+        assert "75.0%" in browser.find_element(By.ID, "first-contact").find_element(By.XPATH, "following::table").text
+        chart = browser.find_element(By.CSS_SELECTOR, "svg.casework-chart[role='img']")
+        assert "First contact within deadline" in chart.find_element(By.TAG_NAME, "title").get_attribute("textContent")
+        if javascript:
+            assert_accessible(browser)
+            screenshot(browser, Path(os.environ.get("CASEWORK_SCREENSHOTS") or tmp_path) / "sustainment-performance.png")
