@@ -176,3 +176,10 @@ def test_the_page_in_chromium(intake, made, tmp_path, javascript):
         if javascript:
             assert_accessible(browser)
             screenshot(browser, Path(os.environ.get("CASEWORK_SCREENSHOTS") or tmp_path) / "intake-performance.png")
+
+
+def test_team_leaders_find_the_page_from_the_queue(intake, leader_page):
+    assert 'href="/app/performance"' in leader_page.get("/app/referrals").get_data(as_text=True)
+    with intake.app.test_client() as client:
+        sign_in_as(client, "officer-1", "intake_officer")
+        assert "/app/performance" not in client.get("/app/referrals").get_data(as_text=True)

@@ -219,3 +219,10 @@ def test_the_page_in_chromium(sustainment, made, tmp_path, javascript):
         if javascript:
             assert_accessible(browser)
             screenshot(browser, Path(os.environ.get("CASEWORK_SCREENSHOTS") or tmp_path) / "sustainment-performance.png")
+
+
+def test_team_leaders_find_the_page_from_the_caseload(sustainment, leader_page):
+    assert 'href="/app/performance"' in leader_page.get("/app/cases").get_data(as_text=True)
+    with sustainment.app.test_client() as client:
+        sign_in_as(client, "officer-1", "sustainment_officer")
+        assert "/app/performance" not in client.get("/app/cases").get_data(as_text=True)
