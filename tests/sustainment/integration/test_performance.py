@@ -9,6 +9,7 @@ The made data (the range is January to March 2025; first-contact deadlines 4 day
 - February, 3 cases: E contacted after 2 days, closed after 19 (evicted, T-3; a new case for T-3
   more than a year later); F never contacted (late); G still inside its deadline (pending), also a
   new tenancy still inside its 10 days.
+- Referral to opening: A 3 days, E 6 days (the others were opened with no referral time).
 - Open now: D (officer-1, high), F (officer-1, low), G (unassigned, critical), T-2's new case
   (officer-2, high), T-3's new case (unassigned, low).
 """
@@ -48,7 +49,7 @@ def made(sustainment):
     due_jan, due_feb = days_after(jan, 4), days_after(feb, 4)
     settle_jan = days_after(jan, 14)
     cases = {
-        "A": dict(opened_at=jan, first_contact_due=due_jan, first_contact_at=days_after(jan, 2),
+        "A": dict(referred_at=days_after(jan, -3), opened_at=jan, first_contact_due=due_jan, first_contact_at=days_after(jan, 2),
                   settling_in_due=settle_jan, status="closed", closed_at=days_after(jan, 59),
                   closure_outcome="tenancy_sustained", tenancy_ref="T-1"),
         "B": dict(opened_at=jan, first_contact_due=due_jan, first_contact_at=days_after(jan, 2),
@@ -59,7 +60,7 @@ def made(sustainment):
                   closure_outcome="moved_on_planned"),
         "D": dict(opened_at=jan, first_contact_due=due_jan, first_contact_at=days_after(jan, 10),
                   officer_id="officer-1", risk_level="high"),
-        "E": dict(opened_at=feb, first_contact_due=due_feb, first_contact_at=days_after(feb, 2), status="closed",
+        "E": dict(referred_at=days_after(feb, -6), opened_at=feb, first_contact_due=due_feb, first_contact_at=days_after(feb, 2), status="closed",
                   closed_at=days_after(feb, 19), closure_outcome="evicted", tenancy_ref="T-3"),
         "F": dict(opened_at=feb, first_contact_due=due_feb, officer_id="officer-1", risk_level="low"),
         "G": dict(opened_at=feb, first_contact_due=FAR, settling_in_due=FAR, risk_level="critical"),
@@ -108,6 +109,7 @@ EXPECTED = {
     ],
     "sustained": {"closures": 3, "sustained": 2, "percent": 66.7, "not_yet_known": 0},
     "average_days": [
+        {"measure": "referral_to_opened", "cases": 2, "days": 4.5},  # A after 3 days, E after 6
         {"measure": "opened_to_first_contact", "cases": 5, "days": 3.6},  # A, B, C, E after 2 days, D after 10
         {"measure": "opened_to_closure", "cases": 4, "days": 56.5},  # (59 + 69 + 79 + 19) / 4
     ],
@@ -226,3 +228,12 @@ def test_team_leaders_find_the_page_from_the_caseload(sustainment, leader_page):
     with sustainment.app.test_client() as client:
         sign_in_as(client, "officer-1", "sustainment_officer")
         assert "/app/performance" not in client.get("/app/cases").get_data(as_text=True)
+
+
+def test_a_case_keeps_when_intake_received_its_referral(sustainment, open_case):
+    received = dt.datetime(2026, 11, 2, 10, 30, tzinfo=dt.UTC)
+    with_time = open_case(received_at=received)
+    without = open_case(referral_id=uuid.uuid4())  # an older event, without it
+    with sustainment.db.transaction() as session:
+        assert session.get(Case, uuid.UUID(with_time["id"])).referred_at == received
+        assert session.get(Case, uuid.UUID(without["id"])).referred_at is None

@@ -13,7 +13,9 @@ Which cases each figure counts (ranges include both days, in London):
 - **sustained 12 months**: cases closed in the range at least 365 days ago, for a tenancy; sustained =
   no later case for the same tenancy opened within 365 days of the closure. Closures younger than
   that are ``not_yet_known``.
-- **average days** from the case opening to first contact and to closure, for cases opened in the range.
+- **average days** from referral (intake receiving it) to the case opening, from the opening to first
+  contact and to closure, for cases opened in the range (each over the cases it applies to:
+  onboarding cases have no referral).
 """
 
 from __future__ import annotations
@@ -122,6 +124,8 @@ def _average(pairs: Iterable[tuple[dt.datetime, dt.datetime | None]]) -> tuple[i
 
 def _average_days(opened: list) -> list[dict]:
     rows = []
+    cases, days = _average((case.referred_at, case.opened_at) for case in opened if case.referred_at is not None)
+    rows.append({"measure": "referral_to_opened", "cases": cases, "days": days})
     for measure, end in (("opened_to_first_contact", "first_contact_at"), ("opened_to_closure", "closed_at")):
         cases, days = _average((case.opened_at, getattr(case, end)) for case in opened)
         rows.append({"measure": measure, "cases": cases, "days": days})
@@ -130,7 +134,7 @@ def _average_days(opened: list) -> list[dict]:
 
 def report(session: Session, span: DateRange, *, now: dt.datetime) -> dict:
     """Every figure for ``span`` (see the module's text), as the page, CSV and API give them."""
-    opened = session.execute(select(Case.id, Case.opened_at, Case.first_contact_due, Case.first_contact_at,
+    opened = session.execute(select(Case.id, Case.referred_at, Case.opened_at, Case.first_contact_due, Case.first_contact_at,
                                     Case.settling_in_due, Case.closed_at)
                              .where(Case.opened_at >= span.since, Case.opened_at < span.until)).all()
     closed = _closed(session, span)
