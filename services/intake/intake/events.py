@@ -33,7 +33,7 @@ def accepted(referral: Referral) -> dict:
     return {
         **_ref(referral),
         "priority": referral.priority, "risk_level": referral.risk_level, "tenancy_ref": referral.tenancy_ref,
-        "accepted_by": referral.triaged_by, "accepted_at": referral.triaged_at,
+        "accepted_by": referral.triaged_by, "accepted_at": referral.triaged_at, "received_at": referral.received_at,
         "case_details": {
             "person": {"name": referral.person_name, "date_of_birth": referral.person_date_of_birth,
                        "phone": referral.person_phone, "email": referral.person_email,

@@ -58,6 +58,7 @@ def on_referral_accepted(session: Session, event: Event, data: dict[str, Any]) -
         uprn=data.get("uprn"), arrears_balance=data.get("arrears_balance"), weekly_rent=data.get("weekly_rent"),
         clutter_rating=data.get("clutter_rating"), consent_given=data["consent_given"],
         safeguarding_exemption=data.get("safeguarding_exemption", False), opened_at=utcnow(),
+        referred_at=data.get("received_at"),
         first_contact_due=rules.first_contact_due(data["accepted_at"], risk["level"], policy()),
         **_tenant(data["person"]),
     )

@@ -74,6 +74,9 @@ class Case(Base):
     consent_given: Mapped[bool] = mapped_column(Boolean, default=False)
     safeguarding_exemption: Mapped[bool] = mapped_column(Boolean, default=False)
     officer_id: Mapped[str | None] = mapped_column(String(200), index=True)
+    #: When intake received the referral that opened the case (none for onboarding cases and for
+    #: cases opened before intake said it): reports count the days from referral to case opened.
+    referred_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
     opened_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
     first_contact_due: Mapped[dt.datetime] = mapped_column(UTCDateTime)
     first_contact_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)

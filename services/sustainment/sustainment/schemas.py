@@ -400,3 +400,16 @@ class OutcomeRow(ma.Schema):
     median_days_open = fields.Float(metadata={"example": 84})
     by_outcome = fields.Dict(keys=fields.String(), values=fields.Integer(),
                              metadata={"example": {"tenancy_sustained": 9, "evicted": 1, "disengaged": 2}})
+
+
+class PerformanceReport(ma.Schema):
+    """The team leaders' performance figures (``sustainment.cases.performance``)."""
+
+    from_ = Date(data_key="from", attribute="from")
+    to = Date()
+    open_cases = fields.List(fields.Dict(), metadata={"description": "officer_id, risk_level, cases"})
+    first_contact = fields.Dict(metadata={"description": "months: [month, cases, within, percent, pending]; total"})
+    settling_in = fields.Dict(metadata={"description": "cases, within, percent, pending"})
+    closed_by_outcome = fields.List(fields.Dict(), metadata={"description": "outcome, cases, percent"})
+    sustained = fields.Dict(metadata={"description": "closures, sustained, percent, not_yet_known"})
+    average_days = fields.List(fields.Dict(), metadata={"description": "measure, cases, days"})

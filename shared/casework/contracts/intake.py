@@ -65,6 +65,9 @@ class ReferralAcceptedV2(ReferralRef):
     tenancy_ref = fields.String(allow_none=True)
     accepted_by = fields.String(required=True)
     accepted_at = Timestamp(required=True)
+    #: When intake received the referral (for "days from referral to case opened"); added later,
+    #: so absent from older events.
+    received_at = Timestamp(allow_none=True, load_default=None)
     case_details = Sealed(ReferralCase, to="sustainment", required=True)
 
 

@@ -48,7 +48,16 @@ How to add a page
    action is a form that works without JavaScript); put it in ``{% block scripts %}`` as an
    external file (the Content-Security-Policy allows scripts from the service itself only).
 
-5. Test it with ``casework_dev.testing.pages``: ``sign_in_as(client, "o-tso", "sustainment_officer")``
+5. A performance page (figures for a date range) reads the range with ``casework.reports.date_range``
+   (a ``BadRange`` names the field: show the page again with status 422 and the default range),
+   calls one use case that gives every figure (the API's ``GET /reports/…``, taking
+   ``casework.reports.RangeArgs``, calls the same), and answers ``?format=csv&figure=<name>`` with
+   ``casework.reports.csv_response``. Its template imports ``date_range_form``, ``csv_link`` and
+   ``figure`` from ``casework/reports.html`` and draws a trend with the globals ``bar_chart`` or
+   ``line_chart`` (``casework.pages.charts``: SVG with a title and the figures in words, beside
+   the table, never instead of it). See sustainment's and intake's ``web/performance.py``.
+
+6. Test it with ``casework_dev.testing.pages``: ``sign_in_as(client, "o-tso", "sustainment_officer")``
    signs a test client in on any service (the cookie every service takes), ``csrf(page)`` reads a
    form's token. In a browser, ``casework_dev.testing.browser`` (Chromium, a real server,
    screenshots, axe-core; ``sign_in_as`` there too). ``tests/kernel/integration/test_pages_signin.py``
@@ -130,7 +139,8 @@ def configure(app: Flask, *, home: str | None = None,
 
 def install(app: Flask) -> None:
     """Serve the kernel's pages on ``app`` (``casework.web.create_app`` does, for every service)."""
-    from . import formats, oidc
+    from ..reports import month_name
+    from . import charts, formats, oidc
     from .views import blueprint
 
     settings = PagesSettings.from_env(app.extensions["casework"].settings, os.environ)
@@ -163,6 +173,9 @@ def install(app: Flask) -> None:
     app.add_template_filter(formats.govuk_date, "govuk_date")
     app.add_template_filter(formats.kept_as_written, "indent")
     app.add_template_filter(formats.govuk_datetime, "govuk_datetime")
+    app.add_template_filter(month_name, "month_name")
+    app.add_template_global(charts.bar_chart, "bar_chart")
+    app.add_template_global(charts.line_chart, "line_chart")
     app.register_blueprint(blueprint)
 
     @app.before_request

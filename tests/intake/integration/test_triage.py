@@ -26,6 +26,7 @@ def test_accepting_publishes_what_sustainment_needs_to_open_a_case(intake, refer
     assert (event.data["priority"], event.data["risk_level"], event.data["tenancy_ref"]) == (
         "urgent", made["risk"]["level"], "T-0042117")
     assert (event.data["accepted_by"], event.data["referrer_client"]) == ("officer-jo", "income-recovery-system")
+    assert event.data["received_at"] == made["received_at"]  # sustainment reports days from referral to case
     # The person, reasons, risk factors and money travel sealed: only sustainment's key opens them.
     for personal in ("Alex", "Morgan", "1984-03-02", "07700", "Station Road", "mental_health", "1300.00"):
         assert personal not in event.to_json()

@@ -20,7 +20,8 @@ def test_the_document_is_valid_openapi(spec):
 def test_every_journey_endpoint_is_documented(spec):
     assert set(spec["paths"]) == {"/referrals", "/referrals/{referral_id}", "/referrals/{referral_id}/triage",
                                   "/referrals/{referral_id}/withdraw", "/referrals/{referral_id}/audit",
-                                  "/subjects/export", "/legal-holds", "/legal-holds/{record_type}/{record_id}"}
+                                  "/subjects/export", "/legal-holds", "/legal-holds/{record_type}/{record_id}",
+                                  "/reports/performance"}
 
 
 def test_every_operation_has_a_summary_description_roles_and_problem_errors(spec):

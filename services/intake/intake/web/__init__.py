@@ -19,7 +19,7 @@ from casework.pages import configure as configure_pages
 
 def install(app: Flask) -> None:
     """Add the referral pages to the intake api (``Service.configure_app``)."""
-    from . import pages  # noqa: F401  (adds its routes to the blueprint)
+    from . import pages, performance  # noqa: F401  (they add their routes to the blueprint)
     from .blueprint import blueprint
 
     configure_pages(app, home="referral_pages.queue")

@@ -10,12 +10,16 @@ from sqlalchemy import and_, func, select
 from casework import audit
 from casework.auth import roles
 from casework.db import utcnow
+from casework.problems import invalid
+from casework.reports import BadRange, RangeArgs, date_range
 from casework.web import Blueprint, db_session
+from casework.workdays import london_today
 from sustainment import rules
 from sustainment.api.common import CASEWORKERS
+from sustainment.cases import performance
 from sustainment.models import AgencyReferral, Case, Plan, Visit
 from sustainment.policy import current as policy
-from sustainment.schemas import CaseloadRow, OutcomeArgs, OutcomeRow, OverdueRow, ReportArgs
+from sustainment.schemas import CaseloadRow, OutcomeArgs, OutcomeRow, OverdueRow, PerformanceReport, ReportArgs
 
 blp = Blueprint("reports", __name__, url_prefix="/reports", description="Performance reporting.")
 
@@ -67,12 +71,12 @@ def _overdue(session, args, now: dt.datetime) -> list[dict]:
     plans = session.execute(_of_type(
         select(Case, Plan).join(Plan, Plan.case_id == Case.id)
         .join(latest, and_(latest.c.case_id == Plan.case_id, latest.c.version == Plan.version))
-        .where(OPEN, Plan.review_date < now.date()), args))
+        .where(OPEN, Plan.review_date < london_today(now)), args))
     for case, plan in plans:
         found.append(_row(case, "plan_review", rules.close_of_business(plan.review_date), plan.version))
     chases = session.execute(_of_type(
         select(Case, AgencyReferral).join(AgencyReferral, AgencyReferral.case_id == Case.id)
-        .where(OPEN, AgencyReferral.status.in_(("sent", "acknowledged")), AgencyReferral.chase_by < now.date()),
+        .where(OPEN, AgencyReferral.status.in_(("sent", "acknowledged")), AgencyReferral.chase_by < london_today(now)),
         args))
     for case, referral in chases:
         found.append(_row(case, "agency_chase", rules.close_of_business(referral.chase_by), referral.id))
@@ -117,3 +121,25 @@ class Outcomes(MethodView):
         closed = [rules.ClosedCase(r.case_type, r.closure_outcome, r.opened_at, r.closed_at)
                   for r in db_session().execute(stmt)]
         return rules.outcomes(closed)
+
+
+@blp.route("/performance")
+class Performance(MethodView):
+    @roles(*performance.LEADERS)
+    @blp.arguments(RangeArgs, location="query")
+    @blp.response(200, PerformanceReport)
+    def get(self, args):
+        """Performance figures for a date range
+
+        The figures of the team leaders' page ``/app/performance`` (each also as CSV there):
+        open cases by officer and risk; first contact within deadline by month; settling-in
+        visits within 10 working days; closures by outcome; tenancies sustained 12 months after
+        closure; average days from opening to first contact and to closure. Counts only, no
+        personal data.
+        """
+        now = utcnow()
+        try:
+            span = date_range(args, london_today(now))
+        except BadRange as bad:
+            invalid(bad.field, bad.message)
+        return performance.report(db_session(), span, now=now)

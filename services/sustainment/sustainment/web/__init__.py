@@ -13,7 +13,7 @@ from casework.pages import configure as configure_pages
 
 def install(app: Flask) -> None:
     """Add the case work pages to the sustainment app (``Service.configure_app``)."""
-    from . import case, caseload, changes, closing, plan  # noqa: F401  (they add their routes to the blueprint)
+    from . import case, caseload, changes, closing, performance, plan  # noqa: F401  (they add their routes to the blueprint)
     from .blueprint import blueprint
 
     configure_pages(app, home="case_pages.caseload")

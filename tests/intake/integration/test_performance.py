@@ -1,0 +1,185 @@
+"""The team leaders' intake figures over made data whose answers are known by hand: the use case,
+the API (``/reports/performance``), the page (``/app/performance``) and its CSV files.
+
+The made data (the range is January and February 2025; triage deadlines 2 days after receipt):
+- January, 4 referrals: R1 (income_recovery; rent_arrears, mental_health) triaged after 1 day,
+  accepted; R2 (income_recovery; rent_arrears) after 3 days, rejected (late); R3 (asb_team;
+  anti_social_behaviour) after 1 day, signposted; R4 (asb_team; rent_arrears) withdrawn untriaged.
+- February, 2: R5 (officer; other) triaged after 1 day, accepted; R6 (income_recovery;
+  mental_health) not triaged and still inside its deadline.
+- R0, received the evening before the range, counts nowhere.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+from pathlib import Path
+
+import pytest
+
+from casework.reports import DateRange
+from casework_dev.testing import bearer
+from casework_dev.testing.pages import sign_in_as
+from intake import performance
+from intake.models import Referral
+
+LEADER = bearer("leader-1", "team_leader")
+RANGE = {"from": "2025-01-01", "to": "2025-02-28"}
+NOW = dt.datetime(2026, 12, 1, 12, tzinfo=dt.UTC)
+FAR = dt.datetime(2099, 1, 1, tzinfo=dt.UTC)
+JAN, FEB = dt.datetime(2025, 1, 6, 9, tzinfo=dt.UTC), dt.datetime(2025, 2, 3, 9, tzinfo=dt.UTC)
+DAY = dt.timedelta(days=1)
+
+
+@pytest.fixture
+def made(intake):
+    referrals = [
+        ("R0", JAN.replace(month=1, day=1) - 10 * dt.timedelta(hours=1), "income_recovery", ["rent_arrears"],
+         "accepted", JAN, None),
+        ("R1", JAN, "income_recovery", ["rent_arrears", "mental_health"], "accepted", JAN + DAY, None),
+        ("R2", JAN, "income_recovery", ["rent_arrears"], "rejected", JAN + 3 * DAY, None),
+        ("R3", JAN, "asb_team", ["anti_social_behaviour"], "signposted", JAN + DAY, None),
+        ("R4", JAN, "asb_team", ["rent_arrears"], "withdrawn", None, None),
+        ("R5", FEB, "officer", ["other"], "accepted", FEB + DAY, None),
+        ("R6", FEB, "income_recovery", ["mental_health"], "received", None, FAR),
+    ]
+    with intake.db.transaction() as session:
+        for number, (name, received, source, reasons, status, triaged, due) in enumerate(referrals):
+            session.add(Referral(reference=f"R-{900000 + number}", status=status, received_at=received,
+                                 source_system=source, referrer_name="Referrer", entered_by="sys-1",
+                                 person_name=f"Person {name}", reasons=reasons, consent_given=True,
+                                 risk_level="medium", risk_score=20, triage_due=due or received + 2 * DAY,
+                                 triaged_at=triaged))
+
+
+EXPECTED = {
+    "received": 6,
+    "received_by_month": [{"month": "2025-01", "referrals": 4}, {"month": "2025-02", "referrals": 2}],
+    "by_source": [
+        {"source": "income_recovery", "referrals": 3, "percent": 50.0},
+        {"source": "asb_team", "referrals": 2, "percent": 33.3},
+        {"source": "officer", "referrals": 1, "percent": 16.7},
+    ],
+    "by_reason": [
+        {"reason": "rent_arrears", "referrals": 3, "percent": 50.0},
+        {"reason": "mental_health", "referrals": 2, "percent": 33.3},
+        {"reason": "anti_social_behaviour", "referrals": 1, "percent": 16.7},
+        {"reason": "other", "referrals": 1, "percent": 16.7},
+    ],
+    "triaged_within_deadline": {
+        "months": [
+            {"month": "2025-01", "referrals": 3, "within": 2, "percent": 66.7, "pending": 0},
+            {"month": "2025-02", "referrals": 1, "within": 1, "percent": 100.0, "pending": 1},
+        ],
+        "total": {"referrals": 4, "within": 3, "percent": 75.0, "pending": 1},
+    },
+    "outcomes": {"triaged": 4, "rows": [
+        {"outcome": "accepted", "referrals": 2, "percent": 50.0},
+        {"outcome": "rejected", "referrals": 1, "percent": 25.0},
+        {"outcome": "signposted", "referrals": 1, "percent": 25.0},
+    ]},
+}
+
+
+def _figures(found: dict) -> dict:
+    return {k: v for k, v in found.items() if k not in ("from", "to")}
+
+
+def test_each_figure_over_made_data(intake, made):
+    with intake.db.transaction() as session:
+        found = performance.report(session, DateRange(dt.date(2025, 1, 1), dt.date(2025, 2, 28)), now=NOW)
+    assert _figures(found) == EXPECTED
+
+
+def test_a_referral_past_its_deadline_untriaged_counts_as_late(intake, made):
+    with intake.db.transaction() as session:  # by 2100 R6's deadline has passed, still untriaged
+        found = performance.report(session, DateRange(dt.date(2025, 1, 1), dt.date(2025, 2, 28)),
+                                   now=dt.datetime(2100, 1, 1, tzinfo=dt.UTC))
+    assert found["triaged_within_deadline"]["total"] == {"referrals": 5, "within": 3, "percent": 60.0, "pending": 0}
+
+
+def test_the_api_gives_the_same_figures_for_team_leaders_only(intake, made, who):
+    r = intake.client.get("/reports/performance", query_string=RANGE, headers=LEADER)
+    assert r.status_code == 200, r.json
+    assert r.json["from"] == "2025-01-01" and r.json["to"] == "2025-02-28"
+    assert _figures(r.json) == EXPECTED
+    assert intake.client.get("/reports/performance", headers=who.intake_officer).status_code == 403
+    bad = intake.client.get("/reports/performance", query_string={"from": "2025-03-01", "to": "2025-02-01"},
+                            headers=LEADER)
+    assert bad.status_code == 422 and "from" in str(bad.json["errors"])
+
+
+@pytest.fixture
+def leader_page(intake):
+    with intake.app.test_client() as client:
+        sign_in_as(client, "leader-1", "team_leader", name="Leader One")
+        yield client
+
+
+def test_the_page_shows_every_figure_and_no_ones_details(intake, made, leader_page):
+    r = leader_page.get("/app/performance", query_string={"from-day": "1", "from-month": "1", "from-year": "2025",
+                                                          "to-day": "28", "to-month": "2", "to-year": "2025"})
+    assert r.status_code == 200
+    page = r.get_data(as_text=True)
+    assert "6 referrals received" in page and "75.0% of 4 referrals" in page and "Outcomes of the 4 referrals" in page
+    assert "<desc>Jan 25: 4; Feb 25: 2</desc>" in page
+    assert "<desc>Jan 25: 66.7%; Feb 25: 100%</desc>" in page
+    assert "Person" not in page
+
+
+def test_the_page_refuses_a_bad_date_and_officers_do_not_see_it(intake, leader_page):
+    r = leader_page.get("/app/performance", query_string={"from-day": "31", "from-month": "2", "from-year": "2025"})
+    assert r.status_code == 422 and "The start date must be a real date" in r.get_data(as_text=True)
+    with intake.app.test_client() as client:
+        sign_in_as(client, "officer-1", "intake_officer")
+        assert client.get("/app/performance").status_code == 403
+
+
+@pytest.mark.parametrize("figure, lines", [
+    ("by_reason", ["reason,referrals,percent", "rent_arrears,3,50.0", "mental_health,2,33.3",
+                   "anti_social_behaviour,1,16.7", "other,1,16.7"]),
+    ("triaged_within_deadline", ["month,referrals,within,percent,pending", "2025-01,3,2,66.7,0",
+                                 "2025-02,1,1,100.0,1"]),
+    ("outcomes", ["outcome,referrals,percent", "accepted,2,50.0", "rejected,1,25.0", "signposted,1,25.0"]),
+])
+def test_each_figure_as_csv(intake, made, leader_page, figure, lines):
+    r = leader_page.get("/app/performance", query_string={**RANGE, "format": "csv", "figure": figure})
+    assert r.status_code == 200 and r.mimetype == "text/csv"
+    assert r.get_data(as_text=True).splitlines() == lines
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("javascript", [True, False], ids=["javascript", "no-javascript"])
+def test_the_page_in_chromium(intake, made, tmp_path, javascript):
+    """On a real server: axe-core finds nothing serious, the charts are images beside their tables,
+    and the date range is a plain GET form (so it works with JavaScript off)."""
+    from selenium.webdriver.common.by import By
+
+    from casework_dev.testing.browser import assert_accessible, chromium, screenshot, serve
+    from casework_dev.testing.browser import sign_in_as as sign_in_browser
+
+    with serve(intake.app) as url, chromium(javascript=javascript) as browser:
+        sign_in_browser(browser, url, intake.app, "leader-1", "team_leader", name="Leader One")
+        browser.get(f"{url}/app/performance")
+        for name, day in (("from", (1, 1, 2025)), ("to", (28, 2, 2025))):
+            for part, value in zip(("day", "month", "year"), day, strict=True):
+                field = browser.find_element(By.ID, f"{name}-{part}")
+                field.clear()
+                field.send_keys(str(value))
+        browser.find_element(By.XPATH, "//button[normalize-space()='Show figures']").click()
+        assert "from-year=2025" in browser.current_url
+        assert "6 referrals received" in browser.find_element(By.TAG_NAME, "main").text
+        titles = [c.find_element(By.TAG_NAME, "title").get_attribute("textContent")
+                  for c in browser.find_elements(By.CSS_SELECTOR, "svg.casework-chart[role='img']")]
+        assert titles == ["Referrals received by month", "Referrals triaged within deadline, % by month"]
+        if javascript:
+            assert_accessible(browser)
+            screenshot(browser, Path(os.environ.get("CASEWORK_SCREENSHOTS") or tmp_path) / "intake-performance.png")
+
+
+def test_team_leaders_find_the_page_from_the_queue(intake, leader_page):
+    assert 'href="/app/performance"' in leader_page.get("/app/referrals").get_data(as_text=True)
+    with intake.app.test_client() as client:
+        sign_in_as(client, "officer-1", "intake_officer")
+        assert "/app/performance" not in client.get("/app/referrals").get_data(as_text=True)
