@@ -16,7 +16,6 @@ from flask import flash
 from flask_wtf import FlaskForm
 from govuk_frontend_wtf.wtforms_widgets import (
     GovCheckboxesInput,
-    GovDateInput,
     GovRadioInput,
     GovSelect,
     GovSubmitInput,
@@ -27,6 +26,7 @@ from marshmallow import ValidationError
 from wtforms import DateField, RadioField, SelectField, SelectMultipleField, StringField, SubmitField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, Optional, Regexp
 
+from casework.pages.forms import DateInput
 from intake.domain.policy import PRIORITIES, RISK_LEVELS
 from intake.domain.triage import STATUSES
 
@@ -122,7 +122,7 @@ class NewReferralForm(FlaskForm):
     person_name = StringField("Full name", widget=GovTextInput(), validators=[
         DataRequired(message="Enter the person’s full name"),
         Length(max=200, message="The name must be 200 characters or fewer")])
-    date_of_birth = DateField("Date of birth (optional)", widget=GovDateInput(), format="%d %m %Y",
+    date_of_birth = DateField("Date of birth (optional)", widget=DateInput(), format="%d %m %Y",
                               validators=[Optional()], description="For example, 27 3 1984")
     person_phone = StringField("Phone number (optional)", widget=GovTextInput(),
                                validators=[Length(max=40, message="The phone number must be 40 characters or fewer")])

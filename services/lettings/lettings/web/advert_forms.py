@@ -15,7 +15,6 @@ from typing import Any
 from flask import after_this_request
 from flask_wtf import FlaskForm
 from govuk_frontend_wtf.wtforms_widgets import (
-    GovDateInput,
     GovRadioInput,
     GovSelect,
     GovSubmitInput,
@@ -24,10 +23,11 @@ from govuk_frontend_wtf.wtforms_widgets import (
 )
 from werkzeug.exceptions import Conflict
 from werkzeug.exceptions import NotFound as NotFoundPage
-from wtforms import DateField, RadioField, SelectField, StringField, SubmitField, TextAreaField
+from wtforms import RadioField, SelectField, StringField, SubmitField, TextAreaField
 from wtforms.validators import InputRequired, Length, Optional
 
 from casework.pages.formats import govuk_date, govuk_datetime
+from casework.pages.forms import date_field
 from casework.web import db_session
 from casework.workdays import LONDON
 from lettings.access import OFFICERS
@@ -76,21 +76,6 @@ def _reason(label: str, what: str, *, optional: bool = False, hint: str | None =
                          validators=[*validators, Length(max=500, message=f"{what.capitalize()} must be 500 characters or fewer")])
 
 
-class _DateInput(GovDateInput):
-    """GOV.UK's day, month and year, drawn again as typed even when fewer than three came back."""
-
-    def map_gov_params(self, field, **kwargs):
-        raw = field.raw_data
-        field.raw_data = (list(raw) + ["", "", ""])[:3] if raw else None
-        try:
-            return super().map_gov_params(field, **kwargs)
-        finally:
-            field.raw_data = raw
-
-
-def _date(label: str, what: str) -> DateField:
-    return DateField(label, widget=_DateInput(), format="%d %m %Y", validators=[_required(f"Enter {what}")],
-                     description="For example, 27 3 2027")
 
 
 class ButtonForm(FlaskForm):
@@ -99,7 +84,7 @@ class ButtonForm(FlaskForm):
 
 class AdvertiseForm(FlaskForm):
     FIELDS = {"closes_at": "closes_on"}
-    closes_on = _date("When does bidding close?", "the date bidding closes")
+    closes_on = date_field("When does bidding close?", "the date bidding closes")
     submit = SubmitField("Advertise the home", widget=GovSubmitInput())
 
     def closes_at(self) -> dt.datetime:
@@ -145,7 +130,7 @@ class WithdrawForm(FlaskForm):
 
 
 class SignUpForm(FlaskForm):
-    tenancy_start = _date("When does the tenancy start?", "the date the tenancy starts")
+    tenancy_start = date_field("When does the tenancy start?", "the date the tenancy starts")
     tenancy_type = SelectField("Tenancy type", widget=GovSelect(), validators=[Optional()],
                                choices=[("", "As the policy says for this applicant"), ("introductory", "Introductory"),
                                         ("secure", "Secure")])

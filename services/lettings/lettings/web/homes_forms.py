@@ -12,7 +12,6 @@ from flask_wtf import FlaskForm
 from govuk_frontend_wtf.wtforms_widgets import (
     GovCheckboxesInput,
     GovCheckboxInput,
-    GovDateInput,
     GovRadioInput,
     GovSelect,
     GovSubmitInput,
@@ -21,7 +20,6 @@ from govuk_frontend_wtf.wtforms_widgets import (
 )
 from wtforms import (
     BooleanField,
-    DateField,
     FieldList,
     Form,
     FormField,
@@ -35,6 +33,7 @@ from wtforms import (
 )
 from wtforms.validators import Optional
 
+from casework.pages.forms import date_field
 from lettings.policy import current as current_policy
 from lettings.schemas.applicants import REASONABLE_PREFERENCE, RELATIONSHIPS, SUPPORT_NEEDS
 from lettings.schemas.offers import TENANCY_END_REASONS
@@ -50,22 +49,6 @@ def _choices(codes, blank: str | None = None) -> list[tuple[str, str]]:
     return ([("", blank)] if blank is not None else []) + [(code, words(code)) for code in codes]
 
 
-class _DateInput(GovDateInput):
-    """GOV.UK's day, month and year, drawn again as typed even when fewer than three came back."""
-
-    def map_gov_params(self, field, **kwargs):
-        raw = field.raw_data
-        field.raw_data = (list(raw) + ["", "", ""])[:3] if raw else None
-        try:
-            return super().map_gov_params(field, **kwargs)
-        finally:
-            field.raw_data = raw
-
-
-def _date(label: str) -> DateField:
-    # Optional here: whether a date is needed, and which, is the API schema's to say.
-    return DateField(label, widget=_DateInput(), format="%d %m %Y", validators=[Optional()],
-                     description="For example, 27 3 2027")
 
 
 def _text(label: str, **kwargs) -> StringField:
@@ -157,9 +140,9 @@ class PropertyForm(PagesForm):
 
 
 class VoidForm(PagesForm):
-    void_date = _date("When did the home go void?")
+    void_date = date_field("When did the home go void?")
     reason = SelectField("Why", widget=GovSelect(), choices=_choices(VOID_REASONS, "Choose a reason"), validators=[Optional()])
-    ready_to_let_date = _date("When is it ready to let? (optional)")
+    ready_to_let_date = date_field("When is it ready to let? (optional)")
     submit = SubmitField("Make the home void", widget=GovSubmitInput())
 
     def payload(self) -> dict[str, Any]:
@@ -169,7 +152,7 @@ class VoidForm(PagesForm):
 
 class EndTenancyForm(PagesForm):
     tenancy = HiddenField()
-    end_date = _date("When does the tenancy end?")
+    end_date = date_field("When does the tenancy end?")
     reason = SelectField("Why", widget=GovSelect(), choices=_choices(TENANCY_END_REASONS, "Choose a reason"), validators=[Optional()])
     submit = SubmitField("End the tenancy", widget=GovSubmitInput())
 
@@ -186,7 +169,7 @@ def _bands() -> list[tuple[str, str]]:
 
 class MemberForm(Form):
     name = _text("Full name")
-    date_of_birth = _date("Date of birth")
+    date_of_birth = date_field("Date of birth")
     sex = SelectField("Sex", widget=GovSelect(), choices=[("", "Choose"), ("F", "Female"), ("M", "Male")], validators=[Optional()])
     relationship = SelectField("Relationship to the applicant", widget=GovSelect(),
                                choices=_choices(RELATIONSHIPS, "Choose"), validators=[Optional()])
@@ -235,8 +218,8 @@ class _Circumstances(PagesForm):
 class RegisterForm(_Circumstances):
     household = FieldList(FormField(MemberForm), min_entries=4, max_entries=20)
     band = SelectField("Band", widget=GovSelect(), choices=[], validators=[Optional()])
-    effective_date = _date("Band effective date")
-    application_date = _date("Date of application (optional)")
+    effective_date = date_field("Band effective date")
+    application_date = date_field("Date of application (optional)")
     submit = SubmitField("Register the applicant", widget=GovSubmitInput())
 
     def __init__(self, *args, **kwargs):
@@ -260,10 +243,10 @@ class ChangeForm(_Circumstances):
 
     version = HiddenField()
     band = SelectField("Band", widget=GovSelect(), choices=[], validators=[Optional()])
-    effective_date = _date("Band effective date")
+    effective_date = date_field("Band effective date")
     band_reason = TextAreaField("Why the band or effective date moved", widget=GovTextArea(),
                                 description="Only when the band or its effective date changes")
-    decision_date = _date("Date of the decision")
+    decision_date = date_field("Date of the decision")
     submit = SubmitField("Record the change", widget=GovSubmitInput())
 
     def __init__(self, *args, **kwargs):
@@ -299,7 +282,7 @@ class StatusForm(PagesForm):
     status = RadioField("What happens to the application?", widget=GovRadioInput(), choices=[
         ("suspended", "Suspend it"), ("active", "Reinstate it"), ("cancelled", "Cancel it")], validators=[Optional()])
     reason = TextAreaField("Reason", widget=GovTextArea())
-    until = _date("Suspended until (optional)")
+    until = date_field("Suspended until (optional)")
     submit = SubmitField("Change the status", widget=GovSubmitInput())
 
     def payload(self) -> dict[str, Any]:

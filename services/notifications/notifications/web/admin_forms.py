@@ -5,7 +5,6 @@ from __future__ import annotations
 from flask_wtf import FlaskForm
 from govuk_frontend_wtf.wtforms_widgets import (
     GovCheckboxesInput,
-    GovDateInput,
     GovSelect,
     GovSubmitInput,
     GovTextInput,
@@ -14,20 +13,7 @@ from wtforms import DateField, SelectField, SelectMultipleField, StringField, Su
 from wtforms.validators import DataRequired, Length, Optional, Regexp
 
 from casework.auth import ROLES
-
-
-class _DateInput(GovDateInput):
-    """GOV.UK's day, month and year, drawn again as typed even when fewer than three came back
-    (as sustainment's pages draw theirs: govuk-frontend-wtf's own widget expects all three)."""
-
-    def map_gov_params(self, field, **kwargs):
-        raw = field.raw_data
-        field.raw_data = (list(raw) + ["", "", ""])[:3] if raw else None
-        try:
-            return super().map_gov_params(field, **kwargs)
-        finally:
-            field.raw_data = raw
-
+from casework.pages.forms import DateInput
 
 ROLE_NAMES = {role: role.replace("_", " ").capitalize() for role in ROLES}
 
@@ -80,9 +66,9 @@ class NewOfficerForm(OfficerForm):
 class AwayForm(FlaskForm):
     """Mark an officer away and give their open tasks to a colleague (the API's ``OfficerAway``)."""
 
-    away_from = DateField("First day away (optional)", widget=_DateInput(), format="%d %m %Y",
+    away_from = DateField("First day away (optional)", widget=DateInput(), format="%d %m %Y",
                           validators=[Optional()], description="Leave blank for today. For example, 27 3 2027")
-    until = DateField("Last day away (optional)", widget=_DateInput(), format="%d %m %Y",
+    until = DateField("Last day away (optional)", widget=DateInput(), format="%d %m %Y",
                       validators=[Optional()], description="Leave blank if you do not know. For example, 10 4 2027")
     tasks_to = SelectField("Who takes their tasks?", widget=GovSelect(), choices=[],
                            validators=[DataRequired(message="Select the colleague who takes their tasks")],

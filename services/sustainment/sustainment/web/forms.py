@@ -16,7 +16,6 @@ import marshmallow as ma
 from flask_wtf import FlaskForm
 from govuk_frontend_wtf.wtforms_widgets import (
     GovCheckboxInput,
-    GovDateInput,
     GovRadioInput,
     GovSelect,
     GovSubmitInput,
@@ -25,7 +24,6 @@ from govuk_frontend_wtf.wtforms_widgets import (
 )
 from wtforms import (
     BooleanField,
-    DateField,
     FieldList,
     Form,
     FormField,
@@ -38,6 +36,7 @@ from wtforms import (
 )
 from wtforms.validators import InputRequired, Length, Optional, ValidationError
 
+from casework.pages.forms import date_field
 from casework.workdays import LONDON
 from sustainment import rules
 
@@ -77,22 +76,6 @@ def _time_field(label: str) -> StringField:
                        validators=[_required("Enter the time"), lambda form, field: _LondonTime.check(field)])
 
 
-class _DateInput(GovDateInput):
-    """GOV.UK's day, month and year, drawn again as typed even when fewer than three came back."""
-
-    def map_gov_params(self, field, **kwargs):
-        raw = field.raw_data
-        field.raw_data = (list(raw) + ["", "", ""])[:3] if raw else None
-        try:
-            return super().map_gov_params(field, **kwargs)
-        finally:
-            field.raw_data = raw
-
-
-def _date_field(label: str, what: str, *, optional: bool = False) -> DateField:
-    validators = [Optional()] if optional else [_required(f"Enter {what}")]
-    return DateField(label, widget=_DateInput(), format="%d %m %Y", validators=validators,
-                     description="For example, 27 3 2027")
 
 
 class CaseForm(FlaskForm):
@@ -122,7 +105,7 @@ class ActionForm(Form):
                            validators=[Optional()])
     owner = SelectField("Who does it", widget=GovSelect(), choices=_choices(rules.ACTION_OWNERS, "Choose who does it"),
                         validators=[Optional()])
-    due_date = _date_field("Due by", "the date it is due", optional=True)
+    due_date = date_field("Due by")
     status = SelectField("Status", widget=GovSelect(), choices=_choices(rules.ACTION_STATUSES), default="open")
 
     def filled(self) -> bool:
@@ -136,7 +119,7 @@ NEW_ROWS = 2
 class PlanForm(CaseForm):
     goals = FieldList(FormField(GoalForm), min_entries=1)
     actions = FieldList(FormField(ActionForm), min_entries=1)
-    review_date = _date_field("Review the plan by", "the review date", optional=True)
+    review_date = date_field("Review the plan by")
     submit = SubmitField("Agree the plan", widget=GovSubmitInput())
 
     @classmethod
@@ -202,7 +185,7 @@ class PlanForm(CaseForm):
 class ScheduleVisitForm(CaseForm):
     kind = RadioField("What kind of visit?", widget=GovRadioInput(), choices=_choices(rules.VISIT_KINDS),
                       validators=[_required("Choose the kind of visit")])
-    day = _date_field("Date of the visit", "the date of the visit")
+    day = date_field("Date of the visit", "the date of the visit")
     time = _time_field("Time of the visit")
     submit = SubmitField("Schedule the visit", widget=GovSubmitInput())
 
@@ -230,7 +213,7 @@ class VisitOutcomeForm(CaseForm):
 class VisitMadeForm(CaseForm):
     kind = RadioField("What kind of visit?", widget=GovRadioInput(), choices=_choices(rules.VISIT_KINDS),
                       validators=[_required("Choose the kind of visit")])
-    day = _date_field("Date of the visit", "the date of the visit")
+    day = date_field("Date of the visit", "the date of the visit")
     time = _time_field("Time of the visit")
     outcome = RadioField("What happened?", widget=GovRadioInput(), choices=_choices(("completed", "no_access")),
                          validators=[_required("Choose what happened at the visit")])
