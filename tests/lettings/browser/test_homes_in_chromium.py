@@ -48,8 +48,15 @@ def date_into(browser, name: str, day: dt.date) -> None:
 
 
 def press(browser, text: str) -> None:
+    """Press a form's button and wait for the page it posts to (the old page gone), so what is
+    asked next is asked of the answer, however slow the machine."""
+    from selenium.webdriver.support import expected_conditions as ec
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    before = browser.find_element(_by().TAG_NAME, "html")
     browser.find_element(_by().XPATH, f"//*[(self::button or self::input) and (normalize-space()='{text}' "
                                       f"or @value='{text}')]").click()
+    WebDriverWait(browser, 30).until(ec.staleness_of(before))
 
 
 def banner(browser) -> str:

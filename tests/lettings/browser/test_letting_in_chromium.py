@@ -55,9 +55,13 @@ def choose(browser, name: str, value: str) -> None:
 
 def press(browser, action_ends: str, label: str) -> None:
     """The button labelled ``label`` in the form posting to a URL ending ``action_ends``."""
+    from selenium.webdriver.support import expected_conditions as ec
+
+    before = browser.find_element(_by().TAG_NAME, "html")
     form = next(f for f in browser.find_elements(_by().TAG_NAME, "form")
                 if (f.get_attribute("action") or "").endswith(action_ends))
     form.find_element(_by().XPATH, f".//button[starts-with(normalize-space(), '{label}')]").click()
+    wait(browser, ec.staleness_of(before))  # the answer's page, however slow the machine
 
 
 def banner(browser, text: str) -> None:
