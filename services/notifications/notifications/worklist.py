@@ -37,18 +37,18 @@ def find(session: Session, me: Principal, task_id: uuid.UUID, *, for_update: boo
     return session.scalar(stmt.with_for_update() if for_update else stmt)
 
 
-def assigned_to(session: Session, officer_id: str) -> list[Task]:
-    """The officer's live tasks."""
+def assigned_to(session: Session, officer_id: str, *, limit: int | None = None) -> list[Task]:
+    """The officer's live tasks (any ``limit`` of them: enough to know there are more)."""
     return list(session.scalars(select(Task).where(Task.assignee == officer_id,
-                                                   Task.status.in_(LIVE_TASK_STATUSES))))
+                                                   Task.status.in_(LIVE_TASK_STATUSES)).limit(limit)))
 
 
-def unassigned_in(session: Session, teams: list[str]) -> list[Task]:
-    """The live tasks waiting in the teams' shared queues, for any member to take."""
+def unassigned_in(session: Session, teams: list[str], *, limit: int | None = None) -> list[Task]:
+    """The live tasks waiting in the teams' shared queues, for any member to take (any ``limit`` of them)."""
     if not teams:
         return []
     return list(session.scalars(select(Task).where(Task.assignee.is_(None), Task.team.in_(teams),
-                                                   Task.status.in_(LIVE_TASK_STATUSES))))
+                                                   Task.status.in_(LIVE_TASK_STATUSES)).limit(limit)))
 
 
 def created_since(session: Session, officer_id: str, teams: list[str], since: dt.datetime,

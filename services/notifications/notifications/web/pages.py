@@ -56,10 +56,14 @@ def inbox_page(me: Principal):
                   leads=bool(me.roles & worklist.SEES_WORKLOAD))
     view = request.args.get("view")
     if view != "table":
-        mine = wording.cards(worklist.assigned_to(session, me.sub), now, urls)
-        queue = wording.cards(worklist.unassigned_in(session, teams), now, urls)
+        # Whether the list is short enough for cards needs no more than TABLE_OVER + 1 of each:
+        # a long queue is not read (nor worded) twice, once to count it and once for the table.
+        enough = None if view == "cards" else TABLE_OVER + 1
+        mine = worklist.assigned_to(session, me.sub, limit=enough)
+        queue = worklist.unassigned_in(session, teams, limit=enough)
         if view == "cards" or len(mine) + len(queue) <= TABLE_OVER:
-            return render("notifications/inbox.html", view="cards", mine=mine, queue=queue, **common)
+            return render("notifications/inbox.html", view="cards", mine=wording.cards(mine, now, urls),
+                          queue=wording.cards(queue, now, urls), **common)
     chosen = {name: (request.args.get(name) if request.args.get(name) in allowed else None)
               for name, allowed in TABLE_CHOICES.items()}
     filters = worklist.TableFilters(whose=chosen["whose"] or "all", status=chosen["status"],
