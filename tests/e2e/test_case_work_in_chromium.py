@@ -118,6 +118,9 @@ def test_a_case_is_assigned_planned_visited_and_closed_through_the_pages(system,
     WebDriverWait(browser, 15).until(ec.text_to_be_present_in_element((By.TAG_NAME, "h1"), ref))
     check(browser)
     open_tab(browser, "plan")
+    browser.find_element(By.LINK_TEXT, "Agree a plan").click()  # the plan's form is a page of its own
+    WebDriverWait(browser, 15).until(ec.text_to_be_present_in_element((By.TAG_NAME, "h1"), "Agree a plan"))
+    check(browser)
     fill(browser, "plan-goals-0-title", "Clear the rent arrears")
     Select(browser.find_element(By.ID, "plan-goals-0-category")).select_by_value("rent_arrears")
     fill(browser, "plan-actions-0-title", "Apply for Discretionary Housing Payment")

@@ -70,7 +70,7 @@ def page_of(client, url: str, status: int = 200) -> str:
 
 def version(page: str) -> str:
     found = re.search(r'name="plan-version"[^>]*value="([^"]*)"', page)
-    assert found, "the page's forms carry the case's version"
+    assert found, "the plan's form carries the case's version"
     return html.unescape(found.group(1))
 
 
@@ -228,7 +228,11 @@ def test_the_case_page_by_reference_or_id_is_audited_as_the_apis_read(sustainmen
 def test_the_plan_is_agreed_under_the_cases_version(sustainment, opened, browser):
     case_id, ref = opened()
     assign(sustainment, case_id)
-    page = page_of(signed_in(browser), f"/app/cases/{ref}")
+    case_page = page_of(signed_in(browser), f"/app/cases/{ref}")
+    assert f'href="/app/cases/{ref}/plan"' in case_page and 'name="plan-version"' not in case_page
+    reads = audits(sustainment, case_id)
+    page = page_of(browser, f"/app/cases/{ref}/plan")
+    assert audits(sustainment, case_id) == reads + 1  # the plan's page is a read of the case
 
     r = post(browser, f"/app/cases/{ref}/plan", page, {"plan-version": version(page), **PLAN,
                                                         "plan-review_date": ["1", "2", "2030"]})
@@ -242,13 +246,14 @@ def test_the_plan_is_agreed_under_the_cases_version(sustainment, opened, browser
     assert "Plan agreed" in shown and "10 January 2030" in shown and "Apply for Discretionary Housing Payment" in shown
     # The form comes back filled with the plan, ids kept: a second version changes one action.
     goal_id = plan["goals"][0]["id"]
-    assert f'value="{goal_id}"' in shown
+    form = page_of(browser, f"/app/cases/{ref}/plan")
+    assert f'value="{goal_id}"' in form and "This is version 1 of the plan" in form
 
 
 def test_a_plan_form_made_on_an_older_version_is_refused_with_the_plan_as_it_is_now(sustainment, opened, browser):
     case_id, ref = opened()
     assign(sustainment, case_id)
-    page = page_of(signed_in(browser), f"/app/cases/{ref}")
+    page = page_of(signed_in(browser), f"/app/cases/{ref}/plan")
     old = version(page)
     post(browser, f"/app/cases/{ref}/plan", page, {"plan-version": old, **PLAN})  # someone else's change, first
 
@@ -268,7 +273,7 @@ def test_a_plan_form_made_on_an_older_version_is_refused_with_the_plan_as_it_is_
 
 def test_a_plan_without_a_goal_or_with_an_action_half_filled_names_the_fields(sustainment, opened, browser):
     case_id, ref = opened()
-    page = page_of(signed_in(browser, "leader-1", "team_leader"), f"/app/cases/{ref}")
+    page = page_of(signed_in(browser, "leader-1", "team_leader"), f"/app/cases/{ref}/plan")
     reads = audits(sustainment, case_id)
 
     refused = post(browser, f"/app/cases/{ref}/plan", page, {
@@ -434,7 +439,7 @@ def test_another_officer_sees_restricted_details_only_on_a_reason_audited_and_th
 def test_closing_shows_what_is_still_open_then_closes_with_an_outcome(sustainment, opened, browser):
     case_id, ref = opened()
     assign(sustainment, case_id)
-    page = page_of(signed_in(browser), f"/app/cases/{ref}")
+    page = page_of(signed_in(browser), f"/app/cases/{ref}/plan")
     post(browser, f"/app/cases/{ref}/plan", page, {"plan-version": version(page), **PLAN})
     reads = audits(sustainment, case_id)
 

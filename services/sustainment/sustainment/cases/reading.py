@@ -229,11 +229,15 @@ class CaseView:
     broke_glass: bool
     may_assign: bool
     may_see_restricted: bool
+    #: The case as its version was taken from, when that is also what this reader is shown.
+    shown: dict[str, Any] | None = None
 
     @property
     def detail(self) -> dict[str, Any]:
         """The case as ``GET /cases/{id}`` shows it to this reader (in the request that read it)."""
-        return sensitivity.CaseDetailRead().dump(self.case)
+        if self.shown is None:
+            self.shown = sensitivity.CaseDetailRead().dump(self.case)
+        return self.shown
 
 
 def read_case(session: Session, key: Any, *, break_glass_reason: str | None = None, policy: rules.Policy,
@@ -246,7 +250,8 @@ def read_case(session: Session, key: Any, *, break_glass_reason: str | None = No
     give ``break_glass_reason``: then they are shown, audited ``break_glass`` with the reason, and
     the sustainment team's manager is told."""
     case = find_case(session, key)
-    version = version_of(case)
+    as_versioned = sensitivity.CaseDetailRead().dump(case)  # find_case decided the reader's view
+    version = etag_of(as_versioned)
     audit.read(session, "case", case.id)
     may_see = sensitivity.may_see(case)
     broke_glass = bool(break_glass_reason and break_glass_reason.strip()) and not may_see
@@ -262,6 +267,7 @@ def read_case(session: Session, key: Any, *, break_glass_reason: str | None = No
         closure=closure_check(case), restricted=[] if (may_see or broke_glass) else held,
         restricted_shown=shown, broke_glass=broke_glass,
         may_assign=context.principal.get().has_any(*LEADERS), may_see_restricted=may_see or broke_glass,
+        shown=None if broke_glass else as_versioned,
     )
 
 
@@ -365,6 +371,15 @@ def read_deadlines(session: Session, key: Any, *, policy: rules.Policy, now: dt.
     case = find_case(session, key)
     audit.read(session, "case", case.id)
     return deadlines(case, policy=policy, now=now)
+
+
+def read_plan(session: Session, key: Any) -> tuple[Case, str]:
+    """The case with its plan, and the version a change to the plan is made on (the plan's own
+    page). Audited as a read of the case (goals and actions say something about the tenant)."""
+    case = find_case(session, key)
+    version = version_of(case)
+    audit.read(session, "case", case.id)
+    return case, version
 
 
 def read_closure_check(session: Session, key: Any) -> ClosureCheck:

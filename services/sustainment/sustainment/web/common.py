@@ -75,7 +75,6 @@ def case_page(key: str, *, status: int = 200, break_glass_reason: str | None = N
     made = {name: given.get(name) or form(formdata=None, data={"version": view.version}, prefix=name)
             for name, form in FORMS.items()}
     made["assign"] = given.get("assign") or forms.AssignForm(formdata=None, prefix=view.case.reference)
-    made["plan"] = given.get("plan") or forms.PlanForm.for_plan(view.case.plan, view.version, prefix="plan")
     outcome_forms = {str(v.id): forms.VisitOutcomeForm(formdata=None, data={"version": view.version}, prefix=f"v{i}")
                      for i, v in enumerate(view.case.visits) if v.status == "scheduled"}
     if given.get("outcome") is not None:
@@ -86,8 +85,7 @@ def case_page(key: str, *, status: int = 200, break_glass_reason: str | None = N
         answer_forms[given["referral_id"]] = given["answer"]
     refused = [f for f in [*made.values(), *outcome_forms.values(), *answer_forms.values()] if f.errors]
     return render("sustainment/case.html", status, view=view, case=view.case, forms=made, outcome_forms=outcome_forms,
-                  answer_forms=answer_forms, form=refused[0] if refused else None, stale=given.get("stale", False),
-                  now=utcnow(), **helpers())
+                  answer_forms=answer_forms, form=refused[0] if refused else None, now=utcnow(), **helpers())
 
 
 def keep_what_the_page_shows() -> None:
