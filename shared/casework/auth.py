@@ -118,6 +118,22 @@ def mint(sub: str, roles: Iterable[str], *, secret: str, name: str = "", issuer:
     return jwt.encode(claims, secret, algorithm="HS256")
 
 
+def checks_own_token(view: Callable) -> Callable:
+    """Mark a view that checks its own ``Authorization`` header: a provider's callback signed with
+    a shared bearer token (GOV.UK Notify's), not a Casework token. The kernel leaves the header to
+    the view, which must refuse a wrong one itself (401); no principal is set. OpenAPI marks the
+    operation ``x-checks-own-token``, secured by ``callbackToken``."""
+    view.checks_own_token = True  # type: ignore[attr-defined]
+    view._apidoc = deepcopy(getattr(view, "_apidoc", {}))  # type: ignore[attr-defined]
+    manual = view._apidoc.setdefault("manual_doc", {})  # type: ignore[attr-defined]
+    manual["x-checks-own-token"] = True
+    manual["security"] = [{"callbackToken": []}]
+    responses = view._apidoc.setdefault("response", {}).setdefault("responses", {})  # type: ignore[attr-defined]
+    if "UNAUTHORIZED" not in responses.setdefault(401, []):
+        responses[401].append("UNAUTHORIZED")
+    return view
+
+
 def current() -> Principal:
     return context.principal.get()
 

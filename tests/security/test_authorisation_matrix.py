@@ -18,12 +18,15 @@ PUBLIC = {"/healthz", "/readyz", "/metrics", "/openapi.json"}
 PATH_VALUES = {"slug": "intake", "kind": "offer"}
 
 
-def operations(client) -> list[tuple[str, str, list[str]]]:
+def operations(client, *, own_token: bool = False) -> list[tuple[str, str, list[str]]]:
+    """Each operation's method, path and roles; those that check their own token (a provider's
+    callback, ``x-checks-own-token``) only when ``own_token``, and only they."""
     spec = client.get("/openapi.json").json
     found = []
     for path, item in spec["paths"].items():
         for method, op in item.items():
-            if method in ("get", "post", "put", "patch", "delete"):
+            if method in ("get", "post", "put", "patch", "delete") and \
+                    bool(op.get("x-checks-own-token")) == own_token:
                 found.append((method, path, op.get("x-roles")))
     return found
 
@@ -63,4 +66,17 @@ def test_each_role_is_allowed_or_refused_as_declared(harnesses, name):
                     wrong.append((method, path, role, status))
             elif status != 403:
                 wrong.append((method, path, role, status))
+    assert wrong == []
+
+
+@pytest.mark.parametrize("name", SERVICES)
+def test_a_callback_that_checks_its_own_token_refuses_every_casework_token(harnesses, name):
+    client = harnesses(name).client
+    wrong = []
+    for method, path, _roles in operations(client, own_token=True):
+        url = concrete(path)
+        for headers in ({}, *(bearer(f"matrix-{role}", role) for role in ROLES)):
+            status = call(client, method, url, headers).status_code
+            if status != 401:
+                wrong.append((method, path, headers, status))
     assert wrong == []

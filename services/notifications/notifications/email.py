@@ -1,21 +1,13 @@
-"""E-mail over SMTP, sent by the worker from the delivery log with retries, and the daily digest.
-
-Settings come from the environment: ``CASEWORK_SMTP_HOST`` (default ``localhost``),
-``CASEWORK_SMTP_PORT`` (25), ``CASEWORK_SMTP_USER`` and ``CASEWORK_SMTP_PASSWORD`` (none),
-``CASEWORK_SMTP_FROM`` (``casework@localhost``), ``CASEWORK_SMTP_STARTTLS`` (``false``) and
-``CASEWORK_SMTP_TIMEOUT`` seconds (10). Messages carry references and links only.
+"""Officers' e-mails, logged for the worker to send (``deliveries.deliver``, through SMTP or GOV.UK
+Notify: ``notifications.senders``) with retries, and the daily digest. They carry references and
+links only.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import logging
-import os
-import smtplib
 import uuid
 from collections.abc import Iterable
-from dataclasses import dataclass
-from email.message import EmailMessage
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -27,32 +19,8 @@ from casework.workdays import LONDON
 from notifications.models import Delivery, Notification, Officer
 from notifications.rules import Policy
 
-log = logging.getLogger(__name__)
-
 SEND = "email.send"
 DIGEST = "email.digest"
-
-
-@dataclass(frozen=True)
-class SmtpSettings:
-    host: str
-    port: int
-    user: str
-    password: str
-    sender: str
-    starttls: bool
-    timeout: float
-
-    @classmethod
-    def from_env(cls) -> SmtpSettings:
-        env = os.environ.get
-        return cls(
-            host=env("CASEWORK_SMTP_HOST", "localhost"), port=int(env("CASEWORK_SMTP_PORT", "25")),
-            user=env("CASEWORK_SMTP_USER", ""), password=env("CASEWORK_SMTP_PASSWORD", ""),
-            sender=env("CASEWORK_SMTP_FROM", "casework@localhost"),
-            starttls=env("CASEWORK_SMTP_STARTTLS", "false").lower() in ("1", "true", "yes"),
-            timeout=float(env("CASEWORK_SMTP_TIMEOUT", "10")),
-        )
 
 
 def message_body(notifications: Iterable[Notification]) -> str:
@@ -66,53 +34,17 @@ def message_body(notifications: Iterable[Notification]) -> str:
 
 def send_later(session: Session, policy: Policy, officer: Officer, *, title: str, body: str,
                event_id: str | None = None) -> Delivery:
-    """Log an e-mail for the worker to send (now, and again with backoff while it fails)."""
+    """Log an e-mail for the worker to send (now, and again with backoff while it fails).
+
+    Should it prove undeliverable, the officer's (first) team is told: their address needs mending.
+    """
     delivery = Delivery(id=uuid.uuid4(), channel="email", target=officer.id, address=officer.email,
                         event_id=event_id, title=title, body=body, status="pending", attempts=0,
-                        created_at=utcnow())
+                        created_at=utcnow(), team=(officer.teams or [None])[0])
     session.add(delivery)
     timers.schedule_new(session, SEND, key=f"email:{delivery.id}:0", due_at=utcnow(),
                         payload={"delivery_id": str(delivery.id)})
     return delivery
-
-
-def deliver(session: Session, timer: Timer, *, policy: Policy) -> None:
-    """Timer handler: send one logged e-mail; on failure record it and try again later."""
-    delivery = session.get(Delivery, uuid.UUID(timer.payload["delivery_id"]), with_for_update=True)
-    if delivery is None or delivery.status != "pending":
-        return
-    settings = SmtpSettings.from_env()
-    message = EmailMessage()
-    message["From"] = settings.sender
-    message["To"] = delivery.address
-    message["Subject"] = delivery.title
-    message["Message-ID"] = f"<{delivery.id}@casework>"
-    message.set_content(delivery.body)
-    delivery.attempts += 1
-    try:
-        with smtplib.SMTP(settings.host, settings.port, timeout=settings.timeout) as smtp:
-            if settings.starttls:
-                smtp.starttls()
-            if settings.user:
-                smtp.login(settings.user, settings.password)
-            smtp.send_message(message)
-    except (OSError, smtplib.SMTPException) as exc:
-        delivery.last_error = f"{type(exc).__name__}: {exc}"[:500]
-        log.warning("e-mail delivery failed", extra={"delivery_id": str(delivery.id), "attempt": delivery.attempts})
-        _retry_or_give_up(session, delivery, policy)
-        return
-    delivery.status = "sent"
-    delivery.delivered_at = utcnow()
-    delivery.last_error = None
-
-
-def _retry_or_give_up(session: Session, delivery: Delivery, policy: Policy) -> None:
-    if delivery.attempts >= policy.email.max_attempts:
-        delivery.status = "failed"
-        return
-    delay = policy.email.retry_seconds * 2 ** (delivery.attempts - 1)
-    timers.schedule(session, SEND, key=f"email:{delivery.id}:{delivery.attempts}",
-                    due_at=utcnow() + dt.timedelta(seconds=delay), payload={"delivery_id": str(delivery.id)})
 
 
 # -- the daily digest ---------------------------------------------------------------------

@@ -137,19 +137,22 @@ class Subscription(Base):
 
 
 class Delivery(Base):
-    """One e-mail or webhook on its way out: the delivery log."""
+    """One e-mail, text message, letter or webhook on its way out: the delivery log."""
 
     __tablename__ = "deliveries"
 
     id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True, default=uuid.uuid4)
-    channel: Mapped[str] = mapped_column(String(20))  # email | webhook
-    #: The officer an e-mail is for, or the subscription a webhook is for.
+    channel: Mapped[str] = mapped_column(String(20))  # email | sms | letter | webhook
+    #: The officer an e-mail is for, the subscription a webhook is for, or ``person`` (a message
+    #: to a tenant or applicant asked for by ``POST /messages``).
     target: Mapped[str] = mapped_column(String(200))
     address: Mapped[str] = mapped_column(String(1000))
     event_id: Mapped[str | None] = mapped_column(String(36))
     title: Mapped[str] = mapped_column(String(300))
     body: Mapped[str] = mapped_column(Text)
-    status: Mapped[str] = mapped_column(String(20), default="pending")  # pending | sent | failed
+    #: pending | sent (the mail server or GOV.UK Notify took it) | delivered (Notify's receipt
+    #: says it arrived) | failed (given up, or Notify's receipt says so): replayable.
+    status: Mapped[str] = mapped_column(String(20), default="pending")
     attempts: Mapped[int] = mapped_column(Integer, default=0)
     last_error: Mapped[str | None] = mapped_column(String(500))
     response_status: Mapped[int | None] = mapped_column(Integer)
@@ -157,5 +160,16 @@ class Delivery(Base):
     delivered_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
     #: When the retention sweep removed its address, title and body.
     anonymised_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
+    #: smtp | govuk_notify (e-mails, texts and letters), and Notify's id for it.
+    provider: Mapped[str | None] = mapped_column(String(20))
+    provider_id: Mapped[str | None] = mapped_column(String(64), index=True)
+    #: The last status Notify's delivery receipt gave (``delivered``, ``permanent-failure``…), and its time.
+    provider_status: Mapped[str | None] = mapped_column(String(30))
+    provider_status_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
+    #: The sender's team: told (a task) when the message cannot be delivered.
+    team: Mapped[str | None] = mapped_column(String(60))
+    #: The record the message is about (a case, referral…), if any.
+    subject_type: Mapped[str | None] = mapped_column(String(40))
+    subject_id: Mapped[str | None] = mapped_column(String(64))
 
     __table_args__ = (Index("ix_deliveries_channel_target", "channel", "target"),)

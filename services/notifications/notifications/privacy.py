@@ -79,9 +79,9 @@ def due_notifications(session: Session, now: dt.datetime) -> list[Notification]:
 
 
 def due_deliveries(session: Session, now: dt.datetime) -> list[Delivery]:
-    """Sent or failed deliveries made before the period, not yet anonymised."""
+    """Sent, delivered or failed deliveries made before the period, not yet anonymised."""
     return list(session.scalars(
-        select(Delivery).where(Delivery.status.in_(("sent", "failed")), Delivery.anonymised_at.is_(None),
+        select(Delivery).where(Delivery.status.in_(("sent", "delivered", "failed")), Delivery.anonymised_at.is_(None),
                                Delivery.created_at < _cutoff(now, "delivery_log_years", 1))
         .order_by(Delivery.created_at).with_for_update(skip_locked=True)))
 

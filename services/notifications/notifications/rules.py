@@ -101,6 +101,18 @@ class WebhookPolicy:
 
 
 @dataclass(frozen=True)
+class MessageTemplate:
+    """A template in the council's GOV.UK Notify service: its channel and Notify's id for it."""
+
+    name: str
+    channel: str
+    id: str
+
+
+MESSAGE_CHANNELS = ("email", "sms", "letter")
+
+
+@dataclass(frozen=True)
 class Policy:
     subjects: tuple[SubjectKind, ...]
     tasks: tuple[TaskRule, ...]
@@ -110,6 +122,8 @@ class Policy:
     escalation_enabled: bool = True
     email: EmailPolicy = field(default_factory=EmailPolicy)
     webhooks: WebhookPolicy = field(default_factory=WebhookPolicy)
+    #: GOV.UK Notify's templates by the name Casework gives them (``govuk_notify.templates``).
+    templates: Mapping[str, MessageTemplate] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -172,7 +186,19 @@ def parse_policy(raw: Mapping[str, Any]) -> Policy:
         subjects=subjects, tasks=tasks, notices=notices, message_fields=fields_allowed, priority_by_risk=by_risk,
         escalation_enabled=bool((raw.get("escalation") or {}).get("enabled", True)),
         email=_email(raw.get("email") or {}), webhooks=_webhooks(raw.get("webhooks") or {}),
+        templates=_templates((raw.get("govuk_notify") or {}).get("templates") or {}),
     )
+
+
+def _templates(raw: Mapping[str, Any]) -> dict[str, MessageTemplate]:
+    templates = {}
+    for name, spec in raw.items():
+        channel = (spec or {}).get("channel")
+        if channel not in MESSAGE_CHANNELS:
+            raise PolicyError(f"govuk_notify.templates.{name}.channel: {channel!r} is not one of "
+                              f"{', '.join(MESSAGE_CHANNELS)}")
+        templates[name] = MessageTemplate(name=name, channel=channel, id=str(spec.get("id") or ""))
+    return templates
 
 
 def _email(raw: Mapping[str, Any]) -> EmailPolicy:

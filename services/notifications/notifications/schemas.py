@@ -255,19 +255,61 @@ class Subscription(ma.Schema):
 
 class Delivery(ma.Schema):
     id = fields.UUID()
-    channel = fields.String(metadata={"example": "webhook"})
-    target = fields.String(metadata={"description": "The officer (e-mail) or subscription (webhook)."})
+    channel = fields.String(metadata={"example": "sms"})
+    target = fields.String(metadata={"description": "The officer (e-mail), the subscription (webhook), or "
+                                                    "`person` (a message to a person, `POST /messages`)."})
     event_id = fields.String(allow_none=True)
-    title = fields.String(metadata={"example": "casework.intake.referral.accepted.v2"})
-    status = fields.String(metadata={"example": "sent"})
+    title = fields.String(metadata={"description": "The e-mail's subject, the event's type (webhook) or the "
+                                                   "template's name (a message to a person).",
+                                    "example": "casework.intake.referral.accepted.v2"})
+    status = fields.String(metadata={"description": "pending, sent, delivered (GOV.UK Notify's receipt says so) "
+                                                    "or failed (replayable).", "example": "sent"})
     attempts = fields.Integer(metadata={"example": 1})
     last_error = fields.String(allow_none=True, metadata={"example": "HTTP 503"})
     response_status = fields.Integer(allow_none=True, metadata={"example": 204})
     created_at = DateTime()
     delivered_at = DateTime(allow_none=True)
+    provider = fields.String(allow_none=True, metadata={"example": "govuk_notify"})
+    provider_id = fields.String(allow_none=True, metadata={"description": "GOV.UK Notify's id for the message."})
+    provider_status = fields.String(allow_none=True, metadata={"example": "delivered"})
+    provider_status_at = DateTime(allow_none=True)
+    team = fields.String(allow_none=True, metadata={"description": "The sending team, told when it cannot be "
+                                                                   "delivered.", "example": "sustainment"})
+    subject_type = fields.String(allow_none=True, metadata={"example": "case"})
+    subject_id = fields.String(allow_none=True)
+
+
+DELIVERY_CHANNELS = ("email", "sms", "letter", "webhook")
+DELIVERY_STATUSES = ("pending", "sent", "delivered", "failed")
 
 
 class DeliveryQueryArgs(ma.Schema):
-    channel = fields.String(validate=validate.OneOf(("email", "webhook")), metadata={"example": "email"})
-    status = fields.String(validate=validate.OneOf(("pending", "sent", "failed")), metadata={"example": "failed"})
+    channel = fields.String(validate=validate.OneOf(DELIVERY_CHANNELS), metadata={"example": "email"})
+    status = fields.String(validate=validate.OneOf(DELIVERY_STATUSES), metadata={"example": "failed"})
     target = fields.String(metadata={"example": "o-jsmith"})
+
+
+class MessageSubject(ma.Schema):
+    type = fields.String(required=True, validate=validate.OneOf(sorted(links.PAGES)), metadata={"example": "case"})
+    id = fields.String(required=True, validate=validate.Length(min=1, max=64),
+                       metadata={"example": "0b7e2f9c-5d1a-4f3e-8c6b-2a9d4e1f7c30"})
+
+
+class MessageCreate(ma.Schema):
+    channel = fields.String(required=True, validate=validate.OneOf(rules.MESSAGE_CHANNELS), metadata={"example": "sms"})
+    template = fields.String(required=True, validate=validate.Length(min=1, max=100),
+                             metadata={"description": "A template's name in the policy (`govuk_notify.templates`).",
+                                       "example": "visit_reminder"})
+    to = fields.String(validate=validate.Length(max=320), metadata={
+        "description": "The e-mail address or mobile number (not for a letter).", "example": "07700 900123"})
+    address = fields.List(fields.String(validate=validate.Length(max=200)), validate=validate.Length(max=7),
+                          metadata={"description": "A letter's address lines, the last its postcode.",
+                                    "example": ["Flat 2", "1 High Street", "Anytown", "AB1 2CD"]})
+    personalisation = fields.Dict(keys=fields.String(validate=validate.Length(min=1, max=50)),
+                                  values=fields.String(validate=validate.Length(max=2000)),
+                                  validate=validate.Length(max=20), load_default=dict,
+                                  metadata={"description": "What the template's placeholders are filled with: "
+                                                           "the least the person needs.",
+                                            "example": {"reference": "C-000045", "visit_date": "3 March"}})
+    team = fields.String(required=True, validate=SLUG, metadata={"example": "sustainment"})
+    subject = fields.Nested(MessageSubject, metadata={"description": "The record the message is about."})

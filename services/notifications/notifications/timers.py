@@ -1,5 +1,5 @@
 """Notifications' durable timers, each kind with its handler: overdue tasks escalated, e-mails and
-digests sent, webhooks delivered, and the retention sweep."""
+digests sent, texts and letters sent, webhooks delivered, and the retention sweep."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ from sqlalchemy.orm import Session
 
 from casework.privacy import RETENTION_SWEEP, retention_sweep
 from casework.timers import Timer
-from notifications import email, escalation, privacy, webhooks, workflow
+from notifications import deliveries, email, escalation, privacy, webhooks, workflow
 from notifications.policy import current as policy
 
 
@@ -23,7 +23,8 @@ def _with_policy(handler):
 
 TIMERS = {
     workflow.OVERDUE: _with_policy(escalation.escalate_overdue),
-    email.SEND: _with_policy(email.deliver),
+    email.SEND: _with_policy(deliveries.deliver),
+    deliveries.MESSAGE_SEND: _with_policy(deliveries.deliver),
     email.DIGEST: _with_policy(email.send_digest),
     webhooks.SEND: _with_policy(webhooks.deliver),
     RETENTION_SWEEP: retention_sweep(privacy.RETENTION, service="notifications"),

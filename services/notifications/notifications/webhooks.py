@@ -38,6 +38,7 @@ from casework.db import utcnow
 from casework.events import Event
 from casework.timers import Timer
 from notifications import directory, inbox, public_http
+from notifications.metrics import counted
 from notifications.models import Delivery, Subscription
 from notifications.rules import Policy, Subject, subscription_wants, webhook_body
 
@@ -168,6 +169,7 @@ def deliver(session: Session, timer: Timer, *, policy: Policy) -> None:
     if sub is None or not sub.active:
         delivery.status = "failed"
         delivery.last_error = "The subscription is disabled or gone."
+        counted("webhook", "failed")
         return
     delivery.attempts += 1
     error = _post(sub, delivery)
@@ -176,16 +178,20 @@ def deliver(session: Session, timer: Timer, *, policy: Policy) -> None:
         delivery.delivered_at = utcnow()
         delivery.last_error = None
         sub.consecutive_failures = 0
+        counted("webhook", "sent")
         return
     delivery.last_error = error[:500]
     sub.consecutive_failures += 1
     log.warning("webhook delivery failed", extra={"delivery_id": str(delivery.id), "attempt": delivery.attempts})
     if sub.consecutive_failures >= policy.webhooks.disable_after_failures:
         delivery.status = "failed"
+        counted("webhook", "failed")
         _disable(session, policy, sub)
     elif delivery.attempts >= policy.webhooks.max_attempts:
         delivery.status = "failed"
+        counted("webhook", "failed")
     else:
+        counted("webhook", "retrying")
         delay = policy.webhooks.retry_seconds * 2 ** (delivery.attempts - 1)
         timers.schedule(session, SEND, key=f"webhook:{delivery.id}:{delivery.attempts}",
                         due_at=utcnow() + dt.timedelta(seconds=delay), payload={"delivery_id": str(delivery.id)})

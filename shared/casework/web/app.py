@@ -99,7 +99,12 @@ def create_app(service: Service, *, settings: Settings | None = None, db: Databa
         OPENAPI_SWAGGER_UI_URL=docs.ASSETS_PATH,
         API_SPEC_OPTIONS={
             "info": {"description": service.description},
-            "components": {"securitySchemes": {"bearerAuth": {"type": "http", "scheme": "bearer", "bearerFormat": "JWT"}}},
+            "components": {"securitySchemes": {
+                "bearerAuth": {"type": "http", "scheme": "bearer", "bearerFormat": "JWT"},
+                # A provider's callback (``casework.auth.checks_own_token``): the token shared with it.
+                "callbackToken": {"type": "http", "scheme": "bearer",
+                                  "description": "The token the council gave the provider with the callback's URL."},
+            }},
         },
         MAX_CONTENT_LENGTH=settings.max_body_bytes,
         JSON_SORT_KEYS=False,
@@ -149,7 +154,7 @@ def _before() -> Response | None:
     ]
     g.principal = None
     header = headers.get("Authorization", "")
-    if header:
+    if header and not getattr(current_app.view_functions.get(request.endpoint or ""), "checks_own_token", False):
         scheme, _, token = header.partition(" ")
         if scheme.lower() != "bearer" or not token.strip():
             return errors.problem(401, "Use an Authorization header of the form 'Bearer <token>'.",
