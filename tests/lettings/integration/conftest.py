@@ -1,11 +1,17 @@
 """One lettings harness per test module, on each backend (PostgreSQL with RabbitMQ, and the embedded
-SQLite with the in-process broker), emptied between tests."""
+SQLite with the in-process broker), emptied between tests; the records made over the API that
+tests start from; and the officers' pages read and posted through the Flask test client."""
 
 import datetime as dt
+import html
+import re
 
 import pytest
+from sqlalchemy import func, select
 
+from casework.audit import AuditEntry
 from casework_dev.testing import bearer
+from casework_dev.testing.pages import csrf, sign_in_as
 from lettings.service import SERVICE
 
 OFFICER = bearer("officer-1", "lettings_officer")
@@ -78,9 +84,9 @@ def bid(harness, advert: dict, applicant: dict):
                                headers=OFFICER)
 
 
-def closed_advert_with_bidders(harness, *applicants, prop=None) -> dict:
+def closed_advert_with_bidders(harness, *applicants, prop=None, void_date: str | None = None) -> dict:
     prop = prop or add_property(harness)
-    add_void(harness, prop)
+    add_void(harness, prop, void_date)
     advert = open_advert(harness, prop)
     for applicant in applicants:
         assert bid(harness, advert, applicant).status_code == 201
@@ -90,3 +96,64 @@ def closed_advert_with_bidders(harness, *applicants, prop=None) -> dict:
 
 def offer(harness, advert: dict, **body):
     return harness.client.post(f"/adverts/{advert['id']}/offers", json=body, headers=OFFICER)
+
+
+def let(harness, advert: dict, applicant: dict, start: str) -> dict:
+    """Offer the home to the top of the shortlist (``applicant``), who accepts, passes the checks and signs up."""
+    made = offer(harness, advert)
+    assert made.status_code == 201 and made.json["applicant_id"] == applicant["id"], made.json
+    for step, status in (("accept", 200), ("checks", 201)):
+        assert harness.client.post(f"/offers/{made.json['id']}/{step}", headers=OFFICER).status_code == status
+    r = harness.client.post(f"/offers/{made.json['id']}/sign-up", json={"tenancy_start": start}, headers=OFFICER)
+    assert r.status_code == 201, r.json
+    return r.json
+
+
+# -- the pages ------------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def browser(lettings):
+    """A lettings officer signed in to the pages (the Flask test client: no JavaScript)."""
+    with lettings.app.test_client() as client:
+        sign_in_as(client, "officer-1", "lettings_officer", name="Lee Officer")
+        yield client
+
+
+def page_of(client, url: str, status: int = 200) -> str:
+    r = client.get(url)
+    assert r.status_code == status, r.get_data(as_text=True)[:2000]
+    return r.get_data(as_text=True)
+
+
+def post(client, url: str, page: str, data: dict, status: int = 303):
+    """The form posted with the CSRF token of the ``page`` it is on; answered with ``status``."""
+    r = client.post(url, data={"csrf_token": csrf(page), **data})
+    body = r.get_data(as_text=True)
+    assert r.status_code == status, (re.findall(r"govuk-error-summary__list.*?</ul>", body, re.S) or [body[:3000]])[0]
+    return r
+
+
+def summary(body: str) -> str:
+    """The page's GOV.UK error summary (there must be one), as text."""
+    found = re.findall(r"govuk-error-summary__list.*?</ul>", body, re.S)
+    assert found, "the page has an error summary"
+    return html.unescape(found[0])
+
+
+def on_day(day: dt.date, name: str) -> dict:
+    """GOV.UK's date input: day, month and year under the field's one name."""
+    return {name: [str(day.day), str(day.month), str(day.year)]}
+
+
+def audits(lettings, record_id, action="read") -> int:
+    with lettings.db.transaction() as session:
+        return session.scalar(select(func.count()).select_from(AuditEntry).where(
+            AuditEntry.record_id == str(record_id), AuditEntry.action == action))
+
+
+def version(page: str) -> str:
+    """The applicant's version the change form carries."""
+    found = re.search(r'name="version"[^>]*value="([^"]*)"', page)
+    assert found, "the change form carries the applicant's version"
+    return html.unescape(found.group(1))

@@ -4,7 +4,7 @@ The home's history and the void report show each void, advert, offer and tenancy
 
 import datetime as dt
 
-from .conftest import OFFICER, add_applicant, add_property, bid, open_advert
+from .conftest import OFFICER, add_applicant, add_property, bid, let, open_advert
 
 TODAY = dt.date.today()
 
@@ -27,15 +27,6 @@ def advertise_and_close(harness, home: dict, *bidders: dict) -> dict:
     shortlist = harness.client.get(f"/adverts/{advert['id']}/shortlist", headers=OFFICER).json
     assert [r["applicant_id"] for r in shortlist["ranked"]] == [b["id"] for b in bidders]
     return advert
-
-
-def let(harness, advert: dict, applicant: dict, start: str) -> dict:
-    """Offer the home to the top of the shortlist (``applicant``), who accepts, passes the checks and signs up."""
-    made = post(harness, f"/adverts/{advert['id']}/offers", {}, status=201)
-    assert made["applicant_id"] == applicant["id"]
-    assert post(harness, f"/offers/{made['id']}/accept")["status"] == "accepted"
-    assert post(harness, f"/offers/{made['id']}/checks", status=201)["result"] == "pass"
-    return post(harness, f"/offers/{made['id']}/sign-up", {"tenancy_start": start}, status=201)
 
 
 def test_one_home_let_three_times_keeps_its_whole_history(lettings):

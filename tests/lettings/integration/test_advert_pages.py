@@ -8,55 +8,23 @@ from __future__ import annotations
 import datetime as dt
 import re
 
-import pytest
-from sqlalchemy import func, select
-
-from casework.audit import AuditEntry
-from casework_dev.testing.pages import csrf, sign_in_as
+from casework_dev.testing.pages import sign_in_as
 
 from .conftest import (
     OFFICER,
     add_applicant,
     add_property,
     add_void,
+    audits,
     bid,
     closed_advert_with_bidders,
     offer,
     open_advert,
+    page_of,
     person,
+    post,
+    summary,
 )
-
-
-@pytest.fixture
-def browser(lettings):
-    with lettings.app.test_client() as client:
-        sign_in_as(client, "officer-1", "lettings_officer", name="Lee Officer")
-        yield client
-
-
-def page_of(client, url: str, status: int = 200) -> str:
-    r = client.get(url)
-    assert r.status_code == status, r.get_data(as_text=True)[:2000]
-    return r.get_data(as_text=True)
-
-
-def post(client, url: str, page: str, data: dict, status: int = 303):
-    r = client.post(url, data={"csrf_token": csrf(page), **data})
-    body = r.get_data(as_text=True)
-    assert r.status_code == status, (re.findall(r'govuk-error-summary__list.*?</ul>', body, re.S) or [body[:3000]])[0]
-    return r
-
-
-def summary(body: str) -> str:
-    found = re.findall(r'govuk-error-summary__list.*?</ul>', body, re.S)
-    assert found, "the page has an error summary"
-    return found[0]
-
-
-def audits(lettings, record_id, action="read") -> int:
-    with lettings.db.transaction() as session:
-        return session.scalar(select(func.count()).select_from(AuditEntry).where(
-            AuditEntry.record_id == str(record_id), AuditEntry.action == action))
 
 
 def test_only_lettings_officers_and_team_leaders_see_the_pages(lettings):
@@ -243,3 +211,104 @@ def test_withdrawing_an_offer_and_advertising_again_when_nobody_is_left(lettings
     again = post(browser, f"/app/properties/{prop['reference']}/advertise", form, {
         "closes_on": [str(closes.day), str(closes.month), str(closes.year)]})
     assert again.headers["Location"] != f"/app/adverts/{advert['reference']}"
+
+
+# -- a refusal reviewed -------------------------------------------------------------------------------
+
+
+def refused_unreasonably(lettings, applicant: dict) -> dict:
+    """An offer of a home of its own made to ``applicant``, refused and judged unreasonable (over the API)."""
+    made = offer(lettings, closed_advert_with_bidders(lettings, applicant)).json
+    r = lettings.client.post(f"/offers/{made['id']}/refuse", json={"reason": "Too far from work", "reasonable": False},
+                             headers=OFFICER)
+    assert r.status_code == 200, r.json
+    return made
+
+
+def test_a_refusal_reviewed_as_reasonable_on_the_offer_page_lifts_the_suspension_it_caused(lettings, browser):
+    applicant = add_applicant(lettings)
+    refused_unreasonably(lettings, applicant)
+    second = refused_unreasonably(lettings, applicant)  # two within twelve months: suspended
+    assert lettings.client.get(f"/applicants/{applicant['id']}", headers=OFFICER).json["status"] == "suspended"
+    url = f"/app/offers/{second['reference']}"
+    page = page_of(browser, url)
+    assert 'id="review"' in page and "Review the refusal" in page
+
+    assert browser.post(f"{url}/refusal-review", data={"reasonable": "yes", "reason": "x"}).status_code == 400
+    empty = post(browser, f"{url}/refusal-review", page, {}, status=422)
+    problems = summary(empty.get_data(as_text=True))
+    assert "Choose whether the refusal was reasonable" in problems and "Enter why the review decided so" in problems
+    assert 'id="reasonable-error"' in empty.get_data(as_text=True)
+
+    done = post(browser, f"{url}/refusal-review", page, {"reasonable": "yes",
+                                                         "reason": "The home was two bus rides from the school."})
+    reviewed = page_of(browser, done.headers["Location"])
+    assert f"the suspension of {applicant['reference']} is lifted" in reviewed
+    details = re.search(r'id="review-details".*?</dl>', reviewed, re.S).group(0)
+    assert "Reasonable: it no longer counts towards a suspension" in details
+    assert "The home was two bus rides from the school." in details and "by officer-1" in details
+    assert "Not reasonable" in details  # as judged at the refusal
+    assert f'href="/app/offers/{second["reference"]}/letters/refusal"' in details
+    assert "Review the refusal" not in reviewed, "a review is recorded once"
+    assert lettings.client.get(f"/applicants/{applicant['id']}", headers=OFFICER).json["status"] == "active"
+    review = lettings.client.get(f"/offers/{second['id']}", headers=OFFICER).json["refusal_review"]
+    assert (review["reasonable"], review["reviewed_by"]) == (True, "officer-1")
+
+    again = post(browser, f"{url}/refusal-review", page, {"reasonable": "no", "reason": "Changed my mind."},
+                 status=409)
+    assert "a review is final" in summary(again.get_data(as_text=True))
+
+
+def test_a_refusal_reviewed_as_unreasonable_may_suspend_now_and_a_pending_offer_has_no_review(lettings, browser):
+    applicant = add_applicant(lettings)
+    refused_unreasonably(lettings, applicant)
+    made = offer(lettings, closed_advert_with_bidders(lettings, applicant)).json
+    assert 'id="review"' not in page_of(browser, f"/app/offers/{made['reference']}")
+    lettings.client.post(f"/offers/{made['id']}/refuse", json={"reason": "Wanted a garden", "reasonable": True},
+                         headers=OFFICER)
+    url = f"/app/offers/{made['reference']}"
+    done = post(browser, f"{url}/refusal-review", page_of(browser, url),
+                {"reasonable": "no", "reason": "A garden was never part of the assessed need."})
+    assert f"{applicant['reference']} is suspended" in page_of(browser, done.headers["Location"])
+    assert lettings.client.get(f"/applicants/{applicant['id']}", headers=OFFICER).json["status"] == "suspended"
+
+
+# -- a home offered directly ---------------------------------------------------------------------------
+
+
+def test_a_home_nobody_is_left_for_is_offered_directly_from_its_page(lettings, browser):
+    only, urgent = add_applicant(lettings), add_applicant(lettings, band="A")
+    too_big = add_applicant(lettings, household=[person(), *[person("child", 5 + i, "MF"[i % 2]) for i in range(4)]])
+    prop = add_property(lettings)
+    advert = closed_advert_with_bidders(lettings, only, prop=prop)
+    refused = offer(lettings, advert).json
+    lettings.client.post(f"/offers/{refused['id']}/refuse", json={"reason": "No", "reasonable": True}, headers=OFFICER)
+    form_url = f"/app/properties/{prop['reference']}/offer-directly"
+    nobody_left = page_of(browser, f"/app/adverts/{advert['reference']}")
+    assert "Advertise the home again" in nobody_left and f'href="{form_url}"' in nobody_left
+    home = page_of(browser, f"/app/properties/{prop['reference']}")  # where the "advertise or match" task leads
+    assert "Advertise this home again" in home and f'href="/app/properties/{prop["id"]}/offer-directly"' in home
+
+    form = page_of(browser, form_url)
+    assert "Offer the home directly" in form and prop["address"] in form
+    assert browser.post(form_url, data={"applicant": urgent["reference"], "direct_match_reason": "x"}).status_code \
+        == 400
+    empty = summary(post(browser, form_url, form, {}, status=422).get_data(as_text=True))
+    assert "Enter the applicant’s reference" in empty and "Enter why the home is offered directly" in empty
+    reason = {"direct_match_reason": "Urgent move agreed by the panel (MARAC)."}
+    unknown = post(browser, form_url, form, {"applicant": "A-999999", **reason}, status=422)
+    assert "There is no applicant A-999999" in summary(unknown.get_data(as_text=True))
+    assert 'id="applicant-error"' in unknown.get_data(as_text=True)
+    ineligible = post(browser, form_url, form, {"applicant": too_big["reference"], **reason}, status=422)
+    assert "The household needs more bedrooms than the home has." in summary(ineligible.get_data(as_text=True))
+
+    made = post(browser, form_url, form, {"applicant": urgent["reference"].lower(), **reason})
+    assert re.search(r"/app/offers/O-\d+$", made.headers["Location"])
+    offer_page = page_of(browser, made.headers["Location"])
+    assert f"made to {urgent['reference']} directly" in offer_page
+    assert "Why matched directly" in offer_page and "Urgent move agreed by the panel (MARAC)." in offer_page
+    direct = lettings.client.get(f"/offers?property_id={prop['id']}&status=pending", headers=OFFICER).json
+    assert [(o["applicant_id"], o["advert_id"]) for o in direct] == [(urgent["id"], None)]
+    assert 'id="offer-directly"' not in page_of(browser, f"/app/properties/{prop['reference']}")
+    twice = post(browser, form_url, form, {"applicant": only["reference"], **reason}, status=409)
+    assert "already has a live offer" in summary(twice.get_data(as_text=True))

@@ -5,61 +5,34 @@ and what they audit (as the API's reads do)."""
 from __future__ import annotations
 
 import datetime as dt
-import html
 import re
 
 import pytest
 from sqlalchemy import func, select
 
 from casework.audit import AuditEntry
-from casework_dev.testing.pages import csrf, sign_in_as
+from casework_dev.testing.pages import sign_in_as
 
-from .conftest import OFFICER, add_applicant, add_property, add_void, bid, open_advert, person
-from .test_a_home_over_its_life import advertise_and_close, let
+from .conftest import (
+    OFFICER,
+    add_applicant,
+    add_property,
+    add_void,
+    audits,
+    bid,
+    closed_advert_with_bidders,
+    let,
+    offer,
+    on_day,
+    open_advert,
+    page_of,
+    person,
+    post,
+    summary,
+    version,
+)
 
 TODAY = dt.date.today()
-
-
-@pytest.fixture
-def browser(lettings):
-    with lettings.app.test_client() as client:
-        sign_in_as(client, "officer-1", "lettings_officer", name="Officer One")
-        yield client
-
-
-def page_of(client, url: str, status: int = 200) -> str:
-    r = client.get(url)
-    assert r.status_code == status, r.get_data(as_text=True)[:2000]
-    return r.get_data(as_text=True)
-
-
-def post(client, url: str, page: str, data: dict, status: int = 303):
-    r = client.post(url, data={"csrf_token": csrf(page), **data})
-    body = r.get_data(as_text=True)
-    assert r.status_code == status, (re.findall(r"govuk-error-summary__list.*?</ul>", body, re.S) or [body[:3000]])[0]
-    return r
-
-
-def errors(body: str) -> str:
-    found = re.findall(r"govuk-error-summary__list.*?</ul>", body, re.S)
-    return html.unescape(found[0]) if found else ""
-
-
-def on_day(day: dt.date, name: str) -> dict:
-    """GOV.UK's date input: day, month and year under the field's one name."""
-    return {name: [str(day.day), str(day.month), str(day.year)]}
-
-
-def audits(lettings, record_id, action="read") -> int:
-    with lettings.db.transaction() as session:
-        return session.scalar(select(func.count()).select_from(AuditEntry).where(
-            AuditEntry.record_id == str(record_id), AuditEntry.action == action))
-
-
-def version(page: str) -> str:
-    found = re.search(r'name="version"[^>]*value="([^"]*)"', page)
-    assert found, "the change form carries the applicant's version"
-    return html.unescape(found.group(1))
 
 
 # -- homes ------------------------------------------------------------------------------------------
@@ -105,7 +78,7 @@ def test_making_a_void_home_void_again_is_refused_with_the_use_cases_words(letti
     add_void(lettings, home)
     r = post(browser, f"/app/properties/{home['reference']}/void", page,
              {**on_day(TODAY, "void-void_date"), "void-reason": "transfer"}, status=409)
-    assert "This home is already void." in errors(r.get_data(as_text=True))
+    assert "This home is already void." in summary(r.get_data(as_text=True))
 
 
 def test_a_void_date_missing_is_named(lettings, browser):
@@ -117,9 +90,9 @@ def test_a_void_date_missing_is_named(lettings, browser):
 
 def test_the_home_page_shows_its_history_and_ends_its_tenancy(lettings, browser):
     home = add_property(lettings)
-    add_void(lettings, home, (TODAY - dt.timedelta(days=40)).isoformat())
     applicant = add_applicant(lettings)
-    advert = advertise_and_close(lettings, home, applicant)
+    advert = closed_advert_with_bidders(lettings, applicant, prop=home,
+                                        void_date=(TODAY - dt.timedelta(days=40)).isoformat())
     tenancy = let(lettings, advert, applicant, (TODAY - dt.timedelta(days=20)).isoformat())
     page = page_of(browser, f"/app/properties/{home['id']}")
     assert advert["reference"] in page and f'href="/app/adverts/{advert["id"]}"' in page
@@ -128,7 +101,7 @@ def test_the_home_page_shows_its_history_and_ends_its_tenancy(lettings, browser)
     r = post(browser, f"/app/properties/{home['reference']}/end-tenancy", page,
              {"end-tenancy": tenancy["tenancy_ref"], **on_day(TODAY - dt.timedelta(days=25), "end-end_date"),
               "end-reason": "transfer"}, status=422)
-    assert "A tenancy cannot end before it started." in errors(r.get_data(as_text=True))
+    assert "A tenancy cannot end before it started." in summary(r.get_data(as_text=True))
     r = post(browser, f"/app/properties/{home['reference']}/end-tenancy", page,
              {"end-tenancy": tenancy["tenancy_ref"], **on_day(TODAY - dt.timedelta(days=1), "end-end_date"),
               "end-reason": "tenant_moved_out"})
@@ -174,7 +147,7 @@ def test_the_register_form_names_the_household_fields_it_refuses(lettings, brows
              status=422)
     body = r.get_data(as_text=True)
     assert 'href="#band"' in body
-    assert errors(body)
+    assert summary(body)
     assert lettings.client.get("/applicants", headers=OFFICER).json == []
 
 
@@ -252,6 +225,81 @@ def test_a_stale_change_says_someone_changed_it_and_shows_the_record_as_it_stand
         == "2100.00"
 
 
+def household_rows(*members: dict, remove: tuple[int, ...] = ()) -> dict:
+    """The change form's people as a browser sends them: each member (as the API writes one) in its row."""
+    data = {}
+    for i, m in enumerate(members):
+        data |= {f"household-{i}-name": m["name"], f"household-{i}-sex": m["sex"],
+                 f"household-{i}-relationship": m["relationship"],
+                 **on_day(dt.date.fromisoformat(m["date_of_birth"]), f"household-{i}-date_of_birth")}
+        if i in remove:
+            data[f"household-{i}-remove"] = "y"
+    return data
+
+
+def test_people_join_change_and_leave_the_household_and_the_bedroom_need_is_reckoned_again(lettings, browser):
+    lead, boy, girl = person(name="Ada Page"), person("child", 6, "M", "Ben Page"), person("child", 4, "F", "Cleo Page")
+    applicant = add_applicant(lettings, household=[lead, boy, girl])
+    assert applicant["bedroom_need"] == 2
+    url = f"/app/applicants/{applicant['reference']}"
+    page = page_of(browser, url)
+    assert 'value="Ben Page"' in page and 'name="household-2-remove"' in page
+    assert 'name="household-4-name"' in page and 'name="household-5-name"' not in page, "two empty rows for joiners"
+    as_it_is = {"version": version(page), "band": "B", **on_day(dt.date(2024, 1, 10), "effective_date"),
+                "monthly_net": "2100.00", "monthly_outgoings": "900.00", "phone": "07700 900123",
+                "email": "tenant@example.org"}
+    partner, teenager = person("partner", 36, "M", "Dan Page"), person("child", 17, "M", "Eli Page")
+
+    no_birthday = {**household_rows(lead, boy, girl, partner), "household-3-date_of_birth": ["", "", ""]}
+    r = post(browser, url + "/changes", page, {**as_it_is, **no_birthday}, status=422)
+    assert 'href="#household-3-date_of_birth"' in r.get_data(as_text=True)
+    assert 'id="household-3-date_of_birth-error"' in r.get_data(as_text=True)
+    r = post(browser, url + "/changes", page, {**as_it_is, **household_rows(lead, boy, girl, remove=(0, 1, 2))},
+             status=422)
+    assert "Keep the applicant in the household" in summary(r.get_data(as_text=True))
+    assert lettings.client.get(f"/applicants/{applicant['id']}", headers=OFFICER).json["bedroom_need"] == 2
+
+    r = post(browser, url + "/changes", page, {**as_it_is, **household_rows(
+        lead, {**boy, "name": "Benjamin Page"}, girl, partner, teenager, remove=(2,))})
+    after = page_of(browser, r.headers["Location"])
+    assert "Change of circumstances recorded: the household now needs 3 bedrooms" in after
+    assert "Needs <strong>3 bedrooms</strong>" in after and "1 bedroom for the couple" in after
+    now = lettings.client.get(f"/applicants/{applicant['id']}", headers=OFFICER).json
+    assert [(m["name"], m["relationship"]) for m in now["household"]] == [
+        ("Ada Page", "applicant"), ("Benjamin Page", "child"), ("Dan Page", "partner"), ("Eli Page", "child")]
+    assert now["bedroom_need"] == 3 and audits(lettings, applicant["id"], "change") == 1
+
+    # Sent again as it now stands, the household is no change; the income is.
+    page = page_of(browser, url)
+    r = post(browser, url + "/changes", page, {**as_it_is, "version": version(page), "monthly_net": "2000.00",
+                                                **household_rows(lead, {**boy, "name": "Benjamin Page"}, partner,
+                                                                 teenager)})
+    assert "now needs" not in page_of(browser, r.headers["Location"])
+    with lettings.db.transaction() as session:
+        last = session.scalars(select(AuditEntry).where(AuditEntry.record_id == applicant["id"],
+                                                        AuditEntry.action == "change")
+                               .order_by(AuditEntry.id.desc())).first()
+    assert sorted(last.after) == ["monthly_net_income"]
+
+
+def test_a_stale_household_change_shows_the_household_as_it_now_stands(lettings, browser):
+    applicant = add_applicant(lettings, household=[person(name="Ada Page")])
+    url = f"/app/applicants/{applicant['reference']}"
+    page = page_of(browser, url)
+    etag = lettings.client.get(f"/applicants/{applicant['id']}", headers=OFFICER).headers["ETag"]
+    joined = [person(name="Ada Page"), person("child", 3, "F", "Fay Page")]
+    assert lettings.client.put(f"/applicants/{applicant['id']}/household", json={"household": joined},
+                               headers={**OFFICER, "If-Match": etag}).status_code == 200
+    r = post(browser, url + "/changes", page, {"version": version(page), "band": "B",
+                                                **on_day(dt.date(2024, 1, 10), "effective_date"),
+                                                **household_rows(person(name="Ada Page"), person("partner", 40, "M"))},
+             status=409)
+    body = r.get_data(as_text=True)
+    assert "Someone changed this applicant" in body and 'value="Fay Page"' in body
+    assert [m["name"] for m in lettings.client.get(f"/applicants/{applicant['id']}", headers=OFFICER).json[
+        "household"]] == ["Ada Page", "Fay Page"]
+
+
 def test_suspending_and_reinstating_and_cancelling(lettings, browser):
     applicant = add_applicant(lettings)
     url = f"/app/applicants/{applicant['reference']}"
@@ -268,15 +316,13 @@ def test_suspending_and_reinstating_and_cancelling(lettings, browser):
     post(browser, url + "/status", after, {"status-status": "active", "status-reason": "Proof given."})
     post(browser, url + "/status", after, {"status-status": "cancelled", "status-reason": "Moved away."})
     r = post(browser, url + "/status", after, {"status-status": "active", "status-reason": "Again."}, status=409)
-    assert errors(r.get_data(as_text=True))
+    assert summary(r.get_data(as_text=True))
 
 
 def test_bids_and_offers_link_to_their_pages(lettings, browser):
-    home = add_property(lettings)
-    add_void(lettings, home)
     applicant = add_applicant(lettings)
-    advert = advertise_and_close(lettings, home, applicant)
-    made = lettings.client.post(f"/adverts/{advert['id']}/offers", json={}, headers=OFFICER).json
+    advert = closed_advert_with_bidders(lettings, applicant)
+    made = offer(lettings, advert).json
     page = page_of(browser, f"/app/applicants/{applicant['reference']}")
     assert f'href="/app/adverts/{advert["id"]}"' in page and f'href="/app/offers/{made["id"]}"' in page
 

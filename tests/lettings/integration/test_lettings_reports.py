@@ -105,24 +105,22 @@ def test_each_performance_figure_as_csv(lettings, made):
     assert backwards.status_code == 422 and "to" in str(backwards.json)
 
 
-def test_the_voids_page_shows_what_the_api_does(lettings, made):
-    with lettings.app.test_client() as client:
-        sign_in_as(client, "officer-1", "lettings_officer")
-        home = client.get("/app/")
-        assert home.status_code in (302, 303) and home.headers["Location"].endswith("/app/voids")
-        page = client.get("/app/voids")
-        assert page.status_code == 200
-        text = page.get_data(as_text=True)
-        assert "6 homes void" in text and "£1,790.00" in text
-        order = re.findall(r"<br>(P-9000\d\d)", text)
-        assert order == ["P-900001", "P-900004", "P-900002", "P-900006", "P-900003", "P-900005"]
-        assert f"Offered to {made['a1']}" in text and f"Accepted by {made['a2']}" in text
-        assert "Advertised until" in text and "Signed up, tenancy starts" in text
-        filtered = client.get("/app/voids?stage=shortlist&bedrooms=1").get_data(as_text=True)
-        assert re.findall(r"<br>(P-9000\d\d)", filtered) == ["P-900006"]
-        assert client.get("/app/voids?bedrooms=many").status_code == 422
-        download = client.get("/app/voids.csv?stage=offered")
-        assert download.mimetype == "text/csv" and rows_of(download.get_data(as_text=True))[1][0] == "P-900003"
+def test_the_voids_page_shows_what_the_api_does(browser, made):
+    home = browser.get("/app/")
+    assert home.status_code in (302, 303) and home.headers["Location"].endswith("/app/voids")
+    page = browser.get("/app/voids")
+    assert page.status_code == 200
+    text = page.get_data(as_text=True)
+    assert "6 homes void" in text and "£1,790.00" in text
+    order = re.findall(r"<br>(P-9000\d\d)", text)
+    assert order == ["P-900001", "P-900004", "P-900002", "P-900006", "P-900003", "P-900005"]
+    assert f"Offered to {made['a1']}" in text and f"Accepted by {made['a2']}" in text
+    assert "Advertised until" in text and "Signed up, tenancy starts" in text
+    filtered = browser.get("/app/voids?stage=shortlist&bedrooms=1").get_data(as_text=True)
+    assert re.findall(r"<br>(P-9000\d\d)", filtered) == ["P-900006"]
+    assert browser.get("/app/voids?bedrooms=many").status_code == 422
+    download = browser.get("/app/voids.csv?stage=offered")
+    assert download.mimetype == "text/csv" and rows_of(download.get_data(as_text=True))[1][0] == "P-900003"
 
 
 def test_the_performance_page_has_every_figure_a_chart_and_csv(lettings, made):

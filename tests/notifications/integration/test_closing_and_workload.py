@@ -37,14 +37,16 @@ def test_every_task_leads_to_the_page_where_its_work_is_done(notifications):
     handle(notifications, case("opened", case_id))
     handle(notifications, offer("made", offer_id, advert_id))
     handle(notifications, offer("refused", offer_id, advert_id))
+    last_offer, home = uuid.uuid4(), uuid.uuid4()  # nobody left: the home is advertised again or offered directly
+    handle(notifications, offer("refused", last_offer, uuid.uuid4(), property_id=home, bidders_left=0))
 
     pages = {t["rule"]: t["page_url"] for t in notifications.client.get("/tasks", headers=ADMIN).json}
     assert pages == {
         "triage_referral": f"http://127.0.0.1:8001/app/referrals/{referral_id}",
         "assign_case": f"http://127.0.0.1:8002/app/cases/{case_id}",
-        # Lettings pages come later: the lettings record until then.
         "offer_next_bidder": f"http://127.0.0.1:8003/app/adverts/{advert_id}",
         "chase_offer": f"http://127.0.0.1:8003/app/offers/{offer_id}",
+        "readvertise_or_match": f"http://127.0.0.1:8003/app/properties/{home}",
     }
     assert not any("/docs" in page for page in pages.values())
 

@@ -17,7 +17,18 @@ from casework.workdays import london_today
 from lettings.domain.policy import LettingsPolicy
 from lettings.letting import Invalid, NotFound
 from lettings.letting.checks import latest
-from lettings.models import Advert, Applicant, Bid, Bypass, Letter, Offer, PreTenancyCheck, Property, Tenancy
+from lettings.models import (
+    LIVE_OFFER,
+    Advert,
+    Applicant,
+    Bid,
+    Bypass,
+    Letter,
+    Offer,
+    PreTenancyCheck,
+    Property,
+    Tenancy,
+)
 from lettings.shortlisting import rank, reasons
 
 
@@ -96,21 +107,25 @@ def as_id(text: str | None, field: str) -> uuid.UUID | None:
 
 
 @dataclass
-class ToAdvertise:
+class HomeToLet:
     property: Property
     void_date: dt.date | None
     open_advert: Advert | None
     adverts: list[Advert]
+    live_offer: Offer | None
 
 
-def read_property_to_advertise(session: Session, key: str | uuid.UUID) -> ToAdvertise:
-    """The home to advertise: its void (none when it is let), any advert still open, and its earlier adverts."""
+def read_home_to_let(session: Session, key: str | uuid.UUID) -> HomeToLet:
+    """The home to advertise or offer directly: its void (none when it is let), any advert still
+    open, its earlier adverts and any live offer of it."""
     prop = find_property(session, key)
     found = session.scalars(select(Advert).where(Advert.property_id == prop.id)
                             .order_by(Advert.published_at.desc())).all()
     void = prop.current_void
-    return ToAdvertise(property=prop, void_date=void.void_date if void else None,
-                       open_advert=next((a for a in found if a.status == "open"), None), adverts=list(found))
+    live = session.scalar(select(Offer).where(Offer.property_id == prop.id, Offer.status.in_(LIVE_OFFER)))
+    return HomeToLet(property=prop, void_date=void.void_date if void else None,
+                     open_advert=next((a for a in found if a.status == "open"), None), adverts=list(found),
+                     live_offer=live)
 
 
 def read_advert(session: Session, key: str | uuid.UUID, *, policy: LettingsPolicy, now: dt.datetime) -> AdvertView:

@@ -158,20 +158,29 @@ def on_suspension_end(session: Session, timer: Timer) -> None:
           reason=f"The suspension ended on {applicant.suspended_until:%d %B %Y}.")
 
 
+def why_no_review(offer: Offer, policy: LettingsPolicy) -> str | None:
+    """Why the offer's refusal cannot be reviewed (None when it can): only a refusal (or an expiry
+    the policy counts as one) is reviewed, and only once."""
+    if offer.status == "expired" and not policy.expired_counts_as_refusal:
+        return ("This offer expired, and the council's policy does not count an expiry as a refusal: "
+                "there is no refusal to review.")
+    if offer.status not in ("refused", "expired"):
+        return f"This offer is {offer.status.replace('_', ' ')}: only a refusal can be reviewed."
+    if offer.refusal_reviewed_at is not None:
+        return (f"This refusal was reviewed on {offer.refusal_reviewed_at.astimezone(LONDON):%d %B %Y}; "
+                "a review is final.")
+    return None
+
+
 def review_refusal(session: Session, offer: Offer, *, reasonable: bool, reason: str, by: str,
                    policy: LettingsPolicy, now: dt.datetime) -> Offer:
     """The council reviews whether a refusal (or an expiry the policy counts as one) was
     reasonable, once. Found reasonable, it no longer counts: a suspension it helped cause is
     lifted when the refusals it was for no longer reach the limit. Found unreasonable, it may
     reach the limit now."""
-    if offer.status == "expired" and not policy.expired_counts_as_refusal:
-        raise NotAllowed("This offer expired, and the council's policy does not count an expiry as a refusal: "
-                         "there is no refusal to review.")
-    if offer.status not in ("refused", "expired"):
-        raise NotAllowed(f"This offer is {offer.status.replace('_', ' ')}: only a refusal can be reviewed.")
-    if offer.refusal_reviewed_at is not None:
-        raise NotAllowed(f"This refusal was reviewed on {offer.refusal_reviewed_at.astimezone(LONDON):%d %B %Y}; "
-                         "a review is final.")
+    why_not = why_no_review(offer, policy)
+    if why_not is not None:
+        raise NotAllowed(why_not)
     before = OfferSchema().dump(offer)
     offer.refusal_reasonable_before_review = offer.refusal_reasonable
     offer.refusal_reasonable = reasonable

@@ -77,6 +77,11 @@ def _reason(label: str, what: str, *, optional: bool = False, hint: str | None =
 
 
 
+def _reasonable(label: str, message: str) -> RadioField:
+    return RadioField(label, widget=GovRadioInput(), validators=[_required(message)],
+                      choices=[("yes", "Yes, it does not count towards a suspension"),
+                               ("no", "No, it counts towards a suspension")])
+
 
 class ButtonForm(FlaskForm):
     """A button that asks nothing (close bidding, accept, run the checks): only its CSRF token."""
@@ -92,11 +97,25 @@ class AdvertiseForm(FlaskForm):
         return dt.datetime.combine(self.closes_on.data, dt.time(23, 59), tzinfo=LONDON).astimezone(dt.UTC)
 
 
+def _applicant_reference() -> StringField:
+    return StringField("Applicant’s reference", widget=GovTextInput(), description="For example, A-000012",
+                       validators=[_required("Enter the applicant’s reference"), Length(max=40)])
+
+
 class BidForm(FlaskForm):
     FIELDS = {"applicant_id": "applicant"}
-    applicant = StringField("Applicant’s reference", widget=GovTextInput(), description="For example, A-000012",
-                            validators=[_required("Enter the applicant’s reference"), Length(max=40)])
+    applicant = _applicant_reference()
     submit = SubmitField("Place the bid", widget=GovSubmitInput())
+
+
+class DirectOfferForm(FlaskForm):
+    """A void home offered to an applicant without an advert (a direct match), with the reason."""
+
+    FIELDS = {"applicant_id": "applicant"}
+    applicant = _applicant_reference()
+    direct_match_reason = _reason("Why is the home offered directly?", "why the home is offered directly",
+                                  hint="For example, an urgent move agreed by the panel")
+    submit = SubmitField("Offer the home", widget=GovSubmitInput())
 
 
 class OfferForm(FlaskForm):
@@ -111,10 +130,7 @@ class RefuseForm(FlaskForm):
     reason_code = RadioField("Why did the applicant refuse?", widget=GovRadioInput(), choices=[],
                              validators=[_required("Choose why the applicant refused")])
     reason = _reason("The applicant’s reason, in their words", "the applicant’s reason")
-    reasonable = RadioField("Is the refusal reasonable?", widget=GovRadioInput(),
-                            choices=[("yes", "Yes, it does not count towards a suspension"),
-                                     ("no", "No, it counts towards a suspension")],
-                            validators=[_required("Choose whether the refusal is reasonable")])
+    reasonable = _reasonable("Is the refusal reasonable?", "Choose whether the refusal is reasonable")
     submit = SubmitField("Record the refusal", widget=GovSubmitInput())
 
     @classmethod
@@ -122,6 +138,14 @@ class RefuseForm(FlaskForm):
         form = cls(**kwargs)
         form.reason_code.choices = list(policy.refusal_reasons)
         return form
+
+
+class ReviewForm(FlaskForm):
+    """The council's review of whether a refusal was reasonable: once, with why."""
+
+    reasonable = _reasonable("On review, was the refusal reasonable?", "Choose whether the refusal was reasonable")
+    reason = _reason("Why, as the review decided", "why the review decided so")
+    submit = SubmitField("Record the review", widget=GovSubmitInput())
 
 
 class WithdrawForm(FlaskForm):

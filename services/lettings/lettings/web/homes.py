@@ -1,6 +1,6 @@
 """``/app/properties/…``: add a home, and a home's page (its details, its whole life of voids,
-adverts, offers and tenancies; make it void, end its tenancy, and a link to advertise an open void
-that is not advertised). Each view calls the use case the API calls."""
+adverts, offers and tenancies; make it void, end its tenancy, and links to advertise a void, or
+offer it directly, while it has no advert open and no live offer). Each view calls the use case the API calls."""
 
 from __future__ import annotations
 
@@ -12,6 +12,7 @@ from casework.web import db_session
 from casework.workdays import london_today
 from lettings.access import OFFICERS
 from lettings.letting import history, lookups, properties, tenancies
+from lettings.models import LIVE_OFFER
 from lettings.schemas.offers import TenancyEnd
 from lettings.schemas.properties import PropertyCreate, VoidCreate
 
@@ -29,13 +30,15 @@ def _property_page(key: str, status: int = 200, *, void_form: VoidForm | None = 
     lives = prop.history
     current = next((t for t in lives["tenancies"] if t["end_date"] is None), None)
     void = prop.current_void
-    advertised = void is not None and any(a["void_id"] == void.id and a["outcome"] in ("bidding", "offering")
-                                              for a in lives["adverts"])
+    this_void = [a for a in lives["adverts"] if void is not None and a["void_id"] == void.id]
+    # Advertised (again) or offered directly, as the use cases allow: void, no advert open, no live offer.
+    may_let = void is not None and not any(a["status"] == "open" for a in this_void) and \
+        not any(o["status"] in LIVE_OFFER for o in lives["offers"])
     if end_form is None and current is not None:
         end_form = EndTenancyForm(formdata=None, data={"tenancy": current["reference"]}, prefix="end")
     refused = next((f for f in (void_form, end_form) if f is not None and f.errors), None)
     return render("lettings/homes/property.html", status, prop=prop, lives=lives, current=current, void=void,
-                  may_advertise=void is not None and not advertised,
+                  may_let=may_let, advertised_before=bool(this_void),
                   void_form=void_form or VoidForm(formdata=None, prefix="void"), end_form=end_form, form=refused,
                   **helpers())
 

@@ -95,6 +95,16 @@ def place(form: PagesForm, messages: Any) -> None:
     for name, message in _flatten(messages):
         field = form.field_for(name) if name else first_field(form)
         field.errors = [*field.errors, message]
+    _settle(form)
+
+
+def _settle(form) -> None:
+    """A list of people keeps the errors it found when the form was checked: the errors put on
+    its people since must count too (in the error summary)."""
+    household = getattr(form, "household", None)
+    if household is not None:
+        found = [entry.errors for entry in household.entries]
+        household.errors = found if any(found) else []
 
 
 def checked(form: PagesForm, schema: ma.Schema) -> dict[str, Any] | None:
@@ -177,9 +187,27 @@ class MemberForm(Form):
     def filled(self) -> bool:
         return bool(_blank(self.name.data) or self.date_of_birth.data or self.sex.data or self.relationship.data)
 
+    def kept(self) -> bool:
+        """In the household the form sends (a row left empty is not)."""
+        return self.filled()
+
     def payload(self) -> dict[str, Any]:
         return {"name": _blank(self.name.data) or "", "date_of_birth": _iso(self.date_of_birth.data),
                 "sex": self.sex.data or None, "relationship": self.relationship.data or None}
+
+
+class ChangedMemberForm(MemberForm):
+    """A person on a change of circumstances: as recorded (to change, or remove), or someone joining."""
+
+    remove = BooleanField("Remove this person from the household", widget=GovCheckboxInput())
+
+    def kept(self) -> bool:
+        return self.filled() and not self.remove.data
+
+
+def _member(member) -> dict[str, Any]:
+    return {"name": member.name, "date_of_birth": member.date_of_birth, "sex": member.sex,
+            "relationship": member.relationship}
 
 
 class _Circumstances(PagesForm):
@@ -206,9 +234,11 @@ class _Circumstances(PagesForm):
 
     def field_for(self, name: str):
         parts = name.split(".")
-        if parts[0] == "household" and len(parts) >= 2 and parts[1].isdigit() and hasattr(self, "household"):
-            filled = [entry for entry in self.household.entries if entry.form.filled()]
-            entry = filled[int(parts[1])] if int(parts[1]) < len(filled) else self.household.entries[0]
+        if parts[0] == "household" and hasattr(self, "household") and self.household.entries:
+            kept = [entry for entry in self.household.entries if entry.form.kept()] or self.household.entries
+            if len(parts) == 1:  # the household as a whole (one applicant, say): on its first person
+                return kept[0].form.relationship
+            entry = kept[int(parts[1])] if parts[1].isdigit() and int(parts[1]) < len(kept) else kept[0]
             return getattr(entry.form, parts[2], entry.form.name) if len(parts) > 2 else entry.form.name
         if parts[0] in ("needs", "income", "contact") and len(parts) > 1:
             return getattr(self, parts[1], None) or first_field(self)
@@ -242,6 +272,8 @@ class ChangeForm(_Circumstances):
               "band_change": "band_reason"}
 
     version = HiddenField()
+    #: The people as recorded, then empty rows for anyone joining (a change with no rows leaves it be).
+    household = FieldList(FormField(ChangedMemberForm), min_entries=0, max_entries=24)
     band = SelectField("Band", widget=GovSelect(), choices=[], validators=[Optional()])
     effective_date = date_field("Band effective date")
     band_reason = TextAreaField("Why the band or effective date moved", widget=GovTextArea(),
@@ -253,21 +285,42 @@ class ChangeForm(_Circumstances):
         super().__init__(*args, **kwargs)
         self.band.choices = _bands()
 
+    #: Empty rows under the household for people joining.
+    JOINING = 2
+
     @classmethod
     def for_applicant(cls, applicant, version: str) -> ChangeForm:
-        return cls(formdata=None, data={
-            "version": version, "band": applicant.band, "effective_date": applicant.effective_date,
+        form = cls(formdata=None, data={
+            "version": version, "household": [_member(m) for m in applicant.household],
+            "band": applicant.band, "effective_date": applicant.effective_date,
             "wheelchair": applicant.needs_wheelchair, "ground_floor": applicant.needs_ground_floor,
             "monthly_net": "" if applicant.monthly_net_income is None else f"{applicant.monthly_net_income:.2f}",
             "monthly_outgoings": "" if applicant.monthly_outgoings is None else f"{applicant.monthly_outgoings:.2f}",
             "support_needs": list(applicant.support_needs or []),
             "reasonable_preference": list(applicant.reasonable_preference or []),
             "phone": applicant.phone or "", "email": applicant.email or ""})
+        for _ in range(cls.JOINING):
+            form.household.append_entry()
+        return form
+
+    def validate(self, extra_validators=None) -> bool:
+        valid = super().validate(extra_validators)
+        if self.household.entries and not any(e.form.kept() for e in self.household.entries):
+            first = self.household.entries[0].form.remove
+            first.errors = [*first.errors, "Keep the applicant in the household: a household cannot be empty"]
+            _settle(self)
+            return False
+        return valid
 
     def payload_against(self, applicant) -> dict[str, Any]:
-        """What changed from the applicant as it stands: the band and effective date only when they
-        moved (with their decision), the rest given whole."""
+        """What changed from the applicant as it stands: the household (whole) and the band and
+        effective date only when they moved (the band with its decision), the rest given whole."""
         data = self.circumstances()
+        if self.household.entries:
+            household = [e.form.payload() for e in self.household.entries if e.form.kept()]
+            recorded = [{**_member(m), "date_of_birth": _iso(m.date_of_birth)} for m in applicant.household]
+            if household != recorded:
+                data["household"] = household
         if self.band.data and self.band.data != applicant.band:
             data["band"] = self.band.data
         if self.effective_date.data and self.effective_date.data != applicant.effective_date:

@@ -101,13 +101,17 @@ def record_change(me: Principal, key: str):
     except ma.ValidationError as exc:  # each refusal on its field
         place(form, exc.normalized_messages())
         return _applicant_page(key, 422, change=form)
+    need = applicant.bedroom_need
     try:
         with refusals(form):
             applicant_changes.change_applicant(session, applicant, changes=data, by=me.sub, now=utcnow())
     except Refused as refusal:
         keep_what_the_page_shows()
         return _applicant_page(key, refusal.status, change=form)
-    return done(url_for("lettings_pages.applicant_page", key=applicant.reference), "Change of circumstances recorded")
+    moved = "" if applicant.bedroom_need == need else \
+        f": the household now needs {applicant.bedroom_need} bedroom{'' if applicant.bedroom_need == 1 else 's'}"
+    return done(url_for("lettings_pages.applicant_page", key=applicant.reference),
+                f"Change of circumstances recorded{moved}")
 
 
 @blueprint.post("/app/applicants/<key>/status")
