@@ -48,8 +48,8 @@ How to add a page
    action is a form that works without JavaScript); put it in ``{% block scripts %}`` as an
    external file (the Content-Security-Policy allows scripts from the service itself only).
 
-5. A performance page (figures for a date range) reads the range with ``casework.reports.date_range``
-   (a ``BadRange`` names the field: show the page again with status 422 and the default range),
+5. A performance page (figures for a date range) is ``casework.reports.performance_page``: it reads
+   the range (a ``BadRange`` names the field: the page again with status 422 and the default range),
    calls one use case that gives every figure (the API's ``GET /reports/…``, taking
    ``casework.reports.RangeArgs``, calls the same), and answers ``?format=csv&figure=<name>`` with
    ``casework.reports.csv_response``. Its template imports ``date_range_form``, ``csv_link`` and

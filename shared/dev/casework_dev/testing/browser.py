@@ -6,6 +6,9 @@ server for an app, screenshots, and axe-core's accessibility check.
         assert_accessible(browser)              # no serious or critical axe-core violation
         screenshot(browser, path)
 
+``performance_page_in_chromium(app, start, end, ...)`` is a team leader's performance page
+(``casework.reports.performance_page``) showing a date range asked on its form.
+
 ``chromium(javascript=False)`` is a browser with JavaScript turned off: every action must work
 in it. Without Chromium (``/usr/bin/chromium``, ``/usr/bin/chromedriver``) the tests fail in CI
 (``CI=true``) and are skipped elsewhere. axe-core is vendored beside this module (``axe/``, with its
@@ -15,6 +18,7 @@ licence), refreshed by ``scripts/vendor_frontend.sh``.
 from __future__ import annotations
 
 import contextlib
+import datetime as dt
 import shutil
 import tempfile
 import threading
@@ -154,3 +158,29 @@ def screenshot(browser, path: Path, *, width: int = 1100) -> Path:
         browser.set_window_size(1100, 900)
     assert path.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
     return path
+
+
+@contextlib.contextmanager
+def performance_page_in_chromium(app, start: dt.date, end: dt.date, *, javascript: bool, shot: Path) -> Iterator:
+    """A team leader's ``/app/performance`` of ``app`` on a real server in Chromium, showing
+    ``start`` to ``end`` asked on its date form (a plain GET form, so it works with JavaScript off).
+    Yields the browser for the page's own checks; then, with JavaScript on, axe-core finds nothing
+    serious and the page is kept as a screenshot at ``shot``."""
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    with serve(app) as url, chromium(javascript=javascript) as browser:
+        sign_in_as(browser, url, app, "leader-1", "team_leader", name="Leader One")
+        browser.get(f"{url}/app/performance")
+        for name, day in (("from", start), ("to", end)):
+            for part in ("day", "month", "year"):
+                field = browser.find_element(By.ID, f"{name}-{part}")
+                field.clear()
+                field.send_keys(str(getattr(day, part)))
+        browser.find_element(By.XPATH, "//button[normalize-space()='Show figures']").click()
+        # The GET form's answer, however slow the machine (the address changes when it arrives).
+        WebDriverWait(browser, 30).until(lambda b: f"from-year={start.year}" in b.current_url)
+        yield browser
+        if javascript:  # axe-core is a script: a browser with JavaScript off runs none
+            assert_accessible(browser)
+            screenshot(browser, shot)
