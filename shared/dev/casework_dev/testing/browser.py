@@ -3,7 +3,7 @@ server for an app, screenshots, and axe-core's accessibility check.
 
     with serve(app, port) as url, chromium() as browser:
         sign_in_in_browser(browser, url + "/app/inbox", "o-tso")   # or sign_in_as(browser, url, app, ...)
-        assert_accessible(browser)              # no serious or critical axe-core violation
+        assert_accessible(browser)              # no serious or critical axe-core violation (one documented exception)
         screenshot(browser, path)
 
 ``performance_page_in_chromium(app, start, end, ...)`` is a team leader's performance page
@@ -166,7 +166,8 @@ def axe_violations(browser, impacts: tuple[str, ...] = FAILING_IMPACTS) -> list[
 
 
 def assert_accessible(browser) -> None:
-    """No serious or critical axe-core violation on the open page."""
+    """No serious or critical axe-core violation on the open page (GOV.UK's conditional-reveal
+    radios' ``aria-expanded`` aside: :func:`govuk_conditional_reveal`)."""
     violations = axe_violations(browser)
     assert violations == [], f"axe-core on {browser.current_url}: {violations}"
 
