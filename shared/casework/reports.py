@@ -10,6 +10,9 @@ beside the field).
 
 Every figure is also a CSV file for a BI tool: :func:`csv_response` writes rows (dicts) with
 the columns named, in that order.
+
+A service's performance page is :func:`performance_page`: the range asked (or its refusal), the
+report, one figure as CSV, else the page.
 """
 
 from __future__ import annotations
@@ -17,16 +20,21 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 import marshmallow as ma
-from flask import Response
+from flask import Response, request
 
+from casework.db import utcnow
+from casework.pages import render
+from casework.web import abort, db_session
 from casework.web.fields import EARLIEST, LATEST, Date
-from casework.workdays import LONDON, london_time
+from casework.workdays import LONDON, london_time, london_today
 
-__all__ = ["BadRange", "DateRange", "RangeArgs", "csv_response", "date_range", "month_name", "month_of", "months", "percent"]
+__all__ = ["BadRange", "DateRange", "RangeArgs", "csv_response", "date_range", "month_name", "month_of", "months", "percent",
+           "performance_page"]
 
 
 class BadRange(ValueError):
@@ -155,3 +163,30 @@ def csv_response(rows: Iterable[Mapping[str, object]], columns: Sequence[str], f
         writer.writerow([_cell(row.get(c)) for c in columns])
     return Response(out.getvalue(), mimetype="text/csv",
                     headers={"Content-Disposition": f'attachment; filename="{filename}.csv"'})
+
+
+def performance_page(template: str, *, report: Callable[..., dict], table: Callable[[dict, str], list[dict]],
+                     tables: Mapping[str, Sequence[str]], csv_name: str, **context: Any) -> Any:
+    """A team leaders' performance page, as a page view's whole answer.
+
+    Reads the range asked (a :class:`BadRange` shows the page again with status 422, the default
+    range and the refusal as ``bad``), takes every figure from ``report(session, span, now=...)``,
+    the same use case the API's ``GET /reports/…`` calls, and answers
+    ``?format=csv&figure=<name>`` with that figure's rows (``table(found, name)``) in the columns
+    ``tables[name]`` names, as ``<csv_name>-<figure>-<from>-<to>.csv`` (404 for a figure not in
+    ``tables``). Otherwise renders ``template`` with ``report``, ``span``, ``bad`` and ``context``.
+    """
+    now = utcnow()
+    bad = None
+    try:
+        span = date_range(request.args, london_today(now))
+    except BadRange as refused:
+        bad, span = refused, date_range({}, london_today(now))
+    found = report(db_session(), span, now=now)
+    figure = request.args.get("figure", "")
+    if request.args.get("format") == "csv" and bad is None:
+        if figure not in tables:
+            abort(404, "No such figure")
+        return csv_response(table(found, figure), tables[figure],
+                            f"{csv_name}-{figure.replace('_', '-')}-{span.start}-{span.end}")
+    return render(template, 422 if bad else 200, report=found, span=span, bad=bad, **context)

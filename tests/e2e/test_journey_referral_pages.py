@@ -79,22 +79,11 @@ def sign_in(browser, urls, officer_id: str, page_url: str) -> None:
     assert browser.current_url.startswith(page_url), browser.current_url
 
 
-def _govuk_conditional_reveal(violation: dict) -> bool:
-    """GOV.UK Frontend's conditional-reveal radios carry ``aria-expanded``, which ARIA does not yet
-    allow on a radio: axe-core calls it critical, and GOV.UK keeps it on purpose because screen
-    readers announce it (alphagov/govuk-frontend#979, a documented known issue; w3c/aria#1404).
-    Only that finding is let through, and only on GOV.UK radios."""
-    return violation["id"] == "aria-allowed-attr" and all(
-        'class="govuk-radios__input"' in node and "aria-expanded=" in node for node in violation["nodes"])
-
-
 def check(browser, javascript: bool) -> None:
-    """No serious or critical axe-core violation but GOV.UK's own conditional reveal."""
-    from casework_dev.testing.browser import axe_violations
+    from casework_dev.testing.browser import assert_accessible
 
     if javascript:  # axe-core is a script: a browser with JavaScript off runs none
-        found = [v for v in axe_violations(browser) if not _govuk_conditional_reveal(v)]
-        assert found == [], f"axe-core on {browser.current_url}: {found}"
+        assert_accessible(browser)
 
 
 def keep(browser, name: str, javascript: bool, tmp_path: Path) -> None:

@@ -74,7 +74,8 @@ class OfficerAwayDone(ma.Schema):
 
 
 class OfficerQueryArgs(ma.Schema):
-    team = fields.String(metadata={"example": "sustainment"})
+    # A team is a slug (as an officer's teams are): anything else, a NUL byte too, is refused naming it.
+    team = fields.String(validate=SLUG, metadata={"example": "sustainment"})
     role = fields.String(validate=validate.OneOf(ROLES), metadata={"example": "team_leader"})
 
 
@@ -185,7 +186,7 @@ class TeamWorkload(ma.Schema):
 
 class TaskQueryArgs(ma.Schema):
     assignee = fields.String(metadata={"example": "o-jsmith"})
-    team = fields.String(metadata={"example": "intake"})
+    team = fields.String(validate=SLUG, metadata={"example": "intake"})
     status = fields.String(validate=validate.OneOf(TASK_STATUSES), metadata={"example": "open"})
     overdue = fields.Boolean(metadata={"example": True})
     due_before = DateTime(metadata={"example": "2025-03-07T17:00:00+00:00"})

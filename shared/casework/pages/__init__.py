@@ -18,6 +18,9 @@ How to add a page
 
        pages.configure(app, home="referral_pages.queue")   # /app/ and the navigation lead there
 
+   The navigation shows the service's link to the roles ``NAVIGATION`` names for it: the roles of
+   its home view (``tests/kernel/unit/test_service_shape.py`` checks they agree).
+
    Name its templates ``<service>/….html`` so they never shadow another's.
 
 2. A view is a plain function, decorated with the roles that may see it, taking the officer::
@@ -48,8 +51,8 @@ How to add a page
    action is a form that works without JavaScript); put it in ``{% block scripts %}`` as an
    external file (the Content-Security-Policy allows scripts from the service itself only).
 
-5. A performance page (figures for a date range) reads the range with ``casework.reports.date_range``
-   (a ``BadRange`` names the field: show the page again with status 422 and the default range),
+5. A performance page (figures for a date range) is ``casework.reports.performance_page``: it reads
+   the range (a ``BadRange`` names the field: the page again with status 422 and the default range),
    calls one use case that gives every figure (the API's ``GET /reports/…``, taking
    ``casework.reports.RangeArgs``, calls the same), and answers ``?format=csv&figure=<name>`` with
    ``casework.reports.csv_response``. Its template imports ``date_range_form``, ``csv_link`` and
@@ -80,6 +83,8 @@ from govuk_frontend_wtf.main import WTFormsHelpers
 from jinja2 import ChoiceLoader, PackageLoader, PrefixLoader
 from werkzeug.exceptions import HTTPException
 
+from casework.auth import FRONT_LINE_ROLES, OFFICER_ROLES
+
 from .access import EXTENSION, officer_page, pages_settings, render, sign_in_url, wants_json
 from .settings import PagesSettings
 from .signin import signed_in
@@ -87,9 +92,17 @@ from .signin import signed_in
 __all__ = ["DevOfficer", "configure", "install", "officer_page", "pages_settings", "render", "sign_in_url",
            "signed_in", "wants_json"]
 
-#: The service navigation: each service's pages, in the order officers meet them.
-NAVIGATION = (("notifications", "Inbox"), ("intake", "Referrals"), ("sustainment", "Cases"),
-              ("lettings", "Lettings"))
+#: The service navigation: each service's pages, in the order officers meet them, each shown only
+#: to officers with a role that may open that service's home page (admin always may), so no link
+#: leads to the 403 page. The home view's ``officer_page(...)`` says the same roles; the list lives
+#: here because a service may not import another, and tests/kernel/unit/test_service_shape.py
+#: holds each service's home page to it.
+NAVIGATION: tuple[tuple[str, str, tuple[str, ...]], ...] = (
+    ("notifications", "Inbox", OFFICER_ROLES),
+    ("intake", "Referrals", ("intake_officer", "sustainment_officer", "team_leader", *FRONT_LINE_ROLES)),
+    ("sustainment", "Cases", ("sustainment_officer", "team_leader")),
+    ("lettings", "Lettings", ("lettings_officer", "team_leader")),
+)
 #: Pages only for officers with a role, after the services: (role, service, text, path).
 ROLE_NAVIGATION = (("admin", "notifications", "Officers", "/app/admin/officers"),)
 
@@ -202,7 +215,8 @@ def _layout() -> dict[str, Any]:
     return {
         "navigation": [{"href": f"{urls[name]}/app/", "text": text,
                         "active": name == settings.service and not elsewhere}
-                       for name, text in NAVIGATION if name in urls] + extra,
+                       for name, text, roles in NAVIGATION
+                       if name in urls and me is not None and me.has_any(*roles)] + extra,
         "me": me,
         "development": settings.development,
         "sign_in_url": sign_in_url,

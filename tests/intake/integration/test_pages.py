@@ -383,3 +383,20 @@ def test_a_form_posted_without_its_csrf_token_is_refused(intake, refer, browser)
     assert (triage.status_code, made.status_code, forged.status_code) == (400, 400, 400)
     assert intake.client.get(f"/referrals/{referral['id']}", headers=bearer(*INTAKE)).json["status"] == "received"
     assert len(intake.events("intake.referral.received.v2")) == 1
+
+
+def navigation(page: str) -> list[str]:
+    """The service navigation's links, by their text."""
+    bar = page[page.index('class="govuk-service-navigation__list"'):]
+    bar = bar[:bar.index("</ul>")]
+    return [re.sub(r"\s+", " ", re.sub(r"<[^>]+>", "", link)).strip()
+            for link in re.findall(r'<a class="govuk-service-navigation__link"[^>]*>(.*?)</a>', bar, re.S)]
+
+
+@pytest.mark.parametrize(("who", "links"), [
+    (HOUSING, ["Inbox", "Referrals"]),
+    (SUSTAINMENT, ["Inbox", "Referrals", "Cases"]),
+    (LEADER, ["Inbox", "Referrals", "Cases", "Lettings"]),
+])
+def test_the_navigation_leads_only_to_the_services_whose_pages_the_officer_may_open(browser, who, links):
+    assert navigation(text(as_officer(browser, who).get("/app/referrals"))) == links

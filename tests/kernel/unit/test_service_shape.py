@@ -85,13 +85,17 @@ def test_a_view_imports_no_other_view(view):
     assert not imported & others
 
 
-def _page_views(name: str):
-    """Every ``/app/`` route of the service's app, with its view function."""
+def _app(name: str):
     from casework.settings import Settings
     from casework.web import create_app
 
-    app = create_app(installed()[name], settings=Settings(service=name, database_url="sqlite://",
-                                                          broker_url="memory://"))
+    return create_app(installed()[name], settings=Settings(service=name, database_url="sqlite://",
+                                                           broker_url="memory://"))
+
+
+def _page_views(name: str):
+    """Every ``/app/`` route of the service's app, with its view function."""
+    app = _app(name)
     for rule in app.url_map.iter_rules():
         if rule.rule.startswith("/app/") and rule.endpoint != "casework_pages.static" \
                 and not rule.endpoint.endswith(".static"):
@@ -114,6 +118,17 @@ def test_every_page_says_which_roles_may_see_it(name):
 def test_every_service_serves_the_kernels_pages(name):
     endpoints = {rule.endpoint for rule, _ in _page_views(name)}
     assert {"casework_pages.home", "casework_pages.sign_in", "casework_pages.sign_out"} <= endpoints
+
+
+@pytest.mark.parametrize("name", SERVICES)
+def test_the_navigation_shows_a_service_to_exactly_the_roles_its_home_page_lets_in(name):
+    from casework.pages import NAVIGATION
+    from casework.pages.access import EXTENSION
+
+    app = _app(name)
+    home = app.view_functions[app.extensions[EXTENSION].home]
+    shown_to = {service: roles for service, _, roles in NAVIGATION}[name]
+    assert set(home.page_roles) == {*shown_to, "admin"}, "say the home page's roles in casework.pages.NAVIGATION"
 
 
 def test_the_kernels_own_page_views_write_nothing_themselves():

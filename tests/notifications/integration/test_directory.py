@@ -125,3 +125,11 @@ def test_the_directory_lists_the_officers_in_a_team_or_with_a_role_on_either_dat
     assert listed(role="team_leader") == ["o-both"]
     assert listed(team="intake", role="intake_officer") == ["o-both"]
     assert listed(team="lettings") == []
+
+
+@pytest.mark.parametrize("path", ["/officers", "/tasks"])
+def test_a_team_with_a_nul_byte_is_refused_naming_the_field(any_notifications, path):
+    r = any_notifications.client.get(path, query_string={"team": "sustain\x00ment"}, headers=TSO)
+
+    assert r.status_code == 422, r.json
+    assert r.json["errors"] == {"team": ["Use lower-case letters, digits and underscores."]}, r.json

@@ -7,11 +7,16 @@ import datetime as dt
 from sqlalchemy import select
 
 from casework_dev.testing import bearer
+from casework_dev.testing.times import plain_monday
 from sustainment.models import Case
 
 OFFICER = bearer("officer-1", "sustainment_officer")
 LEADER = bearer("leader-1", "team_leader")
 REFERRER = bearer("sys-1", "referrer")
+#: Ahead of the clock, however long these tests live (a Monday in March, two years on: the
+#: fortnight after it has no bank holiday, so ten working days on is two weeks on).
+MONDAY = plain_monday()
+TWO_WEEKS_ON = MONDAY + dt.timedelta(weeks=2)
 
 
 def test_an_accepted_referral_opens_a_sustainment_case_with_the_tenant_and_risk(sustainment, open_case):
@@ -42,21 +47,21 @@ def test_an_accepted_referral_opens_a_sustainment_case_with_the_tenant_and_risk(
 
 def test_a_high_risk_tenancy_opens_an_onboarding_case_with_a_plan_and_settling_in_visit(
         sustainment, tenancy_started, deliver):
-    event = tenancy_started(tenancy_start=dt.date(2030, 3, 4))  # a Monday, ahead of the clock
+    event = tenancy_started(tenancy_start=MONDAY)
     deliver(event)
     listed = sustainment.client.get("/cases?case_type=onboarding", headers=OFFICER).json
     case = sustainment.client.get(f"/cases/{listed[0]['id']}", headers=OFFICER).json
 
     assert case["risk_level"] == "high"
-    assert case["support_ends"] == "2030-05-27"  # twelve weeks
-    assert case["settling_in_due"] == "2030-03-18T17:00:00+00:00"  # ten working days
+    assert case["support_ends"] == str(MONDAY + dt.timedelta(weeks=12))
+    assert case["settling_in_due"] == f"{TWO_WEEKS_ON}T17:00:00+00:00"  # ten working days
     assert case["tenant"]["address"] == "Flat 2, 5 Station Road, Bletchley"
     assert case["plan"]["status"] == "template"
     assert case["plan"]["version"] == 1
-    assert case["plan"]["actions"][0]["due_date"] == "2030-03-18"
+    assert case["plan"]["actions"][0]["due_date"] == str(TWO_WEEKS_ON)
     opened = sustainment.events("sustainment.case.opened.v1")[0].data
     assert opened["case_type"] == "onboarding"
-    assert opened["settling_in_due"] == "2030-03-18T17:00:00+00:00"
+    assert opened["settling_in_due"] == f"{TWO_WEEKS_ON}T17:00:00+00:00"
     assert opened["tenancy_ref"] == "T-000777"
 
 

@@ -5,22 +5,26 @@ from __future__ import annotations
 from sqlalchemy import select
 
 from casework_dev.testing import bearer
+from casework_dev.testing.times import plain_monday
 from sustainment.models import Plan
 
 OFFICER = bearer("officer-1", "sustainment_officer")
+#: Ahead of the clock, however long these tests live (a Monday in March, two years on).
+MONDAY = plain_monday()
+YEAR = MONDAY.year
 LEADER = bearer("leader-1", "team_leader")
 
 PLAN = {
     "goals": [{"title": "Clear the rent arrears", "category": "rent_arrears"}],
     "actions": [
         {"title": "Apply for Discretionary Housing Payment", "category": "income_and_benefits", "owner": "tenant",
-         "due_date": "2030-01-10"},
+         "due_date": f"{YEAR}-01-10"},
         {"title": "Refer to debt advice", "category": "income_and_benefits", "owner": "officer",
-         "due_date": "2030-01-05"},
+         "due_date": f"{YEAR}-01-05"},
     ],
-    "review_date": "2030-02-01",
+    "review_date": f"{YEAR}-02-01",
 }
-SOON = "2030-01-07T10:00:00+00:00"
+SOON = f"{MONDAY}T10:00:00+00:00"
 
 
 def _visit(client, case_id, kind="home_visit", when=SOON) -> dict:
@@ -53,7 +57,7 @@ def test_each_change_of_the_plan_is_a_new_version_and_the_old_ones_are_kept(sust
     assert [(v["version"], len(v["actions"])) for v in versions] == [(1, 2), (2, 1)]
     agreed = [e.data for e in sustainment.events("sustainment.plan.agreed.v1")]
     assert [(a["plan_version"], a["actions"], a["review_date"]) for a in agreed] == [
-        (1, 2, "2030-02-01"), (2, 1, "2030-02-01")]
+        (1, 2, f"{YEAR}-02-01"), (2, 1, f"{YEAR}-02-01")]
 
 
 def test_a_plan_update_with_a_stale_etag_is_412_and_changes_nothing(sustainment, assigned_case):

@@ -9,10 +9,20 @@ from sqlalchemy import select, update
 
 from casework.timers import Sweeper, Timer
 from casework_dev.testing import bearer
+from casework_dev.testing.times import plain_monday
 from sustainment.service import SERVICE
 
 OFFICER = bearer("officer-1", "sustainment_officer")
-LATER = dt.datetime(2031, 1, 1, tzinfo=dt.UTC)  # after every deadline these tests set
+#: Ahead of the clock, however long these tests live (a Monday in March, two years on; its
+#: fortnight has no bank holiday and keeps GMT, so 17:00 London is 17:00 UTC).
+MONDAY = plain_monday()
+YEAR = MONDAY.year
+DAY, WEEK = dt.timedelta(days=1), dt.timedelta(weeks=1)
+LATER = dt.datetime(YEAR + 1, 1, 1, tzinfo=dt.UTC)  # after every deadline these tests set
+
+
+def at(day: dt.date, hour: int = 0, minute: int = 0) -> dt.datetime:
+    return dt.datetime.combine(day, dt.time(hour, minute), tzinfo=dt.UTC)
 
 
 @pytest.fixture
@@ -64,14 +74,14 @@ def test_a_visit_without_an_outcome_is_a_missed_deadline(sustainment, assigned_c
     case = assigned_case()
     sustainment.client.post(f"/cases/{case['id']}/contacts", json={"method": "phone"}, headers=OFFICER)
     recorded = sustainment.client.post(f"/cases/{case['id']}/visits", headers=OFFICER,
-                                       json={"kind": "home_visit", "scheduled_for": "2030-01-07T10:00:00Z"}).json
+                                       json={"kind": "home_visit", "scheduled_for": f"{MONDAY}T10:00:00Z"}).json
     forgotten = sustainment.client.post(f"/cases/{case['id']}/visits", headers=OFFICER,
-                                        json={"kind": "home_visit", "scheduled_for": "2030-01-14T10:00:00Z"}).json
+                                        json={"kind": "home_visit", "scheduled_for": f"{MONDAY + WEEK}T10:00:00Z"}).json
     sustainment.client.post(f"/cases/{case['id']}/visits/{recorded['id']}/outcome", json={"outcome": "completed"},
                             headers=OFFICER)
     [missed] = sweep()
     assert (missed["deadline"], missed["related_id"]) == ("visit", forgotten["id"])
-    assert missed["due"] == "2030-01-15T17:00:00+00:00"  # close of business the next working day
+    assert missed["due"] == f"{MONDAY + WEEK + DAY}T17:00:00+00:00"  # close of business the next working day
 
 
 def test_an_unanswered_agency_referral_is_chased_and_an_answered_one_is_not(sustainment, assigned_case, sweep):
@@ -88,35 +98,35 @@ def test_an_unanswered_agency_referral_is_chased_and_an_answered_one_is_not(sust
 
 def test_a_plan_review_is_missed_unless_a_new_version_is_agreed(sustainment, assigned_case, sweep):
     plan = {"goals": [{"title": "Keep the home", "category": "rent_arrears"}], "actions": [],
-            "review_date": "2030-02-01"}
+            "review_date": f"{YEAR}-02-01"}
     reviewed, forgotten = assigned_case(), assigned_case()
     for case in (reviewed, forgotten):
         sustainment.client.post(f"/cases/{case['id']}/contacts", json={"method": "phone"}, headers=OFFICER)
         sustainment.client.put(f"/cases/{case['id']}/plan", json=plan, headers=OFFICER)
-    sustainment.client.put(f"/cases/{reviewed['id']}/plan", json={**plan, "review_date": "2030-08-01"},
+    sustainment.client.put(f"/cases/{reviewed['id']}/plan", json={**plan, "review_date": f"{YEAR}-08-01"},
                            headers=OFFICER)
-    missed = sweep(now=dt.datetime(2030, 3, 1, tzinfo=dt.UTC))
+    missed = sweep(now=dt.datetime(YEAR, 3, 1, tzinfo=dt.UTC))
     assert [(m["deadline"], m["case_id"]) for m in missed] == [("plan_review", forgotten["id"])]
 
 
 def test_settling_in_visit_missed_unless_completed(sustainment, tenancy_started, deliver, sweep):
-    deliver(tenancy_started(tenancy_start=dt.date(2030, 3, 4), tenancy_ref="T-1"))
-    deliver(tenancy_started(tenancy_start=dt.date(2030, 3, 4), tenancy_ref="T-2"))
+    deliver(tenancy_started(tenancy_start=MONDAY, tenancy_ref="T-1"))
+    deliver(tenancy_started(tenancy_start=MONDAY, tenancy_ref="T-2"))
     cases = {c["tenancy_ref"]: c for c in sustainment.client.get("/cases", headers=OFFICER).json}
     visited = cases["T-1"]["id"]
     visit = sustainment.client.post(f"/cases/{visited}/visits", headers=OFFICER,
-                                    json={"kind": "settling_in", "scheduled_for": "2030-03-06T10:00:00Z"}).json
+                                    json={"kind": "settling_in", "scheduled_for": f"{MONDAY + 2 * DAY}T10:00:00Z"}).json
     sustainment.client.post(f"/cases/{visited}/visits/{visit['id']}/outcome", json={"outcome": "completed"},
                             headers=OFFICER)
-    missed = [m for m in sweep(now=dt.datetime(2030, 3, 19, tzinfo=dt.UTC)) if m["deadline"] == "settling_in_visit"]
+    missed = [m for m in sweep(now=at(MONDAY + 2 * WEEK + DAY)) if m["deadline"] == "settling_in_visit"]
     assert [m["case_id"] for m in missed] == [cases["T-2"]["id"]]
-    assert missed[0]["due"] == "2030-03-18T17:00:00+00:00"
+    assert missed[0]["due"] == f"{MONDAY + 2 * WEEK}T17:00:00+00:00"
 
 
 def test_an_onboarding_case_still_open_when_its_support_window_ends_is_raised(sustainment, tenancy_started,
                                                                                deliver):
-    deliver(tenancy_started(tenancy_start=dt.date(2030, 3, 4), tenancy_ref="T-1"))
-    deliver(tenancy_started(tenancy_start=dt.date(2030, 3, 4), tenancy_ref="T-2"))
+    deliver(tenancy_started(tenancy_start=MONDAY, tenancy_ref="T-1"))
+    deliver(tenancy_started(tenancy_start=MONDAY, tenancy_ref="T-2"))
     cases = {c["tenancy_ref"]: c for c in sustainment.client.get("/cases", headers=OFFICER).json}
     closed = cases["T-2"]["id"]
     assert sustainment.client.post(f"/cases/{closed}/closure", headers=OFFICER,
@@ -125,13 +135,13 @@ def test_an_onboarding_case_still_open_when_its_support_window_ends_is_raised(su
     ended = "sustainment.support_window.ended.v1"
 
     # The window's last day, twelve weeks from the tenancy start, until 17:00 London (16:00 UTC).
-    sweeper.fire_due(now=dt.datetime(2030, 5, 27, 15, 59, tzinfo=dt.UTC))
+    sweeper.fire_due(now=at(MONDAY + 12 * WEEK, 15, 59))
     assert sustainment.events(ended) == []
-    sweeper.fire_due(now=dt.datetime(2030, 5, 27, 16, 1, tzinfo=dt.UTC))
+    sweeper.fire_due(now=at(MONDAY + 12 * WEEK, 16, 1))
 
     [event] = sustainment.events(ended)
     assert (event.data["case_id"], event.data["case_type"], event.data["support_ends"]) == (
-        cases["T-1"]["id"], "onboarding", "2030-05-27")
+        cases["T-1"]["id"], "onboarding", str(MONDAY + 12 * WEEK))
     timeline = sustainment.client.get(f"/cases/{cases['T-1']['id']}", headers=OFFICER).json["timeline"]
     assert timeline[-1]["kind"] == "support_window_ended"
     assert sustainment.client.get(f"/cases/{cases['T-1']['id']}", headers=OFFICER).json["status"] != "closed"
@@ -140,9 +150,9 @@ def test_an_onboarding_case_still_open_when_its_support_window_ends_is_raised(su
 def test_a_closed_case_has_no_deadlines_left(sustainment, assigned_case, sweep):
     case = assigned_case()
     sustainment.client.post(f"/cases/{case['id']}/visits", headers=OFFICER,
-                            json={"kind": "home_visit", "scheduled_for": "2030-01-07T10:00:00Z"})
+                            json={"kind": "home_visit", "scheduled_for": f"{MONDAY}T10:00:00Z"})
     sustainment.client.post(f"/cases/{case['id']}/closure", json={"outcome": "transferred", "summary": "Moved."},
                             headers=OFFICER)
-    assert sweep(now=dt.datetime(2031, 1, 1, tzinfo=dt.UTC)) == []
+    assert sweep(now=LATER) == []
     pending = {kind for kind, t in _timers(sustainment).items() if t.cancelled_at is None and t.fired_at is None}
     assert pending == {"anonymise"}  # only the retention clock is left

@@ -201,28 +201,15 @@ def test_the_page_in_chromium(sustainment, made, tmp_path, javascript):
     """On a real server: axe-core finds nothing serious, the chart is an image beside its table,
     and the date range is a plain GET form (so it works with JavaScript off)."""
     from selenium.webdriver.common.by import By
-    from selenium.webdriver.support.ui import WebDriverWait
 
-    from casework_dev.testing.browser import assert_accessible, chromium, screenshot, serve
-    from casework_dev.testing.browser import sign_in_as as sign_in_browser
+    from casework_dev.testing.browser import performance_page_in_chromium
 
-    with serve(sustainment.app) as url, chromium(javascript=javascript) as browser:
-        sign_in_browser(browser, url, sustainment.app, "leader-1", "team_leader", name="Leader One")
-        browser.get(f"{url}/app/performance")
-        for name, day in (("from", (1, 1, 2025)), ("to", (31, 3, 2025))):
-            for part, value in zip(("day", "month", "year"), day, strict=True):
-                field = browser.find_element(By.ID, f"{name}-{part}")
-                field.clear()
-                field.send_keys(str(value))
-        browser.find_element(By.XPATH, "//button[normalize-space()='Show figures']").click()
-        # The GET form's answer, however slow the machine (the address changes when it arrives).
-        WebDriverWait(browser, 30).until(lambda b: "from-year=2025" in b.current_url)
+    shot = Path(os.environ.get("CASEWORK_SCREENSHOTS") or tmp_path) / "sustainment-performance.png"
+    with performance_page_in_chromium(sustainment.app, dt.date(2025, 1, 1), dt.date(2025, 3, 31),
+                                      javascript=javascript, shot=shot) as browser:
         assert "75.0%" in browser.find_element(By.ID, "first-contact").find_element(By.XPATH, "following::table").text
         chart = browser.find_element(By.CSS_SELECTOR, "svg.casework-chart[role='img']")
         assert "First contact within deadline" in chart.find_element(By.TAG_NAME, "title").get_attribute("textContent")
-        if javascript:
-            assert_accessible(browser)
-            screenshot(browser, Path(os.environ.get("CASEWORK_SCREENSHOTS") or tmp_path) / "sustainment-performance.png")
 
 
 def test_team_leaders_find_the_page_from_the_caseload(sustainment, leader_page):

@@ -8,10 +8,12 @@ import pytest
 
 from casework.timers import Sweeper
 from casework_dev.testing import bearer
+from casework_dev.testing.times import plain_monday
 from sustainment.service import SERVICE
 
 OFFICER = bearer("officer-1", "sustainment_officer")
 LEADER = bearer("leader-1", "team_leader")
+MONDAY = plain_monday()  # ahead of the clock, however long these tests live
 
 
 @pytest.fixture
@@ -20,7 +22,7 @@ def worked_case(sustainment, assigned_case):
     case = assigned_case()
     c, url = sustainment.client, f"/cases/{case['id']}"
     c.post(f"{url}/notes", json={"text": "Tenant disclosed a gambling problem."}, headers=OFFICER)
-    visit = c.post(f"{url}/visits", json={"kind": "home_visit", "scheduled_for": "2030-01-07T10:00:00Z"},
+    visit = c.post(f"{url}/visits", json={"kind": "home_visit", "scheduled_for": f"{MONDAY}T10:00:00Z"},
                    headers=OFFICER).json
     c.post(f"{url}/visits/{visit['id']}/outcome", json={"outcome": "completed", "notes": "Flat cluttered.",
                                                         "risks_identified": ["hoarding"]}, headers=OFFICER)

@@ -6,10 +6,12 @@ from __future__ import annotations
 import pytest
 
 from casework_dev.testing import bearer
+from casework_dev.testing.times import plain_monday
 
 OFFICER = bearer("officer-1", "sustainment_officer")
 OTHER = bearer("officer-2", "sustainment_officer")
 LEADER = bearer("leader-1", "team_leader")
+MONDAY = plain_monday()  # ahead of the clock, however long these tests live
 
 
 @pytest.fixture
@@ -21,7 +23,7 @@ def sensitive_case(sustainment, assigned_case):
     assert c.post(f"{url}/notes", json={"text": "Tenant is on new medication.", "category": "health"},
                   headers=OFFICER).status_code == 201
     assert c.post(f"{url}/notes", json={"text": "Rang the tenant."}, headers=OFFICER).status_code == 201
-    visit = c.post(f"{url}/visits", json={"kind": "home_visit", "scheduled_for": "2030-01-07T10:00:00Z"},
+    visit = c.post(f"{url}/visits", json={"kind": "home_visit", "scheduled_for": f"{MONDAY}T10:00:00Z"},
                    headers=OFFICER).json
     c.post(f"{url}/visits/{visit['id']}/outcome", headers=OFFICER,
            json={"outcome": "completed", "risks_identified": ["self_neglect"]})

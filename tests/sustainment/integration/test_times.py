@@ -4,15 +4,18 @@ them back naive, and a completed first visit answered 500 comparing them)."""
 import datetime as dt
 
 from casework_dev.testing import naive_times, stored_times
+from casework_dev.testing.times import plain_monday
 
 from .conftest import LEADER, OFFICER
+
+MONDAY = plain_monday()  # ahead of the clock, however long these tests live
 
 
 def test_a_completed_first_visit_on_a_case_with_no_contact_yet_makes_first_contact(sustainment, assigned_case):
     case = assigned_case()
     assert case["first_contact_at"] is None
     visit = sustainment.client.post(f"/cases/{case['id']}/visits", json={
-        "kind": "home_visit", "scheduled_for": "2030-01-07T10:00:00+00:00"}, headers=OFFICER).json
+        "kind": "home_visit", "scheduled_for": f"{MONDAY}T10:00:00+00:00"}, headers=OFFICER).json
 
     r = sustainment.client.post(f"/cases/{case['id']}/visits/{visit['id']}/outcome", json={"outcome": "completed"},
                                 headers=OFFICER)
@@ -25,7 +28,7 @@ def test_a_completed_first_visit_on_a_case_with_no_contact_yet_makes_first_conta
 def test_every_record_read_back_gives_its_times_with_an_offset(sustainment, assigned_case):
     case = assigned_case()
     url, c = f"/cases/{case['id']}", sustainment.client
-    visit = c.post(f"{url}/visits", json={"kind": "home_visit", "scheduled_for": "2030-01-07T10:00:00+00:00"},
+    visit = c.post(f"{url}/visits", json={"kind": "home_visit", "scheduled_for": f"{MONDAY}T10:00:00+00:00"},
                    headers=OFFICER).json
     assert c.post(f"{url}/visits/{visit['id']}/outcome", json={"outcome": "no_access"},
                   headers=OFFICER).status_code == 200

@@ -16,6 +16,7 @@ from casework.audit import AuditEntry
 from casework.context import Principal
 from casework.timers import Sweeper, Timer
 from casework_dev.testing import bearer
+from casework_dev.testing.times import plain_monday
 from sustainment.cases import Forbidden, NotFound, Stale, plans, reading
 from sustainment.models import Case
 from sustainment.policy import current as policy
@@ -24,16 +25,18 @@ from sustainment.service import SERVICE
 OFFICER = bearer("officer-1", "sustainment_officer")
 OTHER = bearer("officer-2", "sustainment_officer")
 LEADER = bearer("leader-1", "team_leader")
+#: Ahead of the clock, however long these tests live (a Monday in March, two years on).
+YEAR = plain_monday().year
 
 PLAN = {
     "goals": [{"title": "Clear the rent arrears", "category": "rent_arrears"}],
     "actions": [
         {"title": "Apply for Discretionary Housing Payment", "category": "income_and_benefits", "owner": "tenant",
-         "due_date": "2030-01-10"},
+         "due_date": f"{YEAR}-01-10"},
         {"title": "Refer to debt advice", "category": "income_and_benefits", "owner": "officer",
-         "due_date": "2030-01-05"},
+         "due_date": f"{YEAR}-01-05"},
     ],
-    "review_date": "2030-02-01",
+    "review_date": f"{YEAR}-02-01",
 }
 
 
@@ -84,7 +87,7 @@ def test_my_caseload_lists_my_open_cases_what_needs_doing_first_at_the_top(susta
     c.post(f"/cases/{closed['id']}/closure", json={"outcome": "disengaged", "summary": "No reply."}, headers=OFFICER)
     # The calm case: contact made, a visit booked and a plan with actions; nothing overdue.
     c.post(f"/cases/{calm['id']}/contacts", json={"method": "phone"}, headers=OFFICER)
-    visit = c.post(f"/cases/{calm['id']}/visits", json={"kind": "home_visit", "scheduled_for": "2029-06-01T10:00:00Z"},
+    visit = c.post(f"/cases/{calm['id']}/visits", json={"kind": "home_visit", "scheduled_for": f"{YEAR - 1}-06-01T10:00:00Z"},
                    headers=OFFICER).json
     c.put(f"/cases/{calm['id']}/plan", json=PLAN, headers=OFFICER)
 
@@ -98,8 +101,8 @@ def test_my_caseload_lists_my_open_cases_what_needs_doing_first_at_the_top(susta
     assert (second["risk_level"], second["first_contact_overdue"], second["overdue"]) == ("critical", False, 0)
     assert second["tenant_name"] == "Jane Doe"
     assert last["first_contact_at"] is not None and last["first_contact_overdue"] is False
-    assert last["next_visit"] == {"id": visit["id"], "kind": "home_visit", "scheduled_for": "2029-06-01T10:00:00+00:00"}
-    assert (last["next_action"]["title"], last["next_action"]["due_date"]) == ("Refer to debt advice", "2030-01-05")
+    assert last["next_visit"] == {"id": visit["id"], "kind": "home_visit", "scheduled_for": f"{YEAR - 1}-06-01T10:00:00+00:00"}
+    assert (last["next_action"]["title"], last["next_action"]["due_date"]) == ("Refer to debt advice", f"{YEAR}-01-05")
     assert last["next_deadline"]["deadline"] == "visit"  # the visit's outcome falls due before the actions
     for case in (late, critical, calm):  # each case listed shows its tenant: a read
         assert _audits(sustainment, case["id"]) >= 1
@@ -376,7 +379,7 @@ def test_before_closing_the_officer_sees_what_is_still_open_and_a_closed_case_sa
     case = open_case()
     _assign(c, case["id"])
     c.put(f"/cases/{case['id']}/plan", json=PLAN, headers=OFFICER)
-    visit = c.post(f"/cases/{case['id']}/visits", json={"kind": "welfare_check", "scheduled_for": "2029-06-01T10:00:00Z"},
+    visit = c.post(f"/cases/{case['id']}/visits", json={"kind": "welfare_check", "scheduled_for": f"{YEAR - 1}-06-01T10:00:00Z"},
                    headers=OFFICER).json
     referral = c.post(f"/cases/{case['id']}/agency-referrals", json={
         "agency": "citizens_advice", "reason": "Benefits.", "consent_given": True}, headers=OFFICER).json

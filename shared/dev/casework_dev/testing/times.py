@@ -1,7 +1,9 @@
-"""Times in JSON bodies: every one must carry its offset (DESIGN §5), on both backends."""
+"""Times in tests: in JSON bodies every one must carry its offset (DESIGN §5), on both backends;
+and a day ahead of the clock for a test's deadlines, however long the test suite lives."""
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 
 _DATE_TIME = re.compile(r"\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?(?P<offset>Z|[+-]\d{2}:?\d{2})?")
@@ -39,3 +41,17 @@ def stored_times(harness) -> dict[str, set]:
                         if zones:
                             found[f"{table.name}.{column.name}"] = zones
     return found
+
+
+def plain_monday(years_ahead: int = 2) -> dt.date:
+    """A Monday ``years_ahead`` years on from today, for dates a test needs ahead of the clock and
+    inside the years the APIs take (``casework.web.fields.NearDate``: five either side of today):
+    the first Monday of March, so the fortnight after it has no bank holiday (Easter comes later)
+    and London keeps GMT (17:00 there is 17:00 UTC)."""
+    from casework.workdays import is_working_day
+
+    first = dt.date(dt.date.today().year + years_ahead, 3, 1)
+    monday = first + dt.timedelta(days=-first.weekday() % 7)
+    fortnight = [monday + dt.timedelta(days=n) for n in range(15)]
+    assert all(is_working_day(day) for day in fortnight if day.weekday() < 5), f"a bank holiday after {monday}"
+    return monday
