@@ -5,15 +5,18 @@ batch seen in the triage queue, the highest risk first."""
 from __future__ import annotations
 
 import copy
+import datetime as dt
 import re
 import uuid
 
 from sqlalchemy import func, select
 
+from casework import privacy
 from casework.audit import AuditEntry
 from casework_dev.testing.pages import sign_in_as
 from intake.batch_schemas import MOST_HOUSEHOLDS
 from intake.models import BatchReferral, Referral, ReferralBatch
+from intake.privacy import RETENTION
 
 from .conftest import REFERRAL
 
@@ -166,3 +169,15 @@ def test_the_batch_is_triaged_together_the_highest_risk_first(intake, refer, who
         assert f'>{outside["reference"]}</a></th>' not in queue  # linked only, as a possible duplicate
         assert browser.get("/app/referrals?batch_id=not-a-batch").status_code == 422
         assert browser.get("/app/referrals?batch_id=00000000-0000-0000-0000-000000000000").status_code == 404
+
+
+def test_anonymising_a_batch_referral_forgets_its_row_digest(intake, who):
+    made = send(intake, who.referrer, [GOOD]).json["results"][0]["referral"]
+    intake.client.post(f"/referrals/{made['id']}/triage", headers=who.intake_officer,
+                       json={"outcome": "reject", "reason": "Already supported."})
+
+    with intake.db.transaction() as session:
+        assert privacy.sweep(session, RETENTION, service="intake",
+                             now=dt.datetime.now(dt.UTC) + dt.timedelta(days=365 * 3)) == {"referral": 1}
+    with intake.db.transaction() as session:
+        assert session.get(BatchReferral, uuid.UUID(made["id"])).row_key is None
