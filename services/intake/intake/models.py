@@ -6,7 +6,7 @@ import datetime as dt
 import uuid
 from decimal import Decimal
 
-from sqlalchemy import Boolean, Date, Index, Integer, Numeric, String, Text, Uuid
+from sqlalchemy import Boolean, Date, ForeignKey, Index, Integer, Numeric, String, Text, Uuid
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 from casework.db import JSONDoc, UTCDateTime, naming_metadata, utcnow
@@ -18,6 +18,48 @@ REFERENCES = Counter("referral_reference_seq")
 
 class Base(DeclarativeBase):
     metadata = naming_metadata()
+
+
+class ReferralBatch(Base):
+    """Households referred together by a data feed (``POST /referrals/batch``), such as LIFT (the
+    Low Income Family Tracker): who sent them, when, from which source and why, and how each row
+    went. No personal data: the households are the referrals made from it."""
+
+    __tablename__ = "referral_batches"
+
+    id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True, default=uuid.uuid4)
+    received_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
+    #: The token ``sub`` of whoever sent it (a referring system's client id, or an officer).
+    sent_by: Mapped[str] = mapped_column(String(200))
+    source_system: Mapped[str] = mapped_column(String(60))
+    source_team: Mapped[str | None] = mapped_column(String(120))
+    #: Why the source picked these households ("Low income, at risk of arrears").
+    reason: Mapped[str] = mapped_column(String(500))
+    households: Mapped[int] = mapped_column(Integer)
+    created: Mapped[int] = mapped_column(Integer)
+    duplicates: Mapped[int] = mapped_column(Integer)
+    refused: Mapped[int] = mapped_column(Integer)
+    #: [{row, outcome, ...}]: each row's result, references and field names only.
+    results: Mapped[list] = mapped_column(JSONDoc, default=list)
+
+    __table_args__ = (Index("ix_referral_batches_received_at", "received_at"),)
+
+
+class BatchReferral(Base):
+    """A referral made from a row of a batch, with a digest of the row as sent: the same row sent
+    again from the same source is answered as a duplicate of this referral, not made twice."""
+
+    __tablename__ = "batch_referrals"
+
+    referral_id: Mapped[uuid.UUID] = mapped_column(Uuid, ForeignKey("referrals.id"), primary_key=True)
+    batch_id: Mapped[uuid.UUID] = mapped_column(Uuid, ForeignKey("referral_batches.id"))
+    #: The household's place in the batch, from 0.
+    row: Mapped[int] = mapped_column(Integer)
+    #: Cleared when the referral is anonymised (it is a digest of the person's details).
+    row_key: Mapped[str | None] = mapped_column(String(64))
+
+    __table_args__ = (Index("ix_batch_referrals_batch_id", "batch_id"),
+                      Index("ix_batch_referrals_row_key", "row_key"))
 
 
 class Referral(Base):

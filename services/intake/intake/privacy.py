@@ -6,11 +6,11 @@ import datetime as dt
 import uuid
 from typing import Any
 
-from sqlalchemy import and_, func, or_, select
+from sqlalchemy import and_, func, or_, select, update
 from sqlalchemy.orm import Session
 
 from casework.privacy import REMOVED, Found, RetentionRule, retention_policy, same_name, years_before
-from intake.models import Referral
+from intake.models import BatchReferral, Referral
 from intake.schemas import ReferralRecord
 
 #: Keys of a referral's audit snapshots that hold personal data or free text.
@@ -76,6 +76,8 @@ def anonymise(session: Session, referral: Referral) -> None:
     referral.triage_reason = removed(referral.triage_reason)
     referral.withdrawn_reason = removed(referral.withdrawn_reason)
     referral.anonymised_at = dt.datetime.now(dt.UTC)
+    # The digest of the batch row it came from is of the person's details too.
+    session.execute(update(BatchReferral).where(BatchReferral.referral_id == referral.id).values(row_key=None))
 
 
 RETENTION = [RetentionRule("referral", due=due_referrals, anonymise=anonymise, audit_keys=AUDIT_KEYS)]

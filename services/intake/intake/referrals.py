@@ -22,7 +22,7 @@ from casework.workdays import LONDON
 from intake import access, events, sensitivity
 from intake.domain import duplicates, risk, triage
 from intake.domain.policy import IntakePolicy
-from intake.models import REFERENCES, Referral
+from intake.models import REFERENCES, BatchReferral, Referral
 from intake.schemas import snapshot
 
 
@@ -45,6 +45,7 @@ def find(session: Session, key: Any, principal: Principal, *, lock: bool = False
 ORDERS: dict[str, tuple[Any, ...]] = {
     "newest": (Referral.received_at.desc(), Referral.id),
     "triage_due": (Referral.triage_due.asc(), Referral.risk_score.desc(), Referral.received_at.asc(), Referral.id),
+    "risk": (Referral.risk_score.desc(), Referral.received_at.asc(), Referral.id),
 }
 
 
@@ -54,6 +55,9 @@ def search(args: dict[str, Any], principal: Principal, now: dt.datetime) -> Sele
     for name in ("status", "risk_level", "source_system"):
         if name in args:
             stmt = stmt.where(getattr(Referral, name) == args[name])
+    if "batch_id" in args:
+        stmt = stmt.where(Referral.id.in_(select(BatchReferral.referral_id).where(
+            BatchReferral.batch_id == args["batch_id"])))
     if "reference" in args:
         stmt = stmt.where(records.reference_is(Referral.reference, args["reference"]))
     if "received_from" in args:
@@ -70,15 +74,18 @@ def search(args: dict[str, Any], principal: Principal, now: dt.datetime) -> Sele
 
 def triage_queue(args: dict[str, Any], principal: Principal, now: dt.datetime) -> Select:
     """The triage queue: referrals waiting for triage (or with the ``status`` asked for) by
-    triage due time, then risk; filtered like ``search`` (risk level, source system…)."""
-    return search({"status": triage.RECEIVED, **args, "order": "triage_due"}, principal, now)
+    triage due time, then risk; filtered like ``search`` (risk level, source system…). One
+    batch's referrals (``batch_id``) are seen together, the highest risk first."""
+    order = "risk" if "batch_id" in args else "triage_due"
+    return search({"status": triage.RECEIVED, **args, "order": order}, principal, now)
 
 
 @dataclass(frozen=True)
 class QueuePage:
-    """One page of the triage queue: its referrals, how many match in all, which page of how many."""
+    """One page of a list on the officers' pages (the triage queue, the batches): its rows, how
+    many match in all, which page of how many."""
 
-    referrals: list[Referral]
+    rows: list[Any]
     total: int
     page: int
     per_page: int
@@ -87,15 +94,23 @@ class QueuePage:
     def pages(self) -> int:
         return max(1, math.ceil(self.total / self.per_page))
 
+    @property
+    def referrals(self) -> list[Any]:
+        return self.rows
+
+
+def page_of(session: Session, stmt: Select, *, page: int = 1, per_page: int = 25) -> QueuePage:
+    """Page ``page`` (from 1, kept within the pages there are) of what ``stmt`` selects."""
+    total = session.scalar(select(func.count()).select_from(stmt.order_by(None).subquery())) or 0
+    page = max(1, min(page, max(1, math.ceil(total / per_page))))
+    found = session.scalars(stmt.offset((page - 1) * per_page).limit(per_page)).all()
+    return QueuePage(rows=list(found), total=total, page=page, per_page=per_page)
+
 
 def triage_queue_page(session: Session, args: dict[str, Any], principal: Principal, now: dt.datetime, *,
                       page: int = 1, per_page: int = 25) -> QueuePage:
     """Page ``page`` (from 1) of the triage queue, ``per_page`` to a page (the officers' pages)."""
-    stmt = triage_queue(args, principal, now)
-    total = session.scalar(select(func.count()).select_from(stmt.order_by(None).subquery())) or 0
-    page = max(1, min(page, max(1, math.ceil(total / per_page))))
-    found = session.scalars(stmt.offset((page - 1) * per_page).limit(per_page)).all()
-    return QueuePage(referrals=list(found), total=total, page=page, per_page=per_page)
+    return page_of(session, triage_queue(args, principal, now), page=page, per_page=per_page)
 
 
 def read(session: Session, key: Any, principal: Principal, *, break_glass_reason: str | None = None) -> Referral | None:

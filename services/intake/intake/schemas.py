@@ -339,10 +339,13 @@ class ReferralQueryArgs(ma.Schema):
     overdue = fields.Boolean(metadata={"description": "Only referrals past (true) or within (false) their triage deadline."})
     reference = fields.String(validate=validate.Length(min=1, max=40), metadata={
         "example": "R-000123", "description": "The referral with this reference (as officers quote it)."})
-    order = fields.String(validate=validate.OneOf(("newest", "triage_due")), metadata={
+    batch_id = fields.UUID(metadata={"description": "Only the referrals made from this batch "
+                                                    "(`POST /referrals/batch`)."})
+    order = fields.String(validate=validate.OneOf(("newest", "triage_due", "risk")), metadata={
         "example": "triage_due",
-        "description": "`newest` first (the default), or `triage_due`: the triage queue's order, soonest "
-                       "triage deadline first, then the highest risk score."})
+        "description": "`newest` first (the default), `triage_due`: the triage queue's order, soonest "
+                       "triage deadline first, then the highest risk score, or `risk`: the highest risk "
+                       "score first (how a batch is triaged)."})
 
     @validates_schema
     def date_range(self, data, **kwargs):

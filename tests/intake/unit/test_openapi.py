@@ -21,7 +21,13 @@ def test_every_journey_endpoint_is_documented(spec):
     assert set(spec["paths"]) == {"/referrals", "/referrals/{referral_id}", "/referrals/{referral_id}/triage",
                                   "/referrals/{referral_id}/withdraw", "/referrals/{referral_id}/audit",
                                   "/subjects/export", "/legal-holds", "/legal-holds/{record_type}/{record_id}",
-                                  "/reports/performance"}
+                                  "/reports/performance", "/referrals/batch", "/referrals/batch/{batch_id}"}
+
+
+def test_the_batch_endpoint_says_how_many_households_it_takes(spec):
+    from intake.batch_schemas import MOST_HOUSEHOLDS
+
+    assert f"up to {MOST_HOUSEHOLDS} households" in spec["paths"]["/referrals/batch"]["post"]["description"]
 
 
 def test_every_operation_has_a_summary_description_roles_and_problem_errors(spec):

@@ -2,6 +2,8 @@
 
 ``/app/referrals``          the triage queue (received referrals by triage due time, then risk), filtered and paged;
 ``/app/referrals/new``      an officer raises a referral (the roles in ``intake.access.CREATORS``);
+``/app/referrals/batches``  batches from data feeds (``POST /referrals/batch``) with their counts, each
+                            linking to ``/app/referrals?batch_id=…``: its referrals, the highest risk first;
 ``/app/referrals/{id}``     a referral by id or reference: who and why (an audited read), consent,
                             risk factors, possible duplicates, the audit trail (team leaders),
                             restricted details behind break-glass, and the triage form.

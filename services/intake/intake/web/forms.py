@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import uuid
 from collections.abc import Mapping
 from typing import Any
 
@@ -23,8 +24,17 @@ from govuk_frontend_wtf.wtforms_widgets import (
     GovTextInput,
 )
 from marshmallow import ValidationError
-from wtforms import DateField, RadioField, SelectField, SelectMultipleField, StringField, SubmitField, TextAreaField
-from wtforms.validators import DataRequired, InputRequired, Length, Optional, Regexp
+from wtforms import (
+    DateField,
+    HiddenField,
+    RadioField,
+    SelectField,
+    SelectMultipleField,
+    StringField,
+    SubmitField,
+    TextAreaField,
+)
+from wtforms.validators import UUID, DataRequired, InputRequired, Length, Optional, Regexp
 
 from casework.pages.forms import DateInput
 from intake.domain.policy import PRIORITIES, RISK_LEVELS
@@ -52,12 +62,17 @@ class FilterForm(FlaskForm):
     source_system = StringField("Source system", widget=GovTextInput(),
                                 validators=[Optional(), Length(max=60, message="Source system must be 60 characters or fewer")],
                                 description="For example, income_recovery")
+    #: One batch's referrals (``/app/referrals?batch_id=…``, from the batches page).
+    batch_id = HiddenField(validators=[Optional(), UUID(message="Choose a batch from the list of batches")])
     submit = SubmitField("Apply filters", widget=GovSubmitInput())
 
     def query(self) -> dict[str, Any]:
         """The filters chosen, as the triage queue takes them."""
-        return {name: getattr(self, name).data.strip() for name in ("status", "risk_level", "source_system")
-                if (getattr(self, name).data or "").strip()}
+        chosen = {name: getattr(self, name).data.strip() for name in ("status", "risk_level", "source_system", "batch_id")
+                  if (getattr(self, name).data or "").strip()}
+        if "batch_id" in chosen:
+            chosen["batch_id"] = uuid.UUID(chosen["batch_id"])
+        return chosen
 
 
 class TriageForm(FlaskForm):

@@ -9,7 +9,7 @@ from casework.context import Principal
 from casework.db import utcnow
 from casework.pages import officer_page, render
 from casework.web import abort, db_session
-from intake import access, policy, referrals, sensitivity
+from intake import access, batches, policy, referrals, sensitivity
 from intake.domain.triage import IllegalChange
 from intake.schemas import Referral as ReferralDocument
 from intake.schemas import ReferralCreate, TriageDecision
@@ -32,14 +32,30 @@ NOT_FOUND = "There is no such referral, or it is not one you may see."
 @blueprint.get("/app/referrals", endpoint="queue")
 @officer_page(*QUEUE_READERS)
 def queue(me: Principal):
+    """The triage queue; with ``batch_id``, one batch's referrals, the highest risk first."""
     form = FilterForm(formdata=request.args)
     page = request.args.get("page", default=1, type=int) or 1
     if not form.validate():
         return render("intake/queue.html", 422, form=form, found=None, wording=wording, sees_all=access.sees_all(me),
-                      may_raise=me.has_any(*RAISERS), filters={}, now=utcnow())
-    found = referrals.triage_queue_page(db_session(), form.query(), me, utcnow(), page=page, per_page=PER_PAGE)
+                      may_raise=me.has_any(*RAISERS), filters={}, batch=None, now=utcnow())
+    filters = form.query()
+    batch = None
+    if "batch_id" in filters:
+        batch = batches.find(db_session(), filters["batch_id"], me)
+        if batch is None:
+            abort(404, "There is no such batch, or it is not one you may see.")
+    found = referrals.triage_queue_page(db_session(), filters, me, utcnow(), page=page, per_page=PER_PAGE)
     return render("intake/queue.html", form=form, found=found, wording=wording, sees_all=access.sees_all(me),
-                  may_raise=me.has_any(*RAISERS), filters=form.query(), now=utcnow())
+                  may_raise=me.has_any(*RAISERS), filters=filters, batch=batch, now=utcnow())
+
+
+@blueprint.get("/app/referrals/batches", endpoint="batches")
+@officer_page(*QUEUE_READERS)
+def batch_list(me: Principal):
+    """Batches from data feeds, newest first, with their counts; each links to its referrals."""
+    page = request.args.get("page", default=1, type=int) or 1
+    found = referrals.page_of(db_session(), batches.newest_first(me), page=page, per_page=PER_PAGE)
+    return render("intake/batches.html", found=found, wording=wording)
 
 
 def _referral_page(me: Principal, key: str, *, status: int = 200, form=None, triage_form: TriageForm | None = None,
