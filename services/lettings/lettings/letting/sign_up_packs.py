@@ -187,3 +187,15 @@ def _start_tenancy(session: Session, offer: Offer, pack: SignUpPack, *, policy: 
     sign_up(session, offer, tenancy_start=pack.tenancy_start, tenancy_type=pack.tenancy_type,
             support_needs=pack.support_needs, override_reason=pack.override_reason, by=pack.requested_by,
             policy=policy, now=now)
+
+
+def record_embedded(session: Session, offer: Offer, *, signed: bool, policy: LettingsPolicy, now: dt.datetime) -> str:
+    """The embedded provider's signing: an officer confirms the tenant signed (or declined) the pack,
+    and the embedded provider makes the callback a provider would send, received on the same
+    verified path as any other (``receive_callback``)."""
+    pack = latest(session, offer)
+    provider = esign.configured()
+    if pack is None or pack.status != "sent" or pack.provider != "embedded" or not isinstance(provider, esign.Embedded):
+        raise NotAllowed("There is no sign-up pack waiting for a signature recorded here: the provider records it.")
+    headers, body = provider.callback(pack.envelope_id, "envelope-completed" if signed else "envelope-declined")
+    return receive_callback(session, headers, body, policy=policy, provider=provider, now=now)
