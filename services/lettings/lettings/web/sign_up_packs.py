@@ -8,13 +8,13 @@ from __future__ import annotations
 from typing import Any
 
 from flask import flash, redirect, url_for
+from govuk_frontend_wtf.wtforms_widgets import GovSubmitInput
 from wtforms import SubmitField
 
 from casework.context import Principal
 from casework.db import utcnow
 from casework.pages import officer_page, render
 from casework.web import db_session
-from govuk_frontend_wtf.wtforms_widgets import GovSubmitInput
 from lettings import esign
 from lettings.letting import advert_reads, sign_up_packs
 from lettings.policy import current as policy
