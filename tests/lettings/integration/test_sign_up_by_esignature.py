@@ -17,6 +17,7 @@ import pytest
 from sqlalchemy import select
 
 from casework.timers import Sweeper
+from casework_dev.testing import at_once
 from lettings import esign
 from lettings.models import SignUpPack
 from lettings.service import SERVICE
@@ -247,3 +248,26 @@ def test_a_pack_is_only_sent_for_an_accepted_offer_to_an_applicant_with_an_email
     assert r.status_code == 422 and "email" in r.json["errors"], r.json
     with lettings.db.transaction() as session:
         assert session.scalars(select(SignUpPack)).all() == []
+
+
+def test_callbacks_delivered_together_with_an_in_person_sign_up_start_one_tenancy(lettings, docusign):
+    made = accepted_offer(lettings)
+    send_pack(lettings, made)
+    work(lettings)
+    (envelope_id,) = docusign.envelopes
+    body, headers = docusign.connect_message(envelope_id, "envelope-completed")
+
+    def deliver():
+        client = lettings.app.test_client()
+        return lambda: client.post("/sign-up-packs/callback", data=body, headers=headers)
+
+    in_person = lettings.app.test_client()
+    answers = at_once(deliver(), deliver(), lambda: in_person.post(
+        f"/offers/{made['id']}/sign-up", json={"tenancy_start": dt.date.today().isoformat()}, headers=OFFICER))
+
+    assert all(r.status_code < 500 for r in answers), [(r.status_code, r.json) for r in answers]
+    assert len(lettings.events("lettings.tenancy.started.v2")) == 1
+    assert lettings.client.get(f"/offers/{made['id']}", headers=OFFICER).json["status"] == "signed_up"
+    assert pack_of(lettings, made)["status"] == "signed"
+    # Whichever lost, the provider is answered as it retries (a conflict, or the answer recorded).
+    assert callback(lettings, body, headers).json == {"result": "already_recorded"}
