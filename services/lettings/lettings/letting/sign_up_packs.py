@@ -64,8 +64,8 @@ def send_pack(session: Session, offer: Offer, *, tenancy_start: dt.date, tenancy
         raise NotAllowed("A sign-up pack for this offer is already out for signature.")
     provider = esign.configured()
     if provider.needs_email and not offer.applicant.email:
-        raise Invalid("email", ["The applicant has no e-mail address to send the pack to: record one, or sign up "
-                                "in person."], detail="The applicant cannot be sent the sign-up pack.")
+        raise NotAllowed("The applicant has no e-mail address to send the sign-up pack to: record one, or sign up "
+                         "in person.")
     tenancy_type = tenancy_type or default_tenancy_type(offer.applicant.existing_tenant, policy)
     values = letters.sign_up_values(offer, now, tenancy_start=tenancy_start, tenancy_type=tenancy_type)
     pack = SignUpPack(id=uuid.uuid4(), offer_id=offer.id, provider=provider.name, status="sending",
