@@ -11,12 +11,14 @@ Two providers, chosen by ``CASEWORK_ESIGN_PROVIDER``:
 - ``docusign``: DocuSign's eSignature REST API v2.1. The pack is an envelope created with
   ``POST {CASEWORK_DOCUSIGN_BASE_URL}/restapi/v2.1/accounts/{CASEWORK_DOCUSIGN_ACCOUNT_ID}/envelopes``
   (the tenancy agreement as an HTML document, the lead applicant as the one signer, ``status:
-  sent``), with an envelope-level Connect notification (JSON SIM, HMAC) to
+  sent``, the pack's id in a custom field), with an envelope-level Connect notification (JSON SIM, HMAC) to
   ``CASEWORK_ESIGN_CALLBACK_URL`` (default: the service's public URL + ``/sign-up-packs/callback``).
   Connect signs each message's raw body with HMAC-SHA256, base64, in ``X-DocuSign-Signature-1``
   (``-2`` … while keys rotate); the key is ``CASEWORK_DOCUSIGN_HMAC_KEY``. Authentication: an
   access token from ``CASEWORK_DOCUSIGN_ACCESS_TOKEN``. In production that token comes from
   DocuSign's OAuth JWT grant, which is not done here: whatever renews it puts it in the setting.
+  Before creating an envelope it looks for one already made for the pack (``GET …/envelopes`` with
+  ``custom_field``), so a send whose answer was lost is not sent twice.
 
 Both providers' callbacks are Connect's JSON SIM messages: ``{"event": "envelope-completed",
 "data": {"envelopeId": …}, …}``.
@@ -25,6 +27,7 @@ Both providers' callbacks are Connect's JSON SIM messages: ``{"event": "envelope
 from __future__ import annotations
 
 import base64
+import datetime as dt
 import hashlib
 import hmac
 import json
@@ -45,6 +48,8 @@ DECLINED = {"envelope-declined": "declined", "recipient-declined": "declined", "
 OUTCOMES = {**SIGNED, **DECLINED}
 
 SIGNATURE_HEADER = "X-DocuSign-Signature-{n}"
+#: The envelope custom field that names the pack at DocuSign.
+PACK_FIELD = "casework_sign_up_pack"
 MAX_SIGNATURE_HEADERS = 100
 
 
@@ -56,6 +61,10 @@ class ProviderUnavailable(Exception):
 class Pack:
     """What the provider is sent: the offer's reference, the signer and the agreement."""
 
+    #: Our id for the pack, kept with it at the provider: a send retried after an answer that was
+    #: lost (the worker died before it committed) finds the pack already there, not a second one.
+    key: str
+    requested_on: dt.date
     reference: str
     signer_name: str
     signer_email: str | None
@@ -182,7 +191,9 @@ class DocuSign:
                 "tabs": {"signHereTabs": [{"anchorString": "Signed:", "anchorUnits": "pixels",
                                            "anchorXOffset": "60", "anchorYOffset": "0"}]},
             }]},
-            "customFields": {"textCustomFields": [{"name": "casework_offer", "value": pack.reference, "show": "false"}]},
+            "customFields": {"textCustomFields": [
+                {"name": PACK_FIELD, "value": pack.key, "show": "false"},
+                {"name": "casework_offer", "value": pack.reference, "show": "false"}]},
             "eventNotification": {
                 "url": self.callback_url, "requireAcknowledgment": "true", "includeHMAC": "true",
                 "loggingEnabled": "true", "deliveryMode": "SIM",
@@ -193,13 +204,29 @@ class DocuSign:
         }
 
     def send(self, pack: Pack) -> str:
+        """The envelope made for the pack before (found by its custom field), else a new one."""
+        return self._already_sent(pack) or self._create(pack)
+
+    def _call(self, method: str, params: dict | None = None, body: dict | None = None) -> requests.Response:
         url = f"{self.base_url}/restapi/v2.1/accounts/{self.account_id}/envelopes"
         try:
-            response = requests.post(url, json=self.envelope(pack), timeout=self.timeout, allow_redirects=False,
-                                     headers={"Authorization": f"Bearer {self.access_token}",
-                                              "Accept": "application/json"})
+            return requests.request(method, url, params=params, json=body, timeout=self.timeout,
+                                    allow_redirects=False, headers={"Authorization": f"Bearer {self.access_token}",
+                                                                    "Accept": "application/json"})
         except requests.RequestException as exc:
             raise ProviderUnavailable(f"{type(exc).__name__}: DocuSign could not be reached") from exc
+
+    def _already_sent(self, pack: Pack) -> str | None:
+        """Envelopes: listStatusChanges, by the pack's custom field, since the day before it was asked for."""
+        since = (pack.requested_on - dt.timedelta(days=1)).isoformat()
+        response = self._call("GET", params={"from_date": since, "custom_field": f"{PACK_FIELD}={pack.key}"})
+        if response.status_code != 200:
+            raise ProviderUnavailable(f"HTTP {response.status_code}: {_error_code(response)}")
+        found = [e.get("envelopeId") for e in (response.json() or {}).get("envelopes") or [] if e.get("envelopeId")]
+        return str(found[0]) if found else None
+
+    def _create(self, pack: Pack) -> str:
+        response = self._call("POST", body=self.envelope(pack))
         if response.status_code != 201:
             raise ProviderUnavailable(f"HTTP {response.status_code}: {_error_code(response)}")
         envelope_id = (response.json() or {}).get("envelopeId")

@@ -12,6 +12,7 @@ import re
 import threading
 import uuid
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from urllib.parse import parse_qs, urlsplit
 
 import pytest
 from sqlalchemy import select
@@ -32,8 +33,10 @@ ENVELOPES = re.compile(r"^/restapi/v2\.1/accounts/([^/]+)/envelopes$")
 
 class DocuSignServer(ThreadingHTTPServer):
     """Envelopes: create (POST /restapi/v2.1/accounts/{accountId}/envelopes) as DocuSign answers it:
-    201 with an EnvelopeSummary, 401 for a wrong token, 400 with an errorCode for a malformed envelope.
-    ``unavailable`` makes it answer 503 (the provider cannot be reached, as far as lettings can tell)."""
+    201 with an EnvelopeSummary, 401 for a wrong token, 400 with an errorCode for a malformed envelope;
+    and Envelopes: listStatusChanges (GET on the same path) with ``from_date`` and ``custom_field``
+    (``name=value``). ``unavailable`` makes it answer 503 (the provider cannot be reached, as far as
+    lettings can tell)."""
 
     def __init__(self) -> None:
         super().__init__(("127.0.0.1", 0), _Handler)
@@ -70,15 +73,34 @@ class _Handler(BaseHTTPRequestHandler):
         self.end_headers()
         self.wfile.write(raw)
 
+    def _refused(self) -> bool:
+        found = ENVELOPES.match(urlsplit(self.path).path)
+        if found is None or found.group(1) != ACCOUNT:
+            self._answer(404, {"errorCode": "ACCOUNT_NOT_FOUND"})
+        elif self.headers.get("Authorization") != f"Bearer {TOKEN}":
+            self._answer(401, {"errorCode": "USER_AUTHENTICATION_FAILED", "message": "bad token"})
+        elif self.server.unavailable:
+            self._answer(503, {"errorCode": "SERVICE_UNAVAILABLE"})
+        else:
+            return False
+        return True
+
+    def do_GET(self) -> None:
+        if self._refused():
+            return
+        query = parse_qs(urlsplit(self.path).query)
+        if not query.get("from_date"):
+            return self._answer(400, {"errorCode": "INVALID_REQUEST_PARAMETER"})
+        name, _, value = query.get("custom_field", [""])[0].partition("=")
+        found = [{"envelopeId": envelope_id, "status": "sent"} for envelope_id, envelope in self.server.envelopes.items()
+                 if not name or {"name": name, "value": value}.items() <= next(
+                     (f for f in envelope["customFields"]["textCustomFields"] if f["name"] == name), {}).items()]
+        self._answer(200, {"resultSetSize": str(len(found)), "totalSetSize": str(len(found)), "envelopes": found})
+
     def do_POST(self) -> None:
         envelope = json.loads(self.rfile.read(int(self.headers.get("Content-Length", 0))) or b"{}")
-        found = ENVELOPES.match(self.path)
-        if found is None or found.group(1) != ACCOUNT:
-            return self._answer(404, {"errorCode": "ACCOUNT_NOT_FOUND"})
-        if self.headers.get("Authorization") != f"Bearer {TOKEN}":
-            return self._answer(401, {"errorCode": "USER_AUTHENTICATION_FAILED", "message": "bad token"})
-        if self.server.unavailable:
-            return self._answer(503, {"errorCode": "SERVICE_UNAVAILABLE"})
+        if self._refused():
+            return
         signers = (envelope.get("recipients") or {}).get("signers") or []
         documents = envelope.get("documents") or []
         if not documents or not all(d.get("documentBase64") and d.get("documentId") for d in documents):
@@ -271,3 +293,16 @@ def test_callbacks_delivered_together_with_an_in_person_sign_up_start_one_tenanc
     assert pack_of(lettings, made)["status"] == "signed"
     # Whichever lost, the provider is answered as it retries (a conflict, or the answer recorded).
     assert callback(lettings, body, headers).json == {"result": "already_recorded"}
+
+
+def test_a_send_whose_answer_was_lost_finds_its_envelope_instead_of_sending_a_second(lettings, docusign):
+    made = accepted_offer(lettings)
+    pack = send_pack(lettings, made).json
+    # DocuSign made the envelope, but the worker died before it recorded the answer.
+    docusign.envelopes["made-before"] = {"customFields": {"textCustomFields": [
+        {"name": "casework_sign_up_pack", "value": pack["id"]}]}}
+    docusign.envelopes["another-pack"] = {"customFields": {"textCustomFields": [
+        {"name": "casework_sign_up_pack", "value": str(uuid.uuid4())}]}}
+    work(lettings)
+    assert pack_of(lettings, made)["envelope_id"] == "made-before"
+    assert len(docusign.envelopes) == 2

@@ -113,7 +113,8 @@ def deliver(session: Session, timer: Timer) -> None:
     provider = esign.configured()
     pack.attempts += 1
     try:
-        envelope_id = provider.send(esign.Pack(reference=offer.reference, signer_name=offer.applicant.lead_name,
+        envelope_id = provider.send(esign.Pack(key=str(pack.id), requested_on=pack.requested_at.date(),
+                                               reference=offer.reference, signer_name=offer.applicant.lead_name,
                                                signer_email=offer.applicant.email, document_html=pack.document))
     except esign.ProviderUnavailable as exc:
         pack.last_error = str(exc)[:500]
