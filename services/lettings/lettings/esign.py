@@ -222,20 +222,30 @@ class DocuSign:
         response = self._call("GET", params={"from_date": since, "custom_field": f"{PACK_FIELD}={pack.key}"})
         if response.status_code != 200:
             raise ProviderUnavailable(f"HTTP {response.status_code}: {_error_code(response)}")
-        found = [e.get("envelopeId") for e in (response.json() or {}).get("envelopes") or [] if e.get("envelopeId")]
+        found = [e.get("envelopeId") for e in _json(response).get("envelopes") or [] if e.get("envelopeId")]
         return str(found[0]) if found else None
 
     def _create(self, pack: Pack) -> str:
         response = self._call("POST", body=self.envelope(pack))
         if response.status_code != 201:
             raise ProviderUnavailable(f"HTTP {response.status_code}: {_error_code(response)}")
-        envelope_id = (response.json() or {}).get("envelopeId")
+        envelope_id = _json(response).get("envelopeId")
         if not envelope_id:
             raise ProviderUnavailable("DocuSign answered without an envelope id")
         return str(envelope_id)
 
     def verify(self, headers: Mapping[str, str], body: bytes) -> bool:
         return connect_verify(self.hmac_key, headers, body)
+
+
+def _json(response: requests.Response) -> dict:
+    try:
+        found = response.json()
+    except ValueError as exc:
+        raise ProviderUnavailable(f"HTTP {response.status_code}: DocuSign's answer is not JSON") from exc
+    if not isinstance(found, dict):
+        raise ProviderUnavailable(f"HTTP {response.status_code}: DocuSign's answer is not an object")
+    return found
 
 
 def _error_code(response: requests.Response) -> str:

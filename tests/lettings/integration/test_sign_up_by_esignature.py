@@ -306,3 +306,19 @@ def test_a_send_whose_answer_was_lost_finds_its_envelope_instead_of_sending_a_se
     work(lettings)
     assert pack_of(lettings, made)["envelope_id"] == "made-before"
     assert len(docusign.envelopes) == 2
+
+
+def test_a_pack_signed_after_the_offer_was_withdrawn_starts_nothing_and_tells_the_team(lettings, docusign):
+    made = accepted_offer(lettings)
+    send_pack(lettings, made)
+    work(lettings)
+    (envelope_id,) = docusign.envelopes
+    r = lettings.client.post(f"/offers/{made['id']}/withdraw", json={"reason": "The home failed its gas check."},
+                             headers=OFFICER)
+    assert r.status_code == 200, r.json
+    assert callback(lettings, *docusign.connect_message(envelope_id, "envelope-completed")).json == {"result": "signed"}
+    assert lettings.events("lettings.tenancy.started.v2") == []
+    (told,) = lettings.events("lettings.sign_up_pack.not_signed.v1")
+    assert told.data["outcome"] == "signed_too_late"
+    pack = pack_of(lettings, made)
+    assert pack["status"] == "signed" and pack["note"].startswith("Signed, but no tenancy was started")
