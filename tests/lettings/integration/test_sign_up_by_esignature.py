@@ -322,3 +322,36 @@ def test_a_pack_signed_after_the_offer_was_withdrawn_starts_nothing_and_tells_th
     assert told.data["outcome"] == "signed_too_late"
     pack = pack_of(lettings, made)
     assert pack["status"] == "signed" and pack["note"].startswith("Signed, but no tenancy was started")
+
+
+def test_the_agreement_sent_is_in_the_households_export_and_goes_when_the_application_is_anonymised(lettings,
+                                                                                                   docusign):
+    from casework import privacy
+    from casework_dev.testing import bearer
+    from lettings.privacy import RETENTION
+
+    from .conftest import person
+
+    lead = person(name="Priya Okonkwo-Hale") | {"date_of_birth": "1988-07-09"}
+    applicant = add_applicant(lettings, household=[lead, person("child", 6, "M")])
+    made = offer(lettings, closed_advert_with_bidders(lettings, applicant)).json
+    assert lettings.client.post(f"/offers/{made['id']}/accept", headers=OFFICER).status_code == 200
+    send_pack(lettings, made)
+    work(lettings)
+    (envelope_id,) = docusign.envelopes
+    callback(lettings, *docusign.connect_message(envelope_id, "envelope-declined"))
+    lettings.client.post(f"/offers/{made['id']}/withdraw", json={"reason": "Declined to sign."}, headers=OFFICER)
+    lettings.client.post(f"/applicants/{applicant['id']}/status", json={"status": "cancelled", "reason": "Moved away."},
+                         headers=OFFICER)
+
+    export = lettings.client.get("/subjects/export", query_string={"name": "Priya Okonkwo-Hale",
+                                                                   "date_of_birth": "1988-07-09"},
+                                 headers=bearer("leader-1", "team_leader")).json
+    (sent,) = [r["data"] for r in export["records"] if r["record_type"] == "sign_up_pack"]
+    assert sent["status"] == "declined" and "Dear Priya Okonkwo-Hale" in sent["document"]
+
+    with lettings.db.transaction() as session:
+        privacy.sweep(session, RETENTION, service="lettings", now=dt.datetime.now(dt.UTC) + dt.timedelta(days=365 * 3))
+    with lettings.db.transaction() as session:
+        (kept,) = session.scalars(select(SignUpPack)).all()
+        assert (kept.document, kept.status, kept.anonymised_at is not None) == (None, "declined", True)
