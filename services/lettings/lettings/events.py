@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 from lettings.domain.shortlist import Shortlist
-from lettings.models import Advert, Applicant, Offer, Property, Tenancy, Void
+from lettings.models import Advert, Applicant, Offer, Property, SignUpPack, Tenancy, Void
 
 PROPERTY_VOID_STARTED = "lettings.property.void_started.v1"
 ADVERT_PUBLISHED = "lettings.advert.published.v1"
@@ -24,11 +24,12 @@ TENANCY_STARTED = "lettings.tenancy.started.v2"
 TENANCY_ENDED = "lettings.tenancy.ended.v1"
 APPLICANT_CHANGED = "lettings.applicant.changed.v1"
 APPLICANT_STATUS_CHANGED = "lettings.applicant.status_changed.v1"
+SIGN_UP_PACK_NOT_SIGNED = "lettings.sign_up_pack.not_signed.v1"
 
 #: Every event type this module declares (the kernel's retention sweep publishes ``records.anonymised``).
 PUBLISHED = (PROPERTY_VOID_STARTED, ADVERT_PUBLISHED, ADVERT_CLOSED, OFFER_MADE, OFFER_ACCEPTED, OFFER_REFUSED,
              OFFER_WITHDRAWN, OFFER_EXPIRED, TENANCY_STARTED, TENANCY_ENDED, APPLICANT_CHANGED,
-             APPLICANT_STATUS_CHANGED)
+             APPLICANT_STATUS_CHANGED, SIGN_UP_PACK_NOT_SIGNED)
 #: Types no longer published, still in the catalogue for consumers to read for one release.
 RETIRED = ("lettings.tenancy.started.v1",)
 
@@ -73,6 +74,13 @@ def offer_refused(offer: Offer, *, applicant_suspended: bool, bidders_left: int)
     # Not the reason: the applicant's own words stay with the offer.
     return {**offer_not_taken_up(offer, bidders_left=bidders_left), "reasonable": offer.refusal_reasonable,
             "applicant_suspended": applicant_suspended}
+
+
+def sign_up_pack_not_signed(offer: Offer, pack: SignUpPack, *, outcome: str) -> dict[str, Any]:
+    """A sign-up pack that will not start the tenancy, and why: ``declined`` (by the tenant, or
+    voided), ``not_sent`` (the provider could not be reached) or ``signed_too_late`` (the offer
+    was withdrawn, or the home let, first). References only."""
+    return {**offer_ref(offer), "sign_up_pack_id": pack.id, "outcome": outcome}
 
 
 def tenancy_started(tenancy: Tenancy, prop: Property, applicant: Applicant) -> dict[str, Any]:

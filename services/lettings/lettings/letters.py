@@ -53,6 +53,13 @@ def offer_values(offer: Offer, issued_at: dt.datetime) -> dict[str, Any]:
             "respond_by": offer.respond_by.astimezone(LONDON).isoformat()}
 
 
+def sign_up_values(offer: Offer, issued_at: dt.datetime, *, tenancy_start: dt.date, tenancy_type: str) -> dict[str, Any]:
+    """The tenancy agreement sent for signature: the home, the start and type, the rent."""
+    prop = offer.property
+    return {**_common(offer, issued_at), "tenancy_start": tenancy_start.isoformat(), "tenancy_type": tenancy_type,
+            "weekly_rent": f"{prop.weekly_rent:.2f}", "service_charge": f"{prop.service_charge:.2f}"}
+
+
 def refusal_values(offer: Offer, issued_at: dt.datetime, *, policy: LettingsPolicy, unreasonable_in_window: int,
                    suspended: bool) -> dict[str, Any]:
     """What the refusal letter says, from that refusal: whether it was reasonable, how many
@@ -91,6 +98,8 @@ def render(kind: str, values: dict[str, Any]) -> str:
     extra: dict[str, Any] = {"date": dt.date.fromisoformat(values["date"])}
     if kind == "offer":
         extra["respond_by"] = dt.datetime.fromisoformat(values["respond_by"])
+    if kind == "sign_up":
+        extra["tenancy_start"] = dt.date.fromisoformat(values["tenancy_start"])
     if kind == "refusal":
         extra["consequence"] = refusal_consequence(values)
     return templates.get_template(f"{kind}.html").render(letter=values, **extra)

@@ -325,3 +325,46 @@ class Letter(Base):
     anonymised_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
 
     __table_args__ = (UniqueConstraint("offer_id", "kind", name="uq_letters_offer_kind"),)
+
+
+class SignUpPack(Base):
+    """A sign-up pack sent through the e-signature provider for an accepted offer: the tenancy
+    agreement as sent, the terms the tenancy starts on when the tenant signs, and how the sending
+    and the signing went (``lettings.letting.sign_up_packs``).
+
+    ``sending`` (waiting for the worker, retried with a delay while the provider cannot be
+    reached) → ``sent`` (the provider holds it: waiting for the tenant) → ``signed`` or
+    ``declined``; ``failed`` when every attempt to send it failed (sent again by an officer)."""
+
+    __tablename__ = "sign_up_packs"
+
+    id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True, default=uuid.uuid4)
+    offer_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("offers.id"), index=True)
+    provider: Mapped[str] = mapped_column(String(20))
+    status: Mapped[str] = mapped_column(String(20), default="sending")
+    #: The provider's id for it (DocuSign's envelope id), once sent.
+    envelope_id: Mapped[str | None] = mapped_column(String(100), unique=True)
+    tenancy_start: Mapped[dt.date] = mapped_column(Date)
+    tenancy_type: Mapped[str | None] = mapped_column(String(20))
+    support_needs: Mapped[list] = mapped_column(JSONDoc, default=list)
+    override_reason: Mapped[str | None] = mapped_column(String(500))
+    #: The tenancy agreement as sent (HTML; personal data: removed when the offer is anonymised).
+    document: Mapped[str | None] = mapped_column(Text)
+    requested_by: Mapped[str] = mapped_column(String(200))
+    requested_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    last_error: Mapped[str | None] = mapped_column(String(500))
+    sent_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
+    #: When the provider said it was signed or declined, and what it said (``envelope-completed`` …).
+    answered_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
+    provider_event: Mapped[str | None] = mapped_column(String(40))
+    #: Why a signed pack started no tenancy (the offer was signed up in person, or withdrawn, first).
+    note: Mapped[str | None] = mapped_column(String(500))
+    anonymised_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
+
+    __table_args__ = (
+        # One pack out at a time per offer.
+        Index("uq_sign_up_packs_live_offer", "offer_id", unique=True,
+              postgresql_where=text("status IN ('sending', 'sent')"),
+              sqlite_where=text("status IN ('sending', 'sent')")),
+    )

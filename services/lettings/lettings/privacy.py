@@ -11,10 +11,11 @@ from sqlalchemy.orm import Session
 from casework.audit import AuditEntry
 from casework.db import utcnow
 from casework.privacy import REMOVED, Found, RetentionRule, retention_policy, same_name, years_before
-from lettings.models import Applicant, HouseholdMember, Letter, Offer, Tenancy
+from lettings.models import Applicant, HouseholdMember, Letter, Offer, SignUpPack, Tenancy
 from lettings.schemas.applicant_changes import BandHistoryEntry
 from lettings.schemas.applicants import Applicant as ApplicantSchema
 from lettings.schemas.offers import Offer as OfferSchema
+from lettings.schemas.offers import SignUpPack as SignUpPackSchema
 from lettings.schemas.offers import Tenancy as TenancySchema
 
 #: Keys of the audit snapshots that hold personal data or free text.
@@ -45,6 +46,9 @@ def find_subject(session: Session, query: dict[str, Any]) -> list[Found]:
             found.append(Found("offer", offer.id, OfferSchema().dump(offer)))
             for letter in session.scalars(select(Letter).where(Letter.offer_id == offer.id).order_by(Letter.issued_at)):
                 found.append(Found("letter", letter.id, letter_record(letter)))
+            for pack in session.scalars(select(SignUpPack).where(SignUpPack.offer_id == offer.id)
+                                        .order_by(SignUpPack.requested_at)):
+                found.append(Found("sign_up_pack", pack.id, {**SignUpPackSchema().dump(pack), "document": pack.document}))
         for tenancy in session.scalars(select(Tenancy).where(Tenancy.applicant_id == applicant.id)):
             found.append(Found("tenancy", tenancy.id, TenancySchema().dump(tenancy)))
     return found
@@ -124,6 +128,12 @@ def anonymise_letters(session: Session, offer_ids: Any) -> None:
         letter.values = None
         letter.text = None
         letter.anonymised_at = utcnow()
+    # The tenancy agreement sent for signature names the household too.
+    for pack in session.scalars(select(SignUpPack).where(SignUpPack.offer_id.in_(offer_ids),
+                                                         SignUpPack.anonymised_at.is_(None))):
+        pack.document = None
+        pack.override_reason = None if pack.override_reason is None else REMOVED
+        pack.anonymised_at = utcnow()
 
 
 RETENTION = [

@@ -6,6 +6,15 @@ from lettings.models import Base
 from lettings.timers import TIMERS
 from lettings.web import install as install_pages
 
+
+def configure_app(app) -> None:
+    """The officers' pages, and the e-signature provider's callback (a plain route: no bearer token)."""
+    from lettings.api.sign_up_packs import callbacks
+
+    install_pages(app)
+    app.register_blueprint(callbacks)
+
+
 SERVICE = Service(
     name="lettings",
     port=8003,
@@ -14,5 +23,5 @@ SERVICE = Service(
     blueprints=blueprints,
     metadata=Base.metadata,
     timers=TIMERS,
-    configure_app=install_pages,
+    configure_app=configure_app,
 )

@@ -1,6 +1,6 @@
 """Events the lettings service publishes."""
 
-from marshmallow import fields
+from marshmallow import fields, validate
 
 from casework.sealing import Sealed
 
@@ -158,6 +158,15 @@ class ApplicantStatusChanged(EventData):
     cause = fields.String(required=True)
 
 
+class SignUpPackNotSigned(OfferRef):
+    """A sign-up pack sent through the e-signature provider will not start the tenancy: the tenant
+    declined it (or it was voided), it could not be sent, or it was signed after the offer was
+    withdrawn. The lettings team contacts the applicant, sends it again or signs up in person."""
+
+    sign_up_pack_id = fields.UUID(required=True)
+    outcome = fields.String(required=True, validate=validate.OneOf(("declined", "not_sent", "signed_too_late")))
+
+
 def register(catalogue) -> None:
     n = ("notifications",)
     for name, schema, consumers in (
@@ -173,6 +182,7 @@ def register(catalogue) -> None:
         ("tenancy.started", TenancyStarted, ("sustainment", "notifications")),
         ("tenancy.ended", TenancyEnded, ("sustainment", "notifications")),
         ("applicant.status_changed", ApplicantStatusChanged, n),
+        ("sign_up_pack.not_signed", SignUpPackNotSigned, n),
     ):
         catalogue.register(f"casework.lettings.{name}.v1", schema, producer="lettings", consumers=consumers)
     catalogue.register("casework.lettings.tenancy.started.v2", TenancyStartedV2, producer="lettings",

@@ -29,6 +29,7 @@ TENANCY = SimpleNamespace(id=uuid.uuid4(), reference="T-000004", offer_id=OFFER.
                           support_needs=["mental_health"])
 ENDED = SimpleNamespace(id=TENANCY.id, reference=TENANCY.reference, property_id=PROPERTY.id,
                         applicant_id=APPLICANT.id, end_date=dt.date(2027, 3, 31), end_reason="transfer")
+PACK = SimpleNamespace(id=uuid.uuid4())
 SHORTLIST = Shortlist(ranked=[object(), object()], excluded=[object()])
 
 #: Each declared type with its data as the use cases build it.
@@ -46,6 +47,7 @@ BUILT = {
     events.APPLICANT_CHANGED: events.applicant_changed(APPLICANT, ["band", "monthly_net_income"]),
     events.APPLICANT_STATUS_CHANGED: events.applicant_status_changed(APPLICANT, from_status="active",
                                                                      cause="unreasonable_refusals"),
+    events.SIGN_UP_PACK_NOT_SIGNED: events.sign_up_pack_not_signed(OFFER, PACK, outcome="declined"),
 }
 
 

@@ -301,3 +301,23 @@ def test_a_council_notice_tells_the_named_officer_or_the_teams_manager():
     assert [(n.recipient, n.manager_of, n.message) for n in closed.notices] == [
         ("o-1", None, "Case C-000045 closed: evicted."), (None, "sustainment", "Case C-000045 ended in eviction.")]
     assert [n.message for n in sustained.notices] == ["Case C-000045 closed: tenancy_sustained."]
+
+
+@pytest.mark.parametrize("outcome, rule, title", [
+    ("declined", "sign_up_pack_declined",
+     "The applicant declined the sign-up pack for offer O-000007: contact them, send it again or sign up in person"),
+    ("not_sent", "sign_up_pack_not_sent",
+     "The sign-up pack for offer O-000007 could not be sent: send it again or sign up in person"),
+    ("signed_too_late", "sign_up_pack_signed_too_late",
+     "The sign-up pack for offer O-000007 was signed after the offer ended: no tenancy started, tell the applicant"),
+])
+def test_a_sign_up_pack_that_will_not_start_the_tenancy_tasks_the_lettings_team(outcome, rule, title):
+    (task,) = route("lettings.sign_up_pack.not_signed", **offer(sign_up_pack_id=uuid.uuid4(), outcome=outcome)).open
+    assert (task.rule, task.title, task.team, task.priority, task.subject.type, task.subject.id) == (
+        rule, title, "lettings", "high", "offer", str(OFFER))
+
+
+def test_the_tenancy_starting_closes_the_sign_up_pack_tasks():
+    closed = {c.rule for c in rules.route(POLICY, "casework.lettings.tenancy.started.v2", offer(), now=NOW,
+                                          links=LINKS).close}
+    assert closed == {"sign_up_pack_declined", "sign_up_pack_not_sent"}

@@ -147,3 +147,27 @@ class TenancyQueryArgs(ma.Schema):
     property_id = fields.UUID()
     applicant_id = fields.UUID()
     current = fields.Boolean(metadata={"description": "Only tenancies not (true) or already (false) ended."})
+
+
+class SignUpPack(ma.Schema):
+    """A sign-up pack sent for e-signature (the agreement itself is not returned: it is personal data)."""
+
+    id = fields.UUID()
+    offer_id = fields.UUID()
+    provider = fields.String(metadata={"example": "docusign"})
+    status = fields.String(metadata={
+        "example": "sent", "description": "sending (retried while the provider cannot be reached), sent (waiting "
+                                          "for the tenant), signed, declined, or failed (every attempt failed)"})
+    envelope_id = fields.String(allow_none=True, metadata={"description": "The provider's id for the pack."})
+    tenancy_start = Date()
+    tenancy_type = fields.String()
+    support_needs = fields.List(fields.String())
+    override_reason = fields.String(allow_none=True)
+    requested_by = fields.String()
+    requested_at = DateTime()
+    attempts = fields.Integer()
+    last_error = fields.String(allow_none=True, metadata={"example": "HTTP 503: no error code"})
+    sent_at = DateTime(allow_none=True)
+    answered_at = DateTime(allow_none=True)
+    provider_event = fields.String(allow_none=True, metadata={"example": "envelope-completed"})
+    note = fields.String(allow_none=True)

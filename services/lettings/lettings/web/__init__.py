@@ -19,7 +19,7 @@ from casework.pages import configure as configure_pages
 def install(app: Flask) -> None:
     """Add the lettings pages to the lettings api (``Service.configure_app``)."""
     # Each page module adds its routes to the blueprint when imported (one line per area).
-    from . import adverts, homes, performance, register, voids  # noqa: F401
+    from . import adverts, homes, performance, register, sign_up_packs, voids  # noqa: F401
     from .blueprint import blueprint
 
     configure_pages(app, home="lettings_pages.voids")
