@@ -1,9 +1,9 @@
 """Where a task's work is done: the page an officer opens from the task, never the API docs.
 
 Each kind of subject has its page in the service that owns it: a referral's under intake's
-``/app/referrals/``, a case's under sustainment's ``/app/cases/``, an advert's and an offer's under
-lettings' ``/app/adverts/`` and ``/app/offers/`` (part 2 of the officers' workspace). A property or
-applicant leads to its lettings API record until its page comes. The services' public base URLs are ``CASEWORK_<SERVICE>_PUBLIC_URL``
+``/app/referrals/``, a case's under sustainment's ``/app/cases/``, an advert's, an offer's, a home's
+and an applicant's under lettings' ``/app/adverts/``, ``/app/offers/``, ``/app/properties/`` and
+``/app/applicants/`` (part 2 of the officers' workspace). The services' public base URLs are ``CASEWORK_<SERVICE>_PUBLIC_URL``
 (``rules.public_urls``). Pure: no Flask, no database.
 """
 
@@ -18,9 +18,8 @@ PAGES: dict[str, tuple[str, str]] = {
     "case": ("sustainment", "/app/cases/{id}"),
     "advert": ("lettings", "/app/adverts/{id}"),
     "offer": ("lettings", "/app/offers/{id}"),
-    # Their pages are another part's: the lettings API record until then.
-    "property": ("lettings", "/properties/{id}"),
-    "applicant": ("lettings", "/applicants/{id}"),
+    "property": ("lettings", "/app/properties/{id}"),
+    "applicant": ("lettings", "/app/applicants/{id}"),
 }
 
 

@@ -12,10 +12,10 @@ URLS = rules.public_urls({"CASEWORK_INTAKE_PUBLIC_URL": "https://intake.council.
 @pytest.mark.parametrize(("subject_type", "page"), [
     ("referral", "https://intake.council.example/app/referrals/abc"),
     ("case", "https://cases.council.example/app/cases/abc"),
-    # Lettings pages come later: its API record until then.
     ("advert", "https://lettings.council.example/app/adverts/abc"),
     ("offer", "https://lettings.council.example/app/offers/abc"),
-    ("property", "https://lettings.council.example/properties/abc"),
+    ("property", "https://lettings.council.example/app/properties/abc"),
+    ("applicant", "https://lettings.council.example/app/applicants/abc"),
 ])
 def test_each_subject_leads_to_its_page_in_the_service_that_owns_it(subject_type, page):
     assert links.page_url(subject_type, "abc", URLS) == page
