@@ -31,7 +31,7 @@ from casework.workdays import LONDON
 from casework_dev.testing import wait_until
 from casework_dev.testing.browser import assert_accessible, chromium, screenshot, sign_in_in_browser
 
-from .conftest import one_case, task_status
+from .conftest import inbox_task_link, one_case, task_status
 
 pytestmark = pytest.mark.slow
 
@@ -127,16 +127,7 @@ def sign_in(browser, officer_id: str, page_url: str) -> None:
 def from_inbox(browser, inbox: str, title: str, page_path: str, *, checked: bool = False) -> None:
     """Find the task titled ``title`` in the inbox (its worker makes it moments after the event)
     and follow its link to the page where its work is done."""
-    browser.get(f"{inbox}/app/inbox")
-
-    def task_link():
-        links = browser.find_elements(By.XPATH, f"//*[starts-with(@id, 'task-')][contains(., \"{title}\")]"
-                                                f"//a[contains(@href, '{page_path}')]")
-        if not links:
-            browser.refresh()
-        return links[0] if links else None
-
-    link = wait_until(task_link, timeout=30, interval=0.5, message=f"the task “{title}” in the inbox")
+    link = inbox_task_link(browser, inbox, title, page_path)
     if checked:
         check(browser)
     follow(browser, link)
