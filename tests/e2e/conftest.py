@@ -95,6 +95,23 @@ def one_task(officer: Client, timeout: float = 20, **filters) -> dict:
     return wait_until(found, timeout=timeout, interval=0.2, message=f"a task for {officer.sub} with {filters}")
 
 
+def inbox_task_link(browser, inbox_url: str, title: str, page_path: str):
+    """In the signed-in officer's inbox, the link of the task titled ``title`` to its page (under
+    ``page_path``): the page is read again until the notifications worker has made the task."""
+    from selenium.webdriver.common.by import By
+
+    browser.get(f"{inbox_url}/app/inbox")
+
+    def found():
+        links = browser.find_elements(By.XPATH, f"//*[starts-with(@id, 'task-')][contains(., \"{title}\")]"
+                                                f"//a[contains(@href, '{page_path}')]")
+        if not links:
+            browser.refresh()
+        return links[0] if links else None
+
+    return wait_until(found, timeout=30, interval=0.5, message=f"the task “{title}” in the inbox")
+
+
 def task_status(officer: Client, task_id: str, status: str, timeout: float = 20) -> dict:
     """Wait until the task has ``status`` (closed by an event, for instance), and return it."""
     def reached():

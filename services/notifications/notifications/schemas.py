@@ -137,8 +137,7 @@ class Task(ma.Schema):
         "description": "Why an officer closed it by hand (none when the event recording its work closed it).",
         "example": None})
     page_url = fields.Method("_page_url", metadata={
-        "description": "The page where its work is done (the referral's, the case's…; for adverts and offers "
-                       "the lettings record until lettings has pages).",
+        "description": "The page where its work is done (the referral's, the case's, the advert's, the offer's…).",
         "example": "http://127.0.0.1:8001/app/referrals/0b7e4d52-8a1f-4f8e-9d3c-2a6b1c9e7f10"})
     closes_itself = fields.Method("_closes_itself", metadata={
         "description": "It closes itself when its work is recorded (e.g. the referral triaged): do the work "

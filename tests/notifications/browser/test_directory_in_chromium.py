@@ -27,6 +27,14 @@ def directory_with_an_admin(harness) -> None:
             "name": name, "email": current["email"], "teams": current["teams"], "roles": current["roles"]})
 
 
+def press(browser, element) -> None:
+    """Click a button or link and wait for the page it leads to (the old one gone), so what is
+    read next is read from the answer, however slow the machine."""
+    before = browser.find_element(By.TAG_NAME, "html")
+    element.click()
+    WebDriverWait(browser, 30).until(ec.staleness_of(before))
+
+
 def open_directory(browser, server):
     browser.delete_all_cookies()
     sign_in_in_browser(browser, f"{server}/app/admin/officers", "o-admin")
@@ -61,9 +69,9 @@ def test_with_javascript_off_an_admin_marks_an_officer_away_and_their_tasks_move
     assert "js-enabled" not in browser.find_element(By.TAG_NAME, "body").get_attribute("class")
 
     Select(browser.find_element(By.ID, "team")).select_by_visible_text("Sustainment")
-    browser.find_element(By.XPATH, "//button[normalize-space()='Show officers']").click()
+    press(browser, browser.find_element(By.XPATH, "//button[normalize-space()='Show officers']"))
     assert "Lettings" not in browser.find_element(By.ID, "officers").text
-    browser.find_element(By.LINK_TEXT, "Sam Okafor").click()
+    press(browser, browser.find_element(By.LINK_TEXT, "Sam Okafor"))
     Select(browser.find_element(By.ID, "away-tasks_to")).select_by_visible_text("Lee Leader")
     browser.find_element(By.ID, "away-reason").send_keys("Annual leave")
     browser.find_element(By.XPATH, "//button[normalize-space()='Mark away and move their tasks']").click()
