@@ -10,11 +10,9 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
-import os
 import smtplib
 import uuid
 from collections.abc import Iterable
-from dataclasses import dataclass
 from email.message import EmailMessage
 
 from sqlalchemy import select
@@ -22,6 +20,7 @@ from sqlalchemy.orm import Session
 
 from casework import timers
 from casework.db import utcnow
+from casework.mail import SmtpSettings
 from casework.timers import Timer
 from casework.workdays import LONDON
 from notifications.models import Delivery, Notification, Officer
@@ -31,28 +30,6 @@ log = logging.getLogger(__name__)
 
 SEND = "email.send"
 DIGEST = "email.digest"
-
-
-@dataclass(frozen=True)
-class SmtpSettings:
-    host: str
-    port: int
-    user: str
-    password: str
-    sender: str
-    starttls: bool
-    timeout: float
-
-    @classmethod
-    def from_env(cls) -> SmtpSettings:
-        env = os.environ.get
-        return cls(
-            host=env("CASEWORK_SMTP_HOST", "localhost"), port=int(env("CASEWORK_SMTP_PORT", "25")),
-            user=env("CASEWORK_SMTP_USER", ""), password=env("CASEWORK_SMTP_PASSWORD", ""),
-            sender=env("CASEWORK_SMTP_FROM", "casework@localhost"),
-            starttls=env("CASEWORK_SMTP_STARTTLS", "false").lower() in ("1", "true", "yes"),
-            timeout=float(env("CASEWORK_SMTP_TIMEOUT", "10")),
-        )
 
 
 def message_body(notifications: Iterable[Notification]) -> str:
