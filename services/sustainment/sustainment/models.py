@@ -248,8 +248,8 @@ class AgencyReferral(Base):
     #: Who recorded the last answer: an officer, or ``agency``.
     answered_by: Mapped[str | None] = mapped_column(String(200))
 
-    directory_agency: Mapped[Agency | None] = relationship(lazy="joined")
-    deliveries: Mapped[list[AgencyDelivery]] = relationship(order_by="AgencyDelivery.created_at")
+    directory_agency: Mapped[Agency | None] = relationship(lazy="selectin")
+    deliveries: Mapped[list[AgencyDelivery]] = relationship(order_by="AgencyDelivery.created_at", lazy="selectin")
 
 
 class AgencyDelivery(Base):

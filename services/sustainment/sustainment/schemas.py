@@ -241,7 +241,7 @@ class AgencySetUp(ma.Schema):
 
 
 class AgencyQueryArgs(ma.Schema):
-    include_inactive = Boolean(load_default=False)
+    include_inactive = fields.Boolean(load_default=False)  # a query string's "true"
 
 
 class AgencyImport(ma.Schema):
