@@ -18,7 +18,7 @@ from email.message import EmailMessage
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from casework import timers
+from casework import mail, timers
 from casework.db import utcnow
 from casework.mail import SmtpSettings
 from casework.timers import Timer
@@ -67,12 +67,7 @@ def deliver(session: Session, timer: Timer, *, policy: Policy) -> None:
     message.set_content(delivery.body)
     delivery.attempts += 1
     try:
-        with smtplib.SMTP(settings.host, settings.port, timeout=settings.timeout) as smtp:
-            if settings.starttls:
-                smtp.starttls()
-            if settings.user:
-                smtp.login(settings.user, settings.password)
-            smtp.send_message(message)
+        mail.send(message, settings)
     except (OSError, smtplib.SMTPException) as exc:
         delivery.last_error = f"{type(exc).__name__}: {exc}"[:500]
         log.warning("e-mail delivery failed", extra={"delivery_id": str(delivery.id), "attempt": delivery.attempts})

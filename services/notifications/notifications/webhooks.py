@@ -28,7 +28,7 @@ from sqlalchemy.orm import ORMExecuteState, Session, SessionTransaction
 from casework import timers
 from casework.db import utcnow
 from casework.events import Event
-from casework.signing import sign, verify  # noqa: F401  (verify: what a receiver does)
+from casework.signing import sign
 from casework.timers import Timer
 from notifications import directory, inbox, public_http
 from notifications.models import Delivery, Subscription
