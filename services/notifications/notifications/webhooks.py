@@ -14,7 +14,6 @@ from __future__ import annotations
 import datetime as dt
 import json
 import logging
-import os
 import time
 import uuid
 from collections.abc import Mapping, Sequence
@@ -25,38 +24,19 @@ import requests
 from sqlalchemy import Row, event, insert, select
 from sqlalchemy.orm import ORMExecuteState, Session, SessionTransaction
 
-from casework import timers
+from casework import public_http, timers
 from casework.db import utcnow
 from casework.events import Event
+from casework.public_http import allowed_http_hosts, url_problem
 from casework.signing import sign
 from casework.timers import Timer
-from notifications import directory, inbox, public_http
+from notifications import directory, inbox
 from notifications.models import Delivery, Subscription
 from notifications.rules import Policy, Subject, subscription_wants, webhook_body
 
 log = logging.getLogger(__name__)
 
 SEND = "webhook.send"
-
-
-def allowed_http_hosts() -> set[str]:
-    raw = os.environ.get("CASEWORK_WEBHOOK_ALLOWED_HTTP_HOSTS", "")
-    return {host.strip().lower() for host in raw.split(",") if host.strip()}
-
-
-def url_problem(url: str, allowed: set[str]) -> str | None:
-    """Why a URL may not receive webhooks, or None when it may."""
-    parts = urlsplit(url)
-    host = (parts.hostname or "").lower()
-    if not host or parts.scheme not in ("https", "http"):
-        return "Use an https:// URL."
-    if host in allowed:
-        return None
-    if parts.scheme == "http":
-        return "Use https:// (plain http is allowed only to the hosts the council lists)."
-    if host == "localhost" or public_http.private(host):
-        return "The URL may not point at a private, loopback or link-local address."
-    return None
 
 
 def enqueue(session: Session, event: Event, data: Mapping[str, Any], subject: Subject | None) -> int:

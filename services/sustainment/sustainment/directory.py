@@ -9,16 +9,14 @@ id) is updated, and the council's settings are never touched by an import.
 from __future__ import annotations
 
 import datetime as dt
-import os
 import uuid
 from collections.abc import Mapping
 from typing import Any
-from urllib.parse import urlsplit
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from casework import audit
+from casework import audit, public_http
 from sustainment import oruk, rules
 from sustainment.cases import Invalid, NotFound
 from sustainment.models import Agency
@@ -89,23 +87,6 @@ def listed(session: Session, *, active_only: bool = True) -> list[Agency]:
     return list(session.scalars(query))
 
 
-def allowed_http_hosts() -> set[str]:
-    """Hosts a webhook may reach over plain http (a developer's ``127.0.0.1,localhost``): the same
-    setting as notifications' webhooks, ``CASEWORK_WEBHOOK_ALLOWED_HTTP_HOSTS``."""
-    raw = os.environ.get("CASEWORK_WEBHOOK_ALLOWED_HTTP_HOSTS", "")
-    return {host.strip().lower() for host in raw.split(",") if host.strip()}
-
-
-def webhook_url_problem(url: str) -> str | None:
-    parts = urlsplit(url)
-    host = (parts.hostname or "").lower()
-    if not host or parts.scheme not in ("https", "http"):
-        return "Use an https:// URL."
-    if parts.scheme == "http" and host not in allowed_http_hosts():
-        return "Use https:// (plain http is allowed only to the hosts the council lists)."
-    return None
-
-
 def set_up(session: Session, agency: Agency, changes: Mapping[str, Any], *, now: dt.datetime) -> Agency:
     """The council's settings for an agency: its chase period, whether its referrals' reasons are
     restricted, whether it is offered, and how referrals are sent to it (e-mail, or a webhook
@@ -120,7 +101,7 @@ def set_up(session: Session, agency: Agency, changes: Mapping[str, Any], *, now:
     if merged["delivery"] == "webhook":
         if not merged["webhook_url"]:
             raise Invalid("webhook_url", "The agency needs a webhook URL to be sent referrals by webhook.")
-        problem = webhook_url_problem(merged["webhook_url"])
+        problem = public_http.url_problem(merged["webhook_url"], public_http.allowed_http_hosts())
         if problem:
             raise Invalid("webhook_url", problem)
         if not merged["webhook_secret"]:

@@ -26,11 +26,11 @@ import requests
 from prometheus_client import Counter
 from sqlalchemy.orm import Session
 
-from casework import audit, mail, signing, timers
+from casework import audit, mail, public_http, signing, timers
 from casework.db import utcnow
 from casework.settings import Settings, service_env
 from casework.timers import Timer
-from sustainment import directory, rules
+from sustainment import rules
 from sustainment.cases import NotFound
 from sustainment.journal import on_timeline
 from sustainment.models import AgencyDelivery, AgencyReferral, Case
@@ -147,13 +147,13 @@ def _webhook(delivery: AgencyDelivery, secret: str, body: dict) -> str | None:
     raw = json.dumps(body, separators=(",", ":")).encode()
     headers = {"Content-Type": "application/json", "Casework-Delivery-Id": str(delivery.id),
                "User-Agent": "casework-sustainment", **signing.signed_headers(secret, raw)}
-    problem = directory.webhook_url_problem(delivery.address)
+    problem = public_http.url_problem(delivery.address, public_http.allowed_http_hosts())
     if problem:
         return problem
     try:
-        response = requests.post(delivery.address, data=raw, headers=headers, timeout=10, allow_redirects=False)
+        response = public_http.post(delivery.address, data=raw, headers=headers, timeout=10, allow_redirects=False)
     except requests.RequestException as exc:
-        return type(exc).__name__
+        return "The URL resolves to a private address." if public_http.refused_as_private(exc) else type(exc).__name__
     delivery.response_status = response.status_code
     return None if 200 <= response.status_code < 300 else f"HTTP {response.status_code}"
 
