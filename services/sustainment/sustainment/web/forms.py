@@ -37,8 +37,9 @@ from wtforms import (
 from wtforms.validators import InputRequired, Length, Optional, ValidationError
 
 from casework.pages.forms import date_field
+from casework.web import db_session
 from casework.workdays import LONDON
-from sustainment import rules
+from sustainment import directory, rules
 
 
 def words(code: str) -> str:
@@ -243,9 +244,6 @@ class AgencyReferralForm(CaseForm):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         # The directory's agencies: the choice is checked again by the use case.
-        from casework.web import db_session
-        from sustainment import directory
-
         self.agency_id.choices = [("", "Choose an agency")] + [
             (str(agency.id), agency.name) for agency in directory.listed(db_session())]
 
