@@ -279,9 +279,12 @@ def seed_case(harness: ServiceHarness) -> Seeded:
             "kind": "home_visit", "scheduled_for": f"{today + dt.timedelta(days=7 * (n + 1))}T10:00:00Z"}))
     for n in range(10):
         ok(c.post(f"/cases/{case_id}/contacts", json={"method": ("phone", "email")[n % 2]}, headers=officer))
-    for agency in ("debt_advice", "mental_health_services", "citizens_advice"):
+    ok(c.post("/agencies/import", headers=bearer("bench-admin", "admin"), json=[
+        {"id": name, "name": name, "organization": {"name": name}}
+        for name in ("Debt advice", "Mental health services", "Citizens Advice")]))
+    for agency in ok(c.get("/agencies", headers=officer)):
         ok(c.post(f"/cases/{case_id}/agency-referrals", headers=officer, json={
-            "agency": agency, "reason": "The tenant asked for help with this.", "consent_given": True}))
+            "agency_id": agency["id"], "reason": "The tenant asked for help with this.", "consent_given": True}))
     for n in range(40):
         ok(c.post(f"/cases/{case_id}/notes", json={"text": f"Note {n + 1}. {NOTE}"}, headers=officer))
     ok(c.post(f"/cases/{case_id}/risk", headers=officer,

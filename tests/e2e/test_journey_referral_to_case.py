@@ -62,9 +62,14 @@ def test_case_work_plan_visits_agency_referral_risk_and_closure(people):
     assert review["title"] == f"Review case {case['reference']}: risk raised to critical"
     assert review["priority"] == "high"
 
-    # A referral to debt advice, with the tenant's consent.
+    # A referral to debt advice (an agency of the directory, imported from an Open Referral UK
+    # export), with the tenant's consent.
+    service = {"id": "e2e-debt-advice", "name": "Debt advice", "organization": {"name": "Citizens Advice"}}
+    imported = people.admin.post("sustainment", "/agencies/import", {"content": [service]})
+    assert imported.status_code == 200, imported.text
+    [debt_advice] = [a for a in sam.get("sustainment", "/agencies").json() if a["oruk_service_id"] == service["id"]]
     agency = sam.post("sustainment", f"{case_path}/agency-referrals",
-                      {"agency": "debt_advice", "reason": "Priority debts alongside rent arrears.",
+                      {"agency_id": debt_advice["id"], "reason": "Priority debts alongside rent arrears.",
                        "consent_given": True})
     assert agency.status_code == 201, agency.text
 
@@ -84,7 +89,7 @@ def test_case_work_plan_visits_agency_referral_risk_and_closure(people):
 
     final = sam.get("sustainment", case_path).json()
     assert len(final["visits"]) == 3 and {v["status"] for v in final["visits"]} == {"no_access"}
-    assert [a["agency"] for a in final["agency_referrals"]] == ["debt_advice"]
+    assert [a["agency"] for a in final["agency_referrals"]] == ["Citizens Advice: Debt advice"]
     assert [(r["from_level"], r["to_level"]) for r in final["risk_history"]][-2:] == [("high", "critical"),
                                                                                      ("critical", "high")]
     kinds = [entry["kind"] for entry in final["timeline"]]

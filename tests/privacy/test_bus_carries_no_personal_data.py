@@ -113,8 +113,12 @@ def test_no_event_carries_a_person_or_a_special_category_code_in_the_clear(syste
     try:
         referral = {**REFERRAL, "reasons": ["rent_arrears", "mental_health", "safeguarding_adult"]}
         first = referral_to_assigned_case(system, referral)
+        service = {"id": "mental-health", "name": "Mental health services", "organization": {"name": "NHS trust"}}
+        assert system.sustainment.client.post("/agencies/import", headers=PEOPLE.admin,
+                                              json=[service]).status_code == 200
+        [mental_health] = system.sustainment.client.get("/agencies", headers=PEOPLE.admin).json
         r = system.sustainment.client.post(f"/cases/{first['case_id']}/agency-referrals", headers=PEOPLE.sustainment_officer,
-                                           json={"agency": "mental_health_services", "consent_given": True,
+                                           json={"agency_id": mental_health["id"], "consent_given": True,
                                                  "reason": "Assessment for the tenant's low mood."})
         assert r.status_code == 201, r.json
         onboarding = void_to_onboarding_case(system)

@@ -41,7 +41,7 @@ ABSURD = [
     ("lettings", "POST", "/properties", {"wheelchair_accessible": 1}, "wheelchair_accessible"),
     ("notifications", "POST", "/teams", {"slug": "housing", "name": "Housing", "shared_queue": 0}, "shared_queue"),
     ("sustainment", "POST", f"/cases/{SOMEONE}/agency-referrals",
-     {"agency": "debt_advice", "reason": "Debts.", "consent_given": 1}, "consent_given"),
+     {"agency_id": SOMEONE, "reason": "Debts.", "consent_given": 1}, "consent_given"),
 ]
 
 

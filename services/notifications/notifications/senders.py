@@ -6,20 +6,19 @@ Each sender takes one logged delivery and sends it, returning the provider's id 
 SMTP), or raises ``SendFailed``: ``final`` when sending it again cannot help (Notify refused the
 request as invalid), so it is parked as failed at once rather than retried.
 
-SMTP settings: ``CASEWORK_SMTP_HOST`` (default ``localhost``), ``CASEWORK_SMTP_PORT`` (25),
-``CASEWORK_SMTP_USER`` and ``CASEWORK_SMTP_PASSWORD`` (none), ``CASEWORK_SMTP_FROM``
-(``casework@localhost``), ``CASEWORK_SMTP_STARTTLS`` (``false``) and ``CASEWORK_SMTP_TIMEOUT``
-seconds (10). GOV.UK Notify's are in ``notifications.govuk_notify``.
+SMTP settings are the kernel's (``casework.mail``: ``CASEWORK_SMTP_HOST``, ``_PORT``, ``_USER``,
+``_PASSWORD``, ``_FROM``, ``_STARTTLS``, ``_TIMEOUT``); GOV.UK Notify's are in ``notifications.govuk_notify``.
 """
 
 from __future__ import annotations
 
 import os
 import smtplib
-from dataclasses import dataclass
 from email.message import EmailMessage
 from typing import Protocol
 
+from casework import mail
+from casework.mail import SmtpSettings
 from notifications.models import Delivery
 from notifications.rules import Policy
 
@@ -65,28 +64,6 @@ def current() -> Sender:
     return SmtpSender(SmtpSettings.from_env())
 
 
-@dataclass(frozen=True)
-class SmtpSettings:
-    host: str
-    port: int
-    user: str
-    password: str
-    sender: str
-    starttls: bool
-    timeout: float
-
-    @classmethod
-    def from_env(cls) -> SmtpSettings:
-        env = os.environ.get
-        return cls(
-            host=env("CASEWORK_SMTP_HOST", "localhost"), port=int(env("CASEWORK_SMTP_PORT", "25")),
-            user=env("CASEWORK_SMTP_USER", ""), password=env("CASEWORK_SMTP_PASSWORD", ""),
-            sender=env("CASEWORK_SMTP_FROM", "casework@localhost"),
-            starttls=env("CASEWORK_SMTP_STARTTLS", "false").lower() in ("1", "true", "yes"),
-            timeout=float(env("CASEWORK_SMTP_TIMEOUT", "10")),
-        )
-
-
 class SmtpSender:
     """Officers' e-mails through the council's mail server; it sends no texts or letters."""
 
@@ -108,12 +85,7 @@ class SmtpSender:
         message["Message-ID"] = f"<{delivery.id}@casework>"
         message.set_content(delivery.body)
         try:
-            with smtplib.SMTP(settings.host, settings.port, timeout=settings.timeout) as smtp:
-                if settings.starttls:
-                    smtp.starttls()
-                if settings.user:
-                    smtp.login(settings.user, settings.password)
-                smtp.send_message(message)
+            mail.send(message, settings)
         except (OSError, smtplib.SMTPException) as exc:
             raise SendFailed(f"{type(exc).__name__}: {exc}") from exc
         return None

@@ -1,14 +1,8 @@
 """Webhook subscriptions: events POSTed from the worker, signed, retried, disabled when they keep failing.
 
-Every delivery is a POST of a JSON body with these headers:
-
-- ``Casework-Event-Id``: the event's id (a receiver may use it to ignore repeats);
-- ``Casework-Timestamp``: seconds since the epoch when it was signed;
-- ``Casework-Signature``: ``sha256=`` + hex HMAC-SHA256, keyed with the subscription's secret,
-  of ``f"{timestamp}.{body}"`` (the raw body bytes as sent).
-
-A receiver recomputes the HMAC over the timestamp, a dot and the raw body, compares it in
-constant time, and refuses timestamps more than five minutes old. URLs must be https (not to
+Every delivery is a POST of a JSON body with ``Casework-Event-Id``, the event's id (a receiver
+may use it to ignore repeats), and signed as ``casework.signing`` says (``Casework-Timestamp``,
+``Casework-Signature``: HMAC-SHA256 keyed with the subscription's secret). URLs must be https (not to
 private, loopback or link-local addresses) or http to a host in
 ``CASEWORK_WEBHOOK_ALLOWED_HTTP_HOSTS`` (default: none; a developer sets ``127.0.0.1,localhost``), which also allows those
 hosts over https. Any other host is delivered to through ``public_http``: its name resolved
@@ -18,11 +12,8 @@ once at delivery, and only to a public address.
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
-import hmac
 import json
 import logging
-import os
 import time
 import uuid
 from collections.abc import Mapping, Sequence
@@ -33,11 +24,13 @@ import requests
 from sqlalchemy import Row, event, insert, select
 from sqlalchemy.orm import ORMExecuteState, Session, SessionTransaction
 
-from casework import timers
+from casework import public_http, timers
 from casework.db import utcnow
 from casework.events import Event
+from casework.public_http import allowed_http_hosts, url_problem
+from casework.signing import sign
 from casework.timers import Timer
-from notifications import directory, inbox, public_http
+from notifications import directory, inbox
 from notifications.metrics import counted
 from notifications.models import Delivery, Subscription
 from notifications.rules import Policy, Subject, subscription_wants, webhook_body
@@ -45,40 +38,6 @@ from notifications.rules import Policy, Subject, subscription_wants, webhook_bod
 log = logging.getLogger(__name__)
 
 SEND = "webhook.send"
-
-
-def allowed_http_hosts() -> set[str]:
-    raw = os.environ.get("CASEWORK_WEBHOOK_ALLOWED_HTTP_HOSTS", "")
-    return {host.strip().lower() for host in raw.split(",") if host.strip()}
-
-
-def url_problem(url: str, allowed: set[str]) -> str | None:
-    """Why a URL may not receive webhooks, or None when it may."""
-    parts = urlsplit(url)
-    host = (parts.hostname or "").lower()
-    if not host or parts.scheme not in ("https", "http"):
-        return "Use an https:// URL."
-    if host in allowed:
-        return None
-    if parts.scheme == "http":
-        return "Use https:// (plain http is allowed only to the hosts the council lists)."
-    if host == "localhost" or public_http.private(host):
-        return "The URL may not point at a private, loopback or link-local address."
-    return None
-
-
-def sign(secret: str, timestamp: str, body: bytes) -> str:
-    digest = hmac.new(secret.encode(), timestamp.encode() + b"." + body, hashlib.sha256).hexdigest()
-    return f"sha256={digest}"
-
-
-def verify(secret: str, headers: Mapping[str, str], body: bytes, *, now: float | None = None,
-           tolerance: int = 300) -> bool:
-    """What a receiver does: check the signature and that the timestamp is recent."""
-    timestamp = headers.get("Casework-Timestamp", "")
-    if not timestamp.isdigit() or abs((now or time.time()) - int(timestamp)) > tolerance:
-        return False
-    return hmac.compare_digest(sign(secret, timestamp, body), headers.get("Casework-Signature", ""))
 
 
 def enqueue(session: Session, event: Event, data: Mapping[str, Any], subject: Subject | None) -> int:

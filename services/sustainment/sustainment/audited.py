@@ -14,7 +14,8 @@ from sustainment.models import Case
 #: A visit without its narrative.
 VISIT = schemas.Visit(exclude=("notes",))
 #: An agency referral without its narrative.
-AGENCY_REFERRAL = schemas.AgencyReferral(exclude=("reason", "safeguarding_reason", "response_note"))
+AGENCY_REFERRAL = schemas.AgencyReferral(exclude=("reason", "safeguarding_reason", "response_note", "outcome",
+                                                  "deliveries"))
 #: A contact without its notes.
 CONTACT = schemas.Contact(exclude=("notes",))
 #: A note without its text.

@@ -97,9 +97,9 @@ def _open_case(session: Session, timer: Timer) -> Case | None:
 
 
 def _missed(session: Session, case: Case, deadline: str, due: dt.datetime, related_id: Any = None,
-            summary: str = "") -> None:
+            summary: str = "", **extra: Any) -> None:
     outbox.emit(session, events.DEADLINE_MISSED, subject=str(case.id),
-                data=events.deadline_missed(case, deadline, due, related_id))
+                data={**events.deadline_missed(case, deadline, due, related_id), **extra})
     on_timeline(session, case, "deadline_missed", summary or f"Deadline missed: {deadline.replace('_', ' ')}",
                 related_id)
 
@@ -139,7 +139,8 @@ def on_agency_chase_due(session: Session, timer: Timer) -> None:
     referral = session.get(AgencyReferral, uuid.UUID(timer.payload["agency_referral_id"]))
     if case is not None and referral is not None and not rules.agency_answered(referral.status):
         _missed(session, case, "agency_chase", rules.close_of_business(referral.chase_by), referral.id,
-                f"Chase {referral.agency.replace('_', ' ')}: no answer to the referral")
+                f"Chase {referral.agency.replace('_', ' ')}: no answer to the referral",
+                agency_referral_id=referral.id)
 
 
 def on_support_window_end(session: Session, timer: Timer) -> None:

@@ -18,6 +18,7 @@ VISIT_SCHEDULED = "sustainment.visit.scheduled.v1"
 VISIT_RECORDED = "sustainment.visit.recorded.v1"
 RISK_CHANGED = "sustainment.risk.changed.v1"
 AGENCY_REFERRAL_MADE = "sustainment.agency_referral.made.v2"
+AGENCY_REFERRAL_ANSWERED = "sustainment.agency_referral.answered.v1"
 DEADLINE_MISSED = "sustainment.deadline.missed.v1"
 SUPPORT_WINDOW_ENDED = "sustainment.support_window.ended.v1"
 TENANCY_ENDED = "sustainment.case.tenancy_ended.v1"
@@ -28,7 +29,7 @@ RESTRICTED_READ = "sustainment.restricted.read.v1"
 
 #: Every event type this module declares (the kernel's retention sweep publishes ``records.anonymised``).
 PUBLISHED = (CASE_OPENED, CASE_ASSIGNED, PLAN_AGREED, VISIT_SCHEDULED, VISIT_RECORDED, RISK_CHANGED,
-             AGENCY_REFERRAL_MADE, DEADLINE_MISSED, SUPPORT_WINDOW_ENDED, TENANCY_ENDED, CASE_CLOSED, CONTACT_RECORDED,
+             AGENCY_REFERRAL_MADE, AGENCY_REFERRAL_ANSWERED, DEADLINE_MISSED, SUPPORT_WINDOW_ENDED, TENANCY_ENDED, CASE_CLOSED, CONTACT_RECORDED,
              CASE_REOPENED, RESTRICTED_READ)
 #: Types no longer published, still in the catalogue for consumers to read for one release.
 RETIRED = ("sustainment.agency_referral.made.v1",)
@@ -74,6 +75,11 @@ def risk_changed(case: Case, previous: str, *, cause: str, team_leader_alert: bo
 def agency_referral_made(case: Case, referral: AgencyReferral) -> dict[str, Any]:
     # Not the agency nor the consent: either can reveal health, offending or a safeguarding concern.
     return {**case_ref(case), "agency_referral_id": referral.id, "chase_by": referral.chase_by}
+
+
+def agency_referral_answered(case: Case, referral: AgencyReferral) -> dict[str, Any]:
+    # Accepted or declined only: not the agency, the note nor the outcome.
+    return {**case_ref(case), "agency_referral_id": referral.id, "answer": referral.status}
 
 
 def deadline_missed(case: Case, deadline: str, due: dt.datetime, related_id: Any = None) -> dict[str, Any]:

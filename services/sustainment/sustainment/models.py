@@ -180,6 +180,48 @@ class Contact(Base):
     recorded_by: Mapped[str] = mapped_column(String(200))
 
 
+class Agency(Base):
+    """An agency in the directory: one Open Referral UK service with its organisation, contact and
+    eligibility, and how Casework sends it referrals (by e-mail with a secure link, or a signed webhook)."""
+
+    __tablename__ = "agencies"
+
+    id: Mapped[uuid.UUID] = _id()
+    #: The ORUK service's id in the export it was imported from: importing again updates it.
+    oruk_service_id: Mapped[str] = mapped_column(String(100), unique=True)
+    oruk_organisation_id: Mapped[str | None] = mapped_column(String(100))
+    organisation_name: Mapped[str] = mapped_column(String(200))
+    organisation_description: Mapped[str | None] = mapped_column(Text)
+    organisation_url: Mapped[str | None] = mapped_column(String(500))
+    service_name: Mapped[str] = mapped_column(String(200))
+    service_description: Mapped[str | None] = mapped_column(Text)
+    service_url: Mapped[str | None] = mapped_column(String(500))
+    email: Mapped[str | None] = mapped_column(String(200))
+    contact_name: Mapped[str | None] = mapped_column(String(200))
+    contact_title: Mapped[str | None] = mapped_column(String(200))
+    contact_phone: Mapped[str | None] = mapped_column(String(40))
+    eligibility: Mapped[str | None] = mapped_column(Text)
+    minimum_age: Mapped[int | None] = mapped_column(Integer)
+    maximum_age: Mapped[int | None] = mapped_column(Integer)
+    #: Working days before an unanswered referral is chased; none: the policy's.
+    chase_working_days: Mapped[int | None] = mapped_column(Integer)
+    #: none | email | webhook: how a referral is sent to the agency.
+    delivery: Mapped[str] = mapped_column(String(20), default="none", server_default="none")
+    webhook_url: Mapped[str | None] = mapped_column(String(500))
+    webhook_secret: Mapped[str | None] = mapped_column(String(200))
+    #: Its name says something about the tenant's health or a safeguarding concern (mental-health
+    #: services, adult social care): its referrals' reasons are restricted details.
+    restricted: Mapped[bool] = mapped_column(Boolean, default=False, server_default="false")
+    active: Mapped[bool] = mapped_column(Boolean, default=True, server_default="true")
+    updated_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    @property
+    def name(self) -> str:
+        if self.service_name == self.organisation_name:
+            return self.service_name
+        return f"{self.organisation_name}: {self.service_name}"
+
+
 class AgencyReferral(Base):
     """A referral to another agency, sent with consent or for a recorded safeguarding reason."""
 
@@ -187,7 +229,11 @@ class AgencyReferral(Base):
 
     id: Mapped[uuid.UUID] = _id()
     case_id: Mapped[uuid.UUID] = _case_id()
-    agency: Mapped[str] = mapped_column(String(40))
+    #: The agency's name when the referral was made: a directory agency's name, or the free text
+    #: (a code such as ``citizens_advice``) of the referrals made before the directory.
+    agency: Mapped[str] = mapped_column(String(200))
+    #: The directory agency; none for referrals made before the directory.
+    agency_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("agencies.id"), index=True)
     reason: Mapped[str] = mapped_column(Text)
     consent_given: Mapped[bool] = mapped_column(Boolean)
     safeguarding_reason: Mapped[str | None] = mapped_column(Text)
@@ -197,6 +243,33 @@ class AgencyReferral(Base):
     sent_by: Mapped[str] = mapped_column(String(200))
     answered_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
     response_note: Mapped[str | None] = mapped_column(Text)
+    #: What came of an accepted referral, as the agency (or the officer) recorded it.
+    outcome: Mapped[str | None] = mapped_column(Text)
+    #: Who recorded the last answer: an officer, or ``agency``.
+    answered_by: Mapped[str | None] = mapped_column(String(200))
+
+    directory_agency: Mapped[Agency | None] = relationship(lazy="selectin")
+    deliveries: Mapped[list[AgencyDelivery]] = relationship(order_by="AgencyDelivery.created_at", lazy="selectin")
+
+
+class AgencyDelivery(Base):
+    """One sending of an agency referral to the agency: its delivery log, retried then parked."""
+
+    __tablename__ = "agency_deliveries"
+
+    id: Mapped[uuid.UUID] = _id()
+    agency_referral_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("agency_referrals.id", ondelete="CASCADE"),
+                                                          index=True)
+    channel: Mapped[str] = mapped_column(String(20))  # email | webhook
+    address: Mapped[str] = mapped_column(String(500))
+    #: pending → sent, or failed (parked) after the last attempt; replaying makes it pending again.
+    status: Mapped[str] = mapped_column(String(20), default="pending", index=True)
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    last_error: Mapped[str | None] = mapped_column(String(500))
+    response_status: Mapped[int | None] = mapped_column(Integer)
+    sent_by: Mapped[str] = mapped_column(String(200))
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
+    delivered_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
 
 
 class RiskChange(Base):

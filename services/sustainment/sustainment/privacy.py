@@ -51,6 +51,7 @@ def anonymise(session: Session, case: Case) -> None:
         referral.reason = REMOVED
         referral.safeguarding_reason = None if referral.safeguarding_reason is None else REMOVED
         referral.response_note = None
+        referral.outcome = None
     for change in case.risk_history:
         change.reason = REMOVED
     case.anonymised_at = utcnow()

@@ -38,6 +38,8 @@ class Policy:
     no_access_visits_before_escalation: int
     agency_chase_working_days: int
     plan_review_weeks: int
+    agency_delivery_attempts: int
+    agency_delivery_retry_seconds: int
     onboarding: OnboardingPolicy
     retention_years_after_closure: int
 
@@ -52,6 +54,8 @@ class Policy:
             no_access_visits_before_escalation=int(document["no_access_visits_before_escalation"]),
             agency_chase_working_days=int(document["agency_chase_working_days"]),
             plan_review_weeks=int(document["plan_review_weeks"]),
+            agency_delivery_attempts=int(document["agency_delivery"]["max_attempts"]),
+            agency_delivery_retry_seconds=int(document["agency_delivery"]["retry_seconds"]),
             onboarding=OnboardingPolicy(
                 risk_level=str(onboarding["risk_level"]),
                 support_window_weeks=int(onboarding["support_window_weeks"]),
@@ -83,11 +87,15 @@ VISIT_KINDS = ("home_visit", "welfare_check", "settling_in")
 VISIT_OUTCOMES = ("completed", "no_access", "cancelled")
 CONTACT_METHODS = ("phone", "home_visit", "office_visit", "email", "letter", "text_message")
 
+#: The agencies referrals named before the agency directory (old records keep these codes).
 AGENCIES = (
     "adult_social_care", "childrens_services", "mental_health_services", "welfare_officer", "income_recovery",
     "citizens_advice", "debt_advice", "police", "probation", "voluntary_sector",
 )
-AGENCY_REFERRAL_STATUSES = ("sent", "acknowledged", "accepted", "declined")
+AGENCY_REFERRAL_STATUSES = ("sent", "acknowledged", "accepted", "declined", "completed")
+#: How a directory agency receives referrals: not sent (the officer refers by phone or letter), by
+#: e-mail with a secure link, or by a signed webhook.
+AGENCY_DELIVERIES = ("none", "email", "webhook")
 NOTE_CATEGORIES = ("general", "safeguarding", "health")
 
 
@@ -167,9 +175,11 @@ def visit_outcome_due(scheduled_for: dt.datetime, policy: Policy) -> dt.datetime
     return workdays.deadline(scheduled_for, policy.visit_outcome_working_days)
 
 
-def agency_chase_by(sent_on: dt.date, policy: Policy) -> dt.date:
-    """The date to chase an agency that has not answered a referral."""
-    return workdays.add_working_days(sent_on, policy.agency_chase_working_days)
+def agency_chase_by(sent_on: dt.date, policy: Policy, agency_days: int | None = None) -> dt.date:
+    """The date to chase an agency that has not answered a referral: its own chase period when the
+    directory gives one, else the policy's."""
+    days = policy.agency_chase_working_days if agency_days is None else agency_days
+    return workdays.add_working_days(sent_on, days)
 
 
 def default_review_date(agreed_on: dt.date, policy: Policy) -> dt.date:
@@ -204,19 +214,33 @@ def consent_problem(consent_given: bool, safeguarding_reason: str | None) -> str
 _AGENCY_NEXT: dict[str, frozenset[str]] = {
     "sent": frozenset({"acknowledged", "accepted", "declined"}),
     "acknowledged": frozenset({"accepted", "declined"}),
-    "accepted": frozenset(),
+    "accepted": frozenset({"completed"}),
     "declined": frozenset(),
+    "completed": frozenset(),
 }
 
 
 def check_agency_response(status: str, new_status: str) -> None:
-    """sent → acknowledged → accepted or declined (an agency may skip acknowledging)."""
+    """sent → acknowledged → accepted or declined (an agency may skip acknowledging); accepted →
+    completed, with its outcome."""
     if new_status not in _AGENCY_NEXT[status]:
         raise IllegalTransition(f"An agency referral that is {status} cannot become {new_status}.")
 
 
 def agency_answered(status: str) -> bool:
-    return status in ("accepted", "declined")
+    return status in ("accepted", "declined", "completed")
+
+
+def sending_problem(*, consent_given: bool, delivery: str) -> str | None:
+    """Why an agency referral may not be sent to the agency, or None when it may. Sending shares the
+    tenant's details with the agency: a referral made without consent (for a safeguarding reason) is
+    made by the officer in person, never sent from here."""
+    if not consent_given:
+        return ("The tenant has not consented to this referral: it was made for a safeguarding reason, "
+                "so contact the agency yourself rather than send it.")
+    if delivery == "none":
+        return "The agency takes no referrals by e-mail or webhook: contact it as the directory says."
+    return None
 
 
 # -- data protection -----------------------------------------------------------------------

@@ -130,9 +130,28 @@ class VisitMade(ma.Schema):
     risks_identified = fields.List(_text(100), load_default=list, metadata={"example": ["hoarding"]})
 
 
+class AgencyDelivery(ma.Schema):
+    """One sending of the referral to the agency: pending, sent, or failed (parked, to replay)."""
+
+    id = fields.UUID()
+    agency_referral_id = fields.UUID()
+    channel = _one_of(("email", "webhook"), metadata={"example": "webhook"})
+    status = _one_of(("pending", "sent", "failed"), metadata={"example": "sent"})
+    attempts = fields.Integer(metadata={"example": 1})
+    last_error = fields.String(allow_none=True, metadata={"example": "HTTP 503"})
+    response_status = fields.Integer(allow_none=True)
+    sent_by = fields.String()
+    created_at = DateTime()
+    delivered_at = DateTime(allow_none=True)
+
+
 class AgencyReferral(ma.Schema):
     id = fields.UUID()
-    agency = _one_of(rules.AGENCIES, metadata={"example": "citizens_advice"})
+    agency = fields.String(metadata={
+        "example": "Citizens Advice Milton Keynes: Debt advice",
+        "description": "The agency's name when the referral was made; for referrals made before the agency "
+                       "directory, the code they named (e.g. `citizens_advice`) and no `agency_id`."})
+    agency_id = fields.UUID(allow_none=True)
     reason = fields.String()
     consent_given = Boolean()
     safeguarding_reason = fields.String(allow_none=True)
@@ -141,11 +160,19 @@ class AgencyReferral(ma.Schema):
     sent_at = DateTime()
     sent_by = fields.String()
     answered_at = DateTime(allow_none=True)
+    answered_by = fields.String(allow_none=True, metadata={"description": "An officer, or `agency` when it answered "
+                                                                          "through its link."})
     response_note = fields.String(allow_none=True)
+    outcome = fields.String(allow_none=True)
+    delivery = fields.Function(
+        lambda referral: referral.directory_agency.delivery if referral.directory_agency is not None else None,
+        metadata={"description": "How the agency takes referrals sent from here (`none`, `email`, `webhook`); "
+                                 "none for referrals made before the directory."})
+    deliveries = fields.List(fields.Nested(AgencyDelivery))
 
 
 class AgencyReferralCreate(ma.Schema):
-    agency = _one_of(rules.AGENCIES, required=True, metadata={"example": "debt_advice"})
+    agency_id = fields.UUID(required=True, metadata={"description": "An agency of the directory (`GET /agencies`)."})
     reason = _text(2000, required=True, metadata={"example": "Priority debts alongside rent arrears."})
     consent_given = Boolean(required=True, metadata={"example": True})
     safeguarding_reason = fields.String(validate=validate.Length(max=2000), load_default=None, metadata={
@@ -159,8 +186,87 @@ class AgencyReferralCreate(ma.Schema):
 
 
 class AgencyResponse(ma.Schema):
-    status = _one_of(("acknowledged", "accepted", "declined"), required=True, metadata={"example": "accepted"})
+    status = _one_of(("acknowledged", "accepted", "declined", "completed"), required=True,
+                     metadata={"example": "accepted", "description": "`completed` (after `accepted`) with its `outcome`."})
     note = fields.String(validate=validate.Length(max=2000), load_default=None)
+    outcome = fields.String(validate=validate.Length(max=2000), load_default=None,
+                            metadata={"example": "Debt relief order applied for; budgeting sessions done."})
+
+
+# -- the agency directory ---------------------------------------------------------------------
+
+
+class Agency(ma.Schema):
+    """An agency of the directory: an Open Referral UK service with its organisation, contact and
+    eligibility, and the council's settings for it."""
+
+    id = fields.UUID()
+    name = fields.String(metadata={"example": "Citizens Advice Milton Keynes: Debt advice"})
+    oruk_service_id = fields.String(metadata={"example": "6e7c1c56-1f1e-4a69-9c51-5b0f1c1d2a01"})
+    oruk_organisation_id = fields.String(allow_none=True)
+    organisation_name = fields.String(metadata={"example": "Citizens Advice Milton Keynes"})
+    organisation_description = fields.String(allow_none=True)
+    organisation_url = fields.String(allow_none=True)
+    service_name = fields.String(metadata={"example": "Debt advice"})
+    service_description = fields.String(allow_none=True)
+    service_url = fields.String(allow_none=True)
+    email = fields.String(allow_none=True)
+    contact_name = fields.String(allow_none=True)
+    contact_title = fields.String(allow_none=True)
+    contact_phone = fields.String(allow_none=True)
+    eligibility = fields.String(allow_none=True)
+    minimum_age = fields.Integer(allow_none=True)
+    maximum_age = fields.Integer(allow_none=True)
+    chase_working_days = fields.Integer(allow_none=True, metadata={
+        "description": "Working days before an unanswered referral is chased; none: the policy's."})
+    delivery = _one_of(rules.AGENCY_DELIVERIES, metadata={"example": "webhook"})
+    webhook_url = fields.String(allow_none=True)
+    restricted = Boolean()
+    active = Boolean()
+    updated_at = DateTime()
+
+
+class AgencySetUp(ma.Schema):
+    """The council's settings for an agency (what an ORUK export does not carry)."""
+
+    chase_working_days = fields.Integer(allow_none=True, validate=validate.Range(min=1, max=60))
+    delivery = _one_of(rules.AGENCY_DELIVERIES, metadata={"example": "webhook"})
+    email = fields.Email(allow_none=True, validate=validate.Length(max=200))
+    webhook_url = fields.String(allow_none=True, validate=validate.Length(max=500),
+                                metadata={"example": "https://referrals.example.org/casework"})
+    webhook_secret = fields.String(allow_none=True, load_only=True, validate=validate.Length(min=16, max=200),
+                                   metadata={"description": "The agency checks each webhook's signature with it."})
+    restricted = Boolean()
+    active = Boolean()
+
+
+class AgencyQueryArgs(ma.Schema):
+    include_inactive = fields.Boolean(load_default=False)  # a query string's "true"
+
+
+class AgencyImport(ma.Schema):
+    created = fields.Integer()
+    updated = fields.Integer()
+    unchanged = fields.Integer()
+
+
+class AgencyDeliveryQueryArgs(ma.Schema):
+    status = _one_of(("pending", "sent", "failed"), load_default=None)
+
+
+class AgencyReferralForAgency(ma.Schema):
+    """What the agency reads through its link: what it needs to contact the tenant, nothing more."""
+
+    agency_referral_id = fields.UUID()
+    case_reference = fields.String(metadata={"example": "S-000042"})
+    agency = fields.String()
+    status = fields.String()
+    sent_at = DateTime()
+    chase_by = Date()
+    reason = fields.String()
+    tenant = fields.Dict(metadata={"example": {"name": "Jane Doe", "phone": "07700 900123",
+                                               "email": "jane@example.org", "address": "1 High Street"}})
+    officer_id = fields.String(allow_none=True)
 
 
 class Contact(ma.Schema):

@@ -65,7 +65,9 @@ def visible_factors(factors: list[dict[str, Any]]) -> list[dict[str, Any]]:
 
 
 def _sensitive_referral(referral: Any) -> bool:
-    return referral.agency in SENSITIVE_AGENCIES or bool(referral.safeguarding_reason)
+    agency = referral.directory_agency
+    return bool(referral.safeguarding_reason) or (agency.restricted if agency is not None
+                                                   else referral.agency in SENSITIVE_AGENCIES)
 
 
 def restricted_fields(case: Case) -> list[str]:
@@ -129,7 +131,7 @@ class AgencyReferralRead(schemas.AgencyReferral):
     def _restrict(self, data: dict, original: Any, **kwargs: Any) -> dict:
         data["restricted"] = _sensitive_referral(original) and not shown()
         if data["restricted"]:
-            data["reason"] = data["safeguarding_reason"] = data["response_note"] = None
+            data["reason"] = data["safeguarding_reason"] = data["response_note"] = data["outcome"] = None
         return data
 
 

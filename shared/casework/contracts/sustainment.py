@@ -86,12 +86,22 @@ class AgencyReferralMade(CaseRef):
     chase_by = fields.Date(allow_none=True)
 
 
+class AgencyReferralAnswered(CaseRef):
+    """The agency accepted or declined a referral (recorded by the officer or sent by the agency):
+    it needs chasing no more."""
+
+    agency_referral_id = fields.UUID(required=True)
+    answer = fields.String(required=True, validate=validate.OneOf(("accepted", "declined")))
+
+
 class DeadlineMissed(CaseRef):
     """A case deadline passed with its work undone."""
 
     deadline = fields.String(required=True, validate=validate.OneOf(DEADLINES))
     due = Timestamp(required=True)
     related_id = fields.String(allow_none=True)
+    #: The agency referral to chase, on an ``agency_chase`` deadline (its case's officer is asked to).
+    agency_referral_id = fields.UUID(allow_none=True, load_default=None)
 
 
 class ContactRecorded(CaseRef):
@@ -146,6 +156,7 @@ def register(catalogue) -> None:
         ("visit.recorded", VisitRecorded),
         ("risk.changed", RiskChanged),
         ("agency_referral.made", AgencyReferralMade),
+        ("agency_referral.answered", AgencyReferralAnswered),
         ("deadline.missed", DeadlineMissed),
         ("support_window.ended", SupportWindowEnded),
         ("case.tenancy_ended", TenancyEnded),

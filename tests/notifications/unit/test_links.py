@@ -40,7 +40,7 @@ def test_the_tasks_that_close_themselves_are_those_closed_by_the_event_recording
     closing = {rule.name for rule in policy.tasks if rules.closes_itself(policy, rule.name)}
     assert closing == {"triage_referral", "assign_case", "assign_onboarding_case", "first_contact",
                        "settling_in_visit", "visit", "chase_offer", "offer_next_bidder",
-                       "readvertise_or_match", "sign_up_pack_declined", "sign_up_pack_not_sent"}
+                       "readvertise_or_match", "sign_up_pack_declined", "sign_up_pack_not_sent", "chase_agency"}
     assert not rules.closes_itself(policy, "no_such_rule")
 
 

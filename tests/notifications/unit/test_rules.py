@@ -321,3 +321,20 @@ def test_the_tenancy_starting_closes_the_sign_up_pack_tasks():
     closed = {c.rule for c in rules.route(POLICY, "casework.lettings.tenancy.started.v2", offer(), now=NOW,
                                           links=LINKS).close}
     assert closed == {"sign_up_pack_declined", "sign_up_pack_not_sent"}
+
+
+def test_an_agency_not_answering_tasks_the_case_officer_to_chase_it_until_its_answer_comes():
+    referral_id = uuid.uuid4()
+    routing = route("sustainment.deadline.missed", **case(officer_id="o-1", deadline="agency_chase", due=DUE,
+                                                         related_id=str(referral_id), agency_referral_id=referral_id))
+
+    assert sorted((t.rule, t.assignee, t.team) for t in routing.open) == [
+        ("chase_agency", "o-1", "sustainment"), ("missed_deadline", None, "sustainment")]
+    chase = next(t for t in routing.open if t.rule == "chase_agency")
+    assert chase.title == "Chase the agency about its referral on case C-000045"
+    assert chase.dedup_key.endswith(str(referral_id))  # one task per referral
+
+    answered = route("sustainment.agency_referral.answered", **case(agency_referral_id=referral_id, answer="accepted"))
+    assert [(c.rule, c.dedup_key) for c in answered.close] == [("chase_agency", chase.dedup_key)]
+    other = route("sustainment.deadline.missed", **case(deadline="first_contact", due=DUE))
+    assert [t.rule for t in other.open] == ["missed_deadline"]

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
+from pathlib import Path
 
 import pytest
 
@@ -144,3 +145,33 @@ def assigned_case(sustainment, open_case):
         return r.json
 
     return run
+
+
+ADMIN = bearer("admin-1", "admin")
+SAMPLE_EXPORT = Path(__file__).parents[3] / "services" / "sustainment" / "samples" / "agencies-oruk.json"
+
+
+def oruk_service(name: str, organisation: str | None = None, **extra) -> dict:
+    """One service of an Open Referral UK export."""
+    return {"id": str(uuid.uuid5(uuid.NAMESPACE_URL, name)), "name": name, "status": "active",
+            "organization": {"id": str(uuid.uuid5(uuid.NAMESPACE_DNS, organisation or name)),
+                             "name": organisation or name}, **extra}
+
+
+@pytest.fixture
+def agency(sustainment):
+    """Put an agency in the directory (imported from an ORUK export, then set up as ``settings``
+    say); returns its id."""
+
+    def add(name: str, organisation: str | None = None, **settings) -> str:
+        service = oruk_service(name, organisation)
+        r = sustainment.client.post("/agencies/import", json={"content": [service]}, headers=ADMIN)
+        assert r.status_code == 200, r.json
+        [found] = [a for a in sustainment.client.get("/agencies?include_inactive=true", headers=ADMIN).json
+                   if a["oruk_service_id"] == service["id"]]
+        if settings:
+            r = sustainment.client.patch(f"/agencies/{found['id']}", json=settings, headers=ADMIN)
+            assert r.status_code == 200, r.json
+        return found["id"]
+
+    return add

@@ -360,22 +360,33 @@ def test_a_form_missing_its_answers_names_each_field(sustainment, opened, browse
         "schedule-time": "Enter the time as hours and minutes, like 14:30"}
 
 
-def test_an_agency_referral_needs_consent_or_a_safeguarding_reason(sustainment, opened, browser):
+def test_an_agency_referral_picks_a_directory_agency_needs_consent_and_is_sent_to_it(sustainment, opened, browser,
+                                                                                     agency):
+    money = agency("Tenant Money Advisors", delivery="email", email="money.advice@council.example.org")
     case_id, ref = opened()
     assign(sustainment, case_id)
     page = page_of(signed_in(browser), f"/app/cases/{ref}")
+    assert f'<option value="{money}">Tenant Money Advisors</option>' in page
 
     refused = post(browser, f"/app/cases/{ref}/agency-referrals", page,
-                   {"agency-agency": "debt_advice", "agency-reason": "Priority debts."}, 422)
+                   {"agency-agency_id": money, "agency-reason": "Priority debts."}, 422)
     assert error_summary(refused.get_data(as_text=True)) == [
         ("agency-consent_given", "The tenant's consent is required, unless a safeguarding reason is recorded.")]
 
     post(browser, f"/app/cases/{ref}/agency-referrals", page,
-         {"agency-agency": "debt_advice", "agency-reason": "Priority debts.", "agency-consent_given": "y"})
+         {"agency-agency_id": money, "agency-reason": "Priority debts.", "agency-consent_given": "y"})
     [referral] = api_case(sustainment, case_id)["agency_referrals"]
-    assert (referral["agency"], referral["consent_given"], referral["status"]) == ("debt_advice", True, "sent")
+    assert (referral["agency"], referral["agency_id"], referral["consent_given"], referral["status"]) == (
+        "Tenant Money Advisors", money, True, "sent")
 
     page = page_of(browser, f"/app/cases/{ref}")
+    assert "Send to the agency" in page
+    post(browser, f"/app/cases/{ref}/agency-referrals/{referral['id']}/sending", page, {})
+    [sent] = api_case(sustainment, case_id)["agency_referrals"][0]["deliveries"]
+    assert (sent["channel"], sent["status"]) == ("email", "pending")
+    page = page_of(browser, f"/app/cases/{ref}")
+    assert "Sent by e-mail" in page
+
     post(browser, f"/app/cases/{ref}/agency-referrals/{referral['id']}/response", page, {"a0-status": "accepted"})
     assert api_case(sustainment, case_id)["agency_referrals"][0]["status"] == "accepted"
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import uuid
+
 from sqlalchemy import select
 
 from casework_dev.testing import bearer
@@ -137,10 +139,10 @@ def test_a_visit_of_another_case_is_404(sustainment, assigned_case):
     assert _outcome(sustainment.client, second["id"], visit["id"], "completed").status_code == 404
 
 
-def test_an_agency_referral_needs_consent_unless_a_safeguarding_reason_is_recorded(sustainment, assigned_case):
+def test_an_agency_referral_needs_consent_unless_a_safeguarding_reason_is_recorded(sustainment, assigned_case, agency):
     case = assigned_case()
     url = f"/cases/{case['id']}/agency-referrals"
-    body = {"agency": "adult_social_care", "reason": "Care needs assessment.", "consent_given": False}
+    body = {"agency_id": agency("Adult social care"), "reason": "Care needs assessment.", "consent_given": False}
     refused = sustainment.client.post(url, json=body, headers=OFFICER)
     assert refused.status_code == 422
     assert "consent_given" in refused.json["errors"]
@@ -150,13 +152,13 @@ def test_an_agency_referral_needs_consent_unless_a_safeguarding_reason_is_record
     assert r.json["status"] == "sent"
     made = sustainment.events("sustainment.agency_referral.made.v2")[0].data
     assert (made["agency_referral_id"], made["chase_by"]) == (r.json["id"], r.json["chase_by"])
-    assert "Self-neglect" not in str(made) and "adult_social_care" not in str(made) and "consent_given" not in made
+    assert "Self-neglect" not in str(made) and body["agency_id"] not in str(made) and "consent_given" not in made
 
 
-def test_an_agency_referral_is_acknowledged_then_answered(sustainment, assigned_case):
+def test_an_agency_referral_is_acknowledged_then_answered_then_completed(sustainment, assigned_case, agency):
     case = assigned_case()
     url = f"/cases/{case['id']}/agency-referrals"
-    made = sustainment.client.post(url, json={"agency": "citizens_advice", "reason": "Benefits check.",
+    made = sustainment.client.post(url, json={"agency_id": agency("Citizens Advice"), "reason": "Benefits check.",
                                               "consent_given": True}, headers=OFFICER).json
     answer = f"{url}/{made['id']}/response"
     assert sustainment.client.post(answer, json={"status": "acknowledged"}, headers=OFFICER).json["status"] == \
@@ -165,18 +167,24 @@ def test_an_agency_referral_is_acknowledged_then_answered(sustainment, assigned_
     assert r.json["status"] == "accepted"
     assert r.json["answered_at"] is not None
     assert sustainment.client.post(answer, json={"status": "declined"}, headers=OFFICER).status_code == 409
-    assert sustainment.client.post(url, json={"agency": "landlord", "reason": "x", "consent_given": True},
-                                   headers=OFFICER).status_code == 422
+    r = sustainment.client.post(answer, json={"status": "completed", "outcome": "Benefits claimed."}, headers=OFFICER)
+    assert (r.json["status"], r.json["outcome"], r.json["answered_by"]) == ("completed", "Benefits claimed.", "officer-1")
+    [answered] = sustainment.events("sustainment.agency_referral.answered.v1")
+    assert (answered.data["agency_referral_id"], answered.data["answer"]) == (made["id"], "accepted")
+    # Not an agency of the directory: the free text of old referrals is not taken any more.
+    for body in ({"agency": "landlord"}, {"agency_id": str(uuid.uuid4())}):
+        r = sustainment.client.post(url, json={**body, "reason": "x", "consent_given": True}, headers=OFFICER)
+        assert r.status_code == 422 and "agency_id" in r.json["errors"], r.json
 
 
-def test_notes_and_the_timeline_show_everything_in_order(sustainment, assigned_case):
+def test_notes_and_the_timeline_show_everything_in_order(sustainment, assigned_case, agency):
     case = assigned_case()
     c = sustainment.client
     c.post(f"/cases/{case['id']}/notes", json={"text": "Tenant anxious about arrears."}, headers=OFFICER)
     visit = _visit(c, case["id"])
     _outcome(c, case["id"], visit["id"], "completed")
     c.put(f"/cases/{case['id']}/plan", json=PLAN, headers=OFFICER)
-    c.post(f"/cases/{case['id']}/agency-referrals", json={"agency": "debt_advice", "reason": "Debts.",
+    c.post(f"/cases/{case['id']}/agency-referrals", json={"agency_id": agency("Debt advice"), "reason": "Debts.",
                                                          "consent_given": True}, headers=OFFICER)
     c.post(f"/cases/{case['id']}/risk", json={"risk_level": "medium", "reason": "Engaging well."}, headers=OFFICER)
     c.post(f"/cases/{case['id']}/closure", json={"outcome": "tenancy_sustained", "summary": "Done."}, headers=OFFICER)
@@ -218,7 +226,7 @@ BAD_INPUT = [
     ("post", "contacts", {"method": "phone", "made_at": "2999-01-01T00:00:00Z"}),
     ("post", "notes", {"text": ""}),
     ("post", "notes", {"text": 42}),
-    ("post", "agency-referrals", {"agency": "police", "reason": "x" * 3000, "consent_given": "perhaps"}),
+    ("post", "agency-referrals", {"agency_id": "police", "reason": "x" * 3000, "consent_given": "perhaps"}),
     ("post", "assignment", {"officer_id": "x" * 500}),
     ("post", "risk", {"risk_level": None, "reason": None}),
     ("post", "closure", {}),

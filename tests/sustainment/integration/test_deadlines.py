@@ -84,16 +84,18 @@ def test_a_visit_without_an_outcome_is_a_missed_deadline(sustainment, assigned_c
     assert missed["due"] == f"{MONDAY + WEEK + DAY}T17:00:00+00:00"  # close of business the next working day
 
 
-def test_an_unanswered_agency_referral_is_chased_and_an_answered_one_is_not(sustainment, assigned_case, sweep):
+def test_an_unanswered_agency_referral_is_chased_and_an_answered_one_is_not(sustainment, assigned_case, sweep,
+                                                                            agency):
     case = assigned_case()
     sustainment.client.post(f"/cases/{case['id']}/contacts", json={"method": "phone"}, headers=OFFICER)
     url = f"/cases/{case['id']}/agency-referrals"
-    body = {"agency": "welfare_officer", "reason": "Benefit check.", "consent_given": True}
+    body = {"agency_id": agency("Welfare officer"), "reason": "Benefit check.", "consent_given": True}
     waiting = sustainment.client.post(url, json=body, headers=OFFICER).json
     answered = sustainment.client.post(url, json=body, headers=OFFICER).json
     sustainment.client.post(f"{url}/{answered['id']}/response", json={"status": "declined"}, headers=OFFICER)
     [missed] = sweep()
-    assert (missed["deadline"], missed["related_id"]) == ("agency_chase", waiting["id"])
+    assert (missed["deadline"], missed["related_id"], missed["agency_referral_id"]) == (
+        "agency_chase", waiting["id"], waiting["id"])
 
 
 def test_a_plan_review_is_missed_unless_a_new_version_is_agreed(sustainment, assigned_case, sweep):

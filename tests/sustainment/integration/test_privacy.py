@@ -17,7 +17,7 @@ MONDAY = plain_monday()  # ahead of the clock, however long these tests live
 
 
 @pytest.fixture
-def worked_case(sustainment, assigned_case):
+def worked_case(sustainment, assigned_case, agency):
     """A case with a note, a visit, an agency referral and a risk change on it, then closed."""
     case = assigned_case()
     c, url = sustainment.client, f"/cases/{case['id']}"
@@ -26,7 +26,7 @@ def worked_case(sustainment, assigned_case):
                    headers=OFFICER).json
     c.post(f"{url}/visits/{visit['id']}/outcome", json={"outcome": "completed", "notes": "Flat cluttered.",
                                                         "risks_identified": ["hoarding"]}, headers=OFFICER)
-    c.post(f"{url}/agency-referrals", json={"agency": "debt_advice", "reason": "Gambling debts.",
+    c.post(f"{url}/agency-referrals", json={"agency_id": agency("Debt advice"), "reason": "Gambling debts.",
                                             "consent_given": True}, headers=OFFICER)
     c.post(f"{url}/risk", json={"risk_level": "critical", "reason": "Threats from a lender."}, headers=OFFICER)
     c.post(f"{url}/closure", json={"outcome": "tenancy_sustained", "summary": "Debts managed."}, headers=OFFICER)

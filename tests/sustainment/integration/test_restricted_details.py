@@ -15,7 +15,7 @@ MONDAY = plain_monday()  # ahead of the clock, however long these tests live
 
 
 @pytest.fixture
-def sensitive_case(sustainment, assigned_case):
+def sensitive_case(sustainment, assigned_case, agency):
     """officer-1's case (reasons rent_arrears and mental_health) with a health note and a general one,
     a visit that identified risks and a referral to mental-health services."""
     case = assigned_case()
@@ -28,9 +28,10 @@ def sensitive_case(sustainment, assigned_case):
     c.post(f"{url}/visits/{visit['id']}/outcome", headers=OFFICER,
            json={"outcome": "completed", "risks_identified": ["self_neglect"]})
     c.post(f"{url}/agency-referrals", headers=OFFICER, json={
-        "agency": "mental_health_services", "reason": "Low mood, not eating.", "consent_given": True})
+        "agency_id": agency("Mental health services", restricted=True), "reason": "Low mood, not eating.",
+        "consent_given": True})
     c.post(f"{url}/agency-referrals", headers=OFFICER, json={
-        "agency": "debt_advice", "reason": "Priority debts.", "consent_given": True})
+        "agency_id": agency("Debt advice"), "reason": "Priority debts.", "consent_given": True})
     return case
 
 
@@ -52,7 +53,7 @@ def test_another_officer_gets_the_case_without_its_restricted_details_and_a_mark
     assert [(n["text"], n["restricted"]) for n in case["notes"]] == [(None, True), ("Rang the tenant.", False)]
     assert [(v["risks_identified"], v["restricted"]) for v in case["visits"]] == [([], True)]
     assert [(a["agency"], a["reason"], a["restricted"]) for a in case["agency_referrals"]] == [
-        ("mental_health_services", None, True), ("debt_advice", "Priority debts.", False)]
+        ("Mental health services", None, True), ("Debt advice", "Priority debts.", False)]
     assert "Low mood" not in r.get_data(as_text=True) and "medication" not in r.get_data(as_text=True)
     assert not [a for a in actions(sustainment, sensitive_case["id"]) if a[1] == "officer-2" and a[0] != "read"]
 

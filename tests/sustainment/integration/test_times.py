@@ -25,7 +25,7 @@ def test_a_completed_first_visit_on_a_case_with_no_contact_yet_makes_first_conta
     assert after["status"] == "active" and after["first_contact_at"].endswith("+00:00")
 
 
-def test_every_record_read_back_gives_its_times_with_an_offset(sustainment, assigned_case):
+def test_every_record_read_back_gives_its_times_with_an_offset(sustainment, assigned_case, agency):
     case = assigned_case()
     url, c = f"/cases/{case['id']}", sustainment.client
     visit = c.post(f"{url}/visits", json={"kind": "home_visit", "scheduled_for": f"{MONDAY}T10:00:00+00:00"},
@@ -36,14 +36,14 @@ def test_every_record_read_back_gives_its_times_with_an_offset(sustainment, assi
     assert c.post(f"{url}/notes", json={"text": "Tenant anxious."}, headers=OFFICER).status_code == 201
     assert c.put(f"{url}/plan", json={"goals": [{"title": "Clear the arrears", "category": "rent_arrears"}],
                                       "actions": []}, headers=OFFICER).status_code == 200
-    agency = c.post(f"{url}/agency-referrals", json={"agency": "citizens_advice", "reason": "Benefits check.",
+    referral = c.post(f"{url}/agency-referrals", json={"agency_id": agency("Citizens Advice"), "reason": "Benefits check.",
                                                      "consent_given": True}, headers=OFFICER).json
-    assert c.post(f"{url}/agency-referrals/{agency['id']}/response", json={"status": "accepted"},
+    assert c.post(f"{url}/agency-referrals/{referral['id']}/response", json={"status": "accepted"},
                   headers=OFFICER).status_code == 200
 
     read = {path: c.get(path, headers=LEADER) for path in (
         url, "/cases", f"{url}/visits", f"{url}/visits/{visit['id']}", f"{url}/contacts", f"{url}/notes",
-        f"{url}/plan/versions", f"{url}/agency-referrals", f"{url}/agency-referrals/{agency['id']}", f"{url}/audit",
+        f"{url}/plan/versions", f"{url}/agency-referrals", f"{url}/agency-referrals/{referral['id']}", f"{url}/audit",
         "/reports/caseload", "/reports/overdue")}
 
     assert {path: r.status_code for path, r in read.items()} == dict.fromkeys(read, 200)

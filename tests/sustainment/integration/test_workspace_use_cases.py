@@ -206,13 +206,13 @@ def test_another_officer_breaks_glass_on_the_case_page_with_a_reason(sustainment
     assert told.data["case_id"] == case["id"]
 
 
-def test_what_is_due_on_a_case_soonest_first(sustainment, open_case):
+def test_what_is_due_on_a_case_soonest_first(sustainment, open_case, agency):
     c = sustainment.client
     case = open_case(level="low", accepted_at=_now() - dt.timedelta(days=30))
     _assign(c, case["id"])
     c.put(f"/cases/{case['id']}/plan", json=PLAN, headers=OFFICER)
-    c.post(f"/cases/{case['id']}/agency-referrals", json={"agency": "debt_advice", "reason": "Debts.",
-                                                         "consent_given": True}, headers=OFFICER)
+    c.post(f"/cases/{case['id']}/agency-referrals", json={"agency_id": agency("Debt advice"),
+                                                         "reason": "Debts.", "consent_given": True}, headers=OFFICER)
     r = c.get(f"/cases/{case['id']}/deadlines", headers=OFFICER)
     assert r.status_code == 200, r.json
     assert [(d["deadline"], d["overdue"]) for d in r.json] == [
@@ -374,7 +374,8 @@ def test_a_visit_already_made_is_refused_naming_what_to_fix(sustainment, open_ca
 # -- closing ------------------------------------------------------------------------------------------
 
 
-def test_before_closing_the_officer_sees_what_is_still_open_and_a_closed_case_says_why_not(sustainment, open_case):
+def test_before_closing_the_officer_sees_what_is_still_open_and_a_closed_case_says_why_not(sustainment, open_case,
+                                                                                          agency):
     c = sustainment.client
     case = open_case()
     _assign(c, case["id"])
@@ -382,7 +383,7 @@ def test_before_closing_the_officer_sees_what_is_still_open_and_a_closed_case_sa
     visit = c.post(f"/cases/{case['id']}/visits", json={"kind": "welfare_check", "scheduled_for": f"{YEAR - 1}-06-01T10:00:00Z"},
                    headers=OFFICER).json
     referral = c.post(f"/cases/{case['id']}/agency-referrals", json={
-        "agency": "citizens_advice", "reason": "Benefits.", "consent_given": True}, headers=OFFICER).json
+        "agency_id": agency("Citizens Advice"), "reason": "Benefits.", "consent_given": True}, headers=OFFICER).json
 
     r = c.get(f"/cases/{case['id']}/closure-check", headers=OFFICER)
     assert r.status_code == 200, r.json

@@ -3,12 +3,14 @@ and notes. What each use case writes, on an in-memory session."""
 
 import dataclasses
 import datetime as dt
+import uuid
 
 import pytest
 
 from casework_dev.testing import audited, pending_timers, published
 from sustainment import rules
 from sustainment.cases import Invalid, agency_referrals, assignment, contacts, notes, plans, visits
+from sustainment.models import Agency
 
 from .conftest import NOW
 
@@ -115,20 +117,54 @@ def test_agreeing_a_plan_keeps_earlier_versions_and_moves_the_review_deadline(se
     assert published(session)[-1][1]["plan_version"] == 2
 
 
+def _agency(session, **settings):
+    agency = Agency(**{"id": uuid.uuid4(), "oruk_service_id": str(uuid.uuid4()), "organisation_name": "Citizens Advice",
+                       "service_name": "Debt advice", "delivery": "none", "restricted": False, "active": True,
+                       "updated_at": NOW, **settings})
+    session.add(agency)
+    return agency
+
+
 def test_an_agency_referral_is_chased_until_the_agency_answers(session, allocated, policy):
+    agency = _agency(session)
     referral = agency_referrals.refer_to_agency(
-        session, allocated, agency="citizens_advice", reason="Benefits check.", consent_given=True,
+        session, allocated, agency_id=agency.id, reason="Benefits check.", consent_given=True,
         safeguarding_reason=None, by="officer-1", policy=policy, now=NOW)
+    assert (referral.agency, referral.agency_id) == ("Citizens Advice: Debt advice", agency.id)
     assert referral.chase_by == rules.agency_chase_by(NOW.date(), policy)
     assert f"agency_chase:{referral.id}" in pending_timers(session)
     agency_referrals.record_response(session, allocated, referral, status="acknowledged", note=None, now=NOW)
     assert f"agency_chase:{referral.id}" in pending_timers(session)
     agency_referrals.record_response(session, allocated, referral, status="accepted", note="Booked.", now=NOW)
     assert referral.answered_at == NOW and f"agency_chase:{referral.id}" not in pending_timers(session)
+    assert published(session)[-1] == ("sustainment.agency_referral.answered.v1", {
+        **published(session)[-1][1], "agency_referral_id": str(referral.id), "answer": "accepted"})
     with pytest.raises(rules.IllegalTransition):
         agency_referrals.record_response(session, allocated, referral, status="declined", note=None, now=NOW)
-    assert audited(session)[-3:] == ["refer_to_agency", "agency_response", "agency_response"]
-    assert "Benefits" not in str(published(session))
+    with pytest.raises(Invalid) as refused:
+        agency_referrals.record_response(session, allocated, referral, status="completed", note=None, now=NOW)
+    assert refused.value.field == "outcome"
+    agency_referrals.record_response(session, allocated, referral, status="completed", note=None,
+                                     outcome="Debt relief order applied for.", now=NOW)
+    assert audited(session)[-4:] == ["refer_to_agency", "agency_response", "agency_response", "agency_response"]
+    assert "Benefits" not in str(published(session)) and "Debt relief" not in str(published(session))
+
+
+def test_an_agency_with_its_own_chase_period_is_chased_after_it(session, allocated, policy):
+    quick = _agency(session, chase_working_days=3)
+    referral = agency_referrals.refer_to_agency(
+        session, allocated, agency_id=quick.id, reason="Food parcel.", consent_given=True,
+        safeguarding_reason=None, by="officer-1", policy=policy, now=NOW)
+    assert referral.chase_by == dt.date(2026, 11, 5) != rules.agency_chase_by(NOW.date(), policy)
+
+
+def test_an_agency_not_in_the_directory_cannot_be_referred_to(session, allocated, policy):
+    gone = _agency(session, active=False)
+    for agency_id in (gone.id, uuid.uuid4()):
+        with pytest.raises(Invalid) as refused:
+            agency_referrals.refer_to_agency(session, allocated, agency_id=agency_id, reason="x", consent_given=True,
+                                             safeguarding_reason=None, by="officer-1", policy=policy, now=NOW)
+        assert refused.value.field == "agency_id"
 
 
 def test_a_note_is_audited_without_its_text(session, case):

@@ -22,7 +22,8 @@ CASE = SimpleNamespace(
     closure_outcome="tenancy_sustained", closed_at=NOW, status="active")
 VISIT = SimpleNamespace(id=uuid.uuid4(), kind="home_visit", scheduled_for=NOW, status="no_access")
 PLAN = SimpleNamespace(version=2, review_date=dt.date(2027, 2, 1), actions=[{}, {}])
-REFERRAL = SimpleNamespace(id=uuid.uuid4(), agency="citizens_advice", consent_given=True, chase_by=dt.date(2026, 11, 16))
+REFERRAL = SimpleNamespace(id=uuid.uuid4(), agency="citizens_advice", consent_given=True, chase_by=dt.date(2026, 11, 16),
+                           status="declined")
 
 #: Each declared type with its data as the use cases build it.
 BUILT = {
@@ -33,6 +34,7 @@ BUILT = {
     events.VISIT_RECORDED: events.visit_recorded(CASE, VISIT),
     events.RISK_CHANGED: events.risk_changed(CASE, "medium", cause="no_access_visits", team_leader_alert=True),
     events.AGENCY_REFERRAL_MADE: events.agency_referral_made(CASE, REFERRAL),
+    events.AGENCY_REFERRAL_ANSWERED: events.agency_referral_answered(CASE, REFERRAL),
     events.DEADLINE_MISSED: events.deadline_missed(CASE, "visit", NOW, VISIT.id),
     events.SUPPORT_WINDOW_ENDED: events.support_window_ended(CASE),
     events.TENANCY_ENDED: events.tenancy_ended(CASE, {"tenancy_ref": "T-000012", "end_date": dt.date(2027, 3, 31),

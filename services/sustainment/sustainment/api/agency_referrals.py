@@ -5,16 +5,18 @@ from __future__ import annotations
 import uuid
 
 from flask.views import MethodView
+from sqlalchemy import select
 
 from casework import audit
 from casework.auth import current, roles
 from casework.db import utcnow
-from casework.web import Blueprint, db_session
+from casework.web import Blueprint, abort, db_session
 from sustainment.api.common import CASEWORKERS, load_case, refusals
-from sustainment.cases import agency_referrals, reading
-from sustainment.models import AgencyReferral, Case
+from sustainment.cases import agency_referrals, agency_sending, reading
+from sustainment.models import AgencyDelivery, AgencyReferral, Case
 from sustainment.policy import current as policy
-from sustainment.schemas import AgencyReferralCreate, AgencyResponse
+from sustainment.schemas import AgencyDelivery as AgencyDeliverySchema
+from sustainment.schemas import AgencyDeliveryQueryArgs, AgencyReferralCreate, AgencyResponse
 from sustainment.sensitivity import AgencyReferralRead, audit_read
 
 blp = Blueprint("agency_referrals", __name__, url_prefix="/cases",
@@ -42,19 +44,21 @@ class AgencyReferrals(MethodView):
 
     @roles(*CASEWORKERS)
     @blp.arguments(AgencyReferralCreate, example={
-        "agency": "citizens_advice", "reason": "Benefits check and budgeting support.", "consent_given": True})
+        "agency_id": "0b8f5a52-6a7e-4a43-9d0e-6f2b8f1f0c11", "reason": "Benefits check and budgeting support.",
+        "consent_given": True})
     @blp.response(201, AgencyReferralRead)
     @blp.alt_response(409, description="The case is closed.")
     def post(self, data, case_id: uuid.UUID):
         """Refer the tenant to an agency
 
-        Needs the tenant's consent, unless a safeguarding reason is recorded (422 otherwise).
-        The referral is chased when the agency has not answered by its chase date.
+        The agency is one of the directory's (`GET /agencies`). Needs the tenant's consent, unless a
+        safeguarding reason is recorded (422 otherwise). The referral is chased when the agency has not
+        answered by its chase date (the agency's own chase period, else the policy's).
         """
         case = load_case(case_id, for_update=True)
         with refusals():
             return agency_referrals.refer_to_agency(
-                db_session(), case, agency=data["agency"], reason=data["reason"], consent_given=data["consent_given"],
+                db_session(), case, agency_id=data["agency_id"], reason=data["reason"], consent_given=data["consent_given"],
                 safeguarding_reason=data["safeguarding_reason"], by=current().sub, policy=policy(), now=utcnow())
 
 
@@ -83,10 +87,69 @@ class AgencyReferralResponse(MethodView):
     def post(self, data, case_id: uuid.UUID, referral_id: uuid.UUID):
         """Record the agency's answer
 
-        sent → acknowledged → accepted or declined. An answer (accepted or declined) stops the chase.
+        sent → acknowledged → accepted or declined; accepted → completed with its `outcome`. An answer
+        (accepted or declined) stops the chase and closes the officer's chase task.
         """
         case = load_case(case_id, for_update=True)
         referral = _load_referral(case, referral_id, for_update=True)
         with refusals():
             return agency_referrals.record_response(db_session(), case, referral, status=data["status"],
-                                                    note=data["note"], now=utcnow())
+                                                    note=data["note"], outcome=data["outcome"], now=utcnow(),
+                                                    by=current().sub)
+
+
+@blp.route("/<uuid:case_id>/agency-referrals/<uuid:referral_id>/sending")
+class AgencyReferralSending(MethodView):
+    @roles(*CASEWORKERS)
+    @blp.response(202, AgencyDeliverySchema)
+    @blp.alt_response(409, description="No consent, an agency that takes no referrals by e-mail or webhook, "
+                                        "a referral already answered, or the case is closed.")
+    def post(self, case_id: uuid.UUID, referral_id: uuid.UUID):
+        """Send the referral to the agency
+
+        By e-mail with a secure link, or a signed webhook, as the directory sets the agency up; it
+        carries references and the link, never the tenant's details (the agency reads them through
+        the link, audited). Only with the tenant's consent. Sent by the worker: tried again with a
+        growing delay, then parked as `failed` for a team leader to replay.
+        """
+        case = load_case(case_id, for_update=True)
+        referral = _load_referral(case, referral_id, for_update=True)
+        with refusals():
+            return agency_sending.send_to_agency(db_session(), case, referral, by=current().sub, now=utcnow())
+
+
+deliveries = Blueprint("agency_deliveries", __name__, url_prefix="/agency-deliveries",
+                       description="Referrals sent to agencies: the delivery log, and replaying what failed.")
+
+
+@deliveries.route("")
+class AgencyDeliveries(MethodView):
+    @roles("team_leader")
+    @deliveries.arguments(AgencyDeliveryQueryArgs, location="query")
+    @deliveries.response(200, AgencyDeliverySchema(many=True))
+    def get(self, args):
+        """List the deliveries to agencies
+
+        Newest first; `status=failed` lists the parked ones.
+        """
+        query = select(AgencyDelivery).order_by(AgencyDelivery.created_at.desc()).limit(500)
+        if args["status"]:
+            query = query.where(AgencyDelivery.status == args["status"])
+        return list(db_session().scalars(query))
+
+
+@deliveries.route("/<uuid:delivery_id>/replay")
+class AgencyDeliveryReplay(MethodView):
+    @roles("team_leader")
+    @deliveries.response(202, AgencyDeliverySchema)
+    @deliveries.alt_response(409, description="The delivery has not failed.")
+    def post(self, delivery_id: uuid.UUID):
+        """Replay a failed delivery
+
+        Tried again from its first attempt.
+        """
+        delivery = db_session().get(AgencyDelivery, delivery_id, with_for_update=True)
+        if delivery is None:
+            abort(404, "There is no such delivery.")
+        with refusals():
+            return agency_sending.replay(db_session(), delivery, now=utcnow())

@@ -7,11 +7,13 @@ from __future__ import annotations
 
 import uuid
 
+from marshmallow import Schema
+
 from casework.context import Principal
 from casework.db import utcnow
 from casework.pages import officer_page
 from casework.web import db_session
-from sustainment.cases import agency_referrals, contacts, notes, reading, risk, visits
+from sustainment.cases import agency_referrals, agency_sending, contacts, notes, reading, risk, visits
 from sustainment.policy import current as policy
 from sustainment.schemas import (
     AgencyReferralCreate,
@@ -27,6 +29,9 @@ from sustainment.schemas import (
 from . import forms
 from .blueprint import blueprint
 from .common import CASEWORKERS, Refused, done, refusals, refused_page
+
+#: The sending form carries nothing but the case's version.
+_NOTHING = Schema()
 
 
 def _work(key: str, name: str, form, schema, change, message: str, anchor: str, **given):
@@ -81,7 +86,7 @@ def record_outcome(me: Principal, key: str, visit_id: uuid.UUID):
 def refer_to_agency(me: Principal, key: str):
     return _work(key, "agency", forms.AgencyReferralForm(prefix="agency"), AgencyReferralCreate(), lambda session, case, data:
                  agency_referrals.refer_to_agency(
-                     session, case, agency=data["agency"], reason=data["reason"], consent_given=data["consent_given"],
+                     session, case, agency_id=data["agency_id"], reason=data["reason"], consent_given=data["consent_given"],
                      safeguarding_reason=data["safeguarding_reason"], by=me.sub, policy=policy(), now=utcnow()),
                  "Agency referral made", "agencies")
 
@@ -93,10 +98,24 @@ def record_agency_response(me: Principal, key: str, referral_id: uuid.UUID):
 
     def change(session, case, data):
         referral = reading.find_agency_referral(session, case, referral_id, for_update=True)
-        agency_referrals.record_response(session, case, referral, status=data["status"], note=data["note"], now=utcnow())
+        agency_referrals.record_response(session, case, referral, status=data["status"], note=data["note"],
+                                         outcome=data["outcome"], now=utcnow(), by=me.sub)
 
     return _work(key, "answer", forms.AgencyResponseForm(prefix=prefix), AgencyResponse(), change,
                  "Agency's answer recorded", "agencies", referral_id=str(referral_id))
+
+
+@blueprint.post("/app/cases/<key>/agency-referrals/<uuid:referral_id>/sending")
+@officer_page(*CASEWORKERS)
+def send_to_agency(me: Principal, key: str, referral_id: uuid.UUID):
+    prefix = f"s{_position(key, 'agency_referrals', referral_id)}"
+
+    def change(session, case, data):
+        referral = reading.find_agency_referral(session, case, referral_id, for_update=True)
+        agency_sending.send_to_agency(session, case, referral, by=me.sub, now=utcnow())
+
+    return _work(key, "sending", forms.SendToAgencyForm(prefix=prefix), _NOTHING, change,
+                 "Referral sent to the agency", "agencies", referral_id=str(referral_id))
 
 
 @blueprint.post("/app/cases/<key>/contacts")

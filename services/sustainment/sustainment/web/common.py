@@ -51,8 +51,13 @@ def when(iso: str | None) -> str:
     return govuk_datetime(dt.datetime.fromisoformat(iso))
 
 
+def agency_name(referral: dict[str, Any]) -> str:
+    """A directory agency's name as it is; an old referral's agency code in words."""
+    return referral["agency"] if referral.get("agency_id") else words(referral["agency"])
+
+
 def helpers() -> dict[str, Any]:
-    return {"words": words, "risk_tag": RISK_TAG, "status_tag": STATUS_TAG, "on_day": on_day, "when": when}
+    return {"words": words, "agency_name": agency_name, "risk_tag": RISK_TAG, "status_tag": STATUS_TAG, "on_day": on_day, "when": when}
 
 
 def case_url(case) -> str:
@@ -80,12 +85,21 @@ def case_page(key: str, *, status: int = 200, break_glass_reason: str | None = N
     if given.get("outcome") is not None:
         outcome_forms[given["visit_id"]] = given["outcome"]
     answer_forms = {str(r.id): forms.AgencyResponseForm(formdata=None, data={"version": view.version}, prefix=f"a{i}")
-                    for i, r in enumerate(view.case.agency_referrals) if not rules.agency_answered(r.status)}
+                    for i, r in enumerate(view.case.agency_referrals) if r.status not in ("declined", "completed")}
     if given.get("answer") is not None:
         answer_forms[given["referral_id"]] = given["answer"]
-    refused = [f for f in [*made.values(), *outcome_forms.values(), *answer_forms.values()] if f.errors]
+    # A referral the tenant consented to, to an agency that takes referrals from here, not yet answered.
+    send_forms = {str(r.id): forms.SendToAgencyForm(formdata=None, data={"version": view.version}, prefix=f"s{i}")
+                  for i, r in enumerate(view.case.agency_referrals)
+                  if r.consent_given and r.directory_agency is not None and r.directory_agency.delivery != "none"
+                  and not rules.agency_answered(r.status)}
+    if given.get("sending") is not None:
+        send_forms[given["referral_id"]] = given["sending"]
+    refused = [f for f in [*made.values(), *outcome_forms.values(), *answer_forms.values(), *send_forms.values()]
+               if f.errors]
     return render("sustainment/case.html", status, view=view, case=view.case, forms=made, outcome_forms=outcome_forms,
-                  answer_forms=answer_forms, form=refused[0] if refused else None, now=utcnow(), **helpers())
+                  answer_forms=answer_forms, send_forms=send_forms, form=refused[0] if refused else None,
+                  now=utcnow(), **helpers())
 
 
 def keep_what_the_page_shows() -> None:

@@ -37,8 +37,9 @@ from wtforms import (
 from wtforms.validators import InputRequired, Length, Optional, ValidationError
 
 from casework.pages.forms import date_field
+from casework.web import db_session
 from casework.workdays import LONDON
-from sustainment import rules
+from sustainment import directory, rules
 
 
 def words(code: str) -> str:
@@ -231,8 +232,8 @@ class VisitMadeForm(CaseForm):
 
 
 class AgencyReferralForm(CaseForm):
-    agency = SelectField("Agency", widget=GovSelect(), choices=_choices(rules.AGENCIES, "Choose an agency"),
-                         validators=[_required("Choose the agency")])
+    agency_id = SelectField("Agency", widget=GovSelect(), validators=[_required("Choose the agency")],
+                            description="From the council's agency directory.")
     reason = TextAreaField("Why you are referring the tenant", widget=GovTextArea(),
                            validators=[_required("Enter why you are referring the tenant"), Length(max=2000)])
     consent_given = BooleanField("The tenant consents to this referral", widget=GovCheckboxInput())
@@ -240,25 +241,39 @@ class AgencyReferralForm(CaseForm):
                                         validators=[Optional(), Length(max=2000)])
     submit = SubmitField("Refer to the agency", widget=GovSubmitInput())
 
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        # The directory's agencies: the choice is checked again by the use case.
+        self.agency_id.choices = [("", "Choose an agency")] + [
+            (str(agency.id), agency.name) for agency in directory.listed(db_session())]
+
     def validate_consent_given(self, field) -> None:
         problem = rules.consent_problem(bool(field.data), self.safeguarding_reason.data)
         if problem:
             raise ValidationError(problem)
 
     def payload(self) -> dict[str, Any]:
-        return {"agency": self.agency.data, "reason": self.reason.data, "consent_given": bool(self.consent_given.data),
-                "safeguarding_reason": self.safeguarding_reason.data or None}
+        return {"agency_id": self.agency_id.data, "reason": self.reason.data,
+                "consent_given": bool(self.consent_given.data), "safeguarding_reason": self.safeguarding_reason.data or None}
 
 
 class AgencyResponseForm(CaseForm):
     status = RadioField("The agency's answer", widget=GovRadioInput(),
-                        choices=_choices(("acknowledged", "accepted", "declined")),
+                        choices=_choices(("acknowledged", "accepted", "declined", "completed")),
                         validators=[_required("Choose the agency’s answer")])
     note = TextAreaField("Note", widget=GovTextArea(), validators=[Optional(), Length(max=2000)])
+    outcome = TextAreaField("Outcome (when completed)", widget=GovTextArea(), validators=[Optional(), Length(max=2000)])
     submit = SubmitField("Record the answer", widget=GovSubmitInput())
 
     def payload(self) -> dict[str, Any]:
-        return {"status": self.status.data, "note": self.note.data or None}
+        return {"status": self.status.data, "note": self.note.data or None, "outcome": self.outcome.data or None}
+
+
+class SendToAgencyForm(CaseForm):
+    submit = SubmitField("Send to the agency", widget=GovSubmitInput())
+
+    def payload(self) -> dict[str, Any]:
+        return {}
 
 
 class ContactForm(CaseForm):

@@ -7,14 +7,21 @@ rebinding) would have a webhook delivered inside the council's network. Here the
 connected to is the address checked, so nothing reaches an internal address, not even a TCP
 handshake. TLS still checks the certificate against the name in the URL.
 
-Used for every webhook URL whose host the council has not listed as allowed. A proxy set in
-the environment (``HTTPS_PROXY``) is used as before and resolves the name itself.
+Used for every webhook URL whose host the council has not listed as allowed (notifications'
+subscriptions, sustainment's agencies). A proxy set in the environment (``HTTPS_PROXY``) is used
+as before and resolves the name itself.
+
+A webhook URL must be https (not to a private, loopback or link-local address) or http to a host in
+``CASEWORK_WEBHOOK_ALLOWED_HTTP_HOSTS`` (default: none; a developer sets ``127.0.0.1,localhost``),
+which also allows those hosts over https (``url_problem``).
 """
 
 from __future__ import annotations
 
 import ipaddress
+import os
 import socket
+from urllib.parse import urlsplit
 
 import requests
 from requests.adapters import HTTPAdapter
@@ -147,3 +154,33 @@ def refused_as_private(error: requests.RequestException) -> bool:
     """Whether ``error`` is a connection refused here for a private address."""
     reason = getattr(error.args[0], "reason", None) if error.args else None
     return isinstance(reason, PrivateAddress)
+
+
+def allowed_http_hosts() -> set[str]:
+    """The hosts the council lists as reachable however they resolve (``CASEWORK_WEBHOOK_ALLOWED_HTTP_HOSTS``)."""
+    raw = os.environ.get("CASEWORK_WEBHOOK_ALLOWED_HTTP_HOSTS", "")
+    return {host.strip().lower() for host in raw.split(",") if host.strip()}
+
+
+def url_problem(url: str, allowed: set[str]) -> str | None:
+    """Why a URL may not receive webhooks, or None when it may."""
+    parts = urlsplit(url)
+    host = (parts.hostname or "").lower()
+    if not host or parts.scheme not in ("https", "http"):
+        return "Use an https:// URL."
+    if host in allowed:
+        return None
+    if parts.scheme == "http":
+        return "Use https:// (plain http is allowed only to the hosts the council lists)."
+    if host == "localhost" or private(host):
+        return "The URL may not point at a private, loopback or link-local address."
+    return None
+
+
+def post(url: str, **kwargs) -> requests.Response:
+    """POST to ``url``: directly to a host the council lists, else through a public-only session."""
+    host = (urlsplit(url).hostname or "").lower()
+    return (requests.post if host in allowed_http_hosts() else _PUBLIC.post)(url, **kwargs)
+
+
+_PUBLIC = session()

@@ -1,4 +1,4 @@
-"""notifications.public_http: a webhook's name is resolved once, and only a public address is
+"""casework.public_http: a webhook's name is resolved once, and only a public address is
 connected to. Real HTTP servers on loopback addresses; the name's DNS answers are the test's
 (a rebinding attacker's resolver), and 127.0.0.2 stands in for a public address."""
 
@@ -9,7 +9,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 import pytest
 import requests
 
-from notifications import public_http
+from casework import public_http
 
 NAME = "partner.rebind.example"
 PUBLIC, INTERNAL = "127.0.0.2", "127.0.0.1"
