@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+from collections import defaultdict
+from collections.abc import Iterable, Iterator, Sequence
 from decimal import ROUND_HALF_UP, Decimal
 from typing import TypeVar
 
@@ -59,3 +60,18 @@ def voids_and_lets(voids: Sequence[V], tenancies: Sequence[T]) -> list[tuple[V, 
             waiting.remove(tenancy)
         paired.append((void, tenancy))
     return paired
+
+
+def lets_by_home(voids: Iterable[V], tenancies: Iterable[T]) -> Iterator[tuple[V, T]]:
+    """Each void ended by a let with the tenancy that ended it, over many homes: ``voids_and_lets``
+    for each home (both grouped by ``property_id`` first, so a year's thousands of lets pair in
+    one pass, not each home against every row)."""
+    homes: dict[object, tuple[list[V], list[T]]] = defaultdict(lambda: ([], []))
+    for void in voids:
+        homes[void.property_id][0].append(void)
+    for tenancy in tenancies:
+        homes[tenancy.property_id][1].append(tenancy)
+    for home_voids, home_lets in homes.values():
+        for void, tenancy in voids_and_lets(home_voids, home_lets):
+            if tenancy is not None:
+                yield void, tenancy
