@@ -22,11 +22,13 @@ from dataclasses import dataclass
 
 import marshmallow as ma
 from flask import Response
+from sqlalchemy import ColumnElement, case, literal
 
 from casework.web.fields import EARLIEST, LATEST, Date
 from casework.workdays import LONDON, london_time
 
-__all__ = ["BadRange", "DateRange", "RangeArgs", "csv_response", "date_range", "month_name", "month_of", "months", "percent"]
+__all__ = ["BadRange", "DateRange", "RangeArgs", "csv_response", "date_range", "month_index", "month_name", "month_of", "months",
+           "percent"]
 
 
 class BadRange(ValueError):
@@ -155,3 +157,13 @@ def csv_response(rows: Iterable[Mapping[str, object]], columns: Sequence[str], f
         writer.writerow([_cell(row.get(c)) for c in columns])
     return Response(out.getvalue(), mimetype="text/csv",
                     headers={"Content-Disposition": f'attachment; filename="{filename}.csv"'})
+
+
+def month_index(column: ColumnElement, span: DateRange) -> ColumnElement[int]:
+    """SQL for the position in ``list(months(span))`` of the London month a moment ``column`` (in
+    the range) falls in, to count by month in the database: a CASE over the months' first
+    instants, so PostgreSQL and SQLite alike (no time zone functions)."""
+    starts = [london_time(dt.date(int(m[:4]), int(m[5:]), 1), dt.time()) for m in months(span)][1:]
+    if not starts:
+        return literal(0)
+    return case(*[(column < start, i) for i, start in enumerate(starts)], else_=len(starts))
