@@ -309,7 +309,7 @@ def profile(name: str, requests: int = 10, top: int = 25) -> None:
 
     from casework_dev.testing import bearer
 
-    service, setting, seed = next(s for s in SERVICES if name in s[3])
+    service, setting, seed, _ = next(s for s in SERVICES if name in s[3])
     app_service = __import__(f"{service}.service", fromlist=["SERVICE"]).SERVICE
     logging.getLogger("casework").setLevel(logging.WARNING)
     with ServiceHarness(app_service, POSTGRES, BROKER) as harness:
