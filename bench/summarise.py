@@ -75,6 +75,11 @@ def pages_rows(pages: dict, label: str = "page") -> list[str]:
             rows.append(f"| {label}: {name} | {when} | skipped: {figures['skipped']} | – | {target} | – |")
             continue
         page, endpoint = figures["page"], figures["json"]
+        if page["p95_ms"] is None:
+            rows.append(f"| {label}: {name} `{shown(page['path'])}` | {when} | no answer finished inside a round "
+                        f"({figures.get('seconds_per_round', pages.get('seconds_per_round'))} s) | `{shown(endpoint['path'])}` "
+                        f"p50 {endpoint['p50_ms']} ms, p95 {endpoint['p95_ms']} ms | {target} | no |")
+            continue
         rows.append(f"| {label}: {name} `{shown(page['path'])}` | {when} | p50 {page['p50_ms']} ms, "
                     f"p95 {page['p95_ms']} ms | `{shown(endpoint['path'])}` p50 {endpoint['p50_ms']} ms, p95 {endpoint['p95_ms']} ms "
                     f"| {target} | {'yes' if figures['met'] else 'no'} (×{figures['p95_ratio']}) |")
