@@ -72,6 +72,10 @@ def lets_by_home(voids: Iterable[V], tenancies: Iterable[T]) -> Iterator[tuple[V
     for tenancy in tenancies:
         homes[tenancy.property_id][1].append(tenancy)
     for home_voids, home_lets in homes.values():
+        if len(home_voids) == 1 and len(home_lets) == 1:  # most homes in a period: nothing to order
+            if home_voids[0].let_date is not None and home_voids[0].let_date == home_lets[0].tenancy_start:
+                yield home_voids[0], home_lets[0]
+            continue
         for void, tenancy in voids_and_lets(home_voids, home_lets):
             if tenancy is not None:
                 yield void, tenancy
