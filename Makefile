@@ -10,7 +10,7 @@ PACKAGES := -e shared -e shared/dev $(foreach s,$(SERVICES),-e services/$(s))
 # Added to every service's port (8001…8004) by `make run` and looked for by `make demo`.
 PORT_OFFSET ?= 0
 
-.PHONY: install run up demo test test-e2e lint asyncapi definitions clean bench
+.PHONY: install run up demo test test-e2e lint asyncapi definitions clean bench bench-council
 
 $(STAMP): shared/pyproject.toml shared/dev/pyproject.toml $(foreach s,$(SERVICES),services/$(s)/pyproject.toml) requirements-dev.txt
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -42,6 +42,11 @@ test: install
 ## Every benchmark beside its baseline (under 10 minutes): results in bench/results/, summary in bench/README.md.
 bench: install
 	$(BIN)/python bench/run.py
+
+## The managers' pages over a year of a large council's data, beside their JSON (5–8 minutes).
+bench-council: install
+	$(BIN)/python bench/council.py
+	$(BIN)/python bench/summarise.py
 
 ## The journeys end to end, every process real.
 test-e2e: install

@@ -354,23 +354,29 @@ def measure(pair: Pair, seconds: float) -> dict:
         api = processes.gunicorn(f"services/{pair.service}/gunicorn.conf.py", port,
                                  {"CASEWORK_JWT_SECRET": TEST_SECRET, **pair.env(harness)})
         try:
-            headers = {"Authorization": f"Bearer {token(seeded.sub, *seeded.roles)}"}
-            page_headers = {**headers, "Accept": "text/html"}
-            first = closed_loop(port, lambda n: ("GET", seeded.page, b"", page_headers), clients=1, seconds=0.5,
-                                warmup=0, prepared=1).figures()
-            if first["statuses"].get(404) or not first["ok"]:
-                return {"skipped": f"{seeded.page} answered {first['statuses']} (not a page in this checkout)",
-                        "seeded": seeded.shape}
-            for path, asked in ((seeded.page, page_headers), (seeded.endpoint, headers)):  # warm both, every worker
-                _round(port, path, asked, 1.0)
-            sizes = {"page": _bytes(port, seeded.page, page_headers), "json": _bytes(port, seeded.endpoint, headers)}
-            rounds: dict[str, list[dict]] = {"page": [], "json": []}
-            for _ in range(ROUNDS):
-                rounds["page"].append(_round(port, seeded.page, page_headers, seconds))
-                rounds["json"].append(_round(port, seeded.endpoint, headers, seconds))
+            measured = compare(port, seeded, seconds)
             memory = processes.rss_mb(api)
         finally:
             processes.stop(api)
+    return {"seeded": seeded.shape, "seeded_in_s": seeded_s, **measured, "memory_mb_after": memory}
+
+
+def compare(port: int, seeded: Seeded, seconds: float) -> dict:
+    """One page beside its JSON endpoint on a running api: warmed, then ``ROUNDS`` alternating
+    rounds; the medians, the p95 ratio and whether the targets are met (or ``skipped``)."""
+    headers = {"Authorization": f"Bearer {token(seeded.sub, *seeded.roles)}"}
+    page_headers = {**headers, "Accept": "text/html"}
+    first = closed_loop(port, lambda n: ("GET", seeded.page, b"", page_headers), clients=1, seconds=0.5,
+                        warmup=0, prepared=1).figures()
+    if first["statuses"].get(404) or not first["ok"]:
+        return {"skipped": f"{seeded.page} answered {first['statuses']} (not a page in this checkout)"}
+    for path, asked in ((seeded.page, page_headers), (seeded.endpoint, headers)):  # warm both, every worker
+        _round(port, path, asked, 1.0)
+    sizes = {"page": _bytes(port, seeded.page, page_headers), "json": _bytes(port, seeded.endpoint, headers)}
+    rounds: dict[str, list[dict]] = {"page": [], "json": []}
+    for _ in range(ROUNDS):
+        rounds["page"].append(_round(port, seeded.page, page_headers, seconds))
+        rounds["json"].append(_round(port, seeded.endpoint, headers, seconds))
     figures = {}
     for kind, measured in rounds.items():
         figures[kind] = {"path": seeded.page if kind == "page" else seeded.endpoint, "bytes": sizes[kind],
@@ -382,11 +388,9 @@ def measure(pair: Pair, seconds: float) -> dict:
     page, endpoint = figures["page"], figures["json"]
     errors = [s for kind in rounds.values() for r in kind for s in r["statuses"] if s >= 400]
     ratio = round(page["p95_ms"] / endpoint["p95_ms"], 2) if page["p95_ms"] and endpoint["p95_ms"] else None
-    return {"seeded": seeded.shape, "seeded_in_s": seeded_s, "page": page, "json": endpoint,
-            "p95_ratio": ratio, "errors": sorted(set(errors)),
+    return {"page": page, "json": endpoint, "p95_ratio": ratio, "errors": sorted(set(errors)),
             "met": not errors and page["p95_ms"] is not None and page["p95_ms"] < TARGET_P95_MS
-            and ratio is not None and ratio <= TARGET_RATIO,
-            "memory_mb_after": memory}
+            and ratio is not None and ratio <= TARGET_RATIO}
 
 
 def main(seconds: float = SECONDS) -> dict:

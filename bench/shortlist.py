@@ -31,6 +31,21 @@ REGISTER, BIDS = 100_000, 2_000
 OFFICER = bearer("bench-officer", "lettings_officer")
 
 
+def applicants(rng: random.Random, count: int, now: dt.datetime) -> list[dict]:
+    """``count`` households on the register (rows of ``applicants``): bands A–D, dates over seven
+    years, 3% wheelchair users, 10% needing a ground floor, 97% active."""
+    return [{
+        "id": uuid.uuid4(), "reference": f"A-{i:07d}", "band": rng.choice("ABCD"),
+        "effective_date": dt.date(2018, 1, 1) + dt.timedelta(days=rng.randrange(2500)),
+        "application_date": dt.date(2017, 1, 1) + dt.timedelta(days=rng.randrange(2500)),
+        "needs_wheelchair": rng.random() < 0.03, "needs_ground_floor": rng.random() < 0.1,
+        "support_needs": [], "reasonable_preference": [], "existing_tenant": False,
+        "status": "active" if rng.random() < 0.97 else "suspended", "bedroom_need": rng.choice([1, 2, 2, 3]),
+        "lead_name": f"Applicant {i}", "lead_date_of_birth": dt.date(1950, 1, 1) + dt.timedelta(days=rng.randrange(20000)),
+        "created_at": now,
+    } for i in range(count)]
+
+
 def seed(harness: ServiceHarness) -> str:
     """A two-bedroom void advertised, 100,000 applicants, 2,000 of them bidding; the advert closed."""
     from lettings.models import Applicant, Bid
@@ -45,20 +60,11 @@ def seed(harness: ServiceHarness) -> str:
     advert = client.post("/adverts", json={"property_id": prop["id"], "closes_at": closes}, headers=OFFICER).json
     rng = random.Random(7)
     now = dt.datetime.now(dt.UTC)
-    applicants = [{
-        "id": uuid.uuid4(), "reference": f"A-{i:07d}", "band": rng.choice("ABCD"),
-        "effective_date": dt.date(2018, 1, 1) + dt.timedelta(days=rng.randrange(2500)),
-        "application_date": dt.date(2017, 1, 1) + dt.timedelta(days=rng.randrange(2500)),
-        "needs_wheelchair": rng.random() < 0.03, "needs_ground_floor": rng.random() < 0.1,
-        "support_needs": [], "reasonable_preference": [], "existing_tenant": False,
-        "status": "active" if rng.random() < 0.97 else "suspended", "bedroom_need": rng.choice([1, 2, 2, 3]),
-        "lead_name": f"Applicant {i}", "lead_date_of_birth": dt.date(1950, 1, 1) + dt.timedelta(days=rng.randrange(20000)),
-        "created_at": now,
-    } for i in range(REGISTER)]
-    bidders = rng.sample(applicants, BIDS)
+    register = applicants(rng, REGISTER, now)
+    bidders = rng.sample(register, BIDS)
     with harness.db.transaction() as session:
         for start in range(0, REGISTER, 10_000):
-            session.execute(insert(Applicant), applicants[start:start + 10_000])
+            session.execute(insert(Applicant), register[start:start + 10_000])
         session.execute(insert(Bid), [{"id": uuid.uuid4(), "advert_id": uuid.UUID(advert["id"]), "applicant_id": a["id"],
                                        "placed_at": now - dt.timedelta(seconds=i)} for i, a in enumerate(bidders)])
     with psycopg.connect(harness.database_url, autocommit=True) as conn:

@@ -26,6 +26,7 @@ from typing import Any
 
 import marshmallow as ma
 from flask import Response, request
+from sqlalchemy import ColumnElement, case, literal
 
 from casework.db import utcnow
 from casework.pages import render
@@ -33,8 +34,8 @@ from casework.web import abort, db_session
 from casework.web.fields import EARLIEST, LATEST, Date
 from casework.workdays import LONDON, london_time, london_today
 
-__all__ = ["BadRange", "DateRange", "RangeArgs", "csv_response", "date_range", "month_name", "month_of", "months", "percent",
-           "performance_page"]
+__all__ = ["BadRange", "DateRange", "RangeArgs", "csv_response", "date_range", "month_index", "month_name", "month_of",
+           "months", "percent", "performance_page"]
 
 
 class BadRange(ValueError):
@@ -190,3 +191,13 @@ def performance_page(template: str, *, report: Callable[..., dict], table: Calla
         return csv_response(table(found, figure), tables[figure],
                             f"{csv_name}-{figure.replace('_', '-')}-{span.start}-{span.end}")
     return render(template, 422 if bad else 200, report=found, span=span, bad=bad, **context)
+
+
+def month_index(column: ColumnElement, span: DateRange) -> ColumnElement[int]:
+    """SQL for the position in ``list(months(span))`` of the London month a moment ``column`` (in
+    the range) falls in, to count by month in the database: a CASE over the months' first
+    instants, so PostgreSQL and SQLite alike (no time zone functions)."""
+    starts = [london_time(dt.date(int(m[:4]), int(m[5:]), 1), dt.time()) for m in months(span)][1:]
+    if not starts:
+        return literal(0)
+    return case(*[(column < start, i) for i, start in enumerate(starts)], else_=len(starts))

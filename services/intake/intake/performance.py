@@ -16,10 +16,10 @@ from __future__ import annotations
 import datetime as dt
 from collections import Counter, defaultdict
 
-from sqlalchemy import select
+from sqlalchemy import ColumnElement, and_, case, func, select
 from sqlalchemy.orm import Session
 
-from casework.reports import DateRange, month_of, months, percent
+from casework.reports import DateRange, month_index, months, percent
 from intake.domain.triage import ACCEPTED, OUTCOMES, REJECTED, SIGNPOSTED, WITHDRAWN
 from intake.models import Referral
 
@@ -41,47 +41,69 @@ def _shares(counts: Counter, whole: int, name: str) -> list[dict]:
             for key, n in sorted(counts.items(), key=lambda item: (-item[1], item[0] or ""))]
 
 
-def _triage(received: list, span: DateRange, now: dt.datetime) -> dict:
-    by_month: dict[str, Counter] = defaultdict(Counter)
-    for referral in received:
-        if referral.status == WITHDRAWN:
+def _triage(counted: list, span: DateRange) -> dict:
+    """``counted``: (month index, status, pending, within, referrals) as :func:`report` groups them."""
+    by_month: dict[int, Counter] = defaultdict(Counter)
+    for month, status, pending, within, n in counted:
+        if status == WITHDRAWN:
             continue
-        tally = by_month[month_of(referral.received_at)]
-        if referral.triaged_at is None and referral.triage_due >= now:
-            tally["pending"] += 1
+        tally = by_month[month]
+        if pending:
+            tally["pending"] += n
             continue
-        tally["referrals"] += 1
-        tally["within"] += referral.triaged_at is not None and referral.triaged_at <= referral.triage_due
-    rows = [{"month": m, "referrals": by_month[m]["referrals"], "within": by_month[m]["within"],
-             "percent": percent(by_month[m]["within"], by_month[m]["referrals"]), "pending": by_month[m]["pending"]}
-            for m in months(span)]
+        tally["referrals"] += n
+        tally["within"] += n if within else 0
+    rows = [{"month": m, "referrals": by_month[i]["referrals"], "within": by_month[i]["within"],
+             "percent": percent(by_month[i]["within"], by_month[i]["referrals"]), "pending": by_month[i]["pending"]}
+            for i, m in enumerate(months(span))]
     total = {k: sum(r[k] for r in rows) for k in ("referrals", "within", "pending")}
     return {"months": rows, "total": {**total, "percent": percent(total["within"], total["referrals"])}}
 
 
-def _outcomes(received: list) -> dict:
-    decided = Counter(r.status for r in received if r.status in OUTCOMES.values())
+def _outcomes(counted: list) -> dict:
+    decided: Counter = Counter()
+    for _, status, _, _, n in counted:
+        if status in OUTCOMES.values():
+            decided[status] += n
     whole = sum(decided.values())
     return {"triaged": whole, "rows": [{"outcome": outcome, "referrals": decided[outcome],
                                         "percent": percent(decided[outcome], whole)}
                                        for outcome in (ACCEPTED, REJECTED, SIGNPOSTED)]}
 
 
+def _flag(condition) -> ColumnElement[int]:
+    return case((condition, 1), else_=0)
+
+
 def report(session: Session, span: DateRange, *, now: dt.datetime) -> dict:
-    """Every figure for ``span`` (see the module's text), as the page, CSV and API give them."""
-    received = session.execute(select(Referral.received_at, Referral.source_system, Referral.reasons,
-                                      Referral.status, Referral.triage_due, Referral.triaged_at)
-                               .where(Referral.received_at >= span.since, Referral.received_at < span.until)).all()
-    per_month = Counter(month_of(r.received_at) for r in received)
-    reasons = Counter(reason for r in received for reason in set(r.reasons or ()))
+    """Every figure for ``span`` (see the module's text), as the page, CSV and API give them.
+    Counted by the database (a large council receives tens of thousands of referrals a year):
+    by month, status and how triage went; by source; by the set of reasons given."""
+    received = (Referral.received_at >= span.since, Referral.received_at < span.until)
+    each = select(month_index(Referral.received_at, span).label("month"), Referral.status,
+                  _flag(and_(Referral.triaged_at.is_(None), Referral.triage_due >= now)).label("pending"),
+                  _flag(and_(Referral.triaged_at.is_not(None), Referral.triaged_at <= Referral.triage_due))
+                  .label("within")).where(*received).subquery()
+    counted = session.execute(select(each.c.month, each.c.status, each.c.pending, each.c.within, func.count())
+                              .group_by(each.c.month, each.c.status, each.c.pending, each.c.within)).all()
+    sources = Counter(dict(session.execute(select(Referral.source_system, func.count()).where(*received)
+                                           .group_by(Referral.source_system)).all()))
+    reasons: Counter = Counter()
+    for given, n in session.execute(select(Referral.reasons, func.count()).where(*received).group_by(Referral.reasons)):
+        for reason in set(given or ()):
+            reasons[reason] += n
+    per_month: Counter = Counter()
+    for month, _, _, _, n in counted:
+        per_month[month] += n
+    whole = sum(per_month.values())
     return {
         "from": span.start, "to": span.end,
-        "received": len(received),
-        "received_by_month": [{"month": m, "referrals": per_month[m]} for m in months(span)],
-        "by_source": _shares(Counter(r.source_system for r in received), len(received), "source"),
-        "by_reason": _shares(reasons, len(received), "reason"),
-        "triaged_within_deadline": _triage(received, span, now),
-        "outcomes": _outcomes(received),
+        "received": whole,
+        "received_by_month": [{"month": m, "referrals": per_month[i]} for i, m in enumerate(months(span))],
+        "by_source": _shares(sources, whole, "source"),
+        "by_reason": _shares(reasons, whole, "reason"),
+        "triaged_within_deadline": _triage(counted, span),
+        "outcomes": _outcomes(counted),
     }
 
 

@@ -15,7 +15,7 @@ from casework.web import Blueprint, abort, db_session
 from casework.workdays import london_today
 from lettings import core
 from lettings.access import OFFICERS
-from lettings.domain.tenancy import rent_loss, void_days, voids_and_lets
+from lettings.domain.tenancy import lets_by_home, rent_loss, void_days
 from lettings.letting import reporting
 from lettings.models import Applicant, Offer, Tenancy, Void
 from lettings.policy import current as policy
@@ -53,13 +53,7 @@ def voids_ended_by(tenancies: list[Tenancy]) -> dict:
     voids = list(db_session().scalars(select(Void).where(Void.property_id.in_(homes), Void.let_date.is_not(None))))
     # Every tenancy of those homes, not only the period's, so each void pairs with the let that ended it.
     lets = list(db_session().scalars(select(Tenancy).where(Tenancy.property_id.in_(homes))))
-    ended = {}
-    for home in homes:
-        for void, tenancy in voids_and_lets([v for v in voids if v.property_id == home],
-                                            [t for t in lets if t.property_id == home]):
-            if tenancy is not None:
-                ended[tenancy.id] = void
-    return ended
+    return {tenancy.id: void for void, tenancy in lets_by_home(voids, lets)}
 
 
 @blp.route("/reports/voids")

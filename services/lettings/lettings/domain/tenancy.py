@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+from collections import defaultdict
+from collections.abc import Iterable, Iterator, Sequence
 from decimal import ROUND_HALF_UP, Decimal
 from typing import TypeVar
 
@@ -59,3 +60,22 @@ def voids_and_lets(voids: Sequence[V], tenancies: Sequence[T]) -> list[tuple[V, 
             waiting.remove(tenancy)
         paired.append((void, tenancy))
     return paired
+
+
+def lets_by_home(voids: Iterable[V], tenancies: Iterable[T]) -> Iterator[tuple[V, T]]:
+    """Each void ended by a let with the tenancy that ended it, over many homes: ``voids_and_lets``
+    for each home (both grouped by ``property_id`` first, so a year's thousands of lets pair in
+    one pass, not each home against every row)."""
+    homes: dict[object, tuple[list[V], list[T]]] = defaultdict(lambda: ([], []))
+    for void in voids:
+        homes[void.property_id][0].append(void)
+    for tenancy in tenancies:
+        homes[tenancy.property_id][1].append(tenancy)
+    for home_voids, home_lets in homes.values():
+        if len(home_voids) == 1 and len(home_lets) == 1:  # most homes in a period: nothing to order
+            if home_voids[0].let_date is not None and home_voids[0].let_date == home_lets[0].tenancy_start:
+                yield home_voids[0], home_lets[0]
+            continue
+        for void, tenancy in voids_and_lets(home_voids, home_lets):
+            if tenancy is not None:
+                yield void, tenancy

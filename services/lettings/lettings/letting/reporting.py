@@ -31,11 +31,11 @@ from decimal import Decimal
 from typing import Any
 
 from sqlalchemy import func, or_, select
-from sqlalchemy.orm import Session, selectinload
+from sqlalchemy.orm import Session
 
 from casework.workdays import LONDON
-from lettings.domain.tenancy import rent_loss, void_days, voids_and_lets
-from lettings.models import Advert, Applicant, Offer, Tenancy, Void
+from lettings.domain.tenancy import lets_by_home, rent_loss, void_days
+from lettings.models import Advert, Applicant, Offer, Property, Tenancy, Void
 
 #: Where a live void stands, in the order a void moves through them.
 STAGES = ("not_advertised", "advertised", "shortlist", "offered", "accepted", "signed_up")
@@ -143,36 +143,44 @@ class LiveVoids:
 
 
 def _all_live_voids(session: Session, today: dt.date) -> list[LiveVoid]:
-    voids = list(session.scalars(select(Void).options(selectinload(Void.property))
-                                 .where(or_(Void.let_date.is_(None), Void.let_date > today))))
+    """Every live void, read as columns (a home, its latest advert, the live offers on it): three
+    queries whatever their number, each void matched to its offers through a dict by home."""
+    live = or_(Void.let_date.is_(None), Void.let_date > today)
+    voids = session.execute(
+        select(Void.id, Void.property_id, Void.void_date, Void.let_date, Property.reference, Property.address,
+               Property.bedrooms, Property.weekly_rent)
+        .join(Property, Property.id == Void.property_id).where(live)).all()
     if not voids:
         return []
-    ids = [v.id for v in voids]
-    homes = [v.property_id for v in voids]
-    adverts: dict[Any, Advert] = {}
-    for advert in session.scalars(select(Advert).where(Advert.void_id.in_(ids)).order_by(Advert.published_at)):
+    adverts: dict[Any, Any] = {}
+    for advert in session.execute(select(Advert.void_id, Advert.id, Advert.reference, Advert.status, Advert.closes_at)
+                                  .where(Advert.void_id.in_(select(Void.id).where(live)))
+                                  .order_by(Advert.published_at)):
         adverts[advert.void_id] = advert  # the latest wins
-    offers = list(session.scalars(select(Offer).options(selectinload(Offer.applicant))
-                                  .where(Offer.property_id.in_(homes),
-                                         Offer.status.in_(("pending", "accepted", "signed_up")))
-                                  .order_by(Offer.made_at)))
+    offers: dict[Any, list] = defaultdict(list)
+    for offer in session.execute(select(Offer.property_id, Offer.advert_id, Offer.status, Offer.made_at,
+                                        Offer.reference, Applicant.reference.label("applicant_reference"))
+                                 .join(Applicant, Applicant.id == Offer.applicant_id)
+                                 .where(Offer.property_id.in_(select(Void.property_id).where(live)),
+                                        Offer.status.in_(("pending", "accepted", "signed_up")))
+                                 .order_by(Offer.made_at)):
+        offers[offer.property_id].append(offer)
     found = []
     for void in voids:
         advert = adverts.get(void.id)
         since = dt.datetime.combine(void.void_date, dt.time(), tzinfo=LONDON)
-        offer = next((o for o in reversed(offers) if o.property_id == void.property_id and o.made_at >= since
+        offer = next((o for o in reversed(offers[void.property_id]) if o.made_at >= since
                       and (o.advert_id is None or (advert is not None and o.advert_id == advert.id))), None)
         days = void_days(void.void_date, today)
-        home = void.property
         found.append(LiveVoid(
-            void_id=void.id, property_id=home.id, property_reference=home.reference, address=home.address,
-            bedrooms=home.bedrooms, void_date=void.void_date, days=days, weekly_rent=home.weekly_rent,
-            rent_lost=rent_loss(home.weekly_rent, days),
+            void_id=void.id, property_id=void.property_id, property_reference=void.reference, address=void.address,
+            bedrooms=void.bedrooms, void_date=void.void_date, days=days, weekly_rent=void.weekly_rent,
+            rent_lost=rent_loss(void.weekly_rent, days),
             stage=stage_of(advert.status if advert else None, offer.status if offer else None, void.let_date),
             advert_reference=advert.reference if advert else None,
             advert_closes_at=advert.closes_at if advert else None,
             offer_reference=offer.reference if offer else None,
-            applicant_reference=offer.applicant.reference if offer else None, let_date=void.let_date))
+            applicant_reference=offer.applicant_reference if offer else None, let_date=void.let_date))
     found.sort(key=lambda v: (-v.days, v.property_reference))
     return found
 
@@ -226,21 +234,22 @@ def performance(session: Session, *, today: dt.date, date_from: dt.date | None, 
         row["voids"] += 1
         row["rent_lost"] += void.rent_lost
 
-    # Void days and rent loss per let, by month of tenancy start.
-    tenancies = list(session.scalars(select(Tenancy).options(selectinload(Tenancy.applicant))
-                                     .where(Tenancy.tenancy_start >= date_from, Tenancy.tenancy_start <= date_to)))
-    homes = {t.property_id for t in tenancies}
+    # Void days and rent loss per let, by month of tenancy start: columns, each home's voids and
+    # tenancies paired once (a large council lets thousands of homes a year).
+    in_period = (Tenancy.tenancy_start >= date_from, Tenancy.tenancy_start <= date_to)
+    tenancies = session.execute(select(Tenancy.id, Tenancy.tenancy_start, Applicant.band)
+                                .join(Applicant, Applicant.id == Tenancy.applicant_id).where(*in_period)).all()
+    homes = select(Tenancy.property_id).where(*in_period)
+    voids = session.execute(select(Void.property_id, Void.void_date, Void.let_date)
+                            .where(Void.property_id.in_(homes), Void.let_date.is_not(None))).all()
+    every = session.execute(select(Tenancy.id, Tenancy.property_id, Tenancy.tenancy_start, Tenancy.created_at,
+                                   Tenancy.weekly_rent).where(Tenancy.property_id.in_(homes))).all()
+    wanted = {t.id for t in tenancies}
     lets = []
-    if homes:
-        voids = list(session.scalars(select(Void).where(Void.property_id.in_(homes), Void.let_date.is_not(None))))
-        every = list(session.scalars(select(Tenancy).where(Tenancy.property_id.in_(homes))))
-        wanted = {t.id for t in tenancies}
-        for home in homes:
-            for void, tenancy in voids_and_lets([v for v in voids if v.property_id == home],
-                                                [t for t in every if t.property_id == home]):
-                if tenancy is not None and tenancy.id in wanted:
-                    days = void_days(void.void_date, tenancy.tenancy_start)
-                    lets.append((tenancy.tenancy_start, days, rent_loss(tenancy.weekly_rent, days)))
+    for void, tenancy in lets_by_home(voids, every):
+        if tenancy.id in wanted:
+            days = void_days(void.void_date, tenancy.tenancy_start)
+            lets.append((tenancy.tenancy_start, days, rent_loss(tenancy.weekly_rent, days)))
     months = void_months(lets, months_between(date_from, date_to))
 
     # Offers made in the period.
@@ -263,7 +272,7 @@ def performance(session: Session, *, today: dt.date, date_from: dt.date | None, 
                          refusal_reasons)}
 
     # Lets by band; the register by band and bedroom need.
-    let_bands = Counter(t.applicant.band for t in tenancies)
+    let_bands = Counter(t.band for t in tenancies)
     known = list(bands) + sorted(set(let_bands) - set(bands))
     register = {(band, need): n for band, need, n in session.execute(
         select(Applicant.band, Applicant.bedroom_need, func.count())

@@ -22,12 +22,11 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import Counter, defaultdict
-from collections.abc import Iterable
 
-from sqlalchemy import func, select
-from sqlalchemy.orm import Session
+from sqlalchemy import ColumnElement, and_, case, func, select
+from sqlalchemy.orm import Session, aliased
 
-from casework.reports import DateRange, month_of, months, percent
+from casework.reports import DateRange, month_index, months, percent
 from sustainment import rules
 from sustainment.models import Case, Visit
 
@@ -55,97 +54,114 @@ def _open_cases(session: Session) -> list[dict]:
                   key=lambda r: (r["officer_id"] or "", order.get(r["risk_level"], 99)))
 
 
-def _first_contact(opened: list, span: DateRange, now: dt.datetime) -> dict:
-    by_month: dict[str, Counter] = defaultdict(Counter)
-    for case in opened:
-        tally = by_month[month_of(case.opened_at)]
-        if case.first_contact_at is None and case.first_contact_due >= now:
-            tally["pending"] += 1
+def _flag(condition) -> ColumnElement[int]:
+    return case((condition, 1), else_=0)
+
+
+def _first_contact(session: Session, opened: tuple, span: DateRange, now: dt.datetime) -> dict:
+    each = select(month_index(Case.opened_at, span).label("month"),
+                  _flag(and_(Case.first_contact_at.is_(None), Case.first_contact_due >= now)).label("pending"),
+                  _flag(and_(Case.first_contact_at.is_not(None), Case.first_contact_at <= Case.first_contact_due))
+                  .label("within")).where(*opened).subquery()
+    by_month: dict[int, Counter] = defaultdict(Counter)
+    for month, pending, within, n in session.execute(select(each.c.month, each.c.pending, each.c.within, func.count())
+                                                     .group_by(each.c.month, each.c.pending, each.c.within)):
+        tally = by_month[month]
+        if pending:
+            tally["pending"] += n
             continue
-        tally["cases"] += 1
-        tally["within"] += case.first_contact_at is not None and case.first_contact_at <= case.first_contact_due
-    rows = [{"month": m, "cases": by_month[m]["cases"], "within": by_month[m]["within"],
-             "percent": percent(by_month[m]["within"], by_month[m]["cases"]), "pending": by_month[m]["pending"]}
-            for m in months(span)]
+        tally["cases"] += n
+        tally["within"] += n if within else 0
+    rows = [{"month": m, "cases": by_month[i]["cases"], "within": by_month[i]["within"],
+             "percent": percent(by_month[i]["within"], by_month[i]["cases"]), "pending": by_month[i]["pending"]}
+            for i, m in enumerate(months(span))]
     total = {k: sum(r[k] for r in rows) for k in ("cases", "within", "pending")}
     return {"months": rows, "total": {**total, "percent": percent(total["within"], total["cases"])}}
 
 
-def _settling_in(session: Session, opened: list, now: dt.datetime) -> dict:
-    onboarding = {case.id: case for case in opened if case.settling_in_due is not None}
-    held: dict = {}
-    if onboarding:
-        visits = session.execute(select(Visit.case_id, func.min(Visit.scheduled_for))
-                                 .where(Visit.case_id.in_(onboarding), Visit.kind == "settling_in",
-                                        Visit.status == "completed").group_by(Visit.case_id))
-        held = dict(visits.all())
+def _settling_in(session: Session, opened: tuple, now: dt.datetime) -> dict:
+    held = (select(Visit.case_id, func.min(Visit.scheduled_for).label("held"))
+            .where(Visit.kind == "settling_in", Visit.status == "completed").group_by(Visit.case_id).subquery())
+    each = (select(_flag(and_(held.c.held.is_(None), Case.settling_in_due >= now)).label("pending"),
+                   _flag(and_(held.c.held.is_not(None), held.c.held <= Case.settling_in_due)).label("within"))
+            .outerjoin(held, held.c.case_id == Case.id)
+            .where(*opened, Case.settling_in_due.is_not(None)).subquery())
     tally: Counter = Counter()
-    for case_id, case in onboarding.items():
-        visit = held.get(case_id)
-        if visit is None and case.settling_in_due >= now:
-            tally["pending"] += 1
+    for pending, within, n in session.execute(select(each.c.pending, each.c.within, func.count())
+                                              .group_by(each.c.pending, each.c.within)):
+        if pending:
+            tally["pending"] += n
             continue
-        tally["cases"] += 1
-        tally["within"] += visit is not None and visit <= case.settling_in_due
+        tally["cases"] += n
+        tally["within"] += n if within else 0
     return {"cases": tally["cases"], "within": tally["within"], "percent": percent(tally["within"], tally["cases"]),
             "pending": tally["pending"]}
 
 
-def _closed(session: Session, span: DateRange) -> list:
-    return session.execute(select(Case.id, Case.tenancy_ref, Case.closure_outcome, Case.closed_at)
-                           .where(Case.status == "closed", Case.closed_at >= span.since,
-                                  Case.closed_at < span.until)).all()
+def _closed(span: DateRange) -> tuple:
+    return Case.status == "closed", Case.closed_at >= span.since, Case.closed_at < span.until
 
 
-def _by_outcome(closed: list) -> list[dict]:
-    counts = Counter(case.closure_outcome for case in closed)
-    return [{"outcome": outcome, "cases": n, "percent": percent(n, len(closed))}
+def _by_outcome(session: Session, closed: tuple) -> list[dict]:
+    counts = dict(session.execute(select(Case.closure_outcome, func.count()).where(*closed)
+                                  .group_by(Case.closure_outcome)).all())
+    whole = sum(counts.values())
+    return [{"outcome": outcome, "cases": n, "percent": percent(n, whole)}
             for outcome, n in sorted(counts.items(), key=lambda item: (-item[1], item[0] or ""))]
 
 
-def _sustained(session: Session, closed: list, now: dt.datetime) -> dict:
-    known = [c for c in closed if c.tenancy_ref and c.closed_at + YEAR <= now]
-    later: dict[str, list[dt.datetime]] = defaultdict(list)
-    refs = {c.tenancy_ref for c in known}
-    if refs:
-        for ref, opened_at in session.execute(select(Case.tenancy_ref, Case.opened_at)
-                                              .where(Case.tenancy_ref.in_(refs))):
-            later[ref].append(opened_at)
-    sustained = sum(not any(c.closed_at < opened <= c.closed_at + YEAR for opened in later[c.tenancy_ref])
-                    for c in known)
-    return {"closures": len(known), "sustained": sustained, "percent": percent(sustained, len(known)),
-            "not_yet_known": sum(1 for c in closed if c.tenancy_ref and c.closed_at + YEAR > now)}
+def _sustained(session: Session, closed: tuple, now: dt.datetime) -> dict:
+    """Closures a year old or more, each with the later cases of its tenancy (a join, not a list
+    of references); the younger ones only counted."""
+    known = (*closed, Case.tenancy_ref.is_not(None), Case.closed_at <= now - YEAR)
+    closures = session.scalar(select(func.count()).where(*known)) or 0
+    later = aliased(Case)
+    again = set()
+    for case_id, closed_at, opened_at in session.execute(
+            select(Case.id, Case.closed_at, later.opened_at).join(later, later.tenancy_ref == Case.tenancy_ref)
+            .where(*known, later.opened_at > Case.closed_at)):
+        if opened_at <= closed_at + YEAR:
+            again.add(case_id)
+    sustained = closures - len(again)
+    young = session.scalar(select(func.count()).where(*closed, Case.tenancy_ref.is_not(None),
+                                                      Case.closed_at > now - YEAR)) or 0
+    return {"closures": closures, "sustained": sustained, "percent": percent(sustained, closures),
+            "not_yet_known": young}
 
 
-def _average(pairs: Iterable[tuple[dt.datetime, dt.datetime | None]]) -> tuple[int, float | None]:
-    spans = [(end - start).total_seconds() / 86400 for start, end in pairs if end is not None]
-    return len(spans), (round(sum(spans) / len(spans), 1) if spans else None)
+def _days_between(session: Session, start, end) -> ColumnElement:
+    """SQL for the days from ``start`` to ``end`` (fractional; NULL when either is)."""
+    if session.get_bind().dialect.name == "sqlite":
+        return func.julianday(end) - func.julianday(start)
+    return func.extract("epoch", end - start) / 86400
 
 
-def _average_days(opened: list) -> list[dict]:
-    rows = []
-    cases, days = _average((case.referred_at, case.opened_at) for case in opened if case.referred_at is not None)
-    rows.append({"measure": "referral_to_opened", "cases": cases, "days": days})
-    for measure, end in (("opened_to_first_contact", "first_contact_at"), ("opened_to_closure", "closed_at")):
-        cases, days = _average((case.opened_at, getattr(case, end)) for case in opened)
-        rows.append({"measure": measure, "cases": cases, "days": days})
-    return rows
+def _average_days(session: Session, opened: tuple) -> list[dict]:
+    measures = (("referral_to_opened", Case.referred_at, Case.opened_at),
+                ("opened_to_first_contact", Case.opened_at, Case.first_contact_at),
+                ("opened_to_closure", Case.opened_at, Case.closed_at))
+    columns = []
+    for _, start, end in measures:
+        days = _days_between(session, start, end)
+        columns += [func.count(days), func.avg(days)]
+    found = session.execute(select(*columns).where(*opened)).one()
+    return [{"measure": name, "cases": found[2 * i], "days": None if found[2 * i + 1] is None
+             else round(float(found[2 * i + 1]), 1)} for i, (name, _, _) in enumerate(measures)]
 
 
 def report(session: Session, span: DateRange, *, now: dt.datetime) -> dict:
-    """Every figure for ``span`` (see the module's text), as the page, CSV and API give them."""
-    opened = session.execute(select(Case.id, Case.referred_at, Case.opened_at, Case.first_contact_due, Case.first_contact_at,
-                                    Case.settling_in_due, Case.closed_at)
-                             .where(Case.opened_at >= span.since, Case.opened_at < span.until)).all()
-    closed = _closed(session, span)
+    """Every figure for ``span`` (see the module's text), as the page, CSV and API give them.
+    Counted by the database (a large council opens tens of thousands of cases a year)."""
+    opened = (Case.opened_at >= span.since, Case.opened_at < span.until)
+    closed = _closed(span)
     return {
         "from": span.start, "to": span.end,
         "open_cases": _open_cases(session),
-        "first_contact": _first_contact(opened, span, now),
+        "first_contact": _first_contact(session, opened, span, now),
         "settling_in": _settling_in(session, opened, now),
-        "closed_by_outcome": _by_outcome(closed),
+        "closed_by_outcome": _by_outcome(session, closed),
         "sustained": _sustained(session, closed, now),
-        "average_days": _average_days(opened),
+        "average_days": _average_days(session, opened),
     }
 
 
