@@ -16,6 +16,8 @@ The made data (the range is January to March 2025; first-contact deadlines 4 day
 
 from __future__ import annotations
 
+import re
+
 import datetime as dt
 import os
 import uuid
@@ -162,6 +164,11 @@ def test_the_page_shows_every_figure(sustainment, made, leader_page):
     assert "75.0%" in page and "66.7%" in page and "33.3%" in page and "56.5 days" in page
     assert 'role="img"' in page and "<desc>Jan 25: 75%; Feb 25: 50%; Mar 25: no figure</desc>" in page
     assert "Tenant" not in page  # counts only: no one's name
+    # Open cases: a row per officer, the cases at each level (low, medium, high, critical) and in all.
+    table = page[page.index('id="open-cases"'):page.index('id="first-contact"')]
+    cells = [re.sub(r"<[^>]+>", "", c).strip() for c in re.findall(r"<t[hd][^>]*>(.*?)</t[hd]>", table, re.S)]
+    assert cells[6:] == ["Not assigned", "1", "0", "0", "1", "2", "officer-1", "1", "0", "1", "0", "2",
+                         "officer-2", "0", "0", "1", "0", "1"]
 
 
 def test_the_page_refuses_a_bad_date_beside_its_field(sustainment, leader_page):

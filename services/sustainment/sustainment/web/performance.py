@@ -17,4 +17,5 @@ from .common import helpers
 @officer_page(*performance.LEADERS)
 def performance_page(me: Principal):
     return figures_page("sustainment/performance.html", report=performance.report, table=performance.table,
-                        tables=performance.TABLES, csv_name="sustainment", **helpers())
+                        tables=performance.TABLES, csv_name="sustainment", caseloads=performance.caseloads,
+                        **helpers())
