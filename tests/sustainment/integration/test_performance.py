@@ -16,10 +16,9 @@ The made data (the range is January to March 2025; first-contact deadlines 4 day
 
 from __future__ import annotations
 
-import re
-
 import datetime as dt
 import os
+import re
 import uuid
 from pathlib import Path
 
