@@ -114,6 +114,10 @@ def create_app(service: Service, *, settings: Settings | None = None, db: Databa
     api.ma_plugin.converter.add_attribute_function(decimal_as_string)
     for blueprint in service.blueprints():
         api.register_blueprint(blueprint)
+    if service.importers:
+        from .imports import blueprint as imports_blueprint
+
+        api.register_blueprint(imports_blueprint(service.importers))
     app.extensions["casework_api"] = api
 
     app.register_error_handler(HTTPException, errors.handle_http_exception)

@@ -22,9 +22,11 @@ def _set_household(session: Session, applicant: Applicant, household: list[dict]
         raise Invalid("household", [str(exc)]) from exc
 
 
-def register_applicant(session: Session, *, application: dict[str, Any], by: str, now: dt.datetime) -> Applicant:
+def register_applicant(session: Session, *, application: dict[str, Any], by: str, now: dt.datetime,
+                       housing_ref: str | None = None, status: str = "active") -> Applicant:
     """Put a household on the register; its ``bedroom_need`` is reckoned by the bedroom standard,
-    and its band begins its dated history."""
+    and its band begins its dated history. An import from the housing management system gives
+    that system's reference, and may bring a household already ``housed`` (a tenant)."""
     data = application
     applicant = Applicant(
         reference=next_reference(session, "A"), band=data["band"], effective_date=data["effective_date"],
@@ -33,13 +35,15 @@ def register_applicant(session: Session, *, application: dict[str, Any], by: str
         monthly_outgoings=data["income"]["monthly_outgoings"], support_needs=data["support_needs"],
         reasonable_preference=data["reasonable_preference"], move_on_from=data["move_on_from"],
         existing_tenant=data["existing_tenant"], phone=data["contact"]["phone"],
-        email=data["contact"]["email"], status="active")
+        email=data["contact"]["email"], status=status, housing_ref=housing_ref,
+        status_reason="Housed before Casework (imported)" if status == "housed" else None)
     _set_household(session, applicant, data["household"], now)
     applicant_changes.record_initial_band(applicant, by=by, now=now)
     session.add(applicant)
     session.flush()
     audit.changed(session, "create", "applicant", applicant.id, None, {
-        "reference": applicant.reference, "band": applicant.band, "bedroom_need": applicant.bedroom_need})
+        "reference": applicant.reference, "band": applicant.band, "bedroom_need": applicant.bedroom_need,
+        **({"housing_ref": housing_ref, "status": status} if housing_ref else {})})
     return applicant
 
 

@@ -226,14 +226,17 @@ def performance(session: Session, *, today: dt.date, date_from: dt.date | None, 
         row["voids"] += 1
         row["rent_lost"] += void.rent_lost
 
-    # Void days and rent loss per let, by month of tenancy start.
+    # Void days and rent loss per let, by month of tenancy start (lets made here: a tenancy imported
+    # from the housing system ended no void of ours).
     tenancies = list(session.scalars(select(Tenancy).options(selectinload(Tenancy.applicant))
-                                     .where(Tenancy.tenancy_start >= date_from, Tenancy.tenancy_start <= date_to)))
+                                     .where(Tenancy.tenancy_start >= date_from, Tenancy.tenancy_start <= date_to,
+                                            Tenancy.offer_id.is_not(None))))
     homes = {t.property_id for t in tenancies}
     lets = []
     if homes:
         voids = list(session.scalars(select(Void).where(Void.property_id.in_(homes), Void.let_date.is_not(None))))
-        every = list(session.scalars(select(Tenancy).where(Tenancy.property_id.in_(homes))))
+        every = list(session.scalars(select(Tenancy).where(Tenancy.property_id.in_(homes),
+                                                           Tenancy.offer_id.is_not(None))))
         wanted = {t.id for t in tenancies}
         for home in homes:
             for void, tenancy in voids_and_lets([v for v in voids if v.property_id == home],
