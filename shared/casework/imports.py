@@ -84,6 +84,9 @@ class Importer:
         """Which of ``keys`` are imported already."""
         raise NotImplementedError
 
+    def prepare(self, session: Session, records: list[Any]) -> None:
+        """Before a batch of records is written: what can be done for all at once (numbering them)."""
+
     def write(self, session: Session, record: Any) -> None:
         """Write one record with its service's use case (rows, audit, events together)."""
         raise NotImplementedError
@@ -276,11 +279,11 @@ def _load(session: Session, importer: Importer, rows: list[Row], seen: dict[str,
 def _write(session: Session, importer: Importer, pending: list[tuple[str, Any]], report: Report) -> None:
     keys = [key for key, record in pending if record is not None]
     existing = importer.existing(session, keys) if keys else set()
-    for key, record in pending:
-        if record is None:
-            continue
-        if key in existing:
-            report.already_imported += 1
-        elif report.ok:  # after a problem, only read on to report the rest
-            importer.write(session, record)
-            report.imported += 1
+    report.already_imported += sum(1 for key, record in pending if record is not None and key in existing)
+    if not report.ok:  # after a problem, only read on to report the rest
+        return
+    new = [record for key, record in pending if record is not None and key not in existing]
+    importer.prepare(session, new)
+    for record in new:
+        importer.write(session, record)
+        report.imported += 1

@@ -20,6 +20,7 @@ from lettings.letting.properties import add_property
 from lettings.letting.register import register_applicant
 from lettings.letting.tenancies import record_existing_tenancy
 from lettings.models import Applicant, Property, Tenancy
+from lettings.references import next_references
 from lettings.schemas.applicants import ApplicantCreate
 from lettings.schemas.offers import TenancyImport
 from lettings.schemas.properties import PropertyCreate
@@ -33,13 +34,20 @@ def _by() -> str:
 
 class _ByHousingRef(Importer):
     model: Any = None
+    #: The prefix of the references a batch is numbered with (``P``), if the use case takes them.
+    numbered = ""
+    references: list[str]
+
+    def prepare(self, session: Session, records: list[Any]) -> None:
+        if self.numbered:  # one statement for the batch, handed out in order
+            self.references = next_references(session, self.numbered, len(records))[::-1]
 
     def existing(self, session: Session, keys: list[str]) -> set[str]:
         return set(session.scalars(select(self.model.housing_ref).where(self.model.housing_ref.in_(keys))))
 
 
 class PropertyImporter(_ByHousingRef):
-    kind, model = "properties", Property
+    kind, model, numbered = "properties", Property, "P"
     columns = (
         HOUSING_REF,
         Column("address", "The home's postal address.", True),
@@ -67,7 +75,7 @@ class PropertyImporter(_ByHousingRef):
 
     def write(self, session: Session, record: Any) -> None:
         housing_ref, details = record
-        add_property(session, housing_ref=housing_ref, **details)
+        add_property(session, reference=self.references.pop(), housing_ref=housing_ref, **details)
 
 
 #: An applicant's own columns (on the first row of its household) and where each goes in the API's body.
@@ -86,7 +94,7 @@ _STATUSES = ("active", "housed")
 class ApplicantImporter(_ByHousingRef):
     """One row per person: a household's rows come together, its applicant's details on the first."""
 
-    kind, model, grouped = "applicants", Applicant, True
+    kind, model, grouped, numbered = "applicants", Applicant, True, "A"
     columns = (
         HOUSING_REF,
         Column("band", "A band of the council's allocation scheme.", True),
@@ -148,7 +156,7 @@ class ApplicantImporter(_ByHousingRef):
     def write(self, session: Session, record: Any) -> None:
         housing_ref, status, application = record
         register_applicant(session, application=application, by=_by(), now=utcnow(), housing_ref=housing_ref,
-                           status=status)
+                           status=status, reference=self.references.pop())
 
 
 class TenancyImporter(_ByHousingRef):
