@@ -60,7 +60,7 @@ def blueprint(importers: dict) -> Blueprint:
 
             Every row validated as the API validates a record; the file is imported whole or not at
             all, and a record whose `housing_ref` is in already is left as it is (so the same
-            extract may be sent again). Layouts: the service's docs/imports.md. At most the
+            extract may be sent again). Layouts: services/<name>/docs/imports.md. At most the
             service's body limit (`CASEWORK_MAX_BODY_BYTES`); larger files go through
             `casework import`."""
             if kind not in importers:
