@@ -31,6 +31,7 @@ Runs alternate with their baselines and report medians, because the machine may 
 | `e2e.py` | `POST /referrals` to the triage task in notifications, every service running; the highest rate held 60 s | – (the target is absolute) |
 | `consumer.py` | the notifications consumer draining 1,000 queued referrals (not in `make bench`) | one transaction per event |
 | `inbox.py` | `/healthz` and `GET /tasks` answer times with 50 web inboxes open, notifications under gunicorn 2 × 4 (not in `make bench`) | the same api with no inbox open |
+| `imports.py` | 100,000 rows through `casework import` (properties, then the same file again, then applicants: a row a person), wall clock and the command's CPU (not in `make bench`: ~10 min on an idle machine) | the same homes file loaded with plain `COPY` into text columns, and inserted with one plain prepared `INSERT` a row |
 | `pages.py` | the officers' pages' server time, p50/p95 with 4 keep-alive clients: the inbox with 10,000 open tasks, the triage queue with 2,000 referrals waiting, a case a year old | the JSON endpoint each page matches, alternating with it in the same run |
 | `council.py` | over a year of a large council's data (100,000 applicants, 5,000 voids, 50,000 cases, 60,000 referrals; COPY-seeded): live voids `/app/voids`, an advert with 2,000 bids, each service's `/app/performance` (not in `make bench`: `make bench-council`, about 5–8 minutes) | as `pages.py` |
 
@@ -86,6 +87,20 @@ def pages_rows(pages: dict, label: str = "page") -> list[str]:
     return rows
 
 
+def imports_rows(imports: dict) -> list[str]:
+    copy, insert = imports["baseline_copy"], imports["baseline_insert_per_row"]
+    baseline = f"COPY {copy['seconds']} s, INSERT a row {insert['seconds']} s"
+    rows = []
+    for name in ("properties", "properties_sent_again", "applicants"):
+        run = imports[name]
+        judged = f"| {imports['target']} | {'yes' if run['seconds'] < 300 else 'no'} |" if name != "properties_sent_again" \
+            else "| (information) | |"
+        rows.append(f"| import {name.replace('_', ' ')}: {run['rows']:,} rows ({run['records']:,} records) | {imports['date']} "
+                    f"| {run['seconds']} s wall ({run['rows_per_s']} rows/s), {run['cpu_seconds']} s CPU, load "
+                    f"{imports['load_average_before']}→{run['load_average_after']} on {imports['cpus']} CPUs | {baseline} {judged}")
+    return rows
+
+
 def main() -> None:
     lines = [HEADER, "## Latest results\n"]
     relay, referrals, shortlist = load("relay"), load("referrals"), load("shortlist")
@@ -133,6 +148,9 @@ def main() -> None:
     council = load("council")
     if council:
         lines += pages_rows(council, "a year of a large council")
+    imports = load("imports")
+    if imports:
+        lines += imports_rows(imports)
     if e2e:
         lines += cpu_table(e2e)
     memory = {**(referrals or {}).get("memory_mb_after", {}), **(shortlist or {}).get("memory_mb_after", {}),

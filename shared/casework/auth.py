@@ -29,7 +29,7 @@ from casework.problems import abort
 FRONT_LINE_ROLES = ("housing_officer", "income_officer", "asb_officer")
 ROLES = (
     "referrer", "intake_officer", "sustainment_officer", "lettings_officer", "team_leader", "admin", "service",
-    *FRONT_LINE_ROLES,
+    "importer", *FRONT_LINE_ROLES,
 )
 OFFICER_ROLES = ("intake_officer", "sustainment_officer", "lettings_officer", "team_leader", "admin",
                  *FRONT_LINE_ROLES)

@@ -43,6 +43,9 @@ class Service:
     configure_app: Callable[[Any], None] | None = None
     #: Pages for people, by what they are (``{"officers' inbox": "/inbox"}``), printed at start-up.
     pages: dict[str, str] = field(default_factory=dict)
+    #: What it takes in bulk from the council's other systems (``casework.imports``): a new
+    #: ``Importer`` per file, by kind (``{"properties": PropertyImporter}``).
+    importers: dict[str, Callable[[], Any]] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         # The kernel's own handlers (a sign-out at another service, …) for each kernel event the

@@ -66,6 +66,7 @@ def _reckon(session: Session, applicant: Applicant, members: list[Member], on: d
     if changes_on is None:
         if not new:
             timers.cancel(session, timer_key(applicant.id))
-    else:
-        timers.schedule(session, BIRTHDAY, key=timer_key(applicant.id), due_at=london_time(changes_on, RECKONED_AT),
-                        payload={"applicant_id": str(applicant.id)})
+    else:  # a new applicant's timer is new too: no look-up for one to move
+        schedule = timers.schedule_new if new else timers.schedule
+        schedule(session, BIRTHDAY, key=timer_key(applicant.id), due_at=london_time(changes_on, RECKONED_AT),
+                 payload={"applicant_id": str(applicant.id)})

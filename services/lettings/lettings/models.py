@@ -58,9 +58,12 @@ class Property(Base):
     service_charge: Mapped[Decimal] = mapped_column(Money, default=Decimal("0"))
     #: CORE's rent type when it is not the council's usual one (``policy.yaml`` ``core.rent_type``).
     rent_type: Mapped[str | None] = mapped_column(String(30))
+    housing_ref: Mapped[str | None] = mapped_column(String(40))
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     voids: Mapped[list[Void]] = link(back_populates="property", order_by="Void.void_date")
+
+    __table_args__ = (Index("uq_properties_housing_ref", "housing_ref", unique=True),)
 
     @property
     def current_void(self) -> Void | None:
@@ -120,6 +123,7 @@ class Applicant(Base):
     bedroom_need: Mapped[int] = mapped_column(Integer)
     lead_name: Mapped[str] = mapped_column(String(200))
     lead_date_of_birth: Mapped[dt.date] = mapped_column(Date)
+    housing_ref: Mapped[str | None] = mapped_column(String(40))
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
     #: Set when the retention period passed and the household's personal details were removed.
     anonymised_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
@@ -128,6 +132,8 @@ class Applicant(Base):
         back_populates="applicant", order_by="HouseholdMember.position", cascade="all, delete-orphan")
     band_history: Mapped[list[BandChange]] = link(
         back_populates="applicant", order_by="BandChange.changed_at", cascade="all, delete-orphan")
+
+    __table_args__ = (Index("uq_applicants_housing_ref", "housing_ref", unique=True),)
 
 
 class HouseholdMember(Base):
@@ -280,11 +286,14 @@ class PreTenancyCheck(Base):
 
 
 class Tenancy(Base):
+    """A let: signed up from an offer, or imported as it stands in the housing management system
+    (no offer; its reference is that system's own, ``housing_ref``)."""
+
     __tablename__ = "tenancies"
 
     id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True, default=uuid.uuid4)
-    reference: Mapped[str] = mapped_column(String(20), unique=True)
-    offer_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("offers.id"), unique=True)
+    reference: Mapped[str] = mapped_column(String(40), unique=True)
+    offer_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("offers.id"), unique=True)
     property_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("properties.id"), index=True)
     applicant_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("applicants.id"), index=True)
     tenancy_start: Mapped[dt.date] = mapped_column(Date, index=True)
@@ -300,10 +309,13 @@ class Tenancy(Base):
     #: Set when the tenancy ends; the home's next void starts that day.
     end_date: Mapped[dt.date | None] = mapped_column(Date)
     end_reason: Mapped[str | None] = mapped_column(String(30))
+    housing_ref: Mapped[str | None] = mapped_column(String(40))
 
     property: Mapped[Property] = link()
     applicant: Mapped[Applicant] = link()
-    offer: Mapped[Offer] = link()
+    offer: Mapped[Offer | None] = link()
+
+    __table_args__ = (Index("uq_tenancies_housing_ref", "housing_ref", unique=True),)
 
 
 class Letter(Base):

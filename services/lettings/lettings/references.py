@@ -8,3 +8,8 @@ from lettings.models import REFERENCES
 
 def next_reference(session: Session, prefix: str) -> str:
     return REFERENCES.next_reference(session, prefix)
+
+
+def next_references(session: Session, prefix: str, count: int) -> list[str]:
+    """``count`` references at once (an import numbers a batch of records in one statement)."""
+    return REFERENCES.next_references(session, prefix, count)

@@ -2,6 +2,7 @@
 
 from casework.service import Service
 from lettings.api import blueprints
+from lettings.imports import IMPORTERS
 from lettings.models import Base
 from lettings.timers import TIMERS
 from lettings.web import install as install_pages
@@ -24,4 +25,5 @@ SERVICE = Service(
     metadata=Base.metadata,
     timers=TIMERS,
     configure_app=configure_app,
+    importers=IMPORTERS,
 )

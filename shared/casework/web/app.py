@@ -119,6 +119,11 @@ def create_app(service: Service, *, settings: Settings | None = None, db: Databa
     api.ma_plugin.converter.add_attribute_function(decimal_as_string)
     for blueprint in service.blueprints():
         api.register_blueprint(blueprint)
+    if service.importers:
+        from .imports import blueprint as imports_blueprint
+
+        api.register_blueprint(imports_blueprint(service.importers))
+        app.view_functions["imports.Imports"].takes_csv = True
     app.extensions["casework_api"] = api
 
     app.register_error_handler(HTTPException, errors.handle_http_exception)
@@ -173,7 +178,7 @@ def _before() -> Response | None:
         too_large = _buffer_chunked_body()
         if too_large is not None:
             return too_large
-    if request.method in ("POST", "PUT", "PATCH") and _has_body() and not _accepts_form():
+    if request.method in ("POST", "PUT", "PATCH") and _has_body() and not _accepts_form() and not _takes_csv():
         if request.mimetype not in JSON_TYPES and not request.mimetype.endswith("+json"):
             return errors.problem(415, "Send the request body as application/json.")
         body = request.get_data(cache=True)
@@ -251,6 +256,12 @@ def _has_body() -> bool:
 def _accepts_form() -> bool:
     view = current_app.view_functions.get(request.endpoint or "")
     return bool(getattr(view, "accepts_form", False))
+
+
+def _takes_csv() -> bool:
+    """A view that takes a CSV file (``POST /imports/{kind}``): it answers a body of another type itself."""
+    view = current_app.view_functions.get(request.endpoint or "")
+    return bool(getattr(view, "takes_csv", False))
 
 
 def _clean_id(value: str | None) -> str | None:

@@ -120,3 +120,13 @@ def test_the_reading_takes_parameters_beside_the_row(db):
 def test_a_counter_name_is_a_plain_sql_name():
     with pytest.raises(ValueError):
         Counter("seq; DROP TABLE referrals")
+
+
+def test_a_batch_of_references_follows_on_and_the_next_single_one_after_it(db):
+    with migration(db) as op:
+        create_counter(op, TICKETS.name)
+    with db.transaction() as session:
+        assert TICKETS.next_reference(session, "T") == "T-000001"
+        assert TICKETS.next_references(session, "T", 3) == ["T-000002", "T-000003", "T-000004"]
+        assert TICKETS.next_references(session, "T", 0) == []
+        assert TICKETS.next_reference(session, "T") == "T-000005"

@@ -37,6 +37,7 @@ def tenancies_in(period: dict) -> list[Tenancy]:
     stmt = select(Tenancy).options(
         selectinload(Tenancy.property), selectinload(Tenancy.applicant).selectinload(Applicant.household),
         selectinload(Tenancy.offer)).order_by(Tenancy.tenancy_start, Tenancy.reference)
+    stmt = stmt.where(Tenancy.offer_id.is_not(None))  # lets made here, not tenancies imported as they stood
     if period["date_from"]:
         stmt = stmt.where(Tenancy.tenancy_start >= period["date_from"])
     if period["date_to"]:
@@ -52,7 +53,7 @@ def voids_ended_by(tenancies: list[Tenancy]) -> dict:
     homes = {t.property_id for t in tenancies}
     voids = list(db_session().scalars(select(Void).where(Void.property_id.in_(homes), Void.let_date.is_not(None))))
     # Every tenancy of those homes, not only the period's, so each void pairs with the let that ended it.
-    lets = list(db_session().scalars(select(Tenancy).where(Tenancy.property_id.in_(homes))))
+    lets = list(db_session().scalars(select(Tenancy).where(Tenancy.property_id.in_(homes), Tenancy.offer_id.is_not(None))))
     return {tenancy.id: void for void, tenancy in lets_by_home(voids, lets)}
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import uuid
 from typing import Any
 
 from sqlalchemy.orm import Session
@@ -15,13 +16,18 @@ from lettings.references import next_reference
 from lettings.schemas.properties import Property as PropertySchema
 from lettings.schemas.properties import Void as VoidSchema
 
+#: Made once: a schema is costly to make, and an import records tens of thousands of homes.
+_AS_AUDITED = PropertySchema()
 
-def add_property(session: Session, **details: Any) -> Property:
-    """Record a council home with its size, access and rent; it is not void until a void is recorded."""
-    prop = Property(reference=next_reference(session, "P"), **details)
+
+def add_property(session: Session, *, reference: str | None = None, **details: Any) -> Property:
+    """Record a council home with its size, access and rent; it is not void until a void is recorded.
+    ``reference``: one taken already (an import numbers its homes a batch at a time)."""
+    # Its id and its (lack of) voids given here, so nothing asks the database before the session's
+    # next flush: an import's homes go in together, many to a statement.
+    prop = Property(id=uuid.uuid4(), reference=reference or next_reference(session, "P"), voids=[], **details)
     session.add(prop)
-    session.flush()
-    audit.changed(session, "create", "property", prop.id, None, PropertySchema().dump(prop))
+    audit.changed(session, "create", "property", prop.id, None, _AS_AUDITED.dump(prop))
     return prop
 
 

@@ -22,24 +22,30 @@ def _set_household(session: Session, applicant: Applicant, household: list[dict]
         raise Invalid("household", [str(exc)]) from exc
 
 
-def register_applicant(session: Session, *, application: dict[str, Any], by: str, now: dt.datetime) -> Applicant:
+def register_applicant(session: Session, *, application: dict[str, Any], by: str, now: dt.datetime,
+                       housing_ref: str | None = None, status: str = "active", reference: str | None = None,
+                       ) -> Applicant:
     """Put a household on the register; its ``bedroom_need`` is reckoned by the bedroom standard,
-    and its band begins its dated history."""
+    and its band begins its dated history. An import from the housing management system gives
+    that system's reference, and may bring a household already ``housed`` (a tenant), numbered
+    a batch at a time (``reference``). Nothing is asked of the database before the session's next
+    flush, so an import's households go in together."""
     data = application
     applicant = Applicant(
-        reference=next_reference(session, "A"), band=data["band"], effective_date=data["effective_date"],
+        reference=reference or next_reference(session, "A"), band=data["band"], effective_date=data["effective_date"],
         application_date=data["application_date"], needs_wheelchair=data["needs"]["wheelchair"],
         needs_ground_floor=data["needs"]["ground_floor"], monthly_net_income=data["income"]["monthly_net"],
         monthly_outgoings=data["income"]["monthly_outgoings"], support_needs=data["support_needs"],
         reasonable_preference=data["reasonable_preference"], move_on_from=data["move_on_from"],
         existing_tenant=data["existing_tenant"], phone=data["contact"]["phone"],
-        email=data["contact"]["email"], status="active")
+        email=data["contact"]["email"], status=status, housing_ref=housing_ref,
+        status_reason="Housed before Casework (imported)" if status == "housed" else None)
     _set_household(session, applicant, data["household"], now)
     applicant_changes.record_initial_band(applicant, by=by, now=now)
     session.add(applicant)
-    session.flush()
     audit.changed(session, "create", "applicant", applicant.id, None, {
-        "reference": applicant.reference, "band": applicant.band, "bedroom_need": applicant.bedroom_need})
+        "reference": applicant.reference, "band": applicant.band, "bedroom_need": applicant.bedroom_need,
+        **({"housing_ref": housing_ref, "status": status} if housing_ref else {})})
     return applicant
 
 

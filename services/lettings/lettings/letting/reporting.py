@@ -235,15 +235,17 @@ def performance(session: Session, *, today: dt.date, date_from: dt.date | None, 
         row["rent_lost"] += void.rent_lost
 
     # Void days and rent loss per let, by month of tenancy start: columns, each home's voids and
-    # tenancies paired once (a large council lets thousands of homes a year).
-    in_period = (Tenancy.tenancy_start >= date_from, Tenancy.tenancy_start <= date_to)
+    # tenancies paired once (a large council lets thousands of homes a year). Lets made here only:
+    # a tenancy imported from the housing system ended no void of ours.
+    in_period = (Tenancy.tenancy_start >= date_from, Tenancy.tenancy_start <= date_to, Tenancy.offer_id.is_not(None))
     tenancies = session.execute(select(Tenancy.id, Tenancy.tenancy_start, Applicant.band)
                                 .join(Applicant, Applicant.id == Tenancy.applicant_id).where(*in_period)).all()
     homes = select(Tenancy.property_id).where(*in_period)
     voids = session.execute(select(Void.property_id, Void.void_date, Void.let_date)
                             .where(Void.property_id.in_(homes), Void.let_date.is_not(None))).all()
     every = session.execute(select(Tenancy.id, Tenancy.property_id, Tenancy.tenancy_start, Tenancy.created_at,
-                                   Tenancy.weekly_rent).where(Tenancy.property_id.in_(homes))).all()
+                                   Tenancy.weekly_rent).where(Tenancy.property_id.in_(homes),
+                                                               Tenancy.offer_id.is_not(None))).all()
     wanted = {t.id for t in tenancies}
     lets = []
     for void, tenancy in lets_by_home(voids, every):

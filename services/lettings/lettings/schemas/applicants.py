@@ -91,6 +91,8 @@ class ApplicantCreate(Household):
 class Applicant(ma.Schema):
     id = fields.UUID()
     reference = fields.String(metadata={"example": "A-000002"})
+    housing_ref = fields.String(allow_none=True, metadata={
+        "example": "APP0004321", "description": "The housing management system's reference, when imported from it."})
     household = fields.List(fields.Nested(HouseholdMember))
     band = fields.String()
     effective_date = Date()

@@ -100,10 +100,25 @@ class SignUp(ma.Schema):
                                     metadata={"description": "Needed to sign up when the checks failed."})
 
 
+class TenancyImport(ma.Schema):
+    """A current tenancy as the housing management system holds it (``casework import tenancies``)."""
+
+    housing_ref = fields.String(required=True, validate=[
+        validate.Length(min=1, max=40),
+        validate.Regexp(r"^(?![Tt]-\d+$)", error="T- and a number is Casework's own numbering: give the housing "
+                                                 "system's reference.")])
+    tenancy_start = Date(required=True, metadata={"example": "2011-04-04"})
+    tenancy_type = fields.String(required=True, validate=validate.OneOf(TENANCY_TYPES), metadata={"example": "secure"})
+
+
 class Tenancy(ma.Schema):
     id = fields.UUID()
-    tenancy_ref = fields.String(attribute="reference", metadata={"example": "T-000012"})
-    offer_id = fields.UUID()
+    tenancy_ref = fields.String(attribute="reference", metadata={
+        "example": "T-000012", "description": "Casework's own, or for an imported tenancy the housing system's."})
+    offer_id = fields.UUID(allow_none=True, metadata={
+        "description": "Null for a tenancy imported from the housing management system."})
+    housing_ref = fields.String(allow_none=True, metadata={
+        "example": None, "description": "The housing management system's reference, when imported from it."})
     property_id = fields.UUID()
     applicant_id = fields.UUID()
     tenancy_start = Date()

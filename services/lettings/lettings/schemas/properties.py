@@ -41,6 +41,8 @@ class Void(ma.Schema):
 class Property(PropertyCreate):
     id = fields.UUID(dump_only=True)
     reference = fields.String(dump_only=True, metadata={"example": "P-000001"})
+    housing_ref = fields.String(dump_only=True, allow_none=True, metadata={
+        "example": "PR0001234", "description": "The housing management system's reference, when imported from it."})
     void = fields.Nested(Void, attribute="current_void", allow_none=True, dump_only=True,
                          metadata={"description": "The open void, if the home is empty."})
 
