@@ -140,7 +140,8 @@ def receive_callback(session: Session, headers: Mapping[str, str], body: bytes, 
     """The provider's callback, whoever delivers it (its webhook, or the embedded provider when an
     officer records the signature): ``Forged`` unless signed by the provider; then the pack it names
     is signed (the tenancy starts, once) or declined (the team is told). Returns what happened:
-    ``signed``, ``declined``, ``already_recorded`` or ``ignored`` (an event that changes nothing)."""
+    ``signed``, ``declined``, ``voided`` (a withdrawn offer's pack), ``already_recorded`` or
+    ``ignored`` (an event that changes nothing)."""
     provider = provider or esign.configured()
     if not provider.verify(headers, body):
         PACKS_SENT.labels(provider.name, "forged").inc()
@@ -154,8 +155,13 @@ def receive_callback(session: Session, headers: Mapping[str, str], body: bytes, 
         raise NotFound("No sign-up pack was sent with that envelope id.")
     if callback.outcome is None:
         return "ignored"
-    if pack.status in ("signed", "declined"):
+    if pack.status in ("signed", "declined", "voided"):
         return "already_recorded"
+    if callback.event == "envelope-voided" and pack.status in ("voiding", "not_voided"):
+        # The offer was withdrawn and the envelope voided (by the worker, or by hand at the
+        # provider): nobody declined anything.
+        pack.status, pack.answered_at, pack.provider_event = "voided", now, callback.event
+        return "voided"
     offer = session.get(Offer, pack.offer_id, with_for_update=True)
     pack.status, pack.answered_at, pack.provider_event = callback.outcome, now, callback.event
     PACKS_SENT.labels(provider.name, callback.outcome).inc()
