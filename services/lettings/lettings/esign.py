@@ -205,9 +205,10 @@ class JwtGrant:
     ASSERTION_SECONDS = 3600
     RENEW_BEFORE_SECONDS = 60
 
-    #: (OAuth URL, integration key, user id) → (access token, when it expires, by time.monotonic()).
+    #: (OAuth URL, integration key, user id) → (access token, when it expires, by ``clock``).
     _tokens: dict[tuple[str, str, str], tuple[str, float]] = {}
     _lock = threading.Lock()
+    clock = staticmethod(time.monotonic)
 
     def __init__(self, *, oauth_url: str, integration_key: str, user_id: str, private_key: Callable[[], str],
                  timeout: float = 10) -> None:
@@ -225,10 +226,10 @@ class JwtGrant:
         """The kept token, or a new one when there is none, it is about to expire, or ``renew``."""
         with self._lock:
             kept = self._tokens.get(self._key)
-            if kept and not renew and time.monotonic() < kept[1] - self.RENEW_BEFORE_SECONDS:
+            if kept and not renew and self.clock() < kept[1] - self.RENEW_BEFORE_SECONDS:
                 return kept[0]
             token, expires_in = self._fetch()
-            self._tokens[self._key] = (token, time.monotonic() + expires_in)
+            self._tokens[self._key] = (token, self.clock() + expires_in)
             return token
 
     @classmethod
