@@ -25,8 +25,8 @@ Two providers, chosen by ``CASEWORK_ESIGN_PROVIDER``:
   in production) with an RS256-signed assertion ``{iss: integration key, sub:
   CASEWORK_DOCUSIGN_USER_ID, aud: the OAuth host, iat, exp, scope: "signature impersonation"}``,
   signed with the integration's RSA private key: PEM in ``CASEWORK_DOCUSIGN_PRIVATE_KEY_FILE`` (a
-  path; it wins) or ``CASEWORK_DOCUSIGN_PRIVATE_KEY``. The user must have granted the integration
-  consent once. The token is kept (per process) until a minute before it expires, and fetched
+  path; it wins) or ``CASEWORK_DOCUSIGN_PRIVATE_KEY`` (newlines may be written ``\\n``). The user
+  must have granted the integration consent once. The token is kept (per process) until a minute before it expires, and fetched
   again then, or when the eSignature API answers 401 (once per call). Without an integration key,
   the access token is ``CASEWORK_DOCUSIGN_ACCESS_TOKEN`` as it stands (whatever renews it puts it
   there).
@@ -417,7 +417,7 @@ def _docusign_auth(timeout: float) -> JwtGrant | StaticToken:
         if key_file:
             with open(key_file, encoding="ascii") as pem:
                 return pem.read()
-        return key_pem
+        return key_pem.replace("\\n", "\n")  # a PEM in one line of an env file, its newlines written \n
 
     return JwtGrant(oauth_url=env("CASEWORK_DOCUSIGN_OAUTH_URL", "https://account-d.docusign.com"),
                     integration_key=integration_key, user_id=env("CASEWORK_DOCUSIGN_USER_ID", ""),
@@ -426,7 +426,7 @@ def _docusign_auth(timeout: float) -> JwtGrant | StaticToken:
 
 @dataclass(frozen=True)
 class Retries:
-    """How often, and how far apart, sending a pack is tried: ``CASEWORK_ESIGN_MAX_ATTEMPTS`` (5) and
+    """How often, and how far apart, sending (or voiding) a pack is tried: ``CASEWORK_ESIGN_MAX_ATTEMPTS`` (5) and
     ``CASEWORK_ESIGN_RETRY_SECONDS`` (30, doubling after each failure)."""
 
     max_attempts: int

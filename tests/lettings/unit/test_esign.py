@@ -72,3 +72,16 @@ def test_the_jwt_grants_assertion_is_signed_with_the_integrations_key_for_the_oa
     with pytest.raises(esign.ProviderUnavailable, match="private key"):
         esign.JwtGrant(oauth_url="https://account-d.docusign.com", integration_key="ik", user_id="user",
                        private_key=lambda: "not a key").assertion()
+
+
+def test_the_settings_choose_the_jwt_grant_over_a_static_token(monkeypatch):
+    monkeypatch.setenv("CASEWORK_ESIGN_PROVIDER", "docusign")
+    monkeypatch.setenv("CASEWORK_DOCUSIGN_ACCESS_TOKEN", "static")
+    monkeypatch.delenv("CASEWORK_DOCUSIGN_INTEGRATION_KEY", raising=False)
+    assert esign.configured().auth.token() == "static"
+    monkeypatch.setenv("CASEWORK_DOCUSIGN_INTEGRATION_KEY", "ik")
+    monkeypatch.delenv("CASEWORK_DOCUSIGN_PRIVATE_KEY_FILE", raising=False)
+    monkeypatch.setenv("CASEWORK_DOCUSIGN_PRIVATE_KEY", "-----BEGIN PRIVATE KEY-----\\nMII\\n-----END PRIVATE KEY-----")
+    auth = esign.configured().auth
+    assert isinstance(auth, esign.JwtGrant) and auth.oauth_url == "https://account-d.docusign.com"
+    assert auth.private_key() == "-----BEGIN PRIVATE KEY-----\nMII\n-----END PRIVATE KEY-----"
