@@ -149,10 +149,12 @@ def receive_callback(session: Session, headers: Mapping[str, str], body: bytes, 
     callback = esign.parse_callback(body)
     if callback is None:
         raise Invalid("event", ["Not an e-signature provider's event message."], detail="The callback cannot be read.")
-    pack = session.scalar(select(SignUpPack).where(SignUpPack.envelope_id == callback.envelope_id)
-                          .with_for_update())
+    pack = session.scalar(select(SignUpPack).where(SignUpPack.envelope_id == callback.envelope_id))
     if pack is None:
         raise NotFound("No sign-up pack was sent with that envelope id.")
+    # The offer is locked first, then the pack, in the order a withdrawal locks them.
+    offer = session.get(Offer, pack.offer_id, with_for_update=True)
+    session.refresh(pack, with_for_update=True)
     if callback.outcome is None:
         return "ignored"
     if pack.status in ("signed", "declined", "voided"):
@@ -162,7 +164,6 @@ def receive_callback(session: Session, headers: Mapping[str, str], body: bytes, 
         # provider): nobody declined anything.
         pack.status, pack.answered_at, pack.provider_event = "voided", now, callback.event
         return "voided"
-    offer = session.get(Offer, pack.offer_id, with_for_update=True)
     pack.status, pack.answered_at, pack.provider_event = callback.outcome, now, callback.event
     PACKS_SENT.labels(provider.name, callback.outcome).inc()
     with context.bound(principal=Principal(sub=f"esign:{provider.name}", roles=frozenset({"service"}))):
