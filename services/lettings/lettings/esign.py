@@ -14,11 +14,22 @@ Two providers, chosen by ``CASEWORK_ESIGN_PROVIDER``:
   sent``, the pack's id in a custom field), with an envelope-level Connect notification (JSON SIM, HMAC) to
   ``CASEWORK_ESIGN_CALLBACK_URL`` (default: the service's public URL + ``/sign-up-packs/callback``).
   Connect signs each message's raw body with HMAC-SHA256, base64, in ``X-DocuSign-Signature-1``
-  (``-2`` … while keys rotate); the key is ``CASEWORK_DOCUSIGN_HMAC_KEY``. Authentication: an
-  access token from ``CASEWORK_DOCUSIGN_ACCESS_TOKEN``. In production that token comes from
-  DocuSign's OAuth JWT grant, which is not done here: whatever renews it puts it in the setting.
+  (``-2`` … while keys rotate); the key is ``CASEWORK_DOCUSIGN_HMAC_KEY``.
   Before creating an envelope it looks for one already made for the pack (``GET …/envelopes`` with
-  ``custom_field``), so a send whose answer was lost is not sent twice.
+  ``custom_field``), so a send whose answer was lost is not sent twice. Withdrawing the offer voids
+  the envelope (``PUT …/envelopes/{envelopeId}`` with ``status: voided`` and a ``voidedReason``).
+
+  Authentication, by DocuSign's OAuth JWT grant when ``CASEWORK_DOCUSIGN_INTEGRATION_KEY`` is set
+  (it wins over a static token): ``POST {CASEWORK_DOCUSIGN_OAUTH_URL}/oauth/token`` (default
+  ``https://account-d.docusign.com``, the developer account server; ``https://account.docusign.com``
+  in production) with an RS256-signed assertion ``{iss: integration key, sub:
+  CASEWORK_DOCUSIGN_USER_ID, aud: the OAuth host, iat, exp, scope: "signature impersonation"}``,
+  signed with the integration's RSA private key: PEM in ``CASEWORK_DOCUSIGN_PRIVATE_KEY_FILE`` (a
+  path; it wins) or ``CASEWORK_DOCUSIGN_PRIVATE_KEY`` (newlines may be written ``\\n``). The user
+  must have granted the integration consent once. The token is kept (per process) until a minute before it expires, and fetched
+  again then, or when the eSignature API answers 401 (once per call). Without an integration key,
+  the access token is ``CASEWORK_DOCUSIGN_ACCESS_TOKEN`` as it stands (whatever renews it puts it
+  there).
 
 Both providers' callbacks are Connect's JSON SIM messages: ``{"event": "envelope-completed",
 "data": {"envelopeId": …}, …}``.
@@ -33,11 +44,15 @@ import hmac
 import json
 import os
 import secrets
+import threading
+import time
 import uuid
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Protocol
+from urllib.parse import urlsplit
 
+import jwt
 import requests
 
 from casework.db import utcnow
@@ -51,6 +66,8 @@ SIGNATURE_HEADER = "X-DocuSign-Signature-{n}"
 #: The envelope custom field that names the pack at DocuSign.
 PACK_FIELD = "casework_sign_up_pack"
 MAX_SIGNATURE_HEADERS = 100
+#: DocuSign's refusal to void an envelope no longer out (completed, declined, voided).
+CANNOT_VOID = "ENVELOPE_CANNOT_VOID_INVALID_STATE"
 
 
 class ProviderUnavailable(Exception):
@@ -94,6 +111,13 @@ class Provider(Protocol):
 
     def verify(self, headers: Mapping[str, str], body: bytes) -> bool:
         """Whether a callback's signature is the provider's."""
+
+    def find(self, key: str, requested_on: dt.date) -> str | None:
+        """The provider's id for a pack sent before (its answer lost), or None."""
+
+    def void(self, envelope_id: str, reason: str) -> None:
+        """Withdraw a pack from signature (raise ``ProviderUnavailable``); one already signed,
+        declined or voided is left as it is."""
 
 
 # -- Connect's JSON SIM messages and their HMAC signature -------------------------------------------
@@ -159,10 +183,93 @@ class Embedded:
     def verify(self, headers: Mapping[str, str], body: bytes) -> bool:
         return connect_verify(self.key, headers, body)
 
+    def find(self, key: str, requested_on: dt.date) -> str | None:
+        return None
+
+    def void(self, envelope_id: str, reason: str) -> None:
+        """Nothing is out anywhere: the pack is only marked voided."""
+
     def callback(self, envelope_id: str, event: str) -> tuple[dict[str, str], bytes]:
         """The signed callback a provider would send: its headers and raw body."""
         body = connect_message(event, envelope_id)
         return {"Content-Type": "application/json", SIGNATURE_HEADER.format(n=1): connect_signature(self.key, body)}, body
+
+
+class JwtGrant:
+    """Access tokens by DocuSign's OAuth JWT grant, kept per process until shortly before they expire."""
+
+    GRANT_TYPE = "urn:ietf:params:oauth:grant-type:jwt-bearer"
+    SCOPE = "signature impersonation"
+    #: How long an assertion is good for (DocuSign takes up to an hour), and how long before a
+    #: token's expiry it is fetched again.
+    ASSERTION_SECONDS = 3600
+    RENEW_BEFORE_SECONDS = 60
+
+    #: (OAuth URL, integration key, user id) → (access token, when it expires, by ``clock``).
+    _tokens: dict[tuple[str, str, str], tuple[str, float]] = {}
+    _lock = threading.Lock()
+    clock = staticmethod(time.monotonic)
+
+    def __init__(self, *, oauth_url: str, integration_key: str, user_id: str, private_key: Callable[[], str],
+                 timeout: float = 10) -> None:
+        self.oauth_url = oauth_url.rstrip("/")
+        self.integration_key = integration_key
+        self.user_id = user_id
+        self.private_key = private_key
+        self.timeout = timeout
+
+    @property
+    def _key(self) -> tuple[str, str, str]:
+        return self.oauth_url, self.integration_key, self.user_id
+
+    def token(self, *, renew: bool = False) -> str:
+        """The kept token, or a new one when there is none, it is about to expire, or ``renew``."""
+        with self._lock:
+            kept = self._tokens.get(self._key)
+            if kept and not renew and self.clock() < kept[1] - self.RENEW_BEFORE_SECONDS:
+                return kept[0]
+            token, expires_in = self._fetch()
+            self._tokens[self._key] = (token, self.clock() + expires_in)
+            return token
+
+    @classmethod
+    def forget(cls) -> None:
+        """Drop every kept token (the next call fetches one)."""
+        with cls._lock:
+            cls._tokens.clear()
+
+    def assertion(self, now: float | None = None) -> str:
+        now = int(time.time() if now is None else now)
+        claims = {"iss": self.integration_key, "sub": self.user_id, "aud": urlsplit(self.oauth_url).netloc,
+                  "iat": now, "exp": now + self.ASSERTION_SECONDS, "scope": self.SCOPE}
+        try:
+            return jwt.encode(claims, self.private_key(), algorithm="RS256")
+        except (OSError, ValueError, jwt.PyJWTError) as exc:
+            raise ProviderUnavailable(f"{type(exc).__name__}: the DocuSign private key cannot be read") from exc
+
+    def _fetch(self) -> tuple[str, float]:
+        try:
+            response = requests.post(f"{self.oauth_url}/oauth/token", timeout=self.timeout, allow_redirects=False,
+                                     data={"grant_type": self.GRANT_TYPE, "assertion": self.assertion()})
+        except requests.RequestException as exc:
+            raise ProviderUnavailable(f"{type(exc).__name__}: DocuSign's OAuth server could not be reached") from exc
+        if response.status_code != 200:
+            raise ProviderUnavailable(f"OAuth HTTP {response.status_code}: {_oauth_error(response)}")
+        answer = _json(response)
+        token, expires_in = answer.get("access_token"), answer.get("expires_in")
+        if not isinstance(token, str) or not token or not isinstance(expires_in, int | float):
+            raise ProviderUnavailable("DocuSign's OAuth server answered without an access token")
+        return token, float(expires_in)
+
+
+class StaticToken:
+    """An access token from the settings, used as it is (a 401 cannot be mended here)."""
+
+    def __init__(self, token: str) -> None:
+        self._token = token
+
+    def token(self, *, renew: bool = False) -> str:
+        return self._token
 
 
 class DocuSign:
@@ -171,11 +278,11 @@ class DocuSign:
     name = "docusign"
     needs_email = True
 
-    def __init__(self, *, base_url: str, account_id: str, access_token: str, hmac_key: str, callback_url: str,
-                 timeout: float = 10) -> None:
+    def __init__(self, *, base_url: str, account_id: str, auth: JwtGrant | StaticToken, hmac_key: str,
+                 callback_url: str, timeout: float = 10) -> None:
         self.base_url = base_url.rstrip("/")
         self.account_id = account_id
-        self.access_token = access_token
+        self.auth = auth
         self.hmac_key = hmac_key
         self.callback_url = callback_url
         self.timeout = timeout
@@ -205,21 +312,28 @@ class DocuSign:
 
     def send(self, pack: Pack) -> str:
         """The envelope made for the pack before (found by its custom field), else a new one."""
-        return self._already_sent(pack) or self._create(pack)
+        return self.find(pack.key, pack.requested_on) or self._create(pack)
 
-    def _call(self, method: str, params: dict | None = None, body: dict | None = None) -> requests.Response:
-        url = f"{self.base_url}/restapi/v2.1/accounts/{self.account_id}/envelopes"
-        try:
-            return requests.request(method, url, params=params, json=body, timeout=self.timeout,
-                                    allow_redirects=False, headers={"Authorization": f"Bearer {self.access_token}",
-                                                                    "Accept": "application/json"})
-        except requests.RequestException as exc:
-            raise ProviderUnavailable(f"{type(exc).__name__}: DocuSign could not be reached") from exc
+    def _call(self, method: str, path: str = "", params: dict | None = None, body: dict | None = None
+              ) -> requests.Response:
+        """One call to the envelopes API; a 401 (the token expired or was revoked early) fetches a
+        new token and tries once more."""
+        url = f"{self.base_url}/restapi/v2.1/accounts/{self.account_id}/envelopes{path}"
+        for renew in (False, True):
+            headers = {"Authorization": f"Bearer {self.auth.token(renew=renew)}", "Accept": "application/json"}
+            try:
+                response = requests.request(method, url, params=params, json=body, timeout=self.timeout,
+                                            allow_redirects=False, headers=headers)
+            except requests.RequestException as exc:
+                raise ProviderUnavailable(f"{type(exc).__name__}: DocuSign could not be reached") from exc
+            if response.status_code != 401 or isinstance(self.auth, StaticToken):
+                break
+        return response
 
-    def _already_sent(self, pack: Pack) -> str | None:
+    def find(self, key: str, requested_on: dt.date) -> str | None:
         """Envelopes: listStatusChanges, by the pack's custom field, since the day before it was asked for."""
-        since = (pack.requested_on - dt.timedelta(days=1)).isoformat()
-        response = self._call("GET", params={"from_date": since, "custom_field": f"{PACK_FIELD}={pack.key}"})
+        since = (requested_on - dt.timedelta(days=1)).isoformat()
+        response = self._call("GET", params={"from_date": since, "custom_field": f"{PACK_FIELD}={key}"})
         if response.status_code != 200:
             raise ProviderUnavailable(f"HTTP {response.status_code}: {_error_code(response)}")
         found = [e.get("envelopeId") for e in _json(response).get("envelopes") or [] if e.get("envelopeId")]
@@ -233,6 +347,16 @@ class DocuSign:
         if not envelope_id:
             raise ProviderUnavailable("DocuSign answered without an envelope id")
         return str(envelope_id)
+
+    def void(self, envelope_id: str, reason: str) -> None:
+        """Envelopes: update with ``status: voided``. DocuSign voids only an envelope still out
+        (sent or delivered): one completed, declined or voided already is refused with
+        ``ENVELOPE_CANNOT_VOID_INVALID_STATE``, and left as it is (Connect tells what became of it)."""
+        response = self._call("PUT", f"/{envelope_id}", body={"status": "voided", "voidedReason": reason[:200]})
+        if response.status_code == 200 or (response.status_code == 400
+                                           and _error_code(response) == CANNOT_VOID):
+            return
+        raise ProviderUnavailable(f"HTTP {response.status_code}: {_error_code(response)}")
 
     def verify(self, headers: Mapping[str, str], body: bytes) -> bool:
         return connect_verify(self.hmac_key, headers, body)
@@ -248,11 +372,19 @@ def _json(response: requests.Response) -> dict:
     return found
 
 
+def _oauth_error(response: requests.Response) -> str:
+    """The OAuth server's ``error`` (``consent_required``, ``invalid_grant`` …)."""
+    try:
+        return str(response.json().get("error") or "no error")
+    except (ValueError, AttributeError):
+        return "no error"
+
+
 def _error_code(response: requests.Response) -> str:
     """DocuSign's ``errorCode`` (not its message, which may quote what was sent)."""
     try:
         return str(response.json().get("errorCode") or "no error code")
-    except ValueError:
+    except (ValueError, AttributeError):
         return "no error code"
 
 
@@ -261,21 +393,40 @@ def configured() -> Provider:
     env = os.environ.get
     name = env("CASEWORK_ESIGN_PROVIDER", "embedded").strip().lower()
     if name == "docusign":
+        timeout = float(env("CASEWORK_DOCUSIGN_TIMEOUT", "10"))
         public = env("CASEWORK_LETTINGS_PUBLIC_URL", "http://127.0.0.1:8003").rstrip("/")
         return DocuSign(base_url=env("CASEWORK_DOCUSIGN_BASE_URL", "https://demo.docusign.net"),
                         account_id=env("CASEWORK_DOCUSIGN_ACCOUNT_ID", ""),
-                        access_token=env("CASEWORK_DOCUSIGN_ACCESS_TOKEN", ""),
-                        hmac_key=env("CASEWORK_DOCUSIGN_HMAC_KEY", ""),
+                        auth=_docusign_auth(timeout), hmac_key=env("CASEWORK_DOCUSIGN_HMAC_KEY", ""),
                         callback_url=env("CASEWORK_ESIGN_CALLBACK_URL", f"{public}/sign-up-packs/callback"),
-                        timeout=float(env("CASEWORK_DOCUSIGN_TIMEOUT", "10")))
+                        timeout=timeout)
     if name != "embedded":
         raise ValueError(f"CASEWORK_ESIGN_PROVIDER must be embedded or docusign, not {name!r}")
     return Embedded(env("CASEWORK_ESIGN_EMBEDDED_KEY", "") or _PROCESS_KEY)
 
 
+def _docusign_auth(timeout: float) -> JwtGrant | StaticToken:
+    """The JWT grant when an integration key is set, else the static access token."""
+    env = os.environ.get
+    integration_key = env("CASEWORK_DOCUSIGN_INTEGRATION_KEY", "")
+    if not integration_key:
+        return StaticToken(env("CASEWORK_DOCUSIGN_ACCESS_TOKEN", ""))
+    key_file, key_pem = env("CASEWORK_DOCUSIGN_PRIVATE_KEY_FILE", ""), env("CASEWORK_DOCUSIGN_PRIVATE_KEY", "")
+
+    def private_key() -> str:
+        if key_file:
+            with open(key_file, encoding="ascii") as pem:
+                return pem.read()
+        return key_pem.replace("\\n", "\n")  # a PEM in one line of an env file, its newlines written \n
+
+    return JwtGrant(oauth_url=env("CASEWORK_DOCUSIGN_OAUTH_URL", "https://account-d.docusign.com"),
+                    integration_key=integration_key, user_id=env("CASEWORK_DOCUSIGN_USER_ID", ""),
+                    private_key=private_key, timeout=timeout)
+
+
 @dataclass(frozen=True)
 class Retries:
-    """How often, and how far apart, sending a pack is tried: ``CASEWORK_ESIGN_MAX_ATTEMPTS`` (5) and
+    """How often, and how far apart, sending (or voiding) a pack is tried: ``CASEWORK_ESIGN_MAX_ATTEMPTS`` (5) and
     ``CASEWORK_ESIGN_RETRY_SECONDS`` (30, doubling after each failure)."""
 
     max_attempts: int

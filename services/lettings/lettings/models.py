@@ -346,7 +346,9 @@ class SignUpPack(Base):
 
     ``sending`` (waiting for the worker, retried with a delay while the provider cannot be
     reached) → ``sent`` (the provider holds it: waiting for the tenant) → ``signed`` or
-    ``declined``; ``failed`` when every attempt to send it failed (sent again by an officer)."""
+    ``declined``; ``failed`` when every attempt to send it failed (sent again by an officer).
+    Withdrawing the offer voids a pack that may be out: ``voiding`` (waiting for the worker) →
+    ``voided``, or ``not_voided`` when every attempt failed (``lettings.letting.withdrawn_packs``)."""
 
     __tablename__ = "sign_up_packs"
 

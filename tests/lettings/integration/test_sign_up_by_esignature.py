@@ -1,6 +1,7 @@
 """Sign-up through DocuSign: the pack goes out as an envelope over DocuSign's eSignature REST API
-(a local server made here implements the part lettings uses: creating an envelope), and Connect's
-HMAC-signed callbacks start the tenancy once, record a refusal, or are refused when forged. On
+(a local server made here implements the part lettings uses: the OAuth JWT grant, creating,
+finding and voiding an envelope), and Connect's HMAC-signed callbacks start the tenancy once,
+record a refusal, or are refused when forged; withdrawing the offer voids the envelope. On
 PostgreSQL with RabbitMQ and on the embedded backend."""
 
 from __future__ import annotations
@@ -9,12 +10,17 @@ import base64
 import datetime as dt
 import json
 import re
+import secrets
 import threading
+import time
 import uuid
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qs, urlsplit
 
+import jwt
 import pytest
+from cryptography.hazmat.primitives import serialization
+from cryptography.hazmat.primitives.asymmetric import rsa
 from sqlalchemy import select
 
 from casework.timers import Sweeper
@@ -26,22 +32,42 @@ from lettings.service import SERVICE
 from .conftest import OFFICER, add_applicant, closed_advert_with_bidders, offer
 
 ACCOUNT = "6f0c2d1e-0000-4000-8000-00000000ac01"
-TOKEN = "an-access-token-from-the-jwt-grant"
+INTEGRATION_KEY = "7c2b8d7e-0000-4000-8000-0000000000ik"
+USER_ID = "3f1e5a9c-0000-4000-8000-00000000u5e1"
 HMAC_KEY = "connect-hmac-key"
-ENVELOPES = re.compile(r"^/restapi/v2\.1/accounts/([^/]+)/envelopes$")
+ENVELOPES = re.compile(r"^/restapi/v2\.1/accounts/([^/]+)/envelopes(?:/([^/]+))?$")
 
 
 class DocuSignServer(ThreadingHTTPServer):
-    """Envelopes: create (POST /restapi/v2.1/accounts/{accountId}/envelopes) as DocuSign answers it:
+    """The account server's POST /oauth/token for the JWT grant: the assertion's RS256 signature
+    checked with the integration's public key, and its iss, sub, aud, exp and scope; a bearer token
+    good for ``expires_in`` seconds, which the envelope endpoints require. Envelopes: create (POST /restapi/v2.1/accounts/{accountId}/envelopes) as DocuSign answers it:
     201 with an EnvelopeSummary, 401 for a wrong token, 400 with an errorCode for a malformed envelope;
     and Envelopes: listStatusChanges (GET on the same path) with ``from_date`` and ``custom_field``
-    (``name=value``). ``unavailable`` makes it answer 503 (the provider cannot be reached, as far as
-    lettings can tell)."""
+    (``name=value``); Envelopes: update (PUT …/envelopes/{envelopeId}) to void one still out, with a
+    reason. ``unavailable`` makes the envelope endpoints answer 503 (the provider cannot be reached,
+    as far as lettings can tell)."""
 
     def __init__(self) -> None:
         super().__init__(("127.0.0.1", 0), _Handler)
         self.envelopes: dict[str, dict] = {}
         self.unavailable = False
+        key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+        self.private_key_pem = key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
+                                                 serialization.NoEncryption())
+        self.public_key = key.public_key()
+        self.reset()
+
+    def reset(self) -> None:
+        self.envelopes.clear()
+        self.unavailable = False
+        #: Tokens given out, and when each expires (by time.monotonic()).
+        self.tokens: dict[str, float] = {}
+        self.expires_in = 3600
+        self.token_requests = 0
+        #: The bearer token of each envelope call, and the envelopes voided, in order.
+        self.bearers: list[str] = []
+        self.voided: list[str] = []
 
     @property
     def base_url(self) -> str:
@@ -75,15 +101,34 @@ class _Handler(BaseHTTPRequestHandler):
 
     def _refused(self) -> bool:
         found = ENVELOPES.match(urlsplit(self.path).path)
+        scheme, _, token = self.headers.get("Authorization", "").partition(" ")
         if found is None or found.group(1) != ACCOUNT:
             self._answer(404, {"errorCode": "ACCOUNT_NOT_FOUND"})
-        elif self.headers.get("Authorization") != f"Bearer {TOKEN}":
+        elif scheme != "Bearer" or self.server.tokens.get(token, 0) <= time.monotonic():
             self._answer(401, {"errorCode": "USER_AUTHENTICATION_FAILED", "message": "bad token"})
         elif self.server.unavailable:
             self._answer(503, {"errorCode": "SERVICE_UNAVAILABLE"})
         else:
+            self.server.bearers.append(token)
             return False
         return True
+
+    def _token(self, form: dict[str, list[str]]) -> None:
+        """POST /oauth/token with the JWT grant."""
+        if form.get("grant_type") != ["urn:ietf:params:oauth:grant-type:jwt-bearer"]:
+            return self._answer(400, {"error": "unsupported_grant_type"})
+        try:
+            claims = jwt.decode(form.get("assertion", [""])[0], self.server.public_key, algorithms=["RS256"],
+                                audience=self.server.base_url.removeprefix("http://"), issuer=INTEGRATION_KEY,
+                                options={"require": ["iss", "sub", "aud", "iat", "exp"]})
+        except jwt.PyJWTError:
+            return self._answer(400, {"error": "invalid_grant"})
+        if claims["sub"] != USER_ID or not {"signature", "impersonation"} <= set(str(claims.get("scope")).split()):
+            return self._answer(400, {"error": "invalid_grant"})
+        self.server.token_requests += 1
+        token = secrets.token_urlsafe(24)
+        self.server.tokens[token] = time.monotonic() + self.server.expires_in
+        self._answer(200, {"access_token": token, "token_type": "Bearer", "expires_in": self.server.expires_in})
 
     def do_GET(self) -> None:
         if self._refused():
@@ -98,7 +143,10 @@ class _Handler(BaseHTTPRequestHandler):
         self._answer(200, {"resultSetSize": str(len(found)), "totalSetSize": str(len(found)), "envelopes": found})
 
     def do_POST(self) -> None:
-        envelope = json.loads(self.rfile.read(int(self.headers.get("Content-Length", 0))) or b"{}")
+        raw = self.rfile.read(int(self.headers.get("Content-Length", 0)))
+        if urlsplit(self.path).path == "/oauth/token":
+            return self._token(parse_qs(raw.decode()))
+        envelope = json.loads(raw or b"{}")
         if self._refused():
             return
         signers = (envelope.get("recipients") or {}).get("signers") or []
@@ -112,6 +160,22 @@ class _Handler(BaseHTTPRequestHandler):
         self._answer(201, {"envelopeId": envelope_id, "uri": f"/envelopes/{envelope_id}",
                            "statusDateTime": "2026-12-08T07:00:00.0000000Z", "status": envelope.get("status")})
 
+    def do_PUT(self) -> None:
+        change = json.loads(self.rfile.read(int(self.headers.get("Content-Length", 0))) or b"{}")
+        if self._refused():
+            return
+        envelope_id = ENVELOPES.match(urlsplit(self.path).path).group(2)
+        envelope = self.server.envelopes.get(envelope_id or "")
+        if envelope is None:
+            return self._answer(400, {"errorCode": "ENVELOPE_DOES_NOT_EXIST"})
+        if change.get("status") != "voided" or not change.get("voidedReason"):
+            return self._answer(400, {"errorCode": "INVALID_REQUEST_PARAMETER"})
+        if envelope.get("status") not in ("sent", "delivered"):
+            return self._answer(400, {"errorCode": "ENVELOPE_CANNOT_VOID_INVALID_STATE"})
+        envelope.update(status="voided", voidedReason=change["voidedReason"])
+        self.server.voided.append(envelope_id)
+        self._answer(200, {"envelopeId": envelope_id})
+
 
 @pytest.fixture(scope="module")
 def docusign():
@@ -123,12 +187,21 @@ def docusign():
     server.server_close()
 
 
+@pytest.fixture(scope="module")
+def private_key_file(docusign, tmp_path_factory):
+    path = tmp_path_factory.mktemp("docusign") / "integration-key.pem"
+    path.write_bytes(docusign.private_key_pem)
+    return path
+
+
 @pytest.fixture(autouse=True)
-def through_docusign(docusign, monkeypatch):
-    docusign.unavailable = False
-    docusign.envelopes.clear()
+def through_docusign(docusign, private_key_file, monkeypatch):
+    docusign.reset()
+    esign.JwtGrant.forget()
     for name, value in {"CASEWORK_ESIGN_PROVIDER": "docusign", "CASEWORK_DOCUSIGN_BASE_URL": docusign.base_url,
-                        "CASEWORK_DOCUSIGN_ACCOUNT_ID": ACCOUNT, "CASEWORK_DOCUSIGN_ACCESS_TOKEN": TOKEN,
+                        "CASEWORK_DOCUSIGN_ACCOUNT_ID": ACCOUNT, "CASEWORK_DOCUSIGN_OAUTH_URL": docusign.base_url,
+                        "CASEWORK_DOCUSIGN_INTEGRATION_KEY": INTEGRATION_KEY, "CASEWORK_DOCUSIGN_USER_ID": USER_ID,
+                        "CASEWORK_DOCUSIGN_PRIVATE_KEY_FILE": str(private_key_file),
                         "CASEWORK_DOCUSIGN_HMAC_KEY": HMAC_KEY, "CASEWORK_DOCUSIGN_TIMEOUT": "5",
                         "CASEWORK_ESIGN_MAX_ATTEMPTS": "2", "CASEWORK_ESIGN_RETRY_SECONDS": "30",
                         "CASEWORK_ESIGN_CALLBACK_URL": "https://lettings.example.gov.uk/sign-up-packs/callback"}.items():
@@ -355,3 +428,81 @@ def test_the_agreement_sent_is_in_the_households_export_and_goes_when_the_applic
     with lettings.db.transaction() as session:
         (kept,) = session.scalars(select(SignUpPack)).all()
         assert (kept.document, kept.status, kept.anonymised_at is not None) == (None, "declined", True)
+
+
+def test_one_token_from_the_jwt_grant_serves_every_call_until_it_is_about_to_expire(lettings, docusign,
+                                                                                    monkeypatch):
+    made = accepted_offer(lettings)
+    send_pack(lettings, made)
+    work(lettings)  # looks for an envelope already made for the pack, then makes one: one token for both
+    assert docusign.token_requests == 1
+    assert len(docusign.bearers) == 2 and len(set(docusign.bearers)) == 1
+
+    # 59 minutes 30 seconds later (by lettings' clock) the hour's token is within a minute of
+    # expiring: it is not used again, the next call gets a new one.
+    later = time.monotonic() + 3600 - 30
+    monkeypatch.setattr(esign.JwtGrant, "clock", staticmethod(lambda: later))
+    lettings.client.post(f"/offers/{made['id']}/withdraw", json={"reason": "Gas check failed."}, headers=OFFICER)
+    work(lettings)
+    assert docusign.voided == list(docusign.envelopes)
+    assert docusign.token_requests == 2 and docusign.bearers[-1] != docusign.bearers[0]
+
+
+def test_a_token_the_api_refuses_is_renewed_once_per_call(lettings, docusign):
+    made = accepted_offer(lettings)
+    send_pack(lettings, made)
+    docusign.expires_in = -1  # every token it gives is refused at once
+    work(lettings)
+    assert docusign.token_requests == 2  # the first refused, one renewal, then the call is retried later
+    pack = pack_of(lettings, made)
+    assert (pack["status"], pack["last_error"]) == ("sending", "HTTP 401: USER_AUTHENTICATION_FAILED")
+
+    docusign.expires_in = 3600
+    work(lettings, now=dt.datetime.now(dt.UTC) + dt.timedelta(seconds=31))
+    assert docusign.token_requests == 3 and pack_of(lettings, made)["status"] == "sent"
+    docusign.tokens.clear()  # DocuSign no longer takes the kept token (revoked, or expired early)
+    lettings.client.post(f"/offers/{made['id']}/withdraw", json={"reason": "Gas check failed."}, headers=OFFICER)
+    work(lettings)
+    assert docusign.token_requests == 4 and docusign.voided == list(docusign.envelopes)
+
+
+def test_a_static_access_token_is_used_as_it_is_without_an_integration_key(lettings, docusign, monkeypatch):
+    monkeypatch.delenv("CASEWORK_DOCUSIGN_INTEGRATION_KEY")
+    monkeypatch.setenv("CASEWORK_DOCUSIGN_ACCESS_TOKEN", "a-token-renewed-elsewhere")
+    docusign.tokens["a-token-renewed-elsewhere"] = time.monotonic() + 3600
+    made = accepted_offer(lettings)
+    send_pack(lettings, made)
+    work(lettings)
+    assert pack_of(lettings, made)["status"] == "sent"
+    assert docusign.token_requests == 0 and set(docusign.bearers) == {"a-token-renewed-elsewhere"}
+
+
+def test_withdrawing_the_offer_voids_its_envelope_once_retrying_while_docusign_is_down(lettings, docusign):
+    made = accepted_offer(lettings)
+    send_pack(lettings, made)
+    work(lettings)
+    (envelope_id,) = docusign.envelopes
+    docusign.unavailable = True
+    r = lettings.client.post(f"/offers/{made['id']}/withdraw", json={"reason": "Gas check failed."}, headers=OFFICER)
+    assert r.status_code == 200 and r.json["status"] == "withdrawn", r.json
+    assert pack_of(lettings, made)["status"] == "voiding"
+
+    assert work(lettings) == 1
+    pack = pack_of(lettings, made)
+    assert (pack["status"], pack["last_error"]) == ("voiding", "HTTP 503: SERVICE_UNAVAILABLE")
+    assert work(lettings) == 0  # the next attempt waits its delay
+    docusign.unavailable = False
+    assert work(lettings, now=dt.datetime.now(dt.UTC) + dt.timedelta(seconds=31)) == 1
+    assert docusign.voided == [envelope_id]
+    voided = docusign.envelopes[envelope_id]
+    assert voided["status"] == "voided" and made["reference"] in voided["voidedReason"]
+    assert "Gas check" not in voided["voidedReason"]  # the officer's reason stays with the council
+    pack = pack_of(lettings, made)
+    assert (pack["status"], pack["last_error"]) == ("voided", None)
+    assert work(lettings, now=dt.datetime.now(dt.UTC) + dt.timedelta(hours=1)) == 0
+
+    # Connect then tells of the void: nobody declined, so the team is not told so.
+    assert callback(lettings, *docusign.connect_message(envelope_id, "envelope-voided")).json == {
+        "result": "already_recorded"}
+    assert lettings.events("lettings.sign_up_pack.not_signed.v1") == []
+    assert docusign.voided == [envelope_id]

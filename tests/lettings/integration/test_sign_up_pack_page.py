@@ -82,3 +82,18 @@ def test_recording_a_refusal_to_sign_tells_the_team(lettings, browser):
     page = page_of(browser, url)
     assert "Declined" in page and "Send the sign-up pack" in page  # a new pack, or sign-up in person
     assert csrf(page)
+
+
+def test_withdrawing_the_offer_voids_the_embedded_pack_at_once(lettings, browser):
+    applicant = add_applicant(lettings)
+    made = offer(lettings, closed_advert_with_bidders(lettings, applicant)).json
+    lettings.client.post(f"/offers/{made['id']}/accept", headers=OFFICER)
+    lettings.client.post(f"/offers/{made['id']}/sign-up-pack", json={"tenancy_start": dt.date.today().isoformat()},
+                         headers=OFFICER)
+    Sweeper(lettings.db, SERVICE.timers, service="lettings").fire_due()
+    r = lettings.client.post(f"/offers/{made['id']}/withdraw", json={"reason": "Gas check failed."}, headers=OFFICER)
+    assert r.status_code == 200, r.json
+    assert lettings.client.get(f"/offers/{made['id']}/sign-up-pack", headers=OFFICER).json["status"] == "voided"
+    assert Sweeper(lettings.db, SERVICE.timers, service="lettings").fire_due() == 0  # nothing left to do
+    page = page_of(browser, f"/app/offers/{made['reference']}/sign-up-pack")
+    assert "Voided" in page and "Record the tenant’s signature" not in page

@@ -51,3 +51,37 @@ def test_the_embedded_providers_callback_is_verified_by_it_and_no_other():
     provider, other = esign.Embedded("one key"), esign.Embedded("another key")
     headers, body = provider.callback("embedded-1", "envelope-completed")
     assert provider.verify(headers, body) and not other.verify(headers, body)
+
+
+def test_the_jwt_grants_assertion_is_signed_with_the_integrations_key_for_the_oauth_host():
+    import jwt
+    from cryptography.hazmat.primitives import serialization
+    from cryptography.hazmat.primitives.asymmetric import rsa
+
+    key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+    pem = key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
+                            serialization.NoEncryption()).decode()
+    grant = esign.JwtGrant(oauth_url="https://account-d.docusign.com/", integration_key="ik", user_id="user",
+                           private_key=lambda: pem)
+    assertion = grant.assertion(now=1_800_000_000)
+    assert jwt.get_unverified_header(assertion)["alg"] == "RS256"
+    claims = jwt.decode(assertion, key.public_key(), algorithms=["RS256"], audience="account-d.docusign.com",
+                        options={"verify_exp": False, "verify_iat": False})
+    assert claims == {"iss": "ik", "sub": "user", "aud": "account-d.docusign.com", "iat": 1_800_000_000,
+                      "exp": 1_800_003_600, "scope": "signature impersonation"}
+    with pytest.raises(esign.ProviderUnavailable, match="private key"):
+        esign.JwtGrant(oauth_url="https://account-d.docusign.com", integration_key="ik", user_id="user",
+                       private_key=lambda: "not a key").assertion()
+
+
+def test_the_settings_choose_the_jwt_grant_over_a_static_token(monkeypatch):
+    monkeypatch.setenv("CASEWORK_ESIGN_PROVIDER", "docusign")
+    monkeypatch.setenv("CASEWORK_DOCUSIGN_ACCESS_TOKEN", "static")
+    monkeypatch.delenv("CASEWORK_DOCUSIGN_INTEGRATION_KEY", raising=False)
+    assert esign.configured().auth.token() == "static"
+    monkeypatch.setenv("CASEWORK_DOCUSIGN_INTEGRATION_KEY", "ik")
+    monkeypatch.delenv("CASEWORK_DOCUSIGN_PRIVATE_KEY_FILE", raising=False)
+    monkeypatch.setenv("CASEWORK_DOCUSIGN_PRIVATE_KEY", "-----BEGIN PRIVATE KEY-----\\nMII\\n-----END PRIVATE KEY-----")
+    auth = esign.configured().auth
+    assert isinstance(auth, esign.JwtGrant) and auth.oauth_url == "https://account-d.docusign.com"
+    assert auth.private_key() == "-----BEGIN PRIVATE KEY-----\nMII\n-----END PRIVATE KEY-----"

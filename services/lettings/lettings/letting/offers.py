@@ -15,7 +15,7 @@ from lettings import events
 from lettings.domain import offers as offer_rules
 from lettings.domain.offers import unreasonable_within_window
 from lettings.domain.policy import LettingsPolicy
-from lettings.letting import Invalid, NotAllowed, statuses
+from lettings.letting import Invalid, NotAllowed, statuses, withdrawn_packs
 from lettings.letting import letters as letter_cases
 from lettings.models import LIVE_OFFER, Advert, Applicant, Bypass, Offer, Property
 from lettings.references import next_reference
@@ -180,10 +180,12 @@ def refuse(session: Session, offer: Offer, *, reason: str, reasonable: bool, pol
 
 
 def withdraw(session: Session, offer: Offer, *, reason: str, policy: LettingsPolicy, now: dt.datetime) -> Offer:
-    """The council withdraws a pending or accepted offer, with the reason."""
+    """The council withdraws a pending or accepted offer, with the reason. A sign-up pack out for
+    signature is voided at the provider (by the worker, so an outage there does not hold this up)."""
     require_status(offer, "pending", "accepted")
     offer.withdrawal_reason = reason
     _answer(session, offer, "withdrawn", "withdraw_offer", now, reason)
+    withdrawn_packs.void_packs(session, offer, now=now)
     letter_cases.issue_withdrawal_letter(session, offer, now=now)
     left = bidders_left(session, offer, policy=policy, now=now)
     outbox.emit(session, events.OFFER_WITHDRAWN, subject=str(offer.id),

@@ -140,7 +140,8 @@ def receive_callback(session: Session, headers: Mapping[str, str], body: bytes, 
     """The provider's callback, whoever delivers it (its webhook, or the embedded provider when an
     officer records the signature): ``Forged`` unless signed by the provider; then the pack it names
     is signed (the tenancy starts, once) or declined (the team is told). Returns what happened:
-    ``signed``, ``declined``, ``already_recorded`` or ``ignored`` (an event that changes nothing)."""
+    ``signed``, ``declined``, ``voided`` (a withdrawn offer's pack), ``already_recorded`` or
+    ``ignored`` (an event that changes nothing)."""
     provider = provider or esign.configured()
     if not provider.verify(headers, body):
         PACKS_SENT.labels(provider.name, "forged").inc()
@@ -148,15 +149,21 @@ def receive_callback(session: Session, headers: Mapping[str, str], body: bytes, 
     callback = esign.parse_callback(body)
     if callback is None:
         raise Invalid("event", ["Not an e-signature provider's event message."], detail="The callback cannot be read.")
-    pack = session.scalar(select(SignUpPack).where(SignUpPack.envelope_id == callback.envelope_id)
-                          .with_for_update())
+    pack = session.scalar(select(SignUpPack).where(SignUpPack.envelope_id == callback.envelope_id))
     if pack is None:
         raise NotFound("No sign-up pack was sent with that envelope id.")
+    # The offer is locked first, then the pack, in the order a withdrawal locks them.
+    offer = session.get(Offer, pack.offer_id, with_for_update=True)
+    session.refresh(pack, with_for_update=True)
     if callback.outcome is None:
         return "ignored"
-    if pack.status in ("signed", "declined"):
+    if pack.status in ("signed", "declined", "voided"):
         return "already_recorded"
-    offer = session.get(Offer, pack.offer_id, with_for_update=True)
+    if callback.event == "envelope-voided" and pack.status in ("voiding", "not_voided"):
+        # The offer was withdrawn and the envelope voided (by the worker, or by hand at the
+        # provider): nobody declined anything.
+        pack.status, pack.answered_at, pack.provider_event = "voided", now, callback.event
+        return "voided"
     pack.status, pack.answered_at, pack.provider_event = callback.outcome, now, callback.event
     PACKS_SENT.labels(provider.name, callback.outcome).inc()
     with context.bound(principal=Principal(sub=f"esign:{provider.name}", roles=frozenset({"service"}))):

@@ -172,7 +172,9 @@ class SignUpPack(ma.Schema):
     provider = fields.String(metadata={"example": "docusign"})
     status = fields.String(metadata={
         "example": "sent", "description": "sending (retried while the provider cannot be reached), sent (waiting "
-                                          "for the tenant), signed, declined, or failed (every attempt failed)"})
+                                          "for the tenant), signed, declined, or failed (every attempt failed); when the offer is withdrawn: "
+                                          "voiding (retried while the provider cannot be reached), voided, or "
+                                          "not_voided (every attempt failed)"})
     envelope_id = fields.String(allow_none=True, metadata={"description": "The provider's id for the pack."})
     tenancy_start = Date()
     tenancy_type = fields.String()

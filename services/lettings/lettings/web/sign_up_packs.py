@@ -24,7 +24,8 @@ from .advert_forms import LETTINGS_OFFICERS, Refused, keep_what_the_page_shows, 
 from .blueprint import blueprint
 
 PACK_TAG = {"sending": "govuk-tag--yellow", "sent": "govuk-tag--blue", "signed": "govuk-tag--green",
-            "declined": "govuk-tag--red", "failed": "govuk-tag--red"}
+            "declined": "govuk-tag--red", "failed": "govuk-tag--red", "voiding": "govuk-tag--grey",
+            "voided": "govuk-tag--grey", "not_voided": "govuk-tag--red"}
 
 
 class SignUpPackForm(forms.SignUpForm):
