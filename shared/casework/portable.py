@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import Any, Generic, TypeVar
 
-from sqlalchemy import ARRAY, Boolean, any_, bindparam, exists, func, select
+from sqlalchemy import ARRAY, Boolean, Float, any_, bindparam, exists, func, select
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.orm import Session
 from sqlalchemy.sql.functions import FunctionElement
@@ -68,6 +68,30 @@ def _json_each_holds(element: json_list_contains, compiler: Any, **kw: Any) -> s
 def _jsonb_contains(element: json_list_contains, compiler: Any, **kw: Any) -> str:
     column, value = (compiler.process(clause, **kw) for clause in element.clauses.clauses)
     return f"({column} @> jsonb_build_array(CAST({value} AS text)))"
+
+
+class days_between(FunctionElement):  # noqa: N801
+    """The days (fractional) from the moment ``start`` to the moment ``end``, NULL when either is:
+    ``extract(epoch from end - start) / 86400`` on PostgreSQL, the difference of their Julian days
+    on SQLite (which keeps times as text)."""
+
+    type = Float()
+    inherit_cache = True
+
+    def __init__(self, start: Any, end: Any) -> None:
+        super().__init__(start, end)
+
+
+@compiles(days_between)
+def _julian_days_between(element: days_between, compiler: Any, **kw: Any) -> str:
+    start, end = element.clauses.clauses
+    return compiler.process(func.julianday(end) - func.julianday(start), **kw)
+
+
+@compiles(days_between, "postgresql")
+def _epoch_days_between(element: days_between, compiler: Any, **kw: Any) -> str:
+    start, end = element.clauses.clauses
+    return compiler.process(func.extract("epoch", end - start) / 86400, **kw)
 
 
 class PerDatabase(Generic[T]):

@@ -1,10 +1,12 @@
 """Conditions a service writes once answer the same on PostgreSQL and SQLite."""
 
 import pytest
+import datetime as dt
+
 from sqlalchemy import Column, Integer, MetaData, String, Table, insert, literal, select
 
-from casework.db import JSONDoc, execute_as_driver_sql
-from casework.portable import PerDatabase, json_list_contains, one_of
+from casework.db import JSONDoc, UTCDateTime, execute_as_driver_sql
+from casework.portable import PerDatabase, days_between, json_list_contains, one_of
 
 metadata = MetaData()
 officers = Table(
@@ -12,6 +14,8 @@ officers = Table(
     Column("id", Integer, primary_key=True),
     Column("status", String(20), nullable=False),
     Column("teams", JSONDoc),
+    Column("joined_at", UTCDateTime),
+    Column("left_at", UTCDateTime),
 )
 IN_STATUSES = select(officers.c.id).where(one_of(officers.c.status, "statuses")).order_by(officers.c.id)
 
@@ -56,3 +60,14 @@ def test_per_database_gives_the_statement_for_the_sessions_database(db):
     statements = PerDatabase(postgresql=select(literal("postgresql")), sqlite=select(literal("sqlite")))
     with db.transaction() as session:
         assert session.scalar(statements.for_(session)) == db.engine.dialect.name
+
+
+def test_days_between_two_moments_is_the_same_on_both_databases(db):
+    joined = dt.datetime(2026, 3, 28, 12, 0, tzinfo=dt.UTC)  # across the clocks going forward in London
+    with db.transaction() as session:
+        session.execute(officers.update().where(officers.c.id == 1).values(
+            joined_at=joined, left_at=joined + dt.timedelta(days=2, hours=6)))
+        session.execute(officers.update().where(officers.c.id == 2).values(joined_at=joined))
+        found = dict(session.execute(select(officers.c.id, days_between(officers.c.joined_at, officers.c.left_at))
+                                     .where(officers.c.id.in_([1, 2]))).all())
+    assert found[1] == pytest.approx(2.25, abs=1e-6) and found[2] is None

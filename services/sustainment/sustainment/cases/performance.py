@@ -26,6 +26,7 @@ from collections import Counter, defaultdict
 from sqlalchemy import ColumnElement, and_, case, func, select
 from sqlalchemy.orm import Session, aliased
 
+from casework.portable import days_between
 from casework.reports import DateRange, month_index, months, percent
 from sustainment import rules
 from sustainment.models import Case, Visit
@@ -129,20 +130,13 @@ def _sustained(session: Session, closed: tuple, now: dt.datetime) -> dict:
             "not_yet_known": young}
 
 
-def _days_between(session: Session, start, end) -> ColumnElement:
-    """SQL for the days from ``start`` to ``end`` (fractional; NULL when either is)."""
-    if session.get_bind().dialect.name == "sqlite":
-        return func.julianday(end) - func.julianday(start)
-    return func.extract("epoch", end - start) / 86400
-
-
 def _average_days(session: Session, opened: tuple) -> list[dict]:
     measures = (("referral_to_opened", Case.referred_at, Case.opened_at),
                 ("opened_to_first_contact", Case.opened_at, Case.first_contact_at),
                 ("opened_to_closure", Case.opened_at, Case.closed_at))
     columns = []
     for _, start, end in measures:
-        days = _days_between(session, start, end)
+        days = days_between(start, end)
         columns += [func.count(days), func.avg(days)]
     found = session.execute(select(*columns).where(*opened)).one()
     return [{"measure": name, "cases": found[2 * i], "days": None if found[2 * i + 1] is None
