@@ -65,6 +65,14 @@ How to add a page
    form's token. In a browser, ``casework_dev.testing.browser`` (Chromium, a real server,
    screenshots, axe-core; ``sign_in_as`` there too). ``tests/kernel/integration/test_pages_signin.py``
    runs two services on real servers that share one sign-in.
+
+7. A page for someone with no Casework account, reached by a secret link sent to them (an agency's
+   ``/agency-links/{token}``), is a ``link_page`` view: no sign-in (its use case checks the token;
+   an unknown one is the 404 page), no navigation or officer in the layout, errors as pages to a
+   browser, the security headers, and its form posts CSRF-checked on the anonymous session cookie.
+   Where the link is also an API endpoint, ``page_for_browsers(app, endpoint, view)`` answers a
+   browser (``Accept: text/html`` first) with the page and every other client with JSON, at the
+   same URL. See sustainment's ``web/agency_link.py``.
 """
 
 from __future__ import annotations
