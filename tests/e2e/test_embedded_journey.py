@@ -3,6 +3,7 @@ over HTTP only: the first run a newcomer sees, a restart, and `make demo` agains
 1-3 run on it too: the ``sqlite`` backend of the e2e ``system`` fixture.)"""
 
 import contextlib
+import json
 import os
 import re
 import sqlite3
@@ -21,6 +22,9 @@ SECRET = "casework-embedded-e2e-secret-0123456789"
 ROOT = Path(__file__).resolve().parents[2]
 ENV = {k: v for k, v in os.environ.items() if not k.startswith("CASEWORK_")} | {
     "CASEWORK_JWT_SECRET": SECRET, "CASEWORK_TIMER_POLL_SECONDS": "0.2", "CASEWORK_RELAY_POLL_SECONDS": "0.2"}
+#: The services of services/sustainment/samples/agencies-oruk.json (the directory's ``service_name``).
+SAMPLE_AGENCIES = sorted(s["name"] for s in json.loads(
+    (ROOT / "services" / "sustainment" / "samples" / "agencies-oruk.json").read_text(encoding="utf-8"))["content"])
 OFFICERS = {"intake-officer-1": ["intake"], "sustainment-officer-1": ["sustainment"],
             "lettings-officer-1": ["lettings"], "team-leader-1": ["intake", "sustainment"], "admin-1": [],
             "housing-officer-1": [], "income-officer-1": [], "asb-officer-1": []}
@@ -41,6 +45,15 @@ def directory(urls: dict[str, str]) -> tuple[list[dict], list[dict]]:
     teams = requests.get(urls["notifications"] + "/teams", params={"page_size": 100}, headers=admin, timeout=10)
     assert officers.status_code == teams.status_code == 200, (officers.text, teams.text)
     return officers.json(), teams.json()
+
+
+def agencies(urls: dict[str, str]) -> list[str]:
+    """The agency directory's names (sustainment), inactive ones too."""
+    admin = {"Authorization": "Bearer " + auth.mint("admin-1", ["admin"], secret=SECRET)}
+    listed = requests.get(urls["sustainment"] + "/agencies", params={"include_inactive": "true"}, headers=admin,
+                          timeout=10)
+    assert listed.status_code == 200, listed.text
+    return sorted(a["service_name"] for a in listed.json())
 
 
 def demo(offset: int, **env: str) -> subprocess.CompletedProcess:
@@ -66,6 +79,8 @@ def test_the_first_run_is_ready_to_use_and_the_demo_runs_against_it(tmp_path):
                              data={"officer": "intake-officer-1", "csrf_token": csrf}, timeout=10)
         assert inbox.url.endswith("/app/inbox") and "Signed in as Iris Intake" in inbox.text, inbox.text[:2000]
         assert "You are not in a team in the directory" not in inbox.text
+        # The sample agency directory is there, so an officer can refer a tenant to an agency at once.
+        assert agencies(urls) == SAMPLE_AGENCIES
 
         # A second copy on the same ports says which port is busy and how to move it.
         second = subprocess.run([sys.executable, "-m", "casework.cli", "run", "--data-dir", str(tmp_path / "other"),
@@ -90,10 +105,15 @@ def test_the_first_run_is_ready_to_use_and_the_demo_runs_against_it(tmp_path):
         officers, teams = directory(urls)
         assert sorted(o["id"] for o in officers) == sorted(OFFICERS)
         assert sorted(t["slug"] for t in teams) == ["intake", "lettings", "sustainment"]
+        assert agencies(urls) == SAMPLE_AGENCIES
     with sqlite3.connect(data_dir / "notifications.db") as db:
         seeded = db.execute("SELECT record_type, count(*) FROM audit_log WHERE actor = 'casework run' "
                             "AND action = 'create' GROUP BY record_type").fetchall()
     assert dict(seeded) == {"officer": len(OFFICERS), "team": 3}
+    with sqlite3.connect(data_dir / "sustainment.db") as db:
+        imported = db.execute("SELECT count(*) FROM audit_log WHERE actor = 'casework run' AND action = 'import' "
+                              "AND record_type = 'agency'").fetchone()
+    assert imported == (len(SAMPLE_AGENCIES),)
 
 
 def test_the_demo_says_when_nothing_is_running():

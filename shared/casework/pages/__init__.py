@@ -65,10 +65,19 @@ How to add a page
    form's token. In a browser, ``casework_dev.testing.browser`` (Chromium, a real server,
    screenshots, axe-core; ``sign_in_as`` there too). ``tests/kernel/integration/test_pages_signin.py``
    runs two services on real servers that share one sign-in.
+
+7. A page for someone with no Casework account, reached by a secret link sent to them (an agency's
+   ``/agency-links/{token}``), is a ``link_page`` view: no sign-in (its use case checks the token;
+   an unknown one is the 404 page), no navigation or officer in the layout, errors as pages to a
+   browser, the security headers, and its form posts CSRF-checked on the anonymous session cookie.
+   Where the link is also an API endpoint, ``page_for_browsers(app, endpoint, view)`` answers a
+   browser (``Accept: text/html`` first) with the page and every other client with JSON, at the
+   same URL. See sustainment's ``web/agency_link.py``.
 """
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import os
 import secrets
@@ -85,12 +94,22 @@ from werkzeug.exceptions import HTTPException
 
 from casework.auth import FRONT_LINE_ROLES, OFFICER_ROLES
 
-from .access import EXTENSION, officer_page, pages_settings, render, sign_in_url, wants_json
+from .access import (
+    EXTENSION,
+    link_page,
+    officer_page,
+    on_link_page,
+    pages_settings,
+    prefers_html,
+    render,
+    sign_in_url,
+    wants_json,
+)
 from .settings import PagesSettings
 from .signin import signed_in
 
-__all__ = ["DevOfficer", "configure", "install", "officer_page", "pages_settings", "render", "sign_in_url",
-           "signed_in", "wants_json"]
+__all__ = ["DevOfficer", "configure", "install", "link_page", "officer_page", "page_for_browsers", "pages_settings",
+           "prefers_html", "render", "sign_in_url", "signed_in", "wants_json"]
 
 #: The service navigation: each service's pages, in the order officers meet them, each shown only
 #: to officers with a role that may open that service's home page (admin always may), so no link
@@ -150,6 +169,20 @@ def configure(app: Flask, *, home: str | None = None,
     pages.officers = officers or pages.officers
 
 
+def page_for_browsers(app: Flask, endpoint: str, page: Callable) -> None:
+    """At an API endpoint's own URL, answer a browser (``prefers_html``) with ``page`` (a ``link_page``
+    view taking the same arguments) and every other client with the API as before: a link sent by
+    e-mail opens as a page, and the same link still answers JSON (and its OpenAPI entry stays)."""
+    api = app.view_functions[endpoint]
+
+    @functools.wraps(api)
+    def negotiated(*args: Any, **kwargs: Any) -> Any:
+        return page(*args, **kwargs) if prefers_html() else api(*args, **kwargs)
+
+    negotiated.link_page = True  # type: ignore[attr-defined]
+    app.view_functions[endpoint] = negotiated
+
+
 def install(app: Flask) -> None:
     """Serve the kernel's pages on ``app`` (``casework.web.create_app`` does, for every service)."""
     from ..reports import month_name
@@ -193,7 +226,7 @@ def install(app: Flask) -> None:
 
     @app.before_request
     def _check_form_posts() -> None:
-        if request.method == "POST" and request.path.startswith("/app/"):
+        if request.method == "POST" and (request.path.startswith("/app/") or on_link_page()):
             csrf.protect()
 
     app.register_error_handler(CSRFError, _form_expired)
@@ -203,9 +236,15 @@ def install(app: Flask) -> None:
 
 
 def _layout() -> dict[str, Any]:
-    if not request.path.startswith("/app/") or EXTENSION not in current_app.extensions:
+    if EXTENSION not in current_app.extensions:
         return {}
     settings = pages_settings()
+    if not request.path.startswith("/app/"):
+        if not on_link_page():
+            return {}
+        # Someone with no Casework account (an agency): no officer, no navigation to officers' pages.
+        return {"navigation": [], "me": None, "link_page": True, "development": settings.development,
+                "cspNonce": _nonce()}
     urls = settings.public_urls
     me = signed_in()
     extra = [{"href": f"{urls[name]}{path}", "text": text,
@@ -218,6 +257,7 @@ def _layout() -> dict[str, Any]:
                        for name, text, roles in NAVIGATION
                        if name in urls and me is not None and me.has_any(*roles)] + extra,
         "me": me,
+        "link_page": False,
         "development": settings.development,
         "sign_in_url": sign_in_url,
         "cspNonce": _nonce(),
@@ -235,10 +275,12 @@ def _form_expired(error: CSRFError):
 
 
 def _http_error(error: HTTPException):
-    """``/app/`` answers errors as GOV.UK pages; everything else as problem details."""
+    """``/app/`` answers errors as GOV.UK pages, and so does a link page to a browser; everything
+    else as problem details."""
     from casework.web import errors
 
-    if not request.path.startswith("/app/") or wants_json():
+    page = not wants_json() if request.path.startswith("/app/") else on_link_page() and prefers_html()
+    if not page:
         return errors.handle_http_exception(error)
     status = error.code or 500
     if status == 404:
@@ -249,7 +291,7 @@ def _http_error(error: HTTPException):
 
 
 def _secure(response: Response) -> Response:
-    if not request.path.startswith("/app/"):
+    if not (request.path.startswith("/app/") or on_link_page()):
         return response
     targets = " ".join(sorted(pages_settings().public_urls.values())) if EXTENSION in current_app.extensions else ""
     for name, value in SECURITY_HEADERS.items():

@@ -41,6 +41,36 @@ def wants_json() -> bool:
     return request.accept_mimetypes.best == "application/json"
 
 
+def prefers_html() -> bool:
+    """A browser's navigation (it asks for ``text/html`` before JSON), not an API client (JSON, ``*/*``
+    or no ``Accept`` at all)."""
+    return request.accept_mimetypes.best_match(["application/json", "text/html"]) == "text/html"
+
+
+def link_page(view: Callable) -> Callable:
+    """Make a view a page for someone with no Casework account who was sent a secret link (an
+    agency): the link's token is the authority, checked by the view's use case (an unknown token is
+    the 404 page), so no sign-in. Like every page it answers a browser's errors as pages, sends the
+    security headers and has its form posts CSRF-checked (on the anonymous session cookie); its
+    layout has no navigation and no officer."""
+
+    @functools.wraps(view)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        if not pages_settings().session_secret:  # no session cookie, so no CSRF token for its form
+            return render("casework/unavailable.html", 503)
+        return view(*args, **kwargs)
+
+    wrapper.accepts_form = True  # type: ignore[attr-defined]  # form posts, not JSON
+    wrapper.link_page = True  # type: ignore[attr-defined]
+    return wrapper
+
+
+def on_link_page() -> bool:
+    """This request is for a ``link_page`` view (or an API endpoint that serves one to browsers)."""
+    view = current_app.view_functions.get(request.endpoint) if request.endpoint else None
+    return bool(getattr(view, "link_page", False))
+
+
 def sign_in_url(next_url: str | None = None) -> str:
     """The sign-in page (on the sign-in service), coming back to ``next_url`` afterwards."""
     url = pages_settings().signin_url

@@ -88,7 +88,7 @@ def run_embedded(data_dir: Path, *, host: str = "127.0.0.1", stop: threading.Eve
     if busy:  # before any migration or thread: werkzeug would exit on the first, naming no way out
         raise PortBusy(busy, port_offset)
     data_dir.mkdir(parents=True, exist_ok=True)
-    servers, workers, directory = [], [], None
+    servers, workers, directory, agencies = [], [], None, None
     for service in installed().values():  # links in messages point at where each service is served
         os.environ.setdefault(f"CASEWORK_{service.name.upper()}_PUBLIC_URL", f"http://{host}:{service.port + port_offset}")
     for service in installed().values():
@@ -104,6 +104,8 @@ def run_embedded(data_dir: Path, *, host: str = "127.0.0.1", stop: threading.Eve
         workers.append(worker)
         if service.name == "notifications":
             directory = (f"http://{host}:{service.port + port_offset}", settings)
+        if service.name == "sustainment":
+            agencies = (f"http://{host}:{service.port + port_offset}", settings)
     stop = stop or threading.Event()
     if threading.current_thread() is threading.main_thread():  # a test may run it in a thread
         signal.signal(signal.SIGINT, lambda *_: stop.set())
@@ -111,6 +113,8 @@ def run_embedded(data_dir: Path, *, host: str = "127.0.0.1", stop: threading.Eve
     try:
         if directory is not None:
             seed_directory(*directory, actor="casework run")
+        if agencies is not None:
+            seed_agencies(*agencies, actor="casework run")
         if not quiet:
             _print_welcome(servers, host, port_offset)
         stop.wait()
@@ -152,6 +156,43 @@ def seed_directory(notifications_url: str, settings: Settings, *, actor: str) ->
             "email_preference": "off"})  # no mail server in development: the inbox tells them
     for slug, name, manager, _ in DEMO_TEAMS:
         _add(notifications_url, "/teams", token, {"slug": slug, "name": name, "manager_id": manager})
+
+
+def seed_agencies(sustainment_url: str, settings: Settings, *, actor: str) -> None:
+    """Import the sample agency directory (``services/sustainment/samples/agencies-oruk.json``) on
+    the first start, so officers can refer tenants to an agency at once.
+
+    Development only (``casework run``): through sustainment's ``POST /agencies/import`` as an admin
+    named ``actor``, so the import's own checks and audit trail apply; only into an empty directory,
+    so a restart adds nothing and what the council changed or took out stays as it is.
+    """
+    sample = _sample_agencies()
+    if sample is None:  # an installed package without the source tree's samples: nothing to seed
+        return
+    token = auth.mint(actor, ["admin"], name=actor, secret=settings.jwt_secret, issuer=settings.jwt_issuer,
+                      audience=settings.jwt_audience)
+    headers = {"Authorization": f"Bearer {token}", "Content-Type": "application/json"}
+    listed = urllib.request.Request(sustainment_url + "/agencies?include_inactive=true", headers=headers)
+    with _NO_PROXY.open(listed, timeout=30) as answer:
+        if json.load(answer):
+            return
+    try:
+        with _NO_PROXY.open(urllib.request.Request(sustainment_url + "/agencies/import", data=sample.read_bytes(),
+                                                   method="POST", headers=headers), timeout=60):
+            return
+    except urllib.error.HTTPError as exc:
+        detail = exc.read().decode(errors="replace")
+        raise CannotStart(f"could not import the sample agencies ({sample}): {exc.code} {detail}") from None
+
+
+def _sample_agencies() -> Path | None:
+    from importlib.util import find_spec
+
+    spec = find_spec("sustainment")
+    if spec is None or spec.origin is None:
+        return None
+    sample = Path(spec.origin).parents[1] / "samples" / "agencies-oruk.json"
+    return sample if sample.is_file() else None
 
 
 _NO_PROXY = urllib.request.build_opener(urllib.request.ProxyHandler({}))  # an http_proxy must not see our own port

@@ -1,37 +1,21 @@
 """The agency's side of a referral sent to it: the secure link it was given, where it reads the
 referral and records its answer. The link's token is the only credential (no Casework account);
-each read is audited as the agency's."""
+each read is audited as the agency's. A browser opening the link gets the page instead
+(``sustainment.web.agency_link``), calling the same use cases."""
 
 from __future__ import annotations
 
 from flask.views import MethodView
 
-from casework import audit, context
-from casework.context import Principal
 from casework.db import utcnow
 from casework.web import Blueprint, db_session
 from sustainment.api.common import refusals
-from sustainment.cases import NotFound, agency_referrals, agency_sending
-from sustainment.models import AgencyReferral, Case
+from sustainment.cases import agency_sending
 from sustainment.schemas import AgencyReferral as AgencyReferralSchema
 from sustainment.schemas import AgencyReferralForAgency, AgencyResponse
 
 blp = Blueprint("agency_links", __name__, url_prefix="/agency-links",
                 description="Agencies read the referrals sent to them and answer, through the link they were sent.")
-
-
-def _referral(token: str, *, for_update: bool = False) -> tuple[AgencyReferral, Case]:
-    session = db_session()
-    with refusals():
-        referral = agency_sending.referral_for_token(session, token, for_update=for_update)
-        case = session.get(Case, referral.case_id, with_for_update=for_update)
-        if case is None or case.anonymised_at is not None or not referral.deliveries:
-            raise NotFound("There is no such referral.")
-    return referral, case
-
-
-def _as_agency(referral: AgencyReferral) -> context.bound:
-    return context.bound(principal=Principal(sub=f"agency:{referral.agency_id}", name=referral.agency))
 
 
 @blp.route("/<string:token>")
@@ -44,9 +28,8 @@ class AgencyLink(MethodView):
         What the agency needs to contact the tenant: the case reference, the reason for the referral
         and the tenant's name and contact details, shared with their consent. Audited as the agency's read.
         """
-        referral, case = _referral(token)
-        with _as_agency(referral):
-            audit.read(db_session(), "case", case.id)
+        with refusals():
+            referral, case = agency_sending.read_by_agency(db_session(), token)
         return {"agency_referral_id": referral.id, "case_reference": case.reference, "agency": referral.agency,
                 "status": referral.status, "sent_at": referral.sent_at, "chase_by": referral.chase_by,
                 "reason": referral.reason, "officer_id": case.officer_id,
@@ -65,8 +48,6 @@ class AgencyLinkResponse(MethodView):
 
         `acknowledged`, then `accepted` or `declined`; after `accepted`, `completed` with its `outcome`.
         """
-        referral, case = _referral(token, for_update=True)
-        with _as_agency(referral), refusals():
-            return agency_referrals.record_response(db_session(), case, referral, status=data["status"],
-                                                    note=data["note"], outcome=data["outcome"], now=utcnow(),
-                                                    by="agency")
+        with refusals():
+            return agency_sending.answer_by_agency(db_session(), token, status=data["status"], note=data["note"],
+                                                   outcome=data["outcome"], now=utcnow())

@@ -26,12 +26,13 @@ import requests
 from prometheus_client import Counter
 from sqlalchemy.orm import Session
 
-from casework import audit, mail, public_http, signing, timers
+from casework import audit, context, mail, public_http, signing, timers
+from casework.context import Principal
 from casework.db import utcnow
 from casework.settings import Settings, service_env
 from casework.timers import Timer
 from sustainment import rules
-from sustainment.cases import NotFound
+from sustainment.cases import NotFound, agency_referrals
 from sustainment.journal import on_timeline
 from sustainment.models import AgencyDelivery, AgencyReferral, Case
 
@@ -66,6 +67,37 @@ def referral_for_token(session: Session, token: str, *, for_update: bool = False
     if referral is None or referral.agency_id is None:
         raise NotFound("There is no such referral.")
     return referral
+
+
+def _opened(session: Session, token: str, *, for_update: bool = False) -> tuple[AgencyReferral, Case]:
+    referral = referral_for_token(session, token, for_update=for_update)
+    case = session.get(Case, referral.case_id, with_for_update=for_update)
+    if case is None or case.anonymised_at is not None or not referral.deliveries:
+        raise NotFound("There is no such referral.")
+    return referral, case
+
+
+def _as_agency(referral: AgencyReferral) -> context.bound:
+    return context.bound(principal=Principal(sub=f"agency:{referral.agency_id}", name=referral.agency))
+
+
+def read_by_agency(session: Session, token: str) -> tuple[AgencyReferral, Case]:
+    """The referral a link is for, with its case, read by the agency through its link (JSON or the
+    page): audited as the agency's read. ``NotFound`` for a forged token, a referral never sent or
+    an anonymised case."""
+    referral, case = _opened(session, token)
+    with _as_agency(referral):
+        audit.read(session, "case", case.id)
+    return referral, case
+
+
+def answer_by_agency(session: Session, token: str, *, status: str, note: str | None, outcome: str | None,
+                     now: dt.datetime) -> AgencyReferral:
+    """The agency's answer through its link, recorded as the agency's (``record_response``)."""
+    referral, case = _opened(session, token, for_update=True)
+    with _as_agency(referral):
+        return agency_referrals.record_response(session, case, referral, status=status, note=note, outcome=outcome,
+                                                now=now, by="agency")
 
 
 def link(referral: AgencyReferral) -> str:

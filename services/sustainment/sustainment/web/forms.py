@@ -257,7 +257,9 @@ class AgencyReferralForm(CaseForm):
                 "consent_given": bool(self.consent_given.data), "safeguarding_reason": self.safeguarding_reason.data or None}
 
 
-class AgencyResponseForm(CaseForm):
+class AgencyAnswerForm(FlaskForm):
+    """The agency's answer: on its link page as the agency gives it, on the case as an officer records it."""
+
     status = RadioField("The agency's answer", widget=GovRadioInput(),
                         choices=_choices(("acknowledged", "accepted", "declined", "completed")),
                         validators=[_required("Choose the agency’s answer")])
@@ -267,6 +269,10 @@ class AgencyResponseForm(CaseForm):
 
     def payload(self) -> dict[str, Any]:
         return {"status": self.status.data, "note": self.note.data or None, "outcome": self.outcome.data or None}
+
+
+class AgencyResponseForm(CaseForm, AgencyAnswerForm):
+    """The agency's answer recorded by an officer on the case (with the case's version)."""
 
 
 class SendToAgencyForm(CaseForm):
