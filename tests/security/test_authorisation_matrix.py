@@ -14,7 +14,11 @@ from casework.auth import ROLES
 from casework_dev.testing import bearer
 
 SERVICES = ["intake", "lettings", "notifications", "sustainment"]
-PUBLIC = {"/healthz", "/readyz", "/metrics", "/openapi.json"}
+PUBLIC = {"/healthz", "/readyz", "/metrics", "/openapi.json",
+          # An agency's secure link: the token in the path is its only credential (no Casework
+          # account); a forged or unknown token is refused
+          # (tests/sustainment/integration/test_agency_link_page.py).
+          "/agency-links/{token}", "/agency-links/{token}/response"}
 PATH_VALUES = {"slug": "intake", "kind": "offer"}
 
 
