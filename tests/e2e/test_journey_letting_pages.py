@@ -29,7 +29,7 @@ from selenium.webdriver.support.ui import Select, WebDriverWait
 
 from casework.workdays import LONDON
 from casework_dev.testing import wait_until
-from casework_dev.testing.browser import assert_accessible, chromium, screenshot, sign_in_in_browser
+from casework_dev.testing.browser import assert_accessible, chromium, gone, screenshot, sign_in_in_browser
 
 from .conftest import inbox_task_link, one_case, task_status
 
@@ -81,14 +81,14 @@ def press(browser, label: str, action_ends: str = "") -> None:
         By.XPATH, f".//*[(self::button or self::input[@type='submit']) and (starts-with(normalize-space(), "
                   f"'{label}') or @value='{label}')]"))
     button.click()
-    wait(browser, ec.staleness_of(before))
+    wait(browser, gone(before))
 
 
 def follow(browser, link) -> None:
     """Click a link and wait for the page it leads to."""
     before = browser.find_element(By.TAG_NAME, "html")
     link.click()
-    wait(browser, ec.staleness_of(before))
+    wait(browser, gone(before))
 
 
 def banner(browser, text: str) -> str:

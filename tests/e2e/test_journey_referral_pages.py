@@ -67,15 +67,14 @@ def banner(browser) -> str:
 
 def sign_in(browser, urls, officer_id: str, page_url: str) -> None:
     """Sign out whoever is signed in (one cookie for every service), then sign in as ``officer_id``."""
-    from selenium.webdriver.support import expected_conditions as ec
 
-    from casework_dev.testing.browser import sign_in_in_browser
+    from casework_dev.testing.browser import gone, sign_in_in_browser
 
     browser.get(f"{urls['notifications']}/app/sign-in")
     if browser.find_elements(_by().XPATH, "//button[normalize-space()='Sign out']"):
         before = browser.find_element(_by().TAG_NAME, "html")
         press(browser, "Sign out")
-        wait(browser, ec.staleness_of(before))  # signed out before the next sign-in, however slow the machine
+        wait(browser, gone(before))  # signed out before the next sign-in, however slow the machine
     browser.delete_all_cookies()
     sign_in_in_browser(browser, page_url, officer_id)
     assert browser.current_url.startswith(page_url), browser.current_url
@@ -98,10 +97,9 @@ def keep(browser, name: str, javascript: bool, tmp_path: Path) -> None:
 @pytest.mark.parametrize("javascript", [True, False], ids=["javascript", "no-javascript"])
 def test_a_referral_raised_on_the_form_is_triaged_on_its_page_and_its_task_closes_itself(
         system, people, housing_officer, javascript, tmp_path):
-    from selenium.webdriver.support import expected_conditions as ec
     from selenium.webdriver.support.ui import Select as Choice
 
-    from casework_dev.testing.browser import chromium
+    from casework_dev.testing.browser import chromium, gone
 
     By = _by()  # noqa: N806 - selenium's name
     urls = system.urls()
@@ -156,7 +154,7 @@ def test_a_referral_raised_on_the_form_is_triaged_on_its_page_and_its_task_close
         link = inbox_task_link(browser, urls["notifications"], f"Triage referral {reference}", "/app/referrals/")
         inbox = browser.find_element(By.TAG_NAME, "html")
         link.click()
-        wait(browser, ec.staleness_of(inbox))  # the referral's page, not the inbox still
+        wait(browser, gone(inbox))  # the referral's page, not the inbox still
         referral_id = browser.current_url.rsplit("/", 1)[1]
         assert browser.current_url == f"{urls['intake']}/app/referrals/{referral_id}"
         assert f"Referral {reference}" in browser.find_element(By.TAG_NAME, "h1").text

@@ -1,8 +1,8 @@
 """Conditions a service writes once answer the same on PostgreSQL and SQLite."""
 
-import pytest
 import datetime as dt
 
+import pytest
 from sqlalchemy import Column, Integer, MetaData, String, Table, insert, literal, select
 
 from casework.db import JSONDoc, UTCDateTime, execute_as_driver_sql

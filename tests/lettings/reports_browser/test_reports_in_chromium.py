@@ -7,11 +7,10 @@ from pathlib import Path
 
 from lettings_reports_data import made_data
 from selenium.webdriver.common.by import By
-from selenium.webdriver.support import expected_conditions as ec
 from selenium.webdriver.support.ui import Select, WebDriverWait
 
 from casework.workdays import london_today
-from casework_dev.testing.browser import assert_accessible, screenshot, sign_in_as
+from casework_dev.testing.browser import assert_accessible, gone, screenshot, sign_in_as
 
 
 def test_a_manager_reads_the_voids_and_the_performance_pages(lettings, server, browser, tmp_path):
@@ -33,7 +32,7 @@ def test_a_manager_reads_the_voids_and_the_performance_pages(lettings, server, b
     Select(browser.find_element(By.ID, "stage")).select_by_visible_text("Accepted")
     before = browser.find_element(By.TAG_NAME, "html")
     browser.find_element(By.XPATH, "//button[normalize-space()='Show voids']").click()
-    WebDriverWait(browser, 30).until(ec.staleness_of(before))  # the filtered list, not the one before
+    WebDriverWait(browser, 30).until(gone(before))  # the filtered list, not the one before
     rows = browser.find_elements(By.CSS_SELECTOR, "tbody tr")
     assert len(rows) == 1 and f"Accepted by {made['a2']}" in rows[0].text
 

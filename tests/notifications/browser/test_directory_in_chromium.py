@@ -10,7 +10,7 @@ from selenium.webdriver.common.by import By
 from selenium.webdriver.support import expected_conditions as ec
 from selenium.webdriver.support.ui import Select, WebDriverWait
 
-from casework_dev.testing.browser import assert_accessible, screenshot, sign_in_in_browser
+from casework_dev.testing.browser import assert_accessible, gone, screenshot, sign_in_in_browser
 
 BANNER = (By.CSS_SELECTOR, ".govuk-notification-banner")
 
@@ -32,7 +32,7 @@ def press(browser, element) -> None:
     read next is read from the answer, however slow the machine."""
     before = browser.find_element(By.TAG_NAME, "html")
     element.click()
-    WebDriverWait(browser, 30).until(ec.staleness_of(before))
+    WebDriverWait(browser, 30).until(gone(before))
 
 
 def open_directory(browser, server):

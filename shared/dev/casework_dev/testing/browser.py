@@ -100,6 +100,29 @@ def chromium(*, javascript: bool = True):
         shutil.rmtree(profile, ignore_errors=True)
 
 
+def gone(element):
+    """A wait condition: ``element`` (of the page before a click) no longer in the window's page.
+
+    Selenium's ``staleness_of`` asks the element for a property and takes only a "stale element"
+    answer as gone; Chromium, asked while the next page replaces the old, may instead answer
+    "Node with given id does not belong to the document" (an unknown error), which raised out of
+    the wait in a run on a busy machine. Either answer means the page was left."""
+    from selenium.common.exceptions import StaleElementReferenceException, WebDriverException
+
+    def left(_driver) -> bool:
+        try:
+            element.is_enabled()
+        except StaleElementReferenceException:
+            return True
+        except WebDriverException as exc:
+            if "does not belong to the document" in str(exc):
+                return True
+            raise
+        return False
+
+    return left
+
+
 def sign_in_in_browser(browser, page_url: str, officer_id: str) -> None:
     """Open ``page_url``, be sent to the development sign-in, pick ``officer_id``, and come back."""
     from selenium.webdriver.common.by import By
