@@ -91,6 +91,10 @@ class Importer:
         """Write one record with its service's use case (rows, audit, events together)."""
         raise NotImplementedError
 
+    def finish(self, session: Session) -> None:
+        """After the last record of a file with no problem: what is done once for the whole file
+        (the batch the records make, closed with its counts). Not called when nothing is kept."""
+
 
 @dataclass
 class Report:
@@ -249,7 +253,9 @@ def run(session: Session, importer: Importer, lines: Iterable[str], *, progress:
             _write(session, importer, pending, report)
             pending = []
     _write(session, importer, pending, report)
-    if not report.ok:
+    if report.ok:
+        importer.finish(session)
+    else:
         report.imported = 0
     return report
 

@@ -54,20 +54,33 @@ def receive_batch(session: Session, data: dict[str, Any], *, principal: Principa
     source within the duplicate window (the same row sent again) is answered as a duplicate of
     the referral it made. The batch row keeps the counts and each row's result (references only)."""
     source = data["source"]
-    batch = ReferralBatch(id=uuid.uuid4(), received_at=now, sent_by=principal.sub, source_system=source["system"],
-                          source_team=source.get("team"), reason=data["reason"],
-                          households=len(data["households"]), created=0, duplicates=0, refused=0, results=[])
-    session.add(batch)
-    session.flush()  # its referrals name it
+    batch = open_batch(session, source, data["reason"], principal=principal, now=now)
     results = [_receive_row(session, batch, index, row, source, principal=principal, policy=policy, now=now)
                for index, row in enumerate(data["households"])]
+    close_batch(session, batch, results)
+    return batch
+
+
+def open_batch(session: Session, source: dict[str, Any], reason: str, *, principal: Principal,
+               now: dt.datetime) -> ReferralBatch:
+    """A new batch from ``source`` for ``reason``; its households follow (``receive_household``)."""
+    batch = ReferralBatch(id=uuid.uuid4(), received_at=now, sent_by=principal.sub, source_system=source["system"],
+                          source_team=source.get("team"), reason=reason, households=0, created=0, duplicates=0,
+                          refused=0, results=[])
+    session.add(batch)
+    session.flush()  # its referrals name it
+    return batch
+
+
+def close_batch(session: Session, batch: ReferralBatch, results: list[dict[str, Any]]) -> None:
+    """Record each household's result in the batch, with its counts, and audit it."""
     batch.results = results
+    batch.households = len(results)
     batch.created, batch.duplicates, batch.refused = (
         sum(1 for r in results if r["outcome"] == outcome) for outcome in ("created", "duplicate", "refused"))
     audit.record(session, "receive_batch", "referral_batch", batch.id,
                  after={"source_system": batch.source_system, "reason": batch.reason, "households": batch.households,
                         "created": batch.created, "duplicates": batch.duplicates, "refused": batch.refused})
-    return batch
 
 
 def _receive_row(session: Session, batch: ReferralBatch, index: int, row: Any, source: dict[str, Any], *,
@@ -76,15 +89,25 @@ def _receive_row(session: Session, batch: ReferralBatch, index: int, row: Any, s
         household = ReferralCreate().load({**row, "source": source} if isinstance(row, dict) else row)
     except ValidationError as refused:
         return {"row": index, "outcome": "refused", "errors": flatten_errors(refused.messages)}
-    key = row_key(source["system"], row)
-    first = _first_received(session, key, source["system"], principal, since=now - dt.timedelta(
+    return receive_household(session, batch, index, household, row_key(source["system"], row), principal=principal,
+                             policy=policy, now=now)
+
+
+def receive_household(session: Session, batch: ReferralBatch, index: int, household: dict[str, Any], key: str, *,
+                      principal: Principal, policy: IntakePolicy, now: dt.datetime,
+                      source_ref: str | None = None) -> dict[str, Any]:
+    """Make a referral of one validated household (``ReferralCreate``, with the batch's source) in
+    its own savepoint, unless ``key`` (its ``row_key``) was received before from the same source
+    within the duplicate window. ``source_ref``: the feed's own reference for it, if it has one."""
+    first = _first_received(session, key, household["source"]["system"], principal, since=now - dt.timedelta(
         days=policy.duplicate_window_days))
     if first is not None:
         return {"row": index, "outcome": "duplicate", "duplicate_of": {"id": str(first.id), "reference": first.reference}}
     try:
         with session.begin_nested():
             made = referrals.receive(session, household, principal=principal, policy=policy, now=now)
-            session.add(BatchReferral(referral_id=made.id, batch_id=batch.id, row=index, row_key=key))
+            session.add(BatchReferral(referral_id=made.id, batch_id=batch.id, row=index, row_key=key,
+                                      source_ref=source_ref))
     except (DataError, IntegrityError) as failed:  # the row's fault: the database refused a value
         log.warning("batch row refused by the database", extra={"batch_id": str(batch.id), "row": index,
                                                                  "error": type(failed.orig).__name__})

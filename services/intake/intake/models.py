@@ -57,9 +57,13 @@ class BatchReferral(Base):
     row: Mapped[int] = mapped_column(Integer)
     #: Cleared when the referral is anonymised (it is a digest of the person's details).
     row_key: Mapped[str | None] = mapped_column(String(64))
+    #: The feed's own reference for the household when it came in a CSV file (``casework import
+    #: referrals``): a file imported again skips the households it names.
+    source_ref: Mapped[str | None] = mapped_column(String(100))
 
     __table_args__ = (Index("ix_batch_referrals_batch_id", "batch_id"),
-                      Index("ix_batch_referrals_row_key", "row_key"))
+                      Index("ix_batch_referrals_row_key", "row_key"),
+                      Index("ix_batch_referrals_source_ref", "source_ref"))
 
 
 class Referral(Base):

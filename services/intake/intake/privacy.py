@@ -76,8 +76,10 @@ def anonymise(session: Session, referral: Referral) -> None:
     referral.triage_reason = removed(referral.triage_reason)
     referral.withdrawn_reason = removed(referral.withdrawn_reason)
     referral.anonymised_at = dt.datetime.now(dt.UTC)
-    # The digest of the batch row it came from is of the person's details too.
-    session.execute(update(BatchReferral).where(BatchReferral.referral_id == referral.id).values(row_key=None))
+    # The digest of the batch row it came from is of the person's details too, and the feed's own
+    # reference (source_ref, from an imported file) would find the person in the feed again.
+    session.execute(update(BatchReferral).where(BatchReferral.referral_id == referral.id)
+                    .values(row_key=None, source_ref=None))
 
 
 RETENTION = [RetentionRule("referral", due=due_referrals, anonymise=anonymise, audit_keys=AUDIT_KEYS)]

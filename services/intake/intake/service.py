@@ -2,6 +2,7 @@
 
 from casework.service import Service
 from intake.api import blueprints
+from intake.imports import IMPORTERS
 from intake.models import Base
 from intake.timers import TIMERS
 from intake.web import install as install_pages
@@ -14,6 +15,7 @@ SERVICE = Service(
     blueprints=blueprints,
     metadata=Base.metadata,
     timers=TIMERS,
+    importers=IMPORTERS,
     configure_app=install_pages,
     pages={"triage queue": "/app/referrals", "raise a referral": "/app/referrals/new"},
 )

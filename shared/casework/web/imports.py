@@ -37,7 +37,8 @@ class ImportReport(ma.Schema):
     records = ma.fields.Integer(metadata={"description": "Records read (a household may take several rows)."})
     imported = ma.fields.Integer()
     already_imported = ma.fields.Integer(metadata={
-        "description": "Records whose housing_ref was imported before: left as they are."})
+        "description": "Records whose key (the other system's own reference: housing_ref, source_ref) was "
+                       "imported before: left as they are."})
     problem_count = ma.fields.Integer()
     problems = ma.fields.List(ma.fields.Nested(ImportProblem))
 
@@ -59,8 +60,8 @@ def blueprint(importers: dict) -> Blueprint:
             """Import a CSV file
 
             Every row validated as the API validates a record; the file is imported whole or not at
-            all, and a record whose `housing_ref` is in already is left as it is (so the same
-            extract may be sent again). Layouts: services/<name>/docs/imports.md. At most the
+            all, and a record whose key (`housing_ref`, `source_ref`) is in already is left as it
+            is (so the same extract may be sent again). Layouts: services/<name>/docs/imports.md. At most the
             service's body limit (`CASEWORK_MAX_BODY_BYTES`); larger files go through
             `casework import`."""
             if kind not in importers:

@@ -171,8 +171,10 @@ def test_the_batch_is_triaged_together_the_highest_risk_first(intake, refer, who
         assert browser.get("/app/referrals?batch_id=00000000-0000-0000-0000-000000000000").status_code == 404
 
 
-def test_anonymising_a_batch_referral_forgets_its_row_digest(intake, who):
+def test_anonymising_a_batch_referral_forgets_its_row_digest_and_feed_reference(intake, who):
     made = send(intake, who.referrer, [GOOD]).json["results"][0]["referral"]
+    with intake.db.transaction() as session:  # as casework import referrals keeps it
+        session.get(BatchReferral, uuid.UUID(made["id"])).source_ref = "LIFT-2026-10041"
     intake.client.post(f"/referrals/{made['id']}/triage", headers=who.intake_officer,
                        json={"outcome": "reject", "reason": "Already supported."})
 
@@ -180,4 +182,5 @@ def test_anonymising_a_batch_referral_forgets_its_row_digest(intake, who):
         assert privacy.sweep(session, RETENTION, service="intake",
                              now=dt.datetime.now(dt.UTC) + dt.timedelta(days=365 * 3)) == {"referral": 1}
     with intake.db.transaction() as session:
-        assert session.get(BatchReferral, uuid.UUID(made["id"])).row_key is None
+        anonymised = session.get(BatchReferral, uuid.UUID(made["id"]))
+        assert (anonymised.row_key, anonymised.source_ref) == (None, None)

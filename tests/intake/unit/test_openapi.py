@@ -21,7 +21,8 @@ def test_every_journey_endpoint_is_documented(spec):
     assert set(spec["paths"]) == {"/referrals", "/referrals/{referral_id}", "/referrals/{referral_id}/triage",
                                   "/referrals/{referral_id}/withdraw", "/referrals/{referral_id}/audit",
                                   "/subjects/export", "/legal-holds", "/legal-holds/{record_type}/{record_id}",
-                                  "/reports/performance", "/referrals/batch", "/referrals/batch/{batch_id}"}
+                                  "/reports/performance", "/referrals/batch", "/referrals/batch/{batch_id}",
+                                  "/imports/{kind}"}
 
 
 def test_the_batch_endpoint_says_how_many_households_it_takes(spec):

@@ -20,7 +20,7 @@ class HomeImporter(Importer):
                Column("garden", "", kind="yes_no"), Column("tags", "", kind="list"))
 
     def __init__(self, already=()):
-        self.already, self.written = set(already), []
+        self.already, self.written, self.finished = set(already), [], 0
 
     def load(self, session, rows):
         number, cells = rows[0]
@@ -35,6 +35,9 @@ class HomeImporter(Importer):
 
     def write(self, session, record):
         self.written.append(record)
+
+    def finish(self, session):
+        self.finished += 1
 
 
 class Households(HomeImporter):
@@ -55,6 +58,7 @@ def test_a_good_file_is_written_record_by_record_with_its_cells_typed():
     assert (report.ok, report.rows, report.records, report.imported) == (True, 2, 2, 2)
     assert importer.written == [("H1", {"address": "1 High St", "bedrooms": 2, "garden": True, "tags": ["a", "b"]}),
                                 ("H2", {"address": "2 High St", "bedrooms": 3})]
+    assert importer.finished == 1  # once, after the last record
 
 
 def test_after_the_first_problem_nothing_more_is_written_but_every_problem_is_reported():
@@ -63,6 +67,7 @@ def test_after_the_first_problem_nothing_more_is_written_but_every_problem_is_re
                  batch=1)
     assert not report.ok and report.imported == 0
     assert [w[0] for w in importer.written] == ["H1"]  # the caller rolls it back
+    assert importer.finished == 0
     assert report.problems == [Problem(3, "address", "Missing data for required field."),
                                Problem(3, "bedrooms", "Not a valid integer."),
                                Problem(5, "housing_ref", "H1 is on row 2 already: each record once.")]

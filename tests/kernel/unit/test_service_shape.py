@@ -3,6 +3,7 @@ translate, events declared once in its events.py, and handlers that are exactly 
 names it a consumer of."""
 
 import ast
+import csv
 import re
 from pathlib import Path
 
@@ -134,3 +135,15 @@ def test_the_navigation_shows_a_service_to_exactly_the_roles_its_home_page_lets_
 def test_the_kernels_own_page_views_write_nothing_themselves():
     kernel_views = ROOT / "shared" / "casework" / "pages" / "views.py"
     assert SIDE_EFFECT.findall(kernel_views.read_text()) == []
+
+
+@pytest.mark.parametrize(("name", "kind"), [(name, kind) for name in SERVICES for kind in sorted(installed()[name].importers)])
+def test_each_import_column_is_documented_and_the_sample_has_them_all(name, kind):
+    """The import layouts officers read (services/<name>/docs/imports.md) and the samples beside
+    them say what the importers take: every column documented, every sample's header a layout's."""
+    docs = ROOT / "services" / name / "docs"
+    columns = [column.name for column in installed()[name].importers[kind].columns]
+    documented = (docs / "imports.md").read_text()
+    assert [column for column in columns if f"| `{column}` |" not in documented] == []
+    with (docs / "imports" / f"{kind}.csv").open() as sample:
+        assert next(csv.reader(sample)) == columns
