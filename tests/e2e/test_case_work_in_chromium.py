@@ -2,8 +2,8 @@
 services' gunicorn apis and workers on PostgreSQL and RabbitMQ; on ``sqlite``: ``casework run``):
 a team leader assigns the case on /app/cases, the officer agrees a plan, schedules and records a
 visit and closes the case with an outcome — each signed in through the one sign-in — and the
-tasks close themselves as each step is done. Once with JavaScript and once without; axe-core on
-every page."""
+tasks close themselves as each step is done. With JavaScript on real servers (axe-core on every
+page), without it on the embedded system (``conftest.with_javascript``)."""
 
 from __future__ import annotations
 
@@ -20,15 +20,16 @@ from casework.workdays import LONDON
 from casework_dev.testing import wait_until
 from casework_dev.testing.browser import assert_accessible, chromium, screenshot, sign_in_in_browser
 
-from .conftest import referred_and_accepted, task_status
+from .conftest import referred_and_accepted, task_status, with_javascript
 
 pytestmark = pytest.mark.slow
 
 
-@pytest.fixture(params=[True, False], ids=["javascript", "no-javascript"])
-def browser(request):
-    with chromium(javascript=request.param) as driver:
-        driver.javascript = request.param
+@pytest.fixture
+def browser(backend):
+    javascript = with_javascript(backend)
+    with chromium(javascript=javascript) as driver:
+        driver.javascript = javascript
         yield driver
 
 

@@ -9,8 +9,8 @@ leads to the advert and the home is offered to the next bidder, who accepts, pas
 pre-tenancy and affordability checks and signs up. A team leader then finds the high-risk new
 tenant's onboarding case among the team's unassigned cases on sustainment's caseload.
 
-axe-core on every kind of page visited; once more with JavaScript off (on the embedded system:
-every action works without it); screenshots of the home, an applicant, the advert with its
+axe-core on every kind of page visited on real servers; on the embedded system with JavaScript off
+(every action works without it: ``conftest.with_javascript``); screenshots of the home, an applicant, the advert with its
 shortlist and the offer (CASEWORK_SCREENSHOTS, e.g. docs/screenshots; the voids list's is the
 reports' browser test's, over more homes)."""
 
@@ -31,17 +31,16 @@ from casework.workdays import LONDON
 from casework_dev.testing import wait_until
 from casework_dev.testing.browser import assert_accessible, chromium, gone, screenshot, sign_in_in_browser
 
-from .conftest import inbox_task_link, one_case, task_status
+from .conftest import inbox_task_link, one_case, task_status, with_javascript
 
 pytestmark = pytest.mark.slow
 
 
-@pytest.fixture(params=[True, False], ids=["javascript", "no-javascript"])
-def browser(request, backend):
-    if not request.param and backend == "postgresql":
-        pytest.skip("one run without JavaScript is enough: it is the embedded system's")
-    with chromium(javascript=request.param) as driver:
-        driver.javascript = request.param
+@pytest.fixture
+def browser(backend):
+    javascript = with_javascript(backend)
+    with chromium(javascript=javascript) as driver:
+        driver.javascript = javascript
         yield driver
 
 

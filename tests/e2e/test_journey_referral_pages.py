@@ -2,8 +2,8 @@
 as its own process on PostgreSQL and RabbitMQ; and `casework run`, embedded), signed in as each
 officer in turn: a housing officer raises a referral on the form → an intake officer finds it in
 the triage queue and, from the task in the inbox, on its page, and accepts it → the triage task
-closes by itself → sustainment opens the case. Once with JavaScript off; axe-core checks each
-intake page; screenshots of the queue, the referral and the new-referral form (CASEWORK_SCREENSHOTS)."""
+closes by itself → sustainment opens the case. With JavaScript on real servers (axe-core checks each
+intake page), without it on the embedded system (``conftest.with_javascript``); screenshots of the queue, the referral and the new-referral form (CASEWORK_SCREENSHOTS)."""
 
 from __future__ import annotations
 
@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from .conftest import inbox_task_link, one_case, one_task, task_status
+from .conftest import inbox_task_link, one_case, one_task, task_status, with_javascript
 
 pytestmark = pytest.mark.slow
 
@@ -94,14 +94,14 @@ def keep(browser, name: str, javascript: bool, tmp_path: Path) -> None:
         screenshot(browser, Path(os.environ.get("CASEWORK_SCREENSHOTS") or tmp_path) / name)
 
 
-@pytest.mark.parametrize("javascript", [True, False], ids=["javascript", "no-javascript"])
 def test_a_referral_raised_on_the_form_is_triaged_on_its_page_and_its_task_closes_itself(
-        system, people, housing_officer, javascript, tmp_path):
+        system, people, housing_officer, backend, tmp_path):
     from selenium.webdriver.support.ui import Select as Choice
 
     from casework_dev.testing.browser import chromium, gone
 
     By = _by()  # noqa: N806 - selenium's name
+    javascript = with_javascript(backend)
     urls = system.urls()
     iris = people.intake_officer
     tenancy = f"T-{uuid.uuid4().hex[:8].upper()}"
