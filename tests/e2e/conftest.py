@@ -213,3 +213,15 @@ def with_javascript(backend: str) -> bool:
     browser; the CI run stays inside its time."""
     return backend == "postgresql"
 
+
+@pytest.fixture
+def browser(backend):
+    """Debian's Chromium for a browser journey, with JavaScript as ``with_javascript`` says
+    (``browser.javascript`` tells the test which)."""
+    from casework_dev.testing.browser import chromium
+
+    javascript = with_javascript(backend)
+    with chromium(javascript=javascript) as driver:
+        driver.javascript = javascript
+        yield driver
+

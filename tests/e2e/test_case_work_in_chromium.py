@@ -18,19 +18,11 @@ from selenium.webdriver.support.ui import Select, WebDriverWait
 
 from casework.workdays import LONDON
 from casework_dev.testing import wait_until
-from casework_dev.testing.browser import assert_accessible, chromium, screenshot, sign_in_in_browser
+from casework_dev.testing.browser import assert_accessible, screenshot, sign_in_in_browser
 
-from .conftest import referred_and_accepted, task_status, with_javascript
+from .conftest import referred_and_accepted, task_status
 
 pytestmark = pytest.mark.slow
-
-
-@pytest.fixture
-def browser(backend):
-    javascript = with_javascript(backend)
-    with chromium(javascript=javascript) as driver:
-        driver.javascript = javascript
-        yield driver
 
 
 def banner(browser, text: str) -> None:

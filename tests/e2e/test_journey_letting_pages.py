@@ -29,19 +29,11 @@ from selenium.webdriver.support.ui import Select, WebDriverWait
 
 from casework.workdays import LONDON
 from casework_dev.testing import wait_until
-from casework_dev.testing.browser import assert_accessible, chromium, gone, screenshot, sign_in_in_browser
+from casework_dev.testing.browser import assert_accessible, gone, screenshot, sign_in_in_browser
 
-from .conftest import inbox_task_link, one_case, task_status, with_javascript
+from .conftest import inbox_task_link, one_case, task_status
 
 pytestmark = pytest.mark.slow
-
-
-@pytest.fixture
-def browser(backend):
-    javascript = with_javascript(backend)
-    with chromium(javascript=javascript) as driver:
-        driver.javascript = javascript
-        yield driver
 
 
 def wait(browser, condition, timeout: float = 20):

@@ -231,6 +231,11 @@ def agency_answered(status: str) -> bool:
     return status in ("accepted", "declined", "completed")
 
 
+def agency_may_still_answer(status: str) -> bool:
+    """Whether the agency's answer may still move on (not yet declined or completed)."""
+    return bool(_AGENCY_NEXT[status])
+
+
 def sending_problem(*, consent_given: bool, delivery: str) -> str | None:
     """Why an agency referral may not be sent to the agency, or None when it may. Sending shares the
     tenant's details with the agency: a referral made without consent (for a safeguarding reason) is

@@ -11,6 +11,7 @@ from flask import flash, redirect, request
 from casework.db import utcnow
 from casework.pages import link_page, render
 from casework.web import db_session
+from sustainment import rules
 from sustainment.cases import agency_sending
 from sustainment.schemas import AgencyResponse
 
@@ -27,7 +28,7 @@ def referral(token: str, *, status: int = 200, form: forms.AgencyAnswerForm | No
     """The referral as the agency needs it (``GET`` by a browser; the API answers everyone else)."""
     with refusals(None):
         found, case = agency_sending.read_by_agency(db_session(), token)
-    answering = found.status not in ("declined", "completed")  # as on the case page: nothing comes after these
+    answering = rules.agency_may_still_answer(found.status)
     return render("sustainment/agency_link.html", status, referral=found, case=case,
                   form=form or forms.AgencyAnswerForm(formdata=None), answering=answering,
                   words=forms.words)

@@ -85,7 +85,7 @@ def case_page(key: str, *, status: int = 200, break_glass_reason: str | None = N
     if given.get("outcome") is not None:
         outcome_forms[given["visit_id"]] = given["outcome"]
     answer_forms = {str(r.id): forms.AgencyResponseForm(formdata=None, data={"version": view.version}, prefix=f"a{i}")
-                    for i, r in enumerate(view.case.agency_referrals) if r.status not in ("declined", "completed")}
+                    for i, r in enumerate(view.case.agency_referrals) if rules.agency_may_still_answer(r.status)}
     if given.get("answer") is not None:
         answer_forms[given["referral_id"]] = given["answer"]
     # A referral the tenant consented to, to an agency that takes referrals from here, not yet answered.
