@@ -18,7 +18,7 @@ from selenium.webdriver.support.ui import Select, WebDriverWait
 
 from casework.workdays import LONDON
 from casework_dev.testing import wait_until
-from casework_dev.testing.browser import assert_accessible, screenshot, sign_in_in_browser
+from casework_dev.testing.browser import assert_accessible, gone, screenshot, sign_in_in_browser
 
 from .conftest import referred_and_accepted, task_status
 
@@ -26,7 +26,7 @@ pytestmark = pytest.mark.slow
 
 
 def banner(browser, text: str) -> None:
-    WebDriverWait(browser, 15).until(ec.text_to_be_present_in_element(
+    WebDriverWait(browser, 30).until(ec.text_to_be_present_in_element(
         (By.CSS_SELECTOR, ".govuk-notification-banner--success"), text))
 
 
@@ -47,9 +47,13 @@ def choose(browser, name: str, value: str) -> None:
 
 
 def press(browser, form_action_ends: str, label: str) -> None:
+    """Press the form's button and wait for the page it posts to (the old one gone), however slow
+    the machine."""
+    before = browser.find_element(By.TAG_NAME, "html")
     form = next(f for f in browser.find_elements(By.TAG_NAME, "form")
                 if (f.get_attribute("action") or "").split("?")[0].endswith(form_action_ends))
     form.find_element(By.XPATH, f".//button[starts-with(normalize-space(), '{label}')]").click()
+    WebDriverWait(browser, 30).until(gone(before))
 
 
 def open_tab(browser, name: str) -> None:
@@ -68,13 +72,13 @@ def task_made_by(officer, case_id: str, rule: str) -> dict:
         assert len(tasks) <= 1, tasks
         return tasks[0] if tasks else None
 
-    return wait_until(found, timeout=20, interval=0.2, message=f"a {rule} task for {officer.sub}")
+    return wait_until(found, timeout=40, interval=0.2, message=f"a {rule} task for {officer.sub}")
 
 
 def sign_in_as_officer(browser, url: str, officer_id: str) -> None:
     browser.delete_all_cookies()
     sign_in_in_browser(browser, url, officer_id)
-    WebDriverWait(browser, 15).until(lambda b: b.current_url.startswith(url))
+    WebDriverWait(browser, 30).until(lambda b: b.current_url.startswith(url))
 
 
 def test_a_case_is_assigned_planned_visited_and_closed_through_the_pages(system, people, browser, tmp_path):
@@ -105,14 +109,14 @@ def test_a_case_is_assigned_planned_visited_and_closed_through_the_pages(system,
     card = browser.find_element(By.ID, f"task-{first_contact['id']}")
     assert f"First contact for case {ref}" in card.text
     card.find_element(By.CSS_SELECTOR, f"a[href='{pages}/app/cases/{case['id']}']").click()
-    WebDriverWait(browser, 15).until(ec.text_to_be_present_in_element((By.TAG_NAME, "h1"), ref))
+    WebDriverWait(browser, 30).until(ec.text_to_be_present_in_element((By.TAG_NAME, "h1"), ref))
     browser.get(f"{pages}/app/cases")
     browser.find_element(By.CSS_SELECTOR, f"#main-content a[href$='/app/cases/{ref}']").click()
-    WebDriverWait(browser, 15).until(ec.text_to_be_present_in_element((By.TAG_NAME, "h1"), ref))
+    WebDriverWait(browser, 30).until(ec.text_to_be_present_in_element((By.TAG_NAME, "h1"), ref))
     check(browser)
     open_tab(browser, "plan")
     browser.find_element(By.LINK_TEXT, "Agree a plan").click()  # the plan's form is a page of its own
-    WebDriverWait(browser, 15).until(ec.text_to_be_present_in_element((By.TAG_NAME, "h1"), "Agree a plan"))
+    WebDriverWait(browser, 30).until(ec.text_to_be_present_in_element((By.TAG_NAME, "h1"), "Agree a plan"))
     check(browser)
     fill(browser, "plan-goals-0-title", "Clear the rent arrears")
     Select(browser.find_element(By.ID, "plan-goals-0-category")).select_by_value("rent_arrears")
@@ -149,11 +153,11 @@ def test_a_case_is_assigned_planned_visited_and_closed_through_the_pages(system,
 
     # Closing: the confirmation page shows what is still open, then the case closes with its outcome.
     browser.find_element(By.LINK_TEXT, "Close the case").click()
-    WebDriverWait(browser, 15).until(ec.text_to_be_present_in_element((By.TAG_NAME, "h1"), "Close the case"))
+    WebDriverWait(browser, 30).until(ec.text_to_be_present_in_element((By.TAG_NAME, "h1"), "Close the case"))
     assert "Apply for Discretionary Housing Payment" in browser.find_element(By.ID, "outstanding").text
     check(browser)
     press(browser, f"/app/cases/{ref}/closure", "Close the case")  # no outcome chosen: refused, said where
-    WebDriverWait(browser, 15).until(ec.text_to_be_present_in_element(
+    WebDriverWait(browser, 30).until(ec.text_to_be_present_in_element(
         (By.CSS_SELECTOR, ".govuk-error-summary"), "Choose the case’s outcome"))
     assert "Choose the case’s outcome" in browser.find_element(By.CSS_SELECTOR, ".govuk-error-message").text
     check(browser)
@@ -164,5 +168,5 @@ def test_a_case_is_assigned_planned_visited_and_closed_through_the_pages(system,
     check(browser)
     closed = sam.get("sustainment", f"/cases/{case['id']}").json()
     assert (closed["status"], closed["closure_outcome"]) == ("closed", "tenancy_sustained")
-    wait_until(lambda: sam.tasks(subject_id=case["id"], status="open") == [] or None, timeout=20, interval=0.2,
+    wait_until(lambda: sam.tasks(subject_id=case["id"], status="open") == [] or None, timeout=40, interval=0.2,
                message="every task about the case to close")
