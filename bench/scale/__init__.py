@@ -1,0 +1,19 @@
+"""A large council's data, and the apis, pages, reports and housekeeping measured over it.
+
+Five years of a large council: 1,000,000 referrals, 200,000 sustainment cases with their plans,
+visits and notes, 100,000 applicants on the register, 20,000 homes with five years of voids and
+lets, 2,000,000 tasks. Each service's data is built by its own module here (``intake_data``,
+``sustainment_data``, ``lettings_data``, ``notifications_data``) through ``store.Bulk``: the rows
+the use cases would have written, in bulk (``COPY`` on PostgreSQL, batched inserts through the
+service's own table definitions on SQLite), into a database per service and backend that is kept
+between runs, so it is seeded once and measured many times.
+
+Measuring (``measure``): each service's api under gunicorn (its own ``gunicorn.conf.py``) over its
+large database; every list endpoint with its filters, every report, the pages, each beside the
+same query in plain SQL on the same database, alternating in the same run. Targets: p95 under
+100 ms for an endpoint, 150 ms for a page.
+
+    .venv/bin/python bench/at_scale.py seed [--backend postgresql|sqlite|both] [--scale 1.0] [service…]
+    .venv/bin/python bench/at_scale.py measure [--backend …] [--seconds 2] [--only NAME] [service…]
+    .venv/bin/python bench/at_scale.py explain SERVICE NAME [--backend …]
+"""

@@ -1,0 +1,33 @@
+"""The large council's benchmark (bench/at_scale.py) kept from rotting: each service's data seeded
+at a small share of the full size on both backends, then each probe asked once against the api
+under gunicorn (it must answer 200), its plain SQL run once, and the housekeeping done."""
+
+import os
+import subprocess
+import sys
+import uuid
+from pathlib import Path
+
+import psycopg
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+SERVICES = [p.stem.removesuffix("_data") for p in sorted((ROOT / "bench/scale").glob("*_data.py"))]
+
+
+@pytest.mark.parametrize("service", SERVICES)
+def test_each_probe_answers_over_a_seeded_council(service, postgres_url, tmp_path):
+    prefix = f"cw_scaletest_{uuid.uuid4().hex[:8]}"
+    env = {**os.environ, "CASEWORK_TEST_POSTGRES_URL": postgres_url, "CASEWORK_SCALE_PREFIX": prefix,
+           "CASEWORK_SCALE_DATA": str(tmp_path)}
+    at_scale = [sys.executable, str(ROOT / "bench/at_scale.py")]
+    try:
+        seeded = subprocess.run([*at_scale, "seed", "--backend", "both", "--scale", "0.002", service], env=env,
+                                capture_output=True, text=True, timeout=300, cwd=ROOT)
+        assert seeded.returncode == 0, seeded.stdout + seeded.stderr
+        checked = subprocess.run([*at_scale, "check", "--backend", "both", service], env=env,
+                                 capture_output=True, text=True, timeout=300, cwd=ROOT)
+        assert checked.returncode == 0, checked.stdout + checked.stderr
+    finally:
+        with psycopg.connect(postgres_url, autocommit=True) as conn:
+            conn.execute(f"DROP DATABASE IF EXISTS {prefix}_{service} WITH (FORCE)")
