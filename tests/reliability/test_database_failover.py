@@ -22,6 +22,7 @@ from pathlib import Path
 import pytest
 import requests
 
+from casework.database_url import database_name
 from casework_dev.system import Client, System
 from casework_dev.testing import unavailable, wait_until
 from casework_dev.testing.postgres_replica import CannotStart, ReplicatedPostgres
@@ -167,6 +168,8 @@ def test_the_database_fails_over_under_load_and_nothing_is_lost_half_written_or_
     assert {name: process.pid for name, process in system.processes.items()} == pids
     system.wait_ready(timeout=30)
     assert not pair.primary.running
+    sessions = {name for (name,) in pair.standby.query("SELECT DISTINCT datname FROM pg_stat_activity")}
+    assert {database_name(url) for url in system.database_urls.values()} <= sessions
 
     # Nothing half-written and nothing twice: each referral answered 201 exists once, with its
     # audit record and its event; every retried request took effect once.
