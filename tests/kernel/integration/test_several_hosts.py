@@ -43,6 +43,23 @@ def test_a_database_is_created_and_reached_through_a_url_naming_several_servers(
     db.dispose()
 
 
+@pytest.mark.parametrize("form", ["libpq URI", "libpq keywords", "SQLAlchemy"])
+def test_each_form_of_several_hosts_reaches_the_server_that_takes_writes(postgres_url, form):
+    live, dead = make_url(postgres_url), free_port()
+    host, port, user = live.host, live.port or 5432, live.username
+    url = {"libpq URI": f"postgresql://{user}@127.0.0.1:{dead},{host}:{port}/postgres?target_session_attrs=read-write",
+           "libpq keywords": f"postgresql://{user}@/postgres?host=127.0.0.1,{host}&port={dead},{port}"
+                             "&target_session_attrs=read-write",
+           "SQLAlchemy": f"postgresql://{user}@/postgres?host=127.0.0.1:{dead}&host={host}:{port}"
+                         "&target_session_attrs=read-write"}[form]
+    db = Database(url)
+    with db.engine.connect() as conn:
+        assert conn.connection.driver_connection.info.port == port
+    db.dispose()
+    with psycopg.connect(conninfo(url)) as conn:
+        assert conn.info.port == port
+
+
 def test_an_existing_database_is_found_again_through_such_a_url(database, several_hosts):
     assert ensure_database(several_hosts, database_name(database)) == database
 
