@@ -27,8 +27,19 @@ import psycopg
 
 from ..processes import free_ports
 
-#: Where Debian's PostgreSQL 15 puts its server programs (``CASEWORK_POSTGRES_BIN`` to choose others).
-BIN = Path(os.environ.get("CASEWORK_POSTGRES_BIN", "/usr/lib/postgresql/15/bin"))
+
+def _server_programs() -> Path:
+    # CASEWORK_POSTGRES_BIN, else Debian's PostgreSQL 15, else the newest version Debian installed.
+    if os.environ.get("CASEWORK_POSTGRES_BIN"):
+        return Path(os.environ["CASEWORK_POSTGRES_BIN"])
+    debian = Path("/usr/lib/postgresql")
+    found = sorted((p for p in debian.glob("*/bin") if p.parent.name.isdigit()), key=lambda p: int(p.parent.name))
+    preferred = debian / "15" / "bin"
+    return preferred if preferred.exists() or not found else found[-1]
+
+
+#: Where the server programs are (initdb, pg_ctl, pg_basebackup).
+BIN = _server_programs()
 
 # Small and quick to start: tests write little. fsync stays on, as in production.
 SETTINGS = {
