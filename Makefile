@@ -10,7 +10,7 @@ PACKAGES := -e shared -e shared/dev $(foreach s,$(SERVICES),-e services/$(s))
 # Added to every service's port (8001…8004) by `make run` and looked for by `make demo`.
 PORT_OFFSET ?= 0
 
-.PHONY: install run up demo test test-e2e lint asyncapi definitions clean bench bench-council
+.PHONY: install run up demo test test-e2e test-failover lint asyncapi definitions clean bench bench-council
 
 $(STAMP): shared/pyproject.toml shared/dev/pyproject.toml $(foreach s,$(SERVICES),services/$(s)/pyproject.toml) requirements-dev.txt
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -51,6 +51,10 @@ bench-council: install
 ## The journeys end to end, every process real.
 test-e2e: install
 	$(BIN)/python -m pytest tests/e2e
+
+## The database failing over under load: a PostgreSQL primary and standby of its own (about 1.5 minutes).
+test-failover: install
+	$(BIN)/python -m pytest -m failover tests/reliability
 
 lint: install
 	$(BIN)/ruff check shared services tests bench scripts

@@ -19,6 +19,7 @@ import uuid
 
 import sqlalchemy as sa
 
+from casework.database_url import engine_url
 from casework.migrations import upgrade
 from casework_dev.testing import TEST_SECRET, create_database, delete_namespace, drop_database, test_settings, token
 
@@ -95,7 +96,7 @@ def main(seconds: float = 12.0, clients: int = 16) -> dict:
     baseline_url = create_database(POSTGRES, prefix="cw_bench_base")
     try:
         upgrade(SERVICE, intake_url)
-        engine = sa.create_engine(baseline_url.replace("postgresql://", "postgresql+psycopg://", 1))
+        engine = sa.create_engine(engine_url(baseline_url))
         metadata.create_all(engine)
         engine.dispose()
         baselines, ours, with_relay, memory = [], [], [], {}

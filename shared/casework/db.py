@@ -15,7 +15,6 @@ import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
-from urllib.parse import urlsplit, urlunsplit
 
 import orjson
 from psycopg.types.json import Jsonb
@@ -37,6 +36,7 @@ from sqlalchemy.exc import DBAPIError, OperationalError
 from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
 
 from casework import appends
+from casework.database_url import database_name, engine_url, with_database
 
 NAMING = {
     "ix": "ix_%(column_0_label)s",
@@ -139,11 +139,9 @@ class Database:
         return self._engine
 
     def _create_engine(self) -> Engine:
-        url = self.url
-        if url.startswith("postgresql://"):
-            url = "postgresql+psycopg://" + url[len("postgresql://"):]
-        if url.startswith("sqlite"):
-            path = url.split("///", 1)[-1]
+        url = engine_url(self.url)
+        if url.get_backend_name() == "sqlite":
+            path = url.database or ""
             if path and path != ":memory:":
                 os.makedirs(os.path.dirname(os.path.abspath(path)), exist_ok=True)
             engine = create_engine(url, echo=self._echo, connect_args={"timeout": 30})
@@ -160,7 +158,9 @@ class Database:
             # invalidates the whole pool, so the next requests connect afresh.
             pool_pre_ping=False,
             pool_recycle=1800,
-            connect_args={"connect_timeout": 5},
+            # A server that does not answer is given up after 5 s (the next host of a URL naming
+            # several is tried then), unless the URL says otherwise.
+            connect_args={} if "connect_timeout" in url.query else {"connect_timeout": 5},
             # JSON and JSONB values (audit snapshots, event bodies, risk factors) written and read
             # with orjson: its dump of a referral's audit snapshot takes a tenth of json.dumps's.
             json_serializer=_json_dumps,
@@ -304,8 +304,7 @@ def _driver_sql(statement: Any, names: tuple[str, ...], dialect: Any) -> tuple[s
 
 
 def _admin_engine(server_url: str) -> Engine:
-    url = server_url.replace("postgresql://", "postgresql+psycopg://", 1)
-    return create_engine(url, isolation_level="AUTOCOMMIT")
+    return create_engine(engine_url(server_url), isolation_level="AUTOCOMMIT")
 
 
 def create_database(server_url: str, prefix: str = "cw_test") -> str:
@@ -315,15 +314,25 @@ def create_database(server_url: str, prefix: str = "cw_test") -> str:
     with engine.connect() as conn:
         conn.exec_driver_sql(f'CREATE DATABASE "{name}"')
     engine.dispose()
-    parts = urlsplit(server_url)
-    return urlunsplit((parts.scheme, parts.netloc, f"/{name}", parts.query, parts.fragment))
+    return with_database(server_url, name)
+
+
+def ensure_database(server_url: str, name: str) -> str:
+    """Create database ``name`` on the server unless it exists; returns its URL."""
+    engine = _admin_engine(server_url)
+    try:
+        with engine.connect() as conn:
+            found = conn.execute(text("SELECT 1 FROM pg_database WHERE datname = :n"), {"n": name}).scalar()
+            if not found:
+                conn.exec_driver_sql(f'CREATE DATABASE "{name}"')
+    finally:
+        engine.dispose()
+    return with_database(server_url, name)
 
 
 def drop_database(database_url: str) -> None:
-    parts = urlsplit(database_url)
-    name = parts.path.lstrip("/")
-    server = urlunsplit((parts.scheme, parts.netloc, "/postgres", parts.query, parts.fragment))
-    engine = _admin_engine(server)
+    name = database_name(database_url)
+    engine = _admin_engine(with_database(database_url, "postgres"))
     with engine.connect() as conn:
         conn.exec_driver_sql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
     engine.dispose()

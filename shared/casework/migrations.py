@@ -12,6 +12,7 @@ from alembic import command
 from alembic.config import Config
 from sqlalchemy import MetaData
 
+from casework.database_url import engine_url
 from casework.db import Database, KernelBase
 from casework.service import Service
 
@@ -57,7 +58,7 @@ def run_env(service_metadata: MetaData) -> None:
         raise RuntimeError("no database URL: set CASEWORK_<SERVICE>_DATABASE_URL or use `casework migrate`")
     metadata = target_metadata(service_metadata)
     if alembic_context.is_offline_mode():
-        alembic_context.configure(url=url, target_metadata=metadata, literal_binds=True)
+        alembic_context.configure(url=engine_url(url), target_metadata=metadata, literal_binds=True)
         with alembic_context.begin_transaction():
             alembic_context.run_migrations()
         return

@@ -31,7 +31,8 @@ def service_env(service: str, name: str, default: str) -> str:
 class Settings:
     """Everything a Casework process reads from its environment.
 
-    ``CASEWORK_DATABASE_URL``      the service's database (default: SQLite file under ./data)
+    ``CASEWORK_DATABASE_URL``      the service's database (default: SQLite file under ./data); a
+                                   PostgreSQL URL may name several servers (``casework.database_url``)
     ``CASEWORK_BROKER_URL``        RabbitMQ, e.g. ``amqp://guest:guest@127.0.0.1:5672//``;
                                    ``memory://`` is the in-process broker of embedded mode
     ``CASEWORK_EXCHANGE``          the topic exchange (default ``casework.events``)

@@ -17,10 +17,11 @@ from collections.abc import Callable
 from typing import Any
 
 from sqlalchemy import Index, Integer, String, Text, Uuid, select, text, update
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from casework import appends, context
-from casework.db import Database, JSONDoc, KernelBase, UTCDateTime, utcnow
+from casework.db import Database, JSONDoc, KernelBase, UTCDateTime, database_away, utcnow
 from casework.metrics import TIMERS_FIRED
 
 log = logging.getLogger(__name__)
@@ -170,12 +171,25 @@ class Sweeper:
             session.close()
 
     def run(self) -> None:
+        """Sweep every ``poll_seconds`` until stopped. While the database is away (failing over,
+        restarting) the sweep says so once and looks again less often, up to every 5 s: not a
+        traceback at every poll, nor a connection attempt five times a second."""
+        wait, away = self.poll_seconds, False
         while not self.stopping.is_set():
             try:
                 self.fire_due()
-            except Exception:
-                log.exception("timer sweep failed")
-            self.stopping.wait(self.poll_seconds)
+            except Exception as exc:
+                if not (isinstance(exc, DBAPIError) and database_away(exc)):
+                    log.exception("timer sweep failed")
+                else:
+                    if not away:
+                        log.warning("database unavailable: timers wait for it (%s)", type(exc.orig).__name__)
+                    away, wait = True, max(self.poll_seconds, min(wait * 2, 5.0))
+            else:
+                if away:
+                    log.info("database back: timers fire again")
+                away, wait = False, self.poll_seconds
+            self.stopping.wait(wait)
 
     def stop(self) -> None:
         self.stopping.set()

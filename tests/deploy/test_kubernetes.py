@@ -10,6 +10,7 @@ import pytest
 import yaml
 
 from casework.bus import definitions
+from casework.database_url import engine_url
 from casework.service import installed
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -144,3 +145,17 @@ def test_the_broker_policies_dead_letter_safely_on_a_cluster():
     assert service_queues["definition"]["dead-letter-strategy"] == "at-least-once"
     assert service_queues["definition"]["overflow"] == "reject-publish"  # at-least-once needs it
     assert policies["casework-parking-queues"]["apply-to"] == "queues"
+
+
+@pytest.mark.parametrize("name", list(SERVICES))
+def test_a_database_failover_keeps_the_api_serving_and_sends_writes_only_to_the_primary(name):
+    # tests/reliability/test_database_failover.py: the api answers 503 problem details while the
+    # database is away and reconnects by itself, so Kubernetes need neither restart it nor take it out.
+    api = resources(name)[f"Deployment/casework-{name}-api"]
+    [container] = api["spec"]["template"]["spec"]["containers"]
+    assert container["livenessProbe"]["httpGet"]["path"] == "/healthz"  # which asks nothing of the database
+    readiness = container["readinessProbe"]
+    assert readiness["periodSeconds"] * readiness["failureThreshold"] >= 120
+    url = engine_url(documents(K8S / name / "secret.template.yaml")[0]["stringData"]["CASEWORK_DATABASE_URL"])
+    assert url.query["target_session_attrs"] == "read-write"
+    assert int(url.query["connect_timeout"]) <= 10

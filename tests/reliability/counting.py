@@ -4,11 +4,12 @@ import time
 
 import psycopg
 
+from casework.database_url import conninfo
 from casework_dev.system import System
 
 
 def rows(system: System, service: str, sql: str, params: tuple = ()) -> list[tuple]:
-    with psycopg.connect(system.database_urls[service], autocommit=True) as conn:
+    with psycopg.connect(conninfo(system.database_urls[service]), autocommit=True) as conn:
         return conn.execute(sql, params).fetchall()
 
 

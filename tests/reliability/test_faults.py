@@ -7,6 +7,7 @@ import psycopg
 import pytest
 import requests
 
+from casework.database_url import conninfo, database_name, with_database
 from casework_dev.testing import wait_until
 
 from .counting import rows, settle
@@ -66,7 +67,7 @@ def test_a_worker_killed_mid_stream_loses_and_repeats_nothing(system, partner, o
 
 def test_database_connections_terminated_answer_503_and_the_api_recovers(system, partner):
     url = system.database_urls["intake"]
-    name = url.rsplit("/", 1)[1]
+    name = database_name(url)
     answers: list[int] = []
     bodies: list[str] = []
     stop = threading.Event()
@@ -88,7 +89,7 @@ def test_database_connections_terminated_answer_503_and_the_api_recovers(system,
         t.start()
     time.sleep(1)
     for _ in range(3):
-        with psycopg.connect(url.rsplit("/", 1)[0] + "/postgres", autocommit=True) as admin:
+        with psycopg.connect(conninfo(with_database(url, "postgres")), autocommit=True) as admin:
             admin.execute("SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
                           "WHERE datname = %s AND pid <> pg_backend_pid()", (name,))
         time.sleep(0.7)

@@ -25,8 +25,8 @@ import time
 import uuid
 from collections.abc import Iterable
 from pathlib import Path
-from urllib.parse import urlsplit, urlunsplit
 
+from casework.db import ensure_database
 from casework.service import Service, installed
 from casework.settings import Settings
 
@@ -34,28 +34,6 @@ from .processes import Process, free_ports, gunicorn_has_control_socket
 
 DEFAULT_POSTGRES = "postgresql://postgres@127.0.0.1:5432/postgres"
 DEFAULT_BROKER = "amqp://guest:guest@127.0.0.1:5672//"
-
-
-def database_url(server_url: str, name: str) -> str:
-    """``server_url`` pointing at database ``name`` instead."""
-    parts = urlsplit(server_url)
-    return urlunsplit((parts.scheme, parts.netloc, f"/{name}", parts.query, parts.fragment))
-
-
-def ensure_database(server_url: str, name: str) -> str:
-    """Create database ``name`` on the server unless it exists; returns its URL."""
-    import sqlalchemy as sa
-
-    engine = sa.create_engine(server_url.replace("postgresql://", "postgresql+psycopg://", 1),
-                              isolation_level="AUTOCOMMIT")
-    try:
-        with engine.connect() as conn:
-            found = conn.execute(sa.text("SELECT 1 FROM pg_database WHERE datname = :n"), {"n": name}).scalar()
-            if not found:
-                conn.exec_driver_sql(f'CREATE DATABASE "{name}"')
-    finally:
-        engine.dispose()
-    return database_url(server_url, name)
 
 
 @dataclasses.dataclass

@@ -1,6 +1,9 @@
 """Scheduling a timer whose key is new: one INSERT, no look-up, never a silent move."""
 
 import datetime as dt
+import logging
+import threading
+import time
 
 import pytest
 from sqlalchemy import select
@@ -52,3 +55,21 @@ def test_a_key_already_taken_is_an_error_and_the_timer_is_not_moved(db):
     assert pending(db) == [("task.overdue", "task_overdue:1", {"task_id": "1"}, None)]
     with db.transaction() as session:
         assert as_utc(session.scalar(select(Timer.due_at))) == due
+
+
+def test_the_sweeper_waits_out_a_database_that_is_away_with_one_warning_and_no_traceback(caplog):
+    # A real server address that refuses connections, as a primary does while it fails over.
+    from casework_dev.processes import free_port
+
+    away = Database(f"postgresql://postgres@127.0.0.1:{free_port()}/postgres?connect_timeout=1")
+    sweeper = Sweeper(away, {}, service="sample", poll_seconds=0.05)
+    thread = threading.Thread(target=sweeper.run)
+    with caplog.at_level(logging.INFO, logger="casework.timers"):
+        thread.start()
+        time.sleep(1.0)
+        sweeper.stop()
+        thread.join(timeout=10)
+    records = [r for r in caplog.records if r.name == "casework.timers"]
+    assert [r.levelname for r in records] == ["WARNING"], [r.getMessage() for r in records]
+    assert "database unavailable" in records[0].getMessage()
+    assert not thread.is_alive()

@@ -10,8 +10,10 @@ import socket
 from urllib.parse import urlsplit
 
 import pytest
+from psycopg.conninfo import conninfo_to_dict
 
 from casework import auth
+from casework.database_url import conninfo
 from casework.db import create_database, drop_database  # noqa: F401 - part of this module's API
 from casework.settings import Settings
 
@@ -31,13 +33,21 @@ def unavailable(what: str) -> None:
     pytest.skip(f"{what} is not reachable")
 
 
-def _reachable(url: str, default_port: int) -> bool:
-    parts = urlsplit(url)
+def _reachable(host: str, port: int) -> bool:
     try:
-        with socket.create_connection((parts.hostname or "127.0.0.1", parts.port or default_port), timeout=2):
+        with socket.create_connection((host, port), timeout=2):
             return True
     except OSError:
         return False
+
+
+def _postgres_hosts(url: str) -> list[tuple[str, int]]:
+    # Every server a URL names (it may name a primary and its standbys).
+    params = conninfo_to_dict(conninfo(url))
+    hosts = str(params.get("host") or "127.0.0.1").split(",")
+    ports = str(params.get("port") or "").split(",")
+    ports = ports * len(hosts) if len(ports) == 1 else ports
+    return [(host or "127.0.0.1", int(port or 5432)) for host, port in zip(hosts, ports, strict=True)]
 
 
 @functools.lru_cache(maxsize=1)
@@ -81,14 +91,15 @@ def broker_server_url() -> str:
 
 def require_postgres() -> str:
     url = postgres_server_url()
-    if not _reachable(url, 5432):
-        unavailable(f"PostgreSQL at {urlsplit(url).hostname}:{urlsplit(url).port or 5432}")
+    hosts = _postgres_hosts(url)
+    if not any(_reachable(host, port) for host, port in hosts):
+        unavailable("PostgreSQL at " + ", ".join(f"{host}:{port}" for host, port in hosts))
     return url
 
 
 def require_broker() -> str:
     url = broker_server_url()
-    if not _reachable(url, 5672):
+    if not _reachable(urlsplit(url).hostname or "127.0.0.1", urlsplit(url).port or 5672):
         unavailable(f"RabbitMQ at {urlsplit(url).hostname}:{urlsplit(url).port or 5672}")
     return url
 
