@@ -4,14 +4,14 @@ A thousand levels exhaust Python's recursion limit in whatever parses the body: 
 lone-surrogate check (reached without a token) and the views' JSON parsing (with one).
 """
 
-import uuid
 
 import pytest
 
 from casework.web.app import MAX_JSON_DEPTH, json_depth
 from casework_dev.testing import bearer
 
-SOMEONE = str(uuid.uuid4())
+# Fixed: test ids must be the same in every collection (pytest-xdist's workers compare them).
+SOMEONE = "4e2bccd7-0081-4285-b04a-06cfaad081e5"
 
 #: service → paths that take a JSON body (POST unless the path says otherwise).
 BODIES = {

@@ -50,7 +50,9 @@ def db(any_database):
     return any_database
 
 
-LETTER_ID, FILE_ID = uuid.uuid4(), uuid.uuid4()
+# Fixed ids: test ids must be the same in every collection (pytest-xdist's workers compare them).
+LETTER_ID = uuid.UUID("0b7e0c2e-5a1f-4f5e-9a51-3c1f0d6f2a01")
+FILE_ID = uuid.UUID("5d0c8c43-93a4-4d8e-b0f4-6e7c2b9e1a02")
 
 
 def found(db, model, key, **kwargs):
@@ -69,7 +71,7 @@ def test_a_numbered_reference_finds_its_record(db, key):
     assert found(db, File, key, reference=FILE_REFERENCE) == FILE_ID
 
 
-@pytest.mark.parametrize("key", ["L-000999", "S-000045", "F-", "", "   ", "45", str(uuid.uuid4()),
+@pytest.mark.parametrize("key", ["L-000999", "S-000045", "F-", "", "   ", "45", "7f3a9c1e-2b4d-4e6f-8a0b-1c2d3e4f5a6b",
                                  "x' OR '1'='1", "F-9999999999999"])
 def test_anything_else_finds_nothing(db, key):
     assert found(db, Letter, key, reference=Letter.reference) is None
