@@ -144,3 +144,27 @@ def test_the_broker_policies_dead_letter_safely_on_a_cluster():
     assert service_queues["definition"]["dead-letter-strategy"] == "at-least-once"
     assert service_queues["definition"]["overflow"] == "reject-publish"  # at-least-once needs it
     assert policies["casework-parking-queues"]["apply-to"] == "queues"
+
+
+def _settings(text: str) -> dict[str, str]:
+    lines = (line.split("#", 1)[0].strip() for line in text.splitlines())
+    return dict(tuple(part.strip() for part in line.split("=", 1)) for line in lines if line)
+
+
+def test_the_operator_cluster_has_three_nodes_and_the_broker_settings_of_rabbitmq_conf_and_cluster_conf():
+    cluster = documents(ROOT / "deploy/rabbitmq/rabbitmqcluster.yaml")[0]
+    assert cluster["kind"] == "RabbitmqCluster" and cluster["spec"]["replicas"] == 3
+    wanted = _settings((ROOT / "deploy/rabbitmq/rabbitmq.conf").read_text())
+    wanted |= _settings((ROOT / "deploy/rabbitmq/cluster.conf").read_text())
+    assert _settings(cluster["spec"]["rabbitmq"]["additionalConfig"]) == wanted
+
+
+@pytest.mark.parametrize("name", list(SERVICES))
+def test_each_service_is_given_every_node_of_the_broker_cluster(name):
+    from casework.bus.connection import broker_addresses
+
+    secret = documents(K8S / name / "secret.template.yaml")[0]
+    nodes = broker_addresses(secret["stringData"]["CASEWORK_BROKER_URL"])
+    cluster = documents(ROOT / "deploy/rabbitmq/rabbitmqcluster.yaml")[0]
+    assert len(nodes) == cluster["spec"]["replicas"]
+    assert all(node.startswith(f"amqps://{name}:") for node in nodes)
