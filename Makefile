@@ -48,6 +48,11 @@ bench-council: install
 	$(BIN)/python bench/council.py
 	$(BIN)/python bench/summarise.py
 
+## The whole system on a three-node RabbitMQ cluster of its own losing nodes under load (about 3.5 minutes;
+## needs rabbitmq-server installed, never the machine's broker): bench/results/broker_cluster.json.
+test-cluster: install
+	$(BIN)/python -m pytest -m cluster tests/reliability -q -s
+
 ## The journeys end to end, every process real.
 test-e2e: install
 	$(BIN)/python -m pytest tests/e2e

@@ -22,7 +22,8 @@ import requests
 
 from casework.service import installed
 from casework_dev.system import Client, System
-from casework_dev.testing.rabbit_cluster import RabbitCluster
+from casework_dev.testing import unavailable
+from casework_dev.testing.rabbit_cluster import NotInstalled, RabbitCluster
 
 from .arrivals import Arrivals
 from .counting import rows, settle
@@ -46,7 +47,10 @@ def cluster(tmp_path_factory):
     with RabbitCluster(tmp_path_factory.mktemp("rabbit-cluster"), config=[RABBITMQ / "rabbitmq.conf",
                        RABBITMQ / "cluster.conf"], leave_out=UNKNOWN_TO_3_10,
                        definitions=RABBITMQ / "definitions.json") as running:
-        running.start(timeout=150)
+        try:
+            running.start(timeout=150)
+        except NotInstalled as missing:
+            unavailable(str(missing))  # fails in CI; a node that does not start fails everywhere
         running.started_in = time.monotonic() - started
         yield running
 

@@ -7,6 +7,7 @@ going away does to a client (its connections drop, new ones are refused) is what
 
 import dataclasses
 import uuid
+from types import SimpleNamespace
 
 import pytest
 from kombu import Connection, Queue
@@ -16,6 +17,7 @@ from casework.bus.connection import connect
 from casework.events import make
 from casework_dev.processes import free_port
 from casework_dev.testing import TcpProxy, delete_namespace, test_settings
+from sample.bus import drain
 
 
 @pytest.fixture
@@ -64,13 +66,8 @@ def test_a_publisher_whose_node_goes_away_publishes_through_another(settings, tw
     publisher.publish_many([("failover.v1", e.to_json(), e.id) for e in events[1:]])
     assert publisher._conn.port != used.port
     publisher.close()
-    with Connection(settings.broker_url) as conn:
-        bound = queue(conn.default_channel)
-        got = []
-        while (message := bound.get(no_ack=True)) is not None:
-            got.append(message.properties["message_id"])
-        bound.delete()
-    assert got == [e.id for e in events]
+    got = drain(SimpleNamespace(settings=settings), queue)
+    assert [message.properties["message_id"] for message in got] == [e.id for e in events]
 
 
 def test_a_proxy_in_front_of_a_cluster_passes_connections_to_a_node_that_answers(settings):

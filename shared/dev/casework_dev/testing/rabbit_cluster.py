@@ -17,7 +17,8 @@ production has. ``close()`` stops every process it started and deletes ``root``.
         cluster.crash(node); cluster.restart(node); cluster.stop(node)
 
 Anything that keeps it from starting raises ``ClusterCannotStart`` with the node's log: a test
-using it fails, never skips.
+using it fails. (``NotInstalled``, its kind for a missing ``rabbitmq-server``, lets a test skip
+outside CI, as ``casework_dev.testing.unavailable`` does.)
 """
 
 from __future__ import annotations
@@ -45,13 +46,17 @@ LOOPBACK_ONLY = "-kernel inet_dist_use_interface {127,0,0,1}"
 
 
 class ClusterCannotStart(RuntimeError):
-    """rabbitmq-server is missing, or a node did not start or join."""
+    """A node did not start or join, or a tool the cluster needs is missing."""
+
+
+class NotInstalled(ClusterCannotStart):
+    """rabbitmq-server (or Erlang's epmd) is not installed on this machine."""
 
 
 def _tool(name: str) -> str:
     found = SCRIPTS / name if (SCRIPTS / name).exists() else shutil.which(name)
     if not found:
-        raise ClusterCannotStart(f"{name} is not installed (Debian: apt-get install rabbitmq-server)")
+        raise NotInstalled(f"{name} is not installed (Debian: apt-get install rabbitmq-server)")
     return str(found)
 
 
@@ -237,7 +242,7 @@ class RabbitCluster:
     def _start_epmd(self) -> None:
         epmd = shutil.which("epmd")
         if epmd is None:
-            raise ClusterCannotStart("epmd (Erlang) is not installed")
+            raise NotInstalled("epmd (Erlang) is not installed")
         self._epmd = subprocess.Popen([epmd, "-port", str(self.epmd_port), "-address", "127.0.0.1"],
                                       stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
                                       stderr=subprocess.DEVNULL, start_new_session=True)
