@@ -10,7 +10,7 @@ PACKAGES := -e shared -e shared/dev $(foreach s,$(SERVICES),-e services/$(s))
 # Added to every service's port (8001…8004) by `make run` and looked for by `make demo`.
 PORT_OFFSET ?= 0
 
-.PHONY: install run up demo test test-e2e test-failover lint asyncapi definitions clean bench bench-council
+.PHONY: install run up demo test test-e2e test-failover test-cluster lint asyncapi definitions clean bench bench-council
 
 $(STAMP): shared/pyproject.toml shared/dev/pyproject.toml $(foreach s,$(SERVICES),services/$(s)/pyproject.toml) requirements-dev.txt
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -47,6 +47,11 @@ bench: install
 bench-council: install
 	$(BIN)/python bench/council.py
 	$(BIN)/python bench/summarise.py
+
+## The whole system on a three-node RabbitMQ cluster of its own losing nodes under load (about 3.5 minutes;
+## needs rabbitmq-server installed, never the machine's broker): bench/results/broker_cluster.json.
+test-cluster: install
+	$(BIN)/python -m pytest -m cluster tests/reliability -q -s
 
 ## The journeys end to end, every process real.
 test-e2e: install

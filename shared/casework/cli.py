@@ -296,11 +296,22 @@ def run(data_dir: Path, host: str, port_offset: int) -> None:
         sys.exit(1)
 
 
+def _broker_url(value: str) -> str:
+    from casework.bus.connection import BrokerURLError, broker_addresses
+
+    try:
+        broker_addresses(value)
+    except BrokerURLError as exc:
+        raise click.BadParameter(str(exc), param_hint="--broker-url / CASEWORK_BROKER_URL") from exc
+    return value
+
+
 @main.command()
 @click.option("--postgres-url", envvar="CASEWORK_POSTGRES_URL", default="postgresql://postgres@127.0.0.1:5432/postgres",
               show_default=True, help="The server where the four databases live (named after the services).")
 @click.option("--broker-url", envvar="CASEWORK_BROKER_URL", default="amqp://guest:guest@127.0.0.1:5672//",
-              show_default=True)
+              show_default=True, callback=lambda ctx, param, value: _broker_url(value),
+              help="RabbitMQ: one node's URL, or every node of a cluster separated by ';'.")
 @click.option("--logs", "log_dir", default="data/logs", show_default=True, type=click.Path(path_type=Path),
               help="Where each process writes its log.")
 @click.option("--api-workers", default=2, show_default=True, help="gunicorn workers per api.")

@@ -33,8 +33,10 @@ class Settings:
 
     ``CASEWORK_DATABASE_URL``      the service's database (default: SQLite file under ./data); a
                                    PostgreSQL URL may name several servers (``casework.database_url``)
-    ``CASEWORK_BROKER_URL``        RabbitMQ, e.g. ``amqp://guest:guest@127.0.0.1:5672//``;
-                                   ``memory://`` is the in-process broker of embedded mode
+    ``CASEWORK_BROKER_URL``        RabbitMQ, e.g. ``amqp://guest:guest@127.0.0.1:5672//``, or every node
+                                   of a cluster separated by ``;`` (``amqp://u:p@rabbit-0//;amqp://u:p@rabbit-1//;…``,
+                                   see ``casework.bus.connection``); ``memory://`` is the in-process
+                                   broker of embedded mode
     ``CASEWORK_EXCHANGE``          the topic exchange (default ``casework.events``)
     ``CASEWORK_QUEUE_PREFIX``      prefix of this deployment's queue names (default empty)
     ``CASEWORK_JWT_SECRET``        HS256 secret for development tokens

@@ -17,6 +17,7 @@ from typing import Any
 
 from casework import collector, context, sealing
 from casework.bus import Consumer, Publisher
+from casework.bus.connection import broker_addresses
 from casework.db import Database
 from casework.logging import configure_logging
 from casework.outbox import Relay
@@ -32,6 +33,7 @@ class Worker:
 
     def __init__(self, service: Service, settings: Settings, db: Database | None = None) -> None:
         sealing.check_settings()
+        broker_addresses(settings.broker_url)  # a malformed CASEWORK_BROKER_URL stops the worker at start
         self.service = service
         self.settings = settings
         self.db = db or Database(settings.database_url, pool_size=settings.db_pool_size)

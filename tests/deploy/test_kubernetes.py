@@ -159,3 +159,27 @@ def test_a_database_failover_keeps_the_api_serving_and_sends_writes_only_to_the_
     url = engine_url(documents(K8S / name / "secret.template.yaml")[0]["stringData"]["CASEWORK_DATABASE_URL"])
     assert url.query["target_session_attrs"] == "read-write"
     assert int(url.query["connect_timeout"]) <= 10
+
+
+def _settings(text: str) -> dict[str, str]:
+    lines = (line.split("#", 1)[0].strip() for line in text.splitlines())
+    return dict(tuple(part.strip() for part in line.split("=", 1)) for line in lines if line)
+
+
+def test_the_operator_cluster_has_three_nodes_and_the_broker_settings_of_rabbitmq_conf_and_cluster_conf():
+    cluster = documents(ROOT / "deploy/rabbitmq/rabbitmqcluster.yaml")[0]
+    assert cluster["kind"] == "RabbitmqCluster" and cluster["spec"]["replicas"] == 3
+    wanted = _settings((ROOT / "deploy/rabbitmq/rabbitmq.conf").read_text())
+    wanted |= _settings((ROOT / "deploy/rabbitmq/cluster.conf").read_text())
+    assert _settings(cluster["spec"]["rabbitmq"]["additionalConfig"]) == wanted
+
+
+@pytest.mark.parametrize("name", list(SERVICES))
+def test_each_service_is_given_every_node_of_the_broker_cluster(name):
+    from casework.bus.connection import broker_addresses
+
+    secret = documents(K8S / name / "secret.template.yaml")[0]
+    nodes = broker_addresses(secret["stringData"]["CASEWORK_BROKER_URL"])
+    cluster = documents(ROOT / "deploy/rabbitmq/rabbitmqcluster.yaml")[0]
+    assert len(nodes) == cluster["spec"]["replicas"]
+    assert all(node.startswith(f"amqps://{name}:") for node in nodes)

@@ -1,7 +1,5 @@
 """The whole system as real processes, its broker reached through a proxy this suite can cut."""
 
-from urllib.parse import urlsplit
-
 import pytest
 
 from casework_dev.system import Client, System
@@ -10,8 +8,7 @@ from casework_dev.testing import TcpProxy
 
 @pytest.fixture(scope="module")
 def broker_proxy(broker_url):
-    parts = urlsplit(broker_url)
-    proxy = TcpProxy(parts.hostname or "127.0.0.1", parts.port or 5672)
+    proxy = TcpProxy.for_broker(broker_url)  # every node, where the URL names a cluster
     yield proxy
     proxy.close()
 

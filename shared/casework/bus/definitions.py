@@ -28,6 +28,10 @@ POLICIES: list[dict[str, Any]] = [
      # Dead-letter into the parking queue with publisher confirms, so a failure is never lost.
      "definition": {"delivery-limit": topology.DELIVERY_LIMIT, "dead-letter-strategy": "at-least-once",
                     "overflow": "reject-publish"}},
+    # A message whose delay is over goes back to the service queue with publisher confirms too.
+    {"vhost": VHOST, "name": "casework-retry-queues", "pattern": r"^[a-z_]+\.events\.retry\.[0-9]+s$",
+     "apply-to": "queues", "priority": 10,
+     "definition": {"dead-letter-strategy": "at-least-once", "overflow": "reject-publish"}},
     {"vhost": VHOST, "name": "casework-parking-queues", "pattern": r"^[a-z_]+\.events\.dead$",
      "apply-to": "queues", "priority": 10,
      "definition": {"max-length": 1000000, "overflow": "reject-publish"}},

@@ -6,8 +6,10 @@
 - ``<service>.events``: each consuming service's durable queue (quorum type on RabbitMQ),
   bound to the types it handles; ``x-delivery-limit`` dead-letters a message that keeps
   killing its consumer into the parking queue.
-- ``<service>.events.retry.<n>s``: one queue per retry delay; messages wait out the TTL and
-  dead-letter back into the service queue through the default exchange.
+- ``<service>.events.retry.<n>s``: one queue per retry delay (quorum type too: a classic queue
+  lives on one node, and while that node is down no consumer of the service could declare it and
+  start); messages wait out the TTL and dead-letter back into the service queue through the
+  default exchange.
 - ``<service>.events.dead``: the parking queue, where failures wait for a person.
 """
 
@@ -66,6 +68,7 @@ def retry_queues(settings: Settings, service: str) -> list[Queue]:
     back = settings.queue_name(service)
     return [
         Queue(retry_queue_name(settings, service, delay), durable=True, queue_arguments={
+            **_quorum(settings),
             "x-message-ttl": delay * 1000,
             "x-dead-letter-exchange": "",
             "x-dead-letter-routing-key": back,

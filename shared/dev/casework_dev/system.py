@@ -64,6 +64,7 @@ class System:
         self.log_dir = Path(log_dir or tempfile.mkdtemp(prefix="casework-logs-"))
         self.log_dir.mkdir(parents=True, exist_ok=True)
         self.owns_databases = owns_databases
+        self.owns_broker_names = owns_databases
         self.inherit_settings = inherit_settings
         self.extra_env = dict(env or {})
         self.api_workers = api_workers
@@ -78,15 +79,21 @@ class System:
     @classmethod
     def for_tests(cls, postgres_url: str, broker_url: str, *, services: Iterable[Service] | None = None,
                   **options) -> System:
-        """Fresh databases (``cw_e2e_<run>_<service>``) and broker names of its own; removed on close."""
+        """Fresh databases (``cw_e2e_<run>_<service>``) and broker names of its own; removed on close.
+
+        ``exchange=`` and ``queue_prefix=`` name the broker's instead, where the test has a broker
+        to itself (a cluster loaded with production's definitions, say); those are left on it."""
         services = list(services or installed().values())
         run = uuid.uuid4().hex[:8]
         urls = {s.name: ensure_database(postgres_url, f"cw_e2e_{run}_{s.name}") for s in services}
         env = {"CASEWORK_RETRY_DELAYS": "1,2", "CASEWORK_RELAY_POLL_SECONDS": "0.2",
                "CASEWORK_TIMER_POLL_SECONDS": "0.2", "CASEWORK_LOG_LEVEL": "INFO", **options.pop("env", {})}
-        return cls(urls, broker_url, exchange=f"e2e{run}.casework.events", queue_prefix=f"e2e{run}.",
-                   services=services, env=env, owns_databases=True,
-                   jwt_secret=options.pop("jwt_secret", "casework-test-secret-0123456789abcdef"), **options)
+        system = cls(urls, broker_url, exchange=options.pop("exchange", f"e2e{run}.casework.events"),
+                     queue_prefix=options.pop("queue_prefix", f"e2e{run}."),
+                     services=services, env=env, owns_databases=True,
+                     jwt_secret=options.pop("jwt_secret", "casework-test-secret-0123456789abcdef"), **options)
+        system.owns_broker_names = system.exchange == f"e2e{run}.casework.events"
+        return system
 
     @classmethod
     def local(cls, postgres_url: str = DEFAULT_POSTGRES, broker_url: str = DEFAULT_BROKER, **options) -> System:
@@ -250,8 +257,8 @@ class System:
         for url in self.database_urls.values():
             with contextlib.suppress(Exception):
                 drop_database(url)
-        any_service = next(iter(self.services))
-        delete_namespace(self.settings(any_service), list(self.services))
+        if self.owns_broker_names:
+            delete_namespace(self.settings(next(iter(self.services))), list(self.services))
 
     def logs(self, lines: int = 30) -> str:
         """The end of every process's log (for a failing test's report)."""

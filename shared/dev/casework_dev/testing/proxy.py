@@ -5,6 +5,8 @@ from __future__ import annotations
 import socket
 from urllib.parse import urlsplit, urlunsplit
 
+from casework.bus.connection import broker_addresses
+
 
 class TcpProxy:
     """A local TCP proxy in front of a server, which a test can cut and restore.
@@ -14,10 +16,12 @@ class TcpProxy:
     test's clients are affected, not other users of the same server.
     """
 
-    def __init__(self, target_host: str, target_port: int) -> None:
+    def __init__(self, target_host: str, target_port: int, *others: tuple[str, int]) -> None:
         import threading
 
-        self.target = (target_host, target_port)
+        # Several targets (a broker cluster's nodes): each connection goes to the first that answers,
+        # as through a load balancer in front of the cluster.
+        self.targets = [(target_host, target_port), *others]
         self.listener = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
         self.listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         self.listener.bind(("127.0.0.1", 0))
@@ -29,9 +33,16 @@ class TcpProxy:
         self._stopped = False
         threading.Thread(target=self._accept, daemon=True, name="tcp-proxy").start()
 
+    @classmethod
+    def for_broker(cls, broker_url: str, default_port: int = 5672) -> TcpProxy:
+        """A proxy in front of every node a broker URL names (one, or a ``;``-separated list)."""
+        nodes = [urlsplit(address) for address in broker_addresses(broker_url)]
+        first, *others = [(node.hostname or "127.0.0.1", node.port or default_port) for node in nodes]
+        return cls(*first, *others)
+
     def url_for(self, url: str) -> str:
-        """``url`` with its host and port replaced by the proxy's."""
-        parts = urlsplit(url)
+        """``url`` (its first address, for a list) with its host and port replaced by the proxy's."""
+        parts = urlsplit(broker_addresses(url)[0] if ";" in url else url)
         netloc = parts.netloc.rsplit("@", 1)
         userinfo = netloc[0] + "@" if len(netloc) == 2 else ""
         return urlunsplit((parts.scheme, f"{userinfo}127.0.0.1:{self.port}", parts.path, parts.query, parts.fragment))
@@ -47,16 +58,24 @@ class TcpProxy:
             if not self.open:
                 client.close()
                 continue
-            try:
-                upstream = socket.create_connection(self.target, timeout=5)
-                upstream.settimeout(None)
-            except OSError:
+            upstream = self._connect_upstream()
+            if upstream is None:
                 client.close()
                 continue
             with self._lock:
                 self._sockets.update((client, upstream))
             for a, b in ((client, upstream), (upstream, client)):
                 threading.Thread(target=self._pipe, args=(a, b), daemon=True).start()
+
+    def _connect_upstream(self) -> socket.socket | None:
+        for target in self.targets:
+            try:
+                upstream = socket.create_connection(target, timeout=5)
+            except OSError:
+                continue
+            upstream.settimeout(None)
+            return upstream
+        return None
 
     def _pipe(self, source: socket.socket, sink: socket.socket) -> None:
         try:

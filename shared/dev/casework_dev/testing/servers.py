@@ -13,6 +13,7 @@ import pytest
 from psycopg.conninfo import conninfo_to_dict
 
 from casework import auth
+from casework.bus.connection import broker_addresses
 from casework.database_url import conninfo
 from casework.db import create_database, drop_database  # noqa: F401 - part of this module's API
 from casework.settings import Settings
@@ -98,9 +99,11 @@ def require_postgres() -> str:
 
 
 def require_broker() -> str:
+    """The test broker's URL: one node, or a cluster's (``;``-separated), of which one must answer."""
     url = broker_server_url()
-    if not _reachable(urlsplit(url).hostname or "127.0.0.1", urlsplit(url).port or 5672):
-        unavailable(f"RabbitMQ at {urlsplit(url).hostname}:{urlsplit(url).port or 5672}")
+    nodes = [urlsplit(address) for address in broker_addresses(url)]
+    if not any(_reachable(node.hostname or "127.0.0.1", node.port or 5672) for node in nodes):
+        unavailable("RabbitMQ at " + ", ".join(f"{node.hostname}:{node.port or 5672}" for node in nodes))
     return url
 
 
