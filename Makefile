@@ -35,9 +35,12 @@ up: install
 demo: install
 	$(BIN)/python scripts/demo.py --port-offset $(PORT_OFFSET)
 
-## Every test, against the PostgreSQL and RabbitMQ named by CASEWORK_TEST_*_URL (default: local).
+## Every test, against the PostgreSQL and RabbitMQ named by CASEWORK_TEST_*_URL (default: local): the
+## suite in two pytest-xdist workers (a test file stays on one worker, so its module's servers start
+## once), then the tests that start a broker cluster and a database pair of their own, one at a time.
 test: install
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest -n 2 --dist loadfile -m "not cluster and not failover"
+	$(BIN)/python -m pytest -m "cluster or failover" tests/reliability
 
 ## Every benchmark beside its baseline (under 10 minutes): results in bench/results/, summary in bench/README.md.
 bench: install
