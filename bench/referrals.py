@@ -115,8 +115,11 @@ def main(seconds: float = 12.0, clients: int = 16) -> dict:
             figures, memory = run_intake(intake_url, namespace, seconds, clients, relay=True, offset=next(offsets))
             with_relay.append(figures)
 
-        def median(runs: list[dict], key: str) -> float:
-            return round(statistics.median(r[key] for r in runs), 2)
+        def median(runs: list[dict], key: str) -> float | None:
+            # A run that answered nothing (workers still booting on a loaded machine) has no
+            # latencies: its throughput (0) counts, its missing percentiles do not.
+            found = [r[key] for r in runs if r[key] is not None]
+            return round(statistics.median(found), 2) if found else None
 
         result = {
             "seconds_per_run": seconds, "clients": clients, "rounds": ROUNDS,

@@ -35,7 +35,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import DBAPIError, OperationalError
 from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
 
-from casework import appends
+from casework import appends, driver
 from casework.database_url import database_name, engine_url, with_database
 
 NAMING = {
@@ -266,16 +266,30 @@ def execute_as_driver_sql(session: Session, statement: Any, params: dict[str, An
     written. JSON values go as ``Jsonb``, ``None`` as JSON null, as SQLAlchemy's JSON type
     sends them; psycopg adapts the rest (UUIDs, decimals, dates, times, lists) itself.
     """
-    bind = session.get_bind()
-    if bind.dialect.name != "postgresql":
+    if session.get_bind().dialect.name != "postgresql":
         return session.execute(statement, params)
-    sql, json_names, converters = _driver_sql(statement, tuple(params), bind.dialect)
+    sql, params = _as_driver_sql(session, statement, params)
+    return session.connection().exec_driver_sql(sql, params)
+
+
+def rows_as_driver_sql(session: Session, statement: Any, params: dict[str, Any]) -> list[Any]:
+    """``execute_as_driver_sql``'s rows, all of them, read by attribute; on PostgreSQL run on the
+    driver's own cursor (``casework.driver``), round SQLAlchemy's execution and result: for the
+    one statement POST /referrals runs before its commit."""
+    if session.get_bind().dialect.name != "postgresql":
+        return list(session.execute(statement, params).all())
+    sql, params = _as_driver_sql(session, statement, params)
+    return driver.run(session.connection(), sql, params, rows=True)
+
+
+def _as_driver_sql(session: Session, statement: Any, params: dict[str, Any]) -> tuple[str, dict[str, Any]]:
+    sql, json_names, converters = _driver_sql(statement, tuple(params), session.get_bind().dialect)
     session.flush()
     appends.write(session)
     if json_names or converters:
         params = {name: Jsonb(value) if name in json_names else converters[name](value) if name in converters
                   else value for name, value in params.items()}
-    return session.connection().exec_driver_sql(sql, params)
+    return sql, params
 
 
 @functools.lru_cache(maxsize=256)

@@ -19,7 +19,7 @@ from typing import Any
 from sqlalchemy import Select, Table, bindparam, insert, literal_column, select, text, true
 from sqlalchemy.orm import Session
 
-from casework.db import execute_as_driver_sql
+from casework.db import rows_as_driver_sql
 
 _NAME = re.compile(r"[a-z_][a-z0-9_]*")
 
@@ -91,7 +91,7 @@ def insert_numbered(session: Session, table: Table, row: dict[str, Any], *, colu
         session.execute(_insert(table), {**values, column: number})
         return number, found
     statement = _insert_numbered_and_read(table, tuple(values), column, counter.name, prefix, reading)
-    found = execute_as_driver_sql(session, statement, {**values, **(params or {})}).all()
+    found = rows_as_driver_sql(session, statement, {**values, **(params or {})})
     return found[0].new_reference, [found_row for found_row in found if found_row.read_back is not None]
 
 

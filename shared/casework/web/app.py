@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import io
 import logging
 import os
@@ -142,15 +143,20 @@ def create_app(service: Service, *, settings: Settings | None = None, db: Databa
     return app
 
 
+def _current() -> tuple[flask.Request, Any, Flask]:
+    """The request, ``g`` and the app themselves, not their proxies: the request hooks run on
+    every request, and each use of a proxy looks its object up again (POST /referrals: 55
+    look-ups a request, a fiftieth of its CPU in process)."""
+    return flask.request._get_current_object(), flask.g._get_current_object(), current_app._get_current_object()
+
+
 def _before() -> Response | None:
-    # The request and g objects themselves, not their proxies: this runs on every request, and
-    # each use of a proxy looks the object up again.
-    request, g = flask.request._get_current_object(), flask.g._get_current_object()
+    request, g, app = _current()
     g.started = time.perf_counter()
     headers = request.headers
     g.request_id = _clean_id(headers.get("X-Request-ID")) or str(uuid.uuid4())
     g.correlation_id = _clean_id(headers.get("X-Correlation-ID")) or g.request_id
-    kernel: Kernel = current_app.extensions["casework"]
+    kernel: Kernel = app.extensions["casework"]
     g.context_tokens = [
         (context.service, context.service.set(kernel.service.name)),
         (context.correlation_id, context.correlation_id.set(g.correlation_id)),
@@ -158,8 +164,9 @@ def _before() -> Response | None:
         (context.traceparent, context.traceparent.set(headers.get("traceparent"))),
     ]
     g.principal = None
+    view = app.view_functions.get(request.endpoint or "")
     header = headers.get("Authorization", "")
-    if header and not getattr(current_app.view_functions.get(request.endpoint or ""), "checks_own_token", False):
+    if header and not getattr(view, "checks_own_token", False):
         scheme, _, token = header.partition(" ")
         if scheme.lower() != "bearer" or not token.strip():
             return errors.problem(401, "Use an Authorization header of the form 'Bearer <token>'.",
@@ -178,7 +185,7 @@ def _before() -> Response | None:
         too_large = _buffer_chunked_body()
         if too_large is not None:
             return too_large
-    if request.method in ("POST", "PUT", "PATCH") and _has_body() and not _accepts_form() and not _takes_csv():
+    if request.method in ("POST", "PUT", "PATCH") and _has_body() and not _accepts_form(view) and not _takes_csv(view):
         if request.mimetype not in JSON_TYPES and not request.mimetype.endswith("+json"):
             return errors.problem(415, "Send the request body as application/json.")
         body = request.get_data(cache=True)
@@ -253,14 +260,12 @@ def _has_body() -> bool:
     return bool(request.content_length) or request.headers.get("Transfer-Encoding") == "chunked"
 
 
-def _accepts_form() -> bool:
-    view = current_app.view_functions.get(request.endpoint or "")
+def _accepts_form(view: Any) -> bool:
     return bool(getattr(view, "accepts_form", False))
 
 
-def _takes_csv() -> bool:
+def _takes_csv(view: Any) -> bool:
     """A view that takes a CSV file (``POST /imports/{kind}``): it answers a body of another type itself."""
-    view = current_app.view_functions.get(request.endpoint or "")
     return bool(getattr(view, "takes_csv", False))
 
 
@@ -272,16 +277,18 @@ def _clean_id(value: str | None) -> str | None:
 
 
 def _after(response: Response) -> Response:
-    response = _finish_transaction(response)
+    request, g, app = _current()
+    response = _finish_transaction(response, request, g)
     if request.method == "GET" and response.status_code == 200 and response.mimetype == "application/json" \
             and "ETag" not in response.headers and not request.path.startswith("/openapi"):
         tag = _etag(response)
         response.headers["ETag"] = tag
         if tag in {t.strip() for t in request.headers.get("If-None-Match", "").split(",")}:
-            response = current_app.response_class(status=304, headers={"ETag": tag})
-    response.headers["X-Request-ID"] = g.get("request_id", "")
-    response.headers["X-Correlation-ID"] = g.get("correlation_id", "")
-    _observe(response)
+            response = app.response_class(status=304, headers={"ETag": tag})
+    headers = response.headers
+    headers["X-Request-ID"] = g.get("request_id", "")
+    headers["X-Correlation-ID"] = g.get("correlation_id", "")
+    _observe(response, request, g, app)
     return response
 
 
@@ -300,7 +307,7 @@ def _etag(response: Response) -> str:
     return etag_of(response.get_json(silent=True))
 
 
-def _finish_transaction(response: Response) -> Response:
+def _finish_transaction(response: Response, request: flask.Request, g: Any) -> Response:
     session = g.pop("db_session", None)
     if session is None:
         return response
@@ -325,17 +332,27 @@ def _finish_transaction(response: Response) -> Response:
     return response
 
 
-def _observe(response: Response) -> None:
-    kernel: Kernel = current_app.extensions["casework"]
+def _observe(response: Response, request: flask.Request, g: Any, app: Flask) -> None:
     endpoint = request.url_rule.rule if request.url_rule else "unmatched"
     elapsed = time.perf_counter() - g.get("started", time.perf_counter())
-    HTTP_REQUESTS.labels(kernel.service.name, request.method, endpoint, str(response.status_code)).inc()
-    HTTP_LATENCY.labels(kernel.service.name, request.method, endpoint).observe(elapsed)
+    answered, latency = _request_metrics(app.extensions["casework"].service.name, request.method, endpoint,
+                                         response.status_code)
+    answered.inc()
+    latency.observe(elapsed)
     if endpoint not in ("/healthz", "/readyz", "/metrics"):
         principal = g.get("principal")
         log.info("request", extra={"method": request.method, "route": endpoint, "status": response.status_code,
                                    "duration_ms": round(elapsed * 1000, 1),
                                    "actor": principal.sub if principal else None})
+
+
+@functools.lru_cache(maxsize=4096)
+def _request_metrics(service: str, method: str, endpoint: str, status: int) -> tuple[Any, Any]:
+    """The request counter's and latency histogram's series for a route, method and status,
+    looked up once: ``labels()`` takes a lock and checks its labels on every call. Routes are
+    rules (``/referrals/<uuid:referral_id>``), not paths, so the series are few."""
+    return (HTTP_REQUESTS.labels(service, method, endpoint, str(status)),
+            HTTP_LATENCY.labels(service, method, endpoint))
 
 
 def _teardown(_exc: BaseException | None) -> None:

@@ -4,6 +4,7 @@ import datetime as dt
 import decimal
 import uuid
 
+import psycopg
 import pytest
 from sqlalchemy import (
     JSON,
@@ -23,10 +24,12 @@ from sqlalchemy import (
     select,
     text,
 )
+from sqlalchemy.exc import DBAPIError
 
 from casework import audit
 from casework.audit import AuditEntry
-from casework.db import JSONDoc, KernelBase, execute_as_driver_sql, utcnow
+from casework.db import Database, JSONDoc, KernelBase, execute_as_driver_sql, rows_as_driver_sql, utcnow
+from casework_dev.testing import create_database, drop_database
 
 metadata = MetaData()
 
@@ -125,3 +128,37 @@ def test_a_type_whose_conversion_cannot_be_repeated_is_refused_not_skipped(db):
             return
         with pytest.raises(ValueError, match="'louder'"):
             execute_as_driver_sql(session, INSERT, row("quiet", louder="hi"))
+
+
+def test_rows_read_on_the_drivers_cursor_are_those_session_execute_reads(db):
+    with db.transaction() as session:
+        execute_as_driver_sql(session, INSERT, row("first"))
+        audit.record(session, "create", "note", 1)  # waiting: written before the read, as session.execute would
+        ours = rows_as_driver_sql(session, BY_TITLE, {"title": "first"})
+        theirs = session.execute(BY_TITLE, {"title": "first"}).all()
+        trail = rows_as_driver_sql(session, select(AuditEntry.__table__.c.action), {})
+    assert [tuple(r) for r in ours] == [tuple(r) for r in theirs] and ours[0].title == "first"
+    assert [r.action for r in trail] == ["create"]
+
+
+def test_a_connection_lost_under_a_drivers_statement_is_sqlalchemys_invalidated_error(postgres_url):
+    """What the kernel answers 503 for, and why the next request connects afresh: the same error
+    ``exec_driver_sql`` raises, the connection invalidated, though SQLAlchemy did not run it."""
+    url = create_database(postgres_url, prefix="cw_kernel")
+    db = Database(url)
+    try:
+        metadata.create_all(db.engine)
+        with db.transaction() as session:
+            session.connection()  # checked out and begun
+            with psycopg.connect(url, autocommit=True) as admin:
+                admin.execute("SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+                              "WHERE datname = current_database() AND pid <> pg_backend_pid()")
+            with pytest.raises(DBAPIError) as lost:
+                rows_as_driver_sql(session, BY_TITLE, {"title": "first"})
+            session.rollback()
+        assert lost.value.connection_invalidated
+        with db.transaction() as session:  # a new connection, without a restart
+            assert rows_as_driver_sql(session, BY_TITLE, {"title": "first"}) == []
+    finally:
+        db.dispose()
+        drop_database(url)

@@ -1,0 +1,33 @@
+"""A statement run on the driver's own cursor, round SQLAlchemy's execution.
+
+For the few statements every write request runs (a transaction's appended rows, a new referral
+with its duplicate candidates): SQLAlchemy's execution of a plain SQL string (its execution
+context, events, and a result's metadata made afresh for each) cost more CPU than psycopg's own
+work, about 0.12 ms a statement against 0.09 on this machine under load (bench/NOTES.md,
+2026-12-07). Errors are SQLAlchemy's as ``exec_driver_sql`` raises them: wrapped as
+``DBAPIError``, a lost connection invalidated with its pool, so a request answers 503 when the
+database is away as it does for any other statement. Engine statement events
+(``before_cursor_execute``) do not see these statements.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from psycopg.rows import namedtuple_row
+from sqlalchemy import Connection
+
+
+def run(connection: Connection, sql: str, params: Any, *, rows: bool = False) -> list[Any]:
+    """Run the driver's ``sql`` with ``params`` in ``connection``'s transaction; its rows as
+    named tuples when ``rows`` (read by attribute, as SQLAlchemy's rows are), else none."""
+    raw = connection.connection
+    cursor = raw.cursor(row_factory=namedtuple_row) if rows else raw.cursor()
+    try:
+        cursor.execute(sql, params)
+        return cursor.fetchall() if rows else []
+    except Exception as error:
+        connection._handle_dbapi_exception(error, sql, params, cursor, None)  # wraps, invalidates, raises
+        raise  # not reached
+    finally:
+        cursor.close()
