@@ -39,7 +39,7 @@ demo: install
 test: install
 	$(BIN)/python -m pytest
 
-## Every benchmark beside its baseline (under 10 minutes): results in bench/results/, summary in bench/README.md.
+## Every benchmark beside its baseline (about 12 minutes): results in bench/results/, summary in bench/README.md.
 bench: install
 	$(BIN)/python bench/run.py
 

@@ -13,9 +13,8 @@ import os
 import threading
 import uuid
 
-import marshmallow as ma
 import psycopg
-from baseline_app import ReferralCreate
+from baseline_app import ReferralCreate, bare_flask
 from flask import Flask, jsonify, request
 
 ROUTING_KEY = "referral.received"
@@ -23,7 +22,7 @@ ROUTING_KEY = "referral.received"
 
 def create_app() -> Flask:
     url = os.environ["MINIMAL_DATABASE_URL"]
-    app = Flask("minimal")
+    app = bare_flask("minimal")
     schema = ReferralCreate()
     local = threading.local()
 
@@ -34,10 +33,7 @@ def create_app() -> Flask:
 
     @app.post("/referrals")
     def post():
-        try:
-            data = schema.load(request.get_json())
-        except ma.ValidationError as exc:
-            return jsonify(exc.messages), 422
+        data = schema.load(request.get_json())
         referral_id = str(uuid.uuid4())
         conn = connection()
         with conn.transaction():

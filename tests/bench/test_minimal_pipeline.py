@@ -5,7 +5,10 @@ and gunicorn; a few seconds."""
 
 from __future__ import annotations
 
+import json
 import sys
+import urllib.error
+import urllib.request
 from pathlib import Path
 
 import psycopg
@@ -39,6 +42,11 @@ def test_referrals_reach_the_second_database_once_each(postgres_url, broker_url,
             assert conn.execute("SELECT count(*) FROM outbox").fetchone()[0] == 0  # every one relayed
         with psycopg.connect(pipeline.database_urls["tasks"]) as conn:
             assert conn.execute("SELECT count(*) FROM tasks").fetchone()[0] == 30
+        refused = urllib.request.Request(f"http://127.0.0.1:{pipeline.port}/referrals", data=b'{"reasons": "x"}',
+                                         headers={"Content-Type": "application/json"}, method="POST")
+        with pytest.raises(urllib.error.HTTPError) as answer:
+            urllib.request.urlopen(refused, timeout=10)
+        assert answer.value.code == 422 and "source" in json.loads(answer.value.read())
         names = pipeline.database_names
     with psycopg.connect(postgres_url) as conn:  # closing drops what it made
         assert conn.execute("SELECT count(*) FROM pg_database WHERE datname = ANY(%s)", (names,)).fetchone()[0] == 0
