@@ -37,6 +37,26 @@ def wait_for_port(port: int, timeout: float = 30.0) -> None:
     raise TimeoutError(f"nothing listening on {port}")
 
 
+def wait_for_answer(port: int, timeout: float = 180.0) -> None:
+    """Until an HTTP answer comes back (any status: a worker has booted), not only the port open.
+    On a loaded machine gunicorn's workers took longer to import the app than a 12 s run lasted,
+    and a run measured nothing."""
+    import urllib.error
+    import urllib.request
+
+    deadline = time.monotonic() + timeout
+    while True:
+        try:
+            urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=5).close()
+            return
+        except urllib.error.HTTPError:
+            return
+        except OSError:
+            if time.monotonic() > deadline:
+                raise TimeoutError(f"no HTTP answer on {port} after {timeout:.0f} s") from None
+            time.sleep(0.2)
+
+
 def start(args: list[str], env: dict[str, str], port: int | None = None, *, log: Path | None = None) -> subprocess.Popen:
     """A process in its own session; its output to ``log`` when given, else dropped."""
     output = open(log, "ab") if log is not None else subprocess.DEVNULL  # noqa: SIM115 - the child owns it
@@ -59,7 +79,14 @@ def gunicorn(service_conf: str, port: int, env: dict[str, str], app: list[str] |
     args = [str(BIN / "gunicorn"), "-c", str(ROOT / service_conf), *(app or [])]
     if gunicorn_has_control_socket():  # one fixed path per user: two masters at once would fight over it
         args.append("--no-control-socket")
-    return start(args, {**env, "GUNICORN_BIND": f"127.0.0.1:{port}"}, port, log=log)
+    proc = start(args, {**env, "GUNICORN_BIND": f"127.0.0.1:{port}"}, log=log)
+    try:
+        wait_for_port(port)
+        wait_for_answer(port)
+    except BaseException:
+        stop(proc)
+        raise
+    return proc
 
 
 def rss_mb(proc: subprocess.Popen) -> dict[str, float]:
