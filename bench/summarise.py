@@ -56,7 +56,8 @@ def load(name: str) -> dict | None:
 def cpu_table(title: str, figures: dict) -> list[str]:
     """Where a referral's CPU goes in one pipeline, at each rate it ran (two cores give 2,000 ms a
     second: at 200/s, 10 ms a referral is the whole machine)."""
-    runs = {f"{rate.replace('_per_s', '/s')}": run["to_task"] for rate, run in figures["rates"].items()}
+    runs = {f"{rate.replace('_per_s', '/s')}": {**run["to_task"], "holds": run["holds"]}
+            for rate, run in figures["rates"].items()}
     runs |= {f"{rate.replace('_per_s', '/s')} probe": run for rate, run in figures.get("probes", {}).items()}
     runs |= {f"{rate.replace('_per_s', '/s')} for 60 s": run for rate, run in figures.get("held", {}).items()}
     cpu = {name: run["cpu_ms_per_referral"] for name, run in runs.items() if run.get("cpu_ms_per_referral")}
