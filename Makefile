@@ -42,7 +42,7 @@ test: install
 	$(BIN)/python -m pytest -n 2 --dist loadfile -m "not cluster and not failover"
 	$(BIN)/python -m pytest -m "cluster or failover" tests/reliability
 
-## Every benchmark beside its baseline (under 10 minutes): results in bench/results/, summary in bench/README.md.
+## Every benchmark beside its baseline (about 12 minutes): results in bench/results/, summary in bench/README.md.
 bench: install
 	$(BIN)/python bench/run.py
 

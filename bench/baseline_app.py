@@ -61,18 +61,22 @@ class ReferralCreate(ma.Schema):
     consent = ma.fields.Nested(Consent, required=True)
 
 
+def bare_flask(name: str) -> Flask:
+    """A Flask app that answers a body the schema refuses with 422 and the fields' messages."""
+    app = Flask(name)
+    app.register_error_handler(ma.ValidationError, lambda exc: (jsonify(exc.messages), 422))
+    return app
+
+
 def create_app() -> Flask:
     url = os.environ["BASELINE_DATABASE_URL"].replace("postgresql://", "postgresql+psycopg://", 1)
     engine = sa.create_engine(url, pool_size=int(os.environ.get("GUNICORN_THREADS", "8")))
-    app = Flask("baseline")
+    app = bare_flask("baseline")
     schema = ReferralCreate()
 
     @app.post("/referrals")
     def post():
-        try:
-            data = schema.load(request.get_json())
-        except ma.ValidationError as exc:
-            return jsonify(exc.messages), 422
+        data = schema.load(request.get_json())
         row = {"id": uuid.uuid4(), "body": schema.dump(data)}
         with engine.begin() as conn:
             conn.execute(referrals.insert().values(**row))

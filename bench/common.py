@@ -21,7 +21,7 @@ def write(name: str, figures: dict) -> Path:
     RESULTS.mkdir(exist_ok=True)
     path = RESULTS / f"{name}.json"
     record = {"benchmark": name, "date": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
-              "machine": machine(), **figures}
+              "machine": machine(), "load_average_at_end": [round(x, 1) for x in os.getloadavg()], **figures}
     path.write_text(json.dumps(record, indent=2) + "\n")
     return path
 

@@ -30,6 +30,8 @@ from common import BROKER, POSTGRES, analyse, write  # noqa: E402
 from load import closed_loop  # noqa: E402
 
 ROUNDS = 3
+#: POST /referrals' throughput against bare Flask's in the same run (issue 30: was 0.5).
+TARGET_RATIO = 0.65
 REFERRAL = {
     "source": {"system": "income_recovery", "team": "Income Recovery (North)",
                "referrer": {"name": "Sam Patel", "email": "sam.patel@council.example", "phone": "01908 000000"}},
@@ -137,8 +139,9 @@ def main(seconds: float = 12.0, clients: int = 16) -> dict:
                                            / result["baseline"]["throughput_per_s"], 3)
         result["with_relay_ratio"] = round(result["casework_with_relay_beside"]["throughput_per_s"]
                                            / result["baseline"]["throughput_per_s"], 3)
-        result["target"] = "casework throughput >= 0.5 x baseline (api alone, as the baseline)"
-        result["met"] = result["throughput_ratio"] >= 0.5
+        result["target"] = f"casework throughput >= {TARGET_RATIO} x baseline (api alone, as the baseline)"
+        result["target_ratio"] = TARGET_RATIO
+        result["met"] = result["throughput_ratio"] >= TARGET_RATIO
         print(write("referrals", result))
         print(json.dumps({k: result[k] for k in ("baseline", "casework", "throughput_ratio", "with_relay_ratio",
                                                  "memory_mb_after")}))

@@ -28,7 +28,7 @@ def main() -> None:
     settle()
     shortlist.main(20 if quick else 60)
     settle()
-    e2e.main(6.0 if quick else 20.0)
+    e2e.main(6.0 if quick else 12.0)
     settle()
     pages.main(2.0 if quick else 4.0)
     summarise.main()

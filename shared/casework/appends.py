@@ -6,7 +6,10 @@ transaction's next statement, so they are gathered on the session and written in
 statement (a data-modifying ``WITH`` on PostgreSQL, which also carries the relay's NOTIFY)
 at the last moment they can be: before the session runs any other statement (so a read in
 the same transaction sees them), before a savepoint begins, and before a commit (a
-savepoint's release included).
+savepoint's release included). The one kind of statement they do not wait for is one that
+cannot see them: an INSERT of values given as parameters into another table, with no foreign
+key to a table with rows waiting (``_cannot_see``). A consumer's batch opens a task per event
+and appends its event and timer: they now go in one statement for the batch, not one per event.
 
 Rows added inside a savepoint that is rolled back are dropped with it, as rows flushed there
 would have been; rows still waiting when the transaction ends without committing are dropped.
@@ -20,7 +23,7 @@ import functools
 from typing import Any
 
 from psycopg.types.json import Jsonb
-from sqlalchemy import Connection, Table, event, insert
+from sqlalchemy import Connection, Insert, Table, event, insert
 from sqlalchemy import types as sa_types
 from sqlalchemy.orm import Session, SessionTransaction
 
@@ -106,7 +109,24 @@ def _within(transaction: SessionTransaction | None, outer: SessionTransaction) -
 
 @event.listens_for(Session, "do_orm_execute")
 def _before_statement(state) -> None:
-    write(state.session)
+    pending = state.session.info.get(_PENDING)
+    if pending and not _cannot_see(state.statement, {table for _, table, _, _ in pending}):
+        write(state.session)
+
+
+def _cannot_see(statement: Any, waiting: set[Table]) -> bool:
+    """Whether ``statement`` neither reads nor refers to rows of the ``waiting`` tables, so they
+    may wait until after it: a Core INSERT whose values come as parameters (not a SELECT, no SQL
+    expressions among its values), into a table that is not waiting and has no foreign key to
+    one, returning its own columns only, and at most ON CONFLICT DO NOTHING (DO UPDATE may read)."""
+    if not isinstance(statement, Insert) or statement.select is not None or statement._values \
+            or statement._multi_values:
+        return False
+    table = statement.table
+    conflict = getattr(statement, "_post_values_clause", None)
+    return (isinstance(table, Table) and (conflict is None or type(conflict).__name__ == "OnConflictDoNothing")
+            and table not in waiting and not any(key.column.table in waiting for key in table.foreign_keys)
+            and all(getattr(column, "table", None) is table for column in statement._returning))
 
 
 @event.listens_for(Session, "after_transaction_create")

@@ -3,6 +3,7 @@
 import uuid
 
 import pytest
+import sqlalchemy as sa
 from sqlalchemy import select
 
 from casework import appends, audit, context, outbox
@@ -39,6 +40,48 @@ def test_rows_are_written_at_commit_in_the_order_they_were_added(db):
         audit.record(session, "read", "note", 1)
     assert written(db) == ([("create", "1"), ("read", "1")],
                            ["casework.sample.n0.v1", "casework.sample.n1.v1", "casework.sample.n2.v1"])
+
+
+#: A table of a service's own, to INSERT into between appends (as a consumer opens a task an event).
+SAMPLE = sa.Table("sample_tasks", sa.MetaData(), sa.Column("id", sa.Uuid, primary_key=True),
+                  sa.Column("title", sa.String(50)))
+
+
+def statements(db):
+    """The statements the database is sent, as they are sent."""
+    seen = []
+    sa.event.listen(db.engine, "before_cursor_execute", lambda c, cur, sql, *_: seen.append(" ".join(sql.split())))
+    return seen
+
+
+def test_an_insert_into_another_table_does_not_wait_for_them_and_they_go_in_one_statement(db):
+    SAMPLE.create(db.engine)
+    seen = statements(db)
+    with db.transaction() as session:
+        for n in range(3):
+            session.execute(sa.insert(SAMPLE), {"id": uuid.uuid4(), "title": f"task {n}"})
+            appends.append(session, OutboxMessage.__table__, event(n))
+            audit.record(session, "create", "task", n)
+    inserts = [sql for sql in seen if "INSERT" in sql]
+    assert len([sql for sql in inserts if "sample_tasks" in sql]) == 3
+    # One statement for the lot (a statement a table on SQLite), not one after each task.
+    tables = 1 if db.engine.dialect.name == "postgresql" else 2
+    assert len([sql for sql in inserts if "outbox" in sql or "audit_log" in sql]) == tables, inserts
+    assert written(db) == ([("create", "0"), ("create", "1"), ("create", "2")],
+                           ["casework.sample.n0.v1", "casework.sample.n1.v1", "casework.sample.n2.v1"])
+
+
+def test_an_insert_that_could_see_them_waits_for_them(db):
+    """Into a table with rows waiting, or with values written as SQL: the rows go first."""
+    SAMPLE.create(db.engine)
+    with db.transaction() as session:
+        appends.append(session, OutboxMessage.__table__, event(0))
+        session.execute(sa.insert(OutboxMessage.__table__), event(1))
+        audit.record(session, "create", "task", 1)
+        session.execute(sa.insert(SAMPLE).values(id=uuid.uuid4(), title=sa.select(AuditEntry.action).limit(1)
+                                                 .scalar_subquery()))
+        assert session.scalar(sa.select(SAMPLE.c.title)) == "create"
+    assert written(db)[1] == ["casework.sample.n0.v1", "casework.sample.n1.v1"]
 
 
 def test_a_read_in_the_same_transaction_sees_them(db):
