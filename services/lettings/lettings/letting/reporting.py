@@ -143,10 +143,15 @@ class LiveVoids:
     filters: dict[str, Any] = field(default_factory=dict)
 
 
+def _live(today: dt.date):
+    """The condition that a void is live: no let date, or a let date still to come."""
+    return or_(Void.let_date.is_(None), Void.let_date > today)
+
+
 def _all_live_voids(session: Session, today: dt.date) -> list[LiveVoid]:
     """Every live void, read as columns (a home, its latest advert, the live offers on it): three
     queries whatever their number, each void matched to its offers through a dict by home."""
-    live = or_(Void.let_date.is_(None), Void.let_date > today)
+    live = _live(today)
     voids = session.execute(
         select(Void.id, Void.property_id, Void.void_date, Void.let_date, Property.reference, Property.address,
                Property.bedrooms, Property.weekly_rent)
@@ -230,10 +235,15 @@ def performance(session: Session, *, today: dt.date, date_from: dt.date | None, 
 
     # Live void ageing: now, whatever the period.
     ageing = {label: {"band": label, "voids": 0, "rent_lost": ZERO} for label, _, _ in AGE_BANDS}
-    for void in _all_live_voids(session, today):
-        row = ageing[age_band(void.days)]
+    # Only each void's date and its home's rent: where a void stands (its adverts and offers) is the
+    # live voids page's, not the ageing's.
+    for void_date, weekly_rent in session.execute(select(Void.void_date, Property.weekly_rent)
+                                                  .join(Property, Property.id == Void.property_id)
+                                                  .where(_live(today))).tuples():
+        days = void_days(void_date, today)
+        row = ageing[age_band(days)]
         row["voids"] += 1
-        row["rent_lost"] += void.rent_lost
+        row["rent_lost"] += rent_loss(weekly_rent, days)
 
     # Void days and rent loss per let, by month of tenancy start: each let paired with the void it
     # ended by the database (``lets``). Lets made here only: a tenancy imported from the housing
