@@ -404,7 +404,7 @@ class Council:
         for offer in self.offers:
             answered = offer["answered_at"] or offer["made_at"]
             if offer["status"] in ("refused", "withdrawn", "expired") and answered < cutoff:
-                at = answered + dt.timedelta(days=round(365.25 * 2) + 1)
+                at = min(answered + dt.timedelta(days=round(365.25 * 2) + 1), self.now - dt.timedelta(hours=1))
                 for name in ("refusal_reason", "withdrawal_reason", "direct_match_reason"):
                     if offer[name] is not None:
                         offer[name] = REMOVED
