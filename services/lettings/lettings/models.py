@@ -112,7 +112,7 @@ class Applicant(Base):
     phone: Mapped[str | None] = mapped_column(String(40))
     email: Mapped[str | None] = mapped_column(String(200))
     #: active, suspended, housed or cancelled (``domain.statuses``).
-    status: Mapped[str] = mapped_column(String(20), default="active", index=True)
+    status: Mapped[str] = mapped_column(String(20), default="active")
     status_reason: Mapped[str | None] = mapped_column(String(500))
     #: While suspended: the day the suspension ends (a timer lifts it then).
     suspended_until: Mapped[dt.date | None] = mapped_column(Date)
@@ -133,7 +133,11 @@ class Applicant(Base):
     band_history: Mapped[list[BandChange]] = link(
         back_populates="applicant", order_by="BandChange.changed_at", cascade="all, delete-orphan")
 
-    __table_args__ = (Index("uq_applicants_housing_ref", "housing_ref", unique=True),)
+    __table_args__ = (
+        Index("uq_applicants_housing_ref", "housing_ref", unique=True),
+        # The register's filters: GET /applicants' count and the performance page's register (migration 0017).
+        Index("ix_applicants_status_band_need", "status", "band", "bedroom_need"),
+    )
 
 
 class HouseholdMember(Base):
@@ -182,6 +186,9 @@ class Advert(Base):
     closed_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
 
     property: Mapped[Property] = link()
+
+    # GET /adverts' order, newest first (migration 0017).
+    __table_args__ = (Index("ix_adverts_published_at", "published_at", "id"),)
 
 
 class Bid(Base):
@@ -257,6 +264,9 @@ class Offer(Base):
     applicant: Mapped[Applicant] = link()
 
     __table_args__ = (
+        # GET /offers' order (newest first) and its status filter; the performance page's offers made (migration 0017).
+        Index("ix_offers_made_at", "made_at", "id"),
+        Index("ix_offers_status", "status"),
         # One live offer per home and per applicant.
         Index("uq_offers_live_property", "property_id", unique=True,
               postgresql_where=text("status IN ('pending', 'accepted')"),
@@ -296,7 +306,7 @@ class Tenancy(Base):
     offer_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("offers.id"), unique=True)
     property_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("properties.id"), index=True)
     applicant_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("applicants.id"), index=True)
-    tenancy_start: Mapped[dt.date] = mapped_column(Date, index=True)
+    tenancy_start: Mapped[dt.date] = mapped_column(Date)
     tenancy_type: Mapped[str] = mapped_column(String(20))
     high_risk: Mapped[bool] = mapped_column(Boolean)
     high_risk_reasons: Mapped[list] = mapped_column(JSONDoc, default=list)
@@ -315,7 +325,11 @@ class Tenancy(Base):
     applicant: Mapped[Applicant] = link()
     offer: Mapped[Offer | None] = link()
 
-    __table_args__ = (Index("uq_tenancies_housing_ref", "housing_ref", unique=True),)
+    __table_args__ = (
+        Index("uq_tenancies_housing_ref", "housing_ref", unique=True),
+        # GET /tenancies' order (newest first), and the reports' periods (migration 0017).
+        Index("ix_tenancies_start_reference", "tenancy_start", "reference"),
+    )
 
 
 class Letter(Base):

@@ -3,14 +3,16 @@
 from __future__ import annotations
 
 import datetime as dt
+import uuid
 from typing import Any
 
-from sqlalchemy import and_, func, or_, select
+from sqlalchemy import and_, func, or_, select, true
 from sqlalchemy.orm import Session
 
 from casework.audit import AuditEntry
 from casework.db import utcnow
 from casework.privacy import REMOVED, Found, RetentionRule, retention_policy, same_name, years_before
+from casework.privacy.holds import held
 from lettings.models import Applicant, HouseholdMember, Letter, Offer, SignUpPack, Tenancy
 from lettings.schemas.applicant_changes import BandHistoryEntry
 from lettings.schemas.applicants import Applicant as ApplicantSchema
@@ -69,17 +71,34 @@ def _last_changed(record_type: str, id_column: Any) -> Any:
             .scalar_subquery())
 
 
+#: Records a sweep anonymises in one transaction (the kernel's ``sweep`` batch): each due query
+#: locks and reads no more than these, so a year of closures is swept in short transactions (the
+#: timer runs again until none is due), not each locking and reading the whole year.
+SWEEP_BATCH = 500
+
+
+def _not_held(session: Session, record_type: str, id_column: Any) -> Any:
+    """The condition that the record is under no legal hold (held ones are never due). Holds are
+    few: their ids are bound as values, which compares alike on both databases (SQLite keeps an id
+    as 32 hex digits, a hold names it as written)."""
+    ids = [uuid.UUID(record_id) for record_id in held(session, record_type)]
+    return id_column.not_in(ids) if ids else true()
+
+
 def due_applicants(session: Session, now: dt.datetime) -> list[Applicant]:
-    """Cancelled applications unchanged for the retention period, not yet anonymised."""
+    """Cancelled applications unchanged for the retention period, not yet anonymised, not held; the
+    oldest ``SWEEP_BATCH`` of them."""
     cutoff = years_before(now, retention_policy("lettings").get("closed_applicant_years", 1))
     return list(session.scalars(
         select(Applicant).where(Applicant.status == "cancelled", Applicant.anonymised_at.is_(None),
-                                func.coalesce(_last_changed("applicant", Applicant.id), Applicant.created_at) < cutoff)
-        .with_for_update(skip_locked=True)))
+                                func.coalesce(_last_changed("applicant", Applicant.id), Applicant.created_at) < cutoff,
+                                _not_held(session, "applicant", Applicant.id))
+        .order_by(Applicant.created_at).limit(SWEEP_BATCH).with_for_update(skip_locked=True)))
 
 
 def due_offers(session: Session, now: dt.datetime) -> list[Offer]:
-    """Answered offers past their period (a let offer's is longer), not yet anonymised."""
+    """Answered offers past their period (a let offer's is longer), not yet anonymised, not held; the
+    oldest ``SWEEP_BATCH`` of them."""
     policy = retention_policy("lettings")
     answered = years_before(now, policy.get("answered_offer_years", 2))
     let = years_before(now, policy.get("let_offer_years", 6))
@@ -87,8 +106,9 @@ def due_offers(session: Session, now: dt.datetime) -> list[Offer]:
         select(Offer).where(Offer.anonymised_at.is_(None), or_(
             and_(Offer.status.in_(("refused", "withdrawn", "expired")),
                  func.coalesce(Offer.answered_at, Offer.made_at) < answered),
-            and_(Offer.status.in_(("accepted", "signed_up")), func.coalesce(Offer.answered_at, Offer.made_at) < let)))
-        .with_for_update(skip_locked=True)))
+            and_(Offer.status.in_(("accepted", "signed_up")), func.coalesce(Offer.answered_at, Offer.made_at) < let)),
+            _not_held(session, "offer", Offer.id))
+        .order_by(Offer.made_at).limit(SWEEP_BATCH).with_for_update(skip_locked=True)))
 
 
 def _year_only(value: dt.date) -> dt.date:

@@ -312,3 +312,22 @@ def test_a_home_nobody_is_left_for_is_offered_directly_from_its_page(lettings, b
     assert 'id="offer-directly"' not in page_of(browser, f"/app/properties/{prop['reference']}")
     twice = post(browser, form_url, form, {"applicant": only["reference"], **reason}, status=409)
     assert "already has a live offer" in summary(twice.get_data(as_text=True))
+
+
+def test_a_long_shortlist_is_shown_a_page_at_a_time_from_the_top(lettings, browser):
+    # 52 bidders, band A first: the page shows the first 50 ranked, and the offer form offers
+    # those; page 2 the last two, whose radios are the ones to pass over the top to.
+    bidders = [add_applicant(lettings, band="A" if n < 2 else "C") for n in range(52)]
+    advert = closed_advert_with_bidders(lettings, *bidders)
+    url = f"/app/adverts/{advert['reference']}"
+    first = page_of(browser, url)
+    ranked = re.search(r'id="ranked".*?</table>', first, re.S).group(0)
+    assert "1 to 50 of 52" in ranked and ranked.count('class="govuk-table__row"') == 51  # the header's too
+    assert bidders[0]["reference"] in ranked and first.count('class="govuk-radios__input"') == 50
+    assert f'href="{url}?page=2&amp;excluded=1#ranked"' in first  # the next page, GOV.UK's pagination
+    second = page_of(browser, f"{url}?page=2")
+    ranked = re.search(r'id="ranked".*?</table>', second, re.S).group(0)
+    assert "51 to 52 of 52" in ranked and ranked.count('class="govuk-table__row"') == 3
+    assert second.count('class="govuk-radios__input"') == 2
+    assert page_of(browser, f"{url}?page=99").count('class="govuk-radios__input"') == 2  # past the end: the last
+    assert page_of(browser, f"{url}?page=x").count('class="govuk-radios__input"') == 50

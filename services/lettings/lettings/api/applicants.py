@@ -2,6 +2,7 @@
 
 from flask.views import MethodView
 from sqlalchemy import select
+from sqlalchemy.orm import selectinload
 
 from casework import records
 from casework.auth import current, roles
@@ -30,7 +31,8 @@ class Applicants(MethodView):
         """List applicants on the register
 
         Filter by band, status, bedroom need and `reference` (`A-000012`); ordered by reference."""
-        stmt = select(Applicant).order_by(Applicant.reference)
+        # Each applicant's household in one query for the page, not one an applicant.
+        stmt = select(Applicant).options(selectinload(Applicant.household)).order_by(Applicant.reference)
         for name in ("band", "status", "bedroom_need"):
             if name in args:
                 stmt = stmt.where(getattr(Applicant, name) == args[name])

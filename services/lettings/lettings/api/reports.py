@@ -7,17 +7,16 @@ from decimal import Decimal
 
 from flask import Response
 from flask.views import MethodView
-from sqlalchemy import select
-from sqlalchemy.orm import selectinload
+from sqlalchemy import and_, func, select
+from sqlalchemy.orm import aliased, selectinload
 
 from casework.auth import roles
 from casework.web import Blueprint, abort, db_session
 from casework.workdays import london_today
 from lettings import core
 from lettings.access import OFFICERS
-from lettings.domain.tenancy import lets_by_home, rent_loss, void_days
-from lettings.letting import reporting
-from lettings.models import Applicant, Offer, Tenancy, Void
+from lettings.letting import lets, reporting
+from lettings.models import Applicant, Offer, Tenancy
 from lettings.policy import current as policy
 from lettings.schemas.reports import (
     CorePeriod,
@@ -33,28 +32,24 @@ from lettings.schemas.reports import (
 blp = Blueprint("reports", __name__, url_prefix="", description="Void, offer and CORE reporting.")
 
 
+def in_period(period: dict) -> list:
+    """The conditions on ``Tenancy`` of the lets started in the period."""
+    return [*([Tenancy.tenancy_start >= period["date_from"]] if period["date_from"] else []),
+            *([Tenancy.tenancy_start <= period["date_to"]] if period["date_to"] else [])]
+
+
 def tenancies_in(period: dict) -> list[Tenancy]:
     stmt = select(Tenancy).options(
         selectinload(Tenancy.property), selectinload(Tenancy.applicant).selectinload(Applicant.household),
         selectinload(Tenancy.offer)).order_by(Tenancy.tenancy_start, Tenancy.reference)
-    stmt = stmt.where(Tenancy.offer_id.is_not(None))  # lets made here, not tenancies imported as they stood
-    if period["date_from"]:
-        stmt = stmt.where(Tenancy.tenancy_start >= period["date_from"])
-    if period["date_to"]:
-        stmt = stmt.where(Tenancy.tenancy_start <= period["date_to"])
+    stmt = stmt.where(Tenancy.offer_id.is_not(None), *in_period(period))  # lets made here, not tenancies imported
     return list(db_session().scalars(stmt))
 
 
-def voids_ended_by(tenancies: list[Tenancy]) -> dict:
-    """The void each tenancy ended, by tenancy id (as `core.export` reads it): paired per home, so a home let many times in
-    the period has one void for each let."""
-    if not tenancies:
-        return {}
-    homes = {t.property_id for t in tenancies}
-    voids = list(db_session().scalars(select(Void).where(Void.property_id.in_(homes), Void.let_date.is_not(None))))
-    # Every tenancy of those homes, not only the period's, so each void pairs with the let that ended it.
-    lets = list(db_session().scalars(select(Tenancy).where(Tenancy.property_id.in_(homes), Tenancy.offer_id.is_not(None))))
-    return {tenancy.id: void for void, tenancy in lets_by_home(voids, lets)}
+def voids_ended_by(period: dict) -> dict:
+    """The void each let of the period ended, by tenancy id (as `core.export` reads it)."""
+    return {let.id: let for let in db_session().execute(lets.lets_and_their_voids(*in_period(period)))
+            if let.void_id is not None}
 
 
 @blp.route("/reports/voids")
@@ -69,18 +64,7 @@ class VoidReportView(MethodView):
         the period has two: void days (tenancy start − void date) and rent loss (weekly rent at
         the let / 7 × void days), with totals and averages. Voids still open are not in it (their
         days so far are on `GET /properties/{id}`)."""
-        tenancies = tenancies_in(period)
-        voids = voids_ended_by(tenancies)
-        lines = []
-        for tenancy in tenancies:
-            void = voids.get(tenancy.id)
-            if void is None:
-                continue
-            days = void_days(void.void_date, tenancy.tenancy_start)
-            lines.append({"void_id": void.id, "property_id": tenancy.property_id,
-                          "property_reference": tenancy.property.reference, "void_date": void.void_date,
-                          "reason": void.reason, "let_date": tenancy.tenancy_start, "tenancy_ref": tenancy.reference,
-                          "void_days": days, "rent_loss": rent_loss(tenancy.weekly_rent, days)})
+        lines = lets.void_lines(db_session(), *in_period(period))
         total_days = sum(line["void_days"] for line in lines)
         total_loss = sum((line["rent_loss"] for line in lines), Decimal("0"))
         return {"date_from": period["date_from"], "date_to": period["date_to"], "lets": len(lines),
@@ -99,21 +83,27 @@ class OfferReportView(MethodView):
 
         For the homes let in the period: how many offers it took (offers per let), the outcome of
         those offers, and the reasons for refusal with how many the council judged unreasonable."""
-        tenancies = tenancies_in(period)
-        offers = []
-        for tenancy in tenancies:
-            offers += db_session().scalars(select(Offer).where(
-                Offer.property_id == tenancy.property_id, Offer.made_at <= tenancy.created_at,
-                Offer.advert_id.is_not_distinct_from(tenancy.offer.advert_id)))
+        session = db_session()
+        let_count = session.scalar(select(func.count()).select_from(Tenancy).where(
+            Tenancy.offer_id.is_not(None), *in_period(period)))
+        # Every offer of each let's home up to its sign-up, from the let's own advert (or direct),
+        # in one query: a let of the period and the offers before it.
+        signed = aliased(Offer)
+        offers = session.execute(
+            select(Offer.status, Offer.refusal_reason, Offer.refusal_reasonable)
+            .select_from(Tenancy).join(signed, signed.id == Tenancy.offer_id)
+            .join(Offer, and_(Offer.property_id == Tenancy.property_id, Offer.made_at <= Tenancy.created_at,
+                              Offer.advert_id.is_not_distinct_from(signed.advert_id)))
+            .where(*in_period(period))).all()
         refusals: dict[str, Counter] = {}
         for offer in offers:
             if offer.status == "refused":
                 counts = refusals.setdefault(offer.refusal_reason, Counter())
                 counts["count"] += 1
                 counts["unreasonable"] += not offer.refusal_reasonable
-        return {"date_from": period["date_from"], "date_to": period["date_to"], "lets": len(tenancies),
+        return {"date_from": period["date_from"], "date_to": period["date_to"], "lets": let_count,
                 "offers": len(offers),
-                "offers_per_let": Decimal(len(offers)) / len(tenancies) if tenancies else None,
+                "offers_per_let": Decimal(len(offers)) / let_count if let_count else None,
                 "outcomes": dict(Counter(o.status for o in offers)),
                 "refusal_reasons": sorted(({"reason": r, **c} for r, c in refusals.items()),
                                           key=lambda x: (-x["count"], x["reason"]))}
@@ -136,7 +126,7 @@ class CoreExport(MethodView):
         a year whose layout is not held, is 422."""
         tenancies = tenancies_in(period)
         try:
-            layout, lines = core.export(tenancies, voids_ended_by(tenancies), core.settings(),
+            layout, lines = core.export(tenancies, voids_ended_by(period), core.settings(),
                                         period_start=period["date_from"], period_end=period["date_to"])
         except core.UnsupportedYear as exc:
             abort(422, str(exc), errors={"year" if period.get("year") else "from": [str(exc)]})

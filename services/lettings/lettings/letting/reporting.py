@@ -34,7 +34,8 @@ from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
 from casework.workdays import LONDON
-from lettings.domain.tenancy import lets_by_home, rent_loss, void_days
+from lettings.domain.tenancy import rent_loss, void_days
+from lettings.letting.lets import lets_and_their_voids
 from lettings.models import Advert, Applicant, Offer, Property, Tenancy, Void
 
 #: Where a live void stands, in the order a void moves through them.
@@ -142,10 +143,15 @@ class LiveVoids:
     filters: dict[str, Any] = field(default_factory=dict)
 
 
+def _live(today: dt.date):
+    """The condition that a void is live: no let date, or a let date still to come."""
+    return or_(Void.let_date.is_(None), Void.let_date > today)
+
+
 def _all_live_voids(session: Session, today: dt.date) -> list[LiveVoid]:
     """Every live void, read as columns (a home, its latest advert, the live offers on it): three
     queries whatever their number, each void matched to its offers through a dict by home."""
-    live = or_(Void.let_date.is_(None), Void.let_date > today)
+    live = _live(today)
     voids = session.execute(
         select(Void.id, Void.property_id, Void.void_date, Void.let_date, Property.reference, Property.address,
                Property.bedrooms, Property.weekly_rent)
@@ -229,29 +235,28 @@ def performance(session: Session, *, today: dt.date, date_from: dt.date | None, 
 
     # Live void ageing: now, whatever the period.
     ageing = {label: {"band": label, "voids": 0, "rent_lost": ZERO} for label, _, _ in AGE_BANDS}
-    for void in _all_live_voids(session, today):
-        row = ageing[age_band(void.days)]
+    # Only each void's date and its home's rent: where a void stands (its adverts and offers) is the
+    # live voids page's, not the ageing's.
+    for void_date, weekly_rent in session.execute(select(Void.void_date, Property.weekly_rent)
+                                                  .join(Property, Property.id == Void.property_id)
+                                                  .where(_live(today))).tuples():
+        days = void_days(void_date, today)
+        row = ageing[age_band(days)]
         row["voids"] += 1
-        row["rent_lost"] += void.rent_lost
+        row["rent_lost"] += rent_loss(weekly_rent, days)
 
-    # Void days and rent loss per let, by month of tenancy start: columns, each home's voids and
-    # tenancies paired once (a large council lets thousands of homes a year). Lets made here only:
-    # a tenancy imported from the housing system ended no void of ours.
+    # Void days and rent loss per let, by month of tenancy start: each let paired with the void it
+    # ended by the database (``lets``). Lets made here only: a tenancy imported from the housing
+    # system ended no void of ours.
     in_period = (Tenancy.tenancy_start >= date_from, Tenancy.tenancy_start <= date_to, Tenancy.offer_id.is_not(None))
-    tenancies = session.execute(select(Tenancy.id, Tenancy.tenancy_start, Applicant.band)
-                                .join(Applicant, Applicant.id == Tenancy.applicant_id).where(*in_period)).all()
-    homes = select(Tenancy.property_id).where(*in_period)
-    voids = session.execute(select(Void.property_id, Void.void_date, Void.let_date)
-                            .where(Void.property_id.in_(homes), Void.let_date.is_not(None))).all()
-    every = session.execute(select(Tenancy.id, Tenancy.property_id, Tenancy.tenancy_start, Tenancy.created_at,
-                                   Tenancy.weekly_rent).where(Tenancy.property_id.in_(homes),
-                                                               Tenancy.offer_id.is_not(None))).all()
-    wanted = {t.id for t in tenancies}
-    lets = []
-    for void, tenancy in lets_by_home(voids, every):
-        if tenancy.id in wanted:
-            days = void_days(void.void_date, tenancy.tenancy_start)
-            lets.append((tenancy.tenancy_start, days, rent_loss(tenancy.weekly_rent, days)))
+    let_bands = Counter({band: n for band, n in session.execute(
+        select(Applicant.band, func.count()).join(Tenancy, Tenancy.applicant_id == Applicant.id)
+        .where(*in_period).group_by(Applicant.band)).tuples()})
+    paired = lets_and_their_voids(*in_period).subquery()
+    lets = [(start, days, rent_loss(rent, days)) for start, days, rent in (
+        (start, void_days(void_date, start), rent) for start, void_date, rent in session.execute(
+            select(paired.c.tenancy_start, paired.c.void_date, paired.c.weekly_rent)
+            .where(paired.c.void_id.is_not(None))).tuples())]
     months = void_months(lets, months_between(date_from, date_to))
 
     # Offers made in the period.
@@ -274,7 +279,6 @@ def performance(session: Session, *, today: dt.date, date_from: dt.date | None, 
                          refusal_reasons)}
 
     # Lets by band; the register by band and bedroom need.
-    let_bands = Counter(t.band for t in tenancies)
     known = list(bands) + sorted(set(let_bands) - set(bands))
     register = {(band, need): n for band, need, n in session.execute(
         select(Applicant.band, Applicant.bedroom_need, func.count())

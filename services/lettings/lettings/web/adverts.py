@@ -9,9 +9,10 @@ Each view calls one use case (``lettings.letting``), the one the API calls; read
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
-from flask import flash, redirect, url_for
+from flask import flash, redirect, request, url_for
 
 from casework.context import Principal
 from casework.db import utcnow
@@ -27,24 +28,64 @@ from .blueprint import blueprint
 # -- the advert -----------------------------------------------------------------------------------
 
 
-def _offer_form(view, form: forms.OfferForm | None = None) -> forms.OfferForm:
+#: Bidders a page of the shortlist shows, ranked and excluded alike. An officer offers from the top
+#: of it and pages on to pass over someone; an advert with 2,000 bids written out whole was most
+#: of the page's time (2,000 rows, each with three dates, and as many radios).
+SHORTLIST_PAGE = 50
+
+
+@dataclass
+class ShortlistPage:
+    """One page of the ranked or the excluded bidders: its rows, which page it is, of how many."""
+
+    rows: list[dict[str, Any]]
+    page: int
+    pages: int
+    total: int
+
+    def numbers(self) -> list[int | None]:
+        """The pages to link to: the first, the last and those beside this one (None: a gap)."""
+        near = {1, self.pages, *range(self.page - 1, self.page + 2)}
+        shown: list[int | None] = []
+        for n in sorted(x for x in near if 1 <= x <= self.pages):
+            if shown and n - (shown[-1] or 0) > 1:
+                shown.append(None)
+            shown.append(n)
+        return shown
+
+
+def shortlist_page(rows: list[dict[str, Any]], asked: str | None) -> ShortlistPage:
+    """Page ``asked`` (a number as typed in the address; the first when it is not one, the last
+    when past it) of ``rows``."""
+    pages = max(1, -(-len(rows) // SHORTLIST_PAGE))
+    page = min(max(1, int(asked)), pages) if asked and asked.isdigit() else 1
+    return ShortlistPage(rows[(page - 1) * SHORTLIST_PAGE:page * SHORTLIST_PAGE], page, pages, len(rows))
+
+
+def _offer_form(view, form: forms.OfferForm | None = None, bidders: list[dict[str, Any]] | None = None
+                ) -> forms.OfferForm:
+    """The offer form; its choice of bidder among ``bidders`` (every ranked bidder not yet offered
+    the home when not given: what a posted form is checked against)."""
     form = form or forms.OfferForm(formdata=None, data={
         "applicant_id": str(view.next_bidder["applicant_id"]) if view.next_bidder else None})
     form.applicant_id.choices = [
         (str(b["applicant_id"]), f"{b['position']}. {b['reference']} (band {b['band']})")
-        for b in view.ranked if b["offer"] is None]
+        for b in (view.ranked if bidders is None else bidders) if b["offer"] is None]
     return form
 
 
 def _advert_page(key: str, status: int = 200, **given: Any):
     with refusals(None):
         view = advert_reads.read_advert(db_session(), key, policy=policy(), now=utcnow())
+    ranked = shortlist_page(view.ranked, request.args.get("page"))
+    excluded = shortlist_page(view.excluded, request.args.get("excluded"))
     made = {"bid": given.get("bid") or forms.BidForm(formdata=None),
             "close": given.get("close") or forms.ButtonForm(formdata=None),
-            "offer": _offer_form(view, given.get("offer"))}
+            # The radios offer the bidders on the page shown (checked against them all when posted).
+            "offer": _offer_form(view, given.get("offer"), ranked.rows)}
     refused = next((f for f in made.values() if f.errors), None)
     return render("lettings/adverts/advert.html", status, view=view, advert=view.advert, forms=made,
-                  problems=problems(refused), now=utcnow(), **forms.helpers())
+                  ranked=ranked, excluded=excluded, problems=problems(refused), now=utcnow(), **forms.helpers())
 
 
 def _advert_url(advert) -> str:
