@@ -479,7 +479,7 @@ LEADER = {"sub": "leader-1", "roles": ("team_leader",)}
 #: subject-access export, their referrals over five years, the older ones anonymised.
 SUBJECT = tenancy_ref(0)
 ROWS = "SELECT * FROM referrals"
-NEWEST = "ORDER BY received_at DESC, id LIMIT 25"
+NEWEST = "ORDER BY received_at DESC, id DESC LIMIT 25"
 BY_DUE = "ORDER BY triage_due, risk_score DESC, received_at, id LIMIT 25"
 
 
@@ -560,10 +560,10 @@ def probes(backend: str) -> list[Probe]:
               f"{ROWS} WHERE id IN (SELECT referral_id FROM batch_referrals WHERE batch_id = :b) "
               "ORDER BY risk_score DESC, received_at, id LIMIT 25", {"b": v(batch)}, **OFFICER),
         Probe("a partner system's own referrals", "/referrals?page_size=25",
-              f"{ROWS} WHERE referrer_client = :me OR entered_by = :me {NEWEST}", {"me": "police-vpu"},
+              f"{ROWS} WHERE entered_by = :me {NEWEST}", {"me": "police-vpu"},
               sub="police-vpu", roles=("referrer",)),
         Probe("a housing officer's own referrals", "/referrals?page_size=25",
-              f"{ROWS} WHERE referrer_client = :me OR entered_by = :me {NEWEST}", {"me": "housing-001"},
+              f"{ROWS} WHERE entered_by = :me {NEWEST}", {"me": "housing-001"},
               sub="housing-001", roles=("housing_officer",)),
         Probe("a referral", f"/referrals/{waiting_id}", f"{ROWS} WHERE id = :id", {"id": v(waiting_id)}, **OFFICER),
         Probe("a referral's audit trail", f"/referrals/{accepted_id}/audit",
@@ -686,9 +686,9 @@ def rearm(backend: str) -> int:
     """A year's backlog for the sweep again: the council made again (another seed) and only its
     closures past their period but not a year more written, under references after the last."""
     bulk = Bulk("intake", backend)
-    count, highest = bulk.sql("SELECT count(*), max(reference) FROM referrals")[0]
+    # (references past R-999999 grow a digit: the highest by number, not by text)
+    count, number = bulk.sql("SELECT count(*), max(CAST(substr(reference, 3) AS BIGINT)) FROM referrals")[0]
     council = Council(count / REFERRALS, dt.datetime.now(dt.UTC), seed=SEED + count)
-    number = int(highest[2:])
     rows, audit = [], []
     for row, entries in council.referrals():
         if council.last_due:
