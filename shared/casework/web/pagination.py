@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from flask_smorest import Page
 from flask_smorest.pagination import PaginationParameters
-from sqlalchemy import Select, func, select
+from sqlalchemy import Select, func, literal_column, select
 
 from .session import db_session
 
@@ -25,7 +25,12 @@ def counted(session, stmt: Select, at_most: int | None = None) -> int:
     """How many rows ``stmt`` selects, up to ``at_most + 1`` (more than ``at_most``, by default
     ``COUNT_AT_MOST``)."""
     limit = (COUNT_AT_MOST if at_most is None else at_most) + 1
-    return session.scalar(select(func.count()).select_from(stmt.order_by(None).limit(limit).subquery())) or 0
+    rows = stmt.order_by(None)
+    if not (stmt._distinct or stmt._group_by_clauses):
+        # Only that each row is there: SQLite otherwise reads every column of each row counted
+        # (its table, not just the index the filter uses); PostgreSQL leaves them unread anyway.
+        rows = rows.with_only_columns(literal_column("1"), maintain_column_froms=True)
+    return session.scalar(select(func.count()).select_from(rows.limit(limit).subquery())) or 0
 
 
 def read_page(stmt: Select, params: PaginationParameters) -> list:
