@@ -618,9 +618,9 @@ def probes(backend: str) -> list[Probe]:
 def housekeeping(port: int, backend: str) -> dict:
     """The retention sweep over the year's backlog of closures, run as its timer runs it (a
     transaction a run: ``casework.privacy.retention.RUNS``) until nothing is due; then a
-    subject-access export for the
-    most referred tenant through the CLI's path (``casework.subject_archive``). Each with the
-    api's p99 (the triage queue's query) before and during it.
+    subject-access export for the most referred tenant through the CLI's path
+    (``casework.subject_archive``). Each with the api's p99 (the triage queue's query) before and
+    during it.
 
     Changes the database: the backlog is anonymised. A rerun with nothing due first makes a new
     year's backlog (``rearm``: the same year's closures written again under new references), so
