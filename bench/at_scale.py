@@ -24,6 +24,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import processes  # noqa: E402
+import scale.store as store  # noqa: E402
 from common import RESULTS, write  # noqa: E402
 from scale.measure import check, measure, serve  # noqa: E402
 from scale.store import BACKENDS, Bulk, database_url, engine, exists, fresh  # noqa: E402
@@ -40,8 +41,11 @@ def _backends(asked: str) -> tuple[str, ...]:
     return BACKENDS if asked == "both" else (asked,)
 
 
-def _merge(result_name: str, service: str, figures: dict) -> Path:
-    """``figures`` as the service's entry in ``results/<result_name>.json``, the others kept."""
+def _merge(result_name: str, service: str, figures: dict) -> Path | None:
+    """``figures`` as the service's entry in ``results/<result_name>.json``, the others kept; not
+    for databases of another name than the large council's (the suite's smoke test seeds its own)."""
+    if store.PREFIX != store.DEFAULT_PREFIX:
+        return None
     path = RESULTS / f"{result_name}.json"
     services = json.loads(path.read_text()).get("services", {}) if path.exists() else {}
     commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"], capture_output=True, text=True,

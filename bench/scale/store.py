@@ -15,13 +15,15 @@ from sqlalchemy import create_engine, insert, text
 from casework import audit, outbox, timers  # noqa: F401 - their tables, in KernelBase's metadata
 from casework.db import KernelBase
 from casework.migrations import upgrade
+from casework.privacy import holds  # noqa: F401 - legal_holds, in KernelBase's metadata
 
 BACKENDS = ("postgresql", "sqlite")
 POSTGRES = os.environ.get("CASEWORK_TEST_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/postgres")
 #: SQLite files of the embedded backend (not committed), and the PostgreSQL databases' name prefix:
 #: module settings, so the suite's smoke test seeds beside a large council without touching it.
 DATA = Path(os.environ.get("CASEWORK_SCALE_DATA", Path(__file__).resolve().parent.parent / ".scale-data"))
-PREFIX = os.environ.get("CASEWORK_SCALE_PREFIX", "cw_scale")
+DEFAULT_PREFIX = "cw_scale"
+PREFIX = os.environ.get("CASEWORK_SCALE_PREFIX", DEFAULT_PREFIX)
 CHUNK = 20_000
 
 

@@ -196,8 +196,18 @@ def performance_page(template: str, *, report: Callable[..., dict], table: Calla
 def month_index(column: ColumnElement, span: DateRange) -> ColumnElement[int]:
     """SQL for the position in ``list(months(span))`` of the London month a moment ``column`` (in
     the range) falls in, to count by month in the database: a CASE over the months' first
-    instants, so PostgreSQL and SQLite alike (no time zone functions)."""
+    instants, so PostgreSQL and SQLite alike (no time zone functions).
+
+    The CASEs halve the months at each step (six comparisons a row for five years' months): one
+    CASE with a WHEN a month was sixty comparisons a row, most of a five-year report's time at a
+    large council's size (bench/NOTES.md, "A large council: intake")."""
     starts = [london_time(dt.date(int(m[:4]), int(m[5:]), 1), dt.time()) for m in months(span)][1:]
-    if not starts:
-        return literal(0)
-    return case(*[(column < start, i) for i, start in enumerate(starts)], else_=len(starts))
+
+    def between(first: int, last: int) -> ColumnElement[int]:
+        # The position is one of first..last; starts[i] is where position i + 1 begins.
+        if first == last:
+            return literal(first)
+        middle = (first + last) // 2
+        return case((column < starts[middle], between(first, middle)), else_=between(middle + 1, last))
+
+    return between(0, len(starts))

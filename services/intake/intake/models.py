@@ -6,7 +6,7 @@ import datetime as dt
 import uuid
 from decimal import Decimal
 
-from sqlalchemy import Boolean, Date, ForeignKey, Index, Integer, Numeric, String, Text, Uuid
+from sqlalchemy import Boolean, Date, ForeignKey, Index, Integer, Numeric, String, Text, Uuid, func
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 from casework.db import JSONDoc, UTCDateTime, naming_metadata, utcnow
@@ -131,4 +131,19 @@ class Referral(Base):
         Index("ix_referrals_referrer_client", "referrer_client"),
         Index("ix_referrals_tenancy_ref", "tenancy_ref"),
         Index("ix_referrals_person_date_of_birth", "person_date_of_birth"),
+        # Migration 0014: newest first (of all, of what one system or officer made, of a source, of
+        # a risk level); the triage queue's order for any status.
+        Index("ix_referrals_received_at", "received_at", "id",  # the performance report reads it alone
+              postgresql_include=["status", "triaged_at", "triage_due", "source_system", "reasons"]),
+        Index("ix_referrals_entered_by", "entered_by", "received_at", "id"),
+        Index("ix_referrals_source_system", "source_system", "received_at", "id"),
+        Index("ix_referrals_risk_level", "risk_level", "received_at", "id"),
+        Index("ix_referrals_status_triage_due", "status", "triage_due"),
     )
+
+
+# Migration 0014: the retention sweep's due referrals (``privacy.due_referrals``), and a
+# subject-access request's tenancy in any case (``privacy.find_subject``).
+Index("ix_referrals_retention_due", Referral.status, func.coalesce(Referral.withdrawn_at, Referral.triaged_at),
+      Referral.id, postgresql_where=Referral.anonymised_at.is_(None), sqlite_where=Referral.anonymised_at.is_(None))
+Index("ix_referrals_tenancy_ref_lower", func.lower(Referral.tenancy_ref))

@@ -11,13 +11,14 @@ from dataclasses import dataclass
 from types import SimpleNamespace
 from typing import Any
 
-from sqlalchemy import Select, and_, bindparam, false, func, not_, or_, select, update
+from sqlalchemy import Select, and_, bindparam, false, not_, or_, select, update
 from sqlalchemy.orm import Session
 
 from casework import audit, numbering, outbox, records
 from casework.context import Principal
 from casework.db import as_utc, execute_as_driver_sql
 from casework.portable import one_of
+from casework.web.pagination import COUNT_AT_MOST, counted
 from casework.workdays import LONDON
 from intake import access, events, sensitivity
 from intake.domain import duplicates, risk, triage
@@ -28,10 +29,14 @@ from intake.schemas import snapshot
 
 def visible_to(principal: Principal) -> list[Any]:
     """The conditions on a referral the caller may see: a referring system sees only the referrals
-    it made, a front-line officer only those they raised."""
+    it made, a front-line officer only those they raised: those ``entered_by`` them.
+
+    (A referral's ``referrer_client`` is its ``entered_by`` or null: ``receive`` sets both from the
+    caller. Asked as either, the list was every referral read and sorted; as ``entered_by`` alone
+    it is ``ix_referrals_entered_by`` read in order, bench/NOTES.md "A large council: intake".)"""
     if access.sees_all(principal):
         return []
-    return [or_(Referral.referrer_client == principal.sub, Referral.entered_by == principal.sub)]
+    return [Referral.entered_by == principal.sub]
 
 
 def find(session: Session, key: Any, principal: Principal, *, lock: bool = False) -> Referral | None:
@@ -41,9 +46,11 @@ def find(session: Session, key: Any, principal: Principal, *, lock: bool = False
 
 
 #: How a list is ordered: newest first, or the triage queue's order (soonest due, then the
-#: highest risk score, then the first received).
+#: highest risk score, then the first received). Newest first breaks ties (a batch's households
+#: come at one moment) by id descending, so that ``ix_referrals_received_at`` read backwards
+#: gives the order without a sort.
 ORDERS: dict[str, tuple[Any, ...]] = {
-    "newest": (Referral.received_at.desc(), Referral.id),
+    "newest": (Referral.received_at.desc(), Referral.id.desc()),
     "triage_due": (Referral.triage_due.asc(), Referral.risk_score.desc(), Referral.received_at.asc(), Referral.id),
     "risk": (Referral.risk_score.desc(), Referral.received_at.asc(), Referral.id),
 }
@@ -83,7 +90,7 @@ def triage_queue(args: dict[str, Any], principal: Principal, now: dt.datetime) -
 @dataclass(frozen=True)
 class QueuePage:
     """One page of a list on the officers' pages (the triage queue, the batches): its rows, how
-    many match in all, which page of how many."""
+    many match in all (counted up to ``COUNT_AT_MOST``, then ``more``), which page of how many."""
 
     rows: list[Any]
     total: int
@@ -92,7 +99,12 @@ class QueuePage:
 
     @property
     def pages(self) -> int:
-        return max(1, math.ceil(self.total / self.per_page))
+        return max(1, math.ceil(min(self.total, COUNT_AT_MOST) / self.per_page))
+
+    @property
+    def more(self) -> bool:
+        """More match than were counted: the page says "more than 10,000"."""
+        return self.total > COUNT_AT_MOST
 
     @property
     def referrals(self) -> list[Any]:
@@ -101,8 +113,8 @@ class QueuePage:
 
 def page_of(session: Session, stmt: Select, *, page: int = 1, per_page: int = 25) -> QueuePage:
     """Page ``page`` (from 1, kept within the pages there are) of what ``stmt`` selects."""
-    total = session.scalar(select(func.count()).select_from(stmt.order_by(None).subquery())) or 0
-    page = max(1, min(page, max(1, math.ceil(total / per_page))))
+    total = counted(session, stmt)
+    page = max(1, min(page, max(1, math.ceil(min(total, COUNT_AT_MOST) / per_page))))
     found = session.scalars(stmt.offset((page - 1) * per_page).limit(per_page)).all()
     return QueuePage(rows=list(found), total=total, page=page, per_page=per_page)
 

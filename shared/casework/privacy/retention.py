@@ -62,14 +62,26 @@ def sweep(session: Session, rules: Iterable[RetentionRule], *, service: str, now
     return counts
 
 
+#: Records a run of the timer anonymises in one transaction, and the pause before the next run
+#: while there are more. SQLite's requests each take the database's write lock (``BEGIN
+#: IMMEDIATE``): there a run is short and the next waits a second, or the api answers nothing
+#: meanwhile (500 held the lock 13 s at a large council's size; runs of 25 back to back starved
+#: it too: bench/NOTES.md, "A large council: intake").
+RUNS = {"postgresql": (500, dt.timedelta(0)), "sqlite": (25, dt.timedelta(seconds=1))}
+
+
 def retention_sweep(rules: Iterable[RetentionRule], *, service: str,
                     every: dt.timedelta = dt.timedelta(days=1)) -> Callable[[Session, timers.Timer], None]:
-    """The handler of the ``retention_sweep`` timer: sweep, then run again after ``every``."""
+    """The handler of the ``retention_sweep`` timer: sweep a run's worth (``RUNS``), then run again
+    soon while a run finds a full batch (a backlog goes in short transactions, the api and the
+    worker's other timers between them), else after ``every``."""
     rules = list(rules)
 
     def handler(session: Session, timer: timers.Timer) -> None:
-        sweep(session, rules, service=service)
-        timers.schedule(session, RETENTION_SWEEP, key=RETENTION_SWEEP, due_at=utcnow() + every)
+        batch, pause = RUNS.get(session.get_bind().dialect.name, RUNS["postgresql"])
+        counts = sweep(session, rules, service=service, batch=batch)
+        more = any(count >= batch for count in counts.values())
+        timers.schedule(session, RETENTION_SWEEP, key=RETENTION_SWEEP, due_at=utcnow() + (pause if more else every))
 
     return handler
 

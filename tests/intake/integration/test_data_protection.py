@@ -153,3 +153,51 @@ def test_a_failing_service_is_named_in_the_index(tmp_path):
 
 
 _ = bearer  # the callers' headers come from conftest's ``who``
+
+
+def test_the_sweep_reads_due_referrals_a_few_at_a_time_past_those_held(intake, body, who, monkeypatch):
+    """Due referrals are read ``DUE_AT_A_TIME`` at a time (not all at once, bench/NOTES.md "A large
+    council: intake"); a look full of held ones goes on past them, and a run stops at its batch."""
+    from intake import privacy as intake_privacy
+
+    monkeypatch.setattr(intake_privacy, "DUE_AT_A_TIME", 2)
+    made = []
+    for n in range(5):
+        referral = intake.client.post("/referrals", json=body(), headers=who.referrer).json
+        intake.client.post(f"/referrals/{referral['id']}/triage", headers=who.intake_officer,
+                           json={"outcome": "reject", "reason": f"Not ours ({n})."})
+        made.append(referral["id"])
+    for held in made[:2]:  # the first look's two: both held
+        intake.client.put(f"/legal-holds/referral/{held}", json={"reason": "Complaint"}, headers=who.team_leader)
+    with intake.db.transaction() as session:
+        assert privacy.sweep(session, RETENTION, service="intake", now=LATER, batch=2) == {"referral": 2}
+    assert sweep(intake) == {"referral": 1}
+    assert sweep(intake) == {"referral": 0}
+    with intake.db.engine.connect() as conn:
+        names = dict(conn.execute(sa.text("SELECT reference, person_name FROM referrals")).all())
+    assert sorted(names.values()) == ["Alex Morgan", "Alex Morgan", "[removed]", "[removed]", "[removed]"]
+
+
+def test_the_timer_sweeps_a_backlog_run_after_run_then_waits_a_day(intake, body, who, monkeypatch):
+    """A run that finds a full batch is followed by another at once (a backlog is not left to one
+    run a day, which a large council's closures outpace); an empty one waits a day."""
+    from casework.privacy import retention
+    from casework.timers import Timer
+    from intake.timers import TIMERS
+
+    monkeypatch.setattr(retention, "RUNS", {"postgresql": (1, dt.timedelta(0)), "sqlite": (1, dt.timedelta(0))})
+    for n in range(2):
+        referral = intake.client.post("/referrals", json=body(), headers=who.referrer).json
+        intake.client.post(f"/referrals/{referral['id']}/triage", headers=who.intake_officer,
+                           json={"outcome": "reject", "reason": f"Not ours ({n})."})
+    handler = TIMERS[privacy.RETENTION_SWEEP]
+    waits = []
+    for _ in range(3):
+        with intake.db.transaction() as session:
+            monkeypatch.setattr(retention, "utcnow", lambda: LATER)
+            handler(session, None)
+            due = session.scalar(sa.select(Timer.due_at).where(Timer.key == privacy.RETENTION_SWEEP))
+            waits.append(due - LATER)
+    assert waits == [dt.timedelta(0), dt.timedelta(0), dt.timedelta(days=1)]
+    with intake.db.engine.connect() as conn:
+        assert conn.execute(sa.text("SELECT count(*) FROM referrals WHERE anonymised_at IS NOT NULL")).scalar() == 2

@@ -165,6 +165,17 @@ def test_lists_paginate_with_the_x_pagination_header(web):
     assert web.client.get("/notes?page_size=0", headers=OFFICER).status_code == 422
 
 
+def test_a_list_counts_its_rows_up_to_a_limit_and_one_more(web, monkeypatch):
+    from casework.web import pagination
+
+    for i in range(5):
+        web.client.post("/notes", json={"text": f"n{i}"}, headers=OFFICER)
+    monkeypatch.setattr(pagination, "COUNT_AT_MOST", 3)
+    r = web.client.get("/notes?page=2&page_size=2", headers=OFFICER)
+    assert [n["text"] for n in r.json] == ["n2", "n3"]
+    assert '"total": 4' in r.headers["X-Pagination"]  # more than 3
+
+
 def test_request_and_correlation_ids_are_echoed_and_put_on_events(web):
     r = web.client.post("/notes", json={"text": "x"},
                         headers={**OFFICER, "X-Request-ID": "req-42", "X-Correlation-ID": "corr-42",
