@@ -12,6 +12,7 @@ from urllib.parse import urlsplit, urlunsplit
 import psycopg
 from sqlalchemy import create_engine, insert, text
 
+from casework.db import KernelBase
 from casework.migrations import upgrade
 
 BACKENDS = ("postgresql", "sqlite")
@@ -85,7 +86,9 @@ class Bulk:
         count = 0
         if self.backend == "sqlite":
             engine = create_engine(self.url)
-            target = self.metadata.tables[table]
+            # The kernel's tables (audit_log, timers, outbox…) are in its own metadata, not the service's.
+            target = self.metadata.tables.get(table)
+            target = target if target is not None else KernelBase.metadata.tables[table]
             with engine.begin() as conn:
                 conn.exec_driver_sql("PRAGMA foreign_keys = OFF")
                 for chunk in _chunks(rows, CHUNK):
