@@ -5,13 +5,14 @@ from .app import create_app
 from .blueprint import Blueprint
 from .errors import ProblemSchema, abort, invalid, problem
 from .etag import etag_of, load_for_update
-from .pagination import SelectPage
+from .pagination import CountedUpToPage, SelectPage
 from .ratelimit import rate_limited
 from .records import get_or_404
 from .session import db_session
 
 __all__ = [
     "Blueprint",
+    "CountedUpToPage",
     "ProblemSchema",
     "SelectPage",
     "abort",
