@@ -9,7 +9,7 @@ from sqlalchemy import select
 
 from casework.auth import roles
 from casework.db import utcnow
-from casework.web import Blueprint, SelectPage, db_session, get_or_404
+from casework.web import Blueprint, CountedUpToPage, db_session, get_or_404
 from notifications import deliveries
 from notifications.api.common import refusals
 from notifications.models import Delivery
@@ -24,13 +24,13 @@ class Deliveries(MethodView):
     @roles("admin")
     @blp.arguments(DeliveryQueryArgs, location="query")
     @blp.response(200, DeliverySchema(many=True))
-    @blp.paginate(SelectPage)
+    @blp.paginate(CountedUpToPage)
     def get(self, args):
         """The delivery log
 
         Every e-mail, text, letter and webhook, newest first, with its status, attempts, last
         error and (GOV.UK Notify) the provider's latest receipt. Filter by `channel`, `status`
-        and `target`.
+        and `target`. `X-Pagination` counts at most 10,000 deliveries.
         """
         stmt = select(Delivery).order_by(Delivery.created_at.desc(), Delivery.id)
         for name in ("channel", "status", "target"):

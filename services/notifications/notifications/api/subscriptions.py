@@ -9,7 +9,7 @@ from sqlalchemy import select
 
 from casework.auth import OFFICER_ROLES, current, roles
 from casework.db import utcnow
-from casework.web import Blueprint, SelectPage, db_session, get_or_404
+from casework.web import Blueprint, CountedUpToPage, SelectPage, db_session, get_or_404
 from notifications import subscriptions
 from notifications.api.common import refusals
 from notifications.models import Delivery, Subscription
@@ -86,11 +86,12 @@ class SubscriptionById(MethodView):
 class SubscriptionDeliveries(MethodView):
     @roles(*CALLERS)
     @blp.response(200, DeliverySchema(many=True))
-    @blp.paginate(SelectPage)
+    @blp.paginate(CountedUpToPage)
     def get(self, subscription_id):
         """A subscription's delivery log
 
-        Newest first: status, attempts, the receiver's answer and the last error.
+        Newest first: status, attempts, the receiver's answer and the last error. `X-Pagination`
+        counts at most 10,000 deliveries.
         """
         sub = get_subscription(subscription_id)
         return select(Delivery).where(Delivery.channel == "webhook", Delivery.target == str(sub.id)) \
