@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 
 from casework.audit import AuditEntry
 from casework.db import utcnow
-from casework.privacy import REMOVED, Found, RetentionRule, retention_policy, same_name, years_before
+from casework.privacy import REMOVED, SWEEP_BATCH, Found, RetentionRule, retention_policy, same_name, years_before
 from casework.privacy.holds import held
 from lettings.models import Applicant, HouseholdMember, Letter, Offer, SignUpPack, Tenancy
 from lettings.schemas.applicant_changes import BandHistoryEntry
@@ -69,12 +69,6 @@ def _last_changed(record_type: str, id_column: Any) -> Any:
             .where(AuditEntry.record_type == record_type, AuditEntry.action != "read",
                    AuditEntry.record_id == func.cast(id_column, AuditEntry.record_id.type))
             .scalar_subquery())
-
-
-#: Records a sweep anonymises in one transaction (the kernel's ``sweep`` batch): each due query
-#: locks and reads no more than these, so a year of closures is swept in short transactions (the
-#: timer runs again until none is due), not each locking and reading the whole year.
-SWEEP_BATCH = 500
 
 
 def _not_held(session: Session, record_type: str, id_column: Any) -> Any:

@@ -11,11 +11,11 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from sqlalchemy import and_, or_, select
+from sqlalchemy import and_, func, or_, select
 from sqlalchemy.orm import Session
 
 from casework.db import utcnow
-from casework.privacy import REMOVED, Found, RetentionRule, retention_policy, years_before
+from casework.privacy import REMOVED, SWEEP_BATCH, Found, LegalHold, RetentionRule, retention_policy, years_before
 from notifications.models import Delivery, Notification, Task
 from notifications.schemas import Delivery as DeliverySchema
 from notifications.schemas import Notification as NotificationSchema
@@ -62,28 +62,37 @@ def _cutoff(now: dt.datetime, key: str, default: float) -> dt.datetime:
     return years_before(now, retention_policy("notifications").get(key, default))
 
 
+def _one_batch(session: Session, record_type: str) -> int:
+    """How many due records one sweep needs: its batch, and as many more as it skips (held ones).
+    Not every record past its period: each sweep would read and lock a year's backlog to anonymise
+    a batch of it."""
+    held = select(func.count()).select_from(LegalHold).where(LegalHold.record_type == record_type)
+    return SWEEP_BATCH + (session.scalar(held) or 0)
+
+
 def due_tasks(session: Session, now: dt.datetime) -> list[Task]:
-    """Done or cancelled tasks closed before the period, not yet anonymised."""
+    """Done or cancelled tasks closed before the period, not yet anonymised (a sweep's batch of them)."""
     return list(session.scalars(
         select(Task).where(Task.status.in_(("done", "cancelled")), Task.anonymised_at.is_(None),
                            Task.closed_at < _cutoff(now, "closed_task_years", 2))
-        .order_by(Task.closed_at).with_for_update(skip_locked=True)))
+        .order_by(Task.closed_at).limit(_one_batch(session, "task")).with_for_update(skip_locked=True)))
 
 
 def due_notifications(session: Session, now: dt.datetime) -> list[Notification]:
-    """Inbox messages read before the period, not yet anonymised."""
+    """Inbox messages read before the period, not yet anonymised (a sweep's batch of them)."""
     return list(session.scalars(
         select(Notification).where(Notification.read_at.is_not(None), Notification.anonymised_at.is_(None),
                                    Notification.read_at < _cutoff(now, "read_notification_years", 1))
-        .order_by(Notification.read_at).with_for_update(skip_locked=True)))
+        .order_by(Notification.read_at).limit(_one_batch(session, "notification"))
+        .with_for_update(skip_locked=True)))
 
 
 def due_deliveries(session: Session, now: dt.datetime) -> list[Delivery]:
-    """Sent, delivered or failed deliveries made before the period, not yet anonymised."""
+    """Sent, delivered or failed deliveries made before the period, not yet anonymised (a sweep's batch of them)."""
     return list(session.scalars(
         select(Delivery).where(Delivery.status.in_(("sent", "delivered", "failed")), Delivery.anonymised_at.is_(None),
                                Delivery.created_at < _cutoff(now, "delivery_log_years", 1))
-        .order_by(Delivery.created_at).with_for_update(skip_locked=True)))
+        .order_by(Delivery.created_at).limit(_one_batch(session, "delivery")).with_for_update(skip_locked=True)))
 
 
 def anonymise_task(session: Session, task: Task) -> None:

@@ -21,6 +21,7 @@ from .holds import LegalHold, LegalHoldBody, LegalHoldSchema, held, hold_of, leg
 from .redaction import REMOVED, redact_audit
 from .retention import (
     RETENTION_SWEEP,
+    SWEEP_BATCH,
     RetentionRule,
     ensure_retention_sweep,
     retention_policy,
@@ -39,7 +40,7 @@ from .subject_access import (
 )
 
 __all__ = [
-    "REMOVED", "RETENTION_SWEEP", "SUBJECT_ROLES", "Found", "LegalHold", "LegalHoldBody", "LegalHoldSchema",
+    "REMOVED", "RETENTION_SWEEP", "SUBJECT_ROLES", "SWEEP_BATCH", "Found", "LegalHold", "LegalHoldBody", "LegalHoldSchema",
     "RetentionRule", "SubjectExport", "SubjectQuery", "SubjectRecord", "ensure_retention_sweep", "held", "hold_of",
     "legal_hold_blueprint", "redact_audit", "retention_policy", "retention_sweep", "same_name",
     "subject_access_blueprint", "sweep", "years_before",

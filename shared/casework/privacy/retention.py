@@ -15,10 +15,13 @@ from casework import audit, outbox, policy, timers
 from casework.db import Database, utcnow
 
 from .holds import held
-from .redaction import redact_audit
+from .redaction import redact_audits
 
 #: The recurring timer of each service's retention sweep (one row, rescheduled after each run).
 RETENTION_SWEEP = "retention_sweep"
+#: Records of each type one sweep anonymises, in one short transaction. A ``due`` may return just
+#: this many (and the held ones it skips) rather than every record past its period.
+SWEEP_BATCH = 500
 
 
 @dataclass
@@ -37,25 +40,32 @@ class RetentionRule:
 
 
 def sweep(session: Session, rules: Iterable[RetentionRule], *, service: str, now: dt.datetime | None = None,
-          batch: int = 500) -> dict[str, int]:
+          batch: int = SWEEP_BATCH) -> dict[str, int]:
     """Anonymise what has passed its retention period (held records skipped); emit a count per type."""
     now = now or utcnow()
     counts: dict[str, int] = {}
     for rule in rules:
         holds = held(session, rule.record_type)
-        count = 0
+        swept = []
         for record in rule.due(session, now):
             if str(record.id) in holds:
                 continue
             rule.anonymise(session, record)
-            for record_type, record_id in ((rule.record_type, record.id), *rule.related(record)):
-                redact_audit(session, record_type, record_id, rule.audit_keys)
-            audit.record(session, "anonymise", rule.record_type, record.id, after={"anonymised_at": now})
-            count += 1
-            if count >= batch:
+            swept.append(record)
+            if len(swept) >= batch:
                 break
+        # The batch's audit trails redacted together, by type: a statement per record (and the
+        # flush before it) made a batch take a minute on a loaded machine (bench/NOTES.md).
+        trails: dict[str, list[Any]] = {}
+        for record in swept:
+            for record_type, record_id in ((rule.record_type, record.id), *rule.related(record)):
+                trails.setdefault(record_type, []).append(record_id)
+        for record_type, record_ids in trails.items():
+            redact_audits(session, record_type, record_ids, rule.audit_keys)
+        for record in swept:
+            audit.record(session, "anonymise", rule.record_type, record.id, after={"anonymised_at": now})
         session.flush()
-        counts[rule.record_type] = count
+        count = counts[rule.record_type] = len(swept)
         if count:
             outbox.emit(session, f"{service}.records.anonymised.v1", subject=rule.record_type,
                         data={"record_type": rule.record_type, "count": count, "swept_at": now})
@@ -67,7 +77,7 @@ def sweep(session: Session, rules: Iterable[RetentionRule], *, service: str, now
 #: IMMEDIATE``): there a run is short and the next waits a second, or the api answers nothing
 #: meanwhile (500 held the lock 13 s at a large council's size; runs of 25 back to back starved
 #: it too: bench/NOTES.md, "A large council: intake").
-RUNS = {"postgresql": (500, dt.timedelta(0)), "sqlite": (25, dt.timedelta(seconds=1))}
+RUNS = {"postgresql": (SWEEP_BATCH, dt.timedelta(0)), "sqlite": (25, dt.timedelta(seconds=1))}
 
 
 def retention_sweep(rules: Iterable[RetentionRule], *, service: str,

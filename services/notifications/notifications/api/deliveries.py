@@ -30,7 +30,7 @@ class Deliveries(MethodView):
 
         Every e-mail, text, letter and webhook, newest first, with its status, attempts, last
         error and (GOV.UK Notify) the provider's latest receipt. Filter by `channel`, `status`
-        and `target`.
+        and `target`. `X-Pagination` counts up to 10,000 deliveries (a total of 10,001 means more).
         """
         stmt = select(Delivery).order_by(Delivery.created_at.desc(), Delivery.id)
         for name in ("channel", "status", "target"):

@@ -90,7 +90,8 @@ class SubscriptionDeliveries(MethodView):
     def get(self, subscription_id):
         """A subscription's delivery log
 
-        Newest first: status, attempts, the receiver's answer and the last error.
+        Newest first: status, attempts, the receiver's answer and the last error. `X-Pagination`
+        counts up to 10,000 deliveries (a total of 10,001 means more).
         """
         sub = get_subscription(subscription_id)
         return select(Delivery).where(Delivery.channel == "webhook", Delivery.target == str(sub.id)) \

@@ -40,7 +40,8 @@ class Tasks(MethodView):
         """List tasks
 
         The caller's own and their teams' tasks (admins: all), soonest due first. Filter by
-        `assignee`, `team`, `status`, `overdue`, `due_before` and `subject_id`.
+        `assignee`, `team`, `status`, `overdue`, `due_before` and `subject_id`. Five years of a
+        council's tasks run to millions: `X-Pagination` counts up to 10,000 of them (a total of 10,001 means more).
         """
         stmt = visible(select(Task)).order_by(Task.due.asc().nulls_last(), Task.created_at, Task.id)
         for name in ("assignee", "team", "status", "subject_id"):
