@@ -12,6 +12,8 @@ from urllib.parse import urlsplit, urlunsplit
 import psycopg
 from sqlalchemy import create_engine, insert, text
 
+from casework import audit, outbox, timers  # noqa: F401 - their tables, in KernelBase's metadata
+from casework.db import KernelBase
 from casework.migrations import upgrade
 
 BACKENDS = ("postgresql", "sqlite")
@@ -85,7 +87,10 @@ class Bulk:
         count = 0
         if self.backend == "sqlite":
             engine = create_engine(self.url)
-            target = self.metadata.tables[table]
+            # The kernel's tables (audit_log, timers, outbox) are not in the service's metadata.
+            target = self.metadata.tables.get(table)
+            if target is None:
+                target = KernelBase.metadata.tables[table]
             with engine.begin() as conn:
                 conn.exec_driver_sql("PRAGMA foreign_keys = OFF")
                 for chunk in _chunks(rows, CHUNK):
