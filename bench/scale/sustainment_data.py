@@ -638,17 +638,16 @@ def _anonymised(db) -> int:
 
 def _still_due(session, now: dt.datetime) -> int:
     """Closed cases past the retention period, not anonymised and not held (counted, not loaded)."""
-    from sqlalchemy import String, cast, func, select
+    from sqlalchemy import func, select
 
-    from casework.privacy import LegalHold, years_before
+    from casework.privacy import held, years_before
     from sustainment.models import Case
     from sustainment.policy import current as policy
 
-    held = select(LegalHold.record_id).where(LegalHold.record_type == "case")
     return session.scalar(select(func.count()).where(
         Case.status == "closed", Case.anonymised_at.is_(None),
         Case.closed_at < years_before(now, policy().retention_years_after_closure),
-        cast(Case.id, String).not_in(held)))
+        Case.id.not_in([uuid.UUID(i) for i in held(session, "case")])))
 
 
 def _subject_access(port: int, tenancy_ref: str) -> dict:
