@@ -15,7 +15,7 @@ from casework import audit, outbox, policy, timers
 from casework.db import Database, utcnow
 
 from .holds import held
-from .redaction import redact_audit
+from .redaction import redact_audits
 
 #: The recurring timer of each service's retention sweep (one row, rescheduled after each run).
 RETENTION_SWEEP = "retention_sweep"
@@ -43,20 +43,21 @@ def sweep(session: Session, rules: Iterable[RetentionRule], *, service: str, now
     counts: dict[str, int] = {}
     for rule in rules:
         holds = held(session, rule.record_type)
-        count = 0
-        # The records' changes are written together at the end (one statement a table), not
-        # flushed one record at a time by the audit trail's reads in between.
-        with session.no_autoflush:
-            for record in rule.due(session, now):
-                if str(record.id) in holds:
-                    continue
-                rule.anonymise(session, record)
-                for record_type, record_id in ((rule.record_type, record.id), *rule.related(record)):
-                    redact_audit(session, record_type, record_id, rule.audit_keys)
-                audit.record(session, "anonymise", rule.record_type, record.id, after={"anonymised_at": now})
-                count += 1
-                if count >= batch:
-                    break
+        swept = []
+        for record in rule.due(session, now):
+            if str(record.id) in holds:
+                continue
+            rule.anonymise(session, record)
+            swept.append(record)
+            if len(swept) >= batch:
+                break
+        # The batch's audit trails redacted together (a few reads, one update), not a record at a time.
+        redact_audits(session, [(kind, ident) for record in swept
+                                for kind, ident in ((rule.record_type, record.id), *rule.related(record))],
+                      rule.audit_keys)
+        for record in swept:
+            audit.record(session, "anonymise", rule.record_type, record.id, after={"anonymised_at": now})
+        count = len(swept)
         session.flush()
         counts[rule.record_type] = count
         if count:
