@@ -46,9 +46,11 @@ class Case(Base):
     """A tenancy-sustainment case, or the onboarding support of a high-risk new tenant."""
 
     __tablename__ = "cases"
-    #: The open cases by officer: caseloads, the team's, the reports' open figures (migration 0013).
+    #: The open cases by officer (caseloads, the team's, the reports' open figures) and a status's cases in
+    #: number order (the cases list by status): migration 0013.
     __table_args__ = (Index("ix_cases_open_by_officer", "officer_id", postgresql_where=text("status <> 'closed'"),
-                            sqlite_where=text("status <> 'closed'")),)
+                            sqlite_where=text("status <> 'closed'")),
+                      Index("ix_cases_status_number", "status", "number"))
 
     id: Mapped[uuid.UUID] = _id()
     number: Mapped[int] = mapped_column(Integer, unique=True)  # S-000042, from ``NUMBERS``
