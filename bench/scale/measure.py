@@ -134,7 +134,7 @@ def compare(port: int, backend: str, name: str, probe: Probe, seconds: float, pl
            if rounds["sql"] else None)
     errors = [s for s in api["statuses"] if s >= 400]
     return {"path": probe.path, "page": probe.page, "api": api, "sql": sql,
-            "p95_x_sql": round(api["p95_ms"] / sql["p95_ms"], 2) if sql and sql["p95_ms"] else None,
+            "p95_x_sql": round(api["p95_ms"] / sql["p95_ms"], 2) if sql and sql["p95_ms"] and api["p95_ms"] else None,
             "target_p95_ms": probe.target_ms,
             "met": not errors and api["p95_ms"] is not None and api["p95_ms"] < probe.target_ms}
 
