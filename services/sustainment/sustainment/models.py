@@ -11,12 +11,14 @@ from sqlalchemy import (
     Date,
     ForeignKey,
     Identity,
+    Index,
     Integer,
     Numeric,
     String,
     Text,
     UniqueConstraint,
     Uuid,
+    text,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
@@ -44,6 +46,11 @@ class Case(Base):
     """A tenancy-sustainment case, or the onboarding support of a high-risk new tenant."""
 
     __tablename__ = "cases"
+    #: The open cases by officer (caseloads, the team's, the reports' open figures) and a status's cases in
+    #: number order (the cases list by status): migration 0013.
+    __table_args__ = (Index("ix_cases_open_by_officer", "officer_id", postgresql_where=text("status <> 'closed'"),
+                            sqlite_where=text("status <> 'closed'")),
+                      Index("ix_cases_status_number", "status", "number"))
 
     id: Mapped[uuid.UUID] = _id()
     number: Mapped[int] = mapped_column(Integer, unique=True)  # S-000042, from ``NUMBERS``
@@ -77,13 +84,13 @@ class Case(Base):
     #: When intake received the referral that opened the case (none for onboarding cases and for
     #: cases opened before intake said it): reports count the days from referral to case opened.
     referred_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
-    opened_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
+    opened_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
     first_contact_due: Mapped[dt.datetime] = mapped_column(UTCDateTime)
     first_contact_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
     settling_in_due: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
     support_ends: Mapped[dt.date | None] = mapped_column(Date)
     consecutive_no_access: Mapped[int] = mapped_column(Integer, default=0)
-    closed_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
+    closed_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime, index=True)
     closure_outcome: Mapped[str | None] = mapped_column(String(40))
     closure_summary: Mapped[str | None] = mapped_column(Text)
     #: Set when the retention period after closure passed and personal details were removed.
@@ -154,6 +161,9 @@ class Visit(Base):
     """A home visit, welfare check or settling-in visit: scheduled, then its outcome recorded."""
 
     __tablename__ = "visits"
+    #: Visits still to be recorded, by when they were to be made: overdue visits (migration 0013).
+    __table_args__ = (Index("ix_visits_scheduled", "scheduled_for", postgresql_where=text("status = 'scheduled'"),
+                            sqlite_where=text("status = 'scheduled'")),)
 
     id: Mapped[uuid.UUID] = _id()
     case_id: Mapped[uuid.UUID] = _case_id()
@@ -268,7 +278,7 @@ class AgencyDelivery(Base):
     last_error: Mapped[str | None] = mapped_column(String(500))
     response_status: Mapped[int | None] = mapped_column(Integer)
     sent_by: Mapped[str] = mapped_column(String(200))
-    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
     delivered_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
 
 

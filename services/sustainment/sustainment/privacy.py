@@ -8,7 +8,7 @@ import uuid
 from typing import Any
 
 from sqlalchemy import and_, func, or_, select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, selectinload
 
 from casework import privacy, timers
 from casework.db import utcnow
@@ -58,13 +58,27 @@ def anonymise(session: Session, case: Case) -> None:
     on_timeline(session, case, "anonymised", "Personal details removed after the retention period")
 
 
+#: Cases anonymised in one run of the sweep (one transaction): the kernel sweep's batch.
+BATCH = 500
+
+
 def due_cases(session: Session, now: dt.datetime) -> list[Case]:
-    """Closed cases past the retention period, not yet anonymised (the sweep's safety net under the
-    per-case timers: it also catches cases whose period a council shortened)."""
+    """Closed cases past the retention period, not yet anonymised nor held (the sweep's safety net
+    under the per-case timers: it also catches cases whose period a council shortened): the
+    oldest closures, a batch at a time, each with what ``anonymise`` changes read in one query a
+    kind (a year of a large council's closures is tens of thousands of cases, and the rows stay
+    locked until the batch commits)."""
     cutoff = years_before(now, policy().retention_years_after_closure)
+    held = [_uuid(record_id) for record_id in privacy.held(session, "case")]  # a few, if any
     return list(session.scalars(
-        select(Case).where(Case.status == "closed", Case.anonymised_at.is_(None), Case.closed_at < cutoff)
-        .order_by(Case.closed_at).with_for_update(skip_locked=True)))
+        select(Case).where(Case.status == "closed", Case.anonymised_at.is_(None), Case.closed_at < cutoff,
+                           Case.id.not_in([i for i in held if i]))
+        .order_by(Case.closed_at).limit(BATCH).with_for_update(of=Case, skip_locked=True)
+        .options(*(selectinload(getattr(Case, kind)) for kind in _ANONYMISED))))
+
+
+#: What ``anonymise`` changes besides the case itself.
+_ANONYMISED = ("notes", "contacts", "visits", "agency_referrals", "risk_history")
 
 
 def _rule(due) -> RetentionRule:

@@ -18,7 +18,7 @@ One module a job: ``subject_access``, ``holds``, ``retention``, ``redaction``.
 """
 
 from .holds import LegalHold, LegalHoldBody, LegalHoldSchema, held, hold_of, legal_hold_blueprint
-from .redaction import REMOVED, redact_audit
+from .redaction import REMOVED, redact_audit, redact_audits
 from .retention import (
     RETENTION_SWEEP,
     SWEEP_BATCH,
@@ -42,6 +42,6 @@ from .subject_access import (
 __all__ = [
     "REMOVED", "RETENTION_SWEEP", "SUBJECT_ROLES", "SWEEP_BATCH", "Found", "LegalHold", "LegalHoldBody", "LegalHoldSchema",
     "RetentionRule", "SubjectExport", "SubjectQuery", "SubjectRecord", "ensure_retention_sweep", "held", "hold_of",
-    "legal_hold_blueprint", "redact_audit", "retention_policy", "retention_sweep", "same_name",
+    "legal_hold_blueprint", "redact_audit", "redact_audits", "retention_policy", "retention_sweep", "same_name",
     "subject_access_blueprint", "sweep", "years_before",
 ]

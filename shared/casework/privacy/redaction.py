@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections import defaultdict
 from collections.abc import Iterable
 from typing import Any
 
@@ -30,32 +31,37 @@ def redact_audit(session: Session, record_type: str, record_id: Any, keys: Itera
     The audit log stays append-only: its guard lets ``before``, ``after`` and ``reason`` change
     only inside ``audit.redacting``, for the moment of the update.
     """
-    return redact_audits(session, record_type, [record_id], keys)
+    return redact_audits(session, [(record_type, record_id)], keys)
 
 
-#: Records whose audit trails are read in one statement (well under SQLite's bound parameters).
-_AT_ONCE = 500
-
-
-def redact_audits(session: Session, record_type: str, record_ids: Iterable[Any], keys: Iterable[str]) -> int:
-    """``redact_audit`` for many records of a type, their trails read together (the retention
-    sweep's batch: one read, not one per record)."""
+def redact_audits(session: Session, records: Iterable[tuple[str, Any]], keys: Iterable[str]) -> int:
+    """``redact_audit`` for many records (``(record_type, record_id)`` pairs) at once: their trails
+    read in a few queries and the changed entries updated in one statement, as the retention sweep
+    does a batch of records (a trail read and an update per entry would be round trips per record)."""
     keys = frozenset(keys)
-    ids = sorted({str(record_id) for record_id in record_ids})
-    changed = 0
-    for start in range(0, len(ids), _AT_ONCE):
-        entries = session.scalars(select(audit.AuditEntry).where(
-            audit.AuditEntry.record_type == record_type, audit.AuditEntry.record_id.in_(ids[start:start + _AT_ONCE]))
-            .order_by(audit.AuditEntry.id)).all()
-        for entry in entries:
-            before, after = _redacted(entry.before, keys), _redacted(entry.after, keys)
-            reason = None if entry.reason is None else REMOVED
-            if (before, after, reason) == (entry.before, entry.after, entry.reason):
-                continue
-            with audit.redacting(session):
-                session.execute(update(audit.AuditEntry).where(audit.AuditEntry.id == entry.id)
-                                .values(before=before, after=after, reason=reason)
-                                .execution_options(synchronize_session=False))
-            session.expire(entry)
-            changed += 1
-    return changed
+    ids_by_type: dict[str, list[str]] = defaultdict(list)
+    for record_type, record_id in records:
+        ids_by_type[record_type].append(str(record_id))
+    changes = []
+    for record_type, ids in ids_by_type.items():
+        for start in range(0, len(ids), _READ_AT_ONCE):
+            entry = audit.AuditEntry
+            for ident, was_before, was_after, was_reason in session.execute(
+                    select(entry.id, entry.before, entry.after, entry.reason).where(
+                        entry.record_type == record_type, entry.record_id.in_(ids[start:start + _READ_AT_ONCE]))):
+                before, after = _redacted(was_before, keys), _redacted(was_after, keys)
+                reason = None if was_reason is None else REMOVED
+                if (before, after, reason) != (was_before, was_after, was_reason):
+                    changes.append({"id": ident, "before": before, "after": after, "reason": reason})
+    if changes:
+        with audit.redacting(session):
+            session.execute(update(audit.AuditEntry), changes)  # by primary key, one executemany
+        changed = {change["id"] for change in changes}
+        for loaded in list(session.identity_map.values()):  # entries this session read before: read again
+            if isinstance(loaded, audit.AuditEntry) and loaded.id in changed:
+                session.expire(loaded)
+    return len(changes)
+
+
+#: Records whose audit trails are read in one query (an ``IN`` list that size).
+_READ_AT_ONCE = 500

@@ -116,3 +116,34 @@ def test_a_legal_hold_stops_anonymisation_until_it_is_lifted(sustainment, worked
     with sustainment.db.transaction() as session:  # the daily sweep catches it once the hold is lifted
         assert privacy.sweep(session, RETENTION, service="sustainment", now=later) == {"case": 1}
     assert sustainment.client.get(f"/cases/{worked_case['id']}", headers=OFFICER).json["tenant"]["name"] == "[removed]"
+
+
+def test_the_sweep_takes_a_batch_at_a_time_and_held_cases_do_not_hold_up_the_rest(sustainment, assigned_case,
+                                                                                   monkeypatch):
+    from casework import privacy
+    from sustainment import privacy as sustainment_privacy
+
+    closed = []
+    for _ in range(3):
+        case = assigned_case()
+        sustainment.client.post(f"/cases/{case['id']}/closure", json={"outcome": "tenancy_sustained",
+                                                                       "summary": "Done."}, headers=OFFICER)
+        closed.append(case["id"])
+    held_first = closed[0]  # the oldest closure, the first the sweep would take
+    assert sustainment.client.put(f"/legal-holds/case/{held_first}", json={"reason": "Complaint"},
+                                  headers=LEADER).status_code == 200
+    monkeypatch.setattr(sustainment_privacy, "BATCH", 1)
+    later = dt.datetime.now(dt.UTC) + dt.timedelta(days=365 * 7)
+
+    def anonymised() -> set[str]:
+        return {c for c in closed
+                if sustainment.client.get(f"/cases/{c}", headers=OFFICER).json["anonymised_at"] is not None}
+
+    with sustainment.db.transaction() as session:
+        assert privacy.sweep(session, sustainment_privacy.RETENTION, service="sustainment", now=later) == {"case": 1}
+    assert anonymised() == {closed[1]}
+    with sustainment.db.transaction() as session:
+        assert privacy.sweep(session, sustainment_privacy.RETENTION, service="sustainment", now=later) == {"case": 1}
+    with sustainment.db.transaction() as session:
+        assert privacy.sweep(session, sustainment_privacy.RETENTION, service="sustainment", now=later) == {"case": 0}
+    assert anonymised() == {closed[1], closed[2]}

@@ -5,13 +5,17 @@ from __future__ import annotations
 import datetime as dt
 
 from flask.views import MethodView
-from sqlalchemy import and_, func, select
+from sqlalchemy import Integer, cast, func, select
+from sqlalchemy.ext.compiler import compiles
+from sqlalchemy.orm import aliased
+from sqlalchemy.sql.functions import FunctionElement
 
 from casework import audit
 from casework.auth import roles
 from casework.db import utcnow
+from casework.portable import days_between
 from casework.problems import invalid
-from casework.reports import BadRange, RangeArgs, date_range
+from casework.reports import BadRange, DateRange, RangeArgs, date_range, month_index, months
 from casework.web import Blueprint, db_session
 from casework.workdays import london_today
 from sustainment import rules
@@ -24,6 +28,23 @@ from sustainment.schemas import CaseloadRow, OutcomeArgs, OutcomeRow, OverdueRow
 blp = Blueprint("reports", __name__, url_prefix="/reports", description="Performance reporting.")
 
 OPEN = Case.status != "closed"
+
+
+class whole_days(FunctionElement):  # noqa: N801 (an SQL expression, named as SQLAlchemy's are)
+    """The whole days from ``start`` to a later ``end``, as Python's ``(end - start).days``."""
+
+    type = Integer()
+    inherit_cache = True
+
+
+@compiles(whole_days)
+def _whole_julian_days(element: whole_days, compiler, **kw) -> str:
+    return compiler.process(cast(days_between(*element.clauses.clauses), Integer), **kw)  # SQLite truncates
+
+
+@compiles(whole_days, "postgresql")
+def _whole_epoch_days(element: whole_days, compiler, **kw) -> str:
+    return compiler.process(cast(func.floor(days_between(*element.clauses.clauses)), Integer), **kw)
 
 
 def _of_type(stmt, args):
@@ -58,20 +79,22 @@ def _overdue(session, args, now: dt.datetime) -> list[dict]:
     cases = _of_type(select(Case).where(OPEN), args)
     for case in session.scalars(cases.where(Case.first_contact_at.is_(None), Case.first_contact_due < now)):
         found.append(_row(case, "first_contact", case.first_contact_due))
-    for case in session.scalars(cases.where(Case.settling_in_due < now)):
-        if not any(v.kind == "settling_in" and v.status == "completed" for v in case.visits):
-            found.append(_row(case, "settling_in_visit", case.settling_in_due))
+    settled = (select(Visit.id).where(Visit.case_id == Case.id, Visit.kind == "settling_in",
+                                      Visit.status == "completed").exists())
+    for case in session.scalars(cases.where(Case.settling_in_due < now, ~settled)):
+        found.append(_row(case, "settling_in_visit", case.settling_in_due))
     visits = session.execute(_of_type(select(Case, Visit).join(Visit, Visit.case_id == Case.id)
                                       .where(OPEN, Visit.status == "scheduled", Visit.scheduled_for < now), args))
     for case, visit in visits:
         due = rules.visit_outcome_due(visit.scheduled_for, policy())
         if due < now:
             found.append(_row(case, "visit", due, visit.id))
-    latest = select(Plan.case_id, func.max(Plan.version).label("version")).group_by(Plan.case_id).subquery()
+    # The current plan of each open case: none later (the open cases' plans only, not five years').
+    later = aliased(Plan)
+    current = ~select(later.id).where(later.case_id == Plan.case_id, later.version > Plan.version).exists()
     plans = session.execute(_of_type(
         select(Case, Plan).join(Plan, Plan.case_id == Case.id)
-        .join(latest, and_(latest.c.case_id == Plan.case_id, latest.c.version == Plan.version))
-        .where(OPEN, Plan.review_date < london_today(now)), args))
+        .where(OPEN, Plan.review_date < london_today(now), current), args))
     for case, plan in plans:
         found.append(_row(case, "plan_review", rules.close_of_business(plan.review_date), plan.version))
     chases = session.execute(_of_type(
@@ -112,15 +135,23 @@ class Outcomes(MethodView):
         By case type and month of closure: how many closed, the share sustained (tenancy
         sustained or moved on as planned) and the median days a case was open.
         """
-        stmt = _of_type(select(Case.case_type, Case.closure_outcome, Case.opened_at, Case.closed_at)
-                        .where(Case.status == "closed"), args)
+        where = [Case.status == "closed"] + ([Case.case_type == args["case_type"]] if "case_type" in args else [])
         if "closed_from" in args:
-            stmt = stmt.where(Case.closed_at >= rules.start_of_day(args["closed_from"]))
+            where.append(Case.closed_at >= rules.start_of_day(args["closed_from"]))
         if "closed_to" in args:
-            stmt = stmt.where(Case.closed_at < rules.start_of_day(args["closed_to"] + dt.timedelta(days=1)))
-        closed = [rules.ClosedCase(r.case_type, r.closure_outcome, r.opened_at, r.closed_at)
-                  for r in db_session().execute(stmt)]
-        return rules.outcomes(closed)
+            where.append(Case.closed_at < rules.start_of_day(args["closed_to"] + dt.timedelta(days=1)))
+        session = db_session()
+        first, last = session.execute(select(func.min(Case.closed_at), func.max(Case.closed_at)).where(*where)).one()
+        if first is None:
+            return []
+        span = DateRange(london_today(first), london_today(last))
+        each = select(Case.case_type, month_index(Case.closed_at, span).label("month"), Case.closure_outcome,
+                      whole_days(Case.opened_at, Case.closed_at).label("days")).where(*where).subquery()
+        periods = list(months(span))
+        counted = session.execute(select(each.c.case_type, each.c.month, each.c.closure_outcome, each.c.days, func.count())
+                                  .group_by(each.c.case_type, each.c.month, each.c.closure_outcome, each.c.days))
+        return rules.counted_outcomes(rules.Closures(case_type, periods[m], outcome, n_days, n)
+                                      for case_type, m, outcome, n_days, n in counted)
 
 
 @blp.route("/performance")
