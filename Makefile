@@ -39,7 +39,7 @@ demo: install
 ## suite in two pytest-xdist workers (a test file stays on one worker, so its module's servers start
 ## once), then the tests that start a broker cluster and a database pair of their own, one at a time.
 test: install
-	$(BIN)/python -m pytest -n 2 --dist loadfile -m "not cluster and not failover"
+	$(BIN)/python -m pytest -n 2 --dist loadfile -m "not cluster and not failover" --durations=25
 	$(BIN)/python -m pytest -m "cluster or failover" tests/reliability
 
 ## Every benchmark beside its baseline (about 12 minutes): results in bench/results/, summary in bench/README.md.
