@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import Any, Generic, TypeVar
 
-from sqlalchemy import ARRAY, Boolean, Float, any_, bindparam, exists, func, select
+from sqlalchemy import ARRAY, Boolean, Float, String, any_, bindparam, exists, func, select
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.orm import Session
 from sqlalchemy.sql.functions import FunctionElement
@@ -92,6 +92,36 @@ def _julian_days_between(element: days_between, compiler: Any, **kw: Any) -> str
 def _epoch_days_between(element: days_between, compiler: Any, **kw: Any) -> str:
     start, end = element.clauses.clauses
     return compiler.process(func.extract("epoch", end - start) / 86400, **kw)
+
+
+class uuid_text(FunctionElement):  # noqa: N801
+    """A UUID column as the text the kernel writes for it elsewhere (``str(uuid)``: 36 characters,
+    lower case, with hyphens), to compare with a text column such as the audit log's
+    ``record_id``: a cast on PostgreSQL; on SQLite, which keeps a UUID as 32 hex digits, the
+    hyphens put back."""
+
+    type = String()
+    inherit_cache = True
+
+    def __init__(self, column: Any) -> None:
+        super().__init__(column)
+
+
+@compiles(uuid_text)
+def _hyphenated_hex(element: uuid_text, compiler: Any, **kw: Any) -> str:
+    (column,) = element.clauses.clauses
+    hexed = func.lower(column)
+    parts = [func.substr(hexed, start, length) for start, length in ((1, 8), (9, 4), (13, 4), (17, 4), (21, 12))]
+    joined = parts[0]
+    for part in parts[1:]:
+        joined = joined.concat("-").concat(part)
+    return compiler.process(joined, **kw)
+
+
+@compiles(uuid_text, "postgresql")
+def _uuid_cast(element: uuid_text, compiler: Any, **kw: Any) -> str:
+    (column,) = element.clauses.clauses
+    return f"CAST({compiler.process(column, **kw)} AS text)"
 
 
 class PerDatabase(Generic[T]):

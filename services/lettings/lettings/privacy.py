@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 
 from casework.audit import AuditEntry
 from casework.db import utcnow
+from casework.portable import uuid_text
 from casework.privacy import REMOVED, SWEEP_BATCH, Found, RetentionRule, retention_policy, same_name, years_before
 from casework.privacy.holds import held
 from lettings.models import Applicant, HouseholdMember, Letter, Offer, SignUpPack, Tenancy
@@ -67,7 +68,7 @@ def _last_changed(record_type: str, id_column: Any) -> Any:
     """When the record last changed, from its audit trail (reads do not count)."""
     return (select(func.max(AuditEntry.at))
             .where(AuditEntry.record_type == record_type, AuditEntry.action != "read",
-                   AuditEntry.record_id == func.cast(id_column, AuditEntry.record_id.type))
+                   AuditEntry.record_id == uuid_text(id_column))
             .scalar_subquery())
 
 

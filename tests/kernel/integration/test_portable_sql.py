@@ -1,12 +1,13 @@
 """Conditions a service writes once answer the same on PostgreSQL and SQLite."""
 
 import datetime as dt
+import uuid
 
 import pytest
-from sqlalchemy import Column, Integer, MetaData, String, Table, insert, literal, select
+from sqlalchemy import Column, Integer, MetaData, String, Table, Uuid, func, insert, literal, select
 
 from casework.db import JSONDoc, UTCDateTime, execute_as_driver_sql
-from casework.portable import PerDatabase, days_between, json_list_contains, one_of
+from casework.portable import PerDatabase, days_between, json_list_contains, one_of, uuid_text
 
 metadata = MetaData()
 officers = Table(
@@ -71,3 +72,18 @@ def test_days_between_two_moments_is_the_same_on_both_databases(db):
         found = dict(session.execute(select(officers.c.id, days_between(officers.c.joined_at, officers.c.left_at))
                                      .where(officers.c.id.in_([1, 2]))).all())
     assert found[1] == pytest.approx(2.25, abs=1e-6) and found[2] is None
+
+
+letters = Table("portable_letters", metadata, Column("id", Uuid, primary_key=True), Column("about", String(36)))
+
+
+def test_a_uuid_column_as_text_matches_the_text_the_kernel_writes_for_it_on_both_databases(db):
+    # The audit log names a record by str(uuid); SQLite keeps a Uuid column as 32 hex digits, so a
+    # plain cast there never matched (lettings' retention found no applicant's trail on SQLite).
+    ids = [uuid.UUID("0b7e0c2e-5a1f-4f5e-9a51-3c1f0d6f2a01"), uuid.UUID("A0000000-0000-4000-8000-00000000000B")]
+    with db.transaction() as session:
+        session.execute(insert(letters), [{"id": ident, "about": str(ident)} for ident in ids])
+        as_text = session.scalars(select(uuid_text(letters.c.id)).order_by(letters.c.about)).all()
+        matched = session.scalar(select(func.count()).select_from(letters).where(letters.c.about == uuid_text(letters.c.id)))
+    assert as_text == sorted(str(ident) for ident in ids)
+    assert matched == 2

@@ -8,10 +8,11 @@ import json
 import uuid
 
 import pytest
+import sqlalchemy as sa
 
 from casework import audit, privacy
 from casework_dev.testing import bearer
-from lettings.models import Letter
+from lettings.models import Applicant, Letter
 from lettings.privacy import RETENTION
 
 from .conftest import OFFICER, add_applicant, closed_advert_with_bidders, offer, person
@@ -103,3 +104,14 @@ def test_a_legal_hold_keeps_the_application_until_it_is_lifted(lettings, refused
 
     assert lettings.client.delete(url, headers=LEADER).status_code == 204
     assert sweep(lettings) == {"applicant": 1, "offer": 0}
+
+
+def test_an_application_made_years_ago_is_kept_its_period_from_when_it_was_closed(lettings, refused_and_closed):
+    # Its period runs from its last change in the audit trail (the cancellation, just now), not from
+    # when it was made: on SQLite the trail was once never found, and this application swept at once.
+    applicant, _ = refused_and_closed
+    with lettings.db.transaction() as session:
+        session.execute(sa.update(Applicant).where(Applicant.id == uuid.UUID(applicant["id"]))
+                        .values(created_at=dt.datetime.now(dt.UTC) - dt.timedelta(days=365 * 5)))
+    assert sweep(lettings, now=dt.datetime.now(dt.UTC) + dt.timedelta(days=30))["applicant"] == 0
+    assert sweep(lettings)["applicant"] == 1
