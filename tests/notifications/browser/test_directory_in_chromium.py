@@ -49,11 +49,11 @@ def test_the_directory_and_an_officers_page_are_accessible(notifications, server
     assert "Officers" in browser.find_element(By.CSS_SELECTOR, ".govuk-service-navigation").text
     screenshot(browser, Path(os.environ.get("CASEWORK_SCREENSHOTS") or tmp_path) / "admin-officers.png")
 
-    browser.find_element(By.LINK_TEXT, "Sam Okafor").click()
+    press(browser, browser.find_element(By.LINK_TEXT, "Sam Okafor"))
     WebDriverWait(browser, 10).until(ec.text_to_be_present_in_element((By.TAG_NAME, "h1"), "Sam Okafor"))
     assert_accessible(browser)
     # A refused form: the error summary and the inline error, still accessible.
-    browser.find_element(By.XPATH, "//button[normalize-space()='Mark away and move their tasks']").click()
+    press(browser, browser.find_element(By.XPATH, "//button[normalize-space()='Mark away and move their tasks']"))
     WebDriverWait(browser, 10).until(ec.presence_of_element_located((By.CSS_SELECTOR, ".govuk-error-summary")))
     assert "Select the colleague" in browser.find_element(By.ID, "away-tasks_to-error").text
     assert_accessible(browser)
@@ -74,16 +74,16 @@ def test_with_javascript_off_an_admin_marks_an_officer_away_and_their_tasks_move
     press(browser, browser.find_element(By.LINK_TEXT, "Sam Okafor"))
     Select(browser.find_element(By.ID, "away-tasks_to")).select_by_visible_text("Lee Leader")
     browser.find_element(By.ID, "away-reason").send_keys("Annual leave")
-    browser.find_element(By.XPATH, "//button[normalize-space()='Mark away and move their tasks']").click()
+    press(browser, browser.find_element(By.XPATH, "//button[normalize-space()='Mark away and move their tasks']"))
 
     WebDriverWait(browser, 10).until(ec.text_to_be_present_in_element(BANNER, "2 open tasks moved"))
     tasks = notifications.client.get("/tasks", headers=ADMIN).json
     assert [t["assignee"] for t in tasks if t["status"] == "open" and t["assignee"]] == ["o-leader", "o-leader"]
 
-    browser.find_element(By.XPATH, "//button[normalize-space()='Mark Sam Okafor back']").click()
+    press(browser, browser.find_element(By.XPATH, "//button[normalize-space()='Mark Sam Okafor back']"))
     WebDriverWait(browser, 10).until(ec.text_to_be_present_in_element(BANNER, "is back"))
 
     browser.find_element(By.CSS_SELECTOR, "input[name=roles][value=team_leader]").click()
-    browser.find_element(By.XPATH, "//button[normalize-space()='Save changes']").click()
+    press(browser, browser.find_element(By.XPATH, "//button[normalize-space()='Save changes']"))
     WebDriverWait(browser, 10).until(ec.text_to_be_present_in_element(BANNER, "teams and roles saved"))
     assert "team_leader" in notifications.client.get("/officers/o-tso", headers=ADMIN).json["roles"]
