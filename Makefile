@@ -10,7 +10,7 @@ PACKAGES := -e shared -e shared/dev $(foreach s,$(SERVICES),-e services/$(s))
 # Added to every service's port (8001…8004) by `make run` and looked for by `make demo`.
 PORT_OFFSET ?= 0
 
-.PHONY: install run up demo test test-e2e test-failover test-cluster lint asyncapi definitions clean bench bench-council
+.PHONY: install run up demo test test-e2e test-failover test-cluster lint asyncapi definitions clean bench bench-council bench-scale-seed bench-scale
 
 $(STAMP): shared/pyproject.toml shared/dev/pyproject.toml $(foreach s,$(SERVICES),services/$(s)/pyproject.toml) requirements-dev.txt
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -55,6 +55,15 @@ bench-council: install
 ## needs rabbitmq-server installed, never the machine's broker): bench/results/broker_cluster.json.
 test-cluster: install
 	$(BIN)/python -m pytest -m cluster tests/reliability -q -s
+
+## Five years of a large council (bench/at_scale.py): seed it once on both backends (minutes on a
+## quiet machine; kept between runs), then every list, report and page measured over it beside its SQL.
+bench-scale-seed: install
+	$(BIN)/python bench/at_scale.py seed --backend both
+
+bench-scale: install
+	$(BIN)/python bench/at_scale.py measure --backend both
+	$(BIN)/python bench/summarise.py
 
 ## The journeys end to end, every process real.
 test-e2e: install
