@@ -128,7 +128,6 @@ class Referral(Base):
 
     __table_args__ = (
         Index("ix_referrals_status_received", "status", "received_at"),
-        Index("ix_referrals_referrer_client", "referrer_client"),
         Index("ix_referrals_tenancy_ref", "tenancy_ref"),
         Index("ix_referrals_person_date_of_birth", "person_date_of_birth"),
         # Migration 0014: newest first (of all, of what one system or officer made, of a source, of

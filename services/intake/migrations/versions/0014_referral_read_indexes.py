@@ -1,7 +1,8 @@
 """Indexes for a large council's referrals (bench/NOTES.md, "A large council: intake"): newest
 first (of all, of one source, of one risk level, of what one system or officer made), the triage
 queue's order for any status, the retention sweep's due referrals, and a subject-access request's
-tenancy (any case)
+tenancy (any case); and the index on ``referrer_client`` dropped: no list filters by it any more
+(a partner's own referrals are found by ``entered_by``), and every referral paid for it
 
 Revision ID: 0014
 Revises: 0012
@@ -30,9 +31,11 @@ def upgrade() -> None:
                     ['status', sa.text('coalesce(withdrawn_at, triaged_at)'), 'id'], unique=False,
                     postgresql_where=NOT_ANONYMISED, sqlite_where=NOT_ANONYMISED)
     op.create_index('ix_referrals_tenancy_ref_lower', 'referrals', [sa.text('lower(tenancy_ref)')], unique=False)
+    op.drop_index('ix_referrals_referrer_client', table_name='referrals')
 
 
 def downgrade() -> None:
+    op.create_index('ix_referrals_referrer_client', 'referrals', ['referrer_client'], unique=False)
     op.drop_index('ix_referrals_tenancy_ref_lower', table_name='referrals')
     op.drop_index('ix_referrals_retention_due', table_name='referrals')
     op.drop_index('ix_referrals_status_triage_due', table_name='referrals')
