@@ -503,8 +503,10 @@ def _found(backend: str) -> SimpleNamespace:
             def one(sql: str, **params):
                 return conn.execute(text(sql), params).first()
             total = one("SELECT count(*) FROM referrals")[0]
+            # One of the first ten in the queue, or of fewer where fewer wait (a small seeding has ~5).
+            queued = one("SELECT count(*) FROM referrals WHERE status = 'received'")[0]
             waiting = one("SELECT id, reference FROM referrals WHERE status = 'received' "
-                          "ORDER BY triage_due, risk_score DESC LIMIT 1 OFFSET :n", n=rng.randrange(10))
+                          "ORDER BY triage_due, risk_score DESC LIMIT 1 OFFSET :n", n=rng.randrange(max(1, min(10, queued))))
             # (each read of a page adds to its trail: the team leader's page reads another referral)
             led = one("SELECT id, reference FROM referrals WHERE status = 'received' "
                       "ORDER BY triage_due, risk_score DESC LIMIT 1 OFFSET :n", n=10 + rng.randrange(40))
