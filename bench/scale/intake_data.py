@@ -511,7 +511,9 @@ def _found(backend: str) -> SimpleNamespace:
             led = one("SELECT id, reference FROM referrals WHERE status = 'received' "
                       "ORDER BY triage_due, risk_score DESC LIMIT 1 OFFSET :n", n=10 + rng.randrange(40))
             accepted = one("SELECT id, reference FROM referrals WHERE status = 'accepted' AND anonymised_at IS NULL "
-                           "ORDER BY received_at DESC LIMIT 1 OFFSET :n", n=rng.randrange(max(1, total // 20)))
+                           "ORDER BY received_at DESC LIMIT 1 OFFSET :n",
+                           n=rng.randrange(max(1, min(total // 20, one("SELECT count(*) FROM referrals WHERE status = 'accepted' "
+                                                                         "AND anonymised_at IS NULL")[0]))))
             middle = one("SELECT reference FROM referrals WHERE reference = :r", r=f"R-{max(1, total // 2):06d}")
             batch = one("SELECT id FROM referral_batches ORDER BY received_at DESC LIMIT 1 OFFSET 3")
             last = one("SELECT max(received_at) FROM referrals")[0]
