@@ -144,6 +144,20 @@ class NoteById(MethodView):
         return note
 
 
+@blp.route("/<uuid:note_id>/opened")
+class NoteOpened(MethodView):
+    @roles("intake_officer")
+    @blp.response(200, NoteSchema)
+    def get(self, note_id):
+        """A GET that writes (a note's count of openings is its version): begun again as a writer on SQLite."""
+        session = db_session()
+        note = session.get(Note, note_id)
+        if note is None:
+            abort(404, "No such note.")
+        note.version += 1
+        return note
+
+
 @blp.route("/conflict", methods=["POST"])
 @roles("intake_officer")
 def conflict():
