@@ -17,13 +17,20 @@ EMAIL_PREFERENCES = ("immediate", "daily_digest", "off")
 _LIVE = text("status IN ('open', 'acknowledged')")
 
 
+def written_in(column: ColumnElement[str], values: tuple[str, ...]) -> ColumnElement[bool]:
+    """``column`` is one of ``values`` (our own constants), written in the SQL as a partial index's
+    WHERE has them, not sent as parameters. psycopg prepares a statement run five times, and
+    PostgreSQL then plans it once for any values (a generic plan), which cannot prove a parameter
+    is one of the index's: an officer's overdue tasks were then counted by reading every task, and
+    the sweep's next batch found by a scan of them all (bench/NOTES.md, a large council)."""
+    return column.in_([literal_column(f"'{value}'", String) for value in values])
+
+
 def is_live(status: ColumnElement[str]) -> ColumnElement[bool]:
-    """``status`` (a task's) is a live one, open or acknowledged: the statuses written in the SQL,
-    as the partial indexes' WHERE has them, not sent as parameters. psycopg prepares a statement
-    run five times, and PostgreSQL then plans it once for any values (a generic plan), which
-    cannot prove a parameter is one of an index's statuses: an officer's overdue tasks were then
-    counted by reading every task (bench/NOTES.md, a large council: notifications)."""
-    return status.in_([literal_column(f"'{value}'", String) for value in LIVE_TASK_STATUSES])
+    """``status`` (a task's) is a live one, open or acknowledged (``ix_tasks_live_due``'s WHERE)."""
+    return written_in(status, LIVE_TASK_STATUSES)
+
+
 #: What the retention sweep looks through (``notifications.privacy``): records it has not anonymised yet.
 _DUE_TASKS = text("anonymised_at IS NULL AND status IN ('done', 'cancelled')")
 _DUE_MESSAGES = text("anonymised_at IS NULL AND read_at IS NOT NULL")
