@@ -38,6 +38,14 @@ class OnSQLite:
         """Another process's connection, as the timers' worker or the retention sweep would have."""
         return sqlite3.connect(self.path, isolation_level=None, timeout=timeout, check_same_thread=False)
 
+    def another_writer_commits(self) -> None:
+        """Another connection changes every note and commits (at once, unless a writer holds the lock)."""
+        writer = self.other_connection()
+        writer.execute("BEGIN IMMEDIATE")
+        writer.execute("UPDATE notes SET text = 'changed meanwhile'")
+        writer.execute("COMMIT")
+        writer.close()
+
     def reads_of(self, note_id) -> int:
         with self.db.transaction() as session:
             return session.scalar(select(func.count()).select_from(AuditEntry).where(
@@ -79,16 +87,7 @@ def test_a_list_answers_while_a_writer_holds_the_write_lock(tmp_path):
 def test_an_audited_read_records_its_entry_when_a_writer_commits_between_its_read_and_its_end(tmp_path):
     app = OnSQLite(tmp_path)
     note = app.note()
-
-    def another_writer_commits():
-        # With the GET's own transaction still open: it holds no lock, so this commits at once.
-        writer = app.other_connection()
-        writer.execute("BEGIN IMMEDIATE")
-        writer.execute("UPDATE notes SET text = 'changed meanwhile'")
-        writer.execute("COMMIT")
-        writer.close()
-
-    _after_first(app.db, "notes", another_writer_commits)
+    _after_first(app.db, "notes", app.another_writer_commits)
     try:
         r = app.client.get(f"/notes/{note['id']}", headers=OFFICER)
         assert r.status_code == 200, r.json
@@ -114,15 +113,7 @@ def test_an_audited_read_waits_for_a_writer_to_record_its_entry(tmp_path):
 def test_a_get_that_writes_is_begun_again_as_a_writer(tmp_path):
     app = OnSQLite(tmp_path)
     note = app.note()
-
-    def another_writer_commits():
-        writer = app.other_connection()
-        writer.execute("BEGIN IMMEDIATE")
-        writer.execute("UPDATE notes SET text = 'changed meanwhile'")
-        writer.execute("COMMIT")
-        writer.close()
-
-    _after_first(app.db, "notes", another_writer_commits)
+    _after_first(app.db, "notes", app.another_writer_commits)
     try:
         r = app.client.get(f"/notes/{note['id']}/opened", headers=OFFICER)
         assert r.status_code == 200, r.json

@@ -108,15 +108,20 @@ class Notes(MethodView):
         return note
 
 
+def _note_or_404(session: Session, note_id: uuid.UUID) -> Note:
+    note = session.get(Note, note_id)
+    if note is None:
+        abort(404, "No such note.")
+    return note
+
+
 @blp.route("/<uuid:note_id>")
 class NoteById(MethodView):
     @roles("intake_officer")
     @blp.response(200, NoteSchema)
     def get(self, note_id):
         session = db_session()
-        note = session.get(Note, note_id)
-        if note is None:
-            abort(404, "No such note.")
+        note = _note_or_404(session, note_id)
         audit.read(session, "note", note.id)
         return note
 
@@ -150,10 +155,7 @@ class NoteOpened(MethodView):
     @blp.response(200, NoteSchema)
     def get(self, note_id):
         """A GET that writes (a note's count of openings is its version): begun again as a writer on SQLite."""
-        session = db_session()
-        note = session.get(Note, note_id)
-        if note is None:
-            abort(404, "No such note.")
+        note = _note_or_404(db_session(), note_id)
         note.version += 1
         return note
 
