@@ -31,6 +31,11 @@ from casework import driver
 
 _PENDING = "casework.appends"
 
+#: Set in ``session.info`` of a session that only reads (``casework.db.Database.session(reads_only=
+#: True)``): its rows wait until its transaction ends, for its caller to ``take`` and write in a
+#: transaction of their own, and a read in it does not see them.
+HELD = "casework.appends.held"
+
 
 def append(session: Session, table: Table, row: dict[str, Any], *, notify: str | None = None) -> None:
     """Add ``row`` to ``table`` when the session next executes or commits.
@@ -46,6 +51,8 @@ def append(session: Session, table: Table, row: dict[str, Any], *, notify: str |
 def write(session: Session, connection: Connection | None = None) -> None:
     """Write the waiting rows now, in the order they were added (ids follow that order), on
     ``connection`` if given, else in the session's current transaction."""
+    if session.info.get(HELD):
+        return
     pending = session.info.pop(_PENDING, None)
     if not pending:
         return
@@ -86,6 +93,17 @@ def _statement(shape: tuple) -> tuple[str, tuple[tuple[bool, ...], ...]]:
                     f"VALUES {', '.join([row] * count)})")
     notices = ", ".join(["pg_notify(%s, '')"] * len(channels)) or "1"
     return f"WITH {', '.join(ctes)} SELECT {notices}", tuple(is_json)
+
+
+def take(session: Session) -> list:
+    """The rows waiting on ``session``, taken off it (for ``put`` on another session)."""
+    return session.info.pop(_PENDING, None) or []
+
+
+def put(session: Session, taken: list) -> None:
+    """Add rows ``take`` took from another session to ``session``'s, to be written as its own."""
+    for _, table, row, notify in taken:
+        append(session, table, row, notify=notify)
 
 
 def _drop(session: Session, ended: SessionTransaction) -> None:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import os
+import re
 import threading
 import uuid
 from collections.abc import Iterator
@@ -146,7 +147,8 @@ class Database:
                 os.makedirs(os.path.dirname(os.path.abspath(path)), exist_ok=True)
             engine = create_engine(url, echo=self._echo, connect_args={"timeout": 30})
             event.listen(engine, "connect", _sqlite_pragmas)
-            event.listen(engine, "begin", _sqlite_begin_immediate)
+            event.listen(engine, "begin", _sqlite_begin)
+            event.listen(engine, "before_cursor_execute", _sqlite_refuse_writes_when_reading)
             return engine
         return create_engine(
             url,
@@ -167,9 +169,25 @@ class Database:
             json_deserializer=orjson.loads,
         )
 
-    def session(self) -> Session:
+    def session(self, *, reads_only: bool = False) -> Session:
+        """A new session; ``reads_only``: for a request that should only read (a GET), which on
+        SQLite then begins ``DEFERRED`` and takes no lock (see ``READS_ONLY``)."""
         _ = self.engine  # binds the session factory on first use
+        if reads_only and self.is_sqlite:
+            session = self.sessions(execution_options={READS_ONLY: True})
+            session.info[appends.HELD] = True
+            return session
         return self.sessions()
+
+    def commit(self, session: Session) -> None:
+        """Commit ``session``. A reading one (``session(reads_only=True)``) wrote nothing: the rows
+        it appended (the audit entries of what it read) are then written in a short transaction of
+        their own, which begins ``IMMEDIATE`` as every writer does."""
+        held = appends.take(session) if session.info.get(appends.HELD) else []
+        session.commit()
+        if held:
+            with self.transaction() as writing:
+                appends.put(writing, held)
 
     @contextmanager
     def transaction(self) -> Iterator[Session]:
@@ -213,8 +231,33 @@ def _sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:
     cur.close()
 
 
-def _sqlite_begin_immediate(conn: Any) -> None:
-    conn.exec_driver_sql("BEGIN IMMEDIATE")
+#: The execution option of a SQLite session that only reads (``Database.session(reads_only=True)``).
+#:
+#: Every other SQLite transaction begins ``IMMEDIATE``: it takes the database's one write lock
+#: first, so two writers queue on ``busy_timeout``. (In WAL mode a ``DEFERRED`` transaction that
+#: read and then writes after another writer committed cannot upgrade: it fails at once with
+#: "database is locked", ``busy_timeout`` or not.) A reading one begins ``DEFERRED``: it takes no
+#: lock and reads its snapshot while a writer works (a GET no longer waits for the retention
+#: sweep's batch, bench/NOTES.md). It never writes: a statement that would is refused with
+#: ``WritesNeeded`` before it runs, and the request is begun again as a writer (``casework.web``).
+READS_ONLY = "casework_reads_only"
+
+
+class WritesNeeded(Exception):
+    """A transaction begun to only read was about to write: begin it again as a writer."""
+
+
+def _sqlite_begin(conn: Any) -> None:
+    conn.exec_driver_sql("BEGIN" if conn.get_execution_options().get(READS_ONLY) else "BEGIN IMMEDIATE")
+
+
+_WRITES = re.compile(r"\s*(INSERT|UPDATE|DELETE|REPLACE|CREATE|DROP|ALTER)\b", re.IGNORECASE)
+_WITH_WRITES = re.compile(r"\s*WITH\b.*\b(INSERT|UPDATE|DELETE|REPLACE)\b", re.IGNORECASE | re.DOTALL)
+
+
+def _sqlite_refuse_writes_when_reading(conn: Any, _cursor: Any, statement: str, *_: Any) -> None:
+    if conn.get_execution_options().get(READS_ONLY) and (_WRITES.match(statement) or _WITH_WRITES.match(statement)):
+        raise WritesNeeded(statement.split(None, 1)[0])
 
 
 def insert_ignoring_conflict(session: Session, table: Any, values: dict, *, returning: Any):

@@ -19,7 +19,7 @@ from casework.context import Principal
 from casework.workdays import london_today
 from notifications import workflow
 from notifications.directory import is_away
-from notifications.models import LIVE_TASK_STATUSES, Officer, Task
+from notifications.models import Officer, Task, is_live
 from notifications.refusals import Invalid, NotAllowed
 from notifications.rules import Policy
 from notifications.schemas import Officer as OfficerSchema
@@ -36,7 +36,7 @@ def move_open_tasks(session: Session, *, from_officer: Officer, to: str, by: Pri
     ``to`` must be another active officer who is not away (``Invalid`` on ``tasks_to``)."""
     _must_manage(by)
     _must_be_able_to_cover(session, from_officer, to, now)
-    held = session.scalars(select(Task).where(Task.assignee == from_officer.id, Task.status.in_(LIVE_TASK_STATUSES))
+    held = session.scalars(select(Task).where(Task.assignee == from_officer.id, is_live(Task.status))
                            .order_by(Task.due.asc().nulls_last(), Task.created_at, Task.id).with_for_update())
     moved = list(held)
     why = reason or f"{from_officer.name or from_officer.id} is away"
@@ -92,4 +92,4 @@ def _must_be_able_to_cover(session: Session, officer: Officer, colleague_id: str
 
 def open_tasks_of(session: Session, officer_id: str) -> list[Task]:
     """The live tasks the officer holds (what marking them away would move)."""
-    return list(session.scalars(select(Task).where(Task.assignee == officer_id, Task.status.in_(LIVE_TASK_STATUSES))))
+    return list(session.scalars(select(Task).where(Task.assignee == officer_id, is_live(Task.status))))

@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session
 
 from casework.db import utcnow
 from casework.privacy import REMOVED, SWEEP_BATCH, Found, LegalHold, RetentionRule, retention_policy, years_before
-from notifications.models import Delivery, Notification, Task
+from notifications.models import Delivery, Notification, Task, written_in
 from notifications.schemas import Delivery as DeliverySchema
 from notifications.schemas import Notification as NotificationSchema
 from notifications.schemas import Task as TaskSchema
@@ -73,7 +73,7 @@ def _one_batch(session: Session, record_type: str) -> int:
 def due_tasks(session: Session, now: dt.datetime) -> list[Task]:
     """Done or cancelled tasks closed before the period, not yet anonymised (a sweep's batch of them)."""
     return list(session.scalars(
-        select(Task).where(Task.status.in_(("done", "cancelled")), Task.anonymised_at.is_(None),
+        select(Task).where(written_in(Task.status, ("done", "cancelled")), Task.anonymised_at.is_(None),
                            Task.closed_at < _cutoff(now, "closed_task_years", 2))
         .order_by(Task.closed_at).limit(_one_batch(session, "task")).with_for_update(skip_locked=True)))
 
@@ -90,7 +90,7 @@ def due_notifications(session: Session, now: dt.datetime) -> list[Notification]:
 def due_deliveries(session: Session, now: dt.datetime) -> list[Delivery]:
     """Sent, delivered or failed deliveries made before the period, not yet anonymised (a sweep's batch of them)."""
     return list(session.scalars(
-        select(Delivery).where(Delivery.status.in_(("sent", "delivered", "failed")), Delivery.anonymised_at.is_(None),
+        select(Delivery).where(written_in(Delivery.status, ("sent", "delivered", "failed")), Delivery.anonymised_at.is_(None),
                                Delivery.created_at < _cutoff(now, "delivery_log_years", 1))
         .order_by(Delivery.created_at).limit(_one_batch(session, "delivery")).with_for_update(skip_locked=True)))
 

@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 from casework import outbox, timers
 from casework.db import insert_ignoring_conflict, utcnow
 from notifications import directory, events, inbox
-from notifications.models import LIVE_TASK_STATUSES, Task
+from notifications.models import Task, is_live
 from notifications.rules import Policy, Subject, TasksToClose, TaskToOpen
 
 OVERDUE = "task.overdue"
@@ -35,7 +35,7 @@ def live_task(session: Session, dedup_key: str) -> Task | None:
 
 
 _LIVE_TASK = select(_TASKS.c.id).where(_TASKS.c.dedup_key == bindparam("dedup_key"),
-                                       _TASKS.c.status.in_(LIVE_TASK_STATUSES))
+                                       is_live(_TASKS.c.status))
 
 
 def open_task(session: Session, policy: Policy, spec: TaskToOpen, *, event_id: str | None) -> uuid.UUID | None:
@@ -78,7 +78,7 @@ def open_task(session: Session, policy: Policy, spec: TaskToOpen, *, event_id: s
 def close_tasks(session: Session, closing: TasksToClose, *, event_id: str) -> list[Task]:
     """Close the live tasks an event resolves; returns them."""
     stmt = select(Task).where(Task.rule == closing.rule, Task.subject_type == closing.subject_type,
-                              Task.subject_id == closing.subject_id, Task.status.in_(LIVE_TASK_STATUSES))
+                              Task.subject_id == closing.subject_id, is_live(Task.status))
     if closing.dedup_key is not None:
         stmt = stmt.where(Task.dedup_key == closing.dedup_key)
     tasks = list(session.scalars(stmt.with_for_update()))

@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session
 
 from casework.context import Principal
 from notifications import directory
-from notifications.models import LIVE_TASK_STATUSES, Officer, Task, Team
+from notifications.models import Officer, Task, Team, is_live
 from notifications.refusals import NotAllowed
 
 
@@ -40,7 +40,7 @@ def find(session: Session, me: Principal, task_id: uuid.UUID, *, for_update: boo
 def assigned_to(session: Session, officer_id: str, *, limit: int | None = None) -> list[Task]:
     """The officer's live tasks (any ``limit`` of them: enough to know there are more)."""
     return list(session.scalars(select(Task).where(Task.assignee == officer_id,
-                                                   Task.status.in_(LIVE_TASK_STATUSES)).limit(limit)))
+                                                   is_live(Task.status)).limit(limit)))
 
 
 def unassigned_in(session: Session, teams: list[str], *, limit: int | None = None) -> list[Task]:
@@ -48,14 +48,14 @@ def unassigned_in(session: Session, teams: list[str], *, limit: int | None = Non
     if not teams:
         return []
     return list(session.scalars(select(Task).where(Task.assignee.is_(None), Task.team.in_(teams),
-                                                   Task.status.in_(LIVE_TASK_STATUSES)).limit(limit)))
+                                                   is_live(Task.status)).limit(limit)))
 
 
 def created_since(session: Session, officer_id: str, teams: list[str], since: dt.datetime,
                   limit: int | None = None) -> list[Task]:
     """Live tasks made after ``since`` that are the officer's or wait in their teams' queues (the first ``limit``)."""
     mine_or_queue = or_(Task.assignee == officer_id, Task.assignee.is_(None) & Task.team.in_(teams or [""]))
-    return list(session.scalars(select(Task).where(Task.created_at > since, Task.status.in_(LIVE_TASK_STATUSES),
+    return list(session.scalars(select(Task).where(Task.created_at > since, is_live(Task.status),
                                                    mine_or_queue).order_by(Task.created_at, Task.id).limit(limit)))
 
 
@@ -91,7 +91,7 @@ def team_workload(session: Session, team: Team, *, by: Principal, now: dt.dateti
     late = case((Task.due < now, 1), else_=0)
     rows = session.execute(
         select(Task.assignee, func.count(), func.coalesce(func.sum(late), 0))
-        .where(Task.team == team.slug, Task.status.in_(LIVE_TASK_STATUSES)).group_by(Task.assignee)).all()
+        .where(Task.team == team.slug, is_live(Task.status)).group_by(Task.assignee)).all()
     counts = {assignee: (int(live), int(overdue)) for assignee, live, overdue in rows}
     members = {officer.id: officer.name for officer in directory.members_of(session, team)}
     holders = sorted(a for a in counts if a is not None and a not in members)
@@ -126,7 +126,7 @@ def table(session: Session, officer_id: str, teams: list[str], filters: TableFil
     filtered and ordered by due, with how many there are in all."""
     mine = Task.assignee == officer_id
     queue = Task.assignee.is_(None) & Task.team.in_(teams or [""])
-    where = [Task.status.in_(LIVE_TASK_STATUSES),
+    where = [is_live(Task.status),
              {"mine": mine, "queue": queue}.get(filters.whose, or_(mine, queue))]
     if filters.status:
         where.append(Task.status == filters.status)

@@ -18,9 +18,9 @@ from flask_smorest import Api
 from sqlalchemy.exc import DBAPIError, IntegrityError
 from werkzeug.exceptions import HTTPException
 
-from casework import context, sealing
+from casework import appends, context, sealing
 from casework.auth import AuthError, KeysUnavailable, TokenVerifier
-from casework.db import Database
+from casework.db import Database, WritesNeeded
 from casework.events.asyncapi import decimal_as_string
 from casework.logging import configure_logging
 from casework.metrics import HTTP_LATENCY, HTTP_REQUESTS
@@ -72,6 +72,24 @@ class CaseworkApi(Api):
         self.spec.components.response("DEFAULT_ERROR", default, lazy=True)
 
 
+class CaseworkFlask(Flask):
+    """Flask, running a view again as a writer if the transaction it began to read was about to
+    write (``casework.web.session``): a GET that writes is rare, and waits its turn as any writer."""
+
+    def dispatch_request(self) -> Any:
+        from .session import written_instead
+
+        try:
+            answer = super().dispatch_request()
+            session = g.get("db_session")
+            if session is not None and session.info.get(appends.HELD):
+                session.flush()  # what the view changed would be written here, before its commit
+            return answer
+        except WritesNeeded:
+            written_instead()
+        return super().dispatch_request()
+
+
 class Kernel:
     """What the kernel keeps on ``app.extensions['casework']``."""
 
@@ -89,7 +107,7 @@ def create_app(service: Service, *, settings: Settings | None = None, db: Databa
     settings = settings or Settings.from_env(service.name, default_port=service.port)
     configure_logging(service.name)
     sealing.check_settings()
-    app = Flask(service.name)
+    app = CaseworkFlask(service.name)
     app.config.update(
         API_TITLE=service.title,
         API_VERSION=service.version,
@@ -278,7 +296,7 @@ def _clean_id(value: str | None) -> str | None:
 
 def _after(response: Response) -> Response:
     request, g, app = _current()
-    response = _finish_transaction(response, request, g)
+    response = _finish_transaction(response, request, g, app)
     if request.method == "GET" and response.status_code == 200 and response.mimetype == "application/json" \
             and "ETag" not in response.headers and not request.path.startswith("/openapi"):
         tag = _etag(response)
@@ -307,14 +325,14 @@ def _etag(response: Response) -> str:
     return etag_of(response.get_json(silent=True))
 
 
-def _finish_transaction(response: Response, request: flask.Request, g: Any) -> Response:
+def _finish_transaction(response: Response, request: flask.Request, g: Any, app: Flask) -> Response:
     session = g.pop("db_session", None)
     if session is None:
         return response
     try:
         if response.status_code < 400 and not response.headers.get("Idempotent-Replayed"):
             idempotency.remember(session, response)
-            session.commit()
+            app.extensions["casework"].db.commit(session)
         else:
             session.rollback()
     except IntegrityError:

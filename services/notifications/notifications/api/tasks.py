@@ -12,7 +12,7 @@ from casework.db import utcnow
 from casework.web import Blueprint, SelectPage, db_session, get_or_404
 from notifications import policy, tasks, worklist
 from notifications.api.common import refusals
-from notifications.models import LIVE_TASK_STATUSES, Task
+from notifications.models import Task, is_live
 from notifications.schemas import Task as TaskSchema
 from notifications.schemas import TaskAssignment, TaskClosing, TaskQueryArgs
 
@@ -50,7 +50,7 @@ class Tasks(MethodView):
         if "due_before" in args:
             stmt = stmt.where(Task.due < args["due_before"])
         if "overdue" in args:
-            late = Task.status.in_(LIVE_TASK_STATUSES) & (Task.due < utcnow())
+            late = is_live(Task.status) & (Task.due < utcnow())
             stmt = stmt.where(late if args["overdue"] else ~late | Task.due.is_(None))
         return stmt
 
