@@ -211,6 +211,9 @@ def test_a_void_is_let_through_the_pages_and_the_new_tenant_appears_in_sustainme
     # The third's circumstances change: a band moved needs its decision (refused without it), and
     # they now need a wheelchair-accessible home, which this is not.
     browser.get(third_page)
+    follow(browser, browser.find_element(By.ID, "record-change"))
+    assert heading(browser) == "Record a change of circumstances"
+    check(browser)
     browser.find_element(By.CSS_SELECTOR, "label[for='wheelchair']").click()
     pick(browser, "band", "B")
     press(browser, "Record the change")

@@ -185,10 +185,24 @@ def test_the_register_is_paginated(lettings, browser):
     assert "Page 2 of 2" in second and second.count("govuk-table__row") == 3  # header and two
 
 
-def test_a_change_of_circumstances_with_a_band_change(lettings, browser):
+def test_the_change_of_circumstances_is_a_page_of_its_own_and_its_reading_is_audited(lettings, browser):
     applicant = add_applicant(lettings)
     url = f"/app/applicants/{applicant['reference']}"
     page = page_of(browser, url)
+    assert 'name="version"' not in page and 'name="household-0-name"' not in page, "the form is not drawn here"
+    assert f'href="{url}/changes"' in page
+    before = audits(lettings, applicant["id"])
+    form = page_of(browser, url + "/changes")
+    assert "Record a change of circumstances" in form and version(form) and 'name="household-0-name"' in form
+    assert f'href="{url}"' in form, "a way back to the applicant"
+    assert audits(lettings, applicant["id"]) == before + 1, "the form shows their personal data: a read"
+    page_of(browser, "/app/applicants/A-999999/changes", 404)
+
+
+def test_a_change_of_circumstances_with_a_band_change(lettings, browser):
+    applicant = add_applicant(lettings)
+    url = f"/app/applicants/{applicant['reference']}"
+    page = page_of(browser, url + "/changes")
     change = {"version": version(page), "band": "A", **on_day(dt.date(2024, 1, 10), "effective_date"),
               "monthly_net": "1800.00", "wheelchair": "y", "phone": "07700 900123", "email": "tenant@example.org"}
     r = post(browser, url + "/changes", page, change, status=422)
@@ -212,7 +226,7 @@ def test_a_change_of_circumstances_with_a_band_change(lettings, browser):
 def test_a_stale_change_says_someone_changed_it_and_shows_the_record_as_it_stands(lettings, browser):
     applicant = add_applicant(lettings)
     url = f"/app/applicants/{applicant['reference']}"
-    page = page_of(browser, url)
+    page = page_of(browser, url + "/changes")
     etag = lettings.client.get(f"/applicants/{applicant['id']}", headers=OFFICER).headers["ETag"]
     r = lettings.client.patch(f"/applicants/{applicant['id']}", json={"contact": {"phone": "07700 111222"}},
                               headers={**OFFICER, "If-Match": etag})
@@ -242,7 +256,7 @@ def test_people_join_change_and_leave_the_household_and_the_bedroom_need_is_reck
     applicant = add_applicant(lettings, household=[lead, boy, girl])
     assert applicant["bedroom_need"] == 2
     url = f"/app/applicants/{applicant['reference']}"
-    page = page_of(browser, url)
+    page = page_of(browser, url + "/changes")
     assert 'value="Ben Page"' in page and 'name="household-2-remove"' in page
     assert 'name="household-4-name"' in page and 'name="household-5-name"' not in page, "two empty rows for joiners"
     as_it_is = {"version": version(page), "band": "B", **on_day(dt.date(2024, 1, 10), "effective_date"),
@@ -270,7 +284,7 @@ def test_people_join_change_and_leave_the_household_and_the_bedroom_need_is_reck
     assert now["bedroom_need"] == 3 and audits(lettings, applicant["id"], "change") == 1
 
     # Sent again as it now stands, the household is no change; the income is.
-    page = page_of(browser, url)
+    page = page_of(browser, url + "/changes")
     r = post(browser, url + "/changes", page, {**as_it_is, "version": version(page), "monthly_net": "2000.00",
                                                 **household_rows(lead, {**boy, "name": "Benjamin Page"}, partner,
                                                                  teenager)})
@@ -285,7 +299,7 @@ def test_people_join_change_and_leave_the_household_and_the_bedroom_need_is_reck
 def test_a_stale_household_change_shows_the_household_as_it_now_stands(lettings, browser):
     applicant = add_applicant(lettings, household=[person(name="Ada Page")])
     url = f"/app/applicants/{applicant['reference']}"
-    page = page_of(browser, url)
+    page = page_of(browser, url + "/changes")
     etag = lettings.client.get(f"/applicants/{applicant['id']}", headers=OFFICER).headers["ETag"]
     joined = [person(name="Ada Page"), person("child", 3, "F", "Fay Page")]
     assert lettings.client.put(f"/applicants/{applicant['id']}/household", json={"household": joined},

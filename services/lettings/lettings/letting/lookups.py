@@ -91,6 +91,13 @@ def search_applicants(session: Session, *, name: str | None = None, reference: s
     return Found(found, total, page, pages)
 
 
+def applicant_to_change(session: Session, applicant: Applicant) -> str:
+    """The applicant read to fill in a change of circumstances: one audited read; the version the
+    change must name."""
+    audit.read(session, "applicant", applicant.id)
+    return version_of(applicant)
+
+
 def applicant_file(session: Session, applicant: Applicant) -> dict[str, Any]:
     """The applicant whole, for an officer: the record, the band's dated history, their bids and
     offers, and the version a change must name. One audited read (as ``GET /applicants/{id}``)."""
