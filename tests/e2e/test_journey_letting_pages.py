@@ -175,6 +175,8 @@ def test_a_void_is_let_through_the_pages_and_the_new_tenant_appears_in_sustainme
     press(browser, "Add the home")
     home = banner(browser, "added").split("Home ")[1].split()[0]
     assert browser.current_url.endswith(f"/app/properties/{home}")
+    follow(browser, browser.find_element(By.ID, "make-void"))
+    assert heading(browser) == "Make the home void"
     date_into(browser, "void-void_date", today - dt.timedelta(days=40))
     pick(browser, "void-reason", "tenant_moved_out")
     press(browser, "Make the home void")

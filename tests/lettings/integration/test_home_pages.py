@@ -50,8 +50,12 @@ def test_adding_a_home_then_making_it_void(lettings, browser):
     assert "This home has not been void." in home and "Advertise this home" not in home
     listed = lettings.client.get("/properties", headers=OFFICER).json
     assert listed[0]["weekly_rent"] == "101.50" and listed[0]["wheelchair_accessible"] is True
+    # The form is a page of its own, linked from the home's.
+    assert f'href="{where}/void"' in home and 'id="void-void_date-day"' not in home
+    form = page_of(browser, where + "/void")
+    assert "Make the home void" in form and 'id="void-void_date-day"' in form and f'href="{where}"' in form
 
-    r = post(browser, where + "/void", home, {**on_day(TODAY - dt.timedelta(days=3), "void-void_date"),
+    r = post(browser, where + "/void", form, {**on_day(TODAY - dt.timedelta(days=3), "void-void_date"),
                                               "void-reason": "transfer"})
     void = page_of(browser, r.headers["Location"])
     assert "is void" in void and "Still void" in void
@@ -74,7 +78,7 @@ def test_the_add_a_home_form_names_each_field_it_refuses(lettings, browser):
 
 def test_making_a_void_home_void_again_is_refused_with_the_use_cases_words(lettings, browser):
     home = add_property(lettings)
-    page = page_of(browser, f"/app/properties/{home['reference']}")
+    page = page_of(browser, f"/app/properties/{home['reference']}/void")
     add_void(lettings, home)
     r = post(browser, f"/app/properties/{home['reference']}/void", page,
              {**on_day(TODAY, "void-void_date"), "void-reason": "transfer"}, status=409)
@@ -83,9 +87,9 @@ def test_making_a_void_home_void_again_is_refused_with_the_use_cases_words(letti
 
 def test_a_void_date_missing_is_named(lettings, browser):
     home = add_property(lettings)
-    page = page_of(browser, f"/app/properties/{home['reference']}")
+    page = page_of(browser, f"/app/properties/{home['reference']}/void")
     r = post(browser, f"/app/properties/{home['reference']}/void", page, {"void-reason": "transfer"}, status=422)
-    assert 'href="#void-void_date"' in r.get_data(as_text=True)
+    assert 'href="#void-void_date"' in r.get_data(as_text=True) and 'name="void-reason"' in r.get_data(as_text=True)
 
 
 def test_the_home_page_shows_its_history_and_ends_its_tenancy(lettings, browser):
@@ -97,6 +101,9 @@ def test_the_home_page_shows_its_history_and_ends_its_tenancy(lettings, browser)
     page = page_of(browser, f"/app/properties/{home['id']}")
     assert advert["reference"] in page and f'href="/app/adverts/{advert["id"]}"' in page
     assert tenancy["tenancy_ref"] in page and "End tenancy" in page and "Advertise this home" not in page
+    assert 'id="end-end_date-day"' not in page, "the form is a page of its own"
+    page = page_of(browser, f"/app/properties/{home['reference']}/end-tenancy")
+    assert f'value="{tenancy["tenancy_ref"]}"' in page and 'id="end-end_date-day"' in page
 
     r = post(browser, f"/app/properties/{home['reference']}/end-tenancy", page,
              {"end-tenancy": tenancy["tenancy_ref"], **on_day(TODAY - dt.timedelta(days=25), "end-end_date"),
@@ -107,6 +114,8 @@ def test_the_home_page_shows_its_history_and_ends_its_tenancy(lettings, browser)
               "end-reason": "tenant_moved_out"})
     after = page_of(browser, r.headers["Location"])
     assert f"Tenancy {tenancy['tenancy_ref']} ended" in after and "Advertise this home" in after
+    assert 'id="end-tenancy"' not in after
+    page_of(browser, f"/app/properties/{home['reference']}/end-tenancy", 404)
     ended = lettings.client.get(f"/tenancies/{tenancy['tenancy_ref']}", headers=OFFICER).json
     assert ended["end_date"] == (TODAY - dt.timedelta(days=1)).isoformat()
     assert post(browser, f"/app/properties/{home['reference']}/end-tenancy", page,

@@ -53,6 +53,14 @@ def find_tenancy(session: Session, reference: str, *, lock: bool = False) -> Ten
     return tenancy
 
 
+def current_tenancy(session: Session, prop: Property) -> Tenancy:
+    """The home's tenancy that has not ended."""
+    tenancy = session.scalar(select(Tenancy).where(Tenancy.property_id == prop.id, Tenancy.end_date.is_(None)))
+    if tenancy is None:
+        raise NotFound("This home has no current tenancy.")
+    return tenancy
+
+
 def version_of(applicant: Applicant) -> str:
     """The applicant's version as the API's ETag gives it (what a change must have read)."""
     return etag_of(ApplicantSchema().dump(applicant))
