@@ -13,8 +13,8 @@ Revision ID: 0018
 Revises: 0017
 Create Date: 2026-12-07 13:00:00.000000
 """
-from alembic import op
 import sqlalchemy as sa
+from alembic import op
 
 revision = '0018'
 down_revision = '0017'
