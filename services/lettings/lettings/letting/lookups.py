@@ -108,7 +108,7 @@ def applicant_to_change(session: Session, applicant: Applicant) -> str:
 
 def applicant_file(session: Session, applicant: Applicant) -> dict[str, Any]:
     """The applicant whole, for an officer: the record, the band's dated history, their bids and
-    offers, and the version a change must name. One audited read (as ``GET /applicants/{id}``)."""
+    offers. One audited read (as ``GET /applicants/{id}``)."""
     audit.read(session, "applicant", applicant.id)
     history = list(session.scalars(select(BandChange).where(BandChange.applicant_id == applicant.id)
                                    .order_by(BandChange.changed_at, BandChange.id)))
@@ -118,4 +118,4 @@ def applicant_file(session: Session, applicant: Applicant) -> dict[str, Any]:
     household = [bedrooms.Member(m.date_of_birth, m.sex, m.relationship) for m in applicant.household]
     why = bedrooms.reasons(household, london_today()) if household else []
     return {"applicant": applicant, "band_history": history, "bedroom_reasons": why, "bids": [{"bid": b, "advert": a} for b, a in bids],
-            "offers": offers, "version": version_of(applicant)}
+            "offers": offers}
