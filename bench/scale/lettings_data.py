@@ -583,8 +583,18 @@ def probes(backend: str) -> list[Probe]:
     listed("tenancy by reference", f"/tenancies?reference={tenancy_ref}", "tenancies", "reference = :r",
            "tenancy_start DESC, reference DESC", {"r": tenancy_ref})
 
-    shortlist_sql = ("SELECT b.placed_at, a.* FROM bids b JOIN applicants a ON a.id = b.applicant_id "
-                     "WHERE b.advert_id = :advert")
+    # The shortlist's own query (``lettings.shortlisting``): the columns the rules read, each bid's
+    # applicant looked up by key (LATERAL on PostgreSQL). Whole applicant rows by a plain join were
+    # a hash join over the whole register (915 ms p95 at load 34 against the api's 584 ms).
+    rule_columns = ("a.id, a.status, a.band, a.effective_date, a.application_date, a.bedroom_need, "
+                    "a.lead_date_of_birth, a.needs_wheelchair, a.needs_ground_floor, a.reference")
+    live_elsewhere = ("a.id IN (SELECT o.applicant_id FROM offers o WHERE o.status IN ('pending', 'accepted') "
+                      "AND o.property_id != (SELECT property_id FROM adverts WHERE id = :advert))")
+    shortlist_sql = (f"SELECT a.*, b.placed_at, b.dropped_reason, {live_elsewhere} FROM bids b "
+                     f"JOIN LATERAL (SELECT {rule_columns} FROM applicants a WHERE a.id = b.applicant_id OFFSET 0) a "
+                     "ON true WHERE b.advert_id = :advert")
+    shortlist_sqlite = (f"SELECT {rule_columns}, b.placed_at, b.dropped_reason, {live_elsewhere} FROM bids b "
+                        "JOIN applicants a ON a.id = b.applicant_id WHERE b.advert_id = :advert")
     live_sql = ("SELECT v.*, p.reference, p.address, p.bedrooms, p.weekly_rent FROM voids v "
                 "JOIN properties p ON p.id = v.property_id WHERE v.let_date IS NULL OR v.let_date > :today")
     lets_sql = ("SELECT t.*, v.void_date FROM tenancies t JOIN voids v ON v.property_id = t.property_id "
@@ -592,7 +602,7 @@ def probes(backend: str) -> list[Probe]:
     period = {"since": year_ago, "today": today}
     probe += [
         Probe("shortlist of an advert with 2,000 bids", f"/adverts/{advert}/shortlist", shortlist_sql,
-              {"advert": advert_id}, roles=OFFICERS),
+              {"advert": advert_id}, roles=OFFICERS, sqlite_sql=shortlist_sqlite),
         Probe("offers of an advert", f"/adverts/{advert}/offers",
               "SELECT * FROM offers WHERE advert_id = :advert ORDER BY made_at", {"advert": advert_id}, roles=OFFICERS),
         Probe("a home with its history", f"/properties/{home}",
@@ -629,7 +639,7 @@ def probes(backend: str) -> list[Probe]:
               "GROUP BY band, bedroom_need", roles=OFFICERS),
         Probe("page: live voids", "/app/voids", live_sql, {"today": today}, roles=OFFICERS, page=True),
         Probe("page: advert with 2,000 bids", f"/app/adverts/{advert_ref}", shortlist_sql, {"advert": advert_id},
-              roles=OFFICERS, page=True),
+              roles=OFFICERS, page=True, sqlite_sql=shortlist_sqlite),
         Probe("page: an applicant", f"/app/applicants/{applicant_ref}",
               "SELECT * FROM applicants a JOIN household_members m ON m.applicant_id = a.id WHERE a.id = :a",
               {"a": applicant_id}, roles=OFFICERS, page=True),

@@ -175,6 +175,8 @@ def test_a_void_is_let_through_the_pages_and_the_new_tenant_appears_in_sustainme
     press(browser, "Add the home")
     home = banner(browser, "added").split("Home ")[1].split()[0]
     assert browser.current_url.endswith(f"/app/properties/{home}")
+    follow(browser, browser.find_element(By.ID, "make-void"))
+    assert heading(browser) == "Make the home void"
     date_into(browser, "void-void_date", today - dt.timedelta(days=40))
     pick(browser, "void-reason", "tenant_moved_out")
     press(browser, "Make the home void")
@@ -211,6 +213,9 @@ def test_a_void_is_let_through_the_pages_and_the_new_tenant_appears_in_sustainme
     # The third's circumstances change: a band moved needs its decision (refused without it), and
     # they now need a wheelchair-accessible home, which this is not.
     browser.get(third_page)
+    follow(browser, browser.find_element(By.ID, "record-change"))
+    assert heading(browser) == "Record a change of circumstances"
+    check(browser)
     browser.find_element(By.CSS_SELECTOR, "label[for='wheelchair']").click()
     pick(browser, "band", "B")
     press(browser, "Record the change")

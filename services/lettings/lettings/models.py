@@ -63,7 +63,12 @@ class Property(Base):
 
     voids: Mapped[list[Void]] = link(back_populates="property", order_by="Void.void_date")
 
-    __table_args__ = (Index("uq_properties_housing_ref", "housing_ref", unique=True),)
+    __table_args__ = (
+        Index("uq_properties_housing_ref", "housing_ref", unique=True),
+        # GET /properties by type and by bedrooms, in reference order (migration 0018).
+        Index("ix_properties_type_reference", "property_type", "reference"),
+        Index("ix_properties_bedrooms_reference", "bedrooms", "reference"),
+    )
 
     @property
     def current_void(self) -> Void | None:
@@ -266,7 +271,8 @@ class Offer(Base):
     __table_args__ = (
         # GET /offers' order (newest first) and its status filter; the performance page's offers made (migration 0017).
         Index("ix_offers_made_at", "made_at", "id"),
-        Index("ix_offers_status", "status"),
+        # ?status=, newest first, and the status counts (migration 0018; replaces ix_offers_status).
+        Index("ix_offers_status_made_at", "status", "made_at", "id"),
         # One live offer per home and per applicant.
         Index("uq_offers_live_property", "property_id", unique=True,
               postgresql_where=text("status IN ('pending', 'accepted')"),
@@ -329,6 +335,11 @@ class Tenancy(Base):
         Index("uq_tenancies_housing_ref", "housing_ref", unique=True),
         # GET /tenancies' order (newest first), and the reports' periods (migration 0017).
         Index("ix_tenancies_start_reference", "tenancy_start", "reference"),
+        # ?current=true and ?current=false, newest first, each counted from its own index (migration 0018).
+        Index("ix_tenancies_current", "tenancy_start", "reference", postgresql_where=text("end_date IS NULL"),
+              sqlite_where=text("end_date IS NULL")),
+        Index("ix_tenancies_ended", "tenancy_start", "reference", postgresql_where=text("end_date IS NOT NULL"),
+              sqlite_where=text("end_date IS NOT NULL")),
     )
 
 

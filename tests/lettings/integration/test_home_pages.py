@@ -50,8 +50,12 @@ def test_adding_a_home_then_making_it_void(lettings, browser):
     assert "This home has not been void." in home and "Advertise this home" not in home
     listed = lettings.client.get("/properties", headers=OFFICER).json
     assert listed[0]["weekly_rent"] == "101.50" and listed[0]["wheelchair_accessible"] is True
+    # The form is a page of its own, linked from the home's.
+    assert f'href="{where}/void"' in home and 'id="void-void_date-day"' not in home
+    form = page_of(browser, where + "/void")
+    assert "Make the home void" in form and 'id="void-void_date-day"' in form and f'href="{where}"' in form
 
-    r = post(browser, where + "/void", home, {**on_day(TODAY - dt.timedelta(days=3), "void-void_date"),
+    r = post(browser, where + "/void", form, {**on_day(TODAY - dt.timedelta(days=3), "void-void_date"),
                                               "void-reason": "transfer"})
     void = page_of(browser, r.headers["Location"])
     assert "is void" in void and "Still void" in void
@@ -74,7 +78,7 @@ def test_the_add_a_home_form_names_each_field_it_refuses(lettings, browser):
 
 def test_making_a_void_home_void_again_is_refused_with_the_use_cases_words(lettings, browser):
     home = add_property(lettings)
-    page = page_of(browser, f"/app/properties/{home['reference']}")
+    page = page_of(browser, f"/app/properties/{home['reference']}/void")
     add_void(lettings, home)
     r = post(browser, f"/app/properties/{home['reference']}/void", page,
              {**on_day(TODAY, "void-void_date"), "void-reason": "transfer"}, status=409)
@@ -83,9 +87,9 @@ def test_making_a_void_home_void_again_is_refused_with_the_use_cases_words(letti
 
 def test_a_void_date_missing_is_named(lettings, browser):
     home = add_property(lettings)
-    page = page_of(browser, f"/app/properties/{home['reference']}")
+    page = page_of(browser, f"/app/properties/{home['reference']}/void")
     r = post(browser, f"/app/properties/{home['reference']}/void", page, {"void-reason": "transfer"}, status=422)
-    assert 'href="#void-void_date"' in r.get_data(as_text=True)
+    assert 'href="#void-void_date"' in r.get_data(as_text=True) and 'name="void-reason"' in r.get_data(as_text=True)
 
 
 def test_the_home_page_shows_its_history_and_ends_its_tenancy(lettings, browser):
@@ -97,6 +101,9 @@ def test_the_home_page_shows_its_history_and_ends_its_tenancy(lettings, browser)
     page = page_of(browser, f"/app/properties/{home['id']}")
     assert advert["reference"] in page and f'href="/app/adverts/{advert["id"]}"' in page
     assert tenancy["tenancy_ref"] in page and "End tenancy" in page and "Advertise this home" not in page
+    assert 'id="end-end_date-day"' not in page, "the form is a page of its own"
+    page = page_of(browser, f"/app/properties/{home['reference']}/end-tenancy")
+    assert f'value="{tenancy["tenancy_ref"]}"' in page and 'id="end-end_date-day"' in page
 
     r = post(browser, f"/app/properties/{home['reference']}/end-tenancy", page,
              {"end-tenancy": tenancy["tenancy_ref"], **on_day(TODAY - dt.timedelta(days=25), "end-end_date"),
@@ -107,6 +114,8 @@ def test_the_home_page_shows_its_history_and_ends_its_tenancy(lettings, browser)
               "end-reason": "tenant_moved_out"})
     after = page_of(browser, r.headers["Location"])
     assert f"Tenancy {tenancy['tenancy_ref']} ended" in after and "Advertise this home" in after
+    assert 'id="end-tenancy"' not in after
+    page_of(browser, f"/app/properties/{home['reference']}/end-tenancy", 404)
     ended = lettings.client.get(f"/tenancies/{tenancy['tenancy_ref']}", headers=OFFICER).json
     assert ended["end_date"] == (TODAY - dt.timedelta(days=1)).isoformat()
     assert post(browser, f"/app/properties/{home['reference']}/end-tenancy", page,
@@ -185,10 +194,24 @@ def test_the_register_is_paginated(lettings, browser):
     assert "Page 2 of 2" in second and second.count("govuk-table__row") == 3  # header and two
 
 
-def test_a_change_of_circumstances_with_a_band_change(lettings, browser):
+def test_the_change_of_circumstances_is_a_page_of_its_own_and_its_reading_is_audited(lettings, browser):
     applicant = add_applicant(lettings)
     url = f"/app/applicants/{applicant['reference']}"
     page = page_of(browser, url)
+    assert 'name="version"' not in page and 'name="household-0-name"' not in page, "the form is not drawn here"
+    assert f'href="{url}/changes"' in page
+    before = audits(lettings, applicant["id"])
+    form = page_of(browser, url + "/changes")
+    assert "Record a change of circumstances" in form and version(form) and 'name="household-0-name"' in form
+    assert f'href="{url}"' in form, "a way back to the applicant"
+    assert audits(lettings, applicant["id"]) == before + 1, "the form shows their personal data: a read"
+    page_of(browser, "/app/applicants/A-999999/changes", 404)
+
+
+def test_a_change_of_circumstances_with_a_band_change(lettings, browser):
+    applicant = add_applicant(lettings)
+    url = f"/app/applicants/{applicant['reference']}"
+    page = page_of(browser, url + "/changes")
     change = {"version": version(page), "band": "A", **on_day(dt.date(2024, 1, 10), "effective_date"),
               "monthly_net": "1800.00", "wheelchair": "y", "phone": "07700 900123", "email": "tenant@example.org"}
     r = post(browser, url + "/changes", page, change, status=422)
@@ -212,7 +235,7 @@ def test_a_change_of_circumstances_with_a_band_change(lettings, browser):
 def test_a_stale_change_says_someone_changed_it_and_shows_the_record_as_it_stands(lettings, browser):
     applicant = add_applicant(lettings)
     url = f"/app/applicants/{applicant['reference']}"
-    page = page_of(browser, url)
+    page = page_of(browser, url + "/changes")
     etag = lettings.client.get(f"/applicants/{applicant['id']}", headers=OFFICER).headers["ETag"]
     r = lettings.client.patch(f"/applicants/{applicant['id']}", json={"contact": {"phone": "07700 111222"}},
                               headers={**OFFICER, "If-Match": etag})
@@ -242,7 +265,7 @@ def test_people_join_change_and_leave_the_household_and_the_bedroom_need_is_reck
     applicant = add_applicant(lettings, household=[lead, boy, girl])
     assert applicant["bedroom_need"] == 2
     url = f"/app/applicants/{applicant['reference']}"
-    page = page_of(browser, url)
+    page = page_of(browser, url + "/changes")
     assert 'value="Ben Page"' in page and 'name="household-2-remove"' in page
     assert 'name="household-4-name"' in page and 'name="household-5-name"' not in page, "two empty rows for joiners"
     as_it_is = {"version": version(page), "band": "B", **on_day(dt.date(2024, 1, 10), "effective_date"),
@@ -270,7 +293,7 @@ def test_people_join_change_and_leave_the_household_and_the_bedroom_need_is_reck
     assert now["bedroom_need"] == 3 and audits(lettings, applicant["id"], "change") == 1
 
     # Sent again as it now stands, the household is no change; the income is.
-    page = page_of(browser, url)
+    page = page_of(browser, url + "/changes")
     r = post(browser, url + "/changes", page, {**as_it_is, "version": version(page), "monthly_net": "2000.00",
                                                 **household_rows(lead, {**boy, "name": "Benjamin Page"}, partner,
                                                                  teenager)})
@@ -285,7 +308,7 @@ def test_people_join_change_and_leave_the_household_and_the_bedroom_need_is_reck
 def test_a_stale_household_change_shows_the_household_as_it_now_stands(lettings, browser):
     applicant = add_applicant(lettings, household=[person(name="Ada Page")])
     url = f"/app/applicants/{applicant['reference']}"
-    page = page_of(browser, url)
+    page = page_of(browser, url + "/changes")
     etag = lettings.client.get(f"/applicants/{applicant['id']}", headers=OFFICER).headers["ETag"]
     joined = [person(name="Ada Page"), person("child", 3, "F", "Fay Page")]
     assert lettings.client.put(f"/applicants/{applicant['id']}/household", json={"household": joined},

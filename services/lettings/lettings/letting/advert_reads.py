@@ -9,7 +9,7 @@ import uuid
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from casework import audit, records
@@ -138,7 +138,7 @@ def read_advert(session: Session, key: str | uuid.UUID, *, policy: LettingsPolic
     bypasses: dict[uuid.UUID, list[Bypass]] = {}
     for bypass in session.scalars(select(Bypass).where(Bypass.advert_id == advert.id).order_by(Bypass.recorded_at)):
         bypasses.setdefault(bypass.applicant_id, []).append(bypass)
-    bids = len(session.scalars(select(Bid.id).where(Bid.advert_id == advert.id)).all())
+    bids = session.scalar(select(func.count()).select_from(Bid).where(Bid.advert_id == advert.id))  # counted there, not 2,000 ids read
     view = AdvertView(advert=advert, property=advert.property, bids=bids, offers=list(offers))
     view.ranked = [{"position": i, "applicant_id": b.applicant_id, "reference": b.reference, "band": b.band,
                     "effective_date": b.effective_date, "application_date": b.application_date, "bid_at": b.bid_at,

@@ -26,7 +26,9 @@ def history(session: Session, prop: Property, *, today: dt.date) -> dict[str, li
     """The home's voids (with the tenancy that ended each, its void days and rent lost: for a void
     still open, so far, to ``today`` at today's rent), adverts, offers (the applicant by reference
     only) and tenancies, each oldest first. Small: a home is let a few dozen times in its life."""
-    voids = list(session.scalars(select(Void).where(Void.property_id == prop.id)))
+    # Through the relationship: the open void (``prop.current_void``), which the api's answer and
+    # the home's page both show, is then read from the same rows, not by a query of its own.
+    voids = list(prop.voids)
     tenancies = list(session.scalars(select(Tenancy).where(Tenancy.property_id == prop.id)
                                      .order_by(Tenancy.tenancy_start, Tenancy.created_at)))
     adverts = list(session.scalars(select(Advert).where(Advert.property_id == prop.id)

@@ -53,6 +53,14 @@ def find_tenancy(session: Session, reference: str, *, lock: bool = False) -> Ten
     return tenancy
 
 
+def current_tenancy(session: Session, prop: Property) -> Tenancy:
+    """The home's tenancy that has not ended."""
+    tenancy = session.scalar(select(Tenancy).where(Tenancy.property_id == prop.id, Tenancy.end_date.is_(None)))
+    if tenancy is None:
+        raise NotFound("This home has no current tenancy.")
+    return tenancy
+
+
 def version_of(applicant: Applicant) -> str:
     """The applicant's version as the API's ETag gives it (what a change must have read)."""
     return etag_of(ApplicantSchema().dump(applicant))
@@ -91,9 +99,16 @@ def search_applicants(session: Session, *, name: str | None = None, reference: s
     return Found(found, total, page, pages)
 
 
+def applicant_to_change(session: Session, applicant: Applicant) -> str:
+    """The applicant read to fill in a change of circumstances: one audited read; the version the
+    change must name."""
+    audit.read(session, "applicant", applicant.id)
+    return version_of(applicant)
+
+
 def applicant_file(session: Session, applicant: Applicant) -> dict[str, Any]:
     """The applicant whole, for an officer: the record, the band's dated history, their bids and
-    offers, and the version a change must name. One audited read (as ``GET /applicants/{id}``)."""
+    offers. One audited read (as ``GET /applicants/{id}``)."""
     audit.read(session, "applicant", applicant.id)
     history = list(session.scalars(select(BandChange).where(BandChange.applicant_id == applicant.id)
                                    .order_by(BandChange.changed_at, BandChange.id)))
@@ -103,4 +118,4 @@ def applicant_file(session: Session, applicant: Applicant) -> dict[str, Any]:
     household = [bedrooms.Member(m.date_of_birth, m.sex, m.relationship) for m in applicant.household]
     why = bedrooms.reasons(household, london_today()) if household else []
     return {"applicant": applicant, "band_history": history, "bedroom_reasons": why, "bids": [{"bid": b, "advert": a} for b, a in bids],
-            "offers": offers, "version": version_of(applicant)}
+            "offers": offers}

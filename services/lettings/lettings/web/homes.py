@@ -1,6 +1,6 @@
 """``/app/properties/…``: add a home, and a home's page (its details, its whole life of voids,
-adverts, offers and tenancies; make it void, end its tenancy, and links to advertise a void, or
-offer it directly, while it has no advert open and no live offer). Each view calls the use case the API calls."""
+adverts, offers and tenancies; links to make it void or end its tenancy, each a page of its own,
+and to advertise a void, or offer it directly, while it has no advert open and no live offer). Each view calls the use case the API calls."""
 
 from __future__ import annotations
 
@@ -21,8 +21,7 @@ from .homes_common import Refused, done, helpers, keep_what_the_page_shows, refu
 from .homes_forms import EndTenancyForm, PropertyForm, VoidForm, checked
 
 
-def _property_page(key: str, status: int = 200, *, void_form: VoidForm | None = None,
-                   end_form: EndTenancyForm | None = None):
+def _property_page(key: str):
     session = db_session()
     with refusals():
         prop = lookups.find_property(session, key)
@@ -34,13 +33,28 @@ def _property_page(key: str, status: int = 200, *, void_form: VoidForm | None = 
     # Advertised (again) or offered directly, as the use cases allow: void, no advert open, no live offer.
     may_let = void is not None and not any(a["status"] == "open" for a in this_void) and \
         not any(o["status"] in LIVE_OFFER for o in lives["offers"])
-    if end_form is None and current is not None:
-        end_form = EndTenancyForm(formdata=None, data={"tenancy": current["reference"]}, prefix="end")
-    refused = next((f for f in (void_form, end_form) if f is not None and f.errors), None)
-    return render("lettings/homes/property.html", status, prop=prop, lives=lives, current=current, void=void,
-                  may_let=may_let, advertised_before=bool(this_void),
-                  void_form=void_form or VoidForm(formdata=None, prefix="void"), end_form=end_form, form=refused,
-                  **helpers())
+    return render("lettings/homes/property.html", prop=prop, lives=lives, current=current, void=void,
+                  may_let=may_let, advertised_before=bool(this_void), **helpers())
+
+
+# Making a home void and ending its tenancy are pages of their own (GOV.UK's one thing a page):
+# their date inputs, drawn on every reading of the home's page, were half of that page's time.
+
+def _void_page(key: str, status: int = 200, form: VoidForm | None = None):
+    with refusals():
+        prop = lookups.find_property(db_session(), key)
+    return render("lettings/homes/make_void.html", status, prop=prop,
+                  form=form or VoidForm(formdata=None, prefix="void"), **helpers())
+
+
+def _end_tenancy_page(key: str, status: int = 200, form: EndTenancyForm | None = None):
+    session = db_session()
+    with refusals():
+        prop = lookups.find_property(session, key)
+        if form is None:
+            tenancy = lookups.current_tenancy(session, prop)
+            form = EndTenancyForm(formdata=None, data={"tenancy": tenancy.reference}, prefix="end")
+    return render("lettings/homes/end_tenancy.html", status, prop=prop, form=form, **helpers())
 
 
 @blueprint.get("/app/properties/new")
@@ -66,21 +80,33 @@ def property_page(me: Principal, key: str):
     return _property_page(key)
 
 
+@blueprint.get("/app/properties/<key>/void")
+@officer_page(*OFFICERS)
+def void_page(me: Principal, key: str):
+    return _void_page(key)
+
+
 @blueprint.post("/app/properties/<key>/void")
 @officer_page(*OFFICERS)
 def make_void(me: Principal, key: str):
     form = VoidForm(prefix="void")
     data = checked(form, VoidCreate())
     if data is None:
-        return _property_page(key, 422, void_form=form)
+        return _void_page(key, 422, form)
     try:
         with refusals(form):
             prop = lookups.find_property(db_session(), key, lock=True)
             properties.record_void(db_session(), prop, **data)
     except Refused as refusal:
         keep_what_the_page_shows()
-        return _property_page(key, refusal.status, void_form=form)
+        return _void_page(key, refusal.status, form)
     return done(url_for("lettings_pages.property_page", key=prop.reference), f"Home {prop.reference} is void")
+
+
+@blueprint.get("/app/properties/<key>/end-tenancy")
+@officer_page(*OFFICERS)
+def end_tenancy_page(me: Principal, key: str):
+    return _end_tenancy_page(key)
 
 
 @blueprint.post("/app/properties/<key>/end-tenancy")
@@ -89,7 +115,7 @@ def end_tenancy(me: Principal, key: str):
     form = EndTenancyForm(prefix="end")
     data = checked(form, TenancyEnd())
     if data is None:
-        return _property_page(key, 422, end_form=form)
+        return _end_tenancy_page(key, 422, form)
     try:
         with refusals(form):
             prop = lookups.find_property(db_session(), key)
@@ -99,5 +125,5 @@ def end_tenancy(me: Principal, key: str):
             tenancies.end_tenancy(db_session(), tenancy, end_date=data["end_date"], reason=data["reason"])
     except Refused as refusal:
         keep_what_the_page_shows()
-        return _property_page(key, refusal.status, end_form=form)
+        return _end_tenancy_page(key, refusal.status, form)
     return done(url_for("lettings_pages.property_page", key=prop.reference), f"Tenancy {tenancy.reference} ended")

@@ -1,7 +1,7 @@
 """``/app/applicants``: the register searched (by name, reference, band and status), an applicant's
 page (household and bedroom need, band and its dated history, needs, income, support needs, status,
-bids and offers), and the forms to register an applicant, record a change of circumstances and
-suspend, reinstate or cancel an application. Each view calls the use case the API calls."""
+bids and offers), and the forms to register an applicant, record a change of circumstances (a
+page of its own) and suspend, reinstate or cancel an application. Each view calls the use case the API calls."""
 
 from __future__ import annotations
 
@@ -26,17 +26,26 @@ from .homes_forms import ChangeForm, RegisterForm, StatusForm, checked, place
 STATUSES = ("active", "suspended", "housed", "cancelled")
 
 
-def _applicant_page(key: str, status: int = 200, *, change: ChangeForm | None = None,
-                    status_form: StatusForm | None = None, stale: bool = False):
+def _applicant_page(key: str, status: int = 200, *, status_form: StatusForm | None = None):
     session = db_session()
     with refusals():
         applicant = lookups.find_applicant(session, key)
     found = lookups.applicant_file(session, applicant)
+    return render("lettings/homes/applicant.html", status, applicant=applicant, file=found,
+                  status_form=status_form or StatusForm(formdata=None, prefix="status"), form=status_form,
+                  **helpers())
+
+
+def _change_page(key: str, status: int = 200, *, change: ChangeForm | None = None, stale: bool = False):
+    """The change of circumstances on a page of its own (GOV.UK's one thing a page): its 36 fields
+    drawn on every reading of the applicant's page were most of that page's time."""
+    session = db_session()
+    with refusals():
+        applicant = lookups.find_applicant(session, key)
+    version = lookups.applicant_to_change(session, applicant)
     if stale or change is None:  # stale: the record as it stands now, to change again
-        change = ChangeForm.for_applicant(applicant, found["version"])
-    refused = next((f for f in (change, status_form) if f is not None and f.errors), None)
-    return render("lettings/homes/applicant.html", status, applicant=applicant, file=found, change_form=change,
-                  status_form=status_form or StatusForm(formdata=None, prefix="status"), form=refused, stale=stale,
+        change = ChangeForm.for_applicant(applicant, version)
+    return render("lettings/homes/change.html", status, applicant=applicant, change_form=change, stale=stale,
                   **helpers())
 
 
@@ -83,6 +92,12 @@ def applicant_page(me: Principal, key: str):
     return _applicant_page(key)
 
 
+@blueprint.get("/app/applicants/<key>/changes")
+@officer_page(*OFFICERS)
+def change_page(me: Principal, key: str):
+    return _change_page(key)
+
+
 @blueprint.post("/app/applicants/<key>/changes")
 @officer_page(*OFFICERS)
 def record_change(me: Principal, key: str):
@@ -93,21 +108,21 @@ def record_change(me: Principal, key: str):
     if form.version.data != lookups.version_of(applicant):
         # The banner says so over the record as it stands now (a fresh form): nothing is changed.
         keep_what_the_page_shows()
-        return _applicant_page(key, 409, change=form, stale=True)
+        return _change_page(key, 409, change=form, stale=True)
     if not form.validate():
-        return _applicant_page(key, 422, change=form)
+        return _change_page(key, 422, change=form)
     try:
         data = ApplicantChange().load(form.payload_against(applicant))
     except ma.ValidationError as exc:  # each refusal on its field
         place(form, exc.normalized_messages())
-        return _applicant_page(key, 422, change=form)
+        return _change_page(key, 422, change=form)
     need = applicant.bedroom_need
     try:
         with refusals(form):
             applicant_changes.change_applicant(session, applicant, changes=data, by=me.sub, now=utcnow())
     except Refused as refusal:
         keep_what_the_page_shows()
-        return _applicant_page(key, refusal.status, change=form)
+        return _change_page(key, refusal.status, change=form)
     moved = "" if applicant.bedroom_need == need else \
         f": the household now needs {applicant.bedroom_need} bedroom{'' if applicant.bedroom_need == 1 else 's'}"
     return done(url_for("lettings_pages.applicant_page", key=applicant.reference),
