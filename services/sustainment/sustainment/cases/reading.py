@@ -383,6 +383,14 @@ def read_plan(session: Session, key: Any) -> tuple[Case, str]:
     return case, version
 
 
+def read_for_form(session: Session, key: Any) -> Case:
+    """The case a form on a page of its own is about (its reference and tenant on the page).
+    Audited as a read of the case."""
+    case = find_case(session, key)
+    audit.read(session, "case", case.id)
+    return case
+
+
 def read_closure_check(session: Session, key: Any) -> ClosureCheck:
     """Whether the case may be closed now and what closing it would leave open (shown to the officer
     before they confirm). Audited as a read of the case."""

@@ -31,9 +31,9 @@ RISK_TAG = {"low": "govuk-tag--green", "medium": "govuk-tag--yellow", "high": "g
 STATUS_TAG = {"open": "govuk-tag--grey", "allocated": "govuk-tag--light-blue", "active": "govuk-tag--blue",
               "closed": "govuk-tag--grey"}
 
-#: Each form on the case page, by the name the template knows it by.
-FORMS = {"schedule": forms.ScheduleVisitForm, "made": forms.VisitMadeForm, "agency": forms.AgencyReferralForm,
-         "contact": forms.ContactForm, "note": forms.NoteForm, "risk": forms.RiskForm, "assign": forms.AssignForm,
+#: Each form on the case page, by the name the template knows it by (the visit and agency-referral
+#: forms have pages of their own: ``work_pages``).
+FORMS = {"contact": forms.ContactForm, "note": forms.NoteForm, "risk": forms.RiskForm, "assign": forms.AssignForm,
          "break_glass": forms.BreakGlassForm}
 
 
