@@ -26,9 +26,9 @@ from sustainment.schemas import (
     VisitOutcome,
 )
 
-from . import forms, work_pages
+from . import forms
 from .blueprint import blueprint
-from .common import CASEWORKERS, Refused, done, keep_what_the_page_shows, refusals, refused_page
+from .common import CASEWORKERS, FORM_PAGES, Refused, done, form_page, keep_what_the_page_shows, refusals, refused_page
 
 #: The sending form carries nothing but the case's version.
 _NOTHING = Schema()
@@ -38,9 +38,9 @@ def _work(key: str, name: str, form, schema, change, message: str, anchor: str, 
     """Check ``form`` as the API checks its body, then ``change(session, case, data)`` on the case
     locked for it; back to the case with ``message``, or the case page again with the form refused."""
     def again(status: int):
-        if name in work_pages.PAGES:  # a form with a page of its own
+        if name in FORM_PAGES:  # a form with a page of its own (work_pages)
             keep_what_the_page_shows()
-            return work_pages.form_page(key, name, form, status=status)
+            return form_page(key, name, form, status=status)
         return refused_page(key, status, **{name: form}, **given)
 
     data = forms.checked(form, schema) if form.validate() else None

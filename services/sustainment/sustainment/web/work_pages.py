@@ -10,32 +10,10 @@ agencies as options among them, were two fifths of its server time (bench/NOTES.
 from __future__ import annotations
 
 from casework.context import Principal
-from casework.pages import officer_page, render
-from casework.web import db_session
-from sustainment.cases import reading
+from casework.pages import officer_page
 
-from . import forms
 from .blueprint import blueprint
-from .common import CASEWORKERS, helpers, refusals
-
-#: Each form with a page of its own: its class, the page's title and the form's action (endpoint).
-PAGES = {
-    "schedule": (forms.ScheduleVisitForm, "Schedule a visit", "case_pages.schedule_visit"),
-    "made": (forms.VisitMadeForm, "Record a visit already made", "case_pages.record_visit_made"),
-    "agency": (forms.AgencyReferralForm, "Refer to an agency", "case_pages.refer_to_agency"),
-}
-#: The case page's section each comes back to.
-SECTION = {"schedule": "visits", "made": "visits", "agency": "agencies"}
-
-
-def form_page(key: str, name: str, form=None, *, status: int = 200):
-    """The page of the form ``name`` about the case ``key`` (an audited read: the tenant's name is on
-    it): ``form`` as the officer filled it in, or a blank one."""
-    with refusals(None):
-        case = reading.read_for_form(db_session(), key)
-    kind, title, action = PAGES[name]
-    return render("sustainment/case_form.html", status, case=case, name=name, title=title, action=action,
-                  section=SECTION[name], form=form or kind(formdata=None, prefix=name), **helpers())
+from .common import CASEWORKERS, form_page
 
 
 @blueprint.get("/app/cases/<key>/visits/new")
