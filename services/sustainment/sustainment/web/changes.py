@@ -36,7 +36,7 @@ _NOTHING = Schema()
 
 def _work(key: str, name: str, form, schema, change, message: str, anchor: str, **given):
     """Check ``form`` as the API checks its body, then ``change(session, case, data)`` on the case
-    locked for it; back to the case with ``message``, or the case page again with the form refused."""
+    locked for it; back to the case with ``message``, or the page the form was on again, refused."""
     def again(status: int):
         if name in FORM_PAGES:  # a form with a page of its own (work_pages)
             keep_what_the_page_shows()
