@@ -144,7 +144,7 @@ def read(session: Session, key: Any, principal: Principal, *, break_glass_reason
 
 def audit_trail(session: Session, referral: Referral) -> Select:
     """Who did what to the referral and who read it, newest first, to be read a page at a time (every
-    read is in it: a long-lived referral's trail is long); reading the trail is recorded too, first."""
+    read is in it: a long-lived referral's trail is long); reading the trail is recorded too."""
     audit.record(session, "read_audit", "referral", referral.id)
     return audit.newest_first("referral", referral.id)
 

@@ -24,7 +24,7 @@ class ReferralAudit(MethodView):
 
         Every change (who, when, what, with the fields before and after) and every read of the
         referral, newest first, a page at a time. For team leaders. Reading the trail is itself
-        recorded (the first entry of the trail it answers with).
+        recorded.
         """
         session = db_session()
         referral = get_or_404(session, models.Referral, referral_id, where=referrals.visible_to(current()),
