@@ -513,7 +513,7 @@ def probes(backend: str) -> list[Probe]:
         on_case("case's plan versions", "plan/versions", "plans", "version"),
         on_case("case's deadlines", "deadlines", "visits", "scheduled_for"),
         Probe("case's audit trail", f"/cases/{case_id}/audit",
-              "SELECT * FROM audit_log WHERE record_type = 'case' AND record_id = :r ORDER BY id", {"r": str(case_id)},
+              "SELECT * FROM audit_log WHERE record_type = 'case' AND record_id = :r ORDER BY at DESC, id DESC LIMIT 20", {"r": str(case_id)},
               sub=leader, roles=LEADER),
         # -- caseloads: the officer's, another's for a team leader, the team's
         Probe("my caseload", "/caseload", open_with + " AND c.officer_id = :o", {"o": officer}, sub=officer,

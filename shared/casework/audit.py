@@ -14,7 +14,7 @@ from contextlib import contextmanager
 from typing import Any
 
 import marshmallow as ma
-from sqlalchemy import BigInteger, Index, Integer, String, select, text
+from sqlalchemy import BigInteger, Index, Integer, Select, String, select, text
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from casework import appends, context
@@ -101,12 +101,23 @@ def changed(session: Session, action: str, record_type: str, record_id: Any, bef
            after=diff_after or None, reason=reason)
 
 
+def _of(record_type: str, record_id: Any) -> Select:
+    return select(AuditEntry).where(AuditEntry.record_type == record_type, AuditEntry.record_id == str(record_id))
+
+
 def trail(session: Session, record_type: str, record_id: Any) -> list[AuditEntry]:
-    """A record's audit trail, oldest first."""
-    return list(session.scalars(
-        select(AuditEntry).where(AuditEntry.record_type == record_type, AuditEntry.record_id == str(record_id))
-        .order_by(AuditEntry.id)
-    ))
+    """A record's audit trail, oldest first (all of it: a subject-access export's)."""
+    return list(session.scalars(_of(record_type, record_id).order_by(AuditEntry.id)))
+
+
+def newest_first(record_type: str, record_id: Any) -> Select:
+    """A record's audit trail, newest first, as a statement to read a page of (``@blp.paginate(
+    SelectPage)``): every read is in a trail, so a long-lived record's runs to thousands of entries.
+
+    In the order of ``ix_audit_log_record`` (its time, then the entry's id for entries written in
+    the same instant), so a page is read from the index without sorting the whole trail.
+    """
+    return _of(record_type, record_id).order_by(AuditEntry.at.desc(), AuditEntry.id.desc())
 
 
 class AuditEntrySchema(ma.Schema):

@@ -131,6 +131,9 @@ def test_a_case_is_assigned_planned_visited_and_closed_through_the_pages(system,
 
     # A home visit, scheduled for tomorrow at 10:00, then its outcome recorded.
     open_tab(browser, "visits")
+    browser.find_element(By.LINK_TEXT, "Schedule a visit").click()  # a page of its own, as the plan's
+    WebDriverWait(browser, 30).until(ec.text_to_be_present_in_element((By.TAG_NAME, "h1"), "Schedule a visit"))
+    check(browser)
     choose(browser, "schedule-kind", "home_visit")
     tomorrow = (dt.datetime.now(LONDON) + dt.timedelta(days=1)).date()
     date_into(browser, "schedule-day", tomorrow)

@@ -142,11 +142,11 @@ def read(session: Session, key: Any, principal: Principal, *, break_glass_reason
     return referral
 
 
-def audit_trail(session: Session, referral: Referral) -> list[audit.AuditEntry]:
-    """Who did what to the referral and who read it, oldest first; reading the trail is recorded too."""
-    entries = audit.trail(session, "referral", referral.id)
+def audit_trail(session: Session, referral: Referral) -> Select:
+    """Who did what to the referral and who read it, newest first, to be read a page at a time (every
+    read is in it: a long-lived referral's trail is long); reading the trail is recorded too."""
     audit.record(session, "read_audit", "referral", referral.id)
-    return entries
+    return audit.newest_first("referral", referral.id)
 
 
 def triage_named(session: Session, key: Any, decision: dict[str, Any], *, principal: Principal,

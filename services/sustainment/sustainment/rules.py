@@ -227,8 +227,12 @@ def check_agency_response(status: str, new_status: str) -> None:
         raise IllegalTransition(f"An agency referral that is {status} cannot become {new_status}.")
 
 
+#: An agency referral in these has its answer (no chase is due).
+AGENCY_ANSWERED = ("accepted", "declined", "completed")
+
+
 def agency_answered(status: str) -> bool:
-    return status in ("accepted", "declined", "completed")
+    return status in AGENCY_ANSWERED
 
 
 def agency_may_still_answer(status: str) -> bool:

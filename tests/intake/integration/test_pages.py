@@ -30,8 +30,9 @@ def as_officer(client, who, name=""):
 
 
 def trail(intake, referral_id, who):
-    return [(e["action"], e["actor"], e["after"], e["reason"])
-            for e in intake.client.get(f"/referrals/{referral_id}/audit", headers=who.team_leader).json]
+    """The referral's trail in the order it happened (the API answers newest first)."""
+    newest_first = intake.client.get(f"/referrals/{referral_id}/audit?page_size=100", headers=who.team_leader).json
+    return [(e["action"], e["actor"], e["after"], e["reason"]) for e in reversed(newest_first)]
 
 
 def text(response) -> str:
@@ -173,6 +174,26 @@ def test_a_team_leader_sees_the_audit_trail_and_reading_it_is_recorded(intake, r
     assert "Raised" in table and "income-recovery-system" in table
     actions = [a[:2] for a in trail(intake, referral["id"], who)]
     assert ("read_audit", "leader-kim") in actions and ("read", "leader-kim") in actions
+
+
+def test_the_audit_trail_on_the_page_is_newest_first_a_page_at_a_time(intake, refer, browser, who, monkeypatch):
+    from intake.web import pages
+    monkeypatch.setattr(pages, "PER_PAGE", 2)
+    referral = refer()
+    for _ in range(2):  # raised, then read twice (each a read and a read of restricted details)
+        intake.client.get(f"/referrals/{referral['id']}", headers=who.intake_officer)
+    url = f"/app/referrals/{referral['reference']}"
+
+    def trail_on(page: str) -> str:
+        start = page.index('id="audit-trail"')
+        return page[start:page.index("</table>", start)]
+
+    first = text(as_officer(browser, LEADER).get(url))
+    assert "Raised" not in trail_on(first) and "newest first, page 1 of " in trail_on(first)
+    assert f"{url}?trail_page=2#audit-heading" in first
+    last = text(browser.get(f"{url}?trail_page=99"))  # past the end: the last page
+    assert "Raised" in trail_on(last)
+    assert re.search(r"page (\d+) of \1", trail_on(last))
 
 
 def test_a_sustainment_officer_breaks_the_glass_with_a_reason_audited_and_the_manager_told(intake, refer, browser, who):

@@ -16,8 +16,9 @@ def referral(refer):
 
 
 def trail(intake, referral_id, who):
-    return [(e["action"], e["actor"], e["after"], e["reason"])
-            for e in intake.client.get(f"/referrals/{referral_id}/audit", headers=who.team_leader).json]
+    """The referral's trail in the order it happened (the API answers newest first)."""
+    newest_first = intake.client.get(f"/referrals/{referral_id}/audit?page_size=100", headers=who.team_leader).json
+    return [(e["action"], e["actor"], e["after"], e["reason"]) for e in reversed(newest_first)]
 
 
 def test_a_sustainment_officer_gets_the_referral_without_its_restricted_details(intake, referral, who):

@@ -100,6 +100,19 @@ def test_a_read_in_the_same_transaction_sees_them(db):
         assert outbox.pending_count(session) == 1
 
 
+def test_a_records_trail_is_read_newest_first_a_page_at_a_time(db):
+    # Entries of one transaction may share their moment: the entry's id orders them then.
+    with db.transaction() as session:
+        for action in ("create", "update", "read"):
+            audit.record(session, action, "note", 1)
+        audit.record(session, "create", "note", 2)
+    with db.transaction() as session:
+        newest = audit.newest_first("note", 1)
+        assert [e.action for e in session.scalars(newest)] == ["read", "update", "create"]
+        assert [e.action for e in session.scalars(newest.offset(1).limit(1))] == ["update"]
+        assert [e.action for e in audit.trail(session, "note", 1)] == ["create", "update", "read"]
+
+
 def test_nothing_is_written_when_the_transaction_rolls_back_and_nothing_lingers_after(db):
     session = db.session()
     session.begin()

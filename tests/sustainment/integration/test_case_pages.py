@@ -295,7 +295,9 @@ def test_a_plan_without_a_goal_or_with_an_action_half_filled_names_the_fields(su
 def test_a_visit_is_scheduled_and_its_outcome_recorded_with_notes_and_risks(sustainment, opened, browser):
     case_id, ref = opened()
     assign(sustainment, case_id)
-    page = page_of(signed_in(browser), f"/app/cases/{ref}")
+    case_page = page_of(signed_in(browser), f"/app/cases/{ref}")
+    assert f'href="/app/cases/{ref}/visits/new"' in case_page and 'name="schedule-kind"' not in case_page
+    page = page_of(browser, f"/app/cases/{ref}/visits/new")  # a page of its own
     when = dt.datetime.now(dt.UTC) + dt.timedelta(days=2)
 
     post(browser, f"/app/cases/{ref}/visits", page, {"schedule-kind": "home_visit", "schedule-day": day_of(when), "schedule-time": "10:30"})
@@ -322,7 +324,7 @@ def test_a_visit_already_made_is_recorded_in_one_step_without_a_missed_deadline(
     with sustainment.db.transaction() as session:
         session.execute(update(Case).where(Case.id == uuid.UUID(case_id))
                         .values(opened_at=dt.datetime.now(dt.UTC) - dt.timedelta(days=2)))
-    page = page_of(signed_in(browser), f"/app/cases/{ref}")
+    page = page_of(signed_in(browser), f"/app/cases/{ref}/visits/made")
     earlier = dt.datetime.now(dt.UTC) - dt.timedelta(hours=3)
     hhmm = earlier.astimezone(LONDON).strftime("%H:%M")
 
@@ -338,7 +340,8 @@ def test_a_visit_already_made_is_recorded_in_one_step_without_a_missed_deadline(
 def test_a_visit_made_in_the_future_is_refused_on_its_date(sustainment, opened, browser):
     case_id, ref = opened()
     assign(sustainment, case_id)
-    page = page_of(signed_in(browser), f"/app/cases/{ref}")
+    page = page_of(signed_in(browser), f"/app/cases/{ref}/visits/made")
+    reads = audits(sustainment, case_id)  # the form's page is an audited read (the tenant is on it)
     later = dt.datetime.now(dt.UTC) + dt.timedelta(days=2)
 
     refused = post(browser, f"/app/cases/{ref}/visits/made", page, {
@@ -346,12 +349,14 @@ def test_a_visit_made_in_the_future_is_refused_on_its_date(sustainment, opened, 
 
     body = refused.get_data(as_text=True)
     assert error_summary(body) == [("made-day", "This visit has not happened yet; schedule it instead.")]
+    assert "<h1 class=\"govuk-heading-l\">Record a visit already made</h1>" in body  # its own page again
+    assert audits(sustainment, case_id) == reads + 1
     assert api_case(sustainment, case_id)["visits"] == []
 
 
 def test_a_form_missing_its_answers_names_each_field(sustainment, opened, browser):
     _, ref = opened()
-    page = page_of(signed_in(browser, "leader-1", "team_leader"), f"/app/cases/{ref}")
+    page = page_of(signed_in(browser, "leader-1", "team_leader"), f"/app/cases/{ref}/visits/new")
 
     refused = post(browser, f"/app/cases/{ref}/visits", page, {"schedule-time": "25:00"}, 422)
 
@@ -365,7 +370,9 @@ def test_an_agency_referral_picks_a_directory_agency_needs_consent_and_is_sent_t
     money = agency("Tenant Money Advisors", delivery="email", email="money.advice@council.example.org")
     case_id, ref = opened()
     assign(sustainment, case_id)
-    page = page_of(signed_in(browser), f"/app/cases/{ref}")
+    case_page = page_of(signed_in(browser), f"/app/cases/{ref}")
+    assert f'href="/app/cases/{ref}/agency-referrals/new"' in case_page and "Tenant Money Advisors" not in case_page
+    page = page_of(browser, f"/app/cases/{ref}/agency-referrals/new")
     assert f'<option value="{money}">Tenant Money Advisors</option>' in page
 
     refused = post(browser, f"/app/cases/{ref}/agency-referrals", page,

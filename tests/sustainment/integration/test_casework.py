@@ -195,7 +195,7 @@ def test_notes_and_the_timeline_show_everything_in_order(sustainment, assigned_c
         "agency_referral", "risk_changed", "closed"]
     assert [n["text"] for n in detail["notes"]] == ["Tenant anxious about arrears."]
     assert c.get(f"/cases/{case['id']}/notes", headers=OFFICER).json[0]["author"] == "officer-1"
-    trail = c.get(f"/cases/{case['id']}/audit", headers=LEADER).json
+    trail = c.get(f"/cases/{case['id']}/audit?page_size=100", headers=LEADER).json
     assert {"add_note", "schedule_visit", "record_visit", "agree_plan", "refer_to_agency", "change_risk",
             "close"} <= {e["action"] for e in trail}
 

@@ -49,7 +49,7 @@ def test_a_subject_access_export_holds_everything_about_the_person(sustainment, 
     assert {"create", "add_note", "read"} <= {e["action"] for e in record["audit"]}
     assert case["notes"][0]["text"] == "Tenant disclosed a gambling problem."
     assert case["visits"][0]["notes"] == "Flat cluttered."
-    trail = sustainment.client.get(f"/cases/{case['id']}/audit", headers=LEADER).json
+    trail = sustainment.client.get(f"/cases/{case['id']}/audit?page_size=100", headers=LEADER).json
     assert any(e["action"] == "subject_access_export" and e["actor"] == "leader-1" for e in trail)
     assert sustainment.client.get("/subjects/export?tenancy_ref=T-1", headers=OFFICER).status_code == 403
     assert sustainment.client.get("/subjects/export?name=Jane%20Doe", headers=LEADER).status_code == 422
@@ -90,7 +90,7 @@ def test_reopening_stops_the_retention_clock(sustainment, worked_case):
 
 
 def test_the_audit_log_keeps_the_facts_not_the_narrative(sustainment, worked_case):
-    trail = sustainment.client.get(f"/cases/{worked_case['id']}/audit", headers=LEADER).json
+    trail = sustainment.client.get(f"/cases/{worked_case['id']}/audit?page_size=100", headers=LEADER).json
     written = str([(e["before"], e["after"]) for e in trail])
     for narrative in ("Jane Doe", "gambling problem", "Flat cluttered", "Gambling debts", "Debts managed"):
         assert narrative not in written

@@ -37,7 +37,7 @@ def sensitive_case(sustainment, assigned_case, agency):
 
 def actions(sustainment, case_id):
     return [(e["action"], e["actor"], e["after"], e["reason"])
-            for e in sustainment.client.get(f"/cases/{case_id}/audit", headers=LEADER).json]
+            for e in sustainment.client.get(f"/cases/{case_id}/audit?page_size=100", headers=LEADER).json]
 
 
 def test_another_officer_gets_the_case_without_its_restricted_details_and_a_marker(sustainment, sensitive_case):

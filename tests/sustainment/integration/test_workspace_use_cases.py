@@ -321,7 +321,7 @@ def test_a_visit_already_made_is_recorded_in_one_step_without_a_missed_deadline(
     [recorded] = sustainment.events("sustainment.visit.recorded.v1")
     assert (recorded.data["visit_id"], recorded.data["outcome"]) == (r.json["id"], "completed")
     assert "Tenant at home" not in str(recorded.data)
-    trail = sustainment.client.get(f"/cases/{case['id']}/audit", headers=LEADER).json
+    trail = sustainment.client.get(f"/cases/{case['id']}/audit?page_size=100", headers=LEADER).json
     [entry] = [e for e in trail if e["action"] == "record_visit"]
     assert entry["before"] is None and "notes" not in entry["after"]["visit"]
 

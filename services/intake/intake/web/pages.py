@@ -65,7 +65,10 @@ def _referral_page(me: Principal, key: str, *, status: int = 200, form=None, tri
     found = referrals.read(session, key, me, break_glass_reason=break_glass_reason)
     if found is None:
         abort(404, NOT_FOUND)
-    trail = referrals.audit_trail(session, found) if me.has_any(*access.AUDITORS) else None
+    trail = None
+    if me.has_any(*access.AUDITORS):
+        trail = referrals.page_of(session, referrals.audit_trail(session, found),
+                                  page=request.args.get("trail_page", default=1, type=int) or 1, per_page=PER_PAGE)
     return render("intake/referral.html", status, referral=ReferralDocument().as_document(found), trail=trail,
                   form=form, triage_form=triage_form or TriageForm(), glass_form=glass_form or BreakGlassForm(),
                   may_triage=me.has_any(*access.TRIAGERS), sees_all=access.sees_all(me),

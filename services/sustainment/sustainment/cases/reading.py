@@ -15,17 +15,16 @@ import datetime as dt
 import uuid
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from types import SimpleNamespace
 from typing import Any
 
-from sqlalchemy import and_, or_, select
-from sqlalchemy.orm import Session, aliased, selectinload
+from sqlalchemy import select
+from sqlalchemy.orm import Session, selectinload
 
 from casework import audit, context, records
 from casework.web.etag import etag_of
 from sustainment import rules, sensitivity
-from sustainment.cases import Forbidden, NotFound, Stale
-from sustainment.models import CASE_REFERENCE, AgencyReferral, Case, Plan, Visit
+from sustainment.cases import Forbidden, NotFound, Stale, overdue
+from sustainment.models import CASE_REFERENCE, AgencyReferral, Case, Visit
 
 #: Who sees other officers' caseloads and the team's (admin always does).
 LEADERS = ("team_leader",)
@@ -352,43 +351,19 @@ def team_caseload(session: Session, *, case_type: str | None = None, policy: rul
         raise Forbidden("Only team leaders see the team's caseload.")
     where = [Case.case_type == case_type] if case_type else []
     unassigned = list(_open_cases(session, Case.officer_id.is_(None), *where))
+    assigned = (Case.status != "closed", Case.officer_id.is_not(None), *where)
+    cases = session.execute(select(Case.officer_id, Case.risk_level, *overdue.COLUMNS).where(*assigned)).all()
+    past = overdue.overdue_cases(session, cases, assigned, policy=policy, now=now)
     loads: dict[str, dict] = {}
-    for case in _assigned_open_cases(session, where):
+    for case in cases:
         load = loads.setdefault(case.officer_id, {"cases": 0, "by_risk": dict.fromkeys(rules.RISK_LEVELS, 0),
                                                   "overdue": 0})
         load["cases"] += 1
         load["by_risk"][case.risk_level] += 1
-        load["overdue"] += any(d.overdue for d in deadlines(case, policy=policy, now=now))
+        load["overdue"] += case.id in past
     officers = [OfficerLoad(officer_id, load["cases"], load["by_risk"], load["overdue"])
                 for officer_id, load in sorted(loads.items())]
     return TeamCaseload(unassigned=_entries(session, unassigned, policy=policy, now=now), officers=officers)
-
-
-def _assigned_open_cases(session: Session, where: list) -> list[SimpleNamespace]:
-    """Every assigned open case with only what ``deadlines`` reads of it: its dates, the visits still
-    to be recorded and completed settling-in visits, its current plan and its agency referrals, read
-    as columns (a large council's team has thousands of open cases: as ORM objects with all their
-    visits and plan versions they took seconds to load)."""
-    assigned = (Case.status != "closed", Case.officer_id.is_not(None), *where)
-    cases = {row.id: SimpleNamespace(**row._asdict(), visits=[], plan=None, agency_referrals=[])
-             for row in session.execute(select(
-                 Case.id, Case.status, Case.officer_id, Case.risk_level, Case.first_contact_at,
-                 Case.first_contact_due, Case.settling_in_due).where(*assigned))}
-    for row in session.execute(select(Visit.case_id, Visit.id, Visit.kind, Visit.status, Visit.scheduled_for)
-                               .join(Case, Case.id == Visit.case_id).where(*assigned, or_(
-                                   Visit.status == "scheduled",
-                                   and_(Visit.kind == "settling_in", Visit.status == "completed")))):
-        cases[row.case_id].visits.append(row)
-    later = aliased(Plan)
-    for row in session.execute(select(Plan.case_id, Plan.version, Plan.actions, Plan.review_date)
-                               .join(Case, Case.id == Plan.case_id).where(*assigned, ~select(later.id).where(
-                                   later.case_id == Plan.case_id, later.version > Plan.version).exists())):
-        cases[row.case_id].plan = row
-    for row in session.execute(select(AgencyReferral.case_id, AgencyReferral.id, AgencyReferral.status,
-                                      AgencyReferral.chase_by, AgencyReferral.agency)
-                               .join(Case, Case.id == AgencyReferral.case_id).where(*assigned)):
-        cases[row.case_id].agency_referrals.append(row)
-    return list(cases.values())
 
 
 def read_deadlines(session: Session, key: Any, *, policy: rules.Policy, now: dt.datetime) -> list[Deadline]:
@@ -406,6 +381,14 @@ def read_plan(session: Session, key: Any) -> tuple[Case, str]:
     version = version_of(case)
     audit.read(session, "case", case.id)
     return case, version
+
+
+def read_for_form(session: Session, key: Any) -> Case:
+    """The case a form on a page of its own is about (its reference and tenant on the page).
+    Audited as a read of the case."""
+    case = find_case(session, key)
+    audit.read(session, "case", case.id)
+    return case
 
 
 def read_closure_check(session: Session, key: Any) -> ClosureCheck:

@@ -23,6 +23,7 @@ def install(app: Flask) -> None:
         closing,
         performance,
         plan,
+        work_pages,
     )
     from .blueprint import blueprint
 

@@ -1,7 +1,7 @@
 """The case work forms: visits (schedule, record the outcome, a visit already made), agency
 referrals and their answers, contacts, notes and risk. Each posts, calls one use case, and
-redirects back to the case; a refused form is the case page again with its errors (422, or 409
-when the case's state does not allow it)."""
+redirects back to the case; a refused form is the page it was on again with its errors (422, or
+409 when the case's state does not allow it): the case page, or its own (``work_pages``)."""
 
 from __future__ import annotations
 
@@ -28,7 +28,7 @@ from sustainment.schemas import (
 
 from . import forms
 from .blueprint import blueprint
-from .common import CASEWORKERS, Refused, done, refusals, refused_page
+from .common import CASEWORKERS, FORM_PAGES, Refused, done, form_page, keep_what_the_page_shows, refusals, refused_page
 
 #: The sending form carries nothing but the case's version.
 _NOTHING = Schema()
@@ -36,16 +36,22 @@ _NOTHING = Schema()
 
 def _work(key: str, name: str, form, schema, change, message: str, anchor: str, **given):
     """Check ``form`` as the API checks its body, then ``change(session, case, data)`` on the case
-    locked for it; back to the case with ``message``, or the case page again with the form refused."""
+    locked for it; back to the case with ``message``, or the page the form was on again, refused."""
+    def again(status: int):
+        if name in FORM_PAGES:  # a form with a page of its own (work_pages)
+            keep_what_the_page_shows()
+            return form_page(key, name, form, status=status)
+        return refused_page(key, status, **{name: form}, **given)
+
     data = forms.checked(form, schema) if form.validate() else None
     if data is None:
-        return refused_page(key, 422, **{name: form}, **given)
+        return again(422)
     try:
         with refusals(form):
             case = reading.find_case(db_session(), key, for_update=True)
             change(db_session(), case, data)
     except Refused as refusal:
-        return refused_page(key, refusal.status, **{name: form}, **given)
+        return again(refusal.status)
     return done(case, message, anchor)
 
 

@@ -1,5 +1,5 @@
-"""What the case pages share: who may see them, the case page drawn with its forms, and a use
-case's refusal put on the form that asked."""
+"""What the case pages share: who may see them, the case page drawn with its forms (and the forms
+with pages of their own, ``work_pages``), and a use case's refusal put on the form that asked."""
 
 from __future__ import annotations
 
@@ -31,9 +31,9 @@ RISK_TAG = {"low": "govuk-tag--green", "medium": "govuk-tag--yellow", "high": "g
 STATUS_TAG = {"open": "govuk-tag--grey", "allocated": "govuk-tag--light-blue", "active": "govuk-tag--blue",
               "closed": "govuk-tag--grey"}
 
-#: Each form on the case page, by the name the template knows it by.
-FORMS = {"schedule": forms.ScheduleVisitForm, "made": forms.VisitMadeForm, "agency": forms.AgencyReferralForm,
-         "contact": forms.ContactForm, "note": forms.NoteForm, "risk": forms.RiskForm, "assign": forms.AssignForm,
+#: Each form on the case page, by the name the template knows it by (the visit and agency-referral
+#: forms have pages of their own: ``work_pages``).
+FORMS = {"contact": forms.ContactForm, "note": forms.NoteForm, "risk": forms.RiskForm, "assign": forms.AssignForm,
          "break_glass": forms.BreakGlassForm}
 
 
@@ -100,6 +100,26 @@ def case_page(key: str, *, status: int = 200, break_glass_reason: str | None = N
     return render("sustainment/case.html", status, view=view, case=view.case, forms=made, outcome_forms=outcome_forms,
                   answer_forms=answer_forms, send_forms=send_forms, form=refused[0] if refused else None,
                   now=utcnow(), **helpers())
+
+
+#: Each form with a page of its own: its class, the page's title and the form's action (endpoint).
+FORM_PAGES = {
+    "schedule": (forms.ScheduleVisitForm, "Schedule a visit", "case_pages.schedule_visit"),
+    "made": (forms.VisitMadeForm, "Record a visit already made", "case_pages.record_visit_made"),
+    "agency": (forms.AgencyReferralForm, "Refer to an agency", "case_pages.refer_to_agency"),
+}
+#: The case page's section each comes back to.
+SECTION = {"schedule": "visits", "made": "visits", "agency": "agencies"}
+
+
+def form_page(key: str, name: str, form=None, *, status: int = 200):
+    """The page of the form ``name`` about the case ``key`` (an audited read: the tenant's name is on
+    it): ``form`` as the officer filled it in, or a blank one."""
+    with refusals(None):
+        case = reading.read_for_form(db_session(), key)
+    kind, title, action = FORM_PAGES[name]
+    return render("sustainment/case_form.html", status, case=case, name=name, title=title, action=action,
+                  section=SECTION[name], form=form or kind(formdata=None, prefix=name), **helpers())
 
 
 def keep_what_the_page_shows() -> None:

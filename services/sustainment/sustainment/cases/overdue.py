@@ -1,0 +1,77 @@
+"""Which of many open cases have a deadline past: the team's caseload counts them per officer.
+
+The rules are ``reading.deadlines``' (a case is overdue when any of its deadlines is), asked of
+the database for thousands of cases at once instead of loading each case's visits, plans and
+agency referrals: a large council's team has 7,000 open cases, and reading them whole to count
+took seconds (bench/NOTES.md, "A large council: sustainment"). Date-only deadlines fall due at
+close of business on their day, so one is past when its day is before ``_first_day_not_past``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+
+from sqlalchemy import ColumnElement, select, text
+from sqlalchemy.orm import Session, aliased
+
+from casework import workdays
+from sustainment import rules
+from sustainment.models import AgencyReferral, Case, Plan, Visit
+
+#: An open action of the plan (``status`` missing or ``open``) due before ``:day`` (ISO dates
+#: compare as text), in each backend's JSON.
+_ACTION_DUE_BEFORE = {
+    "postgresql": "EXISTS (SELECT 1 FROM jsonb_array_elements(plans.actions) AS a "
+                  "WHERE coalesce(a->>'status', 'open') = 'open' AND a->>'due_date' < :day)",
+    "sqlite": "EXISTS (SELECT 1 FROM json_each(plans.actions) AS a "
+              "WHERE coalesce(json_extract(a.value, '$.status'), 'open') = 'open' "
+              "AND json_extract(a.value, '$.due_date') < :day)",
+}
+
+
+def _first_day_not_past(now: dt.datetime) -> dt.date:
+    """The first day whose close of business is not yet past at ``now``."""
+    today = now.astimezone(workdays.LONDON).date()
+    return today if rules.close_of_business(today) >= now else today + dt.timedelta(days=1)
+
+
+def _current(plan: type[Plan]) -> ColumnElement[bool]:
+    later = aliased(Plan)
+    return ~select(later.id).where(later.case_id == plan.case_id, later.version > plan.version).exists()
+
+
+#: What of the case itself ``overdue_cases`` is given (its other deadlines it reads).
+COLUMNS = (Case.id, Case.first_contact_at, Case.first_contact_due, Case.settling_in_due)
+
+
+def overdue_cases(session: Session, cases: list, where: tuple, *, policy: rules.Policy,
+                  now: dt.datetime) -> set[uuid.UUID]:
+    """The ids of the ``cases`` (open ones, read with ``COLUMNS``, all that ``where`` selects) with
+    any deadline past at ``now``."""
+    day = _first_day_not_past(now)
+    found: set[uuid.UUID] = set()
+    settling_in = set()
+    for row in cases:
+        if row.first_contact_at is None and row.first_contact_due < now:
+            found.add(row.id)
+        elif row.settling_in_due is not None and row.settling_in_due < now:
+            settling_in.add(row.id)
+    if settling_in:  # past its day unless a settling-in visit was made
+        made = set(session.scalars(select(Visit.case_id).where(
+            Visit.case_id.in_(settling_in), Visit.kind == "settling_in", Visit.status == "completed")))
+        found |= settling_in - made
+    # A visit's outcome is due some working days after it: only visits already past can be late.
+    for case_id, scheduled_for in session.execute(
+            select(Visit.case_id, Visit.scheduled_for).join(Case, Case.id == Visit.case_id)
+            .where(*where, Visit.status == "scheduled", Visit.scheduled_for < now)):
+        if rules.visit_outcome_due(scheduled_for, policy) < now:
+            found.add(case_id)
+    actions_due = text(_ACTION_DUE_BEFORE[session.get_bind().dialect.name]).bindparams(day=day.isoformat())
+    found.update(session.scalars(
+        select(Plan.case_id).join(Case, Case.id == Plan.case_id)
+        .where(*where, _current(Plan), (Plan.review_date < day) | actions_due)))
+    found.update(session.scalars(
+        select(AgencyReferral.case_id).join(Case, Case.id == AgencyReferral.case_id)
+        .where(*where, AgencyReferral.status.not_in(rules.AGENCY_ANSWERED), AgencyReferral.chase_by < day)))
+    return found
