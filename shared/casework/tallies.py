@@ -1,0 +1,106 @@
+"""Counts kept by the month for the reports: a report over years sums months, not rows.
+
+A report that counted every row in its range on each request grew with the council: five years
+of a large council's closures took seconds to count (bench/NOTES.md, "A large council: the
+reports"). Instead a service keeps a figure's counts per London month and key in its own table
+``monthly_tallies`` (:func:`table` declares it in the service's models, ``kernel_schema.v5``
+creates it), and:
+
+- changes them in the same transaction as the use case that changes what is counted
+  (:func:`add`: one more at a closure, one fewer at a reopening), or rebuilds them from a count
+  from scratch (:func:`rebuild`: the seeders, a repair, the tests that check the two agree);
+- a report reads the whole months of its range from them (:func:`counted`) and counts the part
+  months at its range's ends itself, from the rows (:func:`whole_months` splits a range so).
+
+A key is a tuple of text (a figure's dimensions: case type, outcome, days, …), kept as one text
+column; a count may fall to nought and stays, read as nothing.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import Counter
+from collections.abc import Iterable, Sequence
+
+from sqlalchemy import Column, Connection, Integer, MetaData, String, Table, delete, select
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.orm import Session
+
+from casework.reports import DateRange, months
+
+__all__ = ["Key", "add", "counted", "rebuild", "table", "whole_months"]
+
+#: A figure's dimensions, as text (``("onboarding", "sustained", "42")``).
+Key = tuple[str, ...]
+
+#: Between a key's parts: a character no dimension's value holds.
+_SEPARATOR = "\x1f"
+
+
+def table(metadata: MetaData) -> Table:
+    """Declare ``monthly_tallies`` in a service's ``metadata`` (a service that keeps tallies)."""
+    return Table(
+        "monthly_tallies", metadata,
+        Column("figure", String(60), primary_key=True),
+        Column("month", String(7), primary_key=True),  # 2026-03: the London month
+        Column("key", String(400), primary_key=True),
+        Column("count", Integer, nullable=False),
+    )
+
+
+def _key(parts: Key) -> str:
+    return _SEPARATOR.join(parts)
+
+
+def add(session: Session, tallies: Table, figure: str, month: str, key: Key, by: int = 1) -> None:
+    """Count ``by`` more (or fewer) of ``key`` in ``month``: one statement, safe beside others
+    adding to the same count (``INSERT … ON CONFLICT DO UPDATE``, PostgreSQL and SQLite)."""
+    insert = postgresql.insert if session.get_bind().dialect.name == "postgresql" else sqlite.insert
+    stmt = insert(tallies).values(figure=figure, month=month, key=_key(key), count=by)
+    session.execute(stmt.on_conflict_do_update(index_elements=[tallies.c.figure, tallies.c.month, tallies.c.key],
+                                               set_={"count": tallies.c.count + stmt.excluded.count}))
+
+
+def rebuild(session: Session | Connection, tallies: Table, figure: str, rows: Iterable[tuple[str, Key, int]],
+            *, only: Sequence[str] | None = None) -> int:
+    """Replace the figure's counts (of the months ``only``, else all) by ``rows`` (month, key,
+    count: a count from scratch; the same month and key may come more than once). Returns the
+    number of counts written. (A migration filling them passes its connection.)"""
+    found: Counter = Counter()
+    for month, key, n in rows:
+        found[(month, _key(key))] += n
+    wipe = delete(tallies).where(tallies.c.figure == figure)
+    session.execute(wipe.where(tallies.c.month.in_(only)) if only is not None else wipe)
+    values = [{"figure": figure, "month": m, "key": k, "count": n} for (m, k), n in found.items() if n]
+    if values:
+        session.execute(tallies.insert(), values)
+    return len(values)
+
+
+def counted(session: Session, tallies: Table, figure: str, *, first: str | None = None,
+            last: str | None = None) -> list[tuple[str, Key, int]]:
+    """The figure's counts (month, key, count), of the months ``first`` to ``last`` (both
+    included; either open), in no order; counts of nought left out."""
+    stmt = select(tallies.c.month, tallies.c.key, tallies.c.count).where(tallies.c.figure == figure,
+                                                                      tallies.c.count != 0)
+    if first is not None:
+        stmt = stmt.where(tallies.c.month >= first)
+    if last is not None:
+        stmt = stmt.where(tallies.c.month <= last)
+    return [(month, tuple(key.split(_SEPARATOR)), n) for month, key, n in session.execute(stmt).all()]
+
+
+def whole_months(span: DateRange) -> tuple[list[str], list[DateRange]]:
+    """The months ``span`` holds whole (``2026-01``, …), and the part months at its ends as
+    ranges (none, one or two), for a report that reads the first from tallies and counts the
+    second from its rows."""
+    whole, ends = [], []
+    for month in months(span):
+        first = dt.date(int(month[:4]), int(month[5:]), 1)
+        last = (first.replace(day=28) + dt.timedelta(days=4)).replace(day=1) - dt.timedelta(days=1)
+        start, end = max(first, span.start), min(last, span.end)
+        if (start, end) == (first, last):
+            whole.append(month)
+        else:
+            ends.append(DateRange(start, end))
+    return whole, ends
