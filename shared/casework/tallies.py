@@ -28,7 +28,7 @@ from sqlalchemy.orm import Session
 
 from casework.reports import DateRange, months
 
-__all__ = ["Key", "add", "counted", "rebuild", "table", "whole_months"]
+__all__ = ["Key", "add", "counted", "rebuild", "spanning", "table", "whole_months"]
 
 #: A figure's dimensions, as text (``("onboarding", "sustained", "42")``).
 Key = tuple[str, ...]
@@ -52,11 +52,17 @@ def _key(parts: Key) -> str:
     return _SEPARATOR.join(parts)
 
 
-def add(session: Session, tallies: Table, figure: str, month: str, key: Key, by: int = 1) -> None:
-    """Count ``by`` more (or fewer) of ``key`` in ``month``: one statement, safe beside others
-    adding to the same count (``INSERT … ON CONFLICT DO UPDATE``, PostgreSQL and SQLite)."""
+def add(session: Session, tallies: Table, counts: Iterable[tuple[str, str, Key, int]]) -> None:
+    """Count more (or fewer) of each (figure, month, key, by) in ``counts``: one statement, safe
+    beside others adding to the same counts (``INSERT … ON CONFLICT DO UPDATE``, PostgreSQL and
+    SQLite)."""
+    found: Counter = Counter()
+    for figure, month, key, by in counts:
+        found[(figure, month, _key(key))] += by
+    if not found:
+        return
     insert = postgresql.insert if session.get_bind().dialect.name == "postgresql" else sqlite.insert
-    stmt = insert(tallies).values(figure=figure, month=month, key=_key(key), count=by)
+    stmt = insert(tallies).values([{"figure": f, "month": m, "key": k, "count": n} for (f, m, k), n in found.items()])
     session.execute(stmt.on_conflict_do_update(index_elements=[tallies.c.figure, tallies.c.month, tallies.c.key],
                                                set_={"count": tallies.c.count + stmt.excluded.count}))
 
@@ -90,14 +96,23 @@ def counted(session: Session, tallies: Table, figure: str, *, first: str | None 
     return [(month, tuple(key.split(_SEPARATOR)), n) for month, key, n in session.execute(stmt).all()]
 
 
+def _first_and_last(month: str) -> tuple[dt.date, dt.date]:
+    first = dt.date(int(month[:4]), int(month[5:]), 1)
+    return first, (first.replace(day=28) + dt.timedelta(days=4)).replace(day=1) - dt.timedelta(days=1)
+
+
+def spanning(whole: Sequence[str]) -> DateRange:
+    """The days of the months ``whole`` (in order, one after another), first to last."""
+    return DateRange(_first_and_last(whole[0])[0], _first_and_last(whole[-1])[1])
+
+
 def whole_months(span: DateRange) -> tuple[list[str], list[DateRange]]:
     """The months ``span`` holds whole (``2026-01``, …), and the part months at its ends as
     ranges (none, one or two), for a report that reads the first from tallies and counts the
     second from its rows."""
     whole, ends = [], []
     for month in months(span):
-        first = dt.date(int(month[:4]), int(month[5:]), 1)
-        last = (first.replace(day=28) + dt.timedelta(days=4)).replace(day=1) - dt.timedelta(days=1)
+        first, last = _first_and_last(month)
         start, end = max(first, span.start), min(last, span.end)
         if (start, end) == (first, last):
             whole.append(month)

@@ -52,8 +52,8 @@ def count_closure(session: Session, case: Case, *, by: int = 1) -> None:
     """Count the case's closure in the tallies (``by=-1``: take it off, before a reopening clears it)."""
     assert case.closed_at is not None and case.closure_outcome is not None
     month = month_of(case.closed_at)
-    tallies.add(session, TALLIES, BY_OUTCOME, month, (case.case_type, case.closure_outcome), by)
-    tallies.add(session, TALLIES, BY_DAYS_OPEN, month, (case.case_type, str((case.closed_at - case.opened_at).days)), by)
+    tallies.add(session, TALLIES, [(BY_OUTCOME, month, (case.case_type, case.closure_outcome), by),
+                                   (BY_DAYS_OPEN, month, (case.case_type, str((case.closed_at - case.opened_at).days)), by)])
 
 
 def _counted(session: Session, where: list, span: DateRange) -> list[rules.Closures]:
