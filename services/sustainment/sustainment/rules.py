@@ -361,9 +361,11 @@ def median_of_counts(counts: dict[int, int]) -> float | int:
     return found[0] if whole % 2 else (found[0] + found[1]) / 2
 
 
-def counted_outcomes(closed: Iterable[Closures]) -> list[dict[str, Any]]:
+def counted_outcomes(closed: Iterable[Closures],
+                     medians: dict[tuple[str, str], float | int] | None = None) -> list[dict[str, Any]]:
     """``outcomes`` from closures counted by the database or kept in tallies (a large council
-    closes tens of thousands of cases a year: they are counted, not read)."""
+    closes tens of thousands of cases a year: they are counted, not read); ``medians``, by case
+    type and period, the median days open of periods whose days are not given."""
     groups: dict[tuple[str, str], list[Closures]] = {}
     for closures in closed:
         groups.setdefault((closures.case_type, closures.period), []).append(closures)
@@ -386,7 +388,7 @@ def counted_outcomes(closed: Iterable[Closures]) -> list[dict[str, Any]]:
             "closed": whole,
             "sustained": sustained,
             "share_sustained": round(sustained / whole, 3),
-            "median_days_open": median_of_counts(days),
+            "median_days_open": median_of_counts(days) if days else (medians or {})[(case_type, period)],
             "by_outcome": dict(sorted(by_outcome.items())),
         })
     return rows

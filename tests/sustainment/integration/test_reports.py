@@ -80,8 +80,7 @@ def test_outcomes_of_closed_cases_by_type_and_period(sustainment, open_case):
 
 
 def _tallied(session) -> list:
-    return sorted((figure, *row) for figure in (outcomes.BY_OUTCOME, outcomes.BY_DAYS_OPEN)
-                  for row in tallies.counted(session, TALLIES, figure))
+    return sorted(tuple(row) for row in session.execute(select(TALLIES).where(TALLIES.c.count != 0)))
 
 
 def test_outcomes_kept_by_month_agree_with_a_count_from_scratch_after_closures_and_reopenings(sustainment, open_case):
@@ -105,7 +104,7 @@ def test_outcomes_kept_by_month_agree_with_a_count_from_scratch_after_closures_a
         kept = _tallied(session)
         outcomes.recount(session)
         assert _tallied(session) == kept
-        by_outcome = {(month, key): n for figure, month, key, n in kept if figure == outcomes.BY_OUTCOME}
+        by_outcome = {(month, key): n for month, key, n in tallies.counted(session, TALLIES, outcomes.BY_OUTCOME)}
     assert by_outcome == {("2026-02", ("sustainment", "tenancy_sustained")): 1, ("2026-04", ("sustainment", "evicted")): 1,
                           ("2026-05", ("sustainment", "evicted")): 1}
 

@@ -27,16 +27,17 @@ CASES = sa.table("cases", sa.column("status", sa.String), sa.column("case_type",
 def upgrade() -> None:
     v5.upgrade(op)
     # As sustainment.cases.outcomes counts them (its figures' names and keys).
-    by_outcome, by_days = [], []
+    by_outcome, by_days = [], {}
     for case_type, outcome, opened_at, closed_at in op.get_bind().execute(
             sa.select(CASES.c.case_type, CASES.c.closure_outcome, CASES.c.opened_at, CASES.c.closed_at)
             .where(CASES.c.status == "closed")):
         month = month_of(closed_at)
         by_outcome.append((month, (case_type, outcome), 1))
-        by_days.append((month, (case_type, str((closed_at - opened_at).days)), 1))
+        by_days.setdefault(case_type, []).append((month, (str((closed_at - opened_at).days),), 1))
     table = tallies.table(naming_metadata())
     tallies.rebuild(op.get_bind(), table, "closures_by_outcome", by_outcome)
-    tallies.rebuild(op.get_bind(), table, "closures_by_days_open", by_days)
+    for case_type, rows in by_days.items():
+        tallies.rebuild(op.get_bind(), table, f"closures_by_days_open:{case_type}", rows)
 
 
 def downgrade() -> None:

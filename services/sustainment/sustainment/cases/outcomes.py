@@ -4,7 +4,7 @@ monthly tallies that keep them.
 Five years of a large council's closures (some 190,000 cases) took seconds to count on each
 request. So a closure is counted in ``monthly_tallies`` (``casework.tallies``) as it happens, by
 London month of closure and case type: once by outcome (``closures_by_outcome``) and once by whole
-days open (``closures_by_days_open``, for the median), and a reopening takes it off again, in the
+days open (``closures_by_days_open:<case type>``, whose median the database finds), and a reopening takes it off again, in the
 use case's transaction (``sustainment.cases.closure``). The report sums the whole months of its
 range from them and counts the part months at its ends (a ``closed_from`` or ``closed_to`` not on
 a month's edge) from the cases.
@@ -28,7 +28,11 @@ from sustainment import rules
 from sustainment.models import TALLIES, Case
 
 BY_OUTCOME = "closures_by_outcome"  # key: (case type, outcome)
-BY_DAYS_OPEN = "closures_by_days_open"  # key: (case type, whole days open)
+
+
+def days_open(case_type: str) -> str:
+    """The figure of a case type's closures by whole days open (key: the days), for its median."""
+    return f"closures_by_days_open:{case_type}"
 
 
 class whole_days(FunctionElement):  # noqa: N801 (an SQL expression, named as SQLAlchemy's are)
@@ -53,7 +57,7 @@ def count_closure(session: Session, case: Case, *, by: int = 1) -> None:
     assert case.closed_at is not None and case.closure_outcome is not None
     month = month_of(case.closed_at)
     tallies.add(session, TALLIES, [(BY_OUTCOME, month, (case.case_type, case.closure_outcome), by),
-                                   (BY_DAYS_OPEN, month, (case.case_type, str((case.closed_at - case.opened_at).days)), by)])
+                                   (days_open(case.case_type), month, (str((case.closed_at - case.opened_at).days),), by)])
 
 
 def _counted(session: Session, where: list, span: DateRange) -> list[rules.Closures]:
@@ -72,8 +76,9 @@ def recount(session: Session) -> None:
     first, last = session.execute(select(func.min(Case.closed_at), func.max(Case.closed_at)).where(*closed)).one()
     found = [] if first is None else _counted(session, closed, DateRange(london_today(first), london_today(last)))
     tallies.rebuild(session, TALLIES, BY_OUTCOME, ((c.period, (c.case_type, c.outcome), c.cases) for c in found))
-    tallies.rebuild(session, TALLIES, BY_DAYS_OPEN,
-                    ((c.period, (c.case_type, str(c.days_open)), c.cases) for c in found))
+    for case_type in {c.case_type for c in found}:
+        tallies.rebuild(session, TALLIES, days_open(case_type),
+                        ((c.period, (str(c.days_open),), c.cases) for c in found if c.case_type == case_type))
 
 
 def _closed_in(span: DateRange) -> tuple:
@@ -99,11 +104,13 @@ def outcomes(session: Session, *, case_type: str | None = None, closed_from: dt.
     found: list[rules.Closures] = []
     for end in ends:
         found += _counted(session, [*where, *_closed_in(end)], end)
+    medians: dict[tuple[str, str], float | int] = {}
     if whole:
         for month, key, n in tallies.counted(session, TALLIES, BY_OUTCOME, first=whole[0], last=whole[-1]):
             if case_type is None or key[0] == case_type:
                 found.append(rules.Closures(key[0], month, key[1], None, n))
-        for month, key, n in tallies.counted(session, TALLIES, BY_DAYS_OPEN, first=whole[0], last=whole[-1]):
-            if case_type is None or key[0] == case_type:
-                found.append(rules.Closures(key[0], month, None, int(key[1]), n))
-    return rules.counted_outcomes(found)
+        figures = {days_open(c.case_type): c.case_type for c in found if c.days_open is None}
+        for (figure, month), (lower, upper, whole_count) in tallies.middles(
+                session, TALLIES, list(figures), first=whole[0], last=whole[-1]).items():
+            medians[(figures[figure], month)] = lower if whole_count % 2 else (lower + upper) / 2
+    return rules.counted_outcomes(found, medians)
