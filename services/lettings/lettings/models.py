@@ -270,8 +270,6 @@ class Offer(Base):
         # GET /offers' order (newest first) and its status filter; the performance page's offers made (migration 0017).
         Index("ix_offers_made_at", "made_at", "id"),
         Index("ix_offers_status", "status"),
-        # A home's offers in order: the live voids report's and the offers report's (migration 0019).
-        Index("ix_offers_property_made_at", "property_id", "made_at"),
         # One live offer per home and per applicant.
         Index("uq_offers_live_property", "property_id", unique=True,
               postgresql_where=text("status IN ('pending', 'accepted')"),
@@ -279,6 +277,8 @@ class Offer(Base):
         Index("uq_offers_live_applicant", "applicant_id", unique=True,
               postgresql_where=text("status IN ('pending', 'accepted')"),
               sqlite_where=text("status IN ('pending', 'accepted')")),
+        # A home's offers in order: the live voids report's and the offers report's (migration 0019).
+        Index("ix_offers_property_made_at", "property_id", "made_at"),
     )
 
 

@@ -8,8 +8,8 @@ Create Date: 2026-12-07 13:10:00.000000
 """
 from collections import Counter
 
-from alembic import op
 import sqlalchemy as sa
+from alembic import op
 
 from casework import tallies
 from casework.db import JSONDoc, UTCDateTime, naming_metadata

@@ -6,8 +6,8 @@ Revision ID: 0015
 Revises: 0013
 Create Date: 2026-12-07 13:00:00.000000
 """
-from alembic import op
 import sqlalchemy as sa
+from alembic import op
 
 from casework import tallies
 from casework.db import UTCDateTime, naming_metadata
