@@ -9,8 +9,9 @@ creates it), and:
 - changes them in the same transaction as the use case that changes what is counted
   (:func:`add`: one more at a closure, one fewer at a reopening), or rebuilds them from a count
   from scratch (:func:`rebuild`: the seeders, a repair, the tests that check the two agree);
-- a report reads the whole months of its range from them (:func:`counted`) and counts the part
-  months at its range's ends itself, from the rows (:func:`whole_months` splits a range so).
+- a report reads the whole months of its range from them (:func:`counted`; :func:`middles` for a
+  median, found by the database) and counts the part months at its range's ends itself, from the
+  rows (:func:`whole_months` splits a range so).
 
 A key is a tuple of text (a figure's dimensions: case type, outcome, days, …), kept as one text
 column; a count may fall to nought and stays, read as nothing.

@@ -331,8 +331,8 @@ def period_of(moment: dt.datetime) -> str:
 
 class Closures(NamedTuple):
     """Cases of one type closed in one period with one outcome after the same whole days open.
-    Counted apart (the monthly tallies keep them so), ``days_open`` None counts outcomes only and
-    ``outcome`` None days open only."""
+    ``days_open`` None: counted by outcome alone (the monthly tallies), the period's median days
+    open given apart; ``outcome`` None: counted by days open alone."""
 
     case_type: str
     period: str

@@ -13,6 +13,7 @@ a month's edge) from the cases.
 from __future__ import annotations
 
 import datetime as dt
+from collections import Counter
 from typing import Any
 
 from sqlalchemy import Integer, cast, func, select
@@ -84,6 +85,21 @@ def recount(session: Session) -> None:
 def _closed_in(span: DateRange) -> tuple:
     return Case.closed_at >= rules.start_of_day(span.start), Case.closed_at < rules.start_of_day(
         span.end + dt.timedelta(days=1))
+
+
+def by_outcome(session: Session, span: DateRange) -> Counter:
+    """The cases closed in ``span`` (London days), by outcome: the whole months from the tallies,
+    the part months at its ends from the cases (the performance page's closures)."""
+    whole, ends = tallies.whole_months(span)
+    found: Counter = Counter()
+    for end in ends:
+        found.update(dict(session.execute(select(Case.closure_outcome, func.count())
+                                          .where(Case.status == "closed", *_closed_in(end))
+                                          .group_by(Case.closure_outcome)).all()))
+    if whole:
+        for _, key, n in tallies.counted(session, TALLIES, BY_OUTCOME, first=whole[0], last=whole[-1]):
+            found[key[1]] += n
+    return found
 
 
 def outcomes(session: Session, *, case_type: str | None = None, closed_from: dt.date | None = None,
