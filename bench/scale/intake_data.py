@@ -41,6 +41,7 @@ from sqlalchemy import text
 
 from casework.privacy import REMOVED
 from casework.privacy.redaction import _redacted
+from intake import performance
 from intake import policy as intake_policy
 from intake.domain import risk, triage
 from intake.privacy import AUDIT_KEYS
@@ -443,6 +444,7 @@ def seed(bulk: Bulk, scale: float, now: dt.datetime) -> dict:
     audit_rows += bulk.write("audit_log", batch_audit)
     holds = _legal_holds(bulk, council.rng, max(2, int(40 * scale)))
     _counter(bulk, written)
+    _tallied(bulk)
     return {"referrals": written, "waiting": council.waiting, "anonymised": council.swept,
             "due_for_the_sweep": council.due, "batches": len(batches), "batch_referrals": len(batch_rows),
             "audit_entries": audit_rows, "legal_holds": holds, "built_s": round(time.perf_counter() - started, 1)}
@@ -461,6 +463,12 @@ def _legal_holds(bulk: Bulk, rng: random.Random, count: int) -> int:
         "reason": "Disrepair claim in progress.", "placed_by": LEADERS[0],
         "placed_at": dt.datetime.now(dt.UTC) - dt.timedelta(days=30)} for r in due])
     return len(due)
+
+
+def _tallied(bulk: Bulk) -> None:
+    """The performance report's monthly tallies, as triaging and withdrawing the referrals kept them."""
+    with bulk.transaction() as session:
+        performance.recount(session)
 
 
 def _counter(bulk: Bulk, highest: int) -> None:
@@ -720,4 +728,5 @@ def rearm(backend: str) -> int:
     bulk.write("referrals", rows)
     bulk.write("audit_log", audit)
     _counter(bulk, number)
+    _tallied(bulk)
     return len(rows)

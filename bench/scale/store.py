@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 from collections.abc import Iterable, Iterator
@@ -11,6 +12,7 @@ from urllib.parse import urlsplit, urlunsplit
 
 import psycopg
 from sqlalchemy import create_engine, insert, text
+from sqlalchemy.orm import Session
 
 from casework import audit, outbox, timers  # noqa: F401 - their tables, in KernelBase's metadata
 from casework.db import KernelBase
@@ -124,6 +126,17 @@ class Bulk:
             rows = result.fetchall() if result.returns_rows else []
         engine.dispose()
         return rows
+
+    @contextlib.contextmanager
+    def transaction(self) -> Iterator[Session]:
+        """A session in one transaction, for the service's own code (its monthly tallies counted
+        from the rows written, as a council that ran the use cases has them)."""
+        engine = create_engine(_sqlalchemy_url(self.url))
+        try:
+            with Session(engine) as session, session.begin():
+                yield session
+        finally:
+            engine.dispose()
 
     def finish(self) -> None:
         """Planner statistics, as a database that has run a while has them."""

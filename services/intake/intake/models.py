@@ -9,6 +9,7 @@ from decimal import Decimal
 from sqlalchemy import Boolean, Date, ForeignKey, Index, Integer, Numeric, String, Text, Uuid, func
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
+from casework import tallies
 from casework.db import JSONDoc, UTCDateTime, naming_metadata, utcnow
 from casework.numbering import Counter
 
@@ -18,6 +19,11 @@ REFERENCES = Counter("referral_reference_seq")
 
 class Base(DeclarativeBase):
     metadata = naming_metadata()
+
+
+#: Referrals triaged or withdrawn, counted by month for the performance report
+#: (``intake.performance``; migration 0016).
+TALLIES = tallies.table(Base.metadata)
 
 
 class ReferralBatch(Base):

@@ -9,6 +9,15 @@ Every figure counts the referrals **received** in the range (both days included,
   deadline passed untriaged); within = triaged by the deadline. Referrals still inside their
   deadline untriaged are ``pending``; withdrawn referrals are left out (nobody could triage them).
 - **outcomes**: of the referrals triaged, the share accepted, rejected and signposted.
+
+Counted once, not on every request (a large council receives 200,000 referrals a year, and a
+report that counted them all each time took seconds): a referral triaged or withdrawn, which
+it stays, is counted then in ``monthly_tallies`` (``casework.tallies``) by the London month it
+was received in, in the use case's transaction (:func:`count_settled`; never on receipt, which
+must stay quick): by status and whether triage was within its deadline, by source, by reason. A
+report sums the whole months of its range from them and counts from the referrals only those
+still waiting (a few thousand, by ``ix_referrals_status_triage_due``) and the part months at
+its range's ends.
 """
 
 from __future__ import annotations
@@ -16,15 +25,21 @@ from __future__ import annotations
 import datetime as dt
 from collections import Counter, defaultdict
 
-from sqlalchemy import ColumnElement, and_, case, func, select
+from sqlalchemy import ColumnElement, and_, case, func, literal, select
 from sqlalchemy.orm import Session
 
-from casework.reports import DateRange, month_index, months, percent
-from intake.domain.triage import ACCEPTED, OUTCOMES, REJECTED, SIGNPOSTED, WITHDRAWN
-from intake.models import Referral
+from casework import tallies
+from casework.reports import DateRange, month_index, month_of, months, percent
+from casework.workdays import london_today
+from intake.domain.triage import ACCEPTED, OUTCOMES, RECEIVED, REJECTED, SIGNPOSTED, WITHDRAWN
+from intake.models import TALLIES, Referral
 
 #: Who may see the figures: team leaders (counts of the whole team's work, no one's details).
 LEADERS = ("team_leader",)
+
+#: The tallies' figures: referrals triaged or withdrawn by (status, within deadline "1" or "0"),
+#: by source, and by reason given, each by the London month received.
+SETTLED, BY_SOURCE, BY_REASON = "referrals_settled", "referrals_settled_by_source", "referrals_settled_by_reason"
 
 #: Each figure's CSV columns (``?format=csv&figure=<name>``), in order.
 TABLES: dict[str, tuple[str, ...]] = {
@@ -75,13 +90,50 @@ def _flag(condition) -> ColumnElement[int]:
     return case((condition, 1), else_=0)
 
 
-def report(session: Session, span: DateRange, *, now: dt.datetime) -> dict:
-    """Every figure for ``span`` (see the module's text), as the page, CSV and API give them.
-    Counted by the database (a large council receives tens of thousands of referrals a year):
-    by month, status and how triage went; by source and the set of reasons given. On PostgreSQL
-    both read ``ix_referrals_received_at`` alone (it carries what they count by)."""
-    received = (Referral.received_at >= span.since, Referral.received_at < span.until)
-    each = select(month_index(Referral.received_at, span).label("month"), Referral.status,
+def _settled(month: str, status: str, within: bool, source: str, reasons: list | None,
+             by: int = 1) -> list[tuple[str, str, tallies.Key, int]]:
+    return [(SETTLED, month, (status, "1" if within else "0"), by), (BY_SOURCE, month, (source,), by),
+            *((BY_REASON, month, (reason,), by) for reason in set(reasons or ()))]
+
+
+def count_settled(session: Session, referral: Referral) -> None:
+    """Count a referral just triaged or withdrawn in the tallies (it stays so: nothing triages
+    again or withdraws a referral once triaged, nor changes its source or reasons)."""
+    within = referral.triaged_at is not None and referral.triaged_at <= referral.triage_due
+    tallies.add(session, TALLIES, _settled(month_of(referral.received_at), referral.status, within,
+                                           referral.source_system, referral.reasons))
+
+
+def recount(session: Session) -> None:
+    """Count every referral triaged or withdrawn from scratch into the tallies (the seeders; a repair)."""
+    first, last = session.execute(select(func.min(Referral.received_at), func.max(Referral.received_at))).one()
+    counts: list = []
+    if first is not None:
+        span = DateRange(london_today(first), london_today(last))
+        periods = list(months(span))
+        each = select(month_index(Referral.received_at, span).label("month"), Referral.status,
+                      _flag(and_(Referral.triaged_at.is_not(None), Referral.triaged_at <= Referral.triage_due))
+                      .label("within"), Referral.source_system, Referral.reasons
+                      ).where(Referral.status != RECEIVED).subquery()
+        for month, status, within, source, reasons, n in session.execute(
+                select(*each.c, func.count()).group_by(*each.c)):
+            counts += _settled(periods[month], status, bool(within), source, reasons, n)
+    for figure in (SETTLED, BY_SOURCE, BY_REASON):
+        tallies.rebuild(session, TALLIES, figure, ((m, k, n) for f, m, k, n in counts if f == figure))
+
+
+def _counted(session: Session, span: DateRange, part: DateRange, *where,
+             now: dt.datetime) -> tuple[list, Counter, Counter]:
+    """The referrals received in ``part`` of ``span`` that meet ``where``, counted from the rows:
+    (month index in ``span``, status, pending, within, referrals) groups, and referrals by source
+    and by reason."""
+    received = (Referral.received_at >= part.since, Referral.received_at < part.until, *where)
+    whole = list(months(span))
+    # A part within one month: its index in ``span`` as a constant (a CASE over five years' months
+    # took longer to build than the part month took to count).
+    month = (month_index(Referral.received_at, span) if part == span
+             else literal(whole.index(f"{part.start:%Y-%m}")))
+    each = select(month.label("month"), Referral.status,
                   _flag(and_(Referral.triaged_at.is_(None), Referral.triage_due >= now)).label("pending"),
                   _flag(and_(Referral.triaged_at.is_not(None), Referral.triaged_at <= Referral.triage_due))
                   .label("within")).where(*received).subquery()
@@ -96,16 +148,77 @@ def report(session: Session, span: DateRange, *, now: dt.datetime) -> dict:
         sources[source] += n
         for reason in set(given or ()):
             reasons[reason] += n
+    return list(counted), sources, reasons
+
+
+def _waiting(session: Session, span: DateRange, part: DateRange, *, now: dt.datetime) -> tuple[list, Counter, Counter]:
+    """The same for the referrals waiting for triage received in ``part`` of ``span`` (a few
+    thousand at most, by ``ix_referrals_status_received``), each read."""
+    index = {m: i for i, m in enumerate(months(span))}
+    counted: Counter = Counter()
+    sources: Counter = Counter()
+    reasons: Counter = Counter()
+    for received_at, due, source, given in session.execute(
+            select(Referral.received_at, Referral.triage_due, Referral.source_system, Referral.reasons)
+            .where(Referral.status == RECEIVED, Referral.received_at >= part.since, Referral.received_at < part.until)):
+        counted[(index[month_of(received_at)], RECEIVED, 1 if due >= now else 0, 0)] += 1
+        sources[source] += 1
+        for reason in set(given or ()):
+            reasons[reason] += 1
+    return [(*key, n) for key, n in counted.items()], sources, reasons
+
+
+def _kept(session: Session, span: DateRange, whole: list[str]) -> tuple[list, Counter, Counter]:
+    """The same from the tallies, for the whole months ``whole`` of ``span``."""
+    index = {m: i for i, m in enumerate(months(span))}
+    counted: list = []
+    sources: Counter = Counter()
+    reasons: Counter = Counter()
+    for figure, into in ((SETTLED, None), (BY_SOURCE, sources), (BY_REASON, reasons)):
+        for month, key, n in tallies.counted(session, TALLIES, figure, first=whole[0], last=whole[-1]):
+            if into is None:
+                counted.append((index[month], key[0], 0, int(key[1]), n))
+            else:
+                into[key[0]] += n
+    return counted, sources, reasons
+
+
+def report(session: Session, span: DateRange, *, now: dt.datetime) -> dict:
+    """Every figure for ``span`` (see the module's text), as the page, CSV and API give them:
+    the whole months' referrals triaged or withdrawn from the tallies, those still waiting and
+    the part months' from the referrals (on PostgreSQL by ``ix_referrals_received_at`` alone,
+    which carries what they count by)."""
+    whole, ends = tallies.whole_months(span)
+    parts = [_counted(session, span, end, now=now) for end in ends]
+    if whole:
+        parts += [_kept(session, span, whole), _waiting(session, span, tallies.spanning(whole), now=now)]
+    return _figures(span, parts)
+
+
+def from_scratch(session: Session, span: DateRange, *, now: dt.datetime) -> dict:
+    """Every figure for ``span`` counted from the referrals alone: what :func:`report` gives, the
+    slow way (the tests check the two agree)."""
+    return _figures(span, [_counted(session, span, span, now=now)])
+
+
+def _figures(span: DateRange, parts: list[tuple[list, Counter, Counter]]) -> dict:
+    counted: list = []
+    sources: Counter = Counter()
+    reasons: Counter = Counter()
+    for found, by_source, by_reason in parts:
+        counted += found
+        sources.update(by_source)
+        reasons.update(by_reason)
     per_month: Counter = Counter()
     for month, _, _, _, n in counted:
         per_month[month] += n
-    whole = sum(per_month.values())
+    whole_count = sum(per_month.values())
     return {
         "from": span.start, "to": span.end,
-        "received": whole,
+        "received": whole_count,
         "received_by_month": [{"month": m, "referrals": per_month[i]} for i, m in enumerate(months(span))],
-        "by_source": _shares(sources, whole, "source"),
-        "by_reason": _shares(reasons, whole, "reason"),
+        "by_source": _shares(sources, whole_count, "source"),
+        "by_reason": _shares(reasons, whole_count, "reason"),
         "triaged_within_deadline": _triage(counted, span),
         "outcomes": _outcomes(counted),
     }

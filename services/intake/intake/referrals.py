@@ -20,7 +20,7 @@ from casework.db import as_utc, execute_as_driver_sql
 from casework.portable import one_of
 from casework.web.pagination import COUNT_AT_MOST, counted
 from casework.workdays import LONDON
-from intake import access, events, sensitivity
+from intake import access, events, performance, sensitivity
 from intake.domain import duplicates, risk, triage
 from intake.domain.policy import IntakePolicy
 from intake.models import REFERENCES, BatchReferral, Referral
@@ -268,6 +268,7 @@ def triage_referral(session: Session, referral: Referral, decision: dict[str, An
     else:
         referral.signposted_to = decision["signposted_to"]
         event, data = events.SIGNPOSTED, events.signposted(referral)
+    performance.count_settled(session, referral)
     audit.changed(session, "triage", "referral", referral.id, before, snapshot(referral),
                   reason=decision.get("reason"))
     outbox.emit(session, event, subject=str(referral.id), data=data)
@@ -279,6 +280,7 @@ def withdraw(session: Session, referral: Referral, reason: str | None, *, now: d
     status = triage.withdrawn_status(referral.status)
     before = snapshot(referral)
     referral.status, referral.withdrawn_reason, referral.withdrawn_at = status, reason, now
+    performance.count_settled(session, referral)
     audit.changed(session, "withdraw", "referral", referral.id, before, snapshot(referral), reason=reason)
     outbox.emit(session, events.WITHDRAWN, subject=str(referral.id), data=events.withdrawn(referral))
     return referral

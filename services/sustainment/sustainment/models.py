@@ -22,7 +22,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
-from casework import records
+from casework import records, tallies
 from casework.db import JSONDoc, UTCDateTime, naming_metadata, utcnow
 from casework.numbering import Counter
 
@@ -32,6 +32,10 @@ NUMBERS = Counter("case_number_seq")
 
 class Base(DeclarativeBase):
     metadata = naming_metadata()
+
+
+#: Closures counted by month for the outcomes report (``sustainment.cases.outcomes``; migration 0015).
+TALLIES = tallies.table(Base.metadata)
 
 
 def _id() -> Mapped[uuid.UUID]:

@@ -8,10 +8,9 @@ The council's numbers (days, thresholds, the onboarding template) come in as ``p
 from __future__ import annotations
 
 import datetime as dt
-import statistics
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, NamedTuple
 
 from casework import workdays
 from casework.workdays import london_time
@@ -334,14 +333,15 @@ def period_of(moment: dt.datetime) -> str:
     return moment.astimezone(workdays.LONDON).strftime("%Y-%m")
 
 
-@dataclass(frozen=True)
-class Closures:
-    """Cases of one type closed in one period with one outcome after the same whole days open."""
+class Closures(NamedTuple):
+    """Cases of one type closed in one period with one outcome after the same whole days open.
+    ``days_open`` None: counted by outcome alone (the monthly tallies), the period's median days
+    open given apart; ``outcome`` None: counted by days open alone."""
 
     case_type: str
     period: str
-    outcome: str
-    days_open: int
+    outcome: str | None
+    days_open: int | None
     cases: int
 
 
@@ -351,27 +351,48 @@ def outcomes(closed: Iterable[ClosedCase]) -> list[dict[str, Any]]:
                             for c in closed)
 
 
-def counted_outcomes(closed: Iterable[Closures]) -> list[dict[str, Any]]:
-    """``outcomes`` from closures counted by the database (a large council closes tens of thousands
-    of cases a year: they are counted, not read)."""
+def median_of_counts(counts: dict[int, int]) -> float | int:
+    """``statistics.median`` of a list holding each value as many times as ``counts`` says
+    (a year of closures' days open, without the list)."""
+    whole = sum(counts.values())
+    wanted = (whole - 1) // 2, whole // 2  # the middle one, or the middle two
+    found: list[int] = []
+    seen = 0
+    for value in sorted(counts):
+        seen += counts[value]
+        while len(found) < 2 and seen > wanted[len(found)]:
+            found.append(value)
+    return found[0] if whole % 2 else (found[0] + found[1]) / 2
+
+
+def counted_outcomes(closed: Iterable[Closures],
+                     medians: dict[tuple[str, str], float | int] | None = None) -> list[dict[str, Any]]:
+    """``outcomes`` from closures counted by the database or kept in tallies (a large council
+    closes tens of thousands of cases a year: they are counted, not read); ``medians``, by case
+    type and period, the median days open of periods whose days are not given."""
     groups: dict[tuple[str, str], list[Closures]] = {}
     for closures in closed:
         groups.setdefault((closures.case_type, closures.period), []).append(closures)
     rows = []
     for (case_type, period), counts in sorted(groups.items()):
-        whole = sum(c.cases for c in counts)
-        sustained = sum(c.cases for c in counts if c.outcome in SUSTAINED_OUTCOMES)
         by_outcome: dict[str, int] = {}
+        days: dict[int, int] = {}
         for c in counts:
-            by_outcome[c.outcome] = by_outcome.get(c.outcome, 0) + c.cases
-        days = sorted(c.days_open for c in counts for _ in range(c.cases))
+            if c.outcome is not None:
+                by_outcome[c.outcome] = by_outcome.get(c.outcome, 0) + c.cases
+            if c.days_open is not None:
+                days[c.days_open] = days.get(c.days_open, 0) + c.cases
+        whole = sum(by_outcome.values())
+        if not whole:
+            continue
+        sustained = sum(n for outcome, n in by_outcome.items() if outcome in SUSTAINED_OUTCOMES)
         rows.append({
             "case_type": case_type,
             "period": period,
             "closed": whole,
             "sustained": sustained,
             "share_sustained": round(sustained / whole, 3),
-            "median_days_open": statistics.median(days),
+            "median_days_open": median_of_counts(days) if days else (medians or {})[(case_type, period)],
             "by_outcome": dict(sorted(by_outcome.items())),
         })
     return rows

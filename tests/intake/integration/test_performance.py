@@ -18,11 +18,14 @@ from pathlib import Path
 
 import pytest
 
+from casework import tallies
+from casework.db import utcnow
 from casework.reports import DateRange
+from casework.workdays import london_today
 from casework_dev.testing import bearer
 from casework_dev.testing.pages import sign_in_as
 from intake import performance
-from intake.models import Referral
+from intake.models import TALLIES, Referral
 
 LEADER = bearer("leader-1", "team_leader")
 RANGE = {"from": "2025-01-01", "to": "2025-02-28"}
@@ -51,6 +54,8 @@ def made(intake):
                                  person_name=f"Person {name}", reasons=reasons, consent_given=True,
                                  risk_level="medium", risk_score=20, triage_due=due or received + 2 * DAY,
                                  triaged_at=triaged))
+        session.flush()
+        performance.recount(session)  # the tallies, as triaging and withdrawing them would have kept them
 
 
 EXPECTED = {
@@ -172,3 +177,39 @@ def test_team_leaders_find_the_page_from_the_queue(intake, leader_page):
     with intake.app.test_client() as client:
         sign_in_as(client, "officer-1", "intake_officer")
         assert "/app/performance" not in client.get("/app/referrals").get_data(as_text=True)
+
+
+def _tallied(session) -> list:
+    return sorted((figure, *row) for figure in (performance.SETTLED, performance.BY_SOURCE, performance.BY_REASON)
+                  for row in tallies.counted(session, TALLIES, figure))
+
+
+def test_triage_and_withdrawal_keep_the_monthly_tallies_as_a_count_from_scratch(intake, refer, who):
+    made = [refer() for _ in range(5)]
+    for referral, outcome in zip(made, ({"outcome": "accept"}, {"outcome": "reject", "reason": "Not ours."},
+                                        {"outcome": "signpost", "signposted_to": "Citizens Advice"}), strict=False):
+        assert intake.client.post(f"/referrals/{referral['id']}/triage", json=outcome,
+                                  headers=who.intake_officer).status_code == 200
+    assert intake.client.post(f"/referrals/{made[3]['id']}/withdraw", json={"reason": "Arrears cleared."},
+                              headers=who.referrer).status_code == 200
+
+    with intake.db.transaction() as session:
+        kept = _tallied(session)
+        performance.recount(session)
+        assert _tallied(session) == kept
+        assert sum(n for figure, _, _, n in kept if figure == performance.SETTLED) == 4
+        # This whole month: four from the tallies, the one still waiting from the referrals.
+        today = london_today()
+        found = performance.report(session, tallies.spanning([f"{today:%Y-%m}"]), now=utcnow())
+    assert found["received"] == 5
+    assert sum(row["referrals"] for row in found["by_source"]) == 5
+    assert found["triaged_within_deadline"]["total"] == {"referrals": 3, "within": 3, "percent": 100.0, "pending": 1}
+    assert [row["referrals"] for row in found["outcomes"]["rows"]] == [1, 1, 1]
+
+
+@pytest.mark.parametrize("first, last", [("2025-01-01", "2025-02-28"), ("2025-01-06", "2025-02-03"),
+                                         ("2024-12-31", "2025-02-10"), ("2025-01-07", "2025-03-31")])
+def test_whole_months_from_the_tallies_and_part_months_from_the_referrals_agree(intake, made, first, last):
+    span = DateRange(dt.date.fromisoformat(first), dt.date.fromisoformat(last))
+    with intake.db.transaction() as session:
+        assert performance.report(session, span, now=NOW) == performance.from_scratch(session, span, now=NOW)

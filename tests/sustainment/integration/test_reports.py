@@ -3,12 +3,18 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 import uuid
 
-from sqlalchemy import update
+from sqlalchemy import select, update
 
+from casework import tallies
 from casework_dev.testing import bearer
-from sustainment.models import Case
+from sustainment import rules
+from sustainment.cases import outcomes
+from sustainment.cases.closure import close, reopen
+from sustainment.models import TALLIES, Case
+from sustainment.policy import current as policy
 
 OFFICER = bearer("officer-1", "sustainment_officer")
 LEADER = bearer("leader-1", "team_leader")
@@ -71,3 +77,62 @@ def test_outcomes_of_closed_cases_by_type_and_period(sustainment, open_case):
     assert row["by_outcome"] == {"evicted": 1, "moved_on_planned": 1, "tenancy_sustained": 1}
     assert c.get("/reports/outcomes?closed_to=2020-01-01", headers=LEADER).json == []
     assert c.get("/reports/outcomes?closed_from=yesterday", headers=LEADER).status_code == 422
+
+
+def _tallied(session) -> list:
+    return sorted(tuple(row) for row in session.execute(select(TALLIES).where(TALLIES.c.count != 0)))
+
+
+def test_outcomes_kept_by_month_agree_with_a_count_from_scratch_after_closures_and_reopenings(sustainment, open_case):
+    ids = [uuid.UUID(open_case()["id"]) for _ in range(4)]
+    closings = ((ids[0], "tenancy_sustained", dt.datetime(2026, 2, 27, 12, tzinfo=dt.UTC)),
+                (ids[1], "evicted", dt.datetime(2026, 3, 31, 23, 30, tzinfo=dt.UTC)),  # 1 April in London
+                (ids[2], "moved_on_planned", dt.datetime(2026, 4, 14, 9, tzinfo=dt.UTC)),
+                (ids[3], "deceased", dt.datetime(2026, 4, 15, 9, tzinfo=dt.UTC)))
+    with sustainment.db.transaction() as session:
+        for case_id, outcome, when in closings:
+            case = session.get(Case, case_id)
+            case.opened_at = dt.datetime(2026, 1, 2, 10, tzinfo=dt.UTC)
+            close(session, case, outcome=outcome, summary=".", policy=policy(), now=when)
+    with sustainment.db.transaction() as session:
+        reopen(session, session.get(Case, ids[3]), reason="closed by mistake")
+        reopen(session, session.get(Case, ids[2]), reason="closed by mistake")
+        close(session, session.get(Case, ids[2]), outcome="evicted", summary=".", policy=policy(),
+              now=dt.datetime(2026, 5, 2, 9, tzinfo=dt.UTC))
+
+    with sustainment.db.transaction() as session:
+        kept = _tallied(session)
+        outcomes.recount(session)
+        assert _tallied(session) == kept
+        by_outcome = {(month, key): n for month, key, n in tallies.counted(session, TALLIES, outcomes.BY_OUTCOME)}
+    assert by_outcome == {("2026-02", ("sustainment", "tenancy_sustained")): 1, ("2026-04", ("sustainment", "evicted")): 1,
+                          ("2026-05", ("sustainment", "evicted")): 1}
+
+
+def test_outcomes_over_whole_months_and_part_months_are_those_of_the_closed_cases(sustainment, open_case):
+    ids = [uuid.UUID(open_case()["id"]) for _ in range(5)]
+    when = (dt.datetime(2026, 1, 10, 9, tzinfo=dt.UTC), dt.datetime(2026, 2, 3, 9, tzinfo=dt.UTC),
+            dt.datetime(2026, 2, 20, 9, tzinfo=dt.UTC), dt.datetime(2026, 3, 1, 9, tzinfo=dt.UTC),
+            dt.datetime(2026, 3, 31, 22, tzinfo=dt.UTC))
+    with sustainment.db.transaction() as session:
+        for i, (case_id, moment) in enumerate(zip(ids, when, strict=True)):
+            case = session.get(Case, case_id)
+            case.opened_at = moment - dt.timedelta(days=10 * i + 3)
+            close(session, case, outcome=("evicted", "tenancy_sustained")[i % 2], summary=".", policy=policy(),
+                  now=moment)
+        closed = [rules.ClosedCase(c.case_type, c.closure_outcome, c.opened_at, c.closed_at)
+                  for c in session.scalars(select(Case).where(Case.status == "closed"))]
+
+    def expected(first: dt.date, last: dt.date) -> list:
+        return json.loads(json.dumps(rules.outcomes(
+            c for c in closed if rules.start_of_day(first) <= c.closed_at < rules.start_of_day(last + dt.timedelta(1))
+        )))
+
+    for first, last in ((dt.date(2026, 1, 1), dt.date(2026, 3, 31)),  # whole months: the tallies alone
+                        (dt.date(2026, 1, 11), dt.date(2026, 3, 1)),  # part months at both ends
+                        (dt.date(2026, 2, 3), dt.date(2026, 2, 3))):  # one day
+        r = sustainment.client.get(f"/reports/outcomes?closed_from={first}&closed_to={last}", headers=LEADER)
+        assert r.status_code == 200
+        assert r.json == expected(first, last), (first, last)
+    assert sustainment.client.get("/reports/outcomes", headers=LEADER).json == expected(dt.date(2000, 1, 1),
+                                                                                        dt.date(2100, 1, 1))

@@ -179,3 +179,16 @@ def test_onboarding_from_an_impossible_tenancy_start_counts_from_today():
         assert onboarding.first_contact_due == at(2026, 11, 4, 17)
         assert onboarding.support_ends == dt.date(2027, 1, 25)
         assert rules.counted_from(start, at(2026, 11, 2)) == dt.date(2026, 11, 2)
+
+
+def test_the_median_of_counts_is_the_median_of_the_list_they_count():
+    import random
+    import statistics
+
+    rng = random.Random(7)
+    for _ in range(200):
+        values = [rng.randint(0, 30) for _ in range(rng.randint(1, 40))]
+        counts: dict[int, int] = {}
+        for v in values:
+            counts[v] = counts.get(v, 0) + 1
+        assert rules.median_of_counts(counts) == statistics.median(values)

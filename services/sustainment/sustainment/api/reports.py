@@ -5,22 +5,19 @@ from __future__ import annotations
 import datetime as dt
 
 from flask.views import MethodView
-from sqlalchemy import Integer, cast, func, select
-from sqlalchemy.ext.compiler import compiles
+from sqlalchemy import func, select
 from sqlalchemy.orm import aliased
-from sqlalchemy.sql.functions import FunctionElement
 
 from casework import audit
 from casework.auth import roles
 from casework.db import utcnow
-from casework.portable import days_between
 from casework.problems import invalid
-from casework.reports import BadRange, DateRange, RangeArgs, date_range, month_index, months
+from casework.reports import BadRange, RangeArgs, date_range
 from casework.web import Blueprint, db_session
 from casework.workdays import london_today
 from sustainment import rules
 from sustainment.api.common import CASEWORKERS
-from sustainment.cases import performance
+from sustainment.cases import outcomes, performance
 from sustainment.models import AgencyReferral, Case, Plan, Visit
 from sustainment.policy import current as policy
 from sustainment.schemas import CaseloadRow, OutcomeArgs, OutcomeRow, OverdueRow, PerformanceReport, ReportArgs
@@ -28,23 +25,6 @@ from sustainment.schemas import CaseloadRow, OutcomeArgs, OutcomeRow, OverdueRow
 blp = Blueprint("reports", __name__, url_prefix="/reports", description="Performance reporting.")
 
 OPEN = Case.status != "closed"
-
-
-class whole_days(FunctionElement):  # noqa: N801 (an SQL expression, named as SQLAlchemy's are)
-    """The whole days from ``start`` to a later ``end``, as Python's ``(end - start).days``."""
-
-    type = Integer()
-    inherit_cache = True
-
-
-@compiles(whole_days)
-def _whole_julian_days(element: whole_days, compiler, **kw) -> str:
-    return compiler.process(cast(days_between(*element.clauses.clauses), Integer), **kw)  # SQLite truncates
-
-
-@compiles(whole_days, "postgresql")
-def _whole_epoch_days(element: whole_days, compiler, **kw) -> str:
-    return compiler.process(cast(func.floor(days_between(*element.clauses.clauses)), Integer), **kw)
 
 
 def _of_type(stmt, args):
@@ -135,23 +115,8 @@ class Outcomes(MethodView):
         By case type and month of closure: how many closed, the share sustained (tenancy
         sustained or moved on as planned) and the median days a case was open.
         """
-        where = [Case.status == "closed"] + ([Case.case_type == args["case_type"]] if "case_type" in args else [])
-        if "closed_from" in args:
-            where.append(Case.closed_at >= rules.start_of_day(args["closed_from"]))
-        if "closed_to" in args:
-            where.append(Case.closed_at < rules.start_of_day(args["closed_to"] + dt.timedelta(days=1)))
-        session = db_session()
-        first, last = session.execute(select(func.min(Case.closed_at), func.max(Case.closed_at)).where(*where)).one()
-        if first is None:
-            return []
-        span = DateRange(london_today(first), london_today(last))
-        each = select(Case.case_type, month_index(Case.closed_at, span).label("month"), Case.closure_outcome,
-                      whole_days(Case.opened_at, Case.closed_at).label("days")).where(*where).subquery()
-        periods = list(months(span))
-        counted = session.execute(select(each.c.case_type, each.c.month, each.c.closure_outcome, each.c.days, func.count())
-                                  .group_by(each.c.case_type, each.c.month, each.c.closure_outcome, each.c.days))
-        return rules.counted_outcomes(rules.Closures(case_type, periods[m], outcome, n_days, n)
-                                      for case_type, m, outcome, n_days, n in counted)
+        return outcomes.outcomes(db_session(), case_type=args.get("case_type"), closed_from=args.get("closed_from"),
+                                 closed_to=args.get("closed_to"))
 
 
 @blp.route("/performance")

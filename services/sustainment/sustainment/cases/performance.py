@@ -29,6 +29,7 @@ from sqlalchemy.orm import Session, aliased
 from casework.portable import days_between
 from casework.reports import DateRange, month_index, months, percent
 from sustainment import rules
+from sustainment.cases import outcomes
 from sustainment.models import Case, Visit
 
 YEAR = dt.timedelta(days=365)
@@ -103,9 +104,8 @@ def _closed(span: DateRange) -> tuple:
     return Case.status == "closed", Case.closed_at >= span.since, Case.closed_at < span.until
 
 
-def _by_outcome(session: Session, closed: tuple) -> list[dict]:
-    counts = dict(session.execute(select(Case.closure_outcome, func.count()).where(*closed)
-                                  .group_by(Case.closure_outcome)).all())
+def _by_outcome(session: Session, span: DateRange) -> list[dict]:
+    counts = outcomes.by_outcome(session, span)  # whole months from the monthly tallies
     whole = sum(counts.values())
     return [{"outcome": outcome, "cases": n, "percent": percent(n, whole)}
             for outcome, n in sorted(counts.items(), key=lambda item: (-item[1], item[0] or ""))]
@@ -153,7 +153,7 @@ def report(session: Session, span: DateRange, *, now: dt.datetime) -> dict:
         "open_cases": _open_cases(session),
         "first_contact": _first_contact(session, opened, span, now),
         "settling_in": _settling_in(session, opened, now),
-        "closed_by_outcome": _by_outcome(session, closed),
+        "closed_by_outcome": _by_outcome(session, span),
         "sustained": _sustained(session, closed, now),
         "average_days": _average_days(session, opened),
     }
