@@ -148,7 +148,7 @@ class Database:
             event.listen(engine, "connect", _sqlite_pragmas)
             event.listen(engine, "begin", _sqlite_begin_immediate)
             return engine
-        return create_engine(
+        engine = create_engine(
             url,
             echo=self._echo,
             pool_size=self._pool_size,
@@ -166,6 +166,8 @@ class Database:
             json_serializer=_json_dumps,
             json_deserializer=orjson.loads,
         )
+        driver.install(engine)  # BEGIN and COMMIT sent with the hot statements (casework.driver)
+        return engine
 
     def session(self) -> Session:
         _ = self.engine  # binds the session factory on first use
