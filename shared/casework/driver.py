@@ -32,6 +32,7 @@ from __future__ import annotations
 import weakref
 from typing import Any
 
+from psycopg import capabilities
 from psycopg.pq import TransactionStatus
 from psycopg.rows import namedtuple_row
 from sqlalchemy import Connection, event
@@ -39,6 +40,8 @@ from sqlalchemy import Connection, event
 #: The engines whose connections ``restore`` looks after (``install``): only on those is a
 #: transaction opened here (elsewhere psycopg sends its own BEGIN, as before).
 _INSTALLED: weakref.WeakSet = weakref.WeakSet()
+#: Whether the libpq psycopg runs on has pipeline mode (14 and later); without it, as before.
+_PIPELINE = capabilities.has_pipeline()
 #: The connection record's mark: this module put the connection in autocommit to send BEGIN itself.
 _OPENED = "casework.driver.opened"
 
@@ -54,6 +57,7 @@ def run(connection: Connection, sql: str, params: Any, *, rows: bool = False, co
     raw = fairy.driver_connection
     opening = raw.info.transaction_status == TransactionStatus.IDLE and not raw.autocommit \
         and connection.engine in _INSTALLED
+    commit = commit and _PIPELINE
     cursor = None
     try:
         if opening or commit:
@@ -88,7 +92,8 @@ def run(connection: Connection, sql: str, params: Any, *, rows: bool = False, co
 def install(engine: Any) -> None:
     """On a PostgreSQL engine: connections this module opened a transaction on are put back out
     of autocommit (``restore``) when SQLAlchemy next begins on one and when one is checked in."""
-    _INSTALLED.add(engine)
+    if _PIPELINE:
+        _INSTALLED.add(engine)
     event.listen(engine, "begin", lambda conn: restore(conn.connection.driver_connection, conn.connection.info))
     event.listen(engine.pool, "checkin", lambda raw, record: restore(raw, record.info))
 

@@ -276,3 +276,21 @@ def idle_connection_autocommits(db) -> bool:
 def outbox_row(**values):
     return {"event_id": str(uuid.uuid4()), "event_type": "casework.sample.noted.v1", "routing_key": "sample.noted",
             "body": "{}", "created_at": utcnow(), "attempts": 0, **values}
+
+
+def test_a_connection_lost_before_the_commit_sent_with_the_appended_rows_is_the_invalidated_error(pg):
+    """What the api answers 503 for: the same error whether the last statement carries COMMIT or not."""
+    session = pg.session()
+    session.begin()
+    rows_as_driver_sql(session, INSERT_NUMBERED, row("lost"))
+    audit.record(session, "create", "note", 1)
+    with psycopg.connect(pg.url, autocommit=True) as admin:
+        admin.execute("SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+                      "WHERE datname = current_database() AND pid <> pg_backend_pid()")
+    with pytest.raises(DBAPIError) as lost:
+        session.commit()
+    session.rollback()
+    session.close()
+    assert lost.value.connection_invalidated
+    with pg.transaction() as session:  # a new connection; nothing of the lost transaction
+        assert session.execute(select(notes.c.title)).scalars().all() == []
