@@ -14,7 +14,7 @@ from typing import Any
 from marshmallow import ValidationError
 from sqlalchemy import Select, select
 from sqlalchemy.exc import DataError, IntegrityError
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, defer
 
 from casework import audit, records
 from casework.context import Principal
@@ -37,8 +37,11 @@ def find(session: Session, batch_id: Any, principal: Principal) -> ReferralBatch
 
 
 def newest_first(principal: Principal) -> Select:
-    return select(ReferralBatch).where(*visible_to(principal)).order_by(ReferralBatch.received_at.desc(),
-                                                                        ReferralBatch.id)
+    """The batches the caller may see, newest first, without each row's result: a list shows only
+    the counts, and 25 LIFT batches' results are some 850 kB read, sent and parsed for nothing
+    (bench/NOTES.md, "A large council: intake at full size"). ``GET /referrals/batch/{id}`` has them."""
+    return (select(ReferralBatch).options(defer(ReferralBatch.results, raiseload=True)).where(*visible_to(principal))
+            .order_by(ReferralBatch.received_at.desc(), ReferralBatch.id))
 
 
 def row_key(source_system: str, row: Any) -> str:

@@ -137,13 +137,14 @@ class Referral(Base):
         Index("ix_referrals_tenancy_ref", "tenancy_ref"),
         Index("ix_referrals_person_date_of_birth", "person_date_of_birth"),
         # Migration 0014: newest first (of all, of what one system or officer made, of a source, of
-        # a risk level); the triage queue's order for any status.
+        # a risk level); the triage queue's order for any status (migration 0015: and of one risk
+        # level, found within the status, not by ANDing every referral of that level).
         Index("ix_referrals_received_at", "received_at", "id",  # the performance report reads it alone
               postgresql_include=["status", "triaged_at", "triage_due", "source_system", "reasons"]),
         Index("ix_referrals_entered_by", "entered_by", "received_at", "id"),
         Index("ix_referrals_source_system", "source_system", "received_at", "id"),
         Index("ix_referrals_risk_level", "risk_level", "received_at", "id"),
-        Index("ix_referrals_status_triage_due", "status", "triage_due"),
+        Index("ix_referrals_status_triage_due_risk_level", "status", "triage_due", "risk_level"),
     )
 
 

@@ -9,11 +9,15 @@ import datetime as dt
 import re
 import uuid
 
+import pytest
 from sqlalchemy import func, select
+from sqlalchemy.exc import InvalidRequestError
 
 from casework import privacy
 from casework.audit import AuditEntry
+from casework.context import Principal
 from casework_dev.testing.pages import sign_in_as
+from intake import batches
 from intake.batch_schemas import MOST_HOUSEHOLDS
 from intake.models import BatchReferral, Referral, ReferralBatch
 from intake.privacy import RETENTION
@@ -101,6 +105,20 @@ def test_the_batch_is_recorded_and_audited_without_personal_data(intake, who):
     assert intake.client.get("/referrals/batch", headers=who.other_referrer).json == []
     assert [b["id"] for b in intake.client.get("/referrals/batch", headers=who.intake_officer).json] == [batch["id"]]
 
+
+
+def test_the_list_of_batches_reads_no_row_results(intake, who):
+    """A list shows each batch's counts: each row's result (some 34 kB a LIFT batch) is left unread,
+    and reading it from a listed batch raises rather than loading it a batch at a time."""
+    send(intake, who.referrer, [GOOD, HIGH])
+    stmt = batches.newest_first(Principal(sub="intake-01", roles=frozenset({"intake_officer"})))
+
+    assert "results" not in str(stmt)
+    with intake.db.transaction() as session:
+        [listed] = session.scalars(stmt).all()
+        assert listed.households == 2
+        with pytest.raises(InvalidRequestError):
+            _ = listed.results
 
 def test_a_batch_sent_again_makes_nothing_twice(intake, who):
     first = send(intake, who.referrer, [GOOD, HIGH, NO_NAME]).json
