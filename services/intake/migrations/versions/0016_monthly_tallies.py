@@ -3,7 +3,7 @@ referrals triaged or withdrawn instead of counting a year's or five years' refer
 NOTES.md, "A large council: the reports"), filled from the referrals so far
 
 Revision ID: 0016
-Revises: 0014
+Revises: 0015
 Create Date: 2026-12-07 13:10:00.000000
 """
 from collections import Counter
@@ -17,7 +17,7 @@ from casework.kernel_schema import v5
 from casework.reports import month_of
 
 revision = '0016'
-down_revision = '0014'
+down_revision = '0015'
 branch_labels = None
 depends_on = None
 
