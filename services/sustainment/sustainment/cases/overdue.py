@@ -16,18 +16,19 @@ from sqlalchemy import ColumnElement, select, text
 from sqlalchemy.orm import Session, aliased
 
 from casework import workdays
+from casework.portable import PerDatabase
 from sustainment import rules
 from sustainment.models import AgencyReferral, Case, Plan, Visit
 
 #: An open action of the plan (``status`` missing or ``open``) due before ``:day`` (ISO dates
 #: compare as text), in each backend's JSON.
-_ACTION_DUE_BEFORE = {
-    "postgresql": "EXISTS (SELECT 1 FROM jsonb_array_elements(plans.actions) AS a "
-                  "WHERE coalesce(a->>'status', 'open') = 'open' AND a->>'due_date' < :day)",
-    "sqlite": "EXISTS (SELECT 1 FROM json_each(plans.actions) AS a "
-              "WHERE coalesce(json_extract(a.value, '$.status'), 'open') = 'open' "
-              "AND json_extract(a.value, '$.due_date') < :day)",
-}
+_ACTION_DUE_BEFORE = PerDatabase(
+    postgresql="EXISTS (SELECT 1 FROM jsonb_array_elements(plans.actions) AS a "
+               "WHERE coalesce(a->>'status', 'open') = 'open' AND a->>'due_date' < :day)",
+    sqlite="EXISTS (SELECT 1 FROM json_each(plans.actions) AS a "
+           "WHERE coalesce(json_extract(a.value, '$.status'), 'open') = 'open' "
+           "AND json_extract(a.value, '$.due_date') < :day)",
+)
 
 
 def _first_day_not_past(now: dt.datetime) -> dt.date:
@@ -67,7 +68,7 @@ def overdue_cases(session: Session, cases: list, where: tuple, *, policy: rules.
             .where(*where, Visit.status == "scheduled", Visit.scheduled_for < now)):
         if rules.visit_outcome_due(scheduled_for, policy) < now:
             found.add(case_id)
-    actions_due = text(_ACTION_DUE_BEFORE[session.get_bind().dialect.name]).bindparams(day=day.isoformat())
+    actions_due = text(_ACTION_DUE_BEFORE.for_(session)).bindparams(day=day.isoformat())
     found.update(session.scalars(
         select(Plan.case_id).join(Case, Case.id == Plan.case_id)
         .where(*where, _current(Plan), (Plan.review_date < day) | actions_due)))
