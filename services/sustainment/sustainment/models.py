@@ -18,9 +18,12 @@ from sqlalchemy import (
     Text,
     UniqueConstraint,
     Uuid,
+    event,
+    select,
     text,
+    update,
 )
-from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+from sqlalchemy.orm import DeclarativeBase, Mapped, Session, attributes, mapped_column, relationship
 
 from casework import records, tallies
 from casework.db import JSONDoc, UTCDateTime, naming_metadata, utcnow
@@ -99,6 +102,8 @@ class Case(Base):
     closure_summary: Mapped[str | None] = mapped_column(Text)
     #: Set when the retention period after closure passed and personal details were removed.
     anonymised_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
+    #: Goes up with every change to the case or anything on it (``_count_changes``, below): its ETag.
+    version: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
 
     plans: Mapped[list[Plan]] = relationship(order_by="Plan.version", back_populates="case")
     visits: Mapped[list[Visit]] = relationship(order_by="Visit.scheduled_for")
@@ -325,3 +330,42 @@ class TimelineEntry(Base):
     summary: Mapped[str] = mapped_column(String(300))
     actor: Mapped[str] = mapped_column(String(200))
     related_id: Mapped[str | None] = mapped_column(String(64))
+
+
+# -- the case's version ---------------------------------------------------------------------------
+
+
+def _changed_cases(session: Session) -> tuple[set[uuid.UUID], set[uuid.UUID]]:
+    """The cases a flush changes, by id: (the cases themselves or rows on them, agency referrals
+    whose deliveries changed). New cases start at version 1."""
+    cases, referrals = set(), set()
+    for row in (*session.dirty, *session.deleted, *session.new):
+        if isinstance(row, Case):
+            if row not in session.new and (row in session.deleted or session.is_modified(row)):
+                cases.add(row.id)
+        elif isinstance(row, AgencyDelivery):
+            referrals.add(row.agency_referral_id)
+        elif isinstance(row, Base) and getattr(row, "case_id", None) is not None:
+            if row in session.new or row in session.deleted or session.is_modified(row):
+                cases.add(row.case_id)
+    return cases, referrals
+
+
+@event.listens_for(Session, "after_flush")
+def _count_changes(session: Session, _context) -> None:
+    """Every flush that changes a case or anything on it adds one to the case's ``version``, in the
+    same transaction (whatever use case, handler or timer made the change), and the loaded case
+    learns its new version without reading it again."""
+    cases, referrals = _changed_cases(session)
+    if referrals:
+        cases |= set(session.connection().scalars(
+            select(AgencyReferral.case_id).where(AgencyReferral.id.in_(referrals))))
+    if not cases:
+        return
+    counted = session.connection().execute(
+        update(Case.__table__).where(Case.__table__.c.id.in_(cases))
+        .values(version=Case.__table__.c.version + 1).returning(Case.__table__.c.id, Case.__table__.c.version))
+    for case_id, version in counted:
+        loaded = session.identity_map.get(session.identity_key(Case, case_id))
+        if loaded is not None:
+            attributes.set_committed_value(loaded, "version", version)

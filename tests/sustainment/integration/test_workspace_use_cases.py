@@ -18,7 +18,7 @@ from casework.timers import Sweeper, Timer
 from casework_dev.testing import bearer
 from casework_dev.testing.times import plain_monday
 from sustainment.cases import Forbidden, NotFound, Stale, plans, reading
-from sustainment.models import Case
+from sustainment.models import Case, CaseNote
 from sustainment.policy import current as policy
 from sustainment.service import SERVICE
 
@@ -255,6 +255,35 @@ def test_a_stale_plan_change_is_412_with_the_current_version_and_the_page_gets_t
                                 policy=policy(), now=_now())
         assert plan.version == 2
     assert [v["version"] for v in c.get(f"/cases/{case['id']}/plan/versions", headers=OFFICER).json] == [1, 2]
+
+
+def test_the_cases_etag_changes_with_every_change_on_it_and_only_then(sustainment, open_case):
+    """The ETag is the case's counted version, not its whole case read: a change by a use case, a
+    row on the case changed by anything else (a handler, a timer) with the case itself not loaded,
+    and the case's own columns each count; reading does not."""
+    c = sustainment.client
+    case = open_case()
+    _assign(c, case["id"])
+
+    def etag() -> str:
+        return c.get(f"/cases/{case['id']}", headers=OFFICER).headers["ETag"]
+
+    seen = [etag()]
+    assert etag() == seen[-1] and c.get(f"/app/cases/{case['reference']}/plan",
+                                         headers={**OFFICER, "Accept": "text/html"}).status_code == 200
+    assert etag() == seen[-1]  # reads (audited) are not changes
+    assert c.post(f"/cases/{case['id']}/notes", json={"text": "Rang the tenant."}, headers=OFFICER).status_code == 201
+    seen.append(etag())
+    with sustainment.db.transaction() as session:  # a note's category, as a handler might: the case not loaded
+        note = session.scalars(select(CaseNote).where(CaseNote.case_id == uuid.UUID(case["id"]))).one()
+        note.category = "health"
+    seen.append(etag())
+    with sustainment.db.transaction() as session:  # the case's own columns
+        session.get(Case, uuid.UUID(case["id"])).clutter_rating = 3
+    seen.append(etag())
+    with sustainment.db.transaction() as session:  # loaded, changed to what it was: no change
+        session.get(Case, uuid.UUID(case["id"])).clutter_rating = 3
+    assert len(set(seen)) == 4 and etag() == seen[-1]
 
 
 def test_a_long_lived_cases_etag_still_lets_its_plan_be_changed(sustainment, open_case):

@@ -64,7 +64,8 @@ class CaseById(MethodView):
         """Read a case
 
         By id; the case with its current plan, visits, agency referrals, contacts, notes, risk
-        changes, assignment history and timeline. The ETag covers all of it: send it as If-Match to change the plan.
+        changes, assignment history and timeline. The ETag changes with any change to any of it: send it as If-Match to
+        change the plan.
 
         Safeguarding and health details are restricted to the case's officer, team leaders and
         admins (each such read audited as `read_restricted`); others get them left out and named

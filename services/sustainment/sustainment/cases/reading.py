@@ -81,9 +81,13 @@ def find_agency_referral(session: Session, case: Case, referral_id: Any, *,
 
 def version_of(case: Case) -> str:
     """The case's version as its reader sees it (without breaking glass): the ETag ``GET /cases/{id}``
-    gives, which a change sends back (``If-Match``, or a page form's hidden field)."""
-    sensitivity.decide(case)
-    return etag_of(sensitivity.CaseDetailRead().dump(case))
+    gives, which a change sends back (``If-Match``, or a page form's hidden field). Made from the
+    case's ``version``, which every change to the case or anything on it counts
+    (``sustainment.models``), and whether this reader is shown its restricted details (the two
+    readings are two representations), without reading all of the case (bench/NOTES.md, "The plan
+    page")."""
+    shown = sensitivity.decide(case)
+    return etag_of({"case": str(case.id), "version": case.version, "restricted_shown": shown})
 
 
 def load_for_change(session: Session, key: Any, *, if_match: str | None) -> Case:
@@ -229,7 +233,7 @@ class CaseView:
     broke_glass: bool
     may_assign: bool
     may_see_restricted: bool
-    #: The case as its version was taken from, when that is also what this reader is shown.
+    #: The case as this reader is shown it, dumped once (none after a break-glass read, which shows more).
     shown: dict[str, Any] | None = None
 
     @property
@@ -250,8 +254,8 @@ def read_case(session: Session, key: Any, *, break_glass_reason: str | None = No
     give ``break_glass_reason``: then they are shown, audited ``break_glass`` with the reason, and
     the sustainment team's manager is told."""
     case = find_case(session, key)
-    as_versioned = sensitivity.CaseDetailRead().dump(case)  # find_case decided the reader's view
-    version = etag_of(as_versioned)
+    as_read = sensitivity.CaseDetailRead().dump(case)  # find_case decided the reader's view
+    version = version_of(case)
     audit.read(session, "case", case.id)
     may_see = sensitivity.may_see(case)
     broke_glass = bool(break_glass_reason and break_glass_reason.strip()) and not may_see
@@ -267,7 +271,7 @@ def read_case(session: Session, key: Any, *, break_glass_reason: str | None = No
         closure=closure_check(case), restricted=[] if (may_see or broke_glass) else held,
         restricted_shown=shown, broke_glass=broke_glass,
         may_assign=context.principal.get().has_any(*LEADERS), may_see_restricted=may_see or broke_glass,
-        shown=None if broke_glass else as_versioned,
+        shown=None if broke_glass else as_read,
     )
 
 
