@@ -23,7 +23,7 @@ import functools
 from typing import Any
 
 from psycopg.types.json import Jsonb
-from sqlalchemy import Connection, Engine, Insert, Table, event, insert
+from sqlalchemy import Connection, Insert, Table, event, insert
 from sqlalchemy import types as sa_types
 from sqlalchemy.orm import Session, SessionTransaction
 
@@ -48,10 +48,9 @@ def append(session: Session, table: Table, row: dict[str, Any], *, notify: str |
     session.info.setdefault(_PENDING, []).append((session.get_nested_transaction(), table, row, notify))
 
 
-def write(session: Session, connection: Connection | None = None, *, commit: bool = False) -> None:
+def write(session: Session, connection: Connection | None = None) -> None:
     """Write the waiting rows now, in the order they were added (ids follow that order), on
-    ``connection`` if given, else in the session's current transaction. ``commit``: on
-    PostgreSQL, commit the transaction in the same round trip (``casework.driver``)."""
+    ``connection`` if given, else in the session's current transaction."""
     if session.info.get(HELD):
         return
     pending = session.info.pop(_PENDING, None)
@@ -72,7 +71,7 @@ def write(session: Session, connection: Connection | None = None, *, commit: boo
     params = [Jsonb(row[column]) if json else row[column]
               for (_, columns, _), rows, table_is_json in zip(shape[0], tables.values(), is_json, strict=True)
               for row in rows for column, json in zip(columns, table_is_json, strict=True)]
-    driver.run(connection or session.connection(), sql, (*params, *shape[1]), commit=commit)
+    driver.run(connection or session.connection(), sql, (*params, *shape[1]))
 
 
 @functools.lru_cache(maxsize=256)
@@ -158,20 +157,7 @@ def _before_savepoint(session: Session, transaction: SessionTransaction) -> None
 
 @event.listens_for(Session, "before_commit")
 def _before_commit(session: Session) -> None:
-    # The transaction's last statement when nothing is left to flush after it: its COMMIT goes in
-    # the same round trip (PostgreSQL), and SQLAlchemy's commit then finds nothing left to commit.
-    if session.info.get(_PENDING):
-        write(session, commit=_last_statement(session))
-
-
-def _last_statement(session: Session) -> bool:
-    """Whether the rows written now end the session's transaction: the outermost one is
-    committing (not a savepoint), its one connection is PostgreSQL's, and no object waits to
-    be flushed (the ORM flushes after ``before_commit``). A session bound to a connection rather
-    than an engine may be inside its caller's transaction (a test's): not committed here."""
-    bind = session.get_bind()
-    return (isinstance(bind, Engine) and bind.dialect.name == "postgresql" and not session.in_nested_transaction()
-            and not session.new and not session.deleted and not session.dirty)
+    write(session)
 
 
 @event.listens_for(Session, "after_soft_rollback")

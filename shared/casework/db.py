@@ -150,7 +150,7 @@ class Database:
             event.listen(engine, "begin", _sqlite_begin)
             event.listen(engine, "before_cursor_execute", _sqlite_refuse_writes_when_reading)
             return engine
-        engine = create_engine(
+        return create_engine(
             url,
             echo=self._echo,
             pool_size=self._pool_size,
@@ -168,8 +168,6 @@ class Database:
             json_serializer=_json_dumps,
             json_deserializer=orjson.loads,
         )
-        driver.install(engine)  # BEGIN and COMMIT sent with the hot statements (casework.driver)
-        return engine
 
     def session(self, *, reads_only: bool = False) -> Session:
         """A new session; ``reads_only``: for a request that should only read (a GET), which on

@@ -26,10 +26,9 @@ from sqlalchemy import (
 )
 from sqlalchemy.exc import DBAPIError
 
-from casework import appends, audit
+from casework import audit
 from casework.audit import AuditEntry
 from casework.db import Database, JSONDoc, KernelBase, execute_as_driver_sql, rows_as_driver_sql, utcnow
-from casework.outbox import OutboxMessage
 from casework_dev.testing import create_database, drop_database
 
 metadata = MetaData()
@@ -163,127 +162,3 @@ def test_a_connection_lost_under_a_drivers_statement_is_sqlalchemys_invalidated_
     finally:
         db.dispose()
         drop_database(url)
-
-
-# -- BEGIN and COMMIT sent with the hot statements (PostgreSQL) -------------------------------------
-
-
-@pytest.fixture
-def pg(db):
-    """``db`` on PostgreSQL (what is sent, and when, is PostgreSQL's protocol), with an outbox."""
-    if db.engine.dialect.name != "postgresql":
-        pytest.skip("PostgreSQL's protocol")
-    KernelBase.metadata.create_all(db.engine, tables=[OutboxMessage.__table__])
-    return db
-
-
-def round_trips(session, tmp_path, work) -> list[str]:
-    """What ``work`` and the commit after it send and receive, as libpq traces it: one
-    ``ReadyForQuery`` a round trip."""
-    raw = session.connection().connection.driver_connection
-    path = tmp_path / "trace.txt"
-    with open(path, "w") as trace:
-        raw.pgconn.trace(trace.fileno())
-        raw.pgconn.set_trace_flags(psycopg.pq.Trace.SUPPRESS_TIMESTAMPS | psycopg.pq.Trace.REGRESS_MODE)
-        try:
-            work()
-            session.commit()
-        finally:
-            raw.pgconn.untrace()
-    return path.read_text().splitlines()
-
-
-def test_a_hot_transaction_is_two_round_trips_begin_and_commit_sent_with_its_statements(pg, tmp_path):
-    """POST /referrals' shape: a read-and-insert on the driver's cursor, then its appended audit
-    entry and event. psycopg alone sends BEGIN and COMMIT on their own: four round trips."""
-    session = pg.session()
-    session.begin()
-
-    def work():
-        rows_as_driver_sql(session, INSERT_NUMBERED, row("hot"))
-        audit.record(session, "create", "note", 1)
-        appends.append(session, OutboxMessage.__table__, outbox_row())
-
-    lines = round_trips(session, tmp_path, work)
-    session.close()
-    assert sum("ReadyForQuery" in line for line in lines) == 2, "\n".join(lines)
-    with pg.transaction() as session:
-        assert session.execute(select(notes.c.title)).scalars().all() == ["hot"]
-        assert session.execute(select(AuditEntry.__table__.c.action)).scalars().all() == ["create"]
-        assert len(session.execute(select(OutboxMessage.__table__.c.id)).all()) == 1
-    assert not idle_connection_autocommits(pg)
-
-
-def test_what_a_failing_last_statement_would_have_committed_is_all_rolled_back(pg):
-    """The appended rows fail with the COMMIT sent after them: nothing of the transaction stays,
-    and the connection goes back to the pool out of autocommit (its next transactions are ones)."""
-    with pytest.raises(DBAPIError):
-        with pg.transaction() as session:
-            rows_as_driver_sql(session, INSERT_NUMBERED, row("half"))
-            audit.record(session, "create", "note", 1)
-            appends.append(session, OutboxMessage.__table__, outbox_row(event_type=None))  # NOT NULL
-    with pg.transaction() as session:
-        assert session.execute(select(notes.c.title)).scalars().all() == []
-        assert session.execute(select(AuditEntry.__table__.c.action)).scalars().all() == []
-    assert not idle_connection_autocommits(pg)
-    with pytest.raises(RuntimeError), pg.transaction() as session:  # an ordinary transaction, rolled back
-        session.execute(insert(notes), row("ordinary"))
-        raise RuntimeError
-    with pg.transaction() as session:
-        assert session.execute(select(notes.c.title)).scalars().all() == []
-
-
-def test_a_transaction_the_driver_opened_and_the_orm_ended_is_one(pg):
-    """Opened by a driver's statement, then ORM statements and a rollback: all of it undone."""
-    session = pg.session()
-    session.begin()
-    rows_as_driver_sql(session, INSERT_NUMBERED, row("driver"))
-    session.execute(insert(notes), row("orm"))
-    session.rollback()
-    session.close()
-    with pg.transaction() as session:
-        assert session.execute(select(notes.c.title)).scalars().all() == []
-    assert not idle_connection_autocommits(pg)
-
-
-def test_rows_appended_before_objects_the_orm_flushes_at_commit_wait_for_their_commit(pg):
-    """With an object still to flush after them the appended rows do not commit the transaction:
-    the flush and SQLAlchemy's COMMIT follow, and everything is there."""
-    with pg.transaction() as session:
-        rows_as_driver_sql(session, INSERT_NUMBERED, row("first"))
-        audit.record(session, "create", "note", 1)
-        session.add(AuditEntry(at=utcnow(), actor="officer-1", actor_roles=[], action="flushed", record_type="note",
-                               record_id="2"))
-    with pg.transaction() as session:
-        assert sorted(session.execute(select(AuditEntry.__table__.c.action)).scalars()) == ["create", "flushed"]
-
-
-def idle_connection_autocommits(db) -> bool:
-    raw = db.engine.raw_connection()
-    try:
-        return raw.driver_connection.autocommit
-    finally:
-        raw.close()
-
-
-def outbox_row(**values):
-    return {"event_id": str(uuid.uuid4()), "event_type": "casework.sample.noted.v1", "routing_key": "sample.noted",
-            "body": "{}", "created_at": utcnow(), "attempts": 0, **values}
-
-
-def test_a_connection_lost_before_the_commit_sent_with_the_appended_rows_is_the_invalidated_error(pg):
-    """What the api answers 503 for: the same error whether the last statement carries COMMIT or not."""
-    session = pg.session()
-    session.begin()
-    rows_as_driver_sql(session, INSERT_NUMBERED, row("lost"))
-    audit.record(session, "create", "note", 1)
-    with psycopg.connect(pg.url, autocommit=True) as admin:
-        admin.execute("SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
-                      "WHERE datname = current_database() AND pid <> pg_backend_pid()")
-    with pytest.raises(DBAPIError) as lost:
-        session.commit()
-    session.rollback()
-    session.close()
-    assert lost.value.connection_invalidated
-    with pg.transaction() as session:  # a new connection; nothing of the lost transaction
-        assert session.execute(select(notes.c.title)).scalars().all() == []
