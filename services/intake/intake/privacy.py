@@ -11,7 +11,7 @@ from sqlalchemy import and_, func, literal, or_, select, tuple_, update
 from sqlalchemy.orm import Session
 
 from casework.db import UTCDateTime
-from casework.privacy import REMOVED, Found, RetentionRule, retention_policy, same_name, years_before
+from casework.privacy import REMOVED, Found, RetentionRule, all_written, retention_policy, same_name, years_before
 from intake.models import BatchReferral, Referral
 from intake.schemas import ReferralRecord
 
@@ -79,8 +79,15 @@ def due_referrals(session: Session, now: dt.datetime) -> Iterator[Referral]:
             after = (tuple_(closed, Referral.id) > tuple_(literal(closed_at(last), UTCDateTime()), literal(last.id)),)
 
 
+#: The columns anonymising a referral writes.
+ANONYMISED = ("person_name", "person_date_of_birth", "person_phone", "person_email", "person_address", "tenancy_ref",
+              "referrer_name", "referrer_email", "referrer_phone", "details", "consent_recorded_by",
+              "safeguarding_exemption_reason", "triage_reason", "withdrawn_reason", "anonymised_at")
+
+
 def anonymise(session: Session, referral: Referral) -> None:
-    """Remove who the person and the referrer are and every narrative; keep the facts for statistics."""
+    """Remove who the person and the referrer are and every narrative; keep the facts for statistics.
+    Every column it writes is marked written (``all_written``): a sweep's batch is one UPDATE."""
     def removed(value: str | None) -> str | None:
         return None if value is None else REMOVED
 
@@ -95,13 +102,19 @@ def anonymise(session: Session, referral: Referral) -> None:
     referral.triage_reason = removed(referral.triage_reason)
     referral.withdrawn_reason = removed(referral.withdrawn_reason)
     referral.anonymised_at = dt.datetime.now(dt.UTC)
-    # The digest of the batch row it came from is of the person's details too, and the feed's own
-    # reference (source_ref, from an imported file) would find the person in the feed again.
-    session.execute(update(BatchReferral).where(BatchReferral.referral_id == referral.id)
+    all_written(referral, *ANONYMISED)
+
+
+def forget_batch_rows(session: Session, referrals: list[Referral]) -> None:
+    """The batch rows the referrals came from: the row's digest is of the person's details too, and
+    the feed's own reference (source_ref, from an imported file) would find the person in the feed
+    again. One statement for a sweep's batch."""
+    session.execute(update(BatchReferral).where(BatchReferral.referral_id.in_([r.id for r in referrals]))
                     .values(row_key=None, source_ref=None))
 
 
-RETENTION = [RetentionRule("referral", due=due_referrals, anonymise=anonymise, audit_keys=AUDIT_KEYS)]
+RETENTION = [RetentionRule("referral", due=due_referrals, anonymise=anonymise, audit_keys=AUDIT_KEYS,
+                           together=forget_batch_rows)]
 
 #: What a legal hold may be placed on.
 HOLDABLE = {"referral": Referral}

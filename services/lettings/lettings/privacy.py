@@ -7,12 +7,21 @@ import uuid
 from typing import Any
 
 from sqlalchemy import and_, func, or_, select, true
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, selectinload
 
 from casework.audit import AuditEntry
 from casework.db import utcnow
 from casework.portable import uuid_text
-from casework.privacy import REMOVED, SWEEP_BATCH, Found, RetentionRule, retention_policy, same_name, years_before
+from casework.privacy import (
+    REMOVED,
+    SWEEP_BATCH,
+    Found,
+    RetentionRule,
+    all_written,
+    retention_policy,
+    same_name,
+    years_before,
+)
 from casework.privacy.holds import held
 from lettings.models import Applicant, HouseholdMember, Letter, Offer, SignUpPack, Tenancy
 from lettings.schemas.applicant_changes import BandHistoryEntry
@@ -88,7 +97,9 @@ def due_applicants(session: Session, now: dt.datetime) -> list[Applicant]:
         select(Applicant).where(Applicant.status == "cancelled", Applicant.anonymised_at.is_(None),
                                 func.coalesce(_last_changed("applicant", Applicant.id), Applicant.created_at) < cutoff,
                                 _not_held(session, "applicant", Applicant.id))
-        .order_by(Applicant.created_at).limit(SWEEP_BATCH).with_for_update(skip_locked=True)))
+        .order_by(Applicant.created_at).limit(SWEEP_BATCH).with_for_update(skip_locked=True)
+        # what anonymising changes, read with the batch (a query a kind, not two lazy loads an applicant)
+        .options(selectinload(Applicant.household), selectinload(Applicant.band_history))))
 
 
 def due_offers(session: Session, now: dt.datetime) -> list[Offer]:
@@ -119,21 +130,33 @@ def anonymise_applicant(session: Session, applicant: Applicant) -> None:
     for member in applicant.household:
         member.name = REMOVED
         member.date_of_birth = _year_only(member.date_of_birth)
-    # The letters to the household name it: they go too.
-    anonymise_letters(session, select(Offer.id).where(Offer.applicant_id == applicant.id))
     for change in applicant.band_history:  # a medical award's reason, say: the band and dates stay
         change.reason = REMOVED
     applicant.anonymised_at = utcnow()
+    all_written(applicant, "lead_name", "lead_date_of_birth", "phone", "email", "status_reason", "anonymised_at")
+
+
+def anonymise_applicants_letters(session: Session, applicants: list[Applicant]) -> None:
+    """The letters to the households name them: they go too (one look for a sweep's batch)."""
+    anonymise_letters(session, select(Offer.id).where(Offer.applicant_id.in_([a.id for a in applicants])))
+
+
+#: An offer's free text: officers' and the applicant's reasons.
+OFFER_REASONS = ("bypass_reason", "direct_match_reason", "refusal_reason", "withdrawal_reason", "refusal_review_reason")
 
 
 def anonymise_offer(session: Session, offer: Offer) -> None:
     """The officers' and applicant's free text removed; status, dates and reasonableness kept."""
-    for name in ("bypass_reason", "direct_match_reason", "refusal_reason", "withdrawal_reason",
-                 "refusal_review_reason"):
+    for name in OFFER_REASONS:
         if getattr(offer, name) is not None:
             setattr(offer, name, REMOVED)
-    anonymise_letters(session, [offer.id])
     offer.anonymised_at = utcnow()
+    all_written(offer, *OFFER_REASONS, "anonymised_at")
+
+
+def anonymise_offers_letters(session: Session, offers: list[Offer]) -> None:
+    """The letters about the offers and their sign-up packs (one look for a sweep's batch)."""
+    anonymise_letters(session, [offer.id for offer in offers])
 
 
 def anonymise_letters(session: Session, offer_ids: Any) -> None:
@@ -152,8 +175,10 @@ def anonymise_letters(session: Session, offer_ids: Any) -> None:
 
 
 RETENTION = [
-    RetentionRule("applicant", due=due_applicants, anonymise=anonymise_applicant, audit_keys=AUDIT_KEYS),
-    RetentionRule("offer", due=due_offers, anonymise=anonymise_offer, audit_keys=AUDIT_KEYS),
+    RetentionRule("applicant", due=due_applicants, anonymise=anonymise_applicant, audit_keys=AUDIT_KEYS,
+                  together=anonymise_applicants_letters),
+    RetentionRule("offer", due=due_offers, anonymise=anonymise_offer, audit_keys=AUDIT_KEYS,
+                  together=anonymise_offers_letters),
 ]
 
 

@@ -23,6 +23,7 @@ from .retention import (
     RETENTION_SWEEP,
     SWEEP_BATCH,
     RetentionRule,
+    all_written,
     ensure_retention_sweep,
     retention_policy,
     retention_sweep,
@@ -41,7 +42,7 @@ from .subject_access import (
 
 __all__ = [
     "REMOVED", "RETENTION_SWEEP", "SUBJECT_ROLES", "SWEEP_BATCH", "Found", "LegalHold", "LegalHoldBody", "LegalHoldSchema",
-    "RetentionRule", "SubjectExport", "SubjectQuery", "SubjectRecord", "ensure_retention_sweep", "held", "hold_of",
+    "RetentionRule", "SubjectExport", "all_written", "SubjectQuery", "SubjectRecord", "ensure_retention_sweep", "held", "hold_of",
     "legal_hold_blueprint", "redact_audit", "redact_audits", "retention_policy", "retention_sweep", "same_name",
     "subject_access_blueprint", "sweep", "years_before",
 ]

@@ -10,6 +10,7 @@ from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
+from sqlalchemy.orm.attributes import flag_modified
 
 from casework import audit, outbox, policy, timers
 from casework.db import Database, utcnow
@@ -37,6 +38,19 @@ class RetentionRule:
     audit_keys: frozenset[str] = field(default_factory=frozenset)
     #: The record types whose audit trails also belong to the record (e.g. a household member's).
     related: Callable[[Any], Iterable[tuple[str, Any]]] = lambda record: ()
+    #: ``together(session, records)``: what anonymising a batch changes in other tables, done once
+    #: for the whole batch (a statement for all its records, not one a record: each statement a
+    #: record made the sweep wait on a round trip and flushed the records one at a time).
+    together: Callable[[Session, list[Any]], None] | None = None
+
+
+def all_written(record: Any, *columns: str) -> None:
+    """For an ``anonymise``: each of the record's columns marked written, one that kept its value
+    (empty before, empty after) too. Every record's UPDATE then names the same columns, and the
+    flush sends a sweep's batch as one statement with many rows; otherwise each run of records whose
+    empty fields happen to differ is a statement of its own (bench/NOTES.md, "Sweeping a year")."""
+    for column in columns:
+        flag_modified(record, column)
 
 
 def sweep(session: Session, rules: Iterable[RetentionRule], *, service: str, now: dt.datetime | None = None,
@@ -54,6 +68,8 @@ def sweep(session: Session, rules: Iterable[RetentionRule], *, service: str, now
             swept.append(record)
             if len(swept) >= batch:
                 break
+        if swept and rule.together is not None:
+            rule.together(session, swept)
         # The batch's audit trails redacted together (a few reads, one update), not a record at a time.
         redact_audits(session, [(kind, ident) for record in swept
                                 for kind, ident in ((rule.record_type, record.id), *rule.related(record))],
