@@ -2,6 +2,7 @@
 
     .venv/bin/python bench/at_scale.py seed [--backend postgresql|sqlite|both] [--scale 1.0] [service…]
     .venv/bin/python bench/at_scale.py measure [--backend …] [--seconds 2] [--only NAME] [--no-housekeeping] [service…]
+    .venv/bin/python bench/at_scale.py housekeeping [--backend …] [service…]   # the sweep and export alone
     .venv/bin/python bench/at_scale.py explain SERVICE NAME [--backend …]
     .venv/bin/python bench/at_scale.py check [--backend …] [service…]   # each probe once (the suite's smoke test)
 
@@ -93,6 +94,29 @@ def run(backends: tuple[str, ...], seconds: float, only: str | None, services: l
                 print(_merge(f"scale-{backend}", name, figures))
 
 
+def housekeeping_alone(backends: tuple[str, ...], services: list[str]) -> None:
+    """Only the housekeeping (the retention sweep of a year and a subject-access export, each with
+    the api's p99 during it), kept beside the service's last probes, dated on its own."""
+    for backend in backends:
+        for name in services:
+            part = module(name)
+            if not hasattr(part, "housekeeping"):
+                continue
+            api, port = serve(name, backend)
+            try:
+                figures = part.housekeeping(port, backend)
+            finally:
+                processes.stop(api)
+            figures["measured"] = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
+            figures["load_average"] = Path("/proc/loadavg").read_text().split()[:3]
+            print(name, backend, json.dumps(figures), flush=True)
+            if store.PREFIX == store.DEFAULT_PREFIX:
+                path = RESULTS / f"scale-{backend}.json"
+                services_ = json.loads(path.read_text()).get("services", {}) if path.exists() else {}
+                services_.setdefault(name, {})["housekeeping"] = figures
+                write(f"scale-{backend}", {"services": services_})
+
+
 def smoke(backends: tuple[str, ...], services: list[str]) -> int:
     """Each probe asked once, its SQL run once, and the housekeeping done, over a (small) seeded
     council: the suite's check that this benchmark has not rotted. Non-zero when anything failed."""
@@ -130,7 +154,7 @@ def explain(name: str, probe_name: str, backend: str) -> None:
 def main(argv: list[str]) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     commands = parser.add_subparsers(dest="command", required=True)
-    for command in ("seed", "measure", "check"):
+    for command in ("seed", "measure", "check", "housekeeping"):
         sub = commands.add_parser(command)
         sub.add_argument("--backend", choices=(*BACKENDS, "both"), default="postgresql")
         sub.add_argument("services", nargs="*", choices=(*SERVICES, []), default=list(SERVICES))
@@ -153,6 +177,8 @@ def main(argv: list[str]) -> None:
             housekeeping=not args.no_housekeeping)
     elif args.command == "check":
         sys.exit(smoke(_backends(args.backend), args.services or list(SERVICES)))
+    elif args.command == "housekeeping":
+        housekeeping_alone(_backends(args.backend), args.services or list(SERVICES))
     else:
         explain(args.service, args.name, args.backend)
 

@@ -85,11 +85,13 @@ def sweep(session: Session, rules: Iterable[RetentionRule], *, service: str, now
 
 
 #: Records a run of the timer anonymises in one transaction, and the pause before the next run
-#: while there are more. SQLite's requests each take the database's write lock (``BEGIN
-#: IMMEDIATE``): there a run is short and the next waits a second, or the api answers nothing
-#: meanwhile (500 held the lock 13 s at a large council's size; runs of 25 back to back starved
-#: it too: bench/NOTES.md, "A large council: intake").
-RUNS = {"postgresql": (SWEEP_BATCH, dt.timedelta(0)), "sqlite": (25, dt.timedelta(seconds=1))}
+#: while there are more. On SQLite a run holds the database's write lock, which a request that
+#: writes (a read's audit entry too) waits for: there a run is shorter and the next waits a little,
+#: long enough for the waiting requests' busy handlers to look (runs back to back starved them).
+#: Was 25 a second: a large council's year of closures (200,000) would have taken three hours;
+#: 200 every 0.2 s swept 4,018 in 24 s against 217 s, the api's p99 during it 777 ms against
+#: 1,100 ms (load 10; bench/NOTES.md, "Sweeping a year").
+RUNS = {"postgresql": (SWEEP_BATCH, dt.timedelta(0)), "sqlite": (200, dt.timedelta(seconds=0.2))}
 
 
 def retention_sweep(rules: Iterable[RetentionRule], *, service: str,
