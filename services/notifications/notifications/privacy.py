@@ -15,7 +15,16 @@ from sqlalchemy import and_, func, or_, select
 from sqlalchemy.orm import Session
 
 from casework.db import utcnow
-from casework.privacy import REMOVED, SWEEP_BATCH, Found, LegalHold, RetentionRule, retention_policy, years_before
+from casework.privacy import (
+    REMOVED,
+    SWEEP_BATCH,
+    Found,
+    LegalHold,
+    RetentionRule,
+    all_written,
+    retention_policy,
+    years_before,
+)
 from notifications.models import Delivery, Notification, Task, written_in
 from notifications.schemas import Delivery as DeliverySchema
 from notifications.schemas import Notification as NotificationSchema
@@ -100,12 +109,14 @@ def anonymise_task(session: Session, task: Task) -> None:
     task.title = REMOVED
     task.subject_reference = task.link = task.closed_reason = None
     task.anonymised_at = utcnow()
+    all_written(task, "title", "subject_reference", "link", "closed_reason", "anonymised_at")
 
 
 def anonymise_notification(session: Session, notification: Notification) -> None:
     notification.message = REMOVED
     notification.subject_reference = notification.link = None
     notification.anonymised_at = utcnow()
+    all_written(notification, "message", "subject_reference", "link", "anonymised_at")
 
 
 def anonymise_delivery(session: Session, delivery: Delivery) -> None:
@@ -113,6 +124,7 @@ def anonymise_delivery(session: Session, delivery: Delivery) -> None:
     delivery.address = delivery.title = delivery.body = REMOVED
     delivery.last_error = None
     delivery.anonymised_at = utcnow()
+    all_written(delivery, "address", "title", "body", "last_error", "anonymised_at")
 
 
 RETENTION = [

@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session, selectinload
 
 from casework import privacy, timers
 from casework.db import utcnow
-from casework.privacy import Found, RetentionRule, same_name, years_before
+from casework.privacy import Found, RetentionRule, all_written, same_name, years_before
 from casework.timers import Timer
 from sustainment import rules
 from sustainment.journal import on_timeline
@@ -44,17 +44,22 @@ def anonymise(session: Session, case: Case) -> None:
         note.text = REMOVED
     for contact in case.contacts:
         contact.notes = None
+        all_written(contact, "notes")
     for visit in case.visits:
         visit.notes = None
         visit.risks_identified = []
+        all_written(visit, "notes", "risks_identified")
     for referral in case.agency_referrals:
         referral.reason = REMOVED
         referral.safeguarding_reason = None if referral.safeguarding_reason is None else REMOVED
         referral.response_note = None
         referral.outcome = None
+        all_written(referral, "reason", "safeguarding_reason", "response_note", "outcome")
     for change in case.risk_history:
         change.reason = REMOVED
     case.anonymised_at = utcnow()
+    all_written(case, "tenant_name", "tenant_date_of_birth", "tenant_phone", "tenant_email", "tenant_address",
+                "closure_summary", "anonymised_at")
     on_timeline(session, case, "anonymised", "Personal details removed after the retention period")
 
 
