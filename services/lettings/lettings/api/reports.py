@@ -8,7 +8,7 @@ from decimal import Decimal
 from flask import Response
 from flask.views import MethodView
 from sqlalchemy import and_, func, select
-from sqlalchemy.orm import aliased, selectinload
+from sqlalchemy.orm import aliased
 
 from casework.auth import roles
 from casework.web import Blueprint, abort, db_session
@@ -16,7 +16,7 @@ from casework.workdays import london_today
 from lettings import core
 from lettings.access import OFFICERS
 from lettings.letting import lets, reporting
-from lettings.models import Applicant, Offer, Tenancy
+from lettings.models import Offer, Tenancy
 from lettings.policy import current as policy
 from lettings.schemas.reports import (
     CorePeriod,
@@ -36,14 +36,6 @@ def in_period(period: dict) -> list:
     """The conditions on ``Tenancy`` of the lets started in the period."""
     return [*([Tenancy.tenancy_start >= period["date_from"]] if period["date_from"] else []),
             *([Tenancy.tenancy_start <= period["date_to"]] if period["date_to"] else [])]
-
-
-def tenancies_in(period: dict) -> list[Tenancy]:
-    stmt = select(Tenancy).options(
-        selectinload(Tenancy.property), selectinload(Tenancy.applicant).selectinload(Applicant.household),
-        selectinload(Tenancy.offer)).order_by(Tenancy.tenancy_start, Tenancy.reference)
-    stmt = stmt.where(Tenancy.offer_id.is_not(None), *in_period(period))  # lets made here, not tenancies imported
-    return list(db_session().scalars(stmt))
 
 
 def voids_ended_by(period: dict) -> dict:
@@ -124,7 +116,7 @@ class CoreExport(MethodView):
         own rent type), time on the register from the application date. Fields the service does not hold
         are left blank for the officer (see the service README). A period spanning two collection years, or
         a year whose layout is not held, is 422."""
-        tenancies = tenancies_in(period)
+        tenancies = lets.lets_for_core(db_session(), *in_period(period))  # lets made here, not tenancies imported
         try:
             layout, lines = core.export(tenancies, voids_ended_by(period), core.settings(),
                                         period_start=period["date_from"], period_end=period["date_to"])

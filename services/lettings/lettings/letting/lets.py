@@ -10,13 +10,15 @@ void and tenancy of those homes to pair them in Python took most of a second a r
 
 from __future__ import annotations
 
+from collections import defaultdict
+from types import SimpleNamespace
 from typing import Any
 
 from sqlalchemy import Select, and_, func, select
 from sqlalchemy.orm import Session
 
 from lettings.domain.tenancy import rent_loss, void_days
-from lettings.models import Property, Tenancy, Void
+from lettings.models import Applicant, HouseholdMember, Offer, Property, Tenancy, Void
 
 
 def lets_and_their_voids(*where: Any) -> Select:
@@ -54,3 +56,38 @@ def void_lines(session: Session, *where: Any) -> list[dict[str, Any]]:
                       "reason": let.reason, "let_date": let.tenancy_start, "tenancy_ref": let.reference,
                       "tenancy_id": let.id, "void_days": days, "rent_loss": rent_loss(let.weekly_rent, days)})
     return lines
+
+
+def lets_for_core(session: Session, *where: Any) -> list[SimpleNamespace]:
+    """The lets made here that meet ``where``, by start, shaped as ``core.lettings_log`` reads a
+    tenancy (its ``property``, its ``applicant`` with the ``household``, its ``offer``'s advert),
+    read as columns in two queries. A collection year of a large council is some 5,000 lets:
+    read as ORM objects with their homes, applicants, households and offers (40,000 objects) the
+    export took half a minute."""
+    lets = (Tenancy.offer_id.is_not(None), *where)
+    rows = session.execute(
+        select(Tenancy.id, Tenancy.reference, Tenancy.tenancy_start, Tenancy.tenancy_type, Tenancy.weekly_rent,
+               Tenancy.service_charge, Tenancy.applicant_id, Offer.advert_id,
+               Property.reference.label("property_reference"), Property.uprn, Property.property_type,
+               Property.wheelchair_accessible, Property.bedrooms, Property.rent_type,
+               Applicant.application_date, Applicant.reasonable_preference)
+        .join(Property, Property.id == Tenancy.property_id).join(Applicant, Applicant.id == Tenancy.applicant_id)
+        .join(Offer, Offer.id == Tenancy.offer_id)
+        .where(*lets).order_by(Tenancy.tenancy_start, Tenancy.reference)).all()
+    households: dict[Any, list[SimpleNamespace]] = defaultdict(list)
+    for member in session.execute(
+            select(HouseholdMember.applicant_id, HouseholdMember.position, HouseholdMember.relationship,
+                   HouseholdMember.date_of_birth, HouseholdMember.sex)
+            .where(HouseholdMember.applicant_id.in_(select(Tenancy.applicant_id).where(*lets)))):
+        households[member.applicant_id].append(SimpleNamespace(
+            position=member.position, relationship=member.relationship, date_of_birth=member.date_of_birth,
+            sex=member.sex))
+    return [SimpleNamespace(
+        id=row.id, reference=row.reference, tenancy_start=row.tenancy_start, tenancy_type=row.tenancy_type,
+        weekly_rent=row.weekly_rent, service_charge=row.service_charge,
+        offer=SimpleNamespace(advert_id=row.advert_id),
+        property=SimpleNamespace(reference=row.property_reference, uprn=row.uprn, property_type=row.property_type,
+                                 wheelchair_accessible=row.wheelchair_accessible, bedrooms=row.bedrooms,
+                                 rent_type=row.rent_type),
+        applicant=SimpleNamespace(household=households[row.applicant_id], application_date=row.application_date,
+                                  reasonable_preference=row.reasonable_preference)) for row in rows]
