@@ -35,7 +35,7 @@ from sqlalchemy.orm import Session
 
 from casework.workdays import LONDON
 from lettings.domain.tenancy import rent_loss, void_days
-from lettings.letting.lets import lets_and_their_voids
+from lettings.letting.lets import lets_and_their_voids, lets_started
 from lettings.models import Advert, Applicant, Offer, Property, Tenancy, Void
 
 #: Where a live void stands, in the order a void moves through them.
@@ -248,11 +248,11 @@ def performance(session: Session, *, today: dt.date, date_from: dt.date | None, 
     # Void days and rent loss per let, by month of tenancy start: each let paired with the void it
     # ended by the database (``lets``). Lets made here only: a tenancy imported from the housing
     # system ended no void of ours.
-    in_period = (Tenancy.tenancy_start >= date_from, Tenancy.tenancy_start <= date_to, Tenancy.offer_id.is_not(None))
+    in_period = lets_started(date_from, date_to)
     let_bands = Counter({band: n for band, n in session.execute(
         select(Applicant.band, func.count()).join(Tenancy, Tenancy.applicant_id == Applicant.id)
-        .where(*in_period).group_by(Applicant.band)).tuples()})
-    paired = lets_and_their_voids(*in_period).subquery()
+        .where(*in_period).group_by(Applicant.band))})
+    paired = lets_and_their_voids(date_from, date_to).subquery()
     lets = [(start, days, rent_loss(rent, days)) for start, days, rent in (
         (start, void_days(void_date, start), rent) for start, void_date, rent in session.execute(
             select(paired.c.tenancy_start, paired.c.void_date, paired.c.weekly_rent)
