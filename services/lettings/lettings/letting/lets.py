@@ -111,14 +111,12 @@ def lets_for_core(session: Session, date_from: dt.date | None, date_to: dt.date 
         .join(Property, Property.id == Tenancy.property_id).join(Applicant, Applicant.id == Tenancy.applicant_id)
         .join(Offer, Offer.id == Tenancy.offer_id)
         .where(*lets).order_by(Tenancy.tenancy_start, Tenancy.reference)).all()
-    households: dict[Any, list[SimpleNamespace]] = defaultdict(list)
+    households: dict[Any, list[Any]] = defaultdict(list)  # each member a row: what core reads of it, by name
     for member in session.execute(
             select(HouseholdMember.applicant_id, HouseholdMember.position, HouseholdMember.relationship,
                    HouseholdMember.date_of_birth, HouseholdMember.sex)
             .where(HouseholdMember.applicant_id.in_(select(Tenancy.applicant_id).where(*lets)))):
-        households[member.applicant_id].append(SimpleNamespace(
-            position=member.position, relationship=member.relationship, date_of_birth=member.date_of_birth,
-            sex=member.sex))
+        households[member.applicant_id].append(member)
     return [SimpleNamespace(
         id=row.id, reference=row.reference, tenancy_start=row.tenancy_start, tenancy_type=row.tenancy_type,
         weekly_rent=row.weekly_rent, service_charge=row.service_charge,
