@@ -15,6 +15,7 @@ from sqlalchemy import and_, func, or_, select
 from sqlalchemy.orm import Session
 
 from casework.db import utcnow
+from casework.literal import written_in
 from casework.privacy import (
     REMOVED,
     SWEEP_BATCH,
@@ -25,7 +26,7 @@ from casework.privacy import (
     retention_policy,
     years_before,
 )
-from notifications.models import Delivery, Notification, Task, written_in
+from notifications.models import Delivery, Notification, Task
 from notifications.schemas import Delivery as DeliverySchema
 from notifications.schemas import Notification as NotificationSchema
 from notifications.schemas import Task as TaskSchema

@@ -8,7 +8,7 @@ from decimal import Decimal
 from flask import Response
 from flask.views import MethodView
 from sqlalchemy import and_, func, select
-from sqlalchemy.orm import aliased, selectinload
+from sqlalchemy.orm import aliased
 
 from casework.auth import roles
 from casework.web import Blueprint, abort, db_session
@@ -16,7 +16,7 @@ from casework.workdays import london_today
 from lettings import core
 from lettings.access import OFFICERS
 from lettings.letting import lets, reporting
-from lettings.models import Applicant, Offer, Tenancy
+from lettings.models import Offer, Tenancy
 from lettings.policy import current as policy
 from lettings.schemas.reports import (
     CorePeriod,
@@ -26,6 +26,7 @@ from lettings.schemas.reports import (
     OfferReport,
     PerformanceReport,
     Period,
+    VoidPeriod,
     VoidReport,
 )
 
@@ -38,39 +39,29 @@ def in_period(period: dict) -> list:
             *([Tenancy.tenancy_start <= period["date_to"]] if period["date_to"] else [])]
 
 
-def tenancies_in(period: dict) -> list[Tenancy]:
-    stmt = select(Tenancy).options(
-        selectinload(Tenancy.property), selectinload(Tenancy.applicant).selectinload(Applicant.household),
-        selectinload(Tenancy.offer)).order_by(Tenancy.tenancy_start, Tenancy.reference)
-    stmt = stmt.where(Tenancy.offer_id.is_not(None), *in_period(period))  # lets made here, not tenancies imported
-    return list(db_session().scalars(stmt))
-
-
 def voids_ended_by(period: dict) -> dict:
     """The void each let of the period ended, by tenancy id (as `core.export` reads it)."""
-    return {let.id: let for let in db_session().execute(lets.lets_and_their_voids(*in_period(period)))
+    return {let.id: let for let in db_session().execute(lets.lets_and_their_voids(period["date_from"],
+                                                                                  period["date_to"]))
             if let.void_id is not None}
 
 
 @blp.route("/reports/voids")
 class VoidReportView(MethodView):
     @roles(*OFFICERS)
-    @blp.arguments(Period, location="query")
+    @blp.arguments(VoidPeriod, location="query")
     @blp.response(200, VoidReport)
-    def get(self, period):
+    def get(self, query):
         """Void days and rent loss
 
         One row per void ended by a let in the period (by tenancy start), so a home let twice in
         the period has two: void days (tenancy start − void date) and rent loss (weekly rent at
-        the let / 7 × void days), with totals and averages. Voids still open are not in it (their
-        days so far are on `GET /properties/{id}`)."""
-        lines = lets.void_lines(db_session(), *in_period(period))
-        total_days = sum(line["void_days"] for line in lines)
-        total_loss = sum((line["rent_loss"] for line in lines), Decimal("0"))
-        return {"date_from": period["date_from"], "date_to": period["date_to"], "lets": len(lines),
-                "total_void_days": total_days, "total_rent_loss": total_loss,
-                "average_void_days": Decimal(total_days) / len(lines) if lines else None,
-                "average_rent_loss": total_loss / len(lines) if lines else None, "voids": lines}
+        the let / 7 × void days). The rows are paged (`page`, `per_page`: 100 a page unless asked,
+        up to 1,000; `pages` says how many); the count (`lets`), totals and averages are over every
+        void of the period. Voids still open are not in it (their days so far are on
+        `GET /properties/{id}`)."""
+        return lets.void_report(db_session(), query["date_from"], query["date_to"], page=query["page"],
+                                per_page=query["per_page"])
 
 
 @blp.route("/reports/offers")
@@ -124,7 +115,7 @@ class CoreExport(MethodView):
         own rent type), time on the register from the application date. Fields the service does not hold
         are left blank for the officer (see the service README). A period spanning two collection years, or
         a year whose layout is not held, is 422."""
-        tenancies = tenancies_in(period)
+        tenancies = lets.lets_for_core(db_session(), period["date_from"], period["date_to"])
         try:
             layout, lines = core.export(tenancies, voids_ended_by(period), core.settings(),
                                         period_start=period["date_from"], period_end=period["date_to"])

@@ -135,7 +135,11 @@ def lettings_log(layout: Layout, tenancy: Tenancy, void_date: dt.date | None, by
 
 def as_line(layout: Layout, row: dict[int, Any]) -> list[Any]:
     """The log as a line of the file: column A blank, then field 1 to the last, blanks for the officer."""
-    return ["", *(row.get(n, "") for n in range(1, layout.fields + 1))]
+    line: list[Any] = [""] * (layout.fields + 1)
+    for n, answer in row.items():
+        if 1 <= n <= layout.fields:
+            line[n] = answer
+    return line
 
 
 def export(tenancies: list[Tenancy], voids: dict, core: CoreSettings, *, period_start: dt.date | None,

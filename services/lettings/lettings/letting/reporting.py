@@ -30,12 +30,13 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import case, func, or_, select
 from sqlalchemy.orm import Session
 
+from casework.literal import day_of, written_in
 from casework.workdays import LONDON
 from lettings.domain.tenancy import rent_loss, void_days
-from lettings.letting.lets import lets_and_their_voids
+from lettings.letting.lets import lets_and_their_voids, lets_started
 from lettings.models import Advert, Applicant, Offer, Property, Tenancy, Void
 
 #: Where a live void stands, in the order a void moves through them.
@@ -144,31 +145,34 @@ class LiveVoids:
 
 
 def _live(today: dt.date):
-    """The condition that a void is live: no let date, or a let date still to come."""
-    return or_(Void.let_date.is_(None), Void.let_date > today)
+    """The condition that a void is live: no let date, or a let date still to come (the day
+    written in the SQL: ``casework.literal``)."""
+    return or_(Void.let_date.is_(None), Void.let_date > day_of(today))
 
 
-def _all_live_voids(session: Session, today: dt.date) -> list[LiveVoid]:
-    """Every live void, read as columns (a home, its latest advert, the live offers on it): three
+def _void_rows(*where: Any):
+    """Live voids with their homes, as columns."""
+    return (select(Void.id, Void.property_id, Void.void_date, Void.let_date, Property.reference, Property.address,
+                   Property.bedrooms, Property.weekly_rent)
+            .join(Property, Property.id == Void.property_id).where(*where))
+
+
+def _where_each_stands(session: Session, today: dt.date, voids: list, void_ids: Any, home_ids: Any) -> list[LiveVoid]:
+    """``voids`` (rows of ``_void_rows``) with where each stands: their latest adverts (``void_ids``:
+    the voids' ids, a list or a query) and the live offers on their homes (``home_ids``), two
     queries whatever their number, each void matched to its offers through a dict by home."""
-    live = _live(today)
-    voids = session.execute(
-        select(Void.id, Void.property_id, Void.void_date, Void.let_date, Property.reference, Property.address,
-               Property.bedrooms, Property.weekly_rent)
-        .join(Property, Property.id == Void.property_id).where(live)).all()
     if not voids:
         return []
     adverts: dict[Any, Any] = {}
     for advert in session.execute(select(Advert.void_id, Advert.id, Advert.reference, Advert.status, Advert.closes_at)
-                                  .where(Advert.void_id.in_(select(Void.id).where(live)))
-                                  .order_by(Advert.published_at)):
+                                  .where(Advert.void_id.in_(void_ids)).order_by(Advert.published_at)):
         adverts[advert.void_id] = advert  # the latest wins
     offers: dict[Any, list] = defaultdict(list)
     for offer in session.execute(select(Offer.property_id, Offer.advert_id, Offer.status, Offer.made_at,
                                         Offer.reference, Applicant.reference.label("applicant_reference"))
                                  .join(Applicant, Applicant.id == Offer.applicant_id)
-                                 .where(Offer.property_id.in_(select(Void.property_id).where(live)),
-                                        Offer.status.in_(("pending", "accepted", "signed_up")))
+                                 .where(Offer.property_id.in_(home_ids),
+                                        written_in(Offer.status, ("pending", "accepted", "signed_up")))
                                  .order_by(Offer.made_at)):
         offers[offer.property_id].append(offer)
     found = []
@@ -187,21 +191,55 @@ def _all_live_voids(session: Session, today: dt.date) -> list[LiveVoid]:
             advert_closes_at=advert.closes_at if advert else None,
             offer_reference=offer.reference if offer else None,
             applicant_reference=offer.applicant_reference if offer else None, let_date=void.let_date))
+    return found
+
+
+def _all_live_voids(session: Session, today: dt.date) -> list[LiveVoid]:
+    """Every live void with where it stands, the longest first."""
+    live = _live(today)
+    found = _where_each_stands(session, today, session.execute(_void_rows(live)).all(),
+                               select(Void.id).where(live), select(Void.property_id).where(live))
     found.sort(key=lambda v: (-v.days, v.property_reference))
     return found
+
+
+def _pages(total: int, page: int, per_page: int) -> tuple[int, int]:
+    pages = max(1, -(-total // per_page))
+    return min(max(1, page), pages), pages
 
 
 def live_voids(session: Session, *, today: dt.date, stage: str | None = None, bedrooms: int | None = None,
                page: int = 1, per_page: int = PER_PAGE) -> LiveVoids:
     """Every live void (filtered by stage and bedrooms), the longest first, one page of them; with
-    the rent lost to date over all that match."""
-    matching = [v for v in _all_live_voids(session, today)
-                if (stage is None or v.stage == stage) and (bedrooms is None or v.bedrooms == bedrooms)]
-    pages = max(1, -(-len(matching) // per_page))
-    page = min(max(1, page), pages)
-    return LiveVoids(voids=matching[(page - 1) * per_page:page * per_page], total=len(matching), page=page,
-                     pages=pages, per_page=per_page, today=today,
-                     rent_lost=sum((v.rent_lost for v in matching), ZERO),
+    the rent lost to date over all that match.
+
+    Where a void stands is read for the page's voids only, unless asked for by stage: a large
+    council has a thousand homes empty at once, and working out where each stood (their adverts
+    and offers) to show 25 of them was most of the page."""
+    if stage is not None:
+        matching = [v for v in _all_live_voids(session, today)
+                    if v.stage == stage and (bedrooms is None or v.bedrooms == bedrooms)]
+        page, pages = _pages(len(matching), page, per_page)
+        return LiveVoids(voids=matching[(page - 1) * per_page:page * per_page], total=len(matching), page=page,
+                         pages=pages, per_page=per_page, today=today,
+                         rent_lost=sum((v.rent_lost for v in matching), ZERO),
+                         filters={"stage": stage, "bedrooms": bedrooms})
+    where = [_live(today), *([Property.bedrooms == bedrooms] if bedrooms is not None else [])]
+    every = session.execute(select(Void.void_date, Property.weekly_rent)
+                            .join(Property, Property.id == Void.property_id).where(*where)).all()
+    page, pages = _pages(len(every), page, per_page)
+    # The longest first: days void so far (a void dated after today has 0), then the home.
+    since = case((Void.void_date > day_of(today), day_of(today)), else_=Void.void_date)
+    shown = session.execute(_void_rows(*where).order_by(since, Property.reference)
+                            .offset((page - 1) * per_page).limit(per_page)).all()
+    if len(shown) <= PER_PAGE * 4:  # a page: its voids by key
+        void_ids, home_ids = [v.id for v in shown], [v.property_id for v in shown]
+    else:  # every one (the CSV): as a query, not a thousand parameters
+        void_ids = select(Void.id).join(Property, Property.id == Void.property_id).where(*where)
+        home_ids = select(Void.property_id).join(Property, Property.id == Void.property_id).where(*where)
+    return LiveVoids(voids=_where_each_stands(session, today, shown, void_ids, home_ids),
+                     total=len(every), page=page, pages=pages, per_page=per_page, today=today,
+                     rent_lost=sum((rent_loss(rent, void_days(void_date, today)) for void_date, rent in every), ZERO),
                      filters={"stage": stage, "bedrooms": bedrooms})
 
 
@@ -248,11 +286,11 @@ def performance(session: Session, *, today: dt.date, date_from: dt.date | None, 
     # Void days and rent loss per let, by month of tenancy start: each let paired with the void it
     # ended by the database (``lets``). Lets made here only: a tenancy imported from the housing
     # system ended no void of ours.
-    in_period = (Tenancy.tenancy_start >= date_from, Tenancy.tenancy_start <= date_to, Tenancy.offer_id.is_not(None))
+    in_period = lets_started(date_from, date_to)
     let_bands = Counter({band: n for band, n in session.execute(
         select(Applicant.band, func.count()).join(Tenancy, Tenancy.applicant_id == Applicant.id)
-        .where(*in_period).group_by(Applicant.band)).tuples()})
-    paired = lets_and_their_voids(*in_period).subquery()
+        .where(*in_period).group_by(Applicant.band))})
+    paired = lets_and_their_voids(date_from, date_to).subquery()
     lets = [(start, days, rent_loss(rent, days)) for start, days, rent in (
         (start, void_days(void_date, start), rent) for start, void_date, rent in session.execute(
             select(paired.c.tenancy_start, paired.c.void_date, paired.c.weekly_rent)

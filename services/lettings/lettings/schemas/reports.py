@@ -37,6 +37,15 @@ class CorePeriod(Period):
         return data
 
 
+class VoidPeriod(Period):
+    """The period of ``GET /reports/voids`` and the page of its rows."""
+
+    page = fields.Integer(load_default=1, validate=validate.Range(1, 100_000), metadata={
+        "description": "The page of rows (the last when past it)."})
+    per_page = fields.Integer(load_default=100, validate=validate.Range(1, 1000), metadata={
+        "description": "Rows a page: 100 unless asked, up to 1,000."})
+
+
 class VoidLine(ma.Schema):
     """One void, ended by a let in the period."""
 
@@ -54,13 +63,17 @@ class VoidLine(ma.Schema):
 class VoidReport(ma.Schema):
     date_from = Date(data_key="from", allow_none=True)
     date_to = Date(data_key="to", allow_none=True)
-    lets = fields.Integer()
+    lets = fields.Integer(metadata={"description": "Voids ended by a let in the period: every page's rows."})
+    page = fields.Integer()
+    pages = fields.Integer()
+    per_page = fields.Integer()
     total_void_days = fields.Integer()
     average_void_days = fields.Decimal(places=1, as_string=True, allow_none=True, metadata={"example": "21.0"})
     total_rent_loss = Money()
     average_rent_loss = Money(allow_none=True)
     voids = fields.List(fields.Nested(VoidLine), metadata={
-        "description": "One row per void ended in the period (a home let twice has two), in let order."})
+        "description": "One row per void ended in the period (a home let twice has two), in let order: "
+                       "this page's."})
 
 
 class OfferReport(ma.Schema):

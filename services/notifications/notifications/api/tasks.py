@@ -9,10 +9,11 @@ from sqlalchemy import Select, select
 
 from casework.auth import OFFICER_ROLES, current, roles
 from casework.db import utcnow
+from casework.literal import written_in
 from casework.web import Blueprint, SelectPage, db_session, get_or_404
 from notifications import policy, tasks, worklist
 from notifications.api.common import refusals
-from notifications.models import Task, is_live, written_in
+from notifications.models import Task, is_live
 from notifications.schemas import Task as TaskSchema
 from notifications.schemas import TaskAssignment, TaskClosing, TaskQueryArgs
 
