@@ -694,12 +694,14 @@ def _closures(backend: str, now: dt.datetime) -> int:
 
 
 def _sweep(backend: str) -> dict:
-    """The retention sweep as its timer runs it, one transaction a batch, until nothing is due."""
+    """The retention sweep as its timer runs it (``casework.privacy.retention.RUNS``: a run's
+    batch in one transaction, the pause it asks for between runs), until nothing is due."""
     from casework import context
     from casework.db import Database
-    from casework.privacy.retention import sweep
+    from casework.privacy.retention import RUNS, sweep
     from lettings.privacy import RETENTION
 
+    batch, pause = RUNS[backend]
     db = Database(database_url("lettings", backend))
     totals: dict[str, int] = {}
     batches, longest = 0, 0.0
@@ -708,13 +710,15 @@ def _sweep(backend: str) -> dict:
             while True:
                 started = time.perf_counter()
                 with db.transaction() as session:
-                    counts = sweep(session, RETENTION, service="lettings")
+                    counts = sweep(session, RETENTION, service="lettings", batch=batch)
                 longest = max(longest, time.perf_counter() - started)
                 batches += 1
                 for kind, n in counts.items():
                     totals[kind] = totals.get(kind, 0) + n
                 if not any(counts.values()):
                     break
+                if any(n >= batch for n in counts.values()):
+                    time.sleep(pause.total_seconds())
     finally:
         db.engine.dispose()
     return {"anonymised": totals, "transactions": batches, "longest_transaction_s": round(longest, 2)}

@@ -511,8 +511,10 @@ def _sweep(backend: str) -> dict:
     batch was full), until nothing is due or ``SWEEP_SECONDS`` have passed."""
     from casework.db import Database
     from casework.privacy import sweep
+    from casework.privacy.retention import RUNS
     from notifications.privacy import RETENTION
 
+    batch, pause = RUNS[backend]  # as the timer runs it: a run's batch, then its pause
     db = Database(database_url("notifications", backend))
     totals: dict[str, int] = {}
     batches, slowest = 0, 0.0
@@ -521,13 +523,15 @@ def _sweep(backend: str) -> dict:
         while True:
             began = time.perf_counter()
             with db.transaction() as session:
-                counts = sweep(session, RETENTION, service="notifications")
+                counts = sweep(session, RETENTION, service="notifications", batch=batch)
             slowest = max(slowest, time.perf_counter() - began)
             batches += 1
             for kind, count in counts.items():
                 totals[kind] = totals.get(kind, 0) + count
             if not any(counts.values()) or (SWEEP_SECONDS and time.perf_counter() - started > SWEEP_SECONDS):
                 break
+            if any(n >= batch for n in counts.values()):
+                time.sleep(pause.total_seconds())
         left = {} if not any(counts.values()) else _still_due(db)
     finally:
         db.dispose()
