@@ -23,13 +23,16 @@ from sqlalchemy import (
     ARRAY,
     JSON,
     Boolean,
+    ColumnElement,
     DateTime,
     Engine,
     Interval,
     MetaData,
+    String,
     TypeDecorator,
     create_engine,
     event,
+    literal_column,
     text,
 )
 from sqlalchemy.dialects import postgresql, sqlite
@@ -74,6 +77,24 @@ def as_utc(value: dt.datetime | None) -> dt.datetime | None:
     if value.tzinfo is None:
         return value.replace(tzinfo=dt.UTC)
     return value if value.tzinfo is dt.UTC else value.astimezone(dt.UTC)
+
+
+def written(value: str) -> ColumnElement[str]:
+    """One of our own constants (a status, a risk level) written in the SQL, not sent as a
+    parameter: as a partial index's WHERE has it, and so that each value is planned for itself.
+
+    psycopg prepares a statement run five times, and PostgreSQL then plans it once for any values
+    (a generic plan), which cannot prove a parameter is the index's value (``status <> 'closed'``):
+    a large council's open cases were then found by reading all 200,000, and an officer's overdue
+    tasks by reading every task (bench/NOTES.md, a large council). Never for what a user typed."""
+    if not re.fullmatch(r"[a-z0-9_]+", value):
+        raise ValueError(f"not a constant of ours: {value!r}")
+    return literal_column(f"'{value}'", String)
+
+
+def written_in(column: ColumnElement[str], values: tuple[str, ...]) -> ColumnElement[bool]:
+    """``column`` is one of ``values`` (our own constants), each ``written`` in the SQL."""
+    return column.in_([written(value) for value in values])
 
 
 class UTCDateTime(TypeDecorator):

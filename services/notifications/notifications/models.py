@@ -6,24 +6,15 @@ from __future__ import annotations
 import datetime as dt
 import uuid
 
-from sqlalchemy import Boolean, ColumnElement, Date, Index, Integer, String, Text, Uuid, literal_column, text
+from sqlalchemy import Boolean, ColumnElement, Date, Index, Integer, String, Text, Uuid, text
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
-from casework.db import JSONDoc, UTCDateTime, naming_metadata, utcnow
+from casework.db import JSONDoc, UTCDateTime, naming_metadata, utcnow, written_in
 
 TASK_STATUSES = ("open", "acknowledged", "done", "cancelled")
 LIVE_TASK_STATUSES = ("open", "acknowledged")
 EMAIL_PREFERENCES = ("immediate", "daily_digest", "off")
 _LIVE = text("status IN ('open', 'acknowledged')")
-
-
-def written_in(column: ColumnElement[str], values: tuple[str, ...]) -> ColumnElement[bool]:
-    """``column`` is one of ``values`` (our own constants), written in the SQL as a partial index's
-    WHERE has them, not sent as parameters. psycopg prepares a statement run five times, and
-    PostgreSQL then plans it once for any values (a generic plan), which cannot prove a parameter
-    is one of the index's: an officer's overdue tasks were then counted by reading every task, and
-    the sweep's next batch found by a scan of them all (bench/NOTES.md, a large council)."""
-    return column.in_([literal_column(f"'{value}'", String) for value in values])
 
 
 def is_live(status: ColumnElement[str]) -> ColumnElement[bool]:

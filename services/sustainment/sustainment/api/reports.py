@@ -15,14 +15,11 @@ from casework.workdays import london_today
 from sustainment import rules
 from sustainment.api.common import CASEWORKERS
 from sustainment.cases import outcomes, overdue, performance
-from sustainment.models import Case
+from sustainment.models import OPEN, Case
 from sustainment.policy import current as policy
 from sustainment.schemas import CaseloadRow, OutcomeArgs, OutcomeRow, OverdueRow, PerformanceReport, ReportArgs
 
 blp = Blueprint("reports", __name__, url_prefix="/reports", description="Performance reporting.")
-
-OPEN = Case.status != "closed"
-
 
 def _of_type(stmt, args):
     return stmt.where(Case.case_type == args["case_type"]) if "case_type" in args else stmt

@@ -19,7 +19,7 @@ from sqlalchemy.orm import Session, aliased
 from casework import workdays
 from casework.portable import PerDatabase
 from sustainment import rules
-from sustainment.models import AgencyReferral, Case, Plan, Visit
+from sustainment.models import OPEN, AgencyReferral, Case, Plan, Visit
 
 #: An open action of the plan (``status`` missing or ``open``) due before ``:day`` (ISO dates
 #: compare as text), in each backend's JSON.
@@ -100,7 +100,7 @@ def report(session: Session, *, case_type: str | None, policy: rules.Policy, now
     (bench/NOTES.md, "Sustainment at full size, second pass")."""
 
     def of(*columns) -> Select:
-        stmt = select(*_LISTED, *columns).where(Case.status != "closed")
+        stmt = select(*_LISTED, *columns).where(OPEN)
         return stmt.where(Case.case_type == case_type) if case_type else stmt
 
     today = workdays.london_today(now)
