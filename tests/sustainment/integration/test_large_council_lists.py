@@ -14,6 +14,7 @@ from casework.audit import AuditEntry
 from casework.db import written, written_in
 from casework_dev.testing import bearer
 from casework_dev.testing.pages import sign_in_as
+from casework_dev.testing.times import plain_monday
 
 LEADER = bearer("leader-1", "team_leader")
 LONG_AGO = dt.datetime(2026, 1, 5, 9, tzinfo=dt.UTC)
@@ -113,3 +114,27 @@ def test_the_performance_figures_read_a_years_cases_once_for_first_contact_and_t
     counted_closures = [s for s in statements if "cases.tenancy_ref IS NOT NULL" in s and "JOIN" not in s]
     assert len(opened) == 1, opened
     assert len(counted_closures) == 1, counted_closures
+
+
+def test_a_caseload_reads_of_each_case_only_what_it_shows_and_its_deadlines_need(sustainment, assigned_case, agency):
+    """Not every visit and plan version of a year, nor the directory's agency and the deliveries
+    of each agency referral (the heavy case has 14 visits and 5 plan versions)."""
+    officer = bearer("officer-1", "sustainment_officer")
+    case = assigned_case()
+    c = sustainment.client
+    monday = plain_monday()
+    for day in (monday, monday + dt.timedelta(days=1)):
+        r = c.post(f"/cases/{case['id']}/visits", headers=officer,
+                   json={"kind": "home_visit", "scheduled_for": f"{day}T10:00:00Z"})
+        assert r.status_code == 201, r.json
+    c.post(f"/cases/{case['id']}/agency-referrals", headers=officer,
+           json={"agency_id": agency("Welfare officer"), "reason": "Benefit check.", "consent_given": True})
+    with _statements(sustainment) as statements:
+        r = c.get("/caseload", headers=officer)
+    assert r.status_code == 200
+    [entry] = r.json
+    assert entry["next_visit"]["scheduled_for"].startswith(str(monday))
+    assert [d for d in (entry["next_deadline"],) if d]  # its deadlines still worked out
+    assert not [s for s in statements if "FROM agencies" in s or "FROM agency_deliveries" in s], statements
+    [visits] = [s for s in statements if "FROM visits" in s]
+    assert "visits.status = 'scheduled'" in visits

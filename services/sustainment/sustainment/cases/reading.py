@@ -17,15 +17,15 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import select
-from sqlalchemy.orm import Session, selectinload
+from sqlalchemy import and_, or_, select
+from sqlalchemy.orm import Session, aliased, lazyload, selectinload
 
 from casework import audit, context, records
 from casework.db import written
 from casework.web.etag import etag_of
 from sustainment import rules, sensitivity
 from sustainment.cases import Forbidden, NotFound, Stale, overdue
-from sustainment.models import CASE_REFERENCE, OPEN, AgencyReferral, Case, Visit
+from sustainment.models import CASE_REFERENCE, OPEN, AgencyReferral, Case, Plan, Visit
 
 #: Who sees other officers' caseloads and the team's (admin always does).
 LEADERS = ("team_leader",)
@@ -309,8 +309,19 @@ def _entry(case: Case, *, policy: rules.Policy, now: dt.datetime) -> CaseloadEnt
 
 
 def _open_cases(session: Session, *where: Any) -> Iterable[Case]:
+    """Open cases with what a caseload shows of them and their deadlines need: the visits still to
+    record and the settling-in visits made, the current plan, the agencies yet to answer (not a year
+    of visits and plan versions, nor the agencies and deliveries of every referral: bench/NOTES.md,
+    "Sustainment at full size, second pass"). Read for a list, never changed: the collections are
+    those parts only."""
+    later = aliased(Plan)
+    current = ~select(later.id).where(later.case_id == Plan.case_id, later.version > Plan.version).exists()
     return session.scalars(select(Case).where(OPEN, *where).options(
-        selectinload(Case.visits), selectinload(Case.plans), selectinload(Case.agency_referrals)))
+        selectinload(Case.visits.and_(or_(Visit.status == written("scheduled"), and_(
+            Visit.kind == written("settling_in"), Visit.status == written("completed"))))),
+        selectinload(Case.plans.and_(current)),
+        selectinload(Case.agency_referrals.and_(AgencyReferral.status.not_in(rules.AGENCY_ANSWERED)))
+        .options(lazyload(AgencyReferral.directory_agency), lazyload(AgencyReferral.deliveries))))
 
 
 def _entries(session: Session, cases: Iterable[Case], *, policy: rules.Policy, now: dt.datetime) -> list[CaseloadEntry]:
