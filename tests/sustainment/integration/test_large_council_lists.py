@@ -98,24 +98,6 @@ def test_only_our_own_constants_are_written_in_the_sql():
         written("x'; DROP TABLE cases; --")
 
 
-def test_the_performance_figures_read_a_years_cases_once_for_first_contact_and_the_averages(sustainment):
-    """Each figure read the year's cases again: a large council opens some 40,000 a year. First
-    contact and the average days come from one reading, the sustained closures' two counts from
-    another (their figures are checked by hand in ``test_performance``)."""
-    from casework.db import utcnow
-    from casework.reports import date_range
-    from casework.workdays import london_today
-    from sustainment.cases import performance
-
-    now = utcnow()
-    with _statements(sustainment) as statements, sustainment.db.transaction() as session:
-        performance.report(session, date_range({}, london_today(now)), now=now)
-    opened = [s for s in statements if "cases.opened_at >=" in s and "visits" not in s]
-    counted_closures = [s for s in statements if "cases.tenancy_ref IS NOT NULL" in s and "JOIN" not in s]
-    assert len(opened) == 1, opened
-    assert len(counted_closures) == 1, counted_closures
-
-
 def test_a_caseload_reads_of_each_case_only_what_it_shows_and_its_deadlines_need(sustainment, assigned_case, agency):
     """Not every visit and plan version of a year, nor the directory's agency and the deliveries
     of each agency referral (the heavy case has 14 visits and 5 plan versions)."""

@@ -21,7 +21,7 @@ Which cases each figure counts (ranges include both days, in London):
 from __future__ import annotations
 
 import datetime as dt
-from collections import Counter
+from collections import Counter, defaultdict
 
 from sqlalchemy import ColumnElement, and_, case, func, select
 from sqlalchemy.orm import Session, aliased
@@ -60,6 +60,27 @@ def _flag(condition) -> ColumnElement[int]:
     return case((condition, 1), else_=0)
 
 
+def _first_contact(session: Session, opened: tuple, span: DateRange, now: dt.datetime) -> dict:
+    each = select(month_index(Case.opened_at, span).label("month"),
+                  _flag(and_(Case.first_contact_at.is_(None), Case.first_contact_due >= now)).label("pending"),
+                  _flag(and_(Case.first_contact_at.is_not(None), Case.first_contact_at <= Case.first_contact_due))
+                  .label("within")).where(*opened).subquery()
+    by_month: dict[int, Counter] = defaultdict(Counter)
+    for month, pending, within, n in session.execute(select(each.c.month, each.c.pending, each.c.within, func.count())
+                                                     .group_by(each.c.month, each.c.pending, each.c.within)):
+        tally = by_month[month]
+        if pending:
+            tally["pending"] += n
+            continue
+        tally["cases"] += n
+        tally["within"] += n if within else 0
+    rows = [{"month": m, "cases": by_month[i]["cases"], "within": by_month[i]["within"],
+             "percent": percent(by_month[i]["within"], by_month[i]["cases"]), "pending": by_month[i]["pending"]}
+            for i, m in enumerate(months(span))]
+    total = {k: sum(r[k] for r in rows) for k in ("cases", "within", "pending")}
+    return {"months": rows, "total": {**total, "percent": percent(total["within"], total["cases"])}}
+
+
 def _settling_in(session: Session, opened: tuple, now: dt.datetime) -> dict:
     held = (select(Visit.case_id, func.min(Visit.scheduled_for).label("held"))
             .where(Visit.kind == "settling_in", Visit.status == "completed").group_by(Visit.case_id).subquery())
@@ -79,49 +100,6 @@ def _settling_in(session: Session, opened: tuple, now: dt.datetime) -> dict:
             "pending": tally["pending"]}
 
 
-def _opened_in(session: Session, opened: tuple, span: DateRange, now: dt.datetime) -> dict:
-    """First contact by month and the average days, from one reading of the cases opened in the
-    range, counted by month in the database (each figure read them again: bench/NOTES.md,
-    "Sustainment at full size, second pass")."""
-    each = select(
-        month_index(Case.opened_at, span).label("month"), Case.first_contact_at, Case.first_contact_due,
-        *(days_between(start, end).label(name) for name, start, end in _MEASURES),
-    ).where(*opened).subquery()
-    c = each.c
-    counts = {
-        "cases": func.count(),
-        "pending": func.sum(_flag(and_(c.first_contact_at.is_(None), c.first_contact_due >= now))),
-        "within": func.sum(_flag(and_(c.first_contact_at.is_not(None), c.first_contact_at <= c.first_contact_due))),
-    }
-    for name, _, _ in _MEASURES:
-        counts[f"{name}_cases"], counts[f"{name}_days"] = func.count(c[name]), func.sum(c[name])
-    by_month = {row.month: row._mapping for row in session.execute(
-        select(c.month, *(column.label(name) for name, column in counts.items())).group_by(c.month))}
-
-    def total(name: str, month: int | None = None) -> int:
-        rows = [by_month.get(month)] if month is not None else by_month.values()
-        return sum((row[name] or 0) for row in rows if row is not None)
-
-    rows = []
-    for i, m in enumerate(months(span)):
-        pending, within = total("pending", i), total("within", i)
-        cases = total("cases", i) - pending
-        rows.append({"month": m, "cases": cases, "within": within, "percent": percent(within, cases), "pending": pending})
-    whole = {k: sum(r[k] for r in rows) for k in ("cases", "within", "pending")}
-    average_days = []
-    for name, _, _ in _MEASURES:
-        cases, days = total(f"{name}_cases"), total(f"{name}_days")
-        average_days.append({"measure": name, "cases": cases, "days": round(float(days) / cases, 1) if cases else None})
-    return {"first_contact": {"months": rows, "total": {**whole, "percent": percent(whole["within"], whole["cases"])}},
-            "average_days": average_days}
-
-
-#: The average days' measures: from, to.
-_MEASURES = (("referral_to_opened", Case.referred_at, Case.opened_at),
-             ("opened_to_first_contact", Case.opened_at, Case.first_contact_at),
-             ("opened_to_closure", Case.opened_at, Case.closed_at))
-
-
 def _closed(span: DateRange) -> tuple:
     return Case.status == "closed", Case.closed_at >= span.since, Case.closed_at < span.until
 
@@ -136,11 +114,8 @@ def _by_outcome(session: Session, span: DateRange) -> list[dict]:
 def _sustained(session: Session, closed: tuple, now: dt.datetime) -> dict:
     """Closures a year old or more, each with the later cases of its tenancy (a join, not a list
     of references); the younger ones only counted."""
-    year_old = Case.closed_at <= now - YEAR
-    closures, young = session.execute(select(func.sum(_flag(year_old)), func.sum(_flag(~year_old)))
-                                      .where(*closed, Case.tenancy_ref.is_not(None))).one()
-    closures, young = closures or 0, young or 0
-    known = (*closed, Case.tenancy_ref.is_not(None), year_old)
+    known = (*closed, Case.tenancy_ref.is_not(None), Case.closed_at <= now - YEAR)
+    closures = session.scalar(select(func.count()).where(*known)) or 0
     later = aliased(Case)
     again = set()
     for case_id, closed_at, opened_at in session.execute(
@@ -149,8 +124,23 @@ def _sustained(session: Session, closed: tuple, now: dt.datetime) -> dict:
         if opened_at <= closed_at + YEAR:
             again.add(case_id)
     sustained = closures - len(again)
+    young = session.scalar(select(func.count()).where(*closed, Case.tenancy_ref.is_not(None),
+                                                      Case.closed_at > now - YEAR)) or 0
     return {"closures": closures, "sustained": sustained, "percent": percent(sustained, closures),
             "not_yet_known": young}
+
+
+def _average_days(session: Session, opened: tuple) -> list[dict]:
+    measures = (("referral_to_opened", Case.referred_at, Case.opened_at),
+                ("opened_to_first_contact", Case.opened_at, Case.first_contact_at),
+                ("opened_to_closure", Case.opened_at, Case.closed_at))
+    columns = []
+    for _, start, end in measures:
+        days = days_between(start, end)
+        columns += [func.count(days), func.avg(days)]
+    found = session.execute(select(*columns).where(*opened)).one()
+    return [{"measure": name, "cases": found[2 * i], "days": None if found[2 * i + 1] is None
+             else round(float(found[2 * i + 1]), 1)} for i, (name, _, _) in enumerate(measures)]
 
 
 def report(session: Session, span: DateRange, *, now: dt.datetime) -> dict:
@@ -158,15 +148,14 @@ def report(session: Session, span: DateRange, *, now: dt.datetime) -> dict:
     Counted by the database (a large council opens tens of thousands of cases a year)."""
     opened = (Case.opened_at >= span.since, Case.opened_at < span.until)
     closed = _closed(span)
-    found = _opened_in(session, opened, span, now)
     return {
         "from": span.start, "to": span.end,
         "open_cases": _open_cases(session),
-        "first_contact": found["first_contact"],
+        "first_contact": _first_contact(session, opened, span, now),
         "settling_in": _settling_in(session, opened, now),
         "closed_by_outcome": _by_outcome(session, span),
         "sustained": _sustained(session, closed, now),
-        "average_days": found["average_days"],
+        "average_days": _average_days(session, opened),
     }
 
 
