@@ -53,7 +53,7 @@ class Overdue(MethodView):
 
         First contact, settling-in visit, visit outcomes, plan reviews and agency chases whose
         time has passed with the work undone, most overdue first; a page at a time (`page`,
-        `page_size`: 20 by default, up to 100; the total in `X-Pagination`), as every list is. Each
+        `page_size`: 10 by default, up to 100; the total in `X-Pagination`), as every list is. Each
         case on the page is audited as read.
         """
         session = db_session()
