@@ -27,6 +27,7 @@ from sqlalchemy.orm import DeclarativeBase, Mapped, Session, attributes, mapped_
 
 from casework import records, tallies
 from casework.db import JSONDoc, UTCDateTime, naming_metadata, utcnow
+from casework.literal import text_of
 from casework.numbering import Counter
 
 #: Case numbers: a sequence on PostgreSQL, a counting table on SQLite (migration 0006).
@@ -131,6 +132,10 @@ class Case(Base):
 
 #: How a case's reference (``S-000045``, made from its number) finds it: ``casework.records``.
 CASE_REFERENCE = records.numbered("S", Case.number)
+
+#: A case not closed, written as ``ix_cases_open_by_officer``'s WHERE has it, so that the index
+#: serves a statement psycopg has prepared (``casework.literal.text_of``).
+OPEN = Case.status != text_of("closed")
 
 
 class Assignment(Base):

@@ -37,13 +37,18 @@ class TeamCaseloadView(MethodView):
     @roles("team_leader")
     @blp.arguments(ReportArgs, location="query")
     @blp.response(200, TeamCaseload)
-    def get(self, args):
+    @blp.paginate()
+    def get(self, args, pagination_parameters):
         """The team's caseload
 
-        For team leaders: the open cases no officer has yet (what needs doing first at the top,
-        each audited as read), and each officer's open cases by risk level with how many have a
-        deadline past.
+        For team leaders: the open cases no officer has yet, what needs doing first at the top, a
+        page at a time (`page`, `page_size`: 10 by default, up to 100; how many in all in
+        `X-Pagination`), each on the page audited as read; and each officer's open cases by risk
+        level with how many have a deadline past.
         """
         with refusals():
-            return reading.team_caseload(db_session(), case_type=args.get("case_type"), policy=policy(),
-                                         now=utcnow())
+            team = reading.team_caseload(db_session(), case_type=args.get("case_type"),
+                                         page=pagination_parameters.page, page_size=pagination_parameters.page_size,
+                                         policy=policy(), now=utcnow())
+        pagination_parameters.item_count = team.unassigned_count
+        return team

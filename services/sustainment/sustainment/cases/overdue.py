@@ -1,4 +1,5 @@
-"""Which of many open cases have a deadline past: the team's caseload counts them per officer.
+"""Which of many open cases have a deadline past: the team's caseload counts them per officer, and
+the overdue report lists each deadline past.
 
 The rules are ``reading.deadlines``' (a case is overdue when any of its deadlines is), asked of
 the database for thousands of cases at once instead of loading each case's visits, plans and
@@ -12,13 +13,13 @@ from __future__ import annotations
 import datetime as dt
 import uuid
 
-from sqlalchemy import ColumnElement, select, text
+from sqlalchemy import ColumnElement, Select, select, text
 from sqlalchemy.orm import Session, aliased
 
 from casework import workdays
 from casework.portable import PerDatabase
 from sustainment import rules
-from sustainment.models import AgencyReferral, Case, Plan, Visit
+from sustainment.models import OPEN, AgencyReferral, Case, Plan, Visit
 
 #: An open action of the plan (``status`` missing or ``open``) due before ``:day`` (ISO dates
 #: compare as text), in each backend's JSON.
@@ -76,3 +77,49 @@ def overdue_cases(session: Session, cases: list, where: tuple, *, policy: rules.
         select(AgencyReferral.case_id).join(Case, Case.id == AgencyReferral.case_id)
         .where(*where, AgencyReferral.status.not_in(rules.AGENCY_ANSWERED), AgencyReferral.chase_by < day)))
     return found
+
+
+# -- the overdue report --------------------------------------------------------------------------
+
+#: What of a case the report shows beside each deadline: no tenant (the report names cases by
+#: reference, so a case listed is audited as read only on the page shown).
+_LISTED = (Case.id, Case.number, Case.case_type, Case.officer_id, Case.risk_level)
+
+
+def _row(case, deadline: str, due: dt.datetime, related_id=None) -> dict:
+    return {"case_id": case.id, "reference": f"S-{case.number:06d}", "case_type": case.case_type,
+            "officer_id": case.officer_id, "risk_level": case.risk_level, "deadline": deadline,
+            "due": due, "related_id": str(related_id) if related_id is not None else None}
+
+
+def report(session: Session, *, case_type: str | None, policy: rules.Policy, now: dt.datetime) -> list[dict]:
+    """Every deadline past on an open case (of ``case_type`` if given): first contact, settling-in
+    visit, visit outcomes, plan reviews and agency chases, most overdue first.
+
+    Read as columns, not whole cases and plans: a large council has thousands of such deadlines
+    (bench/NOTES.md, "Sustainment at full size, second pass")."""
+
+    def of(*columns) -> Select:
+        stmt = select(*_LISTED, *columns).where(OPEN)
+        return stmt.where(Case.case_type == case_type) if case_type else stmt
+
+    today = workdays.london_today(now)
+    found = [_row(c, "first_contact", c.first_contact_due) for c in session.execute(
+        of(Case.first_contact_due).where(Case.first_contact_at.is_(None), Case.first_contact_due < now))]
+    settled = (select(Visit.id).where(Visit.case_id == Case.id, Visit.kind == "settling_in",
+                                      Visit.status == "completed").exists())
+    found += [_row(c, "settling_in_visit", c.settling_in_due) for c in session.execute(
+        of(Case.settling_in_due).where(Case.settling_in_due < now, ~settled))]
+    for c in session.execute(of(Visit.id.label("related"), Visit.scheduled_for).join(Visit, Visit.case_id == Case.id)
+                             .where(Visit.status == "scheduled", Visit.scheduled_for < now)):
+        due = rules.visit_outcome_due(c.scheduled_for, policy)
+        if due < now:
+            found.append(_row(c, "visit", due, c.related))
+    found += [_row(c, "plan_review", rules.close_of_business(c.review_date), c.version) for c in session.execute(
+        of(Plan.review_date, Plan.version).join(Plan, Plan.case_id == Case.id)
+        .where(Plan.review_date < today, _current(Plan)))]
+    found += [_row(c, "agency_chase", rules.close_of_business(c.chase_by), c.related) for c in session.execute(
+        of(AgencyReferral.id.label("related"), AgencyReferral.chase_by)
+        .join(AgencyReferral, AgencyReferral.case_id == Case.id)
+        .where(AgencyReferral.status.in_(("sent", "acknowledged")), AgencyReferral.chase_by < today))]
+    return sorted(found, key=lambda r: (r["due"], r["reference"]))

@@ -30,7 +30,7 @@ from casework.portable import days_between
 from casework.reports import DateRange, month_index, months, percent
 from sustainment import rules
 from sustainment.cases import outcomes
-from sustainment.models import Case, Visit
+from sustainment.models import OPEN, Case, Visit
 
 YEAR = dt.timedelta(days=365)
 
@@ -50,7 +50,7 @@ TABLES: dict[str, tuple[str, ...]] = {
 
 def _open_cases(session: Session) -> list[dict]:
     rows = session.execute(select(Case.officer_id, Case.risk_level, func.count().label("cases"))
-                           .where(Case.status != "closed").group_by(Case.officer_id, Case.risk_level)).all()
+                           .where(OPEN).group_by(Case.officer_id, Case.risk_level)).all()
     order = {level: i for i, level in enumerate(rules.RISK_LEVELS)}
     return sorted(({"officer_id": r.officer_id, "risk_level": r.risk_level, "cases": r.cases} for r in rows),
                   key=lambda r: (r["officer_id"] or "", order.get(r["risk_level"], 99)))

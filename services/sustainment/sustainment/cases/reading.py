@@ -17,14 +17,15 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import select
-from sqlalchemy.orm import Session, selectinload
+from sqlalchemy import and_, or_, select
+from sqlalchemy.orm import Session, aliased, lazyload, selectinload
 
 from casework import audit, context, records
+from casework.literal import text_of
 from casework.web.etag import etag_of
 from sustainment import rules, sensitivity
 from sustainment.cases import Forbidden, NotFound, Stale, overdue
-from sustainment.models import CASE_REFERENCE, AgencyReferral, Case, Visit
+from sustainment.models import CASE_REFERENCE, OPEN, AgencyReferral, Case, Plan, Visit
 
 #: Who sees other officers' caseloads and the team's (admin always does).
 LEADERS = ("team_leader",)
@@ -308,8 +309,19 @@ def _entry(case: Case, *, policy: rules.Policy, now: dt.datetime) -> CaseloadEnt
 
 
 def _open_cases(session: Session, *where: Any) -> Iterable[Case]:
-    return session.scalars(select(Case).where(Case.status != "closed", *where).options(
-        selectinload(Case.visits), selectinload(Case.plans), selectinload(Case.agency_referrals)))
+    """Open cases with what a caseload shows of them and their deadlines need: the visits still to
+    record and the settling-in visits made, the current plan, the agencies yet to answer (not a year
+    of visits and plan versions, nor the agencies and deliveries of every referral: bench/NOTES.md,
+    "Sustainment at full size, second pass"). Read for a list, never changed: the collections are
+    those parts only."""
+    later = aliased(Plan)
+    current = ~select(later.id).where(later.case_id == Plan.case_id, later.version > Plan.version).exists()
+    return session.scalars(select(Case).where(OPEN, *where).options(
+        selectinload(Case.visits.and_(or_(Visit.status == text_of("scheduled"), and_(
+            Visit.kind == text_of("settling_in"), Visit.status == text_of("completed"))))),
+        selectinload(Case.plans.and_(current)),
+        selectinload(Case.agency_referrals.and_(AgencyReferral.status.not_in(rules.AGENCY_ANSWERED)))
+        .options(lazyload(AgencyReferral.directory_agency), lazyload(AgencyReferral.deliveries))))
 
 
 def _entries(session: Session, cases: Iterable[Case], *, policy: rules.Policy, now: dt.datetime) -> list[CaseloadEntry]:
@@ -342,20 +354,37 @@ class OfficerLoad:
 
 @dataclass
 class TeamCaseload:
+    #: One page of the unassigned cases (``page``, ``page_size``), what needs doing first at the top.
     unassigned: list[CaseloadEntry]
     officers: list[OfficerLoad] = field(default_factory=list)
+    #: How many open cases no officer has, of which ``unassigned`` is a page.
+    unassigned_count: int = 0
+    page: int = 1
+    page_size: int = 0
+
+    @property
+    def pages(self) -> int:
+        return max(1, -(-self.unassigned_count // self.page_size)) if self.page_size else 1
 
 
-def team_caseload(session: Session, *, case_type: str | None = None, policy: rules.Policy,
-                  now: dt.datetime) -> TeamCaseload:
-    """For team leaders: the open cases no officer has yet (first contact due soonest first), and
-    each officer's open caseload by risk level. The unassigned cases are audited as read (their
-    tenants are shown); the officers' counts show no one."""
+#: The team's unassigned cases shown a page at a time (the page's default).
+UNASSIGNED_PAGE = 20
+
+
+def team_caseload(session: Session, *, case_type: str | None = None, page: int = 1, page_size: int = UNASSIGNED_PAGE,
+                  policy: rules.Policy, now: dt.datetime) -> TeamCaseload:
+    """For team leaders: the open cases no officer has yet, what needs doing first at the top, a
+    page at a time; and each officer's open caseload by risk level. The unassigned cases on the
+    page are audited as read (their tenants are shown); the officers' counts show no one.
+
+    A team that falls behind has hundreds of cases waiting: only the page's are audited, shown (and
+    given an assign form on the page), as every list is paged (bench/NOTES.md, "Sustainment at full
+    size, second pass")."""
     if not context.principal.get().has_any(*LEADERS):
         raise Forbidden("Only team leaders see the team's caseload.")
-    where = [Case.case_type == case_type] if case_type else []
+    where = [Case.case_type == text_of(case_type)] if case_type else []
     unassigned = list(_open_cases(session, Case.officer_id.is_(None), *where))
-    assigned = (Case.status != "closed", Case.officer_id.is_not(None), *where)
+    assigned = (OPEN, Case.officer_id.is_not(None), *where)
     cases = session.execute(select(Case.officer_id, Case.risk_level, *overdue.COLUMNS).where(*assigned)).all()
     past = overdue.overdue_cases(session, cases, assigned, policy=policy, now=now)
     loads: dict[str, dict] = {}
@@ -367,7 +396,13 @@ def team_caseload(session: Session, *, case_type: str | None = None, policy: rul
         load["overdue"] += case.id in past
     officers = [OfficerLoad(officer_id, load["cases"], load["by_risk"], load["overdue"])
                 for officer_id, load in sorted(loads.items())]
-    return TeamCaseload(unassigned=_entries(session, unassigned, policy=policy, now=now), officers=officers)
+    waiting = sorted((_entry(case, policy=policy, now=now) for case in unassigned), key=lambda e: e.sort_key)
+    first = (page - 1) * page_size
+    shown = waiting[first:first + page_size]
+    for entry in shown:  # each shows who the tenant is
+        audit.read(session, "case", entry.case.id)
+    return TeamCaseload(unassigned=shown, officers=officers, unassigned_count=len(waiting), page=page,
+                        page_size=page_size)
 
 
 def read_deadlines(session: Session, key: Any, *, policy: rules.Policy, now: dt.datetime) -> list[Deadline]:

@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session
 from casework import outbox
 from sustainment import events
 from sustainment.journal import on_timeline
-from sustainment.models import Case, TimelineEntry
+from sustainment.models import OPEN, Case, TimelineEntry
 
 KIND = "tenancy_ended"
 
@@ -22,7 +22,7 @@ def open_cases_for(session: Session, tenancy_id: Any, tenancy_ref: str) -> list[
     """The open cases about the tenancy: an onboarding case by its id, any case by its reference
     (a referral names the tenancy by reference only)."""
     return list(session.scalars(
-        select(Case).where(or_(Case.tenancy_id == tenancy_id, Case.tenancy_ref == tenancy_ref), Case.status != "closed")
+        select(Case).where(or_(Case.tenancy_id == tenancy_id, Case.tenancy_ref == tenancy_ref), OPEN)
         .order_by(Case.number).with_for_update()))
 
 

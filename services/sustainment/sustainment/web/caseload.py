@@ -1,5 +1,5 @@
 """``/app/cases``: the officer's caseload, what needs doing first at the top; for team leaders also
-the team's unassigned cases (each with an assign form) and each officer's open cases by risk."""
+the team's unassigned cases a page at a time (each with an assign form) and each officer's open cases by risk."""
 
 from __future__ import annotations
 
@@ -21,7 +21,9 @@ from .common import CASEWORKERS, Refused, done, helpers, keep_what_the_page_show
 def _caseload_page(me: Principal, status: int = 200, refused: forms.AssignForm | None = None, refused_for: str = ""):
     session, now = db_session(), utcnow()
     mine = reading.caseload(session, policy=policy(), now=now)
-    team = reading.team_caseload(session, policy=policy(), now=now) if me.has_any(*reading.LEADERS) else None
+    page = max(1, request.args.get("page", 1, type=int) or 1)
+    team = (reading.team_caseload(session, page=page, policy=policy(), now=now)
+            if me.has_any(*reading.LEADERS) else None)
     assign_forms = {entry.case.reference: forms.AssignForm(formdata=None, prefix=entry.case.reference)
                     for entry in (team.unassigned if team else [])}
     if refused is not None:
