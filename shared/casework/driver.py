@@ -8,26 +8,42 @@ work, about 0.12 ms a statement against 0.09 on this machine under load (bench/N
 ``DBAPIError``, a lost connection invalidated with its pool, so a request answers 503 when the
 database is away as it does for any other statement. Engine statement events
 (``before_cursor_execute``) do not see these statements.
+
+Each connection keeps one cursor for them (``_cursor``): psycopg's cursor remembers how it
+adapted each type of value and read each type of column, so a new cursor for every statement
+looked them all up again, about 0.07 ms a statement (bench/NOTES.md, eleventh pass).
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-from psycopg.rows import namedtuple_row
+from psycopg import Cursor
+from psycopg.rows import namedtuple_row, tuple_row
 from sqlalchemy import Connection
+from sqlalchemy.pool import PoolProxiedConnection
+
+#: Where a connection keeps its cursor for these statements: the pooled connection's ``info``,
+#: which lives as long as the driver's connection (emptied when it is invalidated or closed).
+_CURSOR = "casework.driver.cursor"
 
 
 def run(connection: Connection, sql: str, params: Any, *, rows: bool = False) -> list[Any]:
     """Run the driver's ``sql`` with ``params`` in ``connection``'s transaction; its rows as
     named tuples when ``rows`` (read by attribute, as SQLAlchemy's rows are), else none."""
-    raw = connection.connection
-    cursor = raw.cursor(row_factory=namedtuple_row) if rows else raw.cursor()
+    cursor = _cursor(connection.connection)
+    cursor.row_factory = namedtuple_row if rows else tuple_row
     try:
         cursor.execute(sql, params)
         return cursor.fetchall() if rows else []
     except Exception as error:
         connection._handle_dbapi_exception(error, sql, params, cursor, None)  # wraps, invalidates, raises
         raise  # not reached
-    finally:
-        cursor.close()
+
+
+def _cursor(raw: PoolProxiedConnection) -> Cursor:
+    """The connection's own cursor for these statements, made on its first."""
+    cursor = raw.info.get(_CURSOR)
+    if cursor is None or cursor.closed or cursor.connection is not raw.dbapi_connection:
+        cursor = raw.info[_CURSOR] = raw.dbapi_connection.cursor()
+    return cursor

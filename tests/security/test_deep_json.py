@@ -7,7 +7,7 @@ lone-surrogate check (reached without a token) and the views' JSON parsing (with
 
 import pytest
 
-from casework.web.app import MAX_JSON_DEPTH, json_depth
+from casework.web.app import MAX_JSON_DEPTH, json_depth, nests_too_deep
 from casework_dev.testing import bearer
 
 # Fixed: test ids must be the same in every collection (pytest-xdist's workers compare them).
@@ -79,3 +79,23 @@ def test_json_depth_reads_a_body_of_escaped_quotes_in_linear_time():
     started = time.perf_counter()
     assert json_depth(body) == 1
     assert time.perf_counter() - started < 1.0
+
+
+@pytest.mark.parametrize(("body", "too_deep"), [
+    (nested(MAX_JSON_DEPTH).encode(), False),
+    (nested(MAX_JSON_DEPTH + 1).encode(), True),
+    (b"[" * (MAX_JSON_DEPTH + 1) + b"]" * (MAX_JSON_DEPTH + 1), True),
+    (b'{"note": "' + b"{" * 100 + b'"}', False),  # many brackets, all in a string: read the long way
+])
+def test_nests_too_deep_as_json_depth_says(body, too_deep):
+    assert nests_too_deep(body) is too_deep
+
+
+def test_a_body_with_few_brackets_is_not_read_string_by_string(monkeypatch):
+    import casework.web.app as web_app
+
+    def refuse(body):
+        raise AssertionError("read string by string")
+
+    monkeypatch.setattr(web_app, "json_depth", refuse)
+    assert not nests_too_deep(b'{"source": {"referrer": {"name": "Sam \\" Patel"}}, "reasons": ["rent_arrears"]}')

@@ -162,3 +162,32 @@ def test_a_connection_lost_under_a_drivers_statement_is_sqlalchemys_invalidated_
     finally:
         db.dispose()
         drop_database(url)
+
+
+def test_a_connections_driver_statements_share_one_cursor_across_transactions(db, monkeypatch):
+    """psycopg's cursor keeps how it adapted each type of value and read each type of column: a
+    cursor made for every statement looked them all up again."""
+    if db.engine.dialect.name != "postgresql":
+        pytest.skip("the driver's cursor is PostgreSQL's (elsewhere it is session.execute)")
+    made = []
+    original = psycopg.Connection.cursor
+    monkeypatch.setattr(psycopg.Connection, "cursor", lambda self, *a, **k: made.append(1) or original(self, *a, **k))
+    for title in ("first", "second"):
+        with db.transaction() as session:
+            rows_as_driver_sql(session, INSERT_NUMBERED, row(title))
+            audit.record(session, "create", "note", 1)  # appended rows: a driver statement of their own
+            assert [r.title for r in rows_as_driver_sql(session, BY_TITLE, {"title": title})] == [title]
+    assert db.engine.pool.checkedout() == 0 and len(made) <= 1
+
+
+def test_a_failed_driver_statement_leaves_the_connections_cursor_ready_for_the_next(db):
+    if db.engine.dialect.name != "postgresql":
+        pytest.skip("the driver's cursor is PostgreSQL's")
+    first = row("first")
+    with db.transaction() as session:
+        execute_as_driver_sql(session, INSERT, first)
+    with pytest.raises(DBAPIError), db.transaction() as session:
+        rows_as_driver_sql(session, INSERT_NUMBERED, first)  # the same id again
+    with db.transaction() as session:
+        assert [r.title for r in rows_as_driver_sql(session, BY_TITLE, {"title": "first"})] == ["first"]
+        assert rows_as_driver_sql(session, INSERT_NUMBERED, row("second"))[0].number == 7
