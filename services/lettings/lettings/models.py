@@ -23,6 +23,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 from sqlalchemy.orm import relationship as link
 
+from casework import tallies
 from casework.db import JSONDoc, UTCDateTime, naming_metadata, utcnow
 from casework.numbering import Counter
 from lettings.domain.policy import BAND_NAME_LENGTH
@@ -39,6 +40,9 @@ class Base(DeclarativeBase):
 
 
 Money = Numeric(10, 2)
+
+#: The performance report's counts kept by month (``casework.tallies``; ``letting.lets`` keeps them).
+TALLIES = tallies.table(Base.metadata)
 
 
 class Property(Base):
