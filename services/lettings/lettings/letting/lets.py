@@ -64,15 +64,20 @@ def lets_and_their_voids(date_from: dt.date | None, date_to: dt.date | None) -> 
                     func.row_number().over(partition_by=(Void.property_id, Void.let_date),
                                            order_by=(Void.void_date, Void.id)).label("n"))
              .where(Void.let_date.is_not(None), *let_then).subquery())
-    numbered = (select(Tenancy.id, func.row_number().over(partition_by=(Tenancy.property_id, Tenancy.tenancy_start),
-                                                          order_by=(Tenancy.created_at, Tenancy.id)).label("n"))
+    # The lets numbered with their columns, then joined to the voids once: joined back to the
+    # tenancies by id, the planner guessed one row for that join and re-read the numbered lets once
+    # per let (a nested loop: 74,000 comparisons for half a month's 272 lets, 97 ms).
+    numbered = (select(Tenancy.id, Tenancy.reference, Tenancy.property_id, Tenancy.tenancy_start,
+                       Tenancy.weekly_rent, Tenancy.applicant_id,
+                       func.row_number().over(partition_by=(Tenancy.property_id, Tenancy.tenancy_start),
+                                              order_by=(Tenancy.created_at, Tenancy.id)).label("n"))
                 .where(*lets).subquery())
-    return (select(Tenancy.id, Tenancy.reference, Tenancy.property_id, Tenancy.tenancy_start, Tenancy.weekly_rent,
-                   Tenancy.applicant_id, voids.c.id.label("void_id"), voids.c.void_date, voids.c.reason)
-            .join(numbered, numbered.c.id == Tenancy.id)
-            .outerjoin(voids, and_(voids.c.property_id == Tenancy.property_id,
-                                   voids.c.let_date == Tenancy.tenancy_start, voids.c.n == numbered.c.n))
-            .where(*lets))
+    return (select(numbered.c.id, numbered.c.reference, numbered.c.property_id, numbered.c.tenancy_start,
+                   numbered.c.weekly_rent, numbered.c.applicant_id, voids.c.id.label("void_id"), voids.c.void_date,
+                   voids.c.reason)
+            .select_from(numbered)
+            .outerjoin(voids, and_(voids.c.property_id == numbered.c.property_id,
+                                   voids.c.let_date == numbered.c.tenancy_start, voids.c.n == numbered.c.n)))
 
 
 #: ``GET /reports/voids``: lines a page unless asked otherwise (a large council lets ~7,000 homes a year).
