@@ -280,6 +280,8 @@ class Offer(Base):
         Index("ix_offers_made_at", "made_at", "id"),
         # ?status=, newest first, and the status counts (migration 0018; replaces ix_offers_status).
         Index("ix_offers_status_made_at", "status", "made_at", "id"),
+        # The performance figures' offers made in a period by answer, read from the index alone (migration 0020).
+        Index("ix_offers_made_at_answer", "made_at", "status", "refusal_reason_code"),
         # One live offer per home and per applicant.
         Index("uq_offers_live_property", "property_id", unique=True,
               postgresql_where=text("status IN ('pending', 'accepted')"),

@@ -1,6 +1,7 @@
 """The kernel's tables, v5: counts kept by the month (the lettings performance report sums months
 of lets, and of the voids they ended, instead of pairing a year's lets with their voids on each
-request: bench/NOTES.md, "Lettings performance from tallies"), filled from the lets so far
+request: bench/NOTES.md, "Lettings performance from tallies"), filled from the lets so far; the
+offers made in a period by answer read from an index alone
 
 Revision ID: 0020
 Revises: 0019
@@ -32,6 +33,7 @@ APPLICANTS = sa.table("applicants", sa.column("id", sa.Uuid), sa.column("band", 
 
 def upgrade() -> None:
     v5.upgrade(op)
+    op.create_index("ix_offers_made_at_answer", "offers", ["made_at", "status", "refusal_reason_code"], unique=False)
     # As lettings.letting.lets counts them (its figures' names and keys): every let made here (from
     # an offer) by month of tenancy start and band; the void each ended (a home's voids and lets of
     # one day paired in order: by void date, and by when signed up), its days and rent lost in pence.
@@ -61,4 +63,5 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
+    op.drop_index("ix_offers_made_at_answer", table_name="offers")
     v5.downgrade(op)
