@@ -40,7 +40,7 @@ from casework.reports import DateRange
 from casework.workdays import LONDON
 from lettings.domain.tenancy import rent_loss, void_days
 from lettings.letting import lets
-from lettings.models import Advert, Applicant, Offer, Property, Tenancy, Void
+from lettings.models import Advert, Applicant, Offer, Property, Void
 
 #: Where a live void stands, in the order a void moves through them.
 STAGES = ("not_advertised", "advertised", "shortlist", "offered", "accepted", "signed_up")

@@ -50,8 +50,8 @@ def upgrade() -> None:
         month = f"{start.year:04d}-{start.month:02d}"
         counts[("lets_by_band", month, (band,))] += 1
         day[(home, start)][1].append((created_at, tenancy_id, start, rent))
-    for voids_let, started in day.values():
-        for (void_date, _), (_, _, start, rent) in zip(sorted(voids_let), sorted(started)):
+    for voids_let, started in day.values():  # a let with no void left over ended none: counted by band only
+        for (void_date, _), (_, _, start, rent) in zip(sorted(voids_let), sorted(started), strict=False):
             month, days = f"{start.year:04d}-{start.month:02d}", max(0, (start - void_date).days)
             lost = (Decimal(rent) / 7 * days).quantize(Decimal("0.01"), ROUND_HALF_UP)
             counts[("voids_let", month, ("lets",))] += 1
