@@ -23,6 +23,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 from sqlalchemy.orm import relationship as link
 
+from casework import tallies
 from casework.db import JSONDoc, UTCDateTime, naming_metadata, utcnow
 from casework.numbering import Counter
 from lettings.domain.policy import BAND_NAME_LENGTH
@@ -39,6 +40,9 @@ class Base(DeclarativeBase):
 
 
 Money = Numeric(10, 2)
+
+#: The performance report's counts kept by month (``casework.tallies``; ``letting.lets`` keeps them).
+TALLIES = tallies.table(Base.metadata)
 
 
 class Property(Base):
@@ -276,6 +280,8 @@ class Offer(Base):
         Index("ix_offers_made_at", "made_at", "id"),
         # ?status=, newest first, and the status counts (migration 0018; replaces ix_offers_status).
         Index("ix_offers_status_made_at", "status", "made_at", "id"),
+        # The performance figures' offers made in a period by answer, read from the index alone (migration 0020).
+        Index("ix_offers_made_at_answer", "made_at", "status", "refusal_reason_code"),
         # One live offer per home and per applicant.
         Index("uq_offers_live_property", "property_id", unique=True,
               postgresql_where=text("status IN ('pending', 'accepted')"),

@@ -47,7 +47,7 @@ def test_every_month_of_the_period_has_a_row():
 def test_void_days_and_rent_loss_per_let_by_month():
     lets = [(dt.date(2025, 1, 15), 14, Decimal("140.00")), (dt.date(2025, 1, 22), 29, Decimal("145.00")),
             (dt.date(2025, 3, 7), 7, Decimal("100.00"))]
-    rows = reporting.void_months(lets, ["2025-01", "2025-02", "2025-03"])
+    rows = reporting.void_months(reporting.month_totals(lets), ["2025-01", "2025-02", "2025-03"])
     assert rows[0] == {"month": "2025-01", "lets": 2, "void_days": 43, "rent_loss": Decimal("285.00"),
                        "void_days_per_let": Decimal("21.5"), "rent_loss_per_let": Decimal("142.50")}
     assert rows[1] == {"month": "2025-02", "lets": 0, "void_days": 0, "rent_loss": Decimal("0"),

@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session
 from casework import audit, outbox
 from lettings import events, households
 from lettings.domain.household import HouseholdInvalid
-from lettings.letting import Invalid, NotAllowed
+from lettings.letting import Invalid, NotAllowed, lets
 from lettings.models import Applicant, BandChange
 
 #: What a change may name, as the API names it, and the columns each one sets.
@@ -86,6 +86,7 @@ def change_applicant(session: Session, applicant: Applicant, *, changes: dict[st
         return applicant
     band_moved = any(name in changed for name in BAND_FIELDS)
     if band_moved:
+        lets.count_rebanding(session, applicant.id, before["band"], applicant.band)  # lets count by the band now
         session.add(BandChange(applicant=applicant, band=applicant.band, effective_date=applicant.effective_date,
                                reason=decision["reason"], decision_date=decision["decision_date"], changed_by=by,
                                changed_at=now))

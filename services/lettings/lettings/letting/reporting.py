@@ -15,8 +15,9 @@ The rules, stated once:
 * Offers in the period are those made in it (by the London day); accepted counts offers accepted
   or signed up; the refusal rate is refused ÷ (accepted + refused): of the offers answered yes or
   no. Expired and withdrawn offers are counted apart and are in neither.
-* Lets in the period: tenancies that started in it, by the applicant's band (their band now: an
-  application's band is not changed once housed).
+* Lets in the period: tenancies that started in it, by the applicant's band (their band now).
+  Lets and the voids they ended are counted as they are made, by month (``letting.lets``'
+  tallies): a period's whole months are summed from them, its part months counted from the rows.
 * The register: applications active or suspended now, by band and bedroom need.
 """
 
@@ -33,11 +34,13 @@ from typing import Any
 from sqlalchemy import case, func, or_, select
 from sqlalchemy.orm import Session
 
+from casework import tallies
 from casework.literal import day_of, written_in
+from casework.reports import DateRange
 from casework.workdays import LONDON
 from lettings.domain.tenancy import rent_loss, void_days
-from lettings.letting.lets import lets_and_their_voids, lets_started
-from lettings.models import Advert, Applicant, Offer, Property, Tenancy, Void
+from lettings.letting import lets
+from lettings.models import Advert, Applicant, Offer, Property, Void
 
 #: Where a live void stands, in the order a void moves through them.
 STAGES = ("not_advertised", "advertised", "shortlist", "offered", "accepted", "signed_up")
@@ -92,20 +95,27 @@ def months_between(first: dt.date, last: dt.date) -> list[str]:
     return months
 
 
-def void_months(lets: list[tuple[dt.date, int, Decimal]], months: list[str]) -> list[dict[str, Any]]:
-    """Void days and rent loss per let, by the month of the let: ``lets`` is (tenancy start,
-    void days, rent loss) for each void a let ended."""
-    by_month: dict[str, list[tuple[int, Decimal]]] = defaultdict(list)
-    for start, days, loss in lets:
-        by_month[month_of(start)].append((days, loss))
+def void_months(totals: dict[str, list], months: list[str]) -> list[dict[str, Any]]:
+    """Void days and rent loss per let, by the month of the let: ``totals`` is, by month, [voids a
+    let ended, their void days, their rent loss] (``month_totals`` makes it from each let's)."""
     rows = []
     for month in months:
-        found = by_month.get(month, [])
-        days, loss = sum(d for d, _ in found), sum((x for _, x in found), ZERO)
-        rows.append({"month": month, "lets": len(found), "void_days": days, "rent_loss": loss,
-                     "void_days_per_let": (Decimal(days) / len(found)).quantize(Decimal("0.1")) if found else None,
-                     "rent_loss_per_let": (loss / len(found)).quantize(Decimal("0.01")) if found else None})
+        n, days, loss = totals.get(month, (0, 0, ZERO))
+        rows.append({"month": month, "lets": n, "void_days": days, "rent_loss": loss,
+                     "void_days_per_let": (Decimal(days) / n).quantize(Decimal("0.1")) if n else None,
+                     "rent_loss_per_let": (loss / n).quantize(Decimal("0.01")) if n else None})
     return rows
+
+
+def month_totals(each: list[tuple[dt.date, int, Decimal]]) -> dict[str, list]:
+    """``void_months``' totals from each let's (tenancy start, void days, rent loss)."""
+    totals: dict[str, list] = defaultdict(lambda: [0, 0, ZERO])
+    for start, days, loss in each:
+        month = totals[month_of(start)]
+        month[0] += 1
+        month[1] += days
+        month[2] += loss
+    return totals
 
 
 # --- live voids --------------------------------------------------------------------------------
@@ -283,19 +293,20 @@ def performance(session: Session, *, today: dt.date, date_from: dt.date | None, 
         row["voids"] += 1
         row["rent_lost"] += rent_loss(weekly_rent, days)
 
-    # Void days and rent loss per let, by month of tenancy start: each let paired with the void it
-    # ended by the database (``lets``). Lets made here only: a tenancy imported from the housing
-    # system ended no void of ours.
-    in_period = lets_started(date_from, date_to)
-    let_bands = Counter({band: n for band, n in session.execute(
-        select(Applicant.band, func.count()).join(Tenancy, Tenancy.applicant_id == Applicant.id)
-        .where(*in_period).group_by(Applicant.band))})
-    paired = lets_and_their_voids(date_from, date_to).subquery()
-    lets = [(start, days, rent_loss(rent, days)) for start, days, rent in (
-        (start, void_days(void_date, start), rent) for start, void_date, rent in session.execute(
-            select(paired.c.tenancy_start, paired.c.void_date, paired.c.weekly_rent)
-            .where(paired.c.void_id.is_not(None))).tuples())]
-    months = void_months(lets, months_between(date_from, date_to))
+    # Void days and rent loss per let, by month of tenancy start, and lets by band: the whole months
+    # of the period from the tallies kept at sign-up, the part months at its ends counted from the
+    # lets (each paired with the void it ended by the database: ``lets``). Lets made here only: a
+    # tenancy imported from the housing system ended no void of ours.
+    let_bands: Counter[str] = Counter()
+    totals: dict[str, list] = {}
+    whole, ends = tallies.whole_months(DateRange(date_from, date_to)) if date_from <= date_to else ([], [])
+    found = [lets.counted_lets(session, end.start, end.end) for end in ends]
+    if whole:
+        found.append(lets.kept_lets(session, whole[0], whole[-1]))
+    for bands_of, months_of in found:
+        let_bands.update(bands_of)
+        totals.update(months_of)
+    months = void_months(totals, months_between(date_from, date_to))
 
     # Offers made in the period.
     start = dt.datetime.combine(date_from, dt.time(), tzinfo=LONDON)
