@@ -70,3 +70,19 @@ def test_the_macros_write_what_the_widgets_write(app, posted, data):
         assert 'id="due-day"' in by_macros and 'value="31"' in by_macros
     elif data:
         assert "Ring the &lt;tenant&gt;" in by_macros and '<option value="officer" selected>' in by_macros
+
+
+@pytest.mark.parametrize("design_system, ours", [
+    ('{{ govukTag({"text": "Overdue <soon>", "classes": "govuk-tag--red"}) }}', '{{ tag("Overdue <soon>", "govuk-tag--red") }}'),
+    ('{{ govukTag({"text": "Open"}) }}', '{{ tag("Open") }}'),
+    ('{% set label %}Mark as read<span class="govuk-visually-hidden">: a & b</span>{% endset %}'
+     '{{ govukButton({"html": label, "classes": "govuk-button--secondary"}) }}',
+     '{% set label %}Mark as read<span class="govuk-visually-hidden">: a & b</span>{% endset %}'
+     '{{ button(label, "govuk-button--secondary") }}'),
+])
+def test_the_row_tag_and_button_write_what_the_design_systems_macros_write(app, design_system, ours):
+    imports = ('{% from "govuk_frontend_jinja/components/tag/macro.html" import govukTag %}'
+               '{% from "govuk_frontend_jinja/components/button/macro.html" import govukButton %}'
+               '{% from "casework/rows.html" import tag, button %}')
+    assert (markup(render_template_string(imports + ours))
+            == markup(render_template_string(imports + design_system)))
