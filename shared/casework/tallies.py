@@ -48,7 +48,7 @@ from sqlalchemy.orm import Session
 
 from casework.reports import DateRange, months
 
-__all__ = ["Key", "Tallies", "add", "counted", "middles", "rebuild", "spanning", "tables", "whole_months"]
+__all__ = ["Key", "Tallies", "add", "counted", "middles", "number", "rebuild", "spanning", "tables", "whole_months"]
 
 #: A figure's dimensions, as text (``("onboarding", "sustained", "42")``).
 Key = tuple[str, ...]
@@ -123,57 +123,62 @@ def rebuild(session: Session | Connection, tallies: Tallies, figure: str, rows: 
     return sum(1 for n in by_day.values() if n)
 
 
-def _by_month(tallies: Tallies, figures: Sequence[str], span: DateRange | None) -> Select:
-    """(figure, month, key, count) of ``figures`` in ``span`` (all when None): the whole months'
-    counts as kept, each part month's the sum of its days' (a row a figure, month and key)."""
+def number(value: int) -> str:
+    """A whole number (nought or more) as a key's part that sorts as the number does (``000042``):
+    the key of a figure whose :func:`middles` are wanted, so the database walks its counts in the
+    order of the primary key's index instead of sorting them."""
+    return f"{value:06d}"
+
+
+def _parts(tallies: Tallies, figures: Sequence[str], span: DateRange | None) -> list[Select]:
+    """(figure, month, key, count) of ``figures`` in ``span`` (all when None), counts of nought
+    left out: the whole months' counts as kept (one statement), each part month's the sum of its
+    days' (one statement each, a row a figure and key)."""
     m, d = tallies.months.c, tallies.days.c
     if span is None:
-        return select(m.figure, m.month, m.key, m.count).where(m.figure.in_(figures))
+        return [select(m.figure, m.month, m.key, m.count).where(m.figure.in_(figures), m.count != 0)]
     whole, ends = whole_months(span)
     parts = [select(m.figure, m.month, m.key, m.count)
-             .where(m.figure.in_(figures), m.month >= whole[0], m.month <= whole[-1])] if whole else []
+             .where(m.figure.in_(figures), m.month >= whole[0], m.month <= whole[-1], m.count != 0)] if whole else []
     for end in ends:  # within one month, so the month is a constant
-        parts.append(select(d.figure, literal(f"{end.start:%Y-%m}").label("month"), d.key,
-                            cast(func.sum(d.count), Integer).label("count"))  # as the months' (whole
-                     # numbers: the median's positions are found by whole division in the database)
+        count = cast(func.sum(d.count), Integer)  # as the months' (whole division finds a median's places)
+        parts.append(select(d.figure, literal(f"{end.start:%Y-%m}").label("month"), d.key, count.label("count"))
                      .where(d.figure.in_(figures), d.day >= end.start.isoformat(), d.day <= end.end.isoformat())
-                     .group_by(d.figure, d.key))
-    return parts[0] if len(parts) == 1 else union_all(*parts)
+                     .group_by(d.figure, d.key).having(count != 0))
+    return parts
 
 
 def counted(session: Session, tallies: Tallies, figure: str, span: DateRange | None = None) -> list[tuple[str, Key, int]]:
     """The figure's counts (month, key, count) of the London days ``span`` (both ends included;
     None: every month kept), by month, in no order; counts of nought left out. A part month of
     ``span`` counts only its days in ``span``."""
+    parts = _parts(tallies, [figure], span)
     return [(month, tuple(key.split(_SEPARATOR)), int(n))
-            for _, month, key, n in session.execute(_by_month(tallies, [figure], span)).all() if n]
+            for _, month, key, n in session.execute(parts[0] if len(parts) == 1 else union_all(*parts)).all()]
 
 
 def middles(session: Session, tallies: Tallies, figures: Sequence[str],
             span: DateRange) -> dict[tuple[str, str], tuple[int, int, int]]:
-    """For figures whose key is one whole number (days open, say): for each figure and month of
-    ``span`` (its part months only their days in it), the values counted at the middle (the lower
-    and the upper middle: the same when the count is odd) and the count, as {(figure, month):
-    (lower, upper, count)}: a median without reading every count (the database walks them, two
-    rows a month come back)."""
-    if not figures:
-        return {}
-    t = _by_month(tallies, figures, span).subquery()
-    value = cast(t.c.key, Integer)
-    each = (select(t.c.figure, t.c.month, value.label("value"), t.c.count,
-                   func.sum(t.c.count).over(partition_by=(t.c.figure, t.c.month), order_by=value).label("upto"),
-                   func.sum(t.c.count).over(partition_by=(t.c.figure, t.c.month)).label("whole"))
-            .where(t.c.count != 0).subquery())
-    lower, upper = (each.c.whole - 1) // 2, each.c.whole // 2  # the middle positions, from 0
+    """For figures whose key is one whole number written by :func:`number` (days open, say): for
+    each figure and month of ``span`` (its part months only their days in it), the values counted
+    at the middle (the lower and the upper middle: the same when the count is odd) and the count,
+    as {(figure, month): (lower, upper, count)}: a median without reading every count (the
+    database walks them, in its index's order for the whole months; two rows a month come back)."""
     found: dict[tuple[str, str], list] = {}
-    for figure, month, number, count, upto, whole in session.execute(
-            select(each.c.figure, each.c.month, each.c.value, each.c.count, each.c.upto, each.c.whole)
-            .where(each.c.upto - each.c.count <= upper, each.c.upto - 1 >= lower)):
-        middle = found.setdefault((figure, month), [None, None, int(whole)])
-        if upto - count <= (whole - 1) // 2 <= upto - 1:
-            middle[0] = number
-        if upto - count <= whole // 2 <= upto - 1:
-            middle[1] = number
+    for part in _parts(tallies, figures, span) if figures else []:
+        t = part.subquery()
+        each = select(t.c.figure, t.c.month, t.c.key, t.c.count,
+                      func.sum(t.c.count).over(partition_by=(t.c.figure, t.c.month), order_by=t.c.key).label("upto"),
+                      func.sum(t.c.count).over(partition_by=(t.c.figure, t.c.month)).label("whole")).subquery()
+        lower, upper = (each.c.whole - 1) // 2, each.c.whole // 2  # the middle positions, from 0
+        for figure, month, key, count, upto, whole in session.execute(
+                select(each.c.figure, each.c.month, each.c.key, each.c.count, each.c.upto, each.c.whole)
+                .where(each.c.upto - each.c.count <= upper, each.c.upto - 1 >= lower)):
+            middle = found.setdefault((figure, month), [None, None, int(whole)])
+            if upto - count <= (whole - 1) // 2 <= upto - 1:
+                middle[0] = int(key)
+            if upto - count <= whole // 2 <= upto - 1:
+                middle[1] = int(key)
     return {key: (low, high, whole) for key, (low, high, whole) in found.items()}
 
 

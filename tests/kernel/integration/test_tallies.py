@@ -9,13 +9,14 @@ import statistics
 from collections import Counter
 
 import pytest
-from sqlalchemy import MetaData, select
+from sqlalchemy import event, select
 
 from casework import tallies
+from casework.db import naming_metadata
 from casework.reports import DateRange, month_of
 from casework.workdays import london_today
 
-TALLIES = tallies.tables(MetaData())
+TALLIES = tallies.tables(naming_metadata())
 UTC = dt.UTC
 
 #: Moments at the edges of London's days and months, in and out of summer time (UTC).
@@ -99,8 +100,8 @@ def test_a_rebuild_keeps_the_same_counts_as_adding_them_one_by_one(db):
 def test_the_middles_of_any_range_are_the_medians_of_the_moments_values(db):
     made = _made(3)
     with db.transaction() as session:
-        tallies.rebuild(session, TALLIES, "days:a", [(london_today(m), (str(n),), 1) for m, k, n in made if k == "a"])
-        tallies.rebuild(session, TALLIES, "days:b", [(london_today(m), (str(n),), 1) for m, k, n in made if k == "b"])
+        tallies.rebuild(session, TALLIES, "days:a", [(london_today(m), (tallies.number(n),), 1) for m, k, n in made if k == "a"])
+        tallies.rebuild(session, TALLIES, "days:b", [(london_today(m), (tallies.number(n),), 1) for m, k, n in made if k == "b"])
     with db.transaction() as session:
         for span in _spans():
             found = tallies.middles(session, TALLIES, ["days:a", "days:b"], span)
@@ -110,3 +111,31 @@ def test_the_middles_of_any_range_are_the_medians_of_the_moments_values(db):
                     values.setdefault((f"days:{key}", month_of(moment)), []).append(n)
             assert {k: (low if whole % 2 else (low + high) / 2) for k, (low, high, whole) in found.items()} == {
                 k: statistics.median(v) for k, v in values.items()}, span
+
+
+def test_the_middles_of_whole_months_walk_the_counts_in_the_index_s_order(db):
+    """The days open written by ``tallies.number`` sort as numbers: PostgreSQL finds the medians of
+    whole months in the primary key's order, with no sort (five years of a large council's days
+    open sorted took most of the outcomes report's time: bench/NOTES.md, "Day tallies and the team
+    queue")."""
+    if db.engine.dialect.name != "postgresql":
+        pytest.skip("reads PostgreSQL's plans")
+    assert [tallies.number(n) for n in (0, 7, 42, 365, 1000)] == sorted(tallies.number(n) for n in (1000, 365, 42, 7, 0))
+    with db.transaction() as session:
+        tallies.rebuild(session, TALLIES, "days:a", [(london_today(m), (tallies.number(n),), 1) for m, _, n in _made()])
+    statements = []
+
+    def seen(conn, cursor, statement, parameters, *args):
+        statements.append((statement, parameters))
+
+    event.listen(db.engine, "before_cursor_execute", seen)
+    try:
+        with db.transaction() as session:
+            tallies.middles(session, TALLIES, ["days:a"], DateRange(dt.date(2026, 1, 1), dt.date(2026, 12, 31)))
+    finally:
+        event.remove(db.engine, "before_cursor_execute", seen)
+    [(statement, parameters)] = statements
+    with db.engine.begin() as conn:
+        conn.exec_driver_sql("SET LOCAL enable_seqscan = off")  # as over five years of counts
+        plan = "\n".join(row[0] for row in conn.exec_driver_sql("EXPLAIN " + statement, parameters))
+    assert "pk_monthly_tallies" in plan and "Sort" not in plan, plan

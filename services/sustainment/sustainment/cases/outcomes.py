@@ -29,7 +29,8 @@ BY_OUTCOME = "closures_by_outcome"  # key: (case type, outcome)
 
 
 def days_open(case_type: str) -> str:
-    """The figure of a case type's closures by whole days open (key: the days), for its median."""
+    """The figure of a case type's closures by whole days open (key: the days, as
+    ``tallies.number`` writes them), for its median."""
     return f"closures_by_days_open:{case_type}"
 
 
@@ -38,7 +39,7 @@ def count_closure(session: Session, case: Case, *, by: int = 1) -> None:
     assert case.closed_at is not None and case.closure_outcome is not None
     day = london_today(case.closed_at)
     tallies.add(session, TALLIES, [(BY_OUTCOME, day, (case.case_type, case.closure_outcome), by),
-                                   (days_open(case.case_type), day, (str((case.closed_at - case.opened_at).days),), by)])
+                                   (days_open(case.case_type), day, (tallies.number((case.closed_at - case.opened_at).days),), by)])
 
 
 def recount(session: Session) -> None:
@@ -51,7 +52,7 @@ def recount(session: Session) -> None:
             .where(Case.status == "closed").execution_options(yield_per=10_000)):
         day = london_today(closed_at)
         by_outcome.append((day, (case_type, outcome), 1))
-        by_days.setdefault(case_type, []).append((day, (str((closed_at - opened_at).days),), 1))
+        by_days.setdefault(case_type, []).append((day, (tallies.number((closed_at - opened_at).days),), 1))
     tallies.rebuild(session, TALLIES, BY_OUTCOME, by_outcome)
     for case_type, rows in by_days.items():
         tallies.rebuild(session, TALLIES, days_open(case_type), rows)
