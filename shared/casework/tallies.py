@@ -100,7 +100,10 @@ def add(session: Session, tallies: Tallies, counts: Iterable[tuple[str, dt.date,
     insert = postgresql.insert if session.get_bind().dialect.name == "postgresql" else sqlite.insert
     for table, found in ((tallies.days, by_day), (tallies.months, by_month)):
         period = table.c.day if table is tallies.days else table.c.month
-        stmt = insert(table).values([{"figure": f, period.name: p, "key": k, "count": n} for (f, p, k), n in found.items()])
+        # In the one order (the days', then the months'; each sorted): two use cases counting the
+        # same rows lock them in the same order, so neither waits on the other for ever.
+        stmt = insert(table).values([{"figure": f, period.name: p, "key": k, "count": n}
+                                     for (f, p, k), n in sorted(found.items())])
         session.execute(stmt.on_conflict_do_update(index_elements=[table.c.figure, period, table.c.key],
                                                    set_={"count": table.c.count + stmt.excluded.count}))
 
