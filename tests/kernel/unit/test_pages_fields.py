@@ -86,3 +86,20 @@ def test_the_row_tag_and_button_write_what_the_design_systems_macros_write(app, 
                '{% from "casework/rows.html" import tag, button %}')
     assert (markup(render_template_string(imports + ours))
             == markup(render_template_string(imports + design_system)))
+
+
+@pytest.mark.parametrize("first_cell_is_header", [True, False])
+def test_the_row_table_writes_what_govuk_table_writes(app, first_cell_is_header):
+    rows = [["January 2026", 1200, "55.5%"], ["February <2026>", 3, "No figure"]]
+    ours = render_template_string(
+        '{% from "casework/rows.html" import table %}'
+        '{{ table("By month", ["Month", "Referrals", "Share"], rows, numeric=(1, 2), first_cell_is_header=header) }}',
+        rows=rows, header=first_cell_is_header)
+    theirs = render_template_string(
+        '{% from "govuk_frontend_jinja/components/table/macro.html" import govukTable %}'
+        '{{ govukTable({"caption": "By month", "captionClasses": "govuk-table__caption--s", "firstCellIsHeader": header,'
+        ' "head": [{"text": "Month"}, {"text": "Referrals", "format": "numeric"}, {"text": "Share", "format": "numeric"}],'
+        ' "rows": cells}) }}',
+        header=first_cell_is_header,
+        cells=[[{"text": r[0]}, {"text": r[1], "format": "numeric"}, {"text": r[2], "format": "numeric"}] for r in rows])
+    assert markup(ours) == markup(theirs)
