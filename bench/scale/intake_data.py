@@ -466,7 +466,7 @@ def _legal_holds(bulk: Bulk, rng: random.Random, count: int) -> int:
 
 
 def _tallied(bulk: Bulk) -> None:
-    """The performance report's monthly tallies, as triaging and withdrawing the referrals kept them."""
+    """The performance report's tallies (by day and month), as triaging and withdrawing the referrals kept them."""
     with bulk.transaction() as session:
         performance.recount(session)
 

@@ -1,17 +1,21 @@
-"""Counts kept by the month for the reports: a report over years sums months, not rows.
+"""Counts kept by the month and by the day for the reports: a report over years sums months, and
+the part months at its range's ends sum days, never rows.
 
 A report that counted every row in its range on each request grew with the council: five years
 of a large council's closures took seconds to count (bench/NOTES.md, "A large council: the
-reports"). Instead a service keeps a figure's counts per London month and key in its own table
-``monthly_tallies`` (:func:`table` declares it in the service's models, ``kernel_schema.v5``
-creates it), and:
+reports"), and the part months at a range's ends, still counted from the rows, some 35,000 of a
+year's referrals (bench/NOTES.md, "Day tallies and the team queue"). Instead a service keeps a
+figure's counts per key twice, per London month (``monthly_tallies``, ``kernel_schema.v5``) and
+per London day (``daily_tallies``, ``kernel_schema.v6``), in its own database (:func:`tables`
+declares both in the service's models), and:
 
 - changes them in the same transaction as the use case that changes what is counted
-  (:func:`add`: one more at a closure, one fewer at a reopening), or rebuilds them from a count
-  from scratch (:func:`rebuild`: the seeders, a repair, the tests that check the two agree);
-- a report reads the whole months of its range from them (:func:`counted`; :func:`middles` for a
-  median, found by the database) and counts the part months at its range's ends itself, from the
-  rows (:func:`whole_months` splits a range so).
+  (:func:`add`: one more at a closure, one fewer at a reopening, in the day's and the month's
+  counts alike), or rebuilds them from a count from scratch (:func:`rebuild`: the migrations that
+  fill them, the seeders, a repair, the tests that check the two agree);
+- a report reads its range's counts by month (:func:`counted`; :func:`middles` for a median, found
+  by the database): the whole months from the months' counts, the part months at its ends summed
+  from the days' (:func:`whole_months` splits a range so).
 
 A key is a tuple of text (a figure's dimensions: case type, outcome, days, …), kept as one text
 column; a count may fall to nought and stays, read as nothing.
@@ -22,14 +26,29 @@ from __future__ import annotations
 import datetime as dt
 from collections import Counter
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 
-from sqlalchemy import Column, Connection, Integer, MetaData, String, Table, cast, delete, func, select
+from sqlalchemy import (
+    Column,
+    Connection,
+    Integer,
+    MetaData,
+    Select,
+    String,
+    Table,
+    cast,
+    delete,
+    func,
+    literal,
+    select,
+    union_all,
+)
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 from casework.reports import DateRange, months
 
-__all__ = ["Key", "add", "counted", "middles", "rebuild", "spanning", "table", "whole_months"]
+__all__ = ["Key", "Tallies", "add", "counted", "middles", "number", "rebuild", "spanning", "tables", "whole_months"]
 
 #: A figure's dimensions, as text (``("onboarding", "sustained", "42")``).
 Key = tuple[str, ...]
@@ -38,87 +57,131 @@ Key = tuple[str, ...]
 _SEPARATOR = "\x1f"
 
 
-def table(metadata: MetaData) -> Table:
-    """Declare ``monthly_tallies`` in a service's ``metadata`` (a service that keeps tallies)."""
-    return Table(
-        "monthly_tallies", metadata,
-        Column("figure", String(60), primary_key=True),
-        Column("month", String(7), primary_key=True),  # 2026-03: the London month
-        Column("key", String(400), primary_key=True),
-        Column("count", Integer, nullable=False),
-    )
+@dataclass(frozen=True)
+class Tallies:
+    """A service's counts: by London month (``2026-03``) and by London day (``2026-03-15``)."""
+
+    months: Table
+    days: Table
+
+
+def tables(metadata: MetaData) -> Tallies:
+    """Declare ``monthly_tallies`` and ``daily_tallies`` in a service's ``metadata`` (a service that
+    keeps tallies)."""
+    return Tallies(
+        Table("monthly_tallies", metadata,
+              Column("figure", String(60), primary_key=True),
+              Column("month", String(7), primary_key=True),  # 2026-03: the London month
+              Column("key", String(400), primary_key=True),
+              Column("count", Integer, nullable=False)),
+        Table("daily_tallies", metadata,
+              Column("figure", String(60), primary_key=True),
+              Column("day", String(10), primary_key=True),  # 2026-03-15: the London day
+              Column("key", String(400), primary_key=True),
+              Column("count", Integer, nullable=False)))
 
 
 def _key(parts: Key) -> str:
     return _SEPARATOR.join(parts)
 
 
-def add(session: Session, tallies: Table, counts: Iterable[tuple[str, str, Key, int]]) -> None:
-    """Count more (or fewer) of each (figure, month, key, by) in ``counts``: one statement, safe
-    beside others adding to the same counts (``INSERT … ON CONFLICT DO UPDATE``, PostgreSQL and
-    SQLite)."""
-    found: Counter = Counter()
-    for figure, month, key, by in counts:
-        found[(figure, month, _key(key))] += by
-    if not found:
+def add(session: Session, tallies: Tallies, counts: Iterable[tuple[str, dt.date, Key, int]]) -> None:
+    """Count more (or fewer) of each (figure, London day, key, by) in ``counts``, in the day's and
+    the month's counts: a statement each, safe beside others adding to the same counts
+    (``INSERT … ON CONFLICT DO UPDATE``, PostgreSQL and SQLite)."""
+    by_day: Counter = Counter()
+    for figure, day, key, by in counts:
+        by_day[(figure, day.isoformat(), _key(key))] += by
+    if not by_day:
         return
+    by_month: Counter = Counter()
+    for (figure, day, key), n in by_day.items():
+        by_month[(figure, day[:7], key)] += n
     insert = postgresql.insert if session.get_bind().dialect.name == "postgresql" else sqlite.insert
-    stmt = insert(tallies).values([{"figure": f, "month": m, "key": k, "count": n} for (f, m, k), n in found.items()])
-    session.execute(stmt.on_conflict_do_update(index_elements=[tallies.c.figure, tallies.c.month, tallies.c.key],
-                                               set_={"count": tallies.c.count + stmt.excluded.count}))
+    for table, found in ((tallies.days, by_day), (tallies.months, by_month)):
+        period = table.c.day if table is tallies.days else table.c.month
+        # In the one order (the days', then the months'; each sorted): two use cases counting the
+        # same rows lock them in the same order, so neither waits on the other for ever.
+        stmt = insert(table).values([{"figure": f, period.name: p, "key": k, "count": n}
+                                     for (f, p, k), n in sorted(found.items())])
+        session.execute(stmt.on_conflict_do_update(index_elements=[table.c.figure, period, table.c.key],
+                                                   set_={"count": table.c.count + stmt.excluded.count}))
 
 
-def rebuild(session: Session | Connection, tallies: Table, figure: str, rows: Iterable[tuple[str, Key, int]],
-            *, only: Sequence[str] | None = None) -> int:
-    """Replace the figure's counts (of the months ``only``, else all) by ``rows`` (month, key,
-    count: a count from scratch; the same month and key may come more than once). Returns the
-    number of counts written. (A migration filling them passes its connection.)"""
-    found: Counter = Counter()
-    for month, key, n in rows:
-        found[(month, _key(key))] += n
-    wipe = delete(tallies).where(tallies.c.figure == figure)
-    session.execute(wipe.where(tallies.c.month.in_(only)) if only is not None else wipe)
-    values = [{"figure": figure, "month": m, "key": k, "count": n} for (m, k), n in found.items() if n]
-    if values:
-        session.execute(tallies.insert(), values)
-    return len(values)
+def rebuild(session: Session | Connection, tallies: Tallies, figure: str, rows: Iterable[tuple[dt.date, Key, int]]) -> int:
+    """Replace the figure's counts, by day and by month, by ``rows`` (London day, key, count: a
+    count from scratch; the same day and key may come more than once). Returns the number of the
+    days' counts written. (A migration filling them passes its connection.)"""
+    by_day: Counter = Counter()
+    for day, key, n in rows:
+        by_day[(day.isoformat(), _key(key))] += n
+    by_month: Counter = Counter()
+    for (day, key), n in by_day.items():
+        by_month[(day[:7], key)] += n
+    for table, period, found in ((tallies.days, "day", by_day), (tallies.months, "month", by_month)):
+        session.execute(delete(table).where(table.c.figure == figure))
+        values = [{"figure": figure, period: p, "key": k, "count": n} for (p, k), n in found.items() if n]
+        if values:
+            session.execute(table.insert(), values)
+    return sum(1 for n in by_day.values() if n)
 
 
-def counted(session: Session, tallies: Table, figure: str, *, first: str | None = None,
-            last: str | None = None) -> list[tuple[str, Key, int]]:
-    """The figure's counts (month, key, count), of the months ``first`` to ``last`` (both
-    included; either open), in no order; counts of nought left out."""
-    stmt = select(tallies.c.month, tallies.c.key, tallies.c.count).where(tallies.c.figure == figure,
-                                                                      tallies.c.count != 0)
-    if first is not None:
-        stmt = stmt.where(tallies.c.month >= first)
-    if last is not None:
-        stmt = stmt.where(tallies.c.month <= last)
-    return [(month, tuple(key.split(_SEPARATOR)), n) for month, key, n in session.execute(stmt).all()]
+def number(value: int) -> str:
+    """A whole number (nought or more) as a key's part that sorts as the number does (``000042``):
+    the key of a figure whose :func:`middles` are wanted, so the database walks its counts in the
+    order of the primary key's index instead of sorting them."""
+    return f"{value:06d}"
 
 
-def middles(session: Session, tallies: Table, figures: Sequence[str], *, first: str,
-            last: str) -> dict[tuple[str, str], tuple[int, int, int]]:
-    """For figures whose key is one whole number (days open, say): for each figure and month of
-    ``first`` to ``last``, the values counted at the middle (the lower and the upper middle: the
-    same when the count is odd) and the count, as {(figure, month): (lower, upper, count)}: a
-    median without reading every count (the database walks them, two rows a month come back)."""
-    t = tallies.c
-    value = cast(t.key, Integer)
-    each = (select(t.figure, t.month, value.label("value"), t.count,
-                   func.sum(t.count).over(partition_by=(t.figure, t.month), order_by=value).label("upto"),
-                   func.sum(t.count).over(partition_by=(t.figure, t.month)).label("whole"))
-            .where(t.figure.in_(figures), t.month >= first, t.month <= last, t.count != 0).subquery())
-    lower, upper = (each.c.whole - 1) // 2, each.c.whole // 2  # the middle positions, from 0
+def _parts(tallies: Tallies, figures: Sequence[str], span: DateRange | None) -> list[Select]:
+    """(figure, month, key, count) of ``figures`` in ``span`` (all when None), counts of nought
+    left out: the whole months' counts as kept (one statement), each part month's the sum of its
+    days' (one statement each, a row a figure and key)."""
+    m, d = tallies.months.c, tallies.days.c
+    if span is None:
+        return [select(m.figure, m.month, m.key, m.count).where(m.figure.in_(figures), m.count != 0)]
+    whole, ends = whole_months(span)
+    parts = [select(m.figure, m.month, m.key, m.count)
+             .where(m.figure.in_(figures), m.month >= whole[0], m.month <= whole[-1], m.count != 0)] if whole else []
+    for end in ends:  # within one month, so the month is a constant
+        count = cast(func.sum(d.count), Integer)  # as the months' (whole division finds a median's places)
+        parts.append(select(d.figure, literal(f"{end.start:%Y-%m}").label("month"), d.key, count.label("count"))
+                     .where(d.figure.in_(figures), d.day >= end.start.isoformat(), d.day <= end.end.isoformat())
+                     .group_by(d.figure, d.key).having(count != 0))
+    return parts
+
+
+def counted(session: Session, tallies: Tallies, figure: str, span: DateRange | None = None) -> list[tuple[str, Key, int]]:
+    """The figure's counts (month, key, count) of the London days ``span`` (both ends included;
+    None: every month kept), by month, in no order; counts of nought left out. A part month of
+    ``span`` counts only its days in ``span``."""
+    parts = _parts(tallies, [figure], span)
+    return [(month, tuple(key.split(_SEPARATOR)), int(n))
+            for _, month, key, n in session.execute(parts[0] if len(parts) == 1 else union_all(*parts)).all()]
+
+
+def middles(session: Session, tallies: Tallies, figures: Sequence[str],
+            span: DateRange) -> dict[tuple[str, str], tuple[int, int, int]]:
+    """For figures whose key is one whole number written by :func:`number` (days open, say): for
+    each figure and month of ``span`` (its part months only their days in it), the values counted
+    at the middle (the lower and the upper middle: the same when the count is odd) and the count,
+    as {(figure, month): (lower, upper, count)}: a median without reading every count (the
+    database walks them, in its index's order for the whole months; two rows a month come back)."""
     found: dict[tuple[str, str], list] = {}
-    for figure, month, number, count, upto, whole in session.execute(
-            select(each.c.figure, each.c.month, each.c.value, each.c.count, each.c.upto, each.c.whole)
-            .where(each.c.upto - each.c.count <= upper, each.c.upto - 1 >= lower)):
-        middle = found.setdefault((figure, month), [None, None, int(whole)])
-        if upto - count <= (whole - 1) // 2 <= upto - 1:
-            middle[0] = number
-        if upto - count <= whole // 2 <= upto - 1:
-            middle[1] = number
+    for part in _parts(tallies, figures, span) if figures else []:
+        t = part.subquery()
+        each = select(t.c.figure, t.c.month, t.c.key, t.c.count,
+                      func.sum(t.c.count).over(partition_by=(t.c.figure, t.c.month), order_by=t.c.key).label("upto"),
+                      func.sum(t.c.count).over(partition_by=(t.c.figure, t.c.month)).label("whole")).subquery()
+        lower, upper = (each.c.whole - 1) // 2, each.c.whole // 2  # the middle positions, from 0
+        for figure, month, key, count, upto, whole in session.execute(
+                select(each.c.figure, each.c.month, each.c.key, each.c.count, each.c.upto, each.c.whole)
+                .where(each.c.upto - each.c.count <= upper, each.c.upto - 1 >= lower)):
+            middle = found.setdefault((figure, month), [None, None, int(whole)])
+            if upto - count <= (whole - 1) // 2 <= upto - 1:
+                middle[0] = int(key)
+            if upto - count <= whole // 2 <= upto - 1:
+                middle[1] = int(key)
     return {key: (low, high, whole) for key, (low, high, whole) in found.items()}
 
 
@@ -134,8 +197,7 @@ def spanning(whole: Sequence[str]) -> DateRange:
 
 def whole_months(span: DateRange) -> tuple[list[str], list[DateRange]]:
     """The months ``span`` holds whole (``2026-01``, …), and the part months at its ends as
-    ranges (none, one or two), for a report that reads the first from tallies and counts the
-    second from its rows."""
+    ranges (none, one or two)."""
     whole, ends = [], []
     for month in months(span):
         first, last = _first_and_last(month)

@@ -21,9 +21,9 @@ class Base(DeclarativeBase):
     metadata = naming_metadata()
 
 
-#: Referrals triaged or withdrawn, counted by month for the performance report
-#: (``intake.performance``; migration 0016).
-TALLIES = tallies.table(Base.metadata)
+#: Referrals triaged or withdrawn, counted by month and by day for the performance report
+#: (``intake.performance``; migrations 0016 and 0017).
+TALLIES = tallies.tables(Base.metadata)
 
 
 class ReferralBatch(Base):

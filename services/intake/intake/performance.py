@@ -12,12 +12,12 @@ Every figure counts the referrals **received** in the range (both days included,
 
 Counted once, not on every request (a large council receives 200,000 referrals a year, and a
 report that counted them all each time took seconds): a referral triaged or withdrawn, which
-it stays, is counted then in ``monthly_tallies`` (``casework.tallies``) by the London month it
+it stays, is counted then in the tallies (``casework.tallies``) by the London day (and month) it
 was received in, in the use case's transaction (:func:`count_settled`; never on receipt, which
 must stay quick): by status and whether triage was within its deadline, by source, by reason. A
-report sums the whole months of its range from them and counts from the referrals only those
-still waiting (a few thousand, by ``ix_referrals_status_triage_due``) and the part months at
-its range's ends.
+report sums the whole months of its range and the days of the part months at its ends from
+them, and counts from the referrals only those still waiting (a few thousand, by
+``ix_referrals_status_triage_due``).
 """
 
 from __future__ import annotations
@@ -25,7 +25,7 @@ from __future__ import annotations
 import datetime as dt
 from collections import Counter, defaultdict
 
-from sqlalchemy import ColumnElement, and_, case, func, literal, select
+from sqlalchemy import ColumnElement, and_, case, func, select
 from sqlalchemy.orm import Session
 
 from casework import tallies
@@ -90,50 +90,39 @@ def _flag(condition) -> ColumnElement[int]:
     return case((condition, 1), else_=0)
 
 
-def _settled(month: str, status: str, within: bool, source: str, reasons: list | None,
-             by: int = 1) -> list[tuple[str, str, tallies.Key, int]]:
-    return [(SETTLED, month, (status, "1" if within else "0"), by), (BY_SOURCE, month, (source,), by),
-            *((BY_REASON, month, (reason,), by) for reason in set(reasons or ()))]
+def _settled(day: dt.date, status: str, within: bool, source: str, reasons: list | None,
+             by: int = 1) -> list[tuple[str, dt.date, tallies.Key, int]]:
+    return [(SETTLED, day, (status, "1" if within else "0"), by), (BY_SOURCE, day, (source,), by),
+            *((BY_REASON, day, (reason,), by) for reason in set(reasons or ()))]
 
 
 def count_settled(session: Session, referral: Referral) -> None:
     """Count a referral just triaged or withdrawn in the tallies (it stays so: nothing triages
     again or withdraws a referral once triaged, nor changes its source or reasons)."""
     within = referral.triaged_at is not None and referral.triaged_at <= referral.triage_due
-    tallies.add(session, TALLIES, _settled(month_of(referral.received_at), referral.status, within,
+    tallies.add(session, TALLIES, _settled(london_today(referral.received_at), referral.status, within,
                                            referral.source_system, referral.reasons))
 
 
 def recount(session: Session) -> None:
-    """Count every referral triaged or withdrawn from scratch into the tallies (the seeders; a repair)."""
-    first, last = session.execute(select(func.min(Referral.received_at), func.max(Referral.received_at))).one()
-    counts: list = []
-    if first is not None:
-        span = DateRange(london_today(first), london_today(last))
-        periods = list(months(span))
-        each = select(month_index(Referral.received_at, span).label("month"), Referral.status,
-                      _flag(and_(Referral.triaged_at.is_not(None), Referral.triaged_at <= Referral.triage_due))
-                      .label("within"), Referral.source_system, Referral.reasons
-                      ).where(Referral.status != RECEIVED).subquery()
-        for month, status, within, source, reasons, n in session.execute(
-                select(*each.c, func.count()).group_by(*each.c)):
-            counts += _settled(periods[month], status, bool(within), source, reasons, n)
+    """Count every referral triaged or withdrawn from scratch into the tallies (the seeders; a
+    repair): each read, for its London day received."""
+    counts: Counter = Counter()  # (figure, day, key): referrals
+    within = _flag(and_(Referral.triaged_at.is_not(None), Referral.triaged_at <= Referral.triage_due))
+    for received_at, status, on_time, source, reasons in session.execute(
+            select(Referral.received_at, Referral.status, within, Referral.source_system, Referral.reasons)
+            .where(Referral.status != RECEIVED).execution_options(yield_per=10_000)):
+        for figure, day, key, n in _settled(london_today(received_at), status, bool(on_time), source, reasons):
+            counts[(figure, day, key)] += n
     for figure in (SETTLED, BY_SOURCE, BY_REASON):
-        tallies.rebuild(session, TALLIES, figure, ((m, k, n) for f, m, k, n in counts if f == figure))
+        tallies.rebuild(session, TALLIES, figure, ((d, k, n) for (f, d, k), n in counts.items() if f == figure))
 
 
-def _counted(session: Session, span: DateRange, part: DateRange, *where,
-             now: dt.datetime) -> tuple[list, Counter, Counter]:
-    """The referrals received in ``part`` of ``span`` that meet ``where``, counted from the rows:
-    (month index in ``span``, status, pending, within, referrals) groups, and referrals by source
-    and by reason."""
-    received = (Referral.received_at >= part.since, Referral.received_at < part.until, *where)
-    whole = list(months(span))
-    # A part within one month: its index in ``span`` as a constant (a CASE over five years' months
-    # took longer to build than the part month took to count).
-    month = (month_index(Referral.received_at, span) if part == span
-             else literal(whole.index(f"{part.start:%Y-%m}")))
-    each = select(month.label("month"), Referral.status,
+def _counted(session: Session, span: DateRange, *, now: dt.datetime) -> tuple[list, Counter, Counter]:
+    """The referrals received in ``span``, counted from the rows: (month index in ``span``, status,
+    pending, within, referrals) groups, and referrals by source and by reason."""
+    received = (Referral.received_at >= span.since, Referral.received_at < span.until)
+    each = select(month_index(Referral.received_at, span).label("month"), Referral.status,
                   _flag(and_(Referral.triaged_at.is_(None), Referral.triage_due >= now)).label("pending"),
                   _flag(and_(Referral.triaged_at.is_not(None), Referral.triaged_at <= Referral.triage_due))
                   .label("within")).where(*received).subquery()
@@ -151,16 +140,16 @@ def _counted(session: Session, span: DateRange, part: DateRange, *where,
     return list(counted), sources, reasons
 
 
-def _waiting(session: Session, span: DateRange, part: DateRange, *, now: dt.datetime) -> tuple[list, Counter, Counter]:
-    """The same for the referrals waiting for triage received in ``part`` of ``span`` (a few
-    thousand at most, by ``ix_referrals_status_received``), each read."""
+def _waiting(session: Session, span: DateRange, *, now: dt.datetime) -> tuple[list, Counter, Counter]:
+    """The same for the referrals waiting for triage received in ``span`` (a few thousand at
+    most, by ``ix_referrals_status_received``), each read."""
     index = {m: i for i, m in enumerate(months(span))}
     counted: Counter = Counter()
     sources: Counter = Counter()
     reasons: Counter = Counter()
     for received_at, due, source, given in session.execute(
             select(Referral.received_at, Referral.triage_due, Referral.source_system, Referral.reasons)
-            .where(Referral.status == RECEIVED, Referral.received_at >= part.since, Referral.received_at < part.until)):
+            .where(Referral.status == RECEIVED, Referral.received_at >= span.since, Referral.received_at < span.until)):
         counted[(index[month_of(received_at)], RECEIVED, 1 if due >= now else 0, 0)] += 1
         sources[source] += 1
         for reason in set(given or ()):
@@ -168,14 +157,14 @@ def _waiting(session: Session, span: DateRange, part: DateRange, *, now: dt.date
     return [(*key, n) for key, n in counted.items()], sources, reasons
 
 
-def _kept(session: Session, span: DateRange, whole: list[str]) -> tuple[list, Counter, Counter]:
-    """The same from the tallies, for the whole months ``whole`` of ``span``."""
+def _kept(session: Session, span: DateRange) -> tuple[list, Counter, Counter]:
+    """The same from the tallies, for every day of ``span``."""
     index = {m: i for i, m in enumerate(months(span))}
     counted: list = []
     sources: Counter = Counter()
     reasons: Counter = Counter()
     for figure, into in ((SETTLED, None), (BY_SOURCE, sources), (BY_REASON, reasons)):
-        for month, key, n in tallies.counted(session, TALLIES, figure, first=whole[0], last=whole[-1]):
+        for month, key, n in tallies.counted(session, TALLIES, figure, span):
             if into is None:
                 counted.append((index[month], key[0], 0, int(key[1]), n))
             else:
@@ -185,20 +174,15 @@ def _kept(session: Session, span: DateRange, whole: list[str]) -> tuple[list, Co
 
 def report(session: Session, span: DateRange, *, now: dt.datetime) -> dict:
     """Every figure for ``span`` (see the module's text), as the page, CSV and API give them:
-    the whole months' referrals triaged or withdrawn from the tallies, those still waiting and
-    the part months' from the referrals (on PostgreSQL by ``ix_referrals_received_at`` alone,
-    which carries what they count by)."""
-    whole, ends = tallies.whole_months(span)
-    parts = [_counted(session, span, end, now=now) for end in ends]
-    if whole:
-        parts += [_kept(session, span, whole), _waiting(session, span, tallies.spanning(whole), now=now)]
-    return _figures(span, parts)
+    the referrals triaged or withdrawn from the tallies (the whole months' and the part months'
+    days'), those still waiting from the referrals."""
+    return _figures(span, [_kept(session, span), _waiting(session, span, now=now)])
 
 
 def from_scratch(session: Session, span: DateRange, *, now: dt.datetime) -> dict:
     """Every figure for ``span`` counted from the referrals alone: what :func:`report` gives, the
     slow way (the tests check the two agree)."""
-    return _figures(span, [_counted(session, span, span, now=now)])
+    return _figures(span, [_counted(session, span, now=now)])
 
 
 def _figures(span: DateRange, parts: list[tuple[list, Counter, Counter]]) -> dict:

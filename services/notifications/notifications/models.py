@@ -16,6 +16,7 @@ TASK_STATUSES = ("open", "acknowledged", "done", "cancelled")
 LIVE_TASK_STATUSES = ("open", "acknowledged")
 EMAIL_PREFERENCES = ("immediate", "daily_digest", "off")
 _LIVE = text("status IN ('open', 'acknowledged')")
+_QUEUED = text("assignee IS NULL AND status IN ('open', 'acknowledged')")
 
 
 def is_live(status: ColumnElement[str]) -> ColumnElement[bool]:
@@ -113,6 +114,10 @@ class Task(Base):
         # statuses in the SQL so that a prepared statement's plan can prove it applies), not by
         # walking five years of closed tasks in due order looking for the few live ones.
         Index("ix_tasks_live_due", "due", "created_at", "id", postgresql_where=_LIVE, sqlite_where=_LIVE),
+        # A team's shared queue (live, unassigned), in the same order: the inbox's queue and its count
+        # read its few hundred tasks, not the team's live tasks and every unassigned one ANDed
+        # (bench/NOTES.md, "Day tallies and the team queue").
+        Index("ix_tasks_queued_due", "team", "due", "created_at", "id", postgresql_where=_QUEUED, sqlite_where=_QUEUED),
         Index("ix_tasks_due", "due", "created_at", "id"),
         Index("ix_tasks_status_due", "status", "due", "created_at", "id"),
         Index("ix_tasks_team_status_due", "team", "status", "due", "created_at", "id"),

@@ -38,8 +38,9 @@ class Base(DeclarativeBase):
     metadata = naming_metadata()
 
 
-#: Closures counted by month for the outcomes report (``sustainment.cases.outcomes``; migration 0015).
-TALLIES = tallies.table(Base.metadata)
+#: Closures counted by month and by day for the outcomes report (``sustainment.cases.outcomes``;
+#: migrations 0015 and 0019).
+TALLIES = tallies.tables(Base.metadata)
 
 
 def _id() -> Mapped[uuid.UUID]:

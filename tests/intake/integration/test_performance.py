@@ -17,15 +17,19 @@ import os
 from pathlib import Path
 
 import pytest
+from alembic import command
+from sqlalchemy import event, select
 
 from casework import tallies
 from casework.db import utcnow
+from casework.migrations import config, upgrade
 from casework.reports import DateRange
 from casework.workdays import london_today
 from casework_dev.testing import bearer
 from casework_dev.testing.pages import sign_in_as
 from intake import performance
 from intake.models import TALLIES, Referral
+from intake.service import SERVICE
 
 LEADER = bearer("leader-1", "team_leader")
 RANGE = {"from": "2025-01-01", "to": "2025-02-28"}
@@ -180,8 +184,9 @@ def test_team_leaders_find_the_page_from_the_queue(intake, leader_page):
 
 
 def _tallied(session) -> list:
-    return sorted((figure, *row) for figure in (performance.SETTLED, performance.BY_SOURCE, performance.BY_REASON)
-                  for row in tallies.counted(session, TALLIES, figure))
+    """Every count kept, by month and by day."""
+    return sorted(tuple(row) for table in (TALLIES.months, TALLIES.days)
+                  for row in session.execute(select(table).where(table.c.count != 0)))
 
 
 def test_triage_and_withdrawal_keep_the_monthly_tallies_as_a_count_from_scratch(intake, refer, who):
@@ -197,9 +202,10 @@ def test_triage_and_withdrawal_keep_the_monthly_tallies_as_a_count_from_scratch(
         kept = _tallied(session)
         performance.recount(session)
         assert _tallied(session) == kept
-        assert sum(n for figure, _, _, n in kept if figure == performance.SETTLED) == 4
-        # This whole month: four from the tallies, the one still waiting from the referrals.
         today = london_today()
+        assert sum(n for figure, period, _, n in kept if figure == performance.SETTLED and period == f"{today}") == 4
+        assert sum(n for figure, period, _, n in kept if figure == performance.SETTLED and period == f"{today:%Y-%m}") == 4
+        # This whole month: four from the tallies, the one still waiting from the referrals.
         found = performance.report(session, tallies.spanning([f"{today:%Y-%m}"]), now=utcnow())
     assert found["received"] == 5
     assert sum(row["referrals"] for row in found["by_source"]) == 5
@@ -213,3 +219,81 @@ def test_whole_months_from_the_tallies_and_part_months_from_the_referrals_agree(
     span = DateRange(dt.date.fromisoformat(first), dt.date.fromisoformat(last))
     with intake.db.transaction() as session:
         assert performance.report(session, span, now=NOW) == performance.from_scratch(session, span, now=NOW)
+
+
+#: Referrals received at the edges of London's days and months (UTC), in and out of summer time.
+EDGES = [dt.datetime(2025, 3, 30, 0, 30, tzinfo=dt.UTC),  # 30 March, the clocks go forward at 01:00 UTC
+         dt.datetime(2025, 3, 31, 22, 59, tzinfo=dt.UTC),  # 23:59 BST: 31 March
+         dt.datetime(2025, 3, 31, 23, 0, tzinfo=dt.UTC),  # 00:00 BST: 1 April in London, March in UTC
+         dt.datetime(2025, 4, 30, 23, 30, tzinfo=dt.UTC),  # 1 May in London
+         dt.datetime(2025, 10, 25, 23, 30, tzinfo=dt.UTC),  # 26 October, 00:30 BST
+         dt.datetime(2025, 10, 26, 1, 30, tzinfo=dt.UTC),  # after the clocks go back: 01:30 GMT
+         dt.datetime(2025, 12, 31, 23, 59, tzinfo=dt.UTC), dt.datetime(2026, 1, 1, 0, 0, tzinfo=dt.UTC)]
+
+
+@pytest.fixture
+def edges(intake):
+    """Three referrals at each edge: accepted in time, rejected late, withdrawn; one more waiting."""
+    settled = (("accepted", DAY), ("rejected", 3 * DAY), ("withdrawn", None))
+    with intake.db.transaction() as session:
+        for number, (received, (status, after)) in enumerate((moment, how) for moment in EDGES for how in settled):
+            session.add(Referral(reference=f"R-{800000 + number}", status=status, received_at=received,
+                                 source_system=("income_recovery", "asb_team")[number % 2], referrer_name="Referrer",
+                                 entered_by="sys-1", person_name=f"Person {number}",
+                                 reasons=[("rent_arrears", "other", "mental_health")[number % 3]], consent_given=True,
+                                 risk_level="medium", risk_score=20, triage_due=received + 2 * DAY,
+                                 triaged_at=received + after if after else None))
+        session.add(Referral(reference="R-809999", status="received", received_at=EDGES[2], source_system="officer",
+                             referrer_name="Referrer", entered_by="sys-1", person_name="Waiting", reasons=["other"],
+                             consent_given=True, risk_level="medium", risk_score=20, triage_due=FAR))
+        session.flush()
+        performance.recount(session)
+
+
+EDGE_RANGES = [("2025-03-31", "2025-03-31"), ("2025-04-01", "2025-04-01"), ("2025-03-30", "2025-04-30"),
+               ("2025-04-01", "2025-05-01"), ("2025-03-31", "2025-05-01"), ("2025-10-26", "2025-10-26"),
+               ("2025-10-25", "2025-12-31"), ("2025-03-01", "2026-01-01"), ("2025-01-01", "2025-12-31")]
+
+
+def test_the_figures_from_the_tallies_are_those_counted_from_the_referrals_across_london_days(intake, edges):
+    with intake.db.transaction() as session:
+        for first, last in EDGE_RANGES:
+            span = DateRange(dt.date.fromisoformat(first), dt.date.fromisoformat(last))
+            assert performance.report(session, span, now=NOW) == performance.from_scratch(session, span, now=NOW), span
+        one_day = performance.report(session, DateRange(dt.date(2025, 4, 1), dt.date(2025, 4, 1)), now=NOW)
+    assert one_day["received"] == 4  # the three at 00:00 BST and the one waiting, not those at 23:59
+    assert one_day["triaged_within_deadline"]["total"] == {"referrals": 2, "within": 1, "percent": 50.0, "pending": 1}
+
+
+def test_the_report_reads_no_referral_but_those_waiting(intake, edges):
+    """Part months at both ends: their days' tallies, not their referrals (only those still
+    waiting for triage, which no tally counts, are read)."""
+    read: list[str] = []
+
+    def seen(conn, cursor, statement, *args):
+        if "referrals" in statement:
+            read.append(" ".join(statement.split()))
+
+    span = DateRange(dt.date(2025, 3, 31), dt.date(2025, 10, 26))
+    with intake.db.transaction() as session:
+        event.listen(intake.db.engine, "before_cursor_execute", seen)
+        try:
+            performance.report(session, span, now=NOW)
+        finally:
+            event.remove(intake.db.engine, "before_cursor_execute", seen)
+    assert read and all("referrals.status = " in statement for statement in read), read
+
+
+def test_the_migrations_fill_the_tallies_from_the_referrals_so_far(intake, edges):
+    url = intake.db.url
+    with intake.db.transaction() as session:
+        kept = _tallied(session)
+    assert any(day == "2025-04-01" for _, day, _, _ in kept)  # the referrals at 00:00 BST
+    command.downgrade(config(SERVICE, url), "0016")  # no days kept
+    upgrade(SERVICE, url)  # 0017 counts them
+    with intake.db.transaction() as session:
+        assert _tallied(session) == kept
+    command.downgrade(config(SERVICE, url), "0015")  # no tallies at all
+    upgrade(SERVICE, url)  # 0016 counts the months, 0017 the days
+    with intake.db.transaction() as session:
+        assert _tallied(session) == kept

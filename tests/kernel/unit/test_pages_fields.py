@@ -70,3 +70,36 @@ def test_the_macros_write_what_the_widgets_write(app, posted, data):
         assert 'id="due-day"' in by_macros and 'value="31"' in by_macros
     elif data:
         assert "Ring the &lt;tenant&gt;" in by_macros and '<option value="officer" selected>' in by_macros
+
+
+@pytest.mark.parametrize("design_system, ours", [
+    ('{{ govukTag({"text": "Overdue <soon>", "classes": "govuk-tag--red"}) }}', '{{ tag("Overdue <soon>", "govuk-tag--red") }}'),
+    ('{{ govukTag({"text": "Open"}) }}', '{{ tag("Open") }}'),
+    ('{% set label %}Mark as read<span class="govuk-visually-hidden">: a & b</span>{% endset %}'
+     '{{ govukButton({"html": label, "classes": "govuk-button--secondary"}) }}',
+     '{% set label %}Mark as read<span class="govuk-visually-hidden">: a & b</span>{% endset %}'
+     '{{ button(label, "govuk-button--secondary") }}'),
+])
+def test_the_row_tag_and_button_write_what_the_design_systems_macros_write(app, design_system, ours):
+    imports = ('{% from "govuk_frontend_jinja/components/tag/macro.html" import govukTag %}'
+               '{% from "govuk_frontend_jinja/components/button/macro.html" import govukButton %}'
+               '{% from "casework/rows.html" import tag, button %}')
+    assert (markup(render_template_string(imports + ours))
+            == markup(render_template_string(imports + design_system)))
+
+
+@pytest.mark.parametrize("first_cell_is_header", [True, False])
+def test_the_row_table_writes_what_govuk_table_writes(app, first_cell_is_header):
+    rows = [["January 2026", 1200, "55.5%"], ["February <2026>", 3, "No figure"]]
+    ours = render_template_string(
+        '{% from "casework/rows.html" import table %}'
+        '{{ table("By month", ["Month", "Referrals", "Share"], rows, numeric=(1, 2), first_cell_is_header=header) }}',
+        rows=rows, header=first_cell_is_header)
+    theirs = render_template_string(
+        '{% from "govuk_frontend_jinja/components/table/macro.html" import govukTable %}'
+        '{{ govukTable({"caption": "By month", "captionClasses": "govuk-table__caption--s", "firstCellIsHeader": header,'
+        ' "head": [{"text": "Month"}, {"text": "Referrals", "format": "numeric"}, {"text": "Share", "format": "numeric"}],'
+        ' "rows": cells}) }}',
+        header=first_cell_is_header,
+        cells=[[{"text": r[0]}, {"text": r[1], "format": "numeric"}, {"text": r[2], "format": "numeric"}] for r in rows])
+    assert markup(ours) == markup(theirs)

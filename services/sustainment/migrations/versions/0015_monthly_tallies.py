@@ -6,11 +6,12 @@ Revision ID: 0015
 Revises: 0013
 Create Date: 2026-12-07 13:00:00.000000
 """
+from collections import Counter
+
 import sqlalchemy as sa
 from alembic import op
 
-from casework import tallies
-from casework.db import UTCDateTime, naming_metadata
+from casework.db import UTCDateTime
 from casework.kernel_schema import v5
 from casework.reports import month_of
 
@@ -27,17 +28,19 @@ CASES = sa.table("cases", sa.column("status", sa.String), sa.column("case_type",
 def upgrade() -> None:
     v5.upgrade(op)
     # As sustainment.cases.outcomes counts them (its figures' names and keys).
-    by_outcome, by_days = [], {}
+    counts: Counter = Counter()  # (figure, month, key): closures
     for case_type, outcome, opened_at, closed_at in op.get_bind().execute(
             sa.select(CASES.c.case_type, CASES.c.closure_outcome, CASES.c.opened_at, CASES.c.closed_at)
             .where(CASES.c.status == "closed")):
         month = month_of(closed_at)
-        by_outcome.append((month, (case_type, outcome), 1))
-        by_days.setdefault(case_type, []).append((month, (str((closed_at - opened_at).days),), 1))
-    table = tallies.table(naming_metadata())
-    tallies.rebuild(op.get_bind(), table, "closures_by_outcome", by_outcome)
-    for case_type, rows in by_days.items():
-        tallies.rebuild(op.get_bind(), table, f"closures_by_days_open:{case_type}", rows)
+        counts[("closures_by_outcome", month, (case_type, outcome))] += 1
+        counts[(f"closures_by_days_open:{case_type}", month, (str((closed_at - opened_at).days),))] += 1
+    # Written here, not by casework.tallies (which now keeps days too, migration 0019).
+    monthly = sa.table("monthly_tallies", sa.column("figure", sa.String), sa.column("month", sa.String),
+                       sa.column("key", sa.String), sa.column("count", sa.Integer))
+    values = [{"figure": f, "month": m, "key": "\x1f".join(k), "count": n} for (f, m, k), n in counts.items()]
+    if values:
+        op.get_bind().execute(monthly.insert(), values)
 
 
 def downgrade() -> None:

@@ -1,0 +1,141 @@
+"""The kernel's tallies (``casework.tallies``): counts kept by London day and month, read over any
+range as a count of the moments themselves would give, on PostgreSQL and SQLite."""
+
+from __future__ import annotations
+
+import datetime as dt
+import random
+import statistics
+from collections import Counter
+
+import pytest
+from sqlalchemy import event, select
+
+from casework import tallies
+from casework.db import naming_metadata
+from casework.reports import DateRange, month_of
+from casework.workdays import london_today
+
+TALLIES = tallies.tables(naming_metadata())
+UTC = dt.UTC
+
+#: Moments at the edges of London's days and months, in and out of summer time (UTC).
+EDGES = [
+    dt.datetime(2026, 1, 31, 23, 59, tzinfo=UTC),  # 31 January in London (GMT)
+    dt.datetime(2026, 2, 1, 0, 0, tzinfo=UTC),  # 1 February
+    dt.datetime(2026, 3, 29, 0, 59, tzinfo=UTC),  # the clocks go forward at 01:00 UTC: still 29 March
+    dt.datetime(2026, 3, 31, 22, 59, tzinfo=UTC),  # 23:59 BST: 31 March
+    dt.datetime(2026, 3, 31, 23, 0, tzinfo=UTC),  # 00:00 BST: 1 April in London, still March in UTC
+    dt.datetime(2026, 4, 30, 23, 30, tzinfo=UTC),  # 1 May in London
+    dt.datetime(2026, 10, 24, 23, 30, tzinfo=UTC),  # 25 October, 00:30 BST
+    dt.datetime(2026, 10, 25, 1, 30, tzinfo=UTC),  # after the clocks go back: 01:30 GMT
+    dt.datetime(2026, 10, 31, 23, 30, tzinfo=UTC),  # 31 October, 23:30 GMT
+]
+
+
+@pytest.fixture
+def db(any_database):
+    TALLIES.months.metadata.create_all(any_database.engine)
+    return any_database
+
+
+def _made(seed: int = 7) -> list[tuple[dt.datetime, str, int]]:
+    """Moments (the edges and many more) with a key ("a".."c") and a whole number of days (0..40)."""
+    rng = random.Random(seed)
+    start = dt.datetime(2026, 1, 1, tzinfo=UTC)
+    moments = EDGES + [start + dt.timedelta(minutes=rng.randrange(0, 365 * 24 * 60)) for _ in range(400)]
+    return [(moment, rng.choice("abc"), rng.randrange(0, 41)) for moment in moments]
+
+
+def _spans() -> list[DateRange]:
+    d = dt.date
+    return [DateRange(d(2026, 1, 1), d(2026, 12, 31)),  # whole months only
+            DateRange(d(2026, 3, 31), d(2026, 3, 31)), DateRange(d(2026, 4, 1), d(2026, 4, 1)),  # one day
+            DateRange(d(2026, 3, 29), d(2026, 5, 1)),  # part months at both ends, a whole between
+            DateRange(d(2026, 2, 1), d(2026, 4, 30)), DateRange(d(2026, 1, 31), d(2026, 2, 27)),
+            DateRange(d(2026, 10, 25), d(2026, 10, 31)), DateRange(d(2025, 12, 8), d(2026, 12, 7)),
+            DateRange(d(2026, 6, 10), d(2026, 6, 20))]
+
+
+def _expected(made, span: DateRange) -> Counter:
+    return Counter((month_of(moment), (key,)) for moment, key, _ in made if span.holds(moment))
+
+
+def test_counts_added_by_the_day_read_over_any_range_as_the_moments_counted(db):
+    made = _made()
+    with db.transaction() as session:
+        tallies.add(session, TALLIES, [("made", london_today(moment), (key,), 1) for moment, key, _ in made])
+        # Added in several statements, and some taken off again: the same counts.
+        tallies.add(session, TALLIES, [("made", london_today(made[0][0]), (made[0][1],), 2)])
+        tallies.add(session, TALLIES, [("made", london_today(made[0][0]), (made[0][1],), -2)])
+    with db.transaction() as session:
+        for span in _spans():
+            found = Counter({(month, key): n for month, key, n in tallies.counted(session, TALLIES, "made", span)})
+            assert found == _expected(made, span), span
+        assert sum(n for _, _, n in tallies.counted(session, TALLIES, "made")) == len(made)
+
+
+def test_a_moment_counts_on_its_london_day_and_in_its_london_month(db):
+    with db.transaction() as session:
+        tallies.add(session, TALLIES, [("edge", london_today(EDGES[4]), ("a",), 1)])
+        days = session.execute(select(TALLIES.days.c.day, TALLIES.days.c.count)).all()
+        months = session.execute(select(TALLIES.months.c.month, TALLIES.months.c.count)).all()
+        assert days == [("2026-04-01", 1)] and months == [("2026-04", 1)]
+        assert tallies.counted(session, TALLIES, "edge", DateRange(dt.date(2026, 3, 1), dt.date(2026, 3, 31))) == []
+
+
+def test_a_rebuild_keeps_the_same_counts_as_adding_them_one_by_one(db):
+    made = _made(11)
+    with db.transaction() as session:
+        for moment, key, _ in made:
+            tallies.add(session, TALLIES, [("made", london_today(moment), (key,), 1)])
+        added = [session.execute(select(table).order_by(*table.primary_key.columns)).all()
+                 for table in (TALLIES.months, TALLIES.days)]
+        assert tallies.rebuild(session, TALLIES, "made", [(london_today(m), (k,), 1) for m, k, _ in made]) > 0
+        rebuilt = [session.execute(select(table).order_by(*table.primary_key.columns)).all()
+                   for table in (TALLIES.months, TALLIES.days)]
+    assert rebuilt == added
+
+
+def test_the_middles_of_any_range_are_the_medians_of_the_moments_values(db):
+    made = _made(3)
+    with db.transaction() as session:
+        tallies.rebuild(session, TALLIES, "days:a", [(london_today(m), (tallies.number(n),), 1) for m, k, n in made if k == "a"])
+        tallies.rebuild(session, TALLIES, "days:b", [(london_today(m), (tallies.number(n),), 1) for m, k, n in made if k == "b"])
+    with db.transaction() as session:
+        for span in _spans():
+            found = tallies.middles(session, TALLIES, ["days:a", "days:b"], span)
+            values: dict = {}
+            for moment, key, n in made:
+                if key in "ab" and span.holds(moment):
+                    values.setdefault((f"days:{key}", month_of(moment)), []).append(n)
+            assert {k: (low if whole % 2 else (low + high) / 2) for k, (low, high, whole) in found.items()} == {
+                k: statistics.median(v) for k, v in values.items()}, span
+
+
+def test_the_middles_of_whole_months_walk_the_counts_in_the_index_s_order(db):
+    """The days open written by ``tallies.number`` sort as numbers: PostgreSQL finds the medians of
+    whole months in the primary key's order, with no sort (five years of a large council's days
+    open sorted took most of the outcomes report's time: bench/NOTES.md, "Day tallies and the team
+    queue")."""
+    if db.engine.dialect.name != "postgresql":
+        pytest.skip("reads PostgreSQL's plans")
+    assert [tallies.number(n) for n in (0, 7, 42, 365, 1000)] == sorted(tallies.number(n) for n in (1000, 365, 42, 7, 0))
+    with db.transaction() as session:
+        tallies.rebuild(session, TALLIES, "days:a", [(london_today(m), (tallies.number(n),), 1) for m, _, n in _made()])
+    statements = []
+
+    def seen(conn, cursor, statement, parameters, *args):
+        statements.append((statement, parameters))
+
+    event.listen(db.engine, "before_cursor_execute", seen)
+    try:
+        with db.transaction() as session:
+            tallies.middles(session, TALLIES, ["days:a"], DateRange(dt.date(2026, 1, 1), dt.date(2026, 12, 31)))
+    finally:
+        event.remove(db.engine, "before_cursor_execute", seen)
+    [(statement, parameters)] = statements
+    with db.engine.begin() as conn:
+        conn.exec_driver_sql("SET LOCAL enable_seqscan = off")  # as over five years of counts
+        plan = "\n".join(row[0] for row in conn.exec_driver_sql("EXPLAIN " + statement, parameters))
+    assert "pk_monthly_tallies" in plan and "Sort" not in plan, plan
