@@ -41,8 +41,8 @@ class Base(DeclarativeBase):
 
 Money = Numeric(10, 2)
 
-#: The performance report's counts kept by month (``casework.tallies``; ``letting.lets`` keeps them).
-TALLIES = tallies.table(Base.metadata)
+#: The performance report's counts kept by month and day (``casework.tallies``; ``letting.lets`` keeps them).
+TALLIES = tallies.tables(Base.metadata)
 
 
 class Property(Base):

@@ -157,14 +157,13 @@ def _pence(amount: Decimal) -> int:
 
 
 def _let_counts(start: dt.date, band: str, void_date: dt.date | None, weekly_rent: Decimal,
-                by: int = 1) -> list[tuple[str, str, tallies.Key, int]]:
-    """A let's counts: by band, and the void it ended (when it ended one)."""
-    month = month_of(start)
-    counts = [(LETS_BY_BAND, month, (band,), by)]
+                by: int = 1) -> list[tuple[str, dt.date, tallies.Key, int]]:
+    """A let's counts, on the day its tenancy starts: by band, and the void it ended (when it ended one)."""
+    counts = [(LETS_BY_BAND, start, (band,), by)]
     if void_date is not None:
         days = void_days(void_date, start)
-        counts += [(VOIDS_LET, month, LETS, by), (VOIDS_LET, month, VOID_DAYS, days * by),
-                   (VOIDS_LET, month, RENT_LOST_PENCE, _pence(rent_loss(weekly_rent, days)) * by)]
+        counts += [(VOIDS_LET, start, LETS, by), (VOIDS_LET, start, VOID_DAYS, days * by),
+                   (VOIDS_LET, start, RENT_LOST_PENCE, _pence(rent_loss(weekly_rent, days)) * by)]
     return counts
 
 
@@ -180,7 +179,7 @@ def count_rebanding(session: Session, applicant_id: Any, was: str, now: str) -> 
         return
     starts = session.scalars(select(Tenancy.tenancy_start).where(Tenancy.applicant_id == applicant_id,
                                                                  Tenancy.offer_id.is_not(None))).all()
-    tallies.add(session, TALLIES, [(LETS_BY_BAND, month_of(start), (band,), by)
+    tallies.add(session, TALLIES, [(LETS_BY_BAND, start, (band,), by)
                                    for start in starts for band, by in ((was, -1), (now, 1))])
 
 
@@ -205,10 +204,11 @@ def counted_lets(session: Session, date_from: dt.date, date_to: dt.date) -> tupl
 def kept_lets(session: Session, first: str, last: str) -> tuple[Counter, dict[str, list]]:
     """The same from the tallies, for the whole months ``first`` to ``last``."""
     bands: Counter = Counter()
-    for _, (band,), n in tallies.counted(session, TALLIES, LETS_BY_BAND, first=first, last=last):
+    span = tallies.spanning([first, last])
+    for _, (band,), n in tallies.counted(session, TALLIES, LETS_BY_BAND, span):
         bands[band] += n
     by_month: dict[str, list] = defaultdict(lambda: [0, 0, 0])
-    for month, key, n in tallies.counted(session, TALLIES, VOIDS_LET, first=first, last=last):
+    for month, key, n in tallies.counted(session, TALLIES, VOIDS_LET, span):
         by_month[month][(LETS, VOID_DAYS, RENT_LOST_PENCE).index(key)] += n
     return bands, {month: [lets, days, Decimal(pence).scaleb(-2)]
                    for month, (lets, days, pence) in by_month.items() if lets}
@@ -221,4 +221,4 @@ def recount(session: Session) -> None:
                            .join(Applicant, Applicant.id == paired.c.applicant_id)).all()
     counts = [count for row in rows for count in _let_counts(*row)]
     for figure in (LETS_BY_BAND, VOIDS_LET):
-        tallies.rebuild(session, TALLIES, figure, ((m, k, n) for f, m, k, n in counts if f == figure))
+        tallies.rebuild(session, TALLIES, figure, ((d, k, n) for f, d, k, n in counts if f == figure))
