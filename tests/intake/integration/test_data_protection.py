@@ -13,7 +13,7 @@ import sqlalchemy as sa
 from werkzeug.serving import make_server
 
 from casework import audit, privacy
-from casework_dev.testing import bearer
+from casework_dev.testing import bearer, statements_sent
 from intake.privacy import RETENTION
 
 LATER = dt.datetime.now(dt.UTC) + dt.timedelta(days=365 * 3)
@@ -216,17 +216,9 @@ def test_the_sweep_writes_a_batch_in_a_statement_or_two_not_one_a_referral(intak
             reason = {"reason": "Arrears cleared."} if n % 2 else {}
             assert intake.client.post(f"/referrals/{referral['id']}/withdraw", json=reason,
                                       headers=who.referrer).status_code == 200
-    updates = []
-
-    def seen(conn, cursor, statement, parameters, context, executemany):
-        if statement.startswith("UPDATE referrals") or statement.startswith("UPDATE batch_referrals"):
-            updates.append(statement.split()[1])
-
-    sa.event.listen(intake.db.engine, "before_cursor_execute", seen)
-    try:
+    with statements_sent(intake.db.engine) as sent:
         assert sweep(intake) == {"referral": 8}
-    finally:
-        sa.event.remove(intake.db.engine, "before_cursor_execute", seen)
+    updates = [sql.split()[1] for sql, _ in sent if sql.startswith(("UPDATE referrals", "UPDATE batch_referrals"))]
     # one UPDATE of referrals for each status's look (the next look flushes the last's), one of batch rows
     assert updates.count("referrals") <= 2 and updates.count("batch_referrals") == 1, updates
     with intake.db.engine.connect() as conn:

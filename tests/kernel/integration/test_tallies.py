@@ -9,12 +9,13 @@ import statistics
 from collections import Counter
 
 import pytest
-from sqlalchemy import event, select
+from sqlalchemy import select
 
 from casework import tallies
 from casework.db import naming_metadata
 from casework.reports import DateRange, month_of
 from casework.workdays import london_today
+from casework_dev.testing import statements_sent
 
 TALLIES = tallies.tables(naming_metadata())
 UTC = dt.UTC
@@ -123,17 +124,8 @@ def test_the_middles_of_whole_months_walk_the_counts_in_the_index_s_order(db):
     assert [tallies.number(n) for n in (0, 7, 42, 365, 1000)] == sorted(tallies.number(n) for n in (1000, 365, 42, 7, 0))
     with db.transaction() as session:
         tallies.rebuild(session, TALLIES, "days:a", [(london_today(m), (tallies.number(n),), 1) for m, _, n in _made()])
-    statements = []
-
-    def seen(conn, cursor, statement, parameters, *args):
-        statements.append((statement, parameters))
-
-    event.listen(db.engine, "before_cursor_execute", seen)
-    try:
-        with db.transaction() as session:
-            tallies.middles(session, TALLIES, ["days:a"], DateRange(dt.date(2026, 1, 1), dt.date(2026, 12, 31)))
-    finally:
-        event.remove(db.engine, "before_cursor_execute", seen)
+    with statements_sent(db.engine) as statements, db.transaction() as session:
+        tallies.middles(session, TALLIES, ["days:a"], DateRange(dt.date(2026, 1, 1), dt.date(2026, 12, 31)))
     [(statement, parameters)] = statements
     with db.engine.begin() as conn:
         conn.exec_driver_sql("SET LOCAL enable_seqscan = off")  # as over five years of counts

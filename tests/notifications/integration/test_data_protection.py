@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from notifications_support import ADMIN, add_directory, case, handle
 
 from casework import privacy
-from casework_dev.testing import bearer
+from casework_dev.testing import bearer, statements_sent
 from notifications.models import Delivery
 from notifications.privacy import RETENTION
 
@@ -112,15 +112,7 @@ def test_the_sweep_writes_each_kind_in_one_statement_whichever_fields_were_empty
     with notifications.db.transaction() as session:
         session.scalars(sa.select(Task).limit(1)).one().closed_reason = "Closed with the case."
         session.scalars(sa.select(Delivery).limit(1)).one().last_error = "timed out"
-    updates = []
-
-    def seen(conn, cursor, statement, parameters, context, executemany):
-        if statement.startswith("UPDATE tasks") or statement.startswith("UPDATE deliveries"):
-            updates.append(statement.split()[1])
-
-    sa.event.listen(notifications.db.engine, "before_cursor_execute", seen)
-    try:
+    with statements_sent(notifications.db.engine) as sent:
         assert sweep(notifications) == {"task": 2, "notification": 1, "delivery": 3}
-    finally:
-        sa.event.remove(notifications.db.engine, "before_cursor_execute", seen)
+    updates = [sql.split()[1] for sql, _ in sent if sql.startswith(("UPDATE tasks", "UPDATE deliveries"))]
     assert sorted(updates) == ["deliveries", "tasks"], updates
