@@ -51,6 +51,11 @@ def _case_id() -> Mapped[uuid.UUID]:
     return mapped_column(ForeignKey("cases.id", ondelete="CASCADE"), index=True)
 
 
+def case_reference(number: int) -> str:
+    """The case's reference, as officers and tenants quote it: ``S-000042``."""
+    return f"S-{number:06d}"
+
+
 class Case(Base):
     """A tenancy-sustainment case, or the onboarding support of a high-risk new tenant."""
 
@@ -118,7 +123,7 @@ class Case(Base):
 
     @property
     def reference(self) -> str:
-        return f"S-{self.number:06d}"
+        return case_reference(self.number)
 
     @property
     def tenant(self) -> dict:

@@ -19,7 +19,7 @@ from sqlalchemy.orm import Session, aliased
 from casework import workdays
 from casework.portable import PerDatabase
 from sustainment import rules
-from sustainment.models import OPEN, AgencyReferral, Case, Plan, Visit
+from sustainment.models import OPEN, AgencyReferral, Case, Plan, Visit, case_reference
 
 #: An open action of the plan (``status`` missing or ``open``) due before ``:day`` (ISO dates
 #: compare as text), in each backend's JSON.
@@ -87,7 +87,7 @@ _LISTED = (Case.id, Case.number, Case.case_type, Case.officer_id, Case.risk_leve
 
 
 def _row(case, deadline: str, due: dt.datetime, related_id=None) -> dict:
-    return {"case_id": case.id, "reference": f"S-{case.number:06d}", "case_type": case.case_type,
+    return {"case_id": case.id, "reference": case_reference(case.number), "case_type": case.case_type,
             "officer_id": case.officer_id, "risk_level": case.risk_level, "deadline": deadline,
             "due": due, "related_id": str(related_id) if related_id is not None else None}
 
