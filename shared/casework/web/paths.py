@@ -38,7 +38,10 @@ def path_for(endpoint: str, **ids: Any) -> str:
 def _template(app: flask.Flask, endpoint: str, names: tuple[str, ...]) -> tuple[str, dict[str, str]] | bool:
     """The rule's path with a stand-in id for each name, from the script root's ``/``; False when
     the ids cannot simply be put in (``url_for`` is asked every time then)."""
-    rules = app.url_map._rules_by_endpoint.get(endpoint, [])
+    try:
+        rules = list(app.url_map.iter_rules(endpoint))
+    except KeyError:  # no such endpoint: url_for says so
+        return False
     if len(rules) != 1 or any(app.url_default_functions.values()):
         return False
     rule = rules[0]

@@ -6,6 +6,7 @@ from urllib.parse import quote
 import pytest
 from flask import Flask, url_for
 from werkzeug.middleware.proxy_fix import ProxyFix
+from werkzeug.routing import BuildError
 
 from casework.web import path_for
 
@@ -61,6 +62,8 @@ def test_what_cannot_simply_be_put_in_is_left_to_url_for(app):
         assert path_for("both", thing_id=thing) == url_for("both", thing_id=thing)  # two rules
         assert path_for("referral", referral_id=str(thing)) == f"/x/referrals/{thing}"  # not a UUID value
         assert path_for("referral", referral_id=thing, extra="1") == f"/x/referrals/{thing}?extra=1"
+        with pytest.raises(BuildError):
+            path_for("nowhere", referral_id=thing)
 
 
 def test_url_defaults_hooks_are_honoured(app):
