@@ -6,6 +6,7 @@ from .blueprint import Blueprint
 from .errors import ProblemSchema, abort, invalid, problem
 from .etag import etag_of, load_for_update
 from .pagination import SelectPage
+from .paths import path_for
 from .ratelimit import rate_limited
 from .records import get_or_404
 from .session import db_session
@@ -21,6 +22,7 @@ __all__ = [
     "get_or_404",
     "invalid",
     "load_for_update",
+    "path_for",
     "problem",
     "rate_limited",
 ]

@@ -22,6 +22,16 @@ def read(intake, made, headers):
     return response.json
 
 
+def test_the_location_is_under_the_prefix_the_service_is_mounted_at(intake, who, body):
+    """Behind a proxy that mounts the api under a path (``SCRIPT_NAME``), the Location is under it,
+    as ``url_for`` gives it, request after request (the path is built once, ``casework.web.path_for``)."""
+    for prefix in ("/intake", "/councils/mk/intake", ""):
+        response = intake.client.post("/referrals", json=body(), headers=who.referrer,
+                                      base_url=f"http://localhost{prefix}")
+        assert response.status_code == 201, response.json
+        assert response.headers["Location"] == f"{prefix}/referrals/{response.json['id']}"
+
+
 def test_a_referrer_makes_a_referral_that_is_scored_and_dated(intake, who, body):
     response = intake.client.post("/referrals", json=body(), headers=who.referrer)
 

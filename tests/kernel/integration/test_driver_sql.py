@@ -164,20 +164,37 @@ def test_a_connection_lost_under_a_drivers_statement_is_sqlalchemys_invalidated_
         drop_database(url)
 
 
-def test_a_connections_driver_statements_share_one_cursor_across_transactions(db, monkeypatch):
-    """psycopg's cursor keeps how it adapted each type of value and read each type of column: a
-    cursor made for every statement looked them all up again."""
+def test_a_connections_driver_statements_keep_their_cursors_across_transactions(db, monkeypatch):
+    """psycopg's cursor keeps how it adapted each type of value and read each type of column (its
+    Transformer) while it runs the same statement again: a cursor made for every statement, or one
+    shared by statements that alternate, looked them all up again each time."""
     if db.engine.dialect.name != "postgresql":
         pytest.skip("the driver's cursor is PostgreSQL's (elsewhere it is session.execute)")
-    made = []
+    made, adapting = [], []
     original = psycopg.Connection.cursor
     monkeypatch.setattr(psycopg.Connection, "cursor", lambda self, *a, **k: made.append(1) or original(self, *a, **k))
-    for title in ("first", "second"):
+    transformer = psycopg.adapt.Transformer
+    monkeypatch.setattr(psycopg.adapt, "Transformer", lambda *a, **k: adapting.append(1) or transformer(*a, **k))
+    for title in ("first", "second", "third"):
+        made.clear(), adapting.clear()
         with db.transaction() as session:
             rows_as_driver_sql(session, INSERT_NUMBERED, row(title))
             audit.record(session, "create", "note", 1)  # appended rows: a driver statement of their own
             assert [r.title for r in rows_as_driver_sql(session, BY_TITLE, {"title": title})] == [title]
-    assert db.engine.pool.checkedout() == 0 and len(made) <= 1
+    assert db.engine.pool.checkedout() == 0 and made == [] and adapting == []
+
+
+def test_a_connection_keeps_cursors_for_so_many_statements(db):
+    if db.engine.dialect.name != "postgresql":
+        pytest.skip("the driver's cursor is PostgreSQL's")
+    from casework import driver
+
+    with db.transaction() as session:
+        for n in range(driver.MAX_CURSORS + 5):
+            driver.run(session.connection(), f"SELECT {n}", ())
+        cursors = session.connection().connection.info[driver._CURSORS]
+        assert len(cursors) == driver.MAX_CURSORS and "SELECT 0" not in cursors
+        assert driver.run(session.connection(), "SELECT 0 AS n", (), rows=True)[0].n == 0
 
 
 def test_a_failed_driver_statement_leaves_the_connections_cursor_ready_for_the_next(db):

@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-from flask import url_for
 from flask.views import MethodView
 
 from casework.auth import current, roles
 from casework.db import utcnow
-from casework.web import Blueprint, SelectPage, abort, db_session, rate_limited
+from casework.web import Blueprint, SelectPage, abort, db_session, path_for, rate_limited
 from intake import access, policy, referrals
 from intake.api.common import PROBLEM
 from intake.schemas import Referral, ReferralCreate, ReferralQueryArgs, ReferralRead, ReferralReceipt, ReferralSummary
@@ -61,7 +60,7 @@ class Referrals(MethodView):
         """
         session = db_session()
         referral = referrals.receive(session, data, principal=current(), policy=policy.current(), now=utcnow())
-        return referral, {"Location": url_for("referrals.ReferralById", referral_id=referral.id)}
+        return referral, {"Location": path_for("referrals.ReferralById", referral_id=referral.id)}
 
 
 @blp.route("/<uuid:referral_id>")
