@@ -11,8 +11,8 @@ The performance report's lets are also counted as they are made, by month of ten
 ``monthly_tallies`` (``casework.tallies``): by the applicant's band (``lets_by_band``), and the
 voids they ended with their days and rent lost in pence (``voids_let``). Sign-up counts them in its
 transaction (:func:`count_let`), a band changed after housing moves its lets (:func:`count_rebanding`),
-and nothing else changes a let's start, its rent, or the void it ended. The report sums the whole
-months of its period from them and pairs only the part months at its ends from the rows.
+and nothing else changes a let's start, its rent, or the void it ended. The report sums its period
+from them: whole months from the months' counts, part months from the days' (the kernel keeps both).
 """
 
 from __future__ import annotations
@@ -28,7 +28,7 @@ from sqlalchemy.orm import Session
 
 from casework import tallies
 from casework.literal import day_of
-from casework.reports import month_of
+from casework.reports import DateRange, month_of
 from lettings.domain.tenancy import rent_loss, void_days
 from lettings.models import TALLIES, Applicant, HouseholdMember, Offer, Property, Tenancy, Void
 
@@ -227,10 +227,10 @@ def counted_lets(session: Session, date_from: dt.date, date_to: dt.date) -> tupl
     return bands, by_month
 
 
-def kept_lets(session: Session, first: str, last: str) -> tuple[Counter, dict[str, list]]:
-    """The same from the tallies, for the whole months ``first`` to ``last``."""
+def kept_lets(session: Session, span: DateRange) -> tuple[Counter, dict[str, list]]:
+    """The same from the tallies, for the days of ``span``: its whole months from the months'
+    counts, its part months from their days' (two statements, whatever the period)."""
     bands: Counter = Counter()
-    span = tallies.spanning([first, last])
     for _, (band,), n in tallies.counted(session, TALLIES, LETS_BY_BAND, span):
         bands[band] += n
     by_month: dict[str, list] = defaultdict(lambda: [0, 0, 0])

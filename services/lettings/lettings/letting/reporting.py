@@ -16,8 +16,8 @@ The rules, stated once:
   or signed up; the refusal rate is refused ÷ (accepted + refused): of the offers answered yes or
   no. Expired and withdrawn offers are counted apart and are in neither.
 * Lets in the period: tenancies that started in it, by the applicant's band (their band now).
-  Lets and the voids they ended are counted as they are made, by month (``letting.lets``'
-  tallies): a period's whole months are summed from them, its part months counted from the rows.
+  Lets and the voids they ended are counted as they are made, by day and month (``letting.lets``'
+  tallies): a period's whole months are summed from the months' counts, its part months from the days'.
 * The register: applications active or suspended now, by band and bedroom need.
 """
 
@@ -34,7 +34,6 @@ from typing import Any
 from sqlalchemy import case, func, or_, select
 from sqlalchemy.orm import Session
 
-from casework import tallies
 from casework.literal import day_of, written_in
 from casework.reports import DateRange
 from casework.workdays import LONDON
@@ -297,19 +296,11 @@ def performance(session: Session, *, today: dt.date, date_from: dt.date | None, 
         row["voids"] += 1
         row["rent_lost"] += rent_loss(weekly_rent, days)
 
-    # Void days and rent loss per let, by month of tenancy start, and lets by band: the whole months
-    # of the period from the tallies kept at sign-up, the part months at its ends counted from the
-    # lets (each paired with the void it ended by the database: ``lets``). Lets made here only: a
-    # tenancy imported from the housing system ended no void of ours.
-    let_bands: Counter[str] = Counter()
-    totals: dict[str, list] = {}
-    whole, ends = tallies.whole_months(DateRange(date_from, date_to)) if date_from <= date_to else ([], [])
-    found = [lets.counted_lets(session, end.start, end.end) for end in ends]
-    if whole:
-        found.append(lets.kept_lets(session, whole[0], whole[-1]))
-    for bands_of, months_of in found:
-        let_bands.update(bands_of)
-        totals.update(months_of)
+    # Void days and rent loss per let, by month of tenancy start, and lets by band: from the tallies
+    # kept at sign-up (``lets``), the whole months of the period from the months' counts and the part
+    # months at its ends from their days'. Lets made here only: a tenancy imported from the housing
+    # system ended no void of ours.
+    let_bands, totals = lets.kept_lets(session, DateRange(date_from, date_to)) if date_from <= date_to else (Counter(), {})
     months = void_months(totals, months_between(date_from, date_to))
 
     # Offers made in the period.
