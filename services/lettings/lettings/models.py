@@ -152,6 +152,19 @@ class Applicant(Base):
     )
 
 
+class RegisterCount(Base):
+    """How many applications stand at each status, band and bedroom need now: the performance
+    report's register, kept as applicants are written (``lettings.register_counts``), not counted
+    from the 100,000 of a large council's register on each request."""
+
+    __tablename__ = "register_counts"
+
+    status: Mapped[str] = mapped_column(String(20), primary_key=True)
+    band: Mapped[str] = mapped_column(String(BAND_NAME_LENGTH), primary_key=True)
+    bedroom_need: Mapped[int] = mapped_column(Integer, primary_key=True)
+    count: Mapped[int] = mapped_column(Integer)
+
+
 class HouseholdMember(Base):
     __tablename__ = "household_members"
 

@@ -18,7 +18,8 @@ The rules, stated once:
 * Lets in the period: tenancies that started in it, by the applicant's band (their band now).
   Lets and the voids they ended are counted as they are made, by day and month (``letting.lets``'
   tallies): a period's whole months are summed from the months' counts, its part months from the days'.
-* The register: applications active or suspended now, by band and bedroom need.
+* The register: applications active or suspended now, by band and bedroom need (kept as applicants
+  are written: ``lettings.register_counts``).
 """
 
 from __future__ import annotations
@@ -37,6 +38,7 @@ from sqlalchemy.orm import Session
 from casework.literal import day_of, written_in
 from casework.reports import DateRange
 from casework.workdays import LONDON
+from lettings import register_counts
 from lettings.domain.tenancy import rent_loss, void_days
 from lettings.letting import lets
 from lettings.models import Advert, Applicant, Offer, Property, Void
@@ -324,10 +326,7 @@ def performance(session: Session, *, today: dt.date, date_from: dt.date | None, 
 
     # Lets by band; the register by band and bedroom need.
     known = list(bands) + sorted(set(let_bands) - set(bands))
-    register = {(band, need): n for band, need, n in session.execute(
-        select(Applicant.band, Applicant.bedroom_need, func.count())
-        .where(Applicant.status.in_(("active", "suspended")))
-        .group_by(Applicant.band, Applicant.bedroom_need)).tuples()}
+    register = register_counts.counted(session, ("active", "suspended"))
     needs = sorted({need for _, need in register})
     register_bands = list(bands) + sorted({b for b, _ in register} - set(bands))
     return {
