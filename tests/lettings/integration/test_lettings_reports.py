@@ -294,3 +294,23 @@ def test_where_the_live_voids_stand_reads_only_the_offers_made_since_the_earlies
     sent_at = [dt.datetime.fromisoformat(p).replace(tzinfo=dt.UTC) if isinstance(p, str) else p  # SQLite's: UTC text
                for p in (params.values() if isinstance(params, dict) else params)]
     assert earliest in sent_at, params
+
+
+def test_the_offers_report_writes_its_days_in_and_counts_the_offers_by_answer_in_the_database(lettings, made):
+    """A quarter of a large council's lets took 3,208 offers, read one by one to be counted; and its
+    days, sent as parameters, were planned for any period once prepared (bench/NOTES.md, letx)."""
+    from casework_dev.testing import statements_sent
+
+    with statements_sent(lettings.db.engine) as sent:
+        body = lettings.client.get("/reports/offers", query_string=PERIOD, headers=OFFICER).json
+    # The three lets of January–March 2025, each signed up from a direct offer; P-900007's direct
+    # offers before its sign-up (15 January) were refused on 1 December, 5 and 6 January (those of
+    # 6 February and 6 March came after it).
+    assert (body["lets"], body["offers"]) == (3, 6)
+    assert body["outcomes"] == {"refused": 3, "signed_up": 3}
+    assert [(r["reason"], r["count"], r["unreasonable"]) for r in body["refusal_reasons"]] == [
+        ("In their words: location", 2, 0), ("In their words: accessibility", 1, 0)]
+    periods = [sql for sql, _ in sent if "tenancies.tenancy_start >=" in sql]
+    assert len(periods) == 2 and all("tenancies.tenancy_start >= '2025-01-01'" in sql
+                                     and "tenancies.tenancy_start <= '2025-03-31'" in sql for sql in periods), periods
+    assert "GROUP BY offers.status" in periods[1]
