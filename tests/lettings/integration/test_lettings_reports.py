@@ -314,3 +314,22 @@ def test_the_offers_report_writes_its_days_in_and_counts_the_offers_by_answer_in
     assert len(periods) == 2 and all("tenancies.tenancy_start >= '2025-01-01'" in sql
                                      and "tenancies.tenancy_start <= '2025-03-31'" in sql for sql in periods), periods
     assert "GROUP BY offers.status" in periods[1]
+
+
+def test_live_voids_by_stage_make_only_their_pages_voids(lettings, made, monkeypatch):
+    """By stage every live void's adverts and offers are read (a stage needs them), but only the
+    page's are made into report lines: a large council's thousand were made to show 25 (bench/NOTES.md, letx)."""
+    from lettings.letting import reporting
+
+    made_lines = []
+
+    class Counted(reporting.LiveVoid):
+        def __init__(self, **fields):
+            made_lines.append(fields["property_reference"])
+            super().__init__(**fields)
+
+    monkeypatch.setattr(reporting, "LiveVoid", Counted)
+    body = lettings.client.get("/reports/live-voids?stage=shortlist", headers=OFFICER).json
+    assert [(v["property_reference"], v["rent_lost"]) for v in body["voids"]] == [("P-900006", "105.00")]
+    assert (body["total"], body["rent_lost"]) == (1, "105.00")
+    assert made_lines == ["P-900006"]  # not the six live voids

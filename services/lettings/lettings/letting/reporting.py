@@ -168,10 +168,11 @@ def _void_rows(*where: Any):
             .join(Property, Property.id == Void.property_id).where(*where))
 
 
-def _where_each_stands(session: Session, today: dt.date, voids: list, void_ids: Any, home_ids: Any) -> list[LiveVoid]:
-    """``voids`` (rows of ``_void_rows``) with where each stands: their latest adverts (``void_ids``:
-    the voids' ids, a list or a query) and the live offers on their homes (``home_ids``), two
-    queries whatever their number, each void matched to its offers through a dict by home."""
+def _standing(session: Session, voids: list, void_ids: Any, home_ids: Any) -> list[tuple[Any, Any, Any, str]]:
+    """(void, its latest advert, its live offer, its stage) for each of ``voids`` (rows of
+    ``_void_rows``): their latest adverts (``void_ids``: the voids' ids, a list or a query) and the
+    live offers on their homes (``home_ids``), two queries whatever their number, each void matched
+    to its offers through a dict by home."""
     if not voids:
         return []
     adverts: dict[Any, Any] = {}
@@ -193,28 +194,41 @@ def _where_each_stands(session: Session, today: dt.date, voids: list, void_ids: 
     found = []
     for void in voids:
         advert = adverts.get(void.id)
-        since = dt.datetime.combine(void.void_date, dt.time(), tzinfo=LONDON)
-        offer = next((o for o in reversed(offers[void.property_id]) if o.made_at >= since
-                      and (o.advert_id is None or (advert is not None and o.advert_id == advert.id))), None)
-        days = void_days(void.void_date, today)
-        found.append(LiveVoid(
-            void_id=void.id, property_id=void.property_id, property_reference=void.reference, address=void.address,
-            bedrooms=void.bedrooms, void_date=void.void_date, days=days, weekly_rent=void.weekly_rent,
-            rent_lost=rent_loss(void.weekly_rent, days),
-            stage=stage_of(advert.status if advert else None, offer.status if offer else None, void.let_date),
-            advert_reference=advert.reference if advert else None,
-            advert_closes_at=advert.closes_at if advert else None,
-            offer_reference=offer.reference if offer else None,
-            applicant_reference=offer.applicant_reference if offer else None, let_date=void.let_date))
+        offer = None
+        if void.property_id in offers:
+            since = dt.datetime.combine(void.void_date, dt.time(), tzinfo=LONDON)
+            offer = next((o for o in reversed(offers[void.property_id]) if o.made_at >= since
+                          and (o.advert_id is None or (advert is not None and o.advert_id == advert.id))), None)
+        found.append((void, advert, offer,
+                      stage_of(advert.status if advert else None, offer.status if offer else None, void.let_date)))
     return found
 
 
-def _all_live_voids(session: Session, today: dt.date) -> list[LiveVoid]:
-    """Every live void with where it stands, the longest first."""
+def _live_void(today: dt.date, void: Any, advert: Any, offer: Any, stage: str) -> LiveVoid:
+    days = void_days(void.void_date, today)
+    return LiveVoid(
+        void_id=void.id, property_id=void.property_id, property_reference=void.reference, address=void.address,
+        bedrooms=void.bedrooms, void_date=void.void_date, days=days, weekly_rent=void.weekly_rent,
+        rent_lost=rent_loss(void.weekly_rent, days), stage=stage,
+        advert_reference=advert.reference if advert else None, advert_closes_at=advert.closes_at if advert else None,
+        offer_reference=offer.reference if offer else None,
+        applicant_reference=offer.applicant_reference if offer else None, let_date=void.let_date)
+
+
+def _by_stage(session: Session, today: dt.date, stage: str, bedrooms: int | None) -> list[tuple[Any, Any, Any, str]]:
+    """The live voids (of homes with ``bedrooms``, when given) that stand at ``stage``, the longest
+    first: not yet made ``LiveVoid``s (a page shows 25 of a thousand)."""
     live = _live(today)
-    found = _where_each_stands(session, today, session.execute(_void_rows(live)).all(),
-                               select(Void.id).where(live), select(Void.property_id).where(live))
-    found.sort(key=lambda v: (-v.days, v.property_reference))
+    if bedrooms is None:
+        void_ids, home_ids = select(Void.id).where(live), select(Void.property_id).where(live)
+        rows = session.execute(_void_rows(live)).all()
+    else:
+        sized = [live, Property.bedrooms == bedrooms]
+        void_ids, home_ids = (select(column).join(Property, Property.id == Void.property_id).where(*sized)
+                              for column in (Void.id, Void.property_id))
+        rows = session.execute(_void_rows(*sized)).all()
+    found = [each for each in _standing(session, rows, void_ids, home_ids) if each[3] == stage]
+    found.sort(key=lambda each: (-void_days(each[0].void_date, today), each[0].reference))
     return found
 
 
@@ -231,15 +245,15 @@ def live_voids(session: Session, *, today: dt.date, stage: str | None = None, be
     Where a void stands is read for the page's voids only, unless asked for by stage: a large
     council has a thousand homes empty at once, and working out where each stood (their adverts
     and offers) to show 25 of them was most of the page."""
-    if stage is not None:
-        matching = [v for v in _all_live_voids(session, today)
-                    if v.stage == stage and (bedrooms is None or v.bedrooms == bedrooms)]
-        page, pages = _pages(len(matching), page, per_page)
-        return LiveVoids(voids=matching[(page - 1) * per_page:page * per_page], total=len(matching), page=page,
-                         pages=pages, per_page=per_page, today=today,
-                         rent_lost=sum((v.rent_lost for v in matching), ZERO),
-                         filters={"stage": stage, "bedrooms": bedrooms})
     where = [_live(today), *([Property.bedrooms == bedrooms] if bedrooms is not None else [])]
+    if stage is not None:
+        matching = _by_stage(session, today, stage, bedrooms)
+        page, pages = _pages(len(matching), page, per_page)
+        return LiveVoids(voids=[_live_void(today, *each) for each in matching[(page - 1) * per_page:page * per_page]],
+                         total=len(matching), page=page, pages=pages, per_page=per_page, today=today,
+                         rent_lost=sum((rent_loss(void.weekly_rent, void_days(void.void_date, today))
+                                        for void, *_ in matching), ZERO),
+                         filters={"stage": stage, "bedrooms": bedrooms})
     every = session.execute(select(Void.void_date, Property.weekly_rent)
                             .join(Property, Property.id == Void.property_id).where(*where)).all()
     page, pages = _pages(len(every), page, per_page)
@@ -252,7 +266,7 @@ def live_voids(session: Session, *, today: dt.date, stage: str | None = None, be
     else:  # every one (the CSV): as a query, not a thousand parameters
         void_ids = select(Void.id).join(Property, Property.id == Void.property_id).where(*where)
         home_ids = select(Void.property_id).join(Property, Property.id == Void.property_id).where(*where)
-    return LiveVoids(voids=_where_each_stands(session, today, shown, void_ids, home_ids),
+    return LiveVoids(voids=[_live_void(today, *each) for each in _standing(session, shown, void_ids, home_ids)],
                      total=len(every), page=page, pages=pages, per_page=per_page, today=today,
                      rent_lost=sum((rent_loss(rent, void_days(void_date, today)) for void_date, rent in every), ZERO),
                      filters={"stage": stage, "bedrooms": bedrooms})
