@@ -73,3 +73,18 @@ def test_the_performance_report_reads_the_register_from_its_counts(lettings):
         figures = lettings.client.get("/reports/lettings-performance", headers=LEADER).json
     assert not [sql for sql, _ in sent if "FROM applicants" in sql]
     assert figures["register"]["rows"][0] == {"band": "A", "by_bedroom_need": {"1": 2}, "total": 2}
+
+
+def test_a_change_to_an_applicant_not_loaded_moves_the_count_from_where_it_stood(lettings):
+    """A value set without having been read (expired after a commit, say) still leaves the count it
+    was in: the columns load their value before a change (``active_history``)."""
+    import uuid
+
+    from lettings.models import Applicant
+
+    made = add_applicant(lettings, band="B", household=[person()])
+    with lettings.db.transaction() as session:
+        applicant = session.get(Applicant, uuid.UUID(made["id"]))
+        session.expire(applicant, ["band", "status"])
+        applicant.band, applicant.status = "D", "suspended"
+    assert kept(lettings) == {("suspended", "D", made["bedroom_need"]): 1} == counted(lettings)
