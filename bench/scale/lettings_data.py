@@ -32,6 +32,7 @@ from itertools import count
 
 from sqlalchemy import text
 
+from lettings import register_counts
 from lettings.letting import lets
 from lettings.letting.statuses import SUSPENSION_ENDS, suspension_key
 
@@ -483,6 +484,7 @@ def seed(bulk: Bulk, scale: float, now: dt.datetime) -> dict:
     council.write(bulk)
     with bulk.transaction() as session:  # the performance report's tallies, as signing up the lets kept them
         lets.recount(session)
+        register_counts.recount(session)  # and the register's counts, as writing the applicants kept them
     _move_counter(bulk, next(council.numbers))
     live = sum(1 for v in council.voids if v["let_date"] is None or v["let_date"] > council.today)
     return {"applicants": len(council.applicants), "household_members": len(council.members),
@@ -694,6 +696,7 @@ def _closures(backend: str, now: dt.datetime) -> int:
     council.write(bulk)
     with bulk.transaction() as session:  # the performance report's tallies, as signing up the lets kept them
         lets.recount(session)
+        register_counts.recount(session)  # and the register's counts, as writing the applicants kept them
     _move_counter(bulk, next(council.numbers))
     return len(council.applicants)
 

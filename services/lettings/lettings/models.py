@@ -110,7 +110,9 @@ class Applicant(Base):
 
     id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True, default=uuid.uuid4)
     reference: Mapped[str] = mapped_column(String(20), unique=True)
-    band: Mapped[str] = mapped_column(String(BAND_NAME_LENGTH))
+    #: Status, band and bedroom need load their value before a change if need be (``active_history``),
+    #: so the register's counts move from the right key (``lettings.register_counts``).
+    band: Mapped[str] = mapped_column(String(BAND_NAME_LENGTH), active_history=True)
     effective_date: Mapped[dt.date] = mapped_column(Date)
     application_date: Mapped[dt.date] = mapped_column(Date)
     needs_wheelchair: Mapped[bool] = mapped_column(Boolean, default=False)
@@ -124,7 +126,7 @@ class Applicant(Base):
     phone: Mapped[str | None] = mapped_column(String(40))
     email: Mapped[str | None] = mapped_column(String(200))
     #: active, suspended, housed or cancelled (``domain.statuses``).
-    status: Mapped[str] = mapped_column(String(20), default="active")
+    status: Mapped[str] = mapped_column(String(20), default="active", active_history=True)
     status_reason: Mapped[str | None] = mapped_column(String(500))
     #: While suspended: the day the suspension ends (a timer lifts it then).
     suspended_until: Mapped[dt.date | None] = mapped_column(Date)
@@ -132,7 +134,7 @@ class Applicant(Base):
     #: one of them may lift it). No foreign key: SQLite would rebuild the register to add one.
     suspended_by_offer_id: Mapped[uuid.UUID | None] = mapped_column(Uuid)
     #: Kept with the applicant so a shortlist reads one row per bidder.
-    bedroom_need: Mapped[int] = mapped_column(Integer)
+    bedroom_need: Mapped[int] = mapped_column(Integer, active_history=True)
     lead_name: Mapped[str] = mapped_column(String(200))
     lead_date_of_birth: Mapped[dt.date] = mapped_column(Date)
     housing_ref: Mapped[str | None] = mapped_column(String(40))
@@ -150,6 +152,19 @@ class Applicant(Base):
         # The register's filters: GET /applicants' count and the performance page's register (migration 0017).
         Index("ix_applicants_status_band_need", "status", "band", "bedroom_need"),
     )
+
+
+class RegisterCount(Base):
+    """How many applications stand at each status, band and bedroom need now: the performance
+    report's register, kept as applicants are written (``lettings.register_counts``), not counted
+    from the 100,000 of a large council's register on each request."""
+
+    __tablename__ = "register_counts"
+
+    status: Mapped[str] = mapped_column(String(20), primary_key=True)
+    band: Mapped[str] = mapped_column(String(BAND_NAME_LENGTH), primary_key=True)
+    bedroom_need: Mapped[int] = mapped_column(Integer, primary_key=True)
+    count: Mapped[int] = mapped_column(Integer)
 
 
 class HouseholdMember(Base):

@@ -1,6 +1,7 @@
 """The lettings service as the kernel sees it: app, handlers, timers, migrations."""
 
 from casework.service import Service
+from lettings import register_counts  # noqa: F401 (keeps the register's counts as applicants are written)
 from lettings.api import blueprints
 from lettings.imports import IMPORTERS
 from lettings.models import Base

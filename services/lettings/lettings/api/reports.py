@@ -33,12 +33,6 @@ from lettings.schemas.reports import (
 blp = Blueprint("reports", __name__, url_prefix="", description="Void, offer and CORE reporting.")
 
 
-def in_period(period: dict) -> list:
-    """The conditions on ``Tenancy`` of the lets started in the period."""
-    return [*([Tenancy.tenancy_start >= period["date_from"]] if period["date_from"] else []),
-            *([Tenancy.tenancy_start <= period["date_to"]] if period["date_to"] else [])]
-
-
 def voids_ended_by(period: dict) -> dict:
     """The void each let of the period ended, by tenancy id (as `core.export` reads it)."""
     return {let.id: let for let in db_session().execute(lets.lets_and_their_voids(period["date_from"],
@@ -75,27 +69,32 @@ class OfferReportView(MethodView):
         For the homes let in the period: how many offers it took (offers per let), the outcome of
         those offers, and the reasons for refusal with how many the council judged unreasonable."""
         session = db_session()
-        let_count = session.scalar(select(func.count()).select_from(Tenancy).where(
-            Tenancy.offer_id.is_not(None), *in_period(period)))
+        # The period's days written in (``lets.lets_started``), as the other reports of lets have them.
+        started = lets.lets_started(period["date_from"], period["date_to"])
+        let_count = session.scalar(select(func.count()).select_from(Tenancy).where(*started))
         # Every offer of each let's home up to its sign-up, from the let's own advert (or direct),
-        # in one query: a let of the period and the offers before it.
+        # in one query: a let of the period and the offers before it, counted by the database by
+        # answer (a quarter's 3,208 offers were read one by one to be counted).
         signed = aliased(Offer)
-        offers = session.execute(
-            select(Offer.status, Offer.refusal_reason, Offer.refusal_reasonable)
+        answers = session.execute(
+            select(Offer.status, Offer.refusal_reason, Offer.refusal_reasonable, func.count())
             .select_from(Tenancy).join(signed, signed.id == Tenancy.offer_id)
             .join(Offer, and_(Offer.property_id == Tenancy.property_id, Offer.made_at <= Tenancy.created_at,
                               Offer.advert_id.is_not_distinct_from(signed.advert_id)))
-            .where(*in_period(period))).all()
+            .where(*started).group_by(Offer.status, Offer.refusal_reason, Offer.refusal_reasonable)
+            .order_by(Offer.status)).all()
+        outcomes: Counter = Counter()
         refusals: dict[str, Counter] = {}
-        for offer in offers:
-            if offer.status == "refused":
-                counts = refusals.setdefault(offer.refusal_reason, Counter())
-                counts["count"] += 1
-                counts["unreasonable"] += not offer.refusal_reasonable
+        for status, reason, reasonable, n in answers:
+            outcomes[status] += n
+            if status == "refused":
+                counts = refusals.setdefault(reason, Counter())
+                counts["count"] += n
+                counts["unreasonable"] += 0 if reasonable else n
+        made = sum(outcomes.values())
         return {"date_from": period["date_from"], "date_to": period["date_to"], "lets": let_count,
-                "offers": len(offers),
-                "offers_per_let": Decimal(len(offers)) / let_count if let_count else None,
-                "outcomes": dict(Counter(o.status for o in offers)),
+                "offers": made, "offers_per_let": Decimal(made) / let_count if let_count else None,
+                "outcomes": dict(outcomes),
                 "refusal_reasons": sorted(({"reason": r, **c} for r, c in refusals.items()),
                                           key=lambda x: (-x["count"], x["reason"]))}
 

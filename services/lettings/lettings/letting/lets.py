@@ -11,8 +11,8 @@ The performance report's lets are also counted as they are made, by month of ten
 ``monthly_tallies`` (``casework.tallies``): by the applicant's band (``lets_by_band``), and the
 voids they ended with their days and rent lost in pence (``voids_let``). Sign-up counts them in its
 transaction (:func:`count_let`), a band changed after housing moves its lets (:func:`count_rebanding`),
-and nothing else changes a let's start, its rent, or the void it ended. The report sums the whole
-months of its period from them and pairs only the part months at its ends from the rows.
+and nothing else changes a let's start, its rent, or the void it ended. The report sums its period
+from them: whole months from the months' counts, part months from the days' (the kernel keeps both).
 """
 
 from __future__ import annotations
@@ -28,7 +28,7 @@ from sqlalchemy.orm import Session
 
 from casework import tallies
 from casework.literal import day_of
-from casework.reports import month_of
+from casework.reports import DateRange, month_of
 from lettings.domain.tenancy import rent_loss, void_days
 from lettings.models import TALLIES, Applicant, HouseholdMember, Offer, Property, Tenancy, Void
 
@@ -88,33 +88,59 @@ def void_report(session: Session, date_from: dt.date | None, date_to: dt.date | 
                 per_page: int = VOIDS_PER_PAGE) -> dict[str, Any]:
     """Each void ended by a let of the period: its days (tenancy start − void date) and the rent
     lost (the let's weekly rent / 7 × days), by tenancy start, one page of them; the count, totals
-    and averages over the whole period."""
-    pairs = lets_and_their_voids(date_from, date_to).subquery()
-    ended = [(start, void_date, rent) for start, void_date, rent in session.execute(
-        select(pairs.c.tenancy_start, pairs.c.void_date, pairs.c.weekly_rent)
-        .where(pairs.c.void_id.is_not(None)))]
-    total_days, total_loss = 0, Decimal("0")
-    for start, void_date, rent in ended:
-        days = void_days(void_date, start)
-        total_days += days
-        total_loss += rent_loss(rent, days)
-    count = len(ended)
+    and averages over the whole period.
+
+    The count and totals are the period's days' tallies (``voids_let``, kept at sign-up: the let's
+    void days and its rent lost to the penny, as a line shows them), and the days' counts of lets
+    say which days hold the page's lines: only those days' lets are paired with their voids. A
+    year of a large council's lets is ~7,000: pairing all of them to total them and again to show
+    100 was most of the report (bench/NOTES.md, letx)."""
+    lets_on: list[tuple[dt.date, int]] = []  # (day, voids let that day), by day
+    total = {LETS: 0, VOID_DAYS: 0, RENT_LOST_PENCE: 0}
+    days = TALLIES.days.c
+    for day, key, n in session.execute(
+            select(days.day, days.key, days.count)
+            .where(days.figure == VOIDS_LET, *([days.day >= date_from.isoformat()] if date_from else []),
+                   *([days.day <= date_to.isoformat()] if date_to else [])).order_by(days.day)):
+        total[(key,)] += n
+        if (key,) == LETS and n:
+            lets_on.append((dt.date.fromisoformat(day), n))
+    count, total_days, total_loss = total[LETS], total[VOID_DAYS], Decimal(total[RENT_LOST_PENCE]).scaleb(-2)
     pages = max(1, -(-count // per_page))
     page = min(page, pages)
     lines = []
-    for let in session.execute(select(pairs, Property.reference.label("property_reference"))
-                               .join(Property, Property.id == pairs.c.property_id).where(pairs.c.void_id.is_not(None))
-                               .order_by(pairs.c.tenancy_start, pairs.c.reference)
-                               .offset((page - 1) * per_page).limit(per_page)):
-        days = void_days(let.void_date, let.tenancy_start)
-        lines.append({"void_id": let.void_id, "property_id": let.property_id,
-                      "property_reference": let.property_reference, "void_date": let.void_date,
-                      "reason": let.reason, "let_date": let.tenancy_start, "tenancy_ref": let.reference,
-                      "tenancy_id": let.id, "void_days": days, "rent_loss": rent_loss(let.weekly_rent, days)})
+    shown = _days_of_page(lets_on, (page - 1) * per_page, per_page)
+    if shown is not None:
+        first, last, skip = shown
+        pairs = lets_and_their_voids(first, last).subquery()
+        for let in session.execute(select(pairs, Property.reference.label("property_reference"))
+                                   .join(Property, Property.id == pairs.c.property_id)
+                                   .where(pairs.c.void_id.is_not(None))
+                                   .order_by(pairs.c.tenancy_start, pairs.c.reference).offset(skip).limit(per_page)):
+            days_void = void_days(let.void_date, let.tenancy_start)
+            lines.append({"void_id": let.void_id, "property_id": let.property_id,
+                          "property_reference": let.property_reference, "void_date": let.void_date,
+                          "reason": let.reason, "let_date": let.tenancy_start, "tenancy_ref": let.reference,
+                          "tenancy_id": let.id, "void_days": days_void,
+                          "rent_loss": rent_loss(let.weekly_rent, days_void)})
     return {"date_from": date_from, "date_to": date_to, "lets": count, "page": page, "pages": pages,
             "per_page": per_page, "total_void_days": total_days, "total_rent_loss": total_loss,
             "average_void_days": Decimal(total_days) / count if count else None,
             "average_rent_loss": total_loss / count if count else None, "voids": lines}
+
+
+def _days_of_page(lets_on: list[tuple[dt.date, int]], skip: int, per_page: int) -> tuple[dt.date, dt.date, int] | None:
+    """The first and last day holding lines ``skip`` to ``skip + per_page`` of lets counted by day
+    (``lets_on``: (day, n), by day), and how many of the first day's lines come before the page;
+    None when the page holds none."""
+    first, before, seen = None, 0, 0
+    for day, n in lets_on:
+        if first is None and seen + n > skip:
+            first, before = day, seen
+        seen += n
+        if first is not None and seen >= skip + per_page:
+            return first, day, skip - before
+    return (first, lets_on[-1][0], skip - before) if first is not None else None
 
 
 def lets_for_core(session: Session, date_from: dt.date | None, date_to: dt.date | None) -> list[SimpleNamespace]:
@@ -201,10 +227,10 @@ def counted_lets(session: Session, date_from: dt.date, date_to: dt.date) -> tupl
     return bands, by_month
 
 
-def kept_lets(session: Session, first: str, last: str) -> tuple[Counter, dict[str, list]]:
-    """The same from the tallies, for the whole months ``first`` to ``last``."""
+def kept_lets(session: Session, span: DateRange) -> tuple[Counter, dict[str, list]]:
+    """The same from the tallies, for the days of ``span``: its whole months from the months'
+    counts, its part months from their days' (two statements, whatever the period)."""
     bands: Counter = Counter()
-    span = tallies.spanning([first, last])
     for _, (band,), n in tallies.counted(session, TALLIES, LETS_BY_BAND, span):
         bands[band] += n
     by_month: dict[str, list] = defaultdict(lambda: [0, 0, 0])

@@ -16,9 +16,10 @@ The rules, stated once:
   or signed up; the refusal rate is refused ÷ (accepted + refused): of the offers answered yes or
   no. Expired and withdrawn offers are counted apart and are in neither.
 * Lets in the period: tenancies that started in it, by the applicant's band (their band now).
-  Lets and the voids they ended are counted as they are made, by month (``letting.lets``'
-  tallies): a period's whole months are summed from them, its part months counted from the rows.
-* The register: applications active or suspended now, by band and bedroom need.
+  Lets and the voids they ended are counted as they are made, by day and month (``letting.lets``'
+  tallies): a period's whole months are summed from the months' counts, its part months from the days'.
+* The register: applications active or suspended now, by band and bedroom need (kept as applicants
+  are written: ``lettings.register_counts``).
 """
 
 from __future__ import annotations
@@ -34,10 +35,10 @@ from typing import Any
 from sqlalchemy import case, func, or_, select
 from sqlalchemy.orm import Session
 
-from casework import tallies
 from casework.literal import day_of, written_in
 from casework.reports import DateRange
 from casework.workdays import LONDON
+from lettings import register_counts
 from lettings.domain.tenancy import rent_loss, void_days
 from lettings.letting import lets
 from lettings.models import Advert, Applicant, Offer, Property, Void
@@ -167,49 +168,67 @@ def _void_rows(*where: Any):
             .join(Property, Property.id == Void.property_id).where(*where))
 
 
-def _where_each_stands(session: Session, today: dt.date, voids: list, void_ids: Any, home_ids: Any) -> list[LiveVoid]:
-    """``voids`` (rows of ``_void_rows``) with where each stands: their latest adverts (``void_ids``:
-    the voids' ids, a list or a query) and the live offers on their homes (``home_ids``), two
-    queries whatever their number, each void matched to its offers through a dict by home."""
+def _standing(session: Session, voids: list, void_ids: Any, home_ids: Any) -> list[tuple[Any, Any, Any, str]]:
+    """(void, its latest advert, its live offer, its stage) for each of ``voids`` (rows of
+    ``_void_rows``): their latest adverts (``void_ids``: the voids' ids, a list or a query) and the
+    live offers on their homes (``home_ids``), two queries whatever their number, each void matched
+    to its offers through a dict by home."""
     if not voids:
         return []
     adverts: dict[Any, Any] = {}
     for advert in session.execute(select(Advert.void_id, Advert.id, Advert.reference, Advert.status, Advert.closes_at)
                                   .where(Advert.void_id.in_(void_ids)).order_by(Advert.published_at)):
         adverts[advert.void_id] = advert  # the latest wins
+    # A void counts only the offers made since it began: none made before the earliest of them
+    # is read. Signed-up offers stay signed up, so without it every let of these homes in five
+    # years was read (1,135 offers, a scan of all 48,386; 282 since: bench/NOTES.md, letx).
+    earliest = dt.datetime.combine(min(void.void_date for void in voids), dt.time(), tzinfo=LONDON)
     offers: dict[Any, list] = defaultdict(list)
     for offer in session.execute(select(Offer.property_id, Offer.advert_id, Offer.status, Offer.made_at,
                                         Offer.reference, Applicant.reference.label("applicant_reference"))
                                  .join(Applicant, Applicant.id == Offer.applicant_id)
-                                 .where(Offer.property_id.in_(home_ids),
+                                 .where(Offer.property_id.in_(home_ids), Offer.made_at >= earliest,
                                         written_in(Offer.status, ("pending", "accepted", "signed_up")))
                                  .order_by(Offer.made_at)):
         offers[offer.property_id].append(offer)
     found = []
     for void in voids:
         advert = adverts.get(void.id)
-        since = dt.datetime.combine(void.void_date, dt.time(), tzinfo=LONDON)
-        offer = next((o for o in reversed(offers[void.property_id]) if o.made_at >= since
-                      and (o.advert_id is None or (advert is not None and o.advert_id == advert.id))), None)
-        days = void_days(void.void_date, today)
-        found.append(LiveVoid(
-            void_id=void.id, property_id=void.property_id, property_reference=void.reference, address=void.address,
-            bedrooms=void.bedrooms, void_date=void.void_date, days=days, weekly_rent=void.weekly_rent,
-            rent_lost=rent_loss(void.weekly_rent, days),
-            stage=stage_of(advert.status if advert else None, offer.status if offer else None, void.let_date),
-            advert_reference=advert.reference if advert else None,
-            advert_closes_at=advert.closes_at if advert else None,
-            offer_reference=offer.reference if offer else None,
-            applicant_reference=offer.applicant_reference if offer else None, let_date=void.let_date))
+        offer = None
+        if void.property_id in offers:
+            since = dt.datetime.combine(void.void_date, dt.time(), tzinfo=LONDON)
+            offer = next((o for o in reversed(offers[void.property_id]) if o.made_at >= since
+                          and (o.advert_id is None or (advert is not None and o.advert_id == advert.id))), None)
+        found.append((void, advert, offer,
+                      stage_of(advert.status if advert else None, offer.status if offer else None, void.let_date)))
     return found
 
 
-def _all_live_voids(session: Session, today: dt.date) -> list[LiveVoid]:
-    """Every live void with where it stands, the longest first."""
+def _live_void(today: dt.date, void: Any, advert: Any, offer: Any, stage: str) -> LiveVoid:
+    days = void_days(void.void_date, today)
+    return LiveVoid(
+        void_id=void.id, property_id=void.property_id, property_reference=void.reference, address=void.address,
+        bedrooms=void.bedrooms, void_date=void.void_date, days=days, weekly_rent=void.weekly_rent,
+        rent_lost=rent_loss(void.weekly_rent, days), stage=stage,
+        advert_reference=advert.reference if advert else None, advert_closes_at=advert.closes_at if advert else None,
+        offer_reference=offer.reference if offer else None,
+        applicant_reference=offer.applicant_reference if offer else None, let_date=void.let_date)
+
+
+def _by_stage(session: Session, today: dt.date, stage: str, bedrooms: int | None) -> list[tuple[Any, Any, Any, str]]:
+    """The live voids (of homes with ``bedrooms``, when given) that stand at ``stage``, the longest
+    first: not yet made ``LiveVoid``s (a page shows 25 of a thousand)."""
     live = _live(today)
-    found = _where_each_stands(session, today, session.execute(_void_rows(live)).all(),
-                               select(Void.id).where(live), select(Void.property_id).where(live))
-    found.sort(key=lambda v: (-v.days, v.property_reference))
+    if bedrooms is None:
+        void_ids, home_ids = select(Void.id).where(live), select(Void.property_id).where(live)
+        rows = session.execute(_void_rows(live)).all()
+    else:
+        sized = [live, Property.bedrooms == bedrooms]
+        void_ids, home_ids = (select(column).join(Property, Property.id == Void.property_id).where(*sized)
+                              for column in (Void.id, Void.property_id))
+        rows = session.execute(_void_rows(*sized)).all()
+    found = [each for each in _standing(session, rows, void_ids, home_ids) if each[3] == stage]
+    found.sort(key=lambda each: (-void_days(each[0].void_date, today), each[0].reference))
     return found
 
 
@@ -226,15 +245,15 @@ def live_voids(session: Session, *, today: dt.date, stage: str | None = None, be
     Where a void stands is read for the page's voids only, unless asked for by stage: a large
     council has a thousand homes empty at once, and working out where each stood (their adverts
     and offers) to show 25 of them was most of the page."""
-    if stage is not None:
-        matching = [v for v in _all_live_voids(session, today)
-                    if v.stage == stage and (bedrooms is None or v.bedrooms == bedrooms)]
-        page, pages = _pages(len(matching), page, per_page)
-        return LiveVoids(voids=matching[(page - 1) * per_page:page * per_page], total=len(matching), page=page,
-                         pages=pages, per_page=per_page, today=today,
-                         rent_lost=sum((v.rent_lost for v in matching), ZERO),
-                         filters={"stage": stage, "bedrooms": bedrooms})
     where = [_live(today), *([Property.bedrooms == bedrooms] if bedrooms is not None else [])]
+    if stage is not None:
+        matching = _by_stage(session, today, stage, bedrooms)
+        page, pages = _pages(len(matching), page, per_page)
+        return LiveVoids(voids=[_live_void(today, *each) for each in matching[(page - 1) * per_page:page * per_page]],
+                         total=len(matching), page=page, pages=pages, per_page=per_page, today=today,
+                         rent_lost=sum((rent_loss(void.weekly_rent, void_days(void.void_date, today))
+                                        for void, *_ in matching), ZERO),
+                         filters={"stage": stage, "bedrooms": bedrooms})
     every = session.execute(select(Void.void_date, Property.weekly_rent)
                             .join(Property, Property.id == Void.property_id).where(*where)).all()
     page, pages = _pages(len(every), page, per_page)
@@ -247,7 +266,7 @@ def live_voids(session: Session, *, today: dt.date, stage: str | None = None, be
     else:  # every one (the CSV): as a query, not a thousand parameters
         void_ids = select(Void.id).join(Property, Property.id == Void.property_id).where(*where)
         home_ids = select(Void.property_id).join(Property, Property.id == Void.property_id).where(*where)
-    return LiveVoids(voids=_where_each_stands(session, today, shown, void_ids, home_ids),
+    return LiveVoids(voids=[_live_void(today, *each) for each in _standing(session, shown, void_ids, home_ids)],
                      total=len(every), page=page, pages=pages, per_page=per_page, today=today,
                      rent_lost=sum((rent_loss(rent, void_days(void_date, today)) for void_date, rent in every), ZERO),
                      filters={"stage": stage, "bedrooms": bedrooms})
@@ -293,19 +312,11 @@ def performance(session: Session, *, today: dt.date, date_from: dt.date | None, 
         row["voids"] += 1
         row["rent_lost"] += rent_loss(weekly_rent, days)
 
-    # Void days and rent loss per let, by month of tenancy start, and lets by band: the whole months
-    # of the period from the tallies kept at sign-up, the part months at its ends counted from the
-    # lets (each paired with the void it ended by the database: ``lets``). Lets made here only: a
-    # tenancy imported from the housing system ended no void of ours.
-    let_bands: Counter[str] = Counter()
-    totals: dict[str, list] = {}
-    whole, ends = tallies.whole_months(DateRange(date_from, date_to)) if date_from <= date_to else ([], [])
-    found = [lets.counted_lets(session, end.start, end.end) for end in ends]
-    if whole:
-        found.append(lets.kept_lets(session, whole[0], whole[-1]))
-    for bands_of, months_of in found:
-        let_bands.update(bands_of)
-        totals.update(months_of)
+    # Void days and rent loss per let, by month of tenancy start, and lets by band: from the tallies
+    # kept at sign-up (``lets``), the whole months of the period from the months' counts and the part
+    # months at its ends from their days'. Lets made here only: a tenancy imported from the housing
+    # system ended no void of ours.
+    let_bands, totals = lets.kept_lets(session, DateRange(date_from, date_to)) if date_from <= date_to else (Counter(), {})
     months = void_months(totals, months_between(date_from, date_to))
 
     # Offers made in the period.
@@ -329,10 +340,7 @@ def performance(session: Session, *, today: dt.date, date_from: dt.date | None, 
 
     # Lets by band; the register by band and bedroom need.
     known = list(bands) + sorted(set(let_bands) - set(bands))
-    register = {(band, need): n for band, need, n in session.execute(
-        select(Applicant.band, Applicant.bedroom_need, func.count())
-        .where(Applicant.status.in_(("active", "suspended")))
-        .group_by(Applicant.band, Applicant.bedroom_need)).tuples()}
+    register = register_counts.counted(session, ("active", "suspended"))
     needs = sorted({need for _, need in register})
     register_bands = list(bands) + sorted({b for b, _ in register} - set(bands))
     return {
