@@ -36,6 +36,7 @@ def agree_plan(session: Session, case: Case, *, goals: list[dict], actions: list
                 goals=_items(goals), actions=_items(actions), review_date=review_date,
                 agreed_by=by, created_at=now)
     session.add(plan)
+    case.plan_due = plan.first_due  # the current plan's first deadline, for the overdue counts
     session.flush()
     deadlines.schedule_plan_review(session, case, plan)
     on_timeline(session, case, "plan_agreed", f"Plan version {plan.version} agreed", plan.version)

@@ -17,15 +17,15 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import and_, or_, select
+from sqlalchemy import or_, select
 from sqlalchemy.orm import Session, aliased, lazyload, selectinload
 
 from casework import audit, context, records
-from casework.literal import text_of
+from casework.literal import text_of, written_in
 from casework.web.etag import etag_of
 from sustainment import rules, sensitivity
 from sustainment.cases import Forbidden, NotFound, Stale, overdue
-from sustainment.models import CASE_REFERENCE, OPEN, AgencyReferral, Case, Plan, Visit
+from sustainment.models import CASE_REFERENCE, OPEN, SETTLED, AgencyReferral, Case, Plan, Visit
 
 #: Who sees other officers' caseloads and the team's (admin always does).
 LEADERS = ("team_leader",)
@@ -317,10 +317,9 @@ def _open_cases(session: Session, *where: Any) -> Iterable[Case]:
     later = aliased(Plan)
     current = ~select(later.id).where(later.case_id == Plan.case_id, later.version > Plan.version).exists()
     return session.scalars(select(Case).where(OPEN, *where).options(
-        selectinload(Case.visits.and_(or_(Visit.status == text_of("scheduled"), and_(
-            Visit.kind == text_of("settling_in"), Visit.status == text_of("completed"))))),
+        selectinload(Case.visits.and_(or_(Visit.status == text_of("scheduled"), SETTLED))),
         selectinload(Case.plans.and_(current)),
-        selectinload(Case.agency_referrals.and_(AgencyReferral.status.not_in(rules.AGENCY_ANSWERED)))
+        selectinload(Case.agency_referrals.and_(written_in(AgencyReferral.status, rules.AGENCY_AWAITED)))
         .options(lazyload(AgencyReferral.directory_agency), lazyload(AgencyReferral.deliveries))))
 
 
