@@ -13,11 +13,11 @@ from __future__ import annotations
 import datetime as dt
 import uuid
 
-from sqlalchemy import ColumnElement, Select, select
+from sqlalchemy import ColumnElement, Select, and_, false, or_, select
 from sqlalchemy.orm import Session, aliased
 
 from casework import workdays
-from casework.literal import written_in
+from casework.literal import text_of, written_in
 from sustainment import rules
 from sustainment.models import OPEN, SETTLED, AgencyReferral, Case, Plan, Visit, case_reference
 
@@ -33,41 +33,33 @@ def _current(plan: type[Plan]) -> ColumnElement[bool]:
     return ~select(later.id).where(later.case_id == plan.case_id, later.version > plan.version).exists()
 
 
-#: What of the case itself ``overdue_cases`` is given (its other deadlines it reads). ``plan_due``
-#: is the current plan's first date-only deadline, kept with each plan version: the plan's review
-#: and open actions without reading each open case's plan (bench/NOTES.md, "Sustainment at full
-#: size, third pass").
-COLUMNS = (Case.id, Case.first_contact_at, Case.first_contact_due, Case.settling_in_due, Case.plan_due)
-
-
-def overdue_cases(session: Session, cases: list, where: tuple, *, policy: rules.Policy,
-                  now: dt.datetime) -> set[uuid.UUID]:
-    """The ids of the ``cases`` (open ones, read with ``COLUMNS``, all that ``where`` selects) with
-    any deadline past at ``now``."""
+def overdue(session: Session, where: tuple, *, policy: rules.Policy, now: dt.datetime) -> ColumnElement[bool]:
+    """Whether a case (one of the open ones ``where`` selects) has any deadline past at ``now``, as
+    SQL: a count per officer is then one ``GROUP BY`` over the cases, not their rows read to
+    Python (bench/NOTES.md, "Sustainment at full size, third pass"). Reads the visits already
+    past (few: the working-day rule for their outcome is Python's); the rest is asked of each case
+    in the statement: first contact, the current plan's first deadline kept on the case
+    (``plan_due``), a settling-in visit made (``ix_visits_settled``), an agency still to answer
+    (``ix_agency_referrals_awaited``)."""
     day = _first_day_not_past(now)
-    found: set[uuid.UUID] = set()
-    settling_in = set()
-    for row in cases:
-        if row.first_contact_at is None and row.first_contact_due < now:
-            found.add(row.id)
-        elif row.plan_due is not None and row.plan_due < day:  # the plan's review or an open action
-            found.add(row.id)
-        elif row.settling_in_due is not None and row.settling_in_due < now:
-            settling_in.add(row.id)
-    if settling_in:  # past its day unless a settling-in visit was made
-        made = set(session.scalars(select(Visit.case_id).where(
-            Visit.case_id.in_(settling_in), SETTLED)))
-        found |= settling_in - made
     # A visit's outcome is due some working days after it: only visits already past can be late.
-    for case_id, scheduled_for in session.execute(
-            select(Visit.case_id, Visit.scheduled_for).join(Case, Case.id == Visit.case_id)
-            .where(*where, Visit.status == "scheduled", Visit.scheduled_for < now)):
-        if rules.visit_outcome_due(scheduled_for, policy) < now:
-            found.add(case_id)
-    found.update(session.scalars(  # by ix_agency_referrals_awaited: its WHERE written in
-        select(AgencyReferral.case_id).join(Case, Case.id == AgencyReferral.case_id)
-        .where(*where, written_in(AgencyReferral.status, rules.AGENCY_AWAITED), AgencyReferral.chase_by < day)))
-    return found
+    late_visits = {case_id for case_id, scheduled_for in session.execute(
+        select(Visit.case_id, Visit.scheduled_for).join(Case, Case.id == Visit.case_id)
+        .where(*where, Visit.status == text_of("scheduled"), Visit.scheduled_for < now))
+        if rules.visit_outcome_due(scheduled_for, policy) < now}
+    settled = select(Visit.case_id).where(SETTLED)
+    chased = select(AgencyReferral.case_id).where(written_in(AgencyReferral.status, rules.AGENCY_AWAITED),
+                                                  AgencyReferral.chase_by < day)
+    return or_(and_(Case.first_contact_at.is_(None), Case.first_contact_due < now),
+               Case.plan_due < day,  # the plan's review or an open action
+               and_(Case.settling_in_due < now, Case.id.not_in(settled)),
+               Case.id.in_(chased),
+               Case.id.in_(late_visits) if late_visits else false())
+
+
+def overdue_cases(session: Session, where: tuple, *, policy: rules.Policy, now: dt.datetime) -> set[uuid.UUID]:
+    """The ids of the open cases ``where`` selects with any deadline past at ``now``."""
+    return set(session.scalars(select(Case.id).where(*where, overdue(session, where, policy=policy, now=now))))
 
 
 # -- the overdue report --------------------------------------------------------------------------
@@ -101,7 +93,7 @@ def report(session: Session, *, case_type: str | None, policy: rules.Policy, now
     found += [_row(c, "settling_in_visit", c.settling_in_due) for c in session.execute(
         of(Case.settling_in_due).where(Case.settling_in_due < now, ~settled))]
     for c in session.execute(of(Visit.id.label("related"), Visit.scheduled_for).join(Visit, Visit.case_id == Case.id)
-                             .where(Visit.status == "scheduled", Visit.scheduled_for < now)):
+                             .where(Visit.status == text_of("scheduled"), Visit.scheduled_for < now)):
         due = rules.visit_outcome_due(c.scheduled_for, policy)
         if due < now:
             found.append(_row(c, "visit", due, c.related))

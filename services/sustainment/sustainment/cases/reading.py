@@ -17,7 +17,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import or_, select
+from sqlalchemy import case as sql_case
+from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session, aliased, lazyload, selectinload
 
 from casework import audit, context, records
@@ -384,15 +385,16 @@ def team_caseload(session: Session, *, case_type: str | None = None, page: int =
     where = [Case.case_type == text_of(case_type)] if case_type else []
     unassigned = list(_open_cases(session, Case.officer_id.is_(None), *where))
     assigned = (OPEN, Case.officer_id.is_not(None), *where)
-    cases = session.execute(select(Case.officer_id, Case.risk_level, *overdue.COLUMNS).where(*assigned)).all()
-    past = overdue.overdue_cases(session, cases, assigned, policy=policy, now=now)
+    past = overdue.overdue(session, assigned, policy=policy, now=now)
     loads: dict[str, dict] = {}
-    for case in cases:
-        load = loads.setdefault(case.officer_id, {"cases": 0, "by_risk": dict.fromkeys(rules.RISK_LEVELS, 0),
-                                                  "overdue": 0})
-        load["cases"] += 1
-        load["by_risk"][case.risk_level] += 1
-        load["overdue"] += case.id in past
+    for officer_id, risk_level, cases, late in session.execute(
+            select(Case.officer_id, Case.risk_level, func.count(), func.sum(sql_case((past, 1), else_=0)))
+            .where(*assigned).group_by(Case.officer_id, Case.risk_level)):
+        load = loads.setdefault(officer_id, {"cases": 0, "by_risk": dict.fromkeys(rules.RISK_LEVELS, 0),
+                                             "overdue": 0})
+        load["cases"] += cases
+        load["by_risk"][risk_level] += cases
+        load["overdue"] += late or 0
     officers = [OfficerLoad(officer_id, load["cases"], load["by_risk"], load["overdue"])
                 for officer_id, load in sorted(loads.items())]
     waiting = sorted((_entry(case, policy=policy, now=now) for case in unassigned), key=lambda e: e.sort_key)
