@@ -112,6 +112,7 @@ class Writer:
         for case in self.rows["cases"]:
             plan = current.get(case["id"])
             case["plan_due"] = first_due(plan["actions"], plan["review_date"]) if plan else None
+            case["plan_review"] = plan["review_date"] if plan else None
         for table in self.TABLES:
             if self.rows[table]:
                 bulk.write(table, self.rows[table])

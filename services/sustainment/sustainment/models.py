@@ -118,6 +118,9 @@ class Case(Base):
     #: overdue reads the cases alone, not each open case's plan and its actions (migration 0020;
     #: bench/NOTES.md, "Sustainment at full size, third pass").
     plan_due: Mapped[dt.date | None] = mapped_column(Date)
+    #: The current plan's review date, set with each plan version as ``plan_due`` is: the overdue
+    #: report's plan reviews read the plans of only the cases whose review is past (migration 0020).
+    plan_review: Mapped[dt.date | None] = mapped_column(Date)
 
     plans: Mapped[list[Plan]] = relationship(order_by="Plan.version", back_populates="case")
     visits: Mapped[list[Visit]] = relationship(order_by="Visit.scheduled_for")
@@ -297,10 +300,10 @@ class AgencyReferral(Base):
     """A referral to another agency, sent with consent or for a recorded safeguarding reason."""
 
     __tablename__ = "agency_referrals"
-    #: The referrals still awaited, by case, with the day to chase them: the team's overdue counts
-    #: and the overdue report's chases read these, not the 60,000 referrals a large council has made
-    #: (migration 0020).
-    __table_args__ = (Index("ix_agency_referrals_awaited", "case_id", "chase_by",
+    #: The referrals still awaited, by case, with the day to chase them (and their id: the overdue
+    #: report reads the index alone): the team's overdue counts and the overdue report's chases read
+    #: these, not the 60,000 referrals a large council has made (migration 0020).
+    __table_args__ = (Index("ix_agency_referrals_awaited", "case_id", "chase_by", "id",
                             postgresql_where=text(AWAITED_WHERE), sqlite_where=text(AWAITED_WHERE)),)
 
     id: Mapped[uuid.UUID] = _id()

@@ -15,7 +15,10 @@ from sqlalchemy import event, select, update
 from casework.migrations import config, upgrade
 from casework_dev.testing import bearer
 from casework_dev.testing.times import plain_monday
+from sustainment.cases.closure import close, reopen
+from sustainment.cases.plans import agree_plan
 from sustainment.models import Case, Plan
+from sustainment.policy import current as policy
 from sustainment.service import SERVICE
 
 OFFICER = bearer("officer-1", "sustainment_officer")
@@ -45,6 +48,11 @@ def _plan_due(sustainment, case_id) -> dt.date | None:
         return session.scalar(select(Case.plan_due).where(Case.id == uuid.UUID(str(case_id))))
 
 
+def _plan_review(sustainment, case_id) -> dt.date | None:
+    with sustainment.db.transaction() as session:
+        return session.scalar(select(Case.plan_review).where(Case.id == uuid.UUID(str(case_id))))
+
+
 def _agree(sustainment, case_id, *, review: dt.date, actions: list[dict]) -> None:
     r = sustainment.client.put(f"/cases/{case_id}/plan", headers=OFFICER, json={
         "goals": GOALS, "review_date": str(review), "actions": actions})
@@ -58,14 +66,31 @@ def test_a_case_keeps_its_current_plans_first_deadline(sustainment, assigned_cas
            actions=[{**ACTION, "due_date": str(MONDAY - WEEK), "status": "done"},
                     {**ACTION, "due_date": str(MONDAY + WEEK)}])
     assert _plan_due(sustainment, case["id"]) == MONDAY + WEEK  # the open action, not the done one
+    assert _plan_review(sustainment, case["id"]) == MONDAY + 4 * WEEK
     _agree(sustainment, case["id"], review=MONDAY + 2 * WEEK,
            actions=[{**ACTION, "due_date": str(MONDAY + WEEK), "status": "done"}])
     assert _plan_due(sustainment, case["id"]) == MONDAY + 2 * WEEK  # the new version's review
+    assert _plan_review(sustainment, case["id"]) == MONDAY + 2 * WEEK
     # An onboarding case opens with its template plan, and its first deadline.
     deliver(tenancy_started(tenancy_start=MONDAY, tenancy_ref="T-9"))
     with sustainment.db.transaction() as session:
         onboarding = session.scalar(select(Case).where(Case.tenancy_ref == "T-9"))
         assert onboarding.plan_due is not None and onboarding.plan_due == onboarding.plan.first_due
+        assert onboarding.plan_review == onboarding.plan.review_date
+
+
+def test_a_reopened_case_has_its_plans_deadlines_again(sustainment, assigned_case):
+    """Migration 0020 fills open cases only: a case closed before it gets them when reopened."""
+    case = assigned_case()
+    _agree(sustainment, case["id"], review=MONDAY + 4 * WEEK, actions=[{**ACTION, "due_date": str(MONDAY + WEEK)}])
+    with sustainment.db.transaction() as session:
+        found = session.get(Case, uuid.UUID(case["id"]))
+        close(session, found, outcome="tenancy_sustained", summary=".", policy=policy(), now=dt.datetime.now(dt.UTC))
+        found.plan_due = found.plan_review = None  # as migration 0020 leaves a closed case
+    with sustainment.db.transaction() as session:
+        reopen(session, session.get(Case, uuid.UUID(case["id"])), reason="closed by mistake")
+    assert (_plan_due(sustainment, case["id"]), _plan_review(sustainment, case["id"])) == (
+        MONDAY + WEEK, MONDAY + 4 * WEEK)
 
 
 def test_the_team_counts_overdue_plans_without_reading_a_plan(sustainment, assigned_case):
@@ -84,7 +109,7 @@ def test_the_team_counts_overdue_plans_without_reading_a_plan(sustainment, assig
 
 
 def test_migration_0020_gives_each_case_its_current_plans_first_deadline(sustainment, assigned_case):
-    cases = [assigned_case() for _ in range(3)]
+    cases = [assigned_case() for _ in range(4)]
     _agree(sustainment, cases[0]["id"], review=MONDAY + 4 * WEEK,
            actions=[{**ACTION, "due_date": str(MONDAY + WEEK)}, {**ACTION, "due_date": str(MONDAY), "status": "done"}])
     _agree(sustainment, cases[0]["id"], review=MONDAY + 3 * WEEK,
@@ -92,18 +117,31 @@ def test_migration_0020_gives_each_case_its_current_plans_first_deadline(sustain
     _agree(sustainment, cases[1]["id"], review=MONDAY + 4 * WEEK,
            actions=[{**ACTION, "due_date": str(MONDAY - WEEK)}, {**ACTION, "due_date": str(MONDAY + WEEK)}])
     with sustainment.db.transaction() as session:
-        kept = dict(session.execute(select(Case.id, Case.plan_due)).all())
-        session.execute(update(Case).values(plan_due=None))
-        assert kept[uuid.UUID(cases[0]["id"])] == MONDAY + 3 * WEEK
-        assert kept[uuid.UUID(cases[1]["id"])] == MONDAY - WEEK
-        assert kept[uuid.UUID(cases[2]["id"])] is None
-        assert [p.first_due for p in session.scalars(select(Plan).order_by(Plan.created_at))] == [
+        kept = {row.id: (row.plan_due, row.plan_review)
+                for row in session.execute(select(Case.id, Case.plan_due, Case.plan_review))}
+        session.execute(update(Case).values(plan_due=None, plan_review=None))
+        assert kept[uuid.UUID(cases[0]["id"])] == (MONDAY + 3 * WEEK, MONDAY + 3 * WEEK)
+        assert kept[uuid.UUID(cases[1]["id"])] == (MONDAY - WEEK, MONDAY + 4 * WEEK)
+        assert kept[uuid.UUID(cases[2]["id"])] == (None, None)
+        # A closed case is not filled (reopening fills it).
+        _agree_in(session, cases[3]["id"])
+        closed = session.get(Case, uuid.UUID(cases[3]["id"]))
+        close(session, closed, outcome="tenancy_sustained", summary=".", policy=policy(), now=dt.datetime.now(dt.UTC))
+        kept[closed.id] = (None, None)
+        assert [p.first_due for p in session.scalars(select(Plan).order_by(Plan.created_at))][:3] == [
             MONDAY + WEEK, MONDAY + 3 * WEEK, MONDAY - WEEK]
     url = sustainment.db.url
     command.downgrade(config(SERVICE, url), "0019")
     upgrade(SERVICE, url)
     with sustainment.db.transaction() as session:
-        assert dict(session.execute(select(Case.id, Case.plan_due)).all()) == kept
+        assert {row.id: (row.plan_due, row.plan_review)
+                for row in session.execute(select(Case.id, Case.plan_due, Case.plan_review))} == kept
+
+
+def _agree_in(session, case_id) -> None:
+    case = session.get(Case, uuid.UUID(case_id))
+    agree_plan(session, case, goals=GOALS, actions=[{**ACTION, "due_date": MONDAY}], review_date=MONDAY + WEEK,
+               by="officer-1", policy=policy(), now=dt.datetime.now(dt.UTC))
 
 
 def _planned_on(sustainment, statement: str, parameters) -> str:

@@ -1,8 +1,8 @@
-"""The current plan's first deadline on the case (``cases.plan_due``), the agency referrals still
-awaited by case (``ix_agency_referrals_awaited``) and the settling-in visits made by case
-(``ix_visits_settled``): the team's overdue counts, the overdue report and the performance figures
-read these, not each open case's plan and actions, every referral ever sent nor every visit
-(bench/NOTES.md, "Sustainment at full size, third pass")
+"""The current plan's first deadline and review date on the case (``cases.plan_due``,
+``plan_review``), the agency referrals still awaited by case (``ix_agency_referrals_awaited``) and
+the settling-in visits made by case (``ix_visits_settled``): the team's overdue counts, the overdue
+report and the performance figures read these, not each open case's plan and actions, every
+referral ever sent nor every visit (bench/NOTES.md, "Sustainment at full size, third pass")
 
 Revision ID: 0020
 Revises: 0019
@@ -19,18 +19,23 @@ depends_on = None
 AWAITED = sa.text("status IN ('sent', 'acknowledged')")
 SETTLED = sa.text("kind = 'settling_in' AND status = 'completed'")
 
-#: Each case's current plan's first date-only deadline: its review date or an open action's due
-#: date (status missing or ``open``), whichever is sooner (``Plan.first_due`` when this was written).
+#: Each open case's current plan's first date-only deadline: its review date or an open action's
+#: due date (status missing or ``open``), whichever is sooner (``Plan.first_due`` when this was
+#: written), and its review date. Open cases only: only they are counted overdue, and reopening a
+#: case sets them; filling every case rewrote 200,000 of them at a large council, doubling the
+#: table and losing its order by opening (the performance figures' year of cases went from an
+#: index range to sequential scans).
 _CURRENT = "NOT EXISTS (SELECT 1 FROM plans l WHERE l.case_id = p.case_id AND l.version > p.version)"
 FILL = {
     "postgresql": f"""
-        UPDATE cases SET plan_due = d.due FROM (
-            SELECT p.case_id, (SELECT min(x) FROM (
+        UPDATE cases SET plan_due = d.due, plan_review = d.review_date FROM (
+            SELECT p.case_id, p.review_date, (SELECT min(x) FROM (
                 SELECT p.review_date AS x
                 UNION ALL SELECT NULLIF(a->>'due_date', '')::date FROM jsonb_array_elements(p.actions) AS a
                           WHERE coalesce(a->>'status', 'open') = 'open') AS days) AS due
             FROM plans p WHERE {_CURRENT}) AS d
-        WHERE cases.id = d.case_id AND d.due IS NOT NULL""",
+        WHERE cases.id = d.case_id AND cases.status <> 'closed'
+          AND (d.due IS NOT NULL OR d.review_date IS NOT NULL)""",
     # (SQLite: no correlated subquery in FROM; one row per action, the review date for the others)
     "sqlite": f"""
         UPDATE cases SET plan_due = (
@@ -39,14 +44,16 @@ FILL = {
                              AND (p.review_date IS NULL OR json_extract(a.value, '$.due_date') < p.review_date)
                             THEN json_extract(a.value, '$.due_date') ELSE p.review_date END)
             FROM plans p LEFT JOIN json_each(p.actions) AS a
-            WHERE p.case_id = cases.id AND {_CURRENT})
-        WHERE EXISTS (SELECT 1 FROM plans p WHERE p.case_id = cases.id)""",
+            WHERE p.case_id = cases.id AND {_CURRENT}),
+            plan_review = (SELECT p.review_date FROM plans p WHERE p.case_id = cases.id AND {_CURRENT})
+        WHERE status <> 'closed' AND EXISTS (SELECT 1 FROM plans p WHERE p.case_id = cases.id)""",
 }
 
 
 def upgrade() -> None:
     op.add_column('cases', sa.Column('plan_due', sa.Date(), nullable=True))
-    op.create_index('ix_agency_referrals_awaited', 'agency_referrals', ['case_id', 'chase_by'], unique=False,
+    op.add_column('cases', sa.Column('plan_review', sa.Date(), nullable=True))
+    op.create_index('ix_agency_referrals_awaited', 'agency_referrals', ['case_id', 'chase_by', 'id'], unique=False,
                     postgresql_where=AWAITED, sqlite_where=AWAITED)
     op.create_index('ix_visits_settled', 'visits', ['case_id', 'scheduled_for'], unique=False,
                     postgresql_where=SETTLED, sqlite_where=SETTLED)
@@ -59,4 +66,5 @@ def downgrade() -> None:
     op.drop_index('ix_agency_referrals_awaited', table_name='agency_referrals')
     # ALTER TABLE … DROP COLUMN on SQLite too (3.35+): a batch copy would drop ``cases``, and with
     # foreign keys on that deletes every row on a case (ON DELETE CASCADE).
+    op.drop_column('cases', 'plan_review')
     op.drop_column('cases', 'plan_due')

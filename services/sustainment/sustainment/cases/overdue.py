@@ -97,11 +97,10 @@ def report(session: Session, *, case_type: str | None, policy: rules.Policy, now
         due = rules.visit_outcome_due(c.scheduled_for, policy)
         if due < now:
             found.append(_row(c, "visit", due, c.related))
-    # A plan reviewed before today has its first deadline (``plan_due``) before today: only those
-    # cases' plans are read.
+    # The current plan's review date is kept on the case: only those cases' plans are read.
     found += [_row(c, "plan_review", rules.close_of_business(c.review_date), c.version) for c in session.execute(
         of(Plan.review_date, Plan.version).join(Plan, Plan.case_id == Case.id)
-        .where(Case.plan_due < today, Plan.review_date < today, _current(Plan)))]
+        .where(Case.plan_review < today, Plan.review_date < today, _current(Plan)))]
     found += [_row(c, "agency_chase", rules.close_of_business(c.chase_by), c.related) for c in session.execute(
         of(AgencyReferral.id.label("related"), AgencyReferral.chase_by)
         .join(AgencyReferral, AgencyReferral.case_id == Case.id)
