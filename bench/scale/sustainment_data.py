@@ -104,7 +104,9 @@ class Writer:
 
     def flush(self, bulk: Bulk) -> None:
         # Each case keeps its current plan's first deadline, as agreeing the plan sets it
-        # (``Case.plan_due``); a case's rows are all in one chunk.
+        # (``Case.plan_due``, ``plan_review``); a case's rows are all in one chunk.
+        from sustainment.models import first_due
+
         current: dict = {}
         for plan in self.rows["plans"]:
             if plan["version"] > current.get(plan["case_id"], {"version": 0})["version"]:
