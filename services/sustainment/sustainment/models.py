@@ -65,7 +65,11 @@ class Case(Base):
     #: number order (the cases list by status): migration 0013.
     __table_args__ = (Index("ix_cases_open_by_officer", "officer_id", postgresql_where=text("status <> 'closed'"),
                             sqlite_where=text("status <> 'closed'")),
-                      Index("ix_cases_status_number", "status", "number"))
+                      Index("ix_cases_status_number", "status", "number"),
+                      # The open cases of a type (the overdue report for onboarding cases): not every
+                      # onboarding case of five years ANDed with the open ones (migration 0020).
+                      Index("ix_cases_open_by_type", "case_type", postgresql_where=text("status <> 'closed'"),
+                            sqlite_where=text("status <> 'closed'")))
 
     id: Mapped[uuid.UUID] = _id()
     number: Mapped[int] = mapped_column(Integer, unique=True)  # S-000042, from ``NUMBERS``

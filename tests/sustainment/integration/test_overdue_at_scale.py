@@ -181,3 +181,17 @@ def test_chases_and_settling_in_visits_are_read_by_their_indexes_whatever_the_va
         assert "ix_agency_referrals_awaited" in _planned_on(sustainment, statement, parameters), statement
     for statement, parameters in settled:
         assert "ix_visits_settled" in _planned_on(sustainment, statement, parameters), statement
+
+
+def test_the_overdue_report_of_a_type_reads_the_open_cases_of_that_type(sustainment, tenancy_started, deliver):
+    """Not every onboarding case of five years ANDed with the open ones (``ix_cases_open_by_type``)."""
+    deliver(tenancy_started(tenancy_start=MONDAY - 8 * WEEK, tenancy_ref="T-7"))
+    with _statements(sustainment) as statements:
+        assert sustainment.client.get("/reports/overdue?case_type=onboarding", headers=LEADER).status_code == 200
+    on_cases = [(s, p) for s, p in statements if "FROM cases" in s and "cases.case_type" in s]
+    assert len(on_cases) == 5, statements
+    if sustainment.db.is_sqlite:
+        return
+    for statement, parameters in on_cases:
+        plan = _planned_on(sustainment, statement, parameters)
+        assert "ix_cases_open_by_type" in plan or "ix_visits_scheduled" in plan, plan

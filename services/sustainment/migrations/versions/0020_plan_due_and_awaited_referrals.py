@@ -1,8 +1,9 @@
 """The current plan's first deadline and review date on the case (``cases.plan_due``,
-``plan_review``), the agency referrals still awaited by case (``ix_agency_referrals_awaited``) and
-the settling-in visits made by case (``ix_visits_settled``): the team's overdue counts, the overdue
-report and the performance figures read these, not each open case's plan and actions, every
-referral ever sent nor every visit (bench/NOTES.md, "Sustainment at full size, third pass")
+``plan_review``), the agency referrals still awaited by case (``ix_agency_referrals_awaited``),
+the settling-in visits made by case (``ix_visits_settled``) and the open cases by type
+(``ix_cases_open_by_type``): the team's overdue counts, the overdue report and the performance
+figures read these, not each open case's plan and actions, every referral ever sent, every visit
+nor every onboarding case ever (bench/NOTES.md, "Sustainment at full size, third pass")
 
 Revision ID: 0020
 Revises: 0019
@@ -18,6 +19,7 @@ depends_on = None
 
 AWAITED = sa.text("status IN ('sent', 'acknowledged')")
 SETTLED = sa.text("kind = 'settling_in' AND status = 'completed'")
+OPEN = sa.text("status <> 'closed'")
 
 #: Each open case's current plan's first date-only deadline: its review date or an open action's
 #: due date (status missing or ``open``), whichever is sooner (``Plan.first_due`` when this was
@@ -57,11 +59,14 @@ def upgrade() -> None:
                     postgresql_where=AWAITED, sqlite_where=AWAITED)
     op.create_index('ix_visits_settled', 'visits', ['case_id', 'scheduled_for'], unique=False,
                     postgresql_where=SETTLED, sqlite_where=SETTLED)
+    op.create_index('ix_cases_open_by_type', 'cases', ['case_type'], unique=False,
+                    postgresql_where=OPEN, sqlite_where=OPEN)
     bind = op.get_bind()
     bind.execute(sa.text(FILL[bind.dialect.name]))
 
 
 def downgrade() -> None:
+    op.drop_index('ix_cases_open_by_type', table_name='cases')
     op.drop_index('ix_visits_settled', table_name='visits')
     op.drop_index('ix_agency_referrals_awaited', table_name='agency_referrals')
     # ALTER TABLE … DROP COLUMN on SQLite too (3.35+): a batch copy would drop ``cases``, and with
