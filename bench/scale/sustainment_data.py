@@ -103,6 +103,18 @@ class Writer:
         self.rows: dict[str, list[dict]] = {t: [] for t in self.TABLES}
 
     def flush(self, bulk: Bulk) -> None:
+        # Each case keeps its current plan's first deadline, as agreeing the plan sets it
+        # (``Case.plan_due``, ``plan_review``); a case's rows are all in one chunk.
+        from sustainment.models import first_due
+
+        current: dict = {}
+        for plan in self.rows["plans"]:
+            if plan["version"] > current.get(plan["case_id"], {"version": 0})["version"]:
+                current[plan["case_id"]] = plan
+        for case in self.rows["cases"]:
+            plan = current.get(case["id"])
+            case["plan_due"] = first_due(plan["actions"], plan["review_date"]) if plan else None
+            case["plan_review"] = plan["review_date"] if plan else None
         for table in self.TABLES:
             if self.rows[table]:
                 bulk.write(table, self.rows[table])

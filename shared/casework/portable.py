@@ -72,8 +72,10 @@ def _jsonb_contains(element: json_list_contains, compiler: Any, **kw: Any) -> st
 
 class days_between(FunctionElement):  # noqa: N801
     """The days (fractional) from the moment ``start`` to the moment ``end``, NULL when either is:
-    ``extract(epoch from end - start) / 86400`` on PostgreSQL, the difference of their Julian days
-    on SQLite (which keeps times as text)."""
+    ``date_part('epoch', end - start) / 86400`` on PostgreSQL (a double: ``extract`` gives a
+    ``numeric`` since PostgreSQL 14, whose division and average took 1.6-2.7 times as long over a
+    year of a large council's cases: bench/NOTES.md, "Sustainment at full size, third pass"), the
+    difference of their Julian days on SQLite (which keeps times as text)."""
 
     type = Float()
     inherit_cache = True
@@ -91,7 +93,7 @@ def _julian_days_between(element: days_between, compiler: Any, **kw: Any) -> str
 @compiles(days_between, "postgresql")
 def _epoch_days_between(element: days_between, compiler: Any, **kw: Any) -> str:
     start, end = element.clauses.clauses
-    return compiler.process(func.extract("epoch", end - start) / 86400, **kw)
+    return compiler.process(func.date_part("epoch", end - start) / 86400, **kw)
 
 
 class uuid_text(FunctionElement):  # noqa: N801

@@ -18,6 +18,7 @@ from sqlalchemy import (
     Text,
     UniqueConstraint,
     Uuid,
+    and_,
     event,
     select,
     text,
@@ -64,7 +65,11 @@ class Case(Base):
     #: number order (the cases list by status): migration 0013.
     __table_args__ = (Index("ix_cases_open_by_officer", "officer_id", postgresql_where=text("status <> 'closed'"),
                             sqlite_where=text("status <> 'closed'")),
-                      Index("ix_cases_status_number", "status", "number"))
+                      Index("ix_cases_status_number", "status", "number"),
+                      # The open cases of a type (the overdue report for onboarding cases): not every
+                      # onboarding case of five years ANDed with the open ones (migration 0020).
+                      Index("ix_cases_open_by_type", "case_type", postgresql_where=text("status <> 'closed'"),
+                            sqlite_where=text("status <> 'closed'")))
 
     id: Mapped[uuid.UUID] = _id()
     number: Mapped[int] = mapped_column(Integer, unique=True)  # S-000042, from ``NUMBERS``
@@ -111,6 +116,15 @@ class Case(Base):
     anonymised_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
     #: Goes up with every change to the case or anything on it (``_count_changes``, below): its ETag.
     version: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
+    #: The current plan's first date-only deadline: its review date or an open action's due date,
+    #: whichever is sooner (none without a plan or dates). Set with each plan version
+    #: (``Plan.first_due``; plans are never changed in place), so counting the cases whose plan is
+    #: overdue reads the cases alone, not each open case's plan and its actions (migration 0020;
+    #: bench/NOTES.md, "Sustainment at full size, third pass").
+    plan_due: Mapped[dt.date | None] = mapped_column(Date)
+    #: The current plan's review date, set with each plan version as ``plan_due`` is: the overdue
+    #: report's plan reviews read the plans of only the cases whose review is past (migration 0020).
+    plan_review: Mapped[dt.date | None] = mapped_column(Date)
 
     plans: Mapped[list[Plan]] = relationship(order_by="Plan.version", back_populates="case")
     visits: Mapped[list[Visit]] = relationship(order_by="Visit.scheduled_for")
@@ -176,14 +190,38 @@ class Plan(Base):
 
     case: Mapped[Case] = relationship(back_populates="plans")
 
+    @property
+    def first_due(self) -> dt.date | None:
+        """Its first date-only deadline (``first_due``)."""
+        return first_due(self.actions, self.review_date)
+
+
+def first_due(actions: list[dict] | None, review_date: dt.date | None) -> dt.date | None:
+    """A plan's first date-only deadline: its review date or an open action's due date (status
+    missing or ``open``), whichever is sooner; none when it has neither. The case keeps its current
+    plan's (``Case.plan_due``)."""
+    days = [dt.date.fromisoformat(a["due_date"]) for a in actions or []
+            if a.get("due_date") and a.get("status", "open") == "open"]
+    if review_date is not None:
+        days.append(review_date)
+    return min(days, default=None)
+
+
+#: A settling-in visit made, written as ``ix_visits_settled``'s WHERE has it.
+SETTLED_WHERE = "kind = 'settling_in' AND status = 'completed'"
+
 
 class Visit(Base):
     """A home visit, welfare check or settling-in visit: scheduled, then its outcome recorded."""
 
     __tablename__ = "visits"
     #: Visits still to be recorded, by when they were to be made: overdue visits (migration 0013).
+    #: Settling-in visits made, by case, with when: the overdue report, the team's counts and the
+    #: performance figures ask whether each onboarding case had one (``SETTLED``; migration 0020).
     __table_args__ = (Index("ix_visits_scheduled", "scheduled_for", postgresql_where=text("status = 'scheduled'"),
-                            sqlite_where=text("status = 'scheduled'")),)
+                            sqlite_where=text("status = 'scheduled'")),
+                      Index("ix_visits_settled", "case_id", "scheduled_for", postgresql_where=text(SETTLED_WHERE),
+                            sqlite_where=text(SETTLED_WHERE)))
 
     id: Mapped[uuid.UUID] = _id()
     case_id: Mapped[uuid.UUID] = _case_id()
@@ -195,6 +233,11 @@ class Visit(Base):
     risks_identified: Mapped[list] = mapped_column(JSONDoc, default=list)
     recorded_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
     recorded_by: Mapped[str | None] = mapped_column(String(200))
+
+
+#: A settling-in visit made (``SETTLED_WHERE``), its constants written in the SQL so that a
+#: prepared statement's plan still uses the index (``casework.literal``).
+SETTLED = and_(Visit.kind == text_of("settling_in"), Visit.status == text_of("completed"))
 
 
 class Contact(Base):
@@ -252,10 +295,20 @@ class Agency(Base):
         return f"{self.organisation_name}: {self.service_name}"
 
 
+#: An agency referral still awaiting the agency's answer (``rules.AGENCY_AWAITED``), written as
+#: ``ix_agency_referrals_awaited``'s WHERE has it.
+AWAITED_WHERE = "status IN ('sent', 'acknowledged')"
+
+
 class AgencyReferral(Base):
     """A referral to another agency, sent with consent or for a recorded safeguarding reason."""
 
     __tablename__ = "agency_referrals"
+    #: The referrals still awaited, by case, with the day to chase them (and their id: the overdue
+    #: report reads the index alone): the team's overdue counts and the overdue report's chases read
+    #: these, not the 60,000 referrals a large council has made (migration 0020).
+    __table_args__ = (Index("ix_agency_referrals_awaited", "case_id", "chase_by", "id",
+                            postgresql_where=text(AWAITED_WHERE), sqlite_where=text(AWAITED_WHERE)),)
 
     id: Mapped[uuid.UUID] = _id()
     case_id: Mapped[uuid.UUID] = _case_id()

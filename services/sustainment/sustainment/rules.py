@@ -228,6 +228,8 @@ def check_agency_response(status: str, new_status: str) -> None:
 
 #: An agency referral in these has its answer (no chase is due).
 AGENCY_ANSWERED = ("accepted", "declined", "completed")
+#: The others: still awaiting the agency's answer (``models.AWAITED_WHERE``, its index's WHERE).
+AGENCY_AWAITED = tuple(s for s in AGENCY_REFERRAL_STATUSES if s not in AGENCY_ANSWERED)
 
 
 def agency_answered(status: str) -> bool:

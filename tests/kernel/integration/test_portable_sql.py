@@ -74,6 +74,15 @@ def test_days_between_two_moments_is_the_same_on_both_databases(db):
     assert found[1] == pytest.approx(2.25, abs=1e-6) and found[2] is None
 
 
+def test_days_between_is_a_double_on_postgresql_not_a_numeric():
+    """``extract`` gives a numeric since PostgreSQL 14: dividing and averaging a year of a large
+    council's cases took 1.6-2.7 times as long (bench/NOTES.md, "Sustainment at full size, third pass")."""
+    from sqlalchemy.dialects import postgresql
+
+    sql = str(select(days_between(officers.c.joined_at, officers.c.left_at)).compile(dialect=postgresql.dialect()))
+    assert "date_part(" in sql and "EXTRACT" not in sql.upper(), sql
+
+
 letters = Table("portable_letters", metadata, Column("id", Uuid, primary_key=True), Column("about", String(36)))
 
 

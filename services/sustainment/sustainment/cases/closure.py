@@ -47,6 +47,10 @@ def reopen(session: Session, case: Case, *, reason: str) -> Case:
     case.status = rules.status_after(case.status, "reopen", has_officer=case.officer_id is not None,
                                      first_contact_made=case.first_contact_at is not None)
     case.closed_at = case.closure_outcome = case.closure_summary = None
+    # Open again, its plan's deadlines count again: kept on the case (migration 0020 filled open
+    # cases only, so a case closed before it has none yet).
+    plan = case.plan
+    case.plan_due, case.plan_review = (plan.first_due, plan.review_date) if plan else (None, None)
     timers.cancel(session, anonymise_key(case))
     on_timeline(session, case, "reopened", "Case reopened")
     audit.changed(session, "reopen", "case", case.id, before, snapshot(case), reason=reason)

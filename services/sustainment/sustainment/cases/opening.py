@@ -52,6 +52,7 @@ def open_onboarding_case(session: Session, case: Case, *, policy: rules.Policy, 
                 actions=[{"id": str(uuid.uuid4()), **a, "due_date": a["due_date"].isoformat()}
                          for a in template["actions"]])
     session.add(plan)
+    case.plan_due, case.plan_review = plan.first_due, plan.review_date
     on_timeline(session, case, "plan_drafted", "Onboarding plan made from the template", 1)
     _emit_opened(session, case)
     return case

@@ -13,23 +13,13 @@ from __future__ import annotations
 import datetime as dt
 import uuid
 
-from sqlalchemy import ColumnElement, Select, select, text
+from sqlalchemy import ColumnElement, Select, and_, false, or_, select
 from sqlalchemy.orm import Session, aliased
 
 from casework import workdays
-from casework.portable import PerDatabase
+from casework.literal import text_of, written_in
 from sustainment import rules
-from sustainment.models import OPEN, AgencyReferral, Case, Plan, Visit, case_reference
-
-#: An open action of the plan (``status`` missing or ``open``) due before ``:day`` (ISO dates
-#: compare as text), in each backend's JSON.
-_ACTION_DUE_BEFORE = PerDatabase(
-    postgresql="EXISTS (SELECT 1 FROM jsonb_array_elements(plans.actions) AS a "
-               "WHERE coalesce(a->>'status', 'open') = 'open' AND a->>'due_date' < :day)",
-    sqlite="EXISTS (SELECT 1 FROM json_each(plans.actions) AS a "
-           "WHERE coalesce(json_extract(a.value, '$.status'), 'open') = 'open' "
-           "AND json_extract(a.value, '$.due_date') < :day)",
-)
+from sustainment.models import OPEN, SETTLED, AgencyReferral, Case, Plan, Visit, case_reference
 
 
 def _first_day_not_past(now: dt.datetime) -> dt.date:
@@ -43,40 +33,33 @@ def _current(plan: type[Plan]) -> ColumnElement[bool]:
     return ~select(later.id).where(later.case_id == plan.case_id, later.version > plan.version).exists()
 
 
-#: What of the case itself ``overdue_cases`` is given (its other deadlines it reads).
-COLUMNS = (Case.id, Case.first_contact_at, Case.first_contact_due, Case.settling_in_due)
-
-
-def overdue_cases(session: Session, cases: list, where: tuple, *, policy: rules.Policy,
-                  now: dt.datetime) -> set[uuid.UUID]:
-    """The ids of the ``cases`` (open ones, read with ``COLUMNS``, all that ``where`` selects) with
-    any deadline past at ``now``."""
+def overdue(session: Session, where: tuple, *, policy: rules.Policy, now: dt.datetime) -> ColumnElement[bool]:
+    """Whether a case (one of the open ones ``where`` selects) has any deadline past at ``now``, as
+    SQL: a count per officer is then one ``GROUP BY`` over the cases, not their rows read to
+    Python (bench/NOTES.md, "Sustainment at full size, third pass"). Reads the visits already
+    past (few: the working-day rule for their outcome is Python's); the rest is asked of each case
+    in the statement: first contact, the current plan's first deadline kept on the case
+    (``plan_due``), a settling-in visit made (``ix_visits_settled``), an agency still to answer
+    (``ix_agency_referrals_awaited``)."""
     day = _first_day_not_past(now)
-    found: set[uuid.UUID] = set()
-    settling_in = set()
-    for row in cases:
-        if row.first_contact_at is None and row.first_contact_due < now:
-            found.add(row.id)
-        elif row.settling_in_due is not None and row.settling_in_due < now:
-            settling_in.add(row.id)
-    if settling_in:  # past its day unless a settling-in visit was made
-        made = set(session.scalars(select(Visit.case_id).where(
-            Visit.case_id.in_(settling_in), Visit.kind == "settling_in", Visit.status == "completed")))
-        found |= settling_in - made
     # A visit's outcome is due some working days after it: only visits already past can be late.
-    for case_id, scheduled_for in session.execute(
-            select(Visit.case_id, Visit.scheduled_for).join(Case, Case.id == Visit.case_id)
-            .where(*where, Visit.status == "scheduled", Visit.scheduled_for < now)):
-        if rules.visit_outcome_due(scheduled_for, policy) < now:
-            found.add(case_id)
-    actions_due = text(_ACTION_DUE_BEFORE.for_(session)).bindparams(day=day.isoformat())
-    found.update(session.scalars(
-        select(Plan.case_id).join(Case, Case.id == Plan.case_id)
-        .where(*where, _current(Plan), (Plan.review_date < day) | actions_due)))
-    found.update(session.scalars(
-        select(AgencyReferral.case_id).join(Case, Case.id == AgencyReferral.case_id)
-        .where(*where, AgencyReferral.status.not_in(rules.AGENCY_ANSWERED), AgencyReferral.chase_by < day)))
-    return found
+    late_visits = {case_id for case_id, scheduled_for in session.execute(
+        select(Visit.case_id, Visit.scheduled_for).join(Case, Case.id == Visit.case_id)
+        .where(*where, Visit.status == text_of("scheduled"), Visit.scheduled_for < now))
+        if rules.visit_outcome_due(scheduled_for, policy) < now}
+    settled = select(Visit.case_id).where(SETTLED)
+    chased = select(AgencyReferral.case_id).where(written_in(AgencyReferral.status, rules.AGENCY_AWAITED),
+                                                  AgencyReferral.chase_by < day)
+    return or_(and_(Case.first_contact_at.is_(None), Case.first_contact_due < now),
+               Case.plan_due < day,  # the plan's review or an open action
+               and_(Case.settling_in_due < now, Case.id.not_in(settled)),
+               Case.id.in_(chased),
+               Case.id.in_(late_visits) if late_visits else false())
+
+
+def overdue_cases(session: Session, where: tuple, *, policy: rules.Policy, now: dt.datetime) -> set[uuid.UUID]:
+    """The ids of the open cases ``where`` selects with any deadline past at ``now``."""
+    return set(session.scalars(select(Case.id).where(*where, overdue(session, where, policy=policy, now=now))))
 
 
 # -- the overdue report --------------------------------------------------------------------------
@@ -106,20 +89,20 @@ def report(session: Session, *, case_type: str | None, policy: rules.Policy, now
     today = workdays.london_today(now)
     found = [_row(c, "first_contact", c.first_contact_due) for c in session.execute(
         of(Case.first_contact_due).where(Case.first_contact_at.is_(None), Case.first_contact_due < now))]
-    settled = (select(Visit.id).where(Visit.case_id == Case.id, Visit.kind == "settling_in",
-                                      Visit.status == "completed").exists())
+    settled = select(Visit.id).where(Visit.case_id == Case.id, SETTLED).exists()
     found += [_row(c, "settling_in_visit", c.settling_in_due) for c in session.execute(
         of(Case.settling_in_due).where(Case.settling_in_due < now, ~settled))]
     for c in session.execute(of(Visit.id.label("related"), Visit.scheduled_for).join(Visit, Visit.case_id == Case.id)
-                             .where(Visit.status == "scheduled", Visit.scheduled_for < now)):
+                             .where(Visit.status == text_of("scheduled"), Visit.scheduled_for < now)):
         due = rules.visit_outcome_due(c.scheduled_for, policy)
         if due < now:
             found.append(_row(c, "visit", due, c.related))
+    # The current plan's review date is kept on the case: only those cases' plans are read.
     found += [_row(c, "plan_review", rules.close_of_business(c.review_date), c.version) for c in session.execute(
         of(Plan.review_date, Plan.version).join(Plan, Plan.case_id == Case.id)
-        .where(Plan.review_date < today, _current(Plan)))]
+        .where(Case.plan_review < today, Plan.review_date < today, _current(Plan)))]
     found += [_row(c, "agency_chase", rules.close_of_business(c.chase_by), c.related) for c in session.execute(
         of(AgencyReferral.id.label("related"), AgencyReferral.chase_by)
         .join(AgencyReferral, AgencyReferral.case_id == Case.id)
-        .where(AgencyReferral.status.in_(("sent", "acknowledged")), AgencyReferral.chase_by < today))]
+        .where(written_in(AgencyReferral.status, rules.AGENCY_AWAITED), AgencyReferral.chase_by < today))]
     return sorted(found, key=lambda r: (r["due"], r["reference"]))

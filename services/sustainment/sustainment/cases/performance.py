@@ -30,7 +30,7 @@ from casework.portable import days_between
 from casework.reports import DateRange, month_index, months, percent
 from sustainment import rules
 from sustainment.cases import outcomes
-from sustainment.models import OPEN, Case, Visit
+from sustainment.models import OPEN, SETTLED, Case, Visit
 
 YEAR = dt.timedelta(days=365)
 
@@ -83,7 +83,7 @@ def _first_contact(session: Session, opened: tuple, span: DateRange, now: dt.dat
 
 def _settling_in(session: Session, opened: tuple, now: dt.datetime) -> dict:
     held = (select(Visit.case_id, func.min(Visit.scheduled_for).label("held"))
-            .where(Visit.kind == "settling_in", Visit.status == "completed").group_by(Visit.case_id).subquery())
+            .where(SETTLED).group_by(Visit.case_id).subquery())
     each = (select(_flag(and_(held.c.held.is_(None), Case.settling_in_due >= now)).label("pending"),
                    _flag(and_(held.c.held.is_not(None), held.c.held <= Case.settling_in_due)).label("within"))
             .outerjoin(held, held.c.case_id == Case.id)

@@ -36,6 +36,8 @@ def agree_plan(session: Session, case: Case, *, goals: list[dict], actions: list
                 goals=_items(goals), actions=_items(actions), review_date=review_date,
                 agreed_by=by, created_at=now)
     session.add(plan)
+    # The current plan's first deadline and review date, for the overdue counts and report.
+    case.plan_due, case.plan_review = plan.first_due, plan.review_date
     session.flush()
     deadlines.schedule_plan_review(session, case, plan)
     on_timeline(session, case, "plan_agreed", f"Plan version {plan.version} agreed", plan.version)

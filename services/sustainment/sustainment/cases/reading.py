@@ -17,15 +17,16 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import and_, or_, select
+from sqlalchemy import case as sql_case
+from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session, aliased, lazyload, selectinload
 
 from casework import audit, context, records
-from casework.literal import text_of
+from casework.literal import text_of, written_in
 from casework.web.etag import etag_of
 from sustainment import rules, sensitivity
 from sustainment.cases import Forbidden, NotFound, Stale, overdue
-from sustainment.models import CASE_REFERENCE, OPEN, AgencyReferral, Case, Plan, Visit
+from sustainment.models import CASE_REFERENCE, OPEN, SETTLED, AgencyReferral, Case, Plan, Visit
 
 #: Who sees other officers' caseloads and the team's (admin always does).
 LEADERS = ("team_leader",)
@@ -317,10 +318,9 @@ def _open_cases(session: Session, *where: Any) -> Iterable[Case]:
     later = aliased(Plan)
     current = ~select(later.id).where(later.case_id == Plan.case_id, later.version > Plan.version).exists()
     return session.scalars(select(Case).where(OPEN, *where).options(
-        selectinload(Case.visits.and_(or_(Visit.status == text_of("scheduled"), and_(
-            Visit.kind == text_of("settling_in"), Visit.status == text_of("completed"))))),
+        selectinload(Case.visits.and_(or_(Visit.status == text_of("scheduled"), SETTLED))),
         selectinload(Case.plans.and_(current)),
-        selectinload(Case.agency_referrals.and_(AgencyReferral.status.not_in(rules.AGENCY_ANSWERED)))
+        selectinload(Case.agency_referrals.and_(written_in(AgencyReferral.status, rules.AGENCY_AWAITED)))
         .options(lazyload(AgencyReferral.directory_agency), lazyload(AgencyReferral.deliveries))))
 
 
@@ -385,15 +385,16 @@ def team_caseload(session: Session, *, case_type: str | None = None, page: int =
     where = [Case.case_type == text_of(case_type)] if case_type else []
     unassigned = list(_open_cases(session, Case.officer_id.is_(None), *where))
     assigned = (OPEN, Case.officer_id.is_not(None), *where)
-    cases = session.execute(select(Case.officer_id, Case.risk_level, *overdue.COLUMNS).where(*assigned)).all()
-    past = overdue.overdue_cases(session, cases, assigned, policy=policy, now=now)
+    past = overdue.overdue(session, assigned, policy=policy, now=now)
     loads: dict[str, dict] = {}
-    for case in cases:
-        load = loads.setdefault(case.officer_id, {"cases": 0, "by_risk": dict.fromkeys(rules.RISK_LEVELS, 0),
-                                                  "overdue": 0})
-        load["cases"] += 1
-        load["by_risk"][case.risk_level] += 1
-        load["overdue"] += case.id in past
+    for officer_id, risk_level, cases, late in session.execute(
+            select(Case.officer_id, Case.risk_level, func.count(), func.sum(sql_case((past, 1), else_=0)))
+            .where(*assigned).group_by(Case.officer_id, Case.risk_level)):
+        load = loads.setdefault(officer_id, {"cases": 0, "by_risk": dict.fromkeys(rules.RISK_LEVELS, 0),
+                                             "overdue": 0})
+        load["cases"] += cases
+        load["by_risk"][risk_level] += cases
+        load["overdue"] += late or 0
     officers = [OfficerLoad(officer_id, load["cases"], load["by_risk"], load["overdue"])
                 for officer_id, load in sorted(loads.items())]
     waiting = sorted((_entry(case, policy=policy, now=now) for case in unassigned), key=lambda e: e.sort_key)
