@@ -64,11 +64,38 @@ def run_env(service_metadata: MetaData) -> None:
         return
     db = Database(url)
     with db.engine.connect() as connection:
+        sqlite = connection.dialect.name == "sqlite"
+        if sqlite:
+            _foreign_keys_off(connection)
         alembic_context.configure(connection=connection, target_metadata=metadata,
-                                  render_as_batch=connection.dialect.name == "sqlite", compare_type=True)
+                                  render_as_batch=sqlite, compare_type=True)
         with alembic_context.begin_transaction():
             alembic_context.run_migrations()
+            if sqlite:
+                _foreign_keys_hold(connection)
     db.dispose()
+
+
+def _foreign_keys_off(connection) -> None:
+    """On SQLite, foreign keys off for the migration's connection.
+
+    Alembic's batch mode changes a SQLite table by copying it, dropping the old one and renaming
+    the copy. With foreign keys on, the drop first deletes the table's rows, so every row that
+    refers to it with ``ON DELETE CASCADE`` goes too (a case's plans, visits and notes when a
+    column of ``cases`` is dropped). Alembic's documentation ("Dealing with Referencing Tables")
+    turns them off around the migration. SQLite ignores the pragma inside a transaction, so it
+    is sent on the driver's connection before the migration's transaction begins; the engine's
+    ``connect`` hook turns them on again for every other connection.
+    """
+    connection.connection.driver_connection.execute("PRAGMA foreign_keys=OFF")
+
+
+def _foreign_keys_hold(connection) -> None:
+    """Before the migration commits: every reference still points at a row (what foreign keys
+    being on would have refused), or the migration rolls back."""
+    broken = connection.exec_driver_sql("PRAGMA foreign_key_check").fetchall()
+    if broken:
+        raise RuntimeError(f"the migration left references to missing rows (table, rowid, parent, key): {broken[:10]}")
 
 
 def autogenerate(service: Service, message: str, server_url: str) -> None:

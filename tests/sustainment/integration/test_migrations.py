@@ -57,3 +57,19 @@ def test_the_case_counter_restarts_with_the_table(sustainment, open_case_on):
     open_case_on(sustainment)
     sustainment.truncate()
     assert open_case_on(sustainment) == "S-000001"
+
+
+def test_a_migration_that_rebuilds_the_cases_table_keeps_what_refers_to_it(any_sustainment, open_case_on):
+    """On SQLite a column of ``cases`` is dropped by rebuilding the table (0016's downgrade); with
+    foreign keys on, dropping the old table would delete every row that refers to a case
+    (``ON DELETE CASCADE``): its timeline, plans, visits and notes."""
+    url = any_sustainment.db.url
+    open_case_on(any_sustainment)
+    counted = "SELECT (SELECT count(*) FROM cases), (SELECT count(*) FROM timeline_entries)"
+    with any_sustainment.db.engine.connect() as conn:
+        before = tuple(conn.execute(text(counted)).one())
+    assert before[1] > 0
+    command.downgrade(config(SERVICE, url), "0015")
+    upgrade(SERVICE, url)
+    with any_sustainment.db.engine.connect() as conn:
+        assert tuple(conn.execute(text(counted)).one()) == before
