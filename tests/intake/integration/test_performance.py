@@ -27,6 +27,7 @@ from casework.reports import DateRange
 from casework.workdays import london_today
 from casework_dev.testing import bearer
 from casework_dev.testing.pages import sign_in_as
+from casework_dev.testing.statements import statements_sent
 from intake import performance
 from intake.models import TALLIES, Referral
 from intake.service import SERVICE
@@ -282,6 +283,20 @@ def test_the_report_reads_no_referral_but_those_waiting(intake, edges):
         finally:
             event.remove(intake.db.engine, "before_cursor_execute", seen)
     assert read and all("referrals.status = " in statement for statement in read), read
+
+
+def test_the_waiting_referrals_are_asked_for_by_a_status_written_in_the_sql(intake, edges):
+    """``status = $1`` was planned once for any status after psycopg prepared the statement (a
+    generic plan): at a large council that plan read the whole range from
+    ``ix_referrals_received_at`` to keep the few waiting (five years: a million index entries,
+    bench/NOTES.md "intake's performance report (intx)"). Written in, it is a constant the planner
+    knows to be rare."""
+    span = DateRange(dt.date(2025, 3, 31), dt.date(2025, 10, 26))
+    with intake.db.transaction() as session, statements_sent(intake.db.engine) as sent:
+        found = performance.report(session, span, now=NOW)
+    waiting = [sql for sql, _ in sent if "FROM referrals" in sql]
+    assert len(waiting) == 1 and "referrals.status = 'received'" in waiting[0], waiting
+    assert found["triaged_within_deadline"]["total"]["pending"] == 1
 
 
 def test_the_migrations_fill_the_tallies_from_the_referrals_so_far(intake, edges):
