@@ -170,8 +170,9 @@ def _kept(session: Session, span: DateRange) -> tuple[list, Counter, Counter]:
     counted: list = []
     sources: Counter = Counter()
     reasons: Counter = Counter()
+    found = tallies.counted_each(session, TALLIES, (SETTLED, BY_SOURCE, BY_REASON), span)  # one statement
     for figure, into in ((SETTLED, None), (BY_SOURCE, sources), (BY_REASON, reasons)):
-        for month, key, n in tallies.counted(session, TALLIES, figure, span):
+        for month, key, n in found[figure]:
             if into is None:
                 counted.append((index[month], key[0], 0, int(key[1]), n))
             else:

@@ -299,6 +299,17 @@ def test_the_waiting_referrals_are_asked_for_by_a_status_written_in_the_sql(inta
     assert found["triaged_within_deadline"]["total"]["pending"] == 1
 
 
+def test_the_report_asks_the_database_twice(intake, edges):
+    """The three figures' tallies in one statement (``tallies.counted_each``), the waiting
+    referrals in another: a round trip a figure was three more statements a request."""
+    for first, last in EDGE_RANGES:
+        span = DateRange(dt.date.fromisoformat(first), dt.date.fromisoformat(last))
+        with intake.db.transaction() as session, statements_sent(intake.db.engine) as sent:
+            performance.report(session, span, now=NOW)
+        selects = [sql for sql, _ in sent if sql.lstrip().startswith("SELECT")]
+        assert len(selects) == 2, (span, selects)
+
+
 def test_the_migrations_fill_the_tallies_from_the_referrals_so_far(intake, edges):
     url = intake.db.url
     with intake.db.transaction() as session:
