@@ -30,7 +30,7 @@ from sqlalchemy.orm import Session
 
 from casework import tallies
 from casework.literal import text_of
-from casework.reports import DateRange, month_index, month_of, months, percent
+from casework.reports import DateRange, month_index, months, percent
 from casework.workdays import london_today
 from intake.domain.triage import ACCEPTED, OUTCOMES, RECEIVED, REJECTED, SIGNPOSTED, WITHDRAWN
 from intake.models import TALLIES, Referral
@@ -143,25 +143,31 @@ def _counted(session: Session, span: DateRange, *, now: dt.datetime) -> tuple[li
 
 def _waiting(session: Session, span: DateRange, *, now: dt.datetime) -> tuple[list, Counter, Counter]:
     """The same for the referrals waiting for triage received in ``span`` (a few thousand at
-    most, by ``ix_referrals_status_received``), each read.
+    most, by ``ix_referrals_status_received``), counted in the database: by month, pending and
+    source in one statement, by the reasons given (a few hundred different lists) in another.
+    Each read and counted here was most of a report's time with a large council's 2,000
+    waiting (bench/NOTES.md, "intake's performance report (intx)").
 
     The status is written in the SQL: sent as a parameter, the statement was planned once for any
     status after psycopg prepared it (a generic plan), and the plan read every referral of the
     range from ``ix_referrals_received_at`` (it carries the status) to keep the waiting few: a
-    year's 200,000 or five years' million at a large council (bench/NOTES.md, "intake's
-    performance report (intx)")."""
-    index = {m: i for i, m in enumerate(months(span))}
-    counted: Counter = Counter()
+    year's 200,000 or five years' million at a large council."""
+    waiting = (Referral.status == text_of(RECEIVED), Referral.received_at >= span.since,
+               Referral.received_at < span.until)
+    each = select(month_index(Referral.received_at, span).label("month"),
+                  _flag(Referral.triage_due >= now).label("pending"), Referral.source_system).where(*waiting).subquery()
+    counted: list = []
     sources: Counter = Counter()
+    for month, pending, source, n in session.execute(
+            select(each.c.month, each.c.pending, each.c.source_system, func.count())
+            .group_by(each.c.month, each.c.pending, each.c.source_system)):
+        counted.append((month, RECEIVED, pending, 0, n))
+        sources[source] += n
     reasons: Counter = Counter()
-    for received_at, due, source, given in session.execute(
-            select(Referral.received_at, Referral.triage_due, Referral.source_system, Referral.reasons)
-            .where(Referral.status == text_of(RECEIVED), Referral.received_at >= span.since, Referral.received_at < span.until)):
-        counted[(index[month_of(received_at)], RECEIVED, 1 if due >= now else 0, 0)] += 1
-        sources[source] += 1
+    for given, n in session.execute(select(Referral.reasons, func.count()).where(*waiting).group_by(Referral.reasons)):
         for reason in set(given or ()):
-            reasons[reason] += 1
-    return [(*key, n) for key, n in counted.items()], sources, reasons
+            reasons[reason] += n
+    return counted, sources, reasons
 
 
 def _kept(session: Session, span: DateRange) -> tuple[list, Counter, Counter]:
