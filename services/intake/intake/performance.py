@@ -23,6 +23,7 @@ them, and counts from the referrals only those still waiting (a few thousand, by
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from collections import Counter, defaultdict
 
 from sqlalchemy import ColumnElement, and_, case, func, select
@@ -123,7 +124,7 @@ def _counted(session: Session, span: DateRange, *, now: dt.datetime) -> tuple[li
     """The referrals received in ``span``, counted from the rows: (month index in ``span``, status,
     pending, within, referrals) groups, and referrals by source and by reason."""
     received = (Referral.received_at >= span.since, Referral.received_at < span.until)
-    each = select(month_index(Referral.received_at, span).label("month"), Referral.status,
+    each = select(_month_received(span).label("month"), Referral.status,
                   _flag(and_(Referral.triaged_at.is_(None), Referral.triage_due >= now)).label("pending"),
                   _flag(and_(Referral.triaged_at.is_not(None), Referral.triaged_at <= Referral.triage_due))
                   .label("within")).where(*received).subquery()
@@ -141,6 +142,15 @@ def _counted(session: Session, span: DateRange, *, now: dt.datetime) -> tuple[li
     return list(counted), sources, reasons
 
 
+@functools.lru_cache(maxsize=32)
+def _month_received(span: DateRange) -> ColumnElement[int]:
+    """``month_index(Referral.received_at, span)``, built once a range in each process: five
+    years' CASE (sixty months' first instants in London) took longer to build than the waiting
+    referrals took to count (bench/NOTES.md, "intake's performance report (intx)"). A range is
+    asked again and again (the default, a year to today, all day long)."""
+    return month_index(Referral.received_at, span)
+
+
 def _waiting(session: Session, span: DateRange, *, now: dt.datetime) -> tuple[list, Counter, Counter]:
     """The same for the referrals waiting for triage received in ``span`` (a few thousand at
     most, by ``ix_referrals_status_received``), counted in the database: by month, pending and
@@ -154,7 +164,7 @@ def _waiting(session: Session, span: DateRange, *, now: dt.datetime) -> tuple[li
     year's 200,000 or five years' million at a large council."""
     waiting = (Referral.status == text_of(RECEIVED), Referral.received_at >= span.since,
                Referral.received_at < span.until)
-    each = select(month_index(Referral.received_at, span).label("month"),
+    each = select(_month_received(span).label("month"),
                   _flag(Referral.triage_due >= now).label("pending"), Referral.source_system).where(*waiting).subquery()
     counted: list = []
     sources: Counter = Counter()
