@@ -4,6 +4,7 @@ task leads, and a team's workload for its leaders."""
 import datetime as dt
 import uuid
 
+import pytest
 from notifications_support import ADMIN, add_directory, case, event, handle, offer, referral
 from sqlalchemy import update
 
@@ -157,3 +158,21 @@ def test_a_teams_workload_reads_the_directory_once_as_columns(notifications):
     assert len(selects) == 3, selects
     officers = [sql for sql in selects if "FROM officers" in sql]
     assert officers == ["SELECT officers.id, officers.name, officers.teams, officers.active FROM officers"], selects
+
+
+@pytest.mark.postgresql_only(reason="reads PostgreSQL's plans")
+def test_a_teams_workload_is_counted_from_the_index_alone(notifications):
+    """The team's live tasks by assignee from ``ix_tasks_team_live_assignee`` (an index-only scan),
+    not each live task's row read from the table (at a large council 14,000 rows of the team's, a
+    bitmap heap scan of some 1,300 pages: bench/NOTES.md, "intake's performance report (intx)")."""
+    add_directory(notifications)
+    for _ in range(3):
+        handle(notifications, case("opened", uuid.uuid4()))
+    with statements_sent(notifications.db.engine) as sent:
+        assert workload(notifications, "sustainment", LEADER).status_code == 200
+    (statement, parameters), = [(sql, p) for sql, p in sent if "FROM tasks" in sql]
+    with notifications.db.engine.begin() as conn:
+        conn.exec_driver_sql("SET LOCAL enable_seqscan = off")  # as at a large council's size
+        conn.exec_driver_sql("SET LOCAL enable_bitmapscan = off")
+        plan = "\n".join(row[0] for row in conn.exec_driver_sql("EXPLAIN " + statement, parameters))
+    assert "Index Only Scan using ix_tasks_team_live_assignee" in plan, plan
