@@ -186,7 +186,9 @@ def _kept(session: Session, span: DateRange) -> tuple[list, Counter, Counter]:
     counted: list = []
     sources: Counter = Counter()
     reasons: Counter = Counter()
-    found = tallies.counted_each(session, TALLIES, (SETTLED, BY_SOURCE, BY_REASON), span)  # one statement
+    # One statement; sources and reasons summed over the range by the database (a row a key, not
+    # one a key a month: five years' were 1,281 of 1,708 rows).
+    found = tallies.counted_each(session, TALLIES, (SETTLED, BY_SOURCE, BY_REASON), span, totalled=(BY_SOURCE, BY_REASON))
     for figure, into in ((SETTLED, None), (BY_SOURCE, sources), (BY_REASON, reasons)):
         for month, key, n in found[figure]:
             if into is None:

@@ -332,6 +332,23 @@ def test_a_ranges_month_case_is_built_once(intake, edges, monkeypatch):
     assert len(built) == 2
 
 
+def test_sources_and_reasons_come_totalled_from_the_tallies(intake, edges):
+    """Only the referrals' count by month is wanted by month; sources and reasons are summed over
+    the range by the database, a row a key (five years at a large council: 1,281 of the 1,708 rows
+    read were sources' and reasons' by month)."""
+    span = DateRange(dt.date(2025, 3, 1), dt.date(2026, 1, 1))
+    with intake.db.transaction() as session, statements_sent(intake.db.engine) as sent:
+        performance.report(session, span, now=NOW)
+    (read,) = [(sql, parameters) for sql, parameters in sent if "_tallies" in sql]
+    with intake.db.engine.connect() as conn:
+        rows = conn.exec_driver_sql(*read).all()
+    totalled = [(figure, month, key) for figure, month, key, _ in rows
+                if figure in (performance.BY_SOURCE, performance.BY_REASON)]
+    assert totalled and all(month is None for _, month, _ in totalled), rows
+    assert len(totalled) == len(set(totalled))
+    assert len({month for figure, month, _, _ in rows if figure == performance.SETTLED}) > 2
+
+
 def test_the_report_asks_the_database_three_times_and_counts_the_waiting_there(intake, edges):
     """The three figures' tallies in one statement (``tallies.counted_each``), the waiting
     referrals counted in the database in two (by month, pending and source; by reasons): a
