@@ -48,7 +48,7 @@ from sqlalchemy.orm import Session
 
 from casework.reports import DateRange, months
 
-__all__ = ["Key", "Tallies", "add", "counted", "middles", "number", "rebuild", "spanning", "tables", "whole_months"]
+__all__ = ["Key", "Tallies", "add", "counted", "counted_each", "middles", "number", "rebuild", "spanning", "tables", "whole_months"]
 
 #: A figure's dimensions, as text (``("onboarding", "sustained", "42")``).
 Key = tuple[str, ...]
@@ -155,9 +155,28 @@ def counted(session: Session, tallies: Tallies, figure: str, span: DateRange | N
     """The figure's counts (month, key, count) of the London days ``span`` (both ends included;
     None: every month kept), by month, in no order; counts of nought left out. A part month of
     ``span`` counts only its days in ``span``."""
-    parts = _parts(tallies, [figure], span)
-    return [(month, tuple(key.split(_SEPARATOR)), int(n))
-            for _, month, key, n in session.execute(parts[0] if len(parts) == 1 else union_all(*parts)).all()]
+    return counted_each(session, tallies, [figure], span)[figure]
+
+
+def counted_each(session: Session, tallies: Tallies, figures: Sequence[str], span: DateRange | None = None, *,
+                 totalled: Sequence[str] = ()) -> dict[str, list[tuple[str | None, Key, int]]]:
+    """:func:`counted` for several figures in one statement, as {figure: its counts} (every figure
+    asked has its list): a report of several figures pays one round trip to the database, not one
+    a figure (bench/NOTES.md, "intake's performance report (intx)"). The figures also in
+    ``totalled`` come summed over the whole of ``span`` by the database, a count a key with the
+    month None (a report wanting a figure's totals only reads a row a key, not one a key a month)."""
+    monthly = [figure for figure in figures if figure not in totalled]
+    parts = _parts(tallies, monthly, span) if monthly else []
+    if summed := [figure for figure in figures if figure in totalled]:
+        each = _parts(tallies, summed, span)
+        t = (each[0] if len(each) == 1 else union_all(*each)).subquery()
+        total = cast(func.sum(t.c.count), Integer)
+        parts.append(select(t.c.figure, literal(None, String).label("month"), t.c.key, total.label("count"))
+                     .group_by(t.c.figure, t.c.key).having(total != 0))
+    found: dict[str, list[tuple[str | None, Key, int]]] = {figure: [] for figure in figures}
+    for figure, month, key, n in session.execute(parts[0] if len(parts) == 1 else union_all(*parts)).all():
+        found[figure].append((month, tuple(key.split(_SEPARATOR)), int(n)))
+    return found
 
 
 def middles(session: Session, tallies: Tallies, figures: Sequence[str],

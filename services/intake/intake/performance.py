@@ -23,13 +23,15 @@ them, and counts from the referrals only those still waiting (a few thousand, by
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from collections import Counter, defaultdict
 
 from sqlalchemy import ColumnElement, and_, case, func, select
 from sqlalchemy.orm import Session
 
 from casework import tallies
-from casework.reports import DateRange, month_index, month_of, months, percent
+from casework.literal import text_of
+from casework.reports import DateRange, month_index, months, percent
 from casework.workdays import london_today
 from intake.domain.triage import ACCEPTED, OUTCOMES, RECEIVED, REJECTED, SIGNPOSTED, WITHDRAWN
 from intake.models import TALLIES, Referral
@@ -122,7 +124,7 @@ def _counted(session: Session, span: DateRange, *, now: dt.datetime) -> tuple[li
     """The referrals received in ``span``, counted from the rows: (month index in ``span``, status,
     pending, within, referrals) groups, and referrals by source and by reason."""
     received = (Referral.received_at >= span.since, Referral.received_at < span.until)
-    each = select(month_index(Referral.received_at, span).label("month"), Referral.status,
+    each = select(_month_received(span).label("month"), Referral.status,
                   _flag(and_(Referral.triaged_at.is_(None), Referral.triage_due >= now)).label("pending"),
                   _flag(and_(Referral.triaged_at.is_not(None), Referral.triaged_at <= Referral.triage_due))
                   .label("within")).where(*received).subquery()
@@ -140,21 +142,42 @@ def _counted(session: Session, span: DateRange, *, now: dt.datetime) -> tuple[li
     return list(counted), sources, reasons
 
 
+@functools.lru_cache(maxsize=32)
+def _month_received(span: DateRange) -> ColumnElement[int]:
+    """``month_index(Referral.received_at, span)``, built once a range in each process: five
+    years' CASE (sixty months' first instants in London) took longer to build than the waiting
+    referrals took to count (bench/NOTES.md, "intake's performance report (intx)"). A range is
+    asked again and again (the default, a year to today, all day long)."""
+    return month_index(Referral.received_at, span)
+
+
 def _waiting(session: Session, span: DateRange, *, now: dt.datetime) -> tuple[list, Counter, Counter]:
     """The same for the referrals waiting for triage received in ``span`` (a few thousand at
-    most, by ``ix_referrals_status_received``), each read."""
-    index = {m: i for i, m in enumerate(months(span))}
-    counted: Counter = Counter()
+    most, by ``ix_referrals_status_received``), counted in the database: by month, pending and
+    source in one statement, by the reasons given (a few hundred different lists) in another.
+    Each read and counted here was most of a report's time with a large council's 2,000
+    waiting (bench/NOTES.md, "intake's performance report (intx)").
+
+    The status is written in the SQL: sent as a parameter, the statement was planned once for any
+    status after psycopg prepared it (a generic plan), and the plan read every referral of the
+    range from ``ix_referrals_received_at`` (it carries the status) to keep the waiting few: a
+    year's 200,000 or five years' million at a large council."""
+    waiting = (Referral.status == text_of(RECEIVED), Referral.received_at >= span.since,
+               Referral.received_at < span.until)
+    each = select(_month_received(span).label("month"),
+                  _flag(Referral.triage_due >= now).label("pending"), Referral.source_system).where(*waiting).subquery()
+    counted: list = []
     sources: Counter = Counter()
+    for month, pending, source, n in session.execute(
+            select(each.c.month, each.c.pending, each.c.source_system, func.count())
+            .group_by(each.c.month, each.c.pending, each.c.source_system)):
+        counted.append((month, RECEIVED, pending, 0, n))
+        sources[source] += n
     reasons: Counter = Counter()
-    for received_at, due, source, given in session.execute(
-            select(Referral.received_at, Referral.triage_due, Referral.source_system, Referral.reasons)
-            .where(Referral.status == RECEIVED, Referral.received_at >= span.since, Referral.received_at < span.until)):
-        counted[(index[month_of(received_at)], RECEIVED, 1 if due >= now else 0, 0)] += 1
-        sources[source] += 1
+    for given, n in session.execute(select(Referral.reasons, func.count()).where(*waiting).group_by(Referral.reasons)):
         for reason in set(given or ()):
-            reasons[reason] += 1
-    return [(*key, n) for key, n in counted.items()], sources, reasons
+            reasons[reason] += n
+    return counted, sources, reasons
 
 
 def _kept(session: Session, span: DateRange) -> tuple[list, Counter, Counter]:
@@ -163,8 +186,11 @@ def _kept(session: Session, span: DateRange) -> tuple[list, Counter, Counter]:
     counted: list = []
     sources: Counter = Counter()
     reasons: Counter = Counter()
+    # One statement; sources and reasons summed over the range by the database (a row a key, not
+    # one a key a month: five years' were 1,281 of 1,708 rows).
+    found = tallies.counted_each(session, TALLIES, (SETTLED, BY_SOURCE, BY_REASON), span, totalled=(BY_SOURCE, BY_REASON))
     for figure, into in ((SETTLED, None), (BY_SOURCE, sources), (BY_REASON, reasons)):
-        for month, key, n in tallies.counted(session, TALLIES, figure, span):
+        for month, key, n in found[figure]:
             if into is None:
                 counted.append((index[month], key[0], 0, int(key[1]), n))
             else:

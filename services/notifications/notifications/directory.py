@@ -42,10 +42,21 @@ def teams_of(session: Session, officer_id: str) -> list[str]:
     return sorted(teams)
 
 
-def members_of(session: Session, team: Team) -> list[Officer]:
-    """The team's active officers and its manager (the directory holds each officer's teams)."""
-    officers = session.scalars(select(Officer).where(Officer.active.is_(True)).order_by(Officer.id))
-    return [officer for officer in officers if team.slug in (officer.teams or []) or officer.id == team.manager_id]
+def roster(session: Session) -> dict[str, tuple[str, list, bool]]:
+    """Every officer in the directory, active or not, as (name, teams, active) by id: one read
+    of three columns for a team's workload, which wants its members' names, the names of others
+    holding its tasks and whether the reader is in the team. (The whole directory loaded as
+    objects, then each officer again by id, was most of a workload's request: bench/NOTES.md,
+    "intake's performance report (intx)".)"""
+    return {officer_id: (name, teams or [], bool(active)) for officer_id, name, teams, active in
+            session.execute(select(Officer.id, Officer.name, Officer.teams, Officer.active))}
+
+
+def members(roster_: dict[str, tuple[str, list, bool]], team: Team) -> dict[str, str]:
+    """Of a :func:`roster`, the names of the team's active officers and its manager, by id (as
+    :func:`teams_of` has them: the directory holds each officer's teams)."""
+    return {officer_id: name for officer_id, (name, teams, active) in roster_.items()
+            if active and (team.slug in teams or officer_id == team.manager_id)}
 
 
 def admins(session: Session) -> list[Officer]:

@@ -118,6 +118,10 @@ class Task(Base):
         # read its few hundred tasks, not the team's live tasks and every unassigned one ANDed
         # (bench/NOTES.md, "Day tallies and the team queue").
         Index("ix_tasks_queued_due", "team", "due", "created_at", "id", postgresql_where=_QUEUED, sqlite_where=_QUEUED),
+        # A team's workload: its live tasks counted by assignee (and how many overdue) from the
+        # index alone, in assignee order, not each live task's row read from the table
+        # (bench/NOTES.md, "intake's performance report (intx)").
+        Index("ix_tasks_team_live_assignee", "team", "assignee", "due", postgresql_where=_LIVE, sqlite_where=_LIVE),
         Index("ix_tasks_due", "due", "created_at", "id"),
         Index("ix_tasks_status_due", "status", "due", "created_at", "id"),
         Index("ix_tasks_team_status_due", "team", "status", "due", "created_at", "id"),

@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session
 
 from casework.context import Principal
 from notifications import directory
-from notifications.models import Officer, Task, Team, is_live
+from notifications.models import Task, Team, is_live
 from notifications.refusals import NotAllowed
 
 
@@ -85,21 +85,25 @@ class Workload:
 def team_workload(session: Session, team: Team, *, by: Principal, now: dt.datetime) -> Workload:
     """The team's live (open or acknowledged) and overdue tasks by officer: every member, with
     none if they have none, and anyone else holding one of the team's tasks; then the team's
-    shared queue. For the team's leaders (``NotAllowed`` for anyone else); admins see any team."""
-    if not by.roles & SEES_WORKLOAD or ("admin" not in by.roles and team.slug not in directory.teams_of(session, by.sub)):
+    shared queue. For the team's leaders (``NotAllowed`` for anyone else); admins see any team.
+
+    Two statements after the team's: the directory's officers (three columns: whether the reader
+    is in the team, the members, the other holders' names) and the tasks counted by assignee."""
+    if not by.roles & SEES_WORKLOAD:
+        raise NotAllowed("Only the team's leaders see its workload.")
+    officers = directory.roster(session)
+    if "admin" not in by.roles and by.sub != team.manager_id and team.slug not in officers.get(by.sub, ("", [], False))[1]:
         raise NotAllowed("Only the team's leaders see its workload.")
     late = case((Task.due < now, 1), else_=0)
     rows = session.execute(
         select(Task.assignee, func.count(), func.coalesce(func.sum(late), 0))
         .where(Task.team == team.slug, is_live(Task.status)).group_by(Task.assignee)).all()
     counts = {assignee: (int(live), int(overdue)) for assignee, live, overdue in rows}
-    members = {officer.id: officer.name for officer in directory.members_of(session, team)}
+    members = directory.members(officers, team)
     holders = sorted(a for a in counts if a is not None and a not in members)
-    names = {officer.id: officer.name for officer in
-             session.scalars(select(Officer).where(Officer.id.in_(holders)))} if holders else {}
     loads = [Load(officer_id, name, *counts.get(officer_id, (0, 0)))
-             for officer_id, name in [*sorted(members.items(), key=lambda m: (m[1] or m[0]).lower()),
-                                      *((h, names.get(h)) for h in holders)]]
+             for officer_id, name in [*sorted(members.items(), key=lambda m: ((m[1] or m[0]).lower(), m[0])),
+                                      *((h, officers.get(h, (None,))[0]) for h in holders)]]
     return Workload(team=team.slug, officers=loads, unassigned=Load(None, None, *counts.get(None, (0, 0))))
 
 

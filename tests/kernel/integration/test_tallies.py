@@ -76,6 +76,46 @@ def test_counts_added_by_the_day_read_over_any_range_as_the_moments_counted(db):
         assert sum(n for _, _, n in tallies.counted(session, TALLIES, "made")) == len(made)
 
 
+def test_several_figures_counted_in_one_statement_as_each_alone(db):
+    made = _made(5)
+    with db.transaction() as session:
+        tallies.add(session, TALLIES, [(f"made:{key}", london_today(moment), (str(days % 3),), 1)
+                                       for moment, key, days in made])
+    with db.transaction() as session:
+        for span in [*_spans(), None]:
+            with statements_sent(db.engine) as sent:
+                each = tallies.counted_each(session, TALLIES, ["made:a", "made:b", "made:c", "none"], span)
+            assert [sql for sql, _ in sent if sql.startswith("SELECT")] == [sent[-1][0]], span
+            assert each["none"] == []
+            for figure in ("made:a", "made:b", "made:c"):
+                assert sorted(each[figure]) == sorted(tallies.counted(session, TALLIES, figure, span)), (figure, span)
+                assert each[figure] or span != _spans()[0]
+
+
+def test_figures_totalled_over_a_range_by_the_database(db):
+    """``totalled``: a row a key, the sum of the figure's counts over the range (months and part
+    months alike), in the same one statement as the figures counted by month."""
+    made = _made(9)
+    with db.transaction() as session:
+        tallies.add(session, TALLIES, [(f"made:{key}", london_today(moment), (str(days % 4),), 1)
+                                       for moment, key, days in made])
+        tallies.add(session, TALLIES, [("made:a", london_today(made[0][0]), ("gone",), 1),
+                                       ("made:a", london_today(made[0][0]), ("gone",), -1)])  # nought: left out
+    with db.transaction() as session:
+        for span in [*_spans(), None]:
+            with statements_sent(db.engine) as sent:
+                each = tallies.counted_each(session, TALLIES, ["made:a", "made:b", "made:c"], span,
+                                            totalled=["made:b", "made:c"])
+            assert [sql for sql, _ in sent if sql.startswith("SELECT")] == [sent[-1][0]], span
+            assert sorted(each["made:a"]) == sorted(tallies.counted(session, TALLIES, "made:a", span)), span
+            for figure in ("made:b", "made:c"):
+                summed: Counter = Counter()
+                for _, key, n in tallies.counted(session, TALLIES, figure, span):
+                    summed[key] += n
+                assert sorted(each[figure]) == sorted((None, key, n) for key, n in summed.items() if n), (figure, span)
+        assert len(each["made:b"]) == 4
+
+
 def test_a_moment_counts_on_its_london_day_and_in_its_london_month(db):
     with db.transaction() as session:
         tallies.add(session, TALLIES, [("edge", london_today(EDGES[4]), ("a",), 1)])

@@ -4,11 +4,12 @@ task leads, and a team's workload for its leaders."""
 import datetime as dt
 import uuid
 
+import pytest
 from notifications_support import ADMIN, add_directory, case, event, handle, offer, referral
 from sqlalchemy import update
 
 from casework import audit
-from casework_dev.testing import bearer
+from casework_dev.testing import bearer, statements_sent
 from notifications.models import Task
 
 INTAKE = bearer("o-intake", "intake_officer")
@@ -142,3 +143,36 @@ def test_a_team_leader_sees_the_teams_open_and_overdue_tasks_by_officer(notifica
     assert workload(notifications, "sustainment", INTAKE_LEAD).status_code == 403
     assert workload(notifications, "intake", INTAKE_LEAD).status_code == 200
     assert workload(notifications, "nowhere", ADMIN).status_code == 404
+
+
+def test_a_teams_workload_reads_the_directory_once_as_columns(notifications):
+    """Three statements: the team, the directory's officers (id, name, teams, active: no objects)
+    and the tasks counted. The whole directory was loaded as objects for the members, and the
+    reader and the other holders read again (six statements; at a large council most of the
+    request: bench/NOTES.md, "intake's performance report (intx)")."""
+    add_directory(notifications)
+    handle(notifications, case("opened", uuid.uuid4()))
+    with statements_sent(notifications.db.engine) as sent:
+        assert workload(notifications, "sustainment", LEADER).status_code == 200
+    selects = [" ".join(sql.split()) for sql, _ in sent if sql.lstrip().upper().startswith("SELECT")]
+    assert len(selects) == 3, selects
+    officers = [sql for sql in selects if "FROM officers" in sql]
+    assert officers == ["SELECT officers.id, officers.name, officers.teams, officers.active FROM officers"], selects
+
+
+@pytest.mark.postgresql_only(reason="reads PostgreSQL's plans")
+def test_a_teams_workload_is_counted_from_the_index_alone(notifications):
+    """The team's live tasks by assignee from ``ix_tasks_team_live_assignee`` (an index-only scan),
+    not each live task's row read from the table (at a large council 14,000 rows of the team's, a
+    bitmap heap scan of some 1,300 pages: bench/NOTES.md, "intake's performance report (intx)")."""
+    add_directory(notifications)
+    for _ in range(3):
+        handle(notifications, case("opened", uuid.uuid4()))
+    with statements_sent(notifications.db.engine) as sent:
+        assert workload(notifications, "sustainment", LEADER).status_code == 200
+    (statement, parameters), = [(sql, p) for sql, p in sent if "FROM tasks" in sql]
+    with notifications.db.engine.begin() as conn:
+        conn.exec_driver_sql("SET LOCAL enable_seqscan = off")  # as at a large council's size
+        conn.exec_driver_sql("SET LOCAL enable_bitmapscan = off")
+        plan = "\n".join(row[0] for row in conn.exec_driver_sql("EXPLAIN " + statement, parameters))
+    assert "Index Only Scan using ix_tasks_team_live_assignee" in plan, plan
