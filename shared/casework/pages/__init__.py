@@ -227,6 +227,7 @@ def install(app: Flask) -> None:
                       "govuk_frontend_wtf": PackageLoader("govuk_frontend_wtf")}),
     ) if loader is not None])
     app.add_template_global(govuk.attributes, "govuk_attributes")
+    govuk.cache_fields()
     WTFormsHelpers(app)
     app.add_template_filter(formats.govuk_date, "govuk_date")
     app.add_template_filter(formats.kept_as_written, "indent")

@@ -133,3 +133,95 @@ def test_an_importer_with_globals_the_imported_template_lacks_still_gets_them():
     env.loader = ChoiceLoader([DictLoader({"uses.html": "{% macro shout() %}{{ extra }}!{% endmacro %}"}), env.loader])
     page = env.from_string('{% from "uses.html" import shout %}{{ shout() }}', globals={"extra": "hello"})
     assert page.render() == "hello!"
+
+
+# Form fields: govuk-frontend-wtf draws each through a template; the HTML of one drawn is kept by
+# its parameters (casework.pages.govuk.FIELDS).
+
+def intake_app():
+    from casework.service import installed
+    from casework.settings import Settings
+    from casework.web import create_app
+
+    return create_app(installed()["intake"], settings=Settings(service="intake", database_url="sqlite://",
+                                                                 broker_url="memory://"))
+
+
+def a_form(**data):
+    from govuk_frontend_wtf.wtforms_widgets import GovRadioInput, GovSelect, GovSubmitInput, GovTextArea, GovTextInput
+    from wtforms import Form, RadioField, SelectField, StringField, SubmitField, TextAreaField
+
+    class Note(Form):
+        name = StringField("Name", widget=GovTextInput(), description="As on the tenancy")
+        text = TextAreaField("Note", widget=GovTextArea())
+        kind = RadioField("Kind", choices=[("a", "A"), ("b", "B <b>")], widget=GovRadioInput())
+        officer = SelectField("Officer", choices=[(f"o-{n}", f"Officer {n}") for n in range(40)], widget=GovSelect())
+        submit = SubmitField("Save", widget=GovSubmitInput())
+
+    return Note(data=data)
+
+
+def draw(form) -> str:
+    return "".join(str(field(params={"classes": "govuk-!-width-full"})) if field.name == "officer" else str(field())
+                   for field in form)
+
+
+def counting_renders(monkeypatch) -> list:
+    from casework.pages import govuk as module
+
+    drawn = []
+    original = module.render_template
+
+    def counted(name, **context):
+        drawn.append(name)
+        return original(name, **context)
+
+    monkeypatch.setattr(module, "render_template", counted)
+    return drawn
+
+
+def test_a_field_drawn_again_with_the_same_parameters_is_not_drawn_again(monkeypatch):
+    app = intake_app()
+    govuk.FIELDS.drawn.clear()
+    drawn = counting_renders(monkeypatch)
+    with app.test_request_context("/app/"):
+        first = draw(a_form(name="Jo", kind="b"))
+        assert len(drawn) == 5
+        assert draw(a_form(name="Jo", kind="b")) == first
+        assert len(drawn) == 5
+        draw(a_form(name="Jay", kind="b"))  # one field's value differs: that field alone is drawn
+        assert len(drawn) == 6
+
+
+def test_a_kept_field_is_the_html_govuk_frontend_wtf_draws(monkeypatch):
+    from govuk_frontend_wtf.gov_form_base import GovFormBase
+
+    app = intake_app()
+    with app.test_request_context("/app/"):
+        form = a_form(name="Jo <Jay>", text="line 1\nline 2", kind="a", officer="o-7")
+        form.name.errors = ["Enter a name"]
+        draw(form)
+        kept = draw(form)
+        monkeypatch.setattr(GovFormBase, "render", lambda self, params: Markup(govuk.render_template(self.template, params=params)))
+        assert kept == draw(form)
+
+
+def test_parameters_that_could_draw_differently_are_kept_apart():
+    keys = [govuk._key(value) for value in ({"checked": True}, {"checked": 1}, {"html": "<b>"}, {"html": Markup("<b>")},
+                                            {"a": 1, "b": 2}, {"b": 2, "a": 1}, {"items": [1]}, {"items": (1,)})]
+    assert len(set(keys)) == len(keys)
+
+
+def test_a_field_with_parameters_of_other_kinds_is_drawn_each_time(monkeypatch):
+    app = intake_app()
+    drawn = counting_renders(monkeypatch)
+
+    class Lazy:
+        def __str__(self):
+            return "Name"
+
+    with app.test_request_context("/app/"):
+        form = a_form()
+        for _ in range(2):
+            form.name(params={"label": {"text": Lazy()}})
+    assert drawn == ["govuk_frontend_wtf/input.html"] * 2
