@@ -195,7 +195,7 @@ def page_for_browsers(app: Flask, endpoint: str, page: Callable) -> None:
 def install(app: Flask) -> None:
     """Serve the kernel's pages on ``app`` (``casework.web.create_app`` does, for every service)."""
     from ..reports import month_name
-    from . import charts, formats, govuk, oidc
+    from . import charts, formats, govuk, links, oidc
     from .views import blueprint
 
     settings = PagesSettings.from_env(app.extensions["casework"].settings, os.environ)
@@ -235,6 +235,7 @@ def install(app: Flask) -> None:
     app.add_template_filter(month_name, "month_name")
     app.add_template_global(charts.bar_chart, "bar_chart")
     app.add_template_global(charts.line_chart, "line_chart")
+    app.add_template_global(links.url_for_each, "url_for_each")
     app.register_blueprint(blueprint)
 
     @app.before_request
