@@ -32,7 +32,7 @@ from typing import Any
 from flask import current_app, render_template
 from jinja2 import ChoiceLoader, FileSystemLoader, PackageLoader
 from jinja2 import Template as JinjaTemplate
-from jinja2.runtime import Context, Undefined
+from jinja2.runtime import Context, Macro, Undefined
 from markupsafe import Markup, escape
 
 #: Our versions of some of ``govuk_frontend_jinja``'s templates, found before the package's own.
@@ -58,6 +58,65 @@ class Template(JinjaTemplate):
         if ctx is not None and ctx.globals_keys.issubset(self.globals):
             ctx = None  # the importer has no global the imported template lacks: its kept module
         return super()._get_default_module(ctx)
+
+    def make_module(self, vars: dict | None = None, shared: bool = False, locals: Any = None) -> Any:
+        """The template's module; a GOV.UK component's macros (``govukSelect``…) remembering the HTML
+        they wrote for each set of parameters (:class:`Remembered`)."""
+        module = super().make_module(vars, shared, locals)
+        if COMPONENTS in Path(self.filename or "").as_posix():
+            for name, value in list(vars_of(module).items()):
+                if isinstance(value, Macro):
+                    setattr(module, name, Remembered(value))
+        return module
+
+
+#: GOV.UK Frontend's components (where the package keeps them): each macro's HTML a function of
+#: its parameters alone.
+COMPONENTS = "govuk_frontend_jinja/templates/components/"
+#: Parameters with more text than this are drawn each time (a tab panel holding a whole page).
+REMEMBERED_TEXT = 8192
+#: How many component calls' HTML each macro keeps (the last drawn).
+REMEMBERED_CALLS = 512
+
+
+def vars_of(module: Any) -> dict:
+    return {name: value for name, value in vars(module).items() if not name.startswith("_")}
+
+
+class Remembered:
+    """A component macro that keeps the HTML it wrote, by its parameters.
+
+    A GOV.UK component's HTML depends on its one parameter alone (it imports only other components
+    and the attributes macro, and sees no page's context), and most of a page's components are
+    drawn with the same parameters on every request: the filters' selects, the phase banner, a
+    case's buttons. A call with a ``caller``, more than the one parameter, parameters of other
+    kinds than dicts, lists, text, numbers and booleans, or more than ``REMEMBERED_TEXT``
+    characters of text is drawn each time.
+    """
+
+    def __init__(self, macro: Macro) -> None:
+        self.macro = macro
+        self.drawn: dict[Any, Any] = {}
+        self.lock = threading.Lock()
+
+    def __getattr__(self, name: str) -> Any:  # the macro's own attributes (name, arguments, caller)
+        return getattr(self.macro, name)
+
+    def __call__(self, *args: Any, **kwargs: Any) -> Any:
+        if len(args) != 1 or kwargs:
+            return self.macro(*args, **kwargs)
+        try:
+            key = _key(args[0], [REMEMBERED_TEXT])
+        except _NotPlain:
+            return self.macro(*args)
+        found = self.drawn.get(key)
+        if found is None:
+            found = self.macro(*args)
+            with self.lock:
+                if len(self.drawn) >= REMEMBERED_CALLS:
+                    self.drawn.clear()
+                self.drawn[key] = found
+        return found
 
 
 def _empty(value: Any) -> bool:
@@ -111,16 +170,20 @@ class _NotPlain(Exception):
     """A parameter the field's HTML might not be a function of (an object, a lazy string)."""
 
 
-def _key(value: Any) -> Any:
+def _key(value: Any, room: list[int] | None = None) -> Any:
     """``value`` as a key that tells apart every two parameters that could draw differently: each
     value with its type (``True`` and ``1``, a ``Markup`` and the same ``str``), mappings in their
-    order (attributes are written in it)."""
+    order (attributes are written in it). ``room``: how many characters of text it may hold."""
     kind = type(value)
     if kind is dict:
-        return (dict, tuple((name, _key(v)) for name, v in value.items()))
+        return (dict, tuple((name, _key(v, room)) for name, v in value.items()))
     if kind is list or kind is tuple:
-        return (kind, tuple(_key(v) for v in value))
+        return (kind, tuple(_key(v, room) for v in value))
     if kind in (str, Markup, int, float, bool, type(None)):
+        if room is not None and kind in (str, Markup):
+            room[0] -= len(value)
+            if room[0] < 0:
+                raise _NotPlain
         return (kind, value)
     raise _NotPlain
 

@@ -57,7 +57,42 @@ def casework() -> Environment:
 
 
 def test_every_component_writes_the_same_html_byte_for_byte():
-    assert casework().from_string(COMPONENTS).render() == package_only().from_string(COMPONENTS).render()
+    ours = casework().from_string(COMPONENTS)
+    assert ours.render() == package_only().from_string(COMPONENTS).render()
+    assert ours.render() == package_only().from_string(COMPONENTS).render()  # again, as remembered
+
+
+def test_a_component_drawn_again_with_the_same_parameters_is_not_drawn_again():
+    env = casework()
+    select = env.get_template("govuk_frontend_jinja/components/select/macro.html").module.govukSelect
+    assert isinstance(select, govuk.Remembered)
+    ran = []
+    original = select.macro
+    select.macro = lambda *a, **k: ran.append(a) or original(*a, **k)
+    page = env.from_string('{% from "govuk_frontend_jinja/components/select/macro.html" import govukSelect %}'
+                           '{% for n in range(3) %}{{ govukSelect(params) }}{% endfor %}')
+    params = {"id": "risk", "name": "risk", "label": {"text": "Risk"}, "items": [{"value": "low", "text": "Low"}]}
+    first = page.render(params=params)
+    assert len(ran) == 1 and first.count("<select") == 3
+    page.render(params={**params, "label": {"text": Markup("Risk")}})  # Markup apart from the same str
+    page.render(params={**params, "items": [{"value": "low", "text": "Low", "selected": True}]})
+    assert len(ran) == 3
+
+
+def test_components_drawn_each_time_where_their_html_might_not_be_the_parameters_alone():
+    env = casework()
+    inset = env.get_template("govuk_frontend_jinja/components/inset-text/macro.html").module.govukInsetText
+    page = env.from_string('{% from "govuk_frontend_jinja/components/inset-text/macro.html" import govukInsetText %}'
+                           '{% call govukInsetText({}) %}Called {{ n }}{% endcall %}'
+                           '{{ govukInsetText({"text": long}) }}{{ govukInsetText({"text": thing}) }}')
+
+    class Thing:
+        def __str__(self):
+            return "a thing"
+
+    assert "Called 1" in page.render(n=1, long="x" * 10_000, thing=Thing())
+    assert "Called 2" in page.render(n=2, long="x" * 10_000, thing=Thing())
+    assert inset.drawn == {}
 
 
 ATTRIBUTES = [None, "", ' data-x="1"', Markup(' x="<"'), 5, {}, {"id": "x"},
