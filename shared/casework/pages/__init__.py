@@ -46,7 +46,10 @@ How to add a page
 
 4. The template extends ``casework/base.html`` and fills ``title`` and ``content``; macros are
    imported from ``govuk_frontend_jinja/components/<name>/macro.html``. Dates and times are
-   written as GOV.UK writes them with the filters ``govuk_date`` and ``govuk_datetime``. No CSS of the service's
+   written as GOV.UK writes them with the filters ``govuk_date`` and ``govuk_datetime``. A list
+   that grows with the data draws its rows with ``casework/rows.html`` (GOV.UK's markup, one macro
+   call a table) and its links with ``url_for_each`` (``casework.pages.links``), not a
+   design-system macro and a ``url_for`` a row. No CSS of the service's
    own: GOV.UK Frontend's classes are the look. A script is progressive enhancement only (every
    action is a form that works without JavaScript); put it in ``{% block scripts %}`` as an
    external file (the Content-Security-Policy allows scripts from the service itself only).

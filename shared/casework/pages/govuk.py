@@ -1,6 +1,6 @@
 """GOV.UK Frontend's Jinja macros at the cost of a page: the same HTML, less of each call's overhead.
 
-``govuk-frontend-jinja`` ports the Nunjucks macros line for line, and two of their habits cost the
+``govuk-frontend-jinja`` ports the Nunjucks macros line for line, and some of their habits cost the
 pages more than their rows (bench/NOTES.md, "Pages at full size (pages)"):
 
 - **Imports at every call.** Each component macro imports the macros it uses *when it is called*
@@ -20,6 +20,13 @@ pages more than their rows (bench/NOTES.md, "Pages at full size (pages)"):
   builds its output in a Jinja ``namespace`` a pair at a time. :func:`attributes` writes the same
   text in Python; ``govuk/macros/attributes.html`` puts it in the macro's place, for every
   component at once.
+- **The same component drawn again.** A component's HTML is a function of its one parameter, and
+  most of a page's components (the filters' selects, the phase banner, a report's buttons) are
+  drawn with the same parameters on every request: :class:`Template` wraps each component
+  template's macros in :class:`Remembered`, which keeps the HTML of the last calls.
+
+Every one of these writes what the package writes, byte for byte
+(tests/kernel/unit/test_pages_govuk.py).
 """
 
 from __future__ import annotations
@@ -45,7 +52,8 @@ def loader() -> ChoiceLoader:
 
 
 class Template(JinjaTemplate):
-    """Jinja's template, with an import's check of globals done as one set operation.
+    """Jinja's template, with an import's check of globals done as one set operation, and a
+    GOV.UK component's macros remembering what they drew (:meth:`make_module`).
 
     An imported template is rendered once and its module kept, unless the importer has globals the
     imported template lacks (then Jinja builds a module with them, every time). Jinja finds those
