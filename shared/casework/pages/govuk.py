@@ -105,6 +105,7 @@ class Remembered:
     def __init__(self, macro: Macro) -> None:
         self.macro = macro
         self.drawn: dict[Any, Any] = {}
+        self.size = 0
         self.lock = threading.Lock()
 
     def __getattr__(self, name: str) -> Any:  # the macro's own attributes (name, arguments, caller)
@@ -121,10 +122,25 @@ class Remembered:
         if found is None:
             found = self.macro(*args)
             with self.lock:
-                if len(self.drawn) >= REMEMBERED_CALLS:
-                    self.drawn.clear()
-                self.drawn[key] = found
+                self.size = _keep(self.drawn, self.size, key, found, REMEMBERED_CALLS)
         return found
+
+
+#: How much HTML one macro's (or the fields') memory holds, in characters: the workers' memory is
+#: a target (bench/NOTES.md), so a few hundred KB each, whatever the pages draw.
+KEPT_CHARACTERS = 256 * 1024
+
+
+def _keep(drawn: dict, size: int, key: Any, html: str, most: int) -> int:
+    """Keep ``html`` under ``key`` in ``drawn`` (``size`` characters so far), all forgotten first
+    when it would hold more than ``most`` entries or ``KEPT_CHARACTERS``; the new size."""
+    if len(drawn) >= most or size + len(html) > KEPT_CHARACTERS:
+        drawn.clear()
+        size = 0
+    if len(html) <= KEPT_CHARACTERS:
+        drawn[key] = html
+        size += len(html)
+    return size
 
 
 def _empty(value: Any) -> bool:
@@ -201,6 +217,7 @@ class _Fields:
 
     def __init__(self) -> None:
         self.drawn: dict[Any, Markup] = {}
+        self.size = 0
         self.lock = threading.Lock()
 
     def render(self, widget: Any, params: dict) -> Markup:
@@ -212,9 +229,7 @@ class _Fields:
         if found is None:
             found = Markup(render_template(widget.template, params=params))
             with self.lock:
-                if len(self.drawn) >= FIELDS_KEPT:
-                    self.drawn.clear()
-                self.drawn[key] = found
+                self.size = _keep(self.drawn, self.size, key, found, FIELDS_KEPT)
         return found
 
 

@@ -260,3 +260,13 @@ def test_a_field_with_parameters_of_other_kinds_is_drawn_each_time(monkeypatch):
         for _ in range(2):
             form.name(params={"label": {"text": Lazy()}})
     assert drawn == ["govuk_frontend_wtf/input.html"] * 2
+
+
+def test_what_is_kept_stays_within_its_bounds(monkeypatch):
+    monkeypatch.setattr(govuk, "KEPT_CHARACTERS", 1000)
+    drawn, size = {}, 0
+    for n in range(50):
+        size = govuk._keep(drawn, size, n, "x" * 90, most=8)
+        assert len(drawn) <= 8 and size == sum(map(len, drawn.values())) <= 1000
+    size = govuk._keep(drawn, size, "big", "x" * 2000, most=8)
+    assert "big" not in drawn and size == 0
