@@ -46,7 +46,10 @@ How to add a page
 
 4. The template extends ``casework/base.html`` and fills ``title`` and ``content``; macros are
    imported from ``govuk_frontend_jinja/components/<name>/macro.html``. Dates and times are
-   written as GOV.UK writes them with the filters ``govuk_date`` and ``govuk_datetime``. No CSS of the service's
+   written as GOV.UK writes them with the filters ``govuk_date`` and ``govuk_datetime``. A list
+   that grows with the data draws its rows with ``casework/rows.html`` (GOV.UK's markup, one macro
+   call a table) and its links with ``url_for_each`` (``casework.pages.links``), not a
+   design-system macro and a ``url_for`` a row. No CSS of the service's
    own: GOV.UK Frontend's classes are the look. A script is progressive enhancement only (every
    action is a form that works without JavaScript); put it in ``{% block scripts %}`` as an
    external file (the Content-Security-Policy allows scripts from the service itself only).
@@ -195,7 +198,7 @@ def page_for_browsers(app: Flask, endpoint: str, page: Callable) -> None:
 def install(app: Flask) -> None:
     """Serve the kernel's pages on ``app`` (``casework.web.create_app`` does, for every service)."""
     from ..reports import month_name
-    from . import charts, formats, oidc
+    from . import charts, formats, govuk, links, oidc
     from .views import blueprint
 
     settings = PagesSettings.from_env(app.extensions["casework"].settings, os.environ)
@@ -219,11 +222,15 @@ def install(app: Flask) -> None:
         WTF_CSRF_CHECK_DEFAULT=False,
     )
     csrf = CSRFProtect(app)
+    # GOV.UK Frontend's macros with less overhead a call, the same HTML (casework.pages.govuk).
+    app.jinja_env.template_class = govuk.Template
     app.jinja_loader = ChoiceLoader([loader for loader in (
         app.jinja_loader,
-        PrefixLoader({"govuk_frontend_jinja": PackageLoader("govuk_frontend_jinja"),
+        PrefixLoader({"govuk_frontend_jinja": govuk.loader(),
                       "govuk_frontend_wtf": PackageLoader("govuk_frontend_wtf")}),
     ) if loader is not None])
+    app.add_template_global(govuk.attributes, "govuk_attributes")
+    govuk.cache_fields()
     WTFormsHelpers(app)
     app.add_template_filter(formats.govuk_date, "govuk_date")
     app.add_template_filter(formats.kept_as_written, "indent")
@@ -231,6 +238,7 @@ def install(app: Flask) -> None:
     app.add_template_filter(month_name, "month_name")
     app.add_template_global(charts.bar_chart, "bar_chart")
     app.add_template_global(charts.line_chart, "line_chart")
+    app.add_template_global(links.url_for_each, "url_for_each")
     app.register_blueprint(blueprint)
 
     @app.before_request

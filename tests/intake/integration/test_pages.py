@@ -69,6 +69,11 @@ def test_the_queue_lists_received_referrals_by_due_time_then_risk_with_their_tag
     assert re.search(r"\d{1,2} [A-Z][a-z]+ \d{4} at \d{1,2}(:\d\d)?(am|pm)", table)
     assert f'href="/app/referrals/{low["reference"]}"' in table  # high is linked to the earlier same-tenancy ones
     assert "4 referrals" not in page and "3 referrals" in page
+    # GOV.UK's table and tag markup written once a row (casework/rows.html), not a design-system
+    # macro a cell: the rows as the design system writes them, without its indentation.
+    assert (f'<tr class="govuk-table__row"><th scope="row" class="govuk-table__header"><a class="govuk-link" '
+            f'href="/app/referrals/{critical["reference"]}">{critical["reference"]}</a></th><td class="govuk-table__cell">'
+            f'<strong class="govuk-tag govuk-tag--red">Critical</strong>') in table
 
 
 def test_the_queue_filters_by_status_risk_level_and_source(refer, browser, intake):

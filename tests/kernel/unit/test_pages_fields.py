@@ -103,3 +103,14 @@ def test_the_row_table_writes_what_govuk_table_writes(app, first_cell_is_header)
         header=first_cell_is_header,
         cells=[[{"text": r[0]}, {"text": r[1], "format": "numeric"}, {"text": r[2], "format": "numeric"}] for r in rows])
     assert markup(ours) == markup(theirs)
+
+
+def test_the_row_table_takes_the_tables_id_as_govuk_table_does(app):
+    ours = render_template_string('{% from "casework/rows.html" import table %}'
+                                  '{{ table("Queue", ["Reference"], [["R-1"]], id="triage-queue") }}')
+    theirs = render_template_string(
+        '{% from "govuk_frontend_jinja/components/table/macro.html" import govukTable %}'
+        '{{ govukTable({"caption": "Queue", "captionClasses": "govuk-table__caption--s", "attributes": {"id": "triage-queue"},'
+        ' "head": [{"text": "Reference"}], "rows": [[{"text": "R-1"}]]}) }}')
+    assert markup(ours) == markup(theirs)
+    assert '<table class="govuk-table" id="triage-queue">' in ours

@@ -10,6 +10,7 @@ from notifications_support import ADMIN, add_directory, case, handle
 from sqlalchemy import select
 
 from casework.audit import AuditEntry
+from casework_dev.testing import statements_sent
 from casework_dev.testing.pages import csrf, sign_in_as
 from notifications.models import Officer, Task
 
@@ -47,6 +48,15 @@ def test_the_directory_lists_officers_with_their_teams_and_roles(admin):
 
     assert answer.status_code == 200
     assert 'data-officer-id="o-leader"' in html and "Team leader" in html and "Sustainment" in html
+
+
+def test_the_directory_reads_the_officers_once(admin, notifications):
+    page(admin, "/app/admin/officers")
+    with statements_sent(notifications.db.engine) as sent:
+        answer, html = page(admin, "/app/admin/officers")
+
+    assert answer.status_code == 200 and 'data-officer-id="o-leader"' in html
+    assert len([sql for sql, _ in sent if "FROM officers" in sql]) == 1
 
 
 def test_the_directory_filters_by_team(admin):

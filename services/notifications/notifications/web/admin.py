@@ -38,9 +38,10 @@ def officers(me: Principal):
     form.team.choices = [("", "All teams")] + list(names.items())
     team = request.args.get("team") if request.args.get("team") in names else None
     now = utcnow()
+    shown = directory.listed(session, team=team)
+    # Away among those shown (the page asks no more of it): the directory read once, not twice.
     return render("notifications/officers.html", filter_form=form, team=team, team_names=names,
-                  role_names=ROLE_NAMES, officers=directory.listed(session, team=team),
-                  away={o.id for o in directory.listed(session) if directory.is_away(o, now)})
+                  role_names=ROLE_NAMES, officers=shown, away={o.id for o in shown if directory.is_away(o, now)})
 
 
 @blueprint.route("/app/admin/officers/new", methods=["GET", "POST"])
