@@ -11,6 +11,7 @@ import pytest
 from sqlalchemy import func, select
 
 from casework.audit import AuditEntry
+from casework_dev.testing import statements_sent
 from casework_dev.testing.pages import sign_in_as
 
 from .conftest import (
@@ -381,3 +382,13 @@ def test_bid_placed_is_listed(lettings, browser):
     assert bid(lettings, advert, applicant).status_code == 201
     page = page_of(browser, f"/app/applicants/{applicant['reference']}")
     assert advert["reference"] in page
+
+
+def test_the_register_is_counted_without_its_order(lettings, browser):
+    """The count under the register's pages carries no ORDER BY: with it, a prepared statement's
+    generic plan walks the reference index over every applicant (bench/NOTES.md, pages)."""
+    add_applicant(lettings, household=[person(name="Ada Lovelace")])
+    with statements_sent(lettings.db.engine) as sent:
+        assert "1 applicant" in page_of(browser, "/app/applicants?band=B&status=active")
+    counts = [sql for sql, _ in sent if "count(" in sql.lower()]
+    assert counts and all("ORDER BY" not in sql.upper() for sql in counts)

@@ -89,7 +89,10 @@ def search_applicants(session: Session, *, name: str | None = None, reference: s
         statement = statement.where(Applicant.status == status)
     if name:
         statement = statement.where(func.lower(Applicant.lead_name).contains(name.lower(), autoescape=True))
-    total = session.scalar(select(func.count()).select_from(statement.subquery())) or 0
+    # Counted without the list's order: with it, PostgreSQL's generic plan (a prepared statement's,
+    # from its sixth run on a connection) walks the reference index and filters every applicant
+    # (75 ms at a large council's size) instead of counting from the band and status index (0.7 ms).
+    total = session.scalar(select(func.count()).select_from(statement.order_by(None).subquery())) or 0
     pages = max(1, -(-total // per_page))
     page = min(max(1, page), pages)
     found = list(session.scalars(statement.limit(per_page).offset((page - 1) * per_page)))
