@@ -54,7 +54,7 @@ def _merge(result_name: str, service: str, figures: dict) -> Path | None:
     earlier = services.get(service, {})
     if "housekeeping" in earlier and "housekeeping" not in figures and "probes" in figures:
         # Measured without it (--no-housekeeping): the last run's sweep and export are kept, dated.
-        figures = {**figures, "housekeeping": {**earlier["housekeeping"], "measured": earlier.get("date")}}
+        figures = {**figures, "housekeeping": {"measured": earlier.get("date"), **earlier["housekeeping"]}}
     services[service] = {"date": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"), "commit": commit,
                          "load_average": Path("/proc/loadavg").read_text().split()[:3], **figures}
     return write(result_name, {"services": services})

@@ -2,6 +2,7 @@
 at a small share of the full size on both backends, then each probe asked once against the api
 under gunicorn (it must answer 200), its plain SQL run once, and the housekeeping done."""
 
+import json
 import os
 import subprocess
 import sys
@@ -31,3 +32,19 @@ def test_each_probe_answers_over_a_seeded_council(service, postgres_url, tmp_pat
     finally:
         with psycopg.connect(postgres_url, autocommit=True) as conn:
             conn.execute(f"DROP DATABASE IF EXISTS {prefix}_{service} WITH (FORCE)")
+
+
+def test_a_measure_without_housekeeping_keeps_the_sweeps_own_date(tmp_path, monkeypatch):
+    """``measure --no-housekeeping`` keeps the last sweep and export beside the new probes, under
+    the date they were measured, not the earlier probes' date."""
+    sys.path.insert(0, str(ROOT / "bench"))
+    import at_scale
+    import common
+
+    monkeypatch.setattr(at_scale, "RESULTS", tmp_path)
+    monkeypatch.setattr(common, "RESULTS", tmp_path)
+    swept = {"retention_sweep": {"took_s": 1.0}, "measured": "2026-12-07T18:33:29+00:00"}
+    at_scale._merge("scale-x", "lettings", {"probes": [], "housekeeping": swept})
+    at_scale._merge("scale-x", "lettings", {"probes": []})
+    kept = json.loads((tmp_path / "scale-x.json").read_text())["services"]["lettings"]
+    assert kept["housekeeping"] == swept
