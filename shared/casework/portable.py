@@ -2,7 +2,7 @@
 
 Services never ask which database they are on (DESIGN §8: the kernel owns every such
 difference). Where the two differ, the kernel gives one expression that compiles to each
-database's form (``one_of``, ``json_list_contains``), or, for the rare query whose good plan on
+database's form (``one_of``, ``json_list_contains``, ``upsert``), or, for the rare query whose good plan on
 PostgreSQL needs SQL that SQLite lacks, holds a statement for each (``PerDatabase``).
 """
 
@@ -10,7 +10,8 @@ from __future__ import annotations
 
 from typing import Any, Generic, TypeVar
 
-from sqlalchemy import ARRAY, Boolean, Float, String, any_, bindparam, exists, func, select
+from sqlalchemy import ARRAY, Boolean, Connection, Float, String, any_, bindparam, exists, func, select
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.orm import Session
 from sqlalchemy.sql.functions import FunctionElement
@@ -136,3 +137,11 @@ class PerDatabase(Generic[T]):
 
     def for_(self, session: Session) -> T:
         return self._statements[session.get_bind().dialect.name]
+
+
+def upsert(session: Session | Connection, table: Any) -> Any:
+    """``INSERT INTO table`` as the session's database writes it, with ``ON CONFLICT`` at hand
+    (``.on_conflict_do_update(…)``, ``.on_conflict_do_nothing()``): PostgreSQL and SQLite spell
+    the clause the same, but SQLAlchemy builds it from each dialect's own ``insert``."""
+    insert = postgresql.insert if session.get_bind().dialect.name == "postgresql" else sqlite.insert
+    return insert(table)

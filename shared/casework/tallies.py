@@ -43,9 +43,9 @@ from sqlalchemy import (
     select,
     union_all,
 )
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
+from casework.portable import upsert
 from casework.reports import DateRange, months
 
 __all__ = ["Key", "Tallies", "add", "counted", "counted_each", "middles", "number", "rebuild", "spanning", "tables", "whole_months"]
@@ -97,12 +97,11 @@ def add(session: Session, tallies: Tallies, counts: Iterable[tuple[str, dt.date,
     by_month: Counter = Counter()
     for (figure, day, key), n in by_day.items():
         by_month[(figure, day[:7], key)] += n
-    insert = postgresql.insert if session.get_bind().dialect.name == "postgresql" else sqlite.insert
     for table, found in ((tallies.days, by_day), (tallies.months, by_month)):
         period = table.c.day if table is tallies.days else table.c.month
         # In the one order (the days', then the months'; each sorted): two use cases counting the
         # same rows lock them in the same order, so neither waits on the other for ever.
-        stmt = insert(table).values([{"figure": f, period.name: p, "key": k, "count": n}
+        stmt = upsert(session, table).values([{"figure": f, period.name: p, "key": k, "count": n}
                                      for (f, p, k), n in sorted(found.items())])
         session.execute(stmt.on_conflict_do_update(index_elements=[table.c.figure, period, table.c.key],
                                                    set_={"count": table.c.count + stmt.excluded.count}))

@@ -15,9 +15,9 @@ from collections import Counter
 from typing import Any
 
 from sqlalchemy import delete, event, func, inspect, select
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
+from casework.portable import upsert
 from lettings.models import Applicant, RegisterCount
 
 #: What a count is kept by, in the key's order.
@@ -68,9 +68,8 @@ def add(session: Session, moved: Counter) -> None:
             for (status, band, need), n in sorted(moved.items()) if n]
     if not rows:
         return
-    insert = postgresql.insert if session.get_bind().dialect.name == "postgresql" else sqlite.insert
     table = RegisterCount.__table__
-    stmt = insert(table).values(rows)
+    stmt = upsert(session, table).values(rows)
     session.connection().execute(stmt.on_conflict_do_update(
         index_elements=[table.c.status, table.c.band, table.c.bedroom_need],
         set_={"count": table.c.count + stmt.excluded.count}))
