@@ -359,3 +359,26 @@ def test_live_voids_on_one_page_are_read_once(lettings, made):
     r, read = voids_read("/reports/live-voids?per_page=4&page=9")  # past the end: the last page
     assert len(read) == 2 and (r.json["page"], [v["property_reference"] for v in r.json["voids"]]) == (
         2, ["P-900003", "P-900005"])
+
+
+def test_live_voids_all_shown_work_out_each_rent_lost_once(lettings, made, monkeypatch):
+    """Every match shown (the CSV, a short first page): the total rent lost is the lines', not
+    each void's worked out a second time (a thousand at full size; bench/NOTES.md, voids)."""
+    from lettings.letting import reporting
+
+    calls = []
+
+    def counted(rent, days):
+        calls.append(days)
+        return original(rent, days)
+
+    original = reporting.rent_loss
+    monkeypatch.setattr(reporting, "rent_loss", counted)
+    body = lettings.client.get("/reports/live-voids?per_page=10", headers=OFFICER).json
+    assert (body["total"], body["rent_lost"], len(calls)) == (6, "1790.00", 6)
+    calls.clear()
+    body = lettings.client.get("/reports/live-voids?per_page=2", headers=OFFICER).json  # a page of 3
+    assert (body["total"], body["rent_lost"], len(calls)) == (6, "1790.00", 2 + 6)
+    calls.clear()
+    text = lettings.client.get("/reports/live-voids.csv", headers=OFFICER).get_data(as_text=True)
+    assert len(rows_of(text)) == 7 and len(calls) == 6

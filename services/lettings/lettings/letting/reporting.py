@@ -259,14 +259,14 @@ def live_voids(session: Session, *, today: dt.date, stage: str | None = None, be
     since = case((Void.void_date > day_of(today), day_of(today)), else_=Void.void_date)
     ordered = _void_rows(*where).order_by(since, Property.reference)
     shown = session.execute(ordered.limit(per_page)).all() if page <= 1 else None
-    if shown is not None and len(shown) < per_page:
-        # The first page holds every match (the CSV's one page, a small council's): no second read
-        # of them all for the count and the rent lost (bench/NOTES.md, voids).
-        every = [(void.void_date, void.weekly_rent) for void in shown]
-    else:
-        every = session.execute(select(Void.void_date, Property.weekly_rent)
-                                .join(Property, Property.id == Void.property_id).where(*where)).all()
-    page, pages = _pages(len(every), page, per_page)
+    # A first page shorter than a page holds every match (the CSV's one page, a small council's):
+    # it is its own count and rent lost, with no second read of them all (bench/NOTES.md, voids).
+    whole = shown is not None and len(shown) < per_page
+    every = None if whole else session.execute(select(Void.void_date, Property.weekly_rent)
+                                               .join(Property, Property.id == Void.property_id)
+                                               .where(*where)).all()
+    total = len(shown) if every is None else len(every)
+    page, pages = _pages(total, page, per_page)
     if shown is None:
         shown = session.execute(ordered.offset((page - 1) * per_page).limit(per_page)).all()
     if len(shown) <= PER_PAGE * 4:  # a page: its voids by key
@@ -274,10 +274,12 @@ def live_voids(session: Session, *, today: dt.date, stage: str | None = None, be
     else:  # every one (the CSV): as a query, not a thousand parameters
         void_ids = select(Void.id).join(Property, Property.id == Void.property_id).where(*where)
         home_ids = select(Void.property_id).join(Property, Property.id == Void.property_id).where(*where)
-    return LiveVoids(voids=[_live_void(today, *each) for each in _standing(session, shown, void_ids, home_ids)],
-                     total=len(every), page=page, pages=pages, per_page=per_page, today=today,
-                     rent_lost=sum((rent_loss(rent, void_days(void_date, today)) for void_date, rent in every), ZERO),
-                     filters={"stage": stage, "bedrooms": bedrooms})
+    lines = [_live_void(today, *each) for each in _standing(session, shown, void_ids, home_ids)]
+    # Every match shown: the lines' own rent lost, each worked out once.
+    losses = ((line.rent_lost for line in lines) if every is None
+              else (rent_loss(rent, void_days(void_date, today)) for void_date, rent in every))
+    return LiveVoids(voids=lines, total=total, page=page, pages=pages, per_page=per_page, today=today,
+                     rent_lost=sum(losses, ZERO), filters={"stage": stage, "bedrooms": bedrooms})
 
 
 # --- performance over a period -------------------------------------------------------------------
