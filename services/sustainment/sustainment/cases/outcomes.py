@@ -44,7 +44,9 @@ def count_closure(session: Session, case: Case, *, by: int = 1) -> None:
 
 def recount(session: Session) -> None:
     """Count every closure from scratch into the tallies (the seeders; a repair): each read, for
-    its London day closed."""
+    its London day closed; and the performance figures' cases by the day they opened
+    (``performance.recount``), so one call recounts every tally the reports read."""
+    from sustainment.cases import performance  # it reads this module's closures
     by_outcome: list = []
     by_days: dict[str, list] = {}
     for case_type, outcome, opened_at, closed_at in session.execute(
@@ -56,6 +58,7 @@ def recount(session: Session) -> None:
     tallies.rebuild(session, TALLIES, BY_OUTCOME, by_outcome)
     for case_type, rows in by_days.items():
         tallies.rebuild(session, TALLIES, days_open(case_type), rows)
+    performance.recount(session)
 
 
 def by_outcome(session: Session, span: DateRange) -> Counter:
