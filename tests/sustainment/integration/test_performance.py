@@ -419,3 +419,30 @@ def test_the_report_reads_no_year_of_cases_for_first_contact_or_the_days(sustain
     assert [s for s in opened if "cases.first_contact_at IS NULL AND cases.first_contact_due >= '2026-12-01 12:00:00" in s]
     assert [s for s in opened if "cases.settling_in_due IS NOT NULL" in s]
     assert [s for s in found if "FROM monthly_tallies" in s]  # whole months: their tallies
+
+
+def test_settling_in_reads_the_onboarding_cases_by_their_index(sustainment, made):
+    """Not the year's cases of every type from ``ix_cases_opened_at``, filtered (``ix_cases_settling_in``:
+    its WHERE written as the statement has it, so a generic plan can use it too)."""
+    if sustainment.db.is_sqlite:
+        pytest.skip("a PostgreSQL plan")
+    from sqlalchemy import event
+
+    found: list = []
+
+    def record(_conn, _cursor, statement, parameters, *_):
+        found.append((statement, parameters))
+
+    event.listen(sustainment.db.engine, "before_cursor_execute", record)
+    try:
+        with sustainment.db.transaction() as session:
+            performance.report(session, DateRange(dt.date(2025, 1, 1), dt.date(2025, 3, 31)), now=NOW)
+    finally:
+        event.remove(sustainment.db.engine, "before_cursor_execute", record)
+    [(statement, parameters)] = [(s, p) for s, p in found if "cases.settling_in_due IS NOT NULL" in s]
+    with sustainment.db.transaction() as session:
+        with session.connection().connection.dbapi_connection.cursor() as cursor:
+            cursor.execute("SET LOCAL enable_seqscan = off")
+            cursor.execute("EXPLAIN " + statement, parameters)
+            plan = "\n".join(row[0] for row in cursor.fetchall())
+    assert "ix_cases_settling_in" in plan, plan

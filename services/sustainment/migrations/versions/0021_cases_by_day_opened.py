@@ -1,9 +1,10 @@
 """The performance figures' cases by the London day they opened (``cases_by_day_opened`` in the
 tallies: opened, first contact within its deadline, and the days from referral to opening, to
 first contact and to closure) and the closures of tenancies' cases by the day closed
-(``closures_with_tenancy``), filled from the cases so far; and the cases not yet contacted by
-their deadline (``ix_cases_awaiting_contact``): the figures sum days and months instead of reading
-a year of cases three times a request (bench/NOTES.md, "Sustainment performance report (sperf)")
+(``closures_with_tenancy``), filled from the cases so far; the cases not yet contacted by their
+deadline (``ix_cases_awaiting_contact``) and the onboarding cases by opening
+(``ix_cases_settling_in``): the figures sum days and months instead of reading a year of cases
+three times a request, and settling-in reads its 6,000 cases, not all 40,000 opened in a year (bench/NOTES.md, "Sustainment performance report (sperf)")
 
 Revision ID: 0021
 Revises: 0020
