@@ -13,7 +13,6 @@ report sums the whole months of its range and the days of the part months at its
 from __future__ import annotations
 
 import datetime as dt
-from collections import Counter
 from typing import Any
 
 from sqlalchemy import func, select
@@ -59,15 +58,6 @@ def recount(session: Session) -> None:
     for case_type, rows in by_days.items():
         tallies.rebuild(session, TALLIES, days_open(case_type), rows)
     performance.recount(session)
-
-
-def by_outcome(session: Session, span: DateRange) -> Counter:
-    """The cases closed in ``span`` (London days), by outcome, from the tallies (the performance
-    page's closures)."""
-    found: Counter = Counter()
-    for _, key, n in tallies.counted(session, TALLIES, BY_OUTCOME, span):
-        found[key[1]] += n
-    return found
 
 
 def outcomes(session: Session, *, case_type: str | None = None, closed_from: dt.date | None = None,
