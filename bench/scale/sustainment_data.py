@@ -617,7 +617,8 @@ def _past_retention(backend: str, now: dt.datetime) -> tuple[int, int]:
 
 
 def _tallied(bulk: Bulk) -> None:
-    """The closures counted by day and month (the outcomes report's tallies), as closing them would have."""
+    """The closures counted by day and month (the outcomes report's tallies) and the cases by the day they
+    opened (the performance figures'), as the use cases would have."""
     from sustainment.cases import outcomes
 
     with bulk.transaction() as session:

@@ -40,7 +40,8 @@ class Base(DeclarativeBase):
 
 
 #: Closures counted by month and by day for the outcomes report (``sustainment.cases.outcomes``;
-#: migrations 0015 and 0019).
+#: migrations 0015 and 0019), and cases by the day they opened for the performance figures
+#: (``sustainment.cases.performance``; migration 0021).
 TALLIES = tallies.tables(Base.metadata)
 
 
@@ -69,7 +70,17 @@ class Case(Base):
                       # The open cases of a type (the overdue report for onboarding cases): not every
                       # onboarding case of five years ANDed with the open ones (migration 0020).
                       Index("ix_cases_open_by_type", "case_type", postgresql_where=text("status <> 'closed'"),
-                            sqlite_where=text("status <> 'closed'")))
+                            sqlite_where=text("status <> 'closed'")),
+                      # The cases not yet contacted, by their deadline: the performance figures'
+                      # first contacts still pending (migration 0021).
+                      Index("ix_cases_awaiting_contact", "first_contact_due",
+                            postgresql_where=text("first_contact_at IS NULL"),
+                            sqlite_where=text("first_contact_at IS NULL")),
+                      # The onboarding cases by opening, with their settling-in deadline: the
+                      # performance figures' settling-in visits (migration 0021).
+                      Index("ix_cases_settling_in", "opened_at", "settling_in_due", "id",
+                            postgresql_where=text("settling_in_due IS NOT NULL"),
+                            sqlite_where=text("settling_in_due IS NOT NULL")))
 
     id: Mapped[uuid.UUID] = _id()
     number: Mapped[int] = mapped_column(Integer, unique=True)  # S-000042, from ``NUMBERS``

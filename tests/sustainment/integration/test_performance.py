@@ -234,3 +234,217 @@ def test_a_case_keeps_when_intake_received_its_referral(sustainment, open_case):
     with sustainment.db.transaction() as session:
         assert session.get(Case, uuid.UUID(with_time["id"])).referred_at == received
         assert session.get(Case, uuid.UUID(without["id"])).referred_at is None
+
+
+# -- first contact and the average days from the tallies (bench/NOTES.md, "Sustainment performance
+# report (sperf)") ---------------------------------------------------------------------------------
+
+def _from_the_cases(session, span: DateRange, now: dt.datetime) -> dict:
+    """First contact and the average days counted from the cases themselves, as the report did
+    before the tallies (its statements, word for word): what the tallies must give."""
+    from sqlalchemy import and_, case, func, select
+
+    from casework.portable import days_between
+    from casework.reports import month_index, months, percent
+
+    opened = (Case.opened_at >= span.since, Case.opened_at < span.until)
+    flag = lambda condition: case((condition, 1), else_=0)  # noqa: E731
+    each = select(month_index(Case.opened_at, span).label("month"),
+                  flag(and_(Case.first_contact_at.is_(None), Case.first_contact_due >= now)).label("pending"),
+                  flag(and_(Case.first_contact_at.is_not(None), Case.first_contact_at <= Case.first_contact_due))
+                  .label("within")).where(*opened).subquery()
+    by_month: dict = {}
+    for month, pending, within, n in session.execute(select(each.c.month, each.c.pending, each.c.within, func.count())
+                                                     .group_by(each.c.month, each.c.pending, each.c.within)):
+        tally = by_month.setdefault(month, {"cases": 0, "within": 0, "pending": 0})
+        if pending:
+            tally["pending"] += n
+            continue
+        tally["cases"] += n
+        tally["within"] += n if within else 0
+    rows = []
+    for i, m in enumerate(months(span)):
+        t = by_month.get(i, {"cases": 0, "within": 0, "pending": 0})
+        rows.append({"month": m, **t, "percent": percent(t["within"], t["cases"])})
+    total = {k: sum(r[k] for r in rows) for k in ("cases", "within", "pending")}
+    measures = (("referral_to_opened", Case.referred_at, Case.opened_at),
+                ("opened_to_first_contact", Case.opened_at, Case.first_contact_at),
+                ("opened_to_closure", Case.opened_at, Case.closed_at))
+    columns = []
+    for _, start, end in measures:
+        columns += [func.count(days_between(start, end)), func.avg(days_between(start, end))]
+    found = session.execute(select(*columns).where(*opened)).one()
+    young = session.scalar(select(func.count()).where(
+        Case.status == "closed", Case.closed_at >= span.since, Case.closed_at < span.until,
+        Case.tenancy_ref.is_not(None), Case.closed_at > now - dt.timedelta(days=365)))
+    return {"not_yet_known": young,
+            "first_contact": {"months": [{k: r[k] for k in ("month", "cases", "within", "percent", "pending")}
+                                         for r in rows],
+                              "total": {**total, "percent": percent(total["within"], total["cases"])}},
+            "average_days": [{"measure": name, "cases": found[2 * i], "days": None if found[2 * i + 1] is None
+                              else round(float(found[2 * i + 1]), 1)} for i, (name, _, _) in enumerate(measures)]}
+
+
+def _figures(found: dict) -> dict:
+    return {"first_contact": found["first_contact"], "average_days": found["average_days"],
+            "not_yet_known": found["sustained"]["not_yet_known"]}
+
+
+def _kept(session) -> list:
+    from sqlalchemy import select
+
+    from sustainment.models import TALLIES
+
+    return sorted(tuple(row) for table in (TALLIES.months, TALLIES.days)
+                  for row in session.execute(select(table).where(
+                      table.c.figure.in_([performance.BY_DAY_OPENED, performance.CLOSED_WITH_TENANCY]),
+                      table.c.count != 0)))
+
+
+def _utc(y, m, d, hh, mm=0) -> dt.datetime:
+    return dt.datetime(y, m, d, hh, mm, tzinfo=dt.UTC)
+
+
+def test_the_use_cases_keep_first_contact_and_the_days_as_a_count_from_scratch(sustainment, assigned_case):
+    """Opening (with and without a referral time), first contact within and past its deadline,
+    closing, reopening and closing again: the tallies kept equal a recount and the migration's
+    fill (0021), and the report gives what the cases give."""
+    from alembic import command
+
+    from casework.migrations import config, upgrade
+    from sustainment.cases.closure import close, reopen
+    from sustainment.cases.contacts import record_contact
+    from sustainment.policy import current as policy
+    from sustainment.service import SERVICE
+
+    now = dt.datetime.now(dt.UTC)
+    long_ago = now - dt.timedelta(days=40)
+    ids = [uuid.UUID(assigned_case(received_at=now - dt.timedelta(days=3, seconds=17))["id"]),
+           uuid.UUID(assigned_case(accepted_at=long_ago)["id"]),  # first contact due long ago
+           uuid.UUID(assigned_case(received_at=now - dt.timedelta(hours=5, microseconds=3))["id"]),
+           uuid.UUID(assigned_case()["id"])]  # never contacted: pending
+    with sustainment.db.transaction() as session:
+        cases = [session.get(Case, i) for i in ids]
+        record_contact(session, cases[0], method="phone", made_at=now - dt.timedelta(minutes=7), notes=None,
+                       by="officer-1", now=now)  # within
+        record_contact(session, cases[1], method="phone", made_at=None, notes=None, by="officer-1", now=now)  # late
+        record_contact(session, cases[2], method="letter", made_at=now - dt.timedelta(days=9), notes=None,
+                       by="officer-1", now=now)  # before the case opened: a negative duration
+        close(session, cases[0], outcome="evicted", summary=".", policy=policy(), now=now + dt.timedelta(days=3))
+        close(session, cases[1], outcome="deceased", summary=".", policy=policy(), now=now + dt.timedelta(days=8))
+    with sustainment.db.transaction() as session:
+        reopen(session, session.get(Case, ids[1]), reason="closed by mistake")
+        reopen(session, session.get(Case, ids[0]), reason="closed by mistake")
+        close(session, session.get(Case, ids[0]), outcome="evicted", summary=".", policy=policy(),
+              now=now + dt.timedelta(days=31, seconds=5))
+    span = DateRange(now.date() - dt.timedelta(days=30), now.date() + dt.timedelta(days=1))
+    with sustainment.db.transaction() as session:
+        kept = _kept(session)
+        found = performance.report(session, span, now=now)
+        assert _figures(found) == _from_the_cases(session, span, now)
+        assert found["first_contact"]["total"] == {"cases": 3, "within": 2, "percent": 66.7, "pending": 1}
+        assert [m["cases"] for m in found["average_days"]] == [2, 3, 1]
+        outcomes.recount(session)
+        assert _kept(session) == kept
+    url = sustainment.db.url
+    command.downgrade(config(SERVICE, url), "0020")
+    with sustainment.db.transaction() as session:
+        assert _kept(session) == []
+    upgrade(SERVICE, url)
+    with sustainment.db.transaction() as session:
+        assert _kept(session) == kept
+
+
+@pytest.fixture
+def at_the_edges(sustainment):
+    """Cases opened either side of London's midnights (the clocks going forward on 29 March 2026,
+    back on 25 October, New Year), contacted and closed at odd microseconds, counted from scratch."""
+    opened = [_utc(2025, 12, 31, 23, 59), _utc(2026, 1, 1, 0, 1), _utc(2026, 3, 28, 23, 30),
+              _utc(2026, 3, 31, 22, 59), _utc(2026, 3, 31, 23, 0), _utc(2026, 4, 30, 23, 30),
+              _utc(2026, 10, 24, 22, 59), _utc(2026, 10, 25, 0, 0), _utc(2026, 10, 31, 23, 59)]
+    with sustainment.db.transaction() as session:
+        for n, at_ in enumerate(opened):
+            for k in range(3):
+                due = at_ + dt.timedelta(days=2 + k, hours=n)
+                closed_at = at_ + dt.timedelta(days=11 * k + n, seconds=n + 1, microseconds=999_999) if k else None
+                session.add(Case(
+                    id=uuid.uuid4(), number=9500 + 3 * n + k, case_type="sustainment",
+                    status="closed" if closed_at else "open", tenancy_ref=f"T-{n}" if (n + k) % 3 else None,
+                    closure_outcome="evicted" if closed_at else None,
+                    risk_level="medium", tenant_name="T", opened_at=at_, first_contact_due=due,
+                    # Whole seconds beside the microseconds: no average lands on a rounding's edge,
+                    # where SQLite's julianday (some 50 microseconds) could round another way.
+                    referred_at=at_ - dt.timedelta(days=n, seconds=7 * k + 1, microseconds=3) if k != 1 else None,
+                    first_contact_at=(due + dt.timedelta(hours=k - 1, seconds=n + 1, microseconds=n))
+                    if (n + k) % 4 else None,
+                    closed_at=closed_at))
+        session.flush()
+        outcomes.recount(session)
+
+
+@pytest.mark.parametrize("start, end", [
+    ("2026-01-01", "2026-12-31"), ("2026-01-01", "2026-01-01"), ("2025-12-31", "2026-04-01"),
+    ("2026-03-29", "2026-03-31"), ("2026-04-01", "2026-04-30"), ("2026-03-31", "2026-05-01"),
+    ("2026-10-25", "2026-11-01"), ("2025-01-01", "2025-12-30"),
+])
+def test_first_contact_and_the_days_from_the_tallies_are_those_of_the_cases(sustainment, at_the_edges, start, end):
+    span = DateRange(dt.date.fromisoformat(start), dt.date.fromisoformat(end))
+    # Now a year after some closures' London days (their day counted from the cases), and not.
+    for now in (_utc(2026, 3, 30, 12), _utc(2026, 11, 5, 1), NOW, _utc(2027, 1, 11, 23, 59) + dt.timedelta(seconds=1),
+                _utc(2027, 4, 14, 12), _utc(2027, 4, 14, 22, 59) + dt.timedelta(seconds=5),
+                _utc(2027, 4, 15, 23) + dt.timedelta(seconds=5), _utc(2027, 11, 5, 12)):
+        with sustainment.db.transaction() as session:
+            found = performance.report(session, span, now=now)
+            assert _figures(found) == _from_the_cases(session, span, now)
+
+
+def test_the_report_reads_no_year_of_cases_for_first_contact_or_the_days(sustainment, made):
+    """Of the cases opened in the range only those still awaiting first contact (their deadline
+    ahead, the moment written in: ``ix_cases_awaiting_contact``) and the settling-in ones are read."""
+    from sqlalchemy import event
+
+    found: list[str] = []
+
+    def record(_conn, _cursor, statement, *_):
+        found.append(statement)
+
+    event.listen(sustainment.db.engine, "before_cursor_execute", record)
+    try:
+        with sustainment.db.transaction() as session:
+            performance.report(session, DateRange(dt.date(2025, 1, 1), dt.date(2025, 3, 31)), now=NOW)
+    finally:
+        event.remove(sustainment.db.engine, "before_cursor_execute", record)
+    opened = [s for s in found if "cases.opened_at >=" in s]
+    assert len(opened) == 2, found
+    assert [s for s in opened if "cases.first_contact_at IS NULL AND cases.first_contact_due >= '2026-12-01 12:00:00" in s]
+    assert [s for s in opened if "cases.settling_in_due IS NOT NULL" in s]
+    # Whole months: the cases opened and closed in one statement of tallies (no closure in the
+    # range is younger than a year: its tallies are not read).
+    assert len([s for s in found if "FROM monthly_tallies" in s]) == 1, found
+
+
+def test_settling_in_reads_the_onboarding_cases_by_their_index(sustainment, made):
+    """Not the year's cases of every type from ``ix_cases_opened_at``, filtered (``ix_cases_settling_in``:
+    its WHERE written as the statement has it, so a generic plan can use it too)."""
+    if sustainment.db.is_sqlite:
+        pytest.skip("a PostgreSQL plan")
+    from sqlalchemy import event
+
+    found: list = []
+
+    def record(_conn, _cursor, statement, parameters, *_):
+        found.append((statement, parameters))
+
+    event.listen(sustainment.db.engine, "before_cursor_execute", record)
+    try:
+        with sustainment.db.transaction() as session:
+            performance.report(session, DateRange(dt.date(2025, 1, 1), dt.date(2025, 3, 31)), now=NOW)
+    finally:
+        event.remove(sustainment.db.engine, "before_cursor_execute", record)
+    [(statement, parameters)] = [(s, p) for s, p in found if "cases.settling_in_due IS NOT NULL" in s]
+    with sustainment.db.transaction() as session:
+        with session.connection().connection.dbapi_connection.cursor() as cursor:
+            cursor.execute("SET LOCAL enable_seqscan = off")
+            cursor.execute("EXPLAIN " + statement, parameters)
+            plan = "\n".join(row[0] for row in cursor.fetchall())
+    assert "ix_cases_settling_in" in plan, plan

@@ -9,6 +9,7 @@ from sqlalchemy.orm import Session
 from casework import audit, outbox, timers
 from sustainment import deadlines, events, rules
 from sustainment.audited import snapshot
+from sustainment.cases import performance
 from sustainment.cases.outcomes import count_closure
 from sustainment.journal import on_timeline
 from sustainment.models import Case
@@ -26,6 +27,7 @@ def close(session: Session, case: Case, *, outcome: str, summary: str | None, po
     case.closure_outcome = outcome
     case.closure_summary = summary
     count_closure(session, case)
+    performance.count_closure(session, case)
     deadlines.cancel_case_deadlines(session, case)
     schedule_anonymisation(session, case, policy=policy)
     on_timeline(session, case, "closed", f"Closed: {outcome.replace('_', ' ')}")
@@ -44,6 +46,7 @@ def reopen(session: Session, case: Case, *, reason: str) -> Case:
             "This case's personal details were removed after the retention period; open a new case.")
     before = snapshot(case)
     count_closure(session, case, by=-1)
+    performance.count_closure(session, case, by=-1)
     case.status = rules.status_after(case.status, "reopen", has_officer=case.officer_id is not None,
                                      first_contact_made=case.first_contact_at is not None)
     case.closed_at = case.closure_outcome = case.closure_summary = None

@@ -9,7 +9,7 @@ from sqlalchemy.orm import Session
 from casework import audit, outbox, timers
 from sustainment import audited, deadlines, events, rules
 from sustainment.audited import snapshot
-from sustainment.cases import Invalid
+from sustainment.cases import Invalid, performance
 from sustainment.journal import on_timeline
 from sustainment.models import Case, Contact
 
@@ -19,6 +19,7 @@ def record_first_contact(session: Session, case: Case, made_at: dt.datetime) -> 
     if case.first_contact_at is not None:
         return
     case.first_contact_at = made_at
+    performance.count_first_contact(session, case)
     case.status = rules.status_after(case.status, "record_contact")
     timers.cancel(session, deadlines.first_contact_key(case))
     on_timeline(session, case, "first_contact", "First contact made")

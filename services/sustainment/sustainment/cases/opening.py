@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session
 
 from casework import audit, outbox
 from sustainment import deadlines, events, rules
+from sustainment.cases import performance
 from sustainment.journal import on_timeline
 from sustainment.models import NUMBERS, Case, Plan
 from sustainment.schemas import CaseDetail
@@ -22,6 +23,7 @@ def _opened(session: Session, case: Case, source: str) -> None:
     case.number = NUMBERS.next(session)
     session.add(case)
     session.flush()
+    performance.count_opening(session, case)
     deadlines.schedule_first_contact(session, case)
     on_timeline(session, case, "case_opened", f"{case.case_type.capitalize()} case opened from {source}")
     audit.changed(session, "create", "case", case.id, None, CaseDetail(only=(

@@ -13,7 +13,6 @@ report sums the whole months of its range and the days of the part months at its
 from __future__ import annotations
 
 import datetime as dt
-from collections import Counter
 from typing import Any
 
 from sqlalchemy import func, select
@@ -44,7 +43,9 @@ def count_closure(session: Session, case: Case, *, by: int = 1) -> None:
 
 def recount(session: Session) -> None:
     """Count every closure from scratch into the tallies (the seeders; a repair): each read, for
-    its London day closed."""
+    its London day closed; and the performance figures' cases by the day they opened
+    (``performance.recount``), so one call recounts every tally the reports read."""
+    from sustainment.cases import performance  # it reads this module's closures
     by_outcome: list = []
     by_days: dict[str, list] = {}
     for case_type, outcome, opened_at, closed_at in session.execute(
@@ -56,15 +57,7 @@ def recount(session: Session) -> None:
     tallies.rebuild(session, TALLIES, BY_OUTCOME, by_outcome)
     for case_type, rows in by_days.items():
         tallies.rebuild(session, TALLIES, days_open(case_type), rows)
-
-
-def by_outcome(session: Session, span: DateRange) -> Counter:
-    """The cases closed in ``span`` (London days), by outcome, from the tallies (the performance
-    page's closures)."""
-    found: Counter = Counter()
-    for _, key, n in tallies.counted(session, TALLIES, BY_OUTCOME, span):
-        found[key[1]] += n
-    return found
+    performance.recount(session)
 
 
 def outcomes(session: Session, *, case_type: str | None = None, closed_from: dt.date | None = None,
