@@ -48,7 +48,7 @@ How to add a page
    imported from ``govuk_frontend_jinja/components/<name>/macro.html``. Dates and times are
    written as GOV.UK writes them with the filters ``govuk_date`` and ``govuk_datetime``. A list
    that grows with the data draws its rows with ``casework/rows.html`` (GOV.UK's markup, one macro
-   call a table) and its links with ``url_for_each`` (``casework.pages.links``), not a
+   call a table) and its links with ``url_for_each`` (``casework.web.url_for_each``), not a
    design-system macro and a ``url_for`` a row. No CSS of the service's
    own: GOV.UK Frontend's classes are the look. A script is progressive enhancement only (every
    action is a form that works without JavaScript); put it in ``{% block scripts %}`` as an
@@ -198,7 +198,8 @@ def page_for_browsers(app: Flask, endpoint: str, page: Callable) -> None:
 def install(app: Flask) -> None:
     """Serve the kernel's pages on ``app`` (``casework.web.create_app`` does, for every service)."""
     from ..reports import month_name
-    from . import charts, formats, govuk, links, oidc
+    from ..web.paths import url_for_each
+    from . import charts, formats, govuk, oidc
     from .views import blueprint
 
     settings = PagesSettings.from_env(app.extensions["casework"].settings, os.environ)
@@ -238,7 +239,7 @@ def install(app: Flask) -> None:
     app.add_template_filter(month_name, "month_name")
     app.add_template_global(charts.bar_chart, "bar_chart")
     app.add_template_global(charts.line_chart, "line_chart")
-    app.add_template_global(links.url_for_each, "url_for_each")
+    app.add_template_global(url_for_each, "url_for_each")
     app.register_blueprint(blueprint)
 
     @app.before_request

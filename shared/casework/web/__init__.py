@@ -6,7 +6,7 @@ from .blueprint import Blueprint
 from .errors import ProblemSchema, abort, invalid, problem
 from .etag import etag_of, load_for_update
 from .pagination import SelectPage
-from .paths import path_for
+from .paths import path_for, url_for_each
 from .ratelimit import rate_limited
 from .records import get_or_404
 from .session import db_session
@@ -25,4 +25,5 @@ __all__ = [
     "path_for",
     "problem",
     "rate_limited",
+    "url_for_each",
 ]

@@ -1,10 +1,11 @@
-"""Links to many records in one page (casework.pages.links.url_for_each): ``url_for`` built once,
+"""Links to many records in one page (casework.web.url_for_each): ``url_for`` built once,
 each key put in its place, the same URL character for character as ``url_for`` gives."""
 
 import pytest
 from flask import Blueprint, Flask, url_for
+from werkzeug.routing import BuildError
 
-from casework.pages import links
+from casework.web import paths as links
 
 KEYS = ["o-tso", "R-000123", "with space", "ünïcode", "a/b", "100%", "q?x=1", "#frag", "", 42]
 
@@ -65,3 +66,17 @@ def test_where_it_cannot_be_sure_each_link_is_url_for_itself(monkeypatch):
         numbered = links.url_for_each("pages.visit", "number", visit_id="v1")  # an int converter
         assert numbered(12) == original("pages.visit", number=12, visit_id="v1") == "/app/cases/12/visits/v1"
     assert len(asked) == 3
+
+
+def test_two_keys_in_either_order_and_uuids():
+    import uuid
+
+    app = Flask(__name__)
+    app.add_url_rule("/cases/<uuid:case_id>/notes/<note_id>", "note", lambda case_id, note_id: "")
+    with app.test_request_context("/", base_url="http://localhost/intake"):
+        made = links.url_for_each("note", "note_id", "case_id", tab="x")
+        for case in (uuid.uuid4(), str(uuid.uuid4())):
+            for note in KEYS[:-2]:
+                assert made(note, case) == url_for("note", case_id=case, note_id=note, tab="x")
+        with pytest.raises(BuildError):
+            made("only one")  # as url_for would: a key left out
