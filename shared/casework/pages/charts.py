@@ -13,6 +13,7 @@ Both functions are template globals once the pages are installed (``casework.pag
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 
 from markupsafe import Markup, escape
@@ -55,8 +56,17 @@ def _scale(points: Points) -> float:
     return max([*values, 0]) or 1
 
 
+#: A label's width per character, in the chart's units (GDS Transport and Arial at 16: 0.5–0.6 em),
+#: and the least space between two labels.
+CHARACTER, SPACE = 16 * 0.6, 12
+
+
 def _labels(points: Points, x_of) -> list[str]:
-    step = max(1, len(points) // 12)  # at most twelve labels under the axis
+    """Every ``step``-th label under the axis, ``step`` the fewest that keeps the widest label clear
+    of the next (a year's thirteen months, "Dec 25", did not fit side by side: they overlapped)."""
+    widest = max((len(label) for label, _ in points), default=0) * CHARACTER + SPACE
+    apart = abs(x_of(1) - x_of(0)) if len(points) > 1 else widest
+    step = max(1, math.ceil(widest / apart))
     return [f'<text x="{x_of(i):.1f}" y="{HEIGHT - BOTTOM + 20}" text-anchor="middle" font-size="16" '
             f'fill="{BLACK}">{escape(label)}</text>'
             for i, (label, _) in enumerate(points) if i % step == 0]

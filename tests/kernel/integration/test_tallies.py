@@ -171,3 +171,22 @@ def test_the_middles_of_whole_months_walk_the_counts_in_the_index_s_order(db):
         conn.exec_driver_sql("SET LOCAL enable_seqscan = off")  # as over five years of counts
         plan = "\n".join(row[0] for row in conn.exec_driver_sql("EXPLAIN " + statement, parameters))
     assert "pk_monthly_tallies" in plan and "Sort" not in plan, plan
+
+
+def test_the_middles_of_a_range_with_part_months_at_both_ends_take_two_statements(db):
+    """The whole months in one (in the index's order), both part months in another: it was one a
+    part, three round trips for the outcomes report over five years."""
+    made = _made(5)
+    with db.transaction() as session:
+        tallies.rebuild(session, TALLIES, "days:a", [(london_today(m), (tallies.number(n),), 1) for m, k, n in made if k == "a"])
+    span = DateRange(dt.date(2026, 1, 10), dt.date(2026, 6, 20))
+    with statements_sent(db.engine) as statements, db.transaction() as session:
+        found = tallies.middles(session, TALLIES, ["days:a"], span)
+    assert len([s for s, _ in statements if s.startswith("SELECT")]) == 2, statements
+    values: dict = {}
+    for moment, key, n in made:
+        if key == "a" and span.holds(moment):
+            values.setdefault(("days:a", month_of(moment)), []).append(n)
+    assert {k: (low if whole % 2 else (low + high) / 2) for k, (low, high, whole) in found.items()} == {
+        k: statistics.median(v) for k, v in values.items()}
+    assert {month for _, month in found} >= {"2026-01", "2026-06"}

@@ -63,3 +63,17 @@ def test_a_chart_is_an_image_with_a_title_and_its_figures_in_words(chart):
     heights = [float(m.get("height")) for m in marks] if chart is bar_chart else None
     if heights:
         assert heights[1] == 2 * heights[0]
+
+
+@pytest.mark.parametrize("chart", [bar_chart, line_chart])
+@pytest.mark.parametrize("months", [6, 13, 25, 61])
+def test_a_charts_month_labels_never_overlap(chart, months):
+    """A year's thirteen months ("Dec 25" … "Dec 26") were thirteen labels 42–45 units apart, each
+    some 58 wide: they overlapped. Fewer are written; the figures stay in the description."""
+    points = [(f"M{i:02d} 26", i) for i in range(months)]
+    svg = ET.fromstring(str(chart(points, title="By month")))
+    labels = [t for t in svg.findall(f"{SVG}text") if t.text.startswith("M")]
+    xs = [float(t.get("x")) for t in labels]
+    assert labels[0].text == "M00 26" and len(labels) >= min(months, 5)
+    assert min(b - a for a, b in zip(xs, xs[1:], strict=False)) >= len("M00 26") * 16 * 0.5 + 8
+    assert svg.find(f"{SVG}desc").text.count(";") == months - 1  # every month's figure still said

@@ -3,7 +3,7 @@ from the highest on both databases the service runs on."""
 
 import pytest
 from alembic import command
-from sqlalchemy import text
+from sqlalchemy import inspect, text
 
 from casework import context
 from casework.contracts import catalogue
@@ -73,3 +73,17 @@ def test_a_migration_that_rebuilds_the_cases_table_keeps_what_refers_to_it(any_s
     upgrade(SERVICE, url)
     with any_sustainment.db.engine.connect() as conn:
         assert tuple(conn.execute(text(counted)).one()) == before
+
+
+def test_migration_0022_adds_the_open_cases_index_and_takes_it_away(any_sustainment):
+    url = any_sustainment.db.url
+
+    def indexes() -> set[str]:
+        with any_sustainment.db.engine.connect() as conn:
+            return {index["name"] for index in inspect(conn).get_indexes("cases")}
+
+    assert "ix_cases_open_load" in indexes()
+    command.downgrade(config(SERVICE, url), "0021")
+    assert "ix_cases_open_load" not in indexes()
+    upgrade(SERVICE, url)
+    assert "ix_cases_open_load" in indexes()

@@ -195,3 +195,76 @@ def test_the_overdue_report_of_a_type_reads_the_open_cases_of_that_type(sustainm
     for statement, parameters in on_cases:
         plan = _planned_on(sustainment, statement, parameters)
         assert "ix_cases_open_by_type" in plan or "ix_visits_scheduled" in plan, plan
+
+
+# -- the open cases from one index, and plan reviews from the case (bench/NOTES.md, "The team's
+# caseload and the reports (team)") ---------------------------------------------------------------
+
+def _reviews_as_main_read_them(session, today: dt.date) -> list[tuple]:
+    """The overdue report's plan reviews as main read them: the open cases joined to their plans,
+    the current version's review date past."""
+    from sqlalchemy.orm import aliased
+
+    later = aliased(Plan)
+    current = ~select(later.id).where(later.case_id == Plan.case_id, later.version > Plan.version).exists()
+    return sorted(session.execute(
+        select(Case.id, Plan.review_date, Plan.version).join(Plan, Plan.case_id == Case.id)
+        .where(Case.status != "closed", Case.plan_review < today, Plan.review_date < today, current)).all())
+
+
+def test_the_overdue_reports_plan_reviews_are_the_current_versions_past_without_a_join(
+        sustainment, assigned_case):
+    """Read from the case's ``plan_review`` with the current version asked by case, not the open
+    cases joined to their plans (a join the planner sent to parallel workers at full size): the same
+    rows as main's join."""
+    from sustainment.cases import overdue
+
+    past, ahead = dt.date(2022, 1, 10), MONDAY + 50 * WEEK
+    revised_late, revised_in_time, once, none = (assigned_case() for _ in range(4))
+    _agree(sustainment, revised_late["id"], review=ahead, actions=[])
+    _agree(sustainment, revised_late["id"], review=past, actions=[])  # version 2 late
+    _agree(sustainment, revised_in_time["id"], review=past, actions=[])
+    _agree(sustainment, revised_in_time["id"], review=ahead, actions=[])  # version 1 was late, not 2
+    _agree(sustainment, once["id"], review=past + WEEK, actions=[])
+    now = dt.datetime.now(dt.UTC)
+    with _statements(sustainment) as statements, sustainment.db.transaction() as session:
+        rows = overdue.report(session, case_type=None, policy=policy(), now=now)
+    reviews = sorted((r["case_id"], r["due"], r["related_id"]) for r in rows if r["deadline"] == "plan_review")
+    from sustainment import rules
+    with sustainment.db.transaction() as session:
+        expected = [(case_id, rules.close_of_business(review), str(version))
+                    for case_id, review, version in _reviews_as_main_read_them(session, MONDAY.today())]
+    assert reviews == sorted(expected)
+    assert {(str(case_id), related) for case_id, _, related in reviews} == {
+        (revised_late["id"], "2"), (once["id"], "1")}
+    assert not [s for s, _ in statements if "JOIN plans" in s], statements
+
+
+def test_the_open_cases_are_read_from_one_index_alone(sustainment, assigned_case, agency, tenancy_started, deliver):
+    """The team's counts, the overdue report's statements on every open case and the open cases
+    figure read ``ix_cases_open_load`` (PostgreSQL: covering, so no visit to the table)."""
+    if sustainment.db.is_sqlite:
+        return
+    case = assigned_case()
+    sustainment.client.post(f"/cases/{case['id']}/agency-referrals", headers=OFFICER,
+                            json={"agency_id": agency("Welfare officer"), "reason": "Benefit check.",
+                                  "consent_given": True})
+    deliver(tenancy_started(tenancy_start=MONDAY - 8 * WEEK, tenancy_ref="T-6"))
+    with _statements(sustainment) as statements:
+        for path in ("/caseload/team", "/reports/overdue", "/reports/performance"):
+            assert sustainment.client.get(path, headers=LEADER).status_code == 200
+    # As autovacuum leaves a table whose rows have settled: the pages all visible, the statistics known.
+    with sustainment.db.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+        conn.exec_driver_sql("VACUUM (ANALYZE) cases")
+    wanted = {
+        "the team's counts": lambda s: "GROUP BY cases.officer_id, cases.risk_level" in s and "sum(CASE" in s,
+        "settling-in visits": lambda s: "cases.settling_in_due <" in s and "FROM cases" in s and "sum(" not in s,
+        "plan reviews": lambda s: "cases.plan_review <" in s,
+        "agency chases": lambda s: "JOIN agency_referrals" in s,
+        "open cases": lambda s: "count(*) AS cases" in s,
+    }
+    for name, which in wanted.items():
+        [(statement, parameters)] = [(s, p) for s, p in statements if which(s)] or [(None, None)]
+        assert statement is not None, (name, statements)
+        plan = _planned_on(sustainment, statement, parameters)
+        assert "Index Only Scan using ix_cases_open_load" in plan, (name, plan)

@@ -163,6 +163,8 @@ def test_the_page_shows_every_figure(sustainment, made, leader_page):
     assert r.status_code == 200
     page = r.get_data(as_text=True)
     assert "75.0%" in page and "66.7%" in page and "33.3%" in page and "56.5 days" in page
+    assert ("66.7% of 6 cases opened in these dates had first contact by the deadline (1 still inside their "
+            "deadline are not counted).") in page
     assert 'role="img"' in page and "<desc>Jan 25: 75%; Feb 25: 50%; Mar 25: no figure</desc>" in page
     assert "Tenant" not in page  # counts only: no one's name
     # Open cases: a row per officer, the cases at each level (low, medium, high, critical) and in all.
@@ -170,6 +172,20 @@ def test_the_page_shows_every_figure(sustainment, made, leader_page):
     cells = [re.sub(r"<[^>]+>", "", c).strip() for c in re.findall(r"<t[hd][^>]*>(.*?)</t[hd]>", table, re.S)]
     assert cells[6:] == ["Not assigned", "1", "0", "0", "1", "2", "officer-1", "1", "0", "1", "0", "2",
                          "officer-2", "0", "0", "1", "0", "1"]
+
+
+def test_the_page_says_plainly_when_no_case_has_reached_its_first_contact_deadline(sustainment, leader_page, open_case):
+    """It said "No figure of 0 cases opened in these dates had first contact by its deadline (1
+    still inside their deadline are not counted)"."""
+    def said() -> str:
+        page = leader_page.get("/app/performance").get_data(as_text=True)
+        section = page[page.index('id="first-contact"'):]
+        return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", "", section[:section.index("</p>")])).strip()
+
+    assert said().endswith("No cases were opened in these dates.")
+    open_case()  # opened now: its deadline is days ahead
+    assert said().endswith("No cases opened in these dates have reached their first-contact deadline yet (1 still "
+                           "inside it).")
 
 
 def test_the_page_refuses_a_bad_date_beside_its_field(sustainment, leader_page):
