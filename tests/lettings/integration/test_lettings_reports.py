@@ -229,10 +229,25 @@ def test_the_core_export_writes_its_days_in_the_sql(lettings, made):
     with statements_sent(lettings.db.engine) as sent:
         assert lettings.client.get("/exports/core-lettings.csv", query_string=PERIOD, headers=LEADER).status_code == 200
     periods = [sql for sql, _ in sent if "tenancies.tenancy_start >=" in sql]
-    assert len(periods) >= 3
+    assert len(periods) >= 2
     assert all("tenancies.tenancy_start >= '2025-01-01'" in s and "tenancies.tenancy_start <= '2025-03-31'" in s
                for s in periods), periods
     assert all("voids.let_date >= '2025-01-01'" in s for s in periods if "row_number()" in s)
+
+
+def test_the_core_export_reads_the_lets_with_the_voids_they_ended_and_their_households(lettings, made):
+    """A collection year of a large council (6,240 lets) was read in three statements, the void
+    each let ended apart from the lets (6,240 rows more, made into a dict: bench/NOTES.md, stage):
+    now the lets come paired with their voids, then their households; the file is the same."""
+    from casework_dev.testing import statements_sent
+
+    with statements_sent(lettings.db.engine) as sent:
+        r = lettings.client.get("/exports/core-lettings.csv", query_string=PERIOD, headers=LEADER)
+    assert r.status_code == 200
+    read = [sql for sql, _ in sent if "FROM tenancies" in sql or "FROM household_members" in sql]
+    assert len(read) == 2 and "row_number()" in read[0] and "FROM household_members" in read[1], read
+    logs = [line for line in rows_of(r.get_data(as_text=True))[2:]]
+    assert len(logs) == 3 and all(line[0] == "" for line in logs)
 
 
 def test_the_performance_figures_read_no_let_even_for_part_months(lettings, made):
