@@ -152,29 +152,33 @@ def _live(today: dt.date):
 def _void_lines(today: dt.date, where: list, offset: int, limit: int):
     """A page of live voids with their homes, the longest first (days void so far: a void dated
     after today has 0; then the home), with where each stands and the advert and offer it stands on
-    (kept on the void by the use cases that move it: ``letting.void_stages``), as columns. The
-    page is cut before its adverts and offers are read."""
+    (kept on the void by the use cases that move it: ``letting.void_stages``), as ``_live_void``
+    reads them. The page is cut before its adverts and offers are read."""
     since = case((Void.void_date > day_of(today), day_of(today)), else_=Void.void_date).label("since")
     page = (select(Void.id, Void.property_id, Void.void_date, Void.let_date, Void.stage, Void.advert_id,
                    Void.offer_id, Property.reference, Property.address, Property.bedrooms, Property.weekly_rent, since)
             .join(Property, Property.id == Void.property_id).where(*where)
             .order_by(since, Property.reference).offset(offset).limit(limit).subquery())
-    return (select(page, Advert.reference.label("advert_reference"), Advert.closes_at.label("advert_closes_at"),
-                   Offer.reference.label("offer_reference"), Applicant.reference.label("applicant_reference"))
-            .outerjoin(Advert, Advert.id == page.c.advert_id)
-            .outerjoin(Offer, Offer.id == page.c.offer_id)
+    line = page.c
+    return (select(line.id, line.property_id, line.reference, line.address, line.bedrooms, line.void_date,
+                   line.weekly_rent, line.stage, Advert.reference, Advert.closes_at, Offer.reference,
+                   Applicant.reference, line.let_date)
+            .outerjoin(Advert, Advert.id == line.advert_id)
+            .outerjoin(Offer, Offer.id == line.offer_id)
             .outerjoin(Applicant, Applicant.id == Offer.applicant_id)
-            .order_by(page.c.since, page.c.reference))
+            .order_by(line.since, line.reference))
 
 
-def _live_void(today: dt.date, void: Any) -> LiveVoid:
-    days = void_days(void.void_date, today)
+def _live_void(today: dt.date, row: Any) -> LiveVoid:
+    """A report line from a row of ``_void_lines`` (unpacked once: a CSV has a thousand)."""
+    (void_id, property_id, reference, address, bedrooms, void_date, weekly_rent, stage, advert_reference,
+     advert_closes_at, offer_reference, applicant_reference, let_date) = row
+    days = void_days(void_date, today)
     return LiveVoid(
-        void_id=void.id, property_id=void.property_id, property_reference=void.reference, address=void.address,
-        bedrooms=void.bedrooms, void_date=void.void_date, days=days, weekly_rent=void.weekly_rent,
-        rent_lost=rent_loss(void.weekly_rent, days), stage=void.stage, advert_reference=void.advert_reference,
-        advert_closes_at=void.advert_closes_at, offer_reference=void.offer_reference,
-        applicant_reference=void.applicant_reference, let_date=void.let_date)
+        void_id=void_id, property_id=property_id, property_reference=reference, address=address, bedrooms=bedrooms,
+        void_date=void_date, days=days, weekly_rent=weekly_rent, rent_lost=rent_loss(weekly_rent, days), stage=stage,
+        advert_reference=advert_reference, advert_closes_at=advert_closes_at, offer_reference=offer_reference,
+        applicant_reference=applicant_reference, let_date=let_date)
 
 
 def _pages(total: int, page: int, per_page: int) -> tuple[int, int]:
