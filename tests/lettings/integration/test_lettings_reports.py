@@ -274,7 +274,7 @@ def test_the_performance_figures_read_no_let_even_for_part_months(lettings, made
 def test_a_page_of_live_voids_reads_the_adverts_and_offers_of_its_own_voids_only(lettings, made):
     """A large council has a thousand homes empty at once: the adverts and offers of every one were
     read to show 25 (209 ms p95 at full size). The page is cut first, then its voids' advert and
-    offer read by the keys kept on them (``letting.void_stages``), in the same statement."""
+    offer looked up by the keys kept on them (``letting.void_stages``), in the same statement."""
     from casework_dev.testing import statements_sent
 
     with statements_sent(lettings.db.engine) as sent:
@@ -282,9 +282,9 @@ def test_a_page_of_live_voids_reads_the_adverts_and_offers_of_its_own_voids_only
     assert [(v["property_reference"], v["stage"]) for v in body["voids"]] == [("P-900002", "advertised"),
                                                                               ("P-900006", "shortlist")]
     assert (body["total"], body["pages"], body["rent_lost"]) == (6, 3, "1790.00")
-    assert not [sql for sql, _ in sent if "FROM adverts" in sql or "FROM offers" in sql]
-    [lines] = [sql for sql, _ in sent if "JOIN adverts" in sql]
-    assert "LIMIT" in lines.split("JOIN adverts")[0] and "adverts.id = anon_1.advert_id" in lines, lines
+    assert not [sql for sql, _ in sent if sql.lstrip().startswith(("SELECT adverts", "SELECT offers"))]
+    [lines] = [sql for sql, _ in sent if "FROM adverts" in sql]
+    assert "LIMIT" in lines and "WHERE adverts.id = anon_1.advert_id" in lines, lines
 
 
 def test_the_offers_report_writes_its_days_in_and_counts_the_offers_by_answer_in_the_database(lettings, made):
@@ -336,8 +336,7 @@ def test_live_voids_on_one_page_are_read_once(lettings, made):
         with statements_sent(lettings.db.engine) as sent:
             r = lettings.client.get(path, headers=OFFICER)
         assert r.status_code == 200
-        return r, [sql for sql, _ in sent if "FROM voids" in sql and "FROM adverts" not in sql
-                   and "FROM offers" not in sql]
+        return r, [sql for sql, _ in sent if "FROM voids" in sql]
 
     r, read = voids_read("/reports/live-voids.csv")
     assert len(read) == 1, read

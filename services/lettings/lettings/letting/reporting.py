@@ -160,12 +160,15 @@ def _void_lines(today: dt.date, where: list, offset: int, limit: int):
             .join(Property, Property.id == Void.property_id).where(*where)
             .order_by(since, Property.reference).offset(offset).limit(limit).subquery())
     line = page.c
+    # Each line's advert and offer looked up by key (a thousand lines: a few thousand index
+    # probes), not joined: a join hashed every advert and offer ever made (bench/NOTES.md, stage).
+    advert, offer = Advert.id == line.advert_id, Offer.id == line.offer_id
     return (select(line.id, line.property_id, line.reference, line.address, line.bedrooms, line.void_date,
-                   line.weekly_rent, line.stage, Advert.reference, Advert.closes_at, Offer.reference,
-                   Applicant.reference, line.let_date)
-            .outerjoin(Advert, Advert.id == line.advert_id)
-            .outerjoin(Offer, Offer.id == line.offer_id)
-            .outerjoin(Applicant, Applicant.id == Offer.applicant_id)
+                   line.weekly_rent, line.stage, select(Advert.reference).where(advert).scalar_subquery(),
+                   select(Advert.closes_at).where(advert).scalar_subquery(),
+                   select(Offer.reference).where(offer).scalar_subquery(),
+                   select(Applicant.reference).join(Offer, Offer.applicant_id == Applicant.id).where(offer)
+                   .scalar_subquery(), line.let_date)
             .order_by(line.since, line.reference))
 
 
