@@ -116,3 +116,27 @@ def test_the_live_voids_report_reads_where_each_void_stands_as_kept(lettings):
     assert lettings.client.get("/reports/live-voids?stage=advertised", headers=OFFICER).json["total"] == 0
     assert not [sql for sql, _ in sent if sql.lstrip().startswith(("SELECT adverts", "SELECT offers"))]
     assert all("voids.stage = 'accepted'" in sql for sql, _ in sent if "FROM voids" in sql)
+
+
+def test_two_moves_of_one_home_at_once_leave_it_where_the_rule_says(lettings):
+    """Bidding closed as a direct match is made, in two transactions at one moment: each sets where
+    the home's void stands from what it can see, so the one committed last must have seen the
+    other's (the voids are locked first): offered, on the closed advert, not a shortlist."""
+    from casework_dev.testing import at_once
+
+    def client_post(url: str, body: dict | None = None):
+        client = lettings.client.application.test_client()
+        return lambda: client.post(url, json=body or {}, headers=OFFICER)
+
+    bidder, matched = add_applicant(lettings, band="A"), add_applicant(lettings, band="B")
+    for _ in range(5):
+        home = add_property(lettings)
+        add_void(lettings, home)
+        advert = open_advert(lettings, home)
+        assert bid(lettings, advert, bidder).status_code == 201
+        closed, made = at_once(client_post(f"/adverts/{advert['id']}/close"),
+                               client_post("/offers", {"property_id": home["id"], "applicant_id": matched["id"],
+                                                       "direct_match_reason": "Fleeing violence (MARAC)"}))
+        assert (closed.status_code, made.status_code) == (200, 201), (closed.json, made.json)
+        stands(lettings, {home["id"]: ("offered", advert["id"], made.json["id"])})
+        post(lettings, f"/offers/{made.json['id']}/withdraw", {"reason": "Matched elsewhere"})

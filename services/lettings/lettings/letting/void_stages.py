@@ -30,9 +30,12 @@ def _offers(*where: Any):
 
 def restage(session: Session, property_id: uuid.UUID) -> None:
     """Every void of the home set where it stands now (a home has a handful: an offer or an
-    advert of one moves no other, but which one is the rule's to say)."""
+    advert of one moves no other, but which one is the rule's to say). The home's voids are locked
+    first: two moves of one home at once (bidding closed as a direct match is made) set them one
+    after the other, the second reading the adverts and offers the first committed."""
     session.flush()
-    voids = session.scalars(select(Void).where(Void.property_id == property_id)).all()
+    voids = session.scalars(select(Void).where(Void.property_id == property_id).with_for_update()
+                            .execution_options(populate_existing=True)).all()
     adverts: dict[Any, list] = defaultdict(list)
     for advert in session.execute(_adverts(Advert.property_id == property_id)):
         adverts[advert.void_id].append(advert)
