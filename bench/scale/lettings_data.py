@@ -33,7 +33,7 @@ from itertools import count
 from sqlalchemy import text
 
 from lettings import register_counts
-from lettings.letting import lets
+from lettings.letting import lets, void_stages
 from lettings.letting.statuses import SUSPENSION_ENDS, suspension_key
 
 from .measure import Probe, latency_while
@@ -485,6 +485,7 @@ def seed(bulk: Bulk, scale: float, now: dt.datetime) -> dict:
     with bulk.transaction() as session:  # the performance report's tallies, as signing up the lets kept them
         lets.recount(session)
         register_counts.recount(session)  # and the register's counts, as writing the applicants kept them
+        void_stages.recount(session)  # and where each void stands, as the use cases moving them kept it
     _move_counter(bulk, next(council.numbers))
     live = sum(1 for v in council.voids if v["let_date"] is None or v["let_date"] > council.today)
     return {"applicants": len(council.applicants), "household_members": len(council.members),

@@ -90,6 +90,12 @@ class Void(Base):
     reason: Mapped[str] = mapped_column(String(30))
     ready_to_let_date: Mapped[dt.date | None] = mapped_column(Date)
     let_date: Mapped[dt.date | None] = mapped_column(Date)
+    #: Where it stands (``domain.void_stage``), and the advert and offer it stands on: written by
+    #: each use case that moves it (``letting.void_stages``), read by the live voids report. Ids,
+    #: not foreign keys: adverts and offers point at the void already (a cycle), and none is deleted.
+    stage: Mapped[str] = mapped_column(String(20), default="not_advertised", server_default="not_advertised")
+    advert_id: Mapped[uuid.UUID | None] = mapped_column(Uuid)
+    offer_id: Mapped[uuid.UUID | None] = mapped_column(Uuid)
 
     property: Mapped[Property] = link(back_populates="voids")
 
@@ -100,6 +106,8 @@ class Void(Base):
         # The live voids whose let is signed but still to come (``let_date > today``): with the index
         # above, the live ones read without the five years of voids let (migration 0019).
         Index("ix_voids_let_date", "let_date"),
+        # The live voids at a stage (migration 0022).
+        Index("ix_voids_stage", "stage"),
     )
 
 

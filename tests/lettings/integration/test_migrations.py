@@ -5,6 +5,7 @@ import datetime as dt
 import uuid
 
 from alembic import command
+from sqlalchemy import inspect as sa_inspect
 from sqlalchemy import select
 
 from casework.migrations import config, target_metadata, upgrade
@@ -105,3 +106,55 @@ def test_band_columns_widen_with_the_register_and_households_kept(service):
         session.execute(applicants.update().where(applicants.c.id == uuid.UUID(kept["id"])).values(band="Emergency"))
     after = service.client.get(f"/applicants/{kept['id']}", headers=OFFICER).json
     assert after["band"] == "Emergency" and len(after["household"]) == 2
+
+
+def test_0022_fills_where_each_void_stands_as_the_use_cases_keep_it(service):
+    """Voids at every stage the release before made (not advertised, advertised, shortlist,
+    offered, accepted, signed up and let, with a refusal and a direct match on the way): 0022 fills
+    each with what the use cases keep (``letting.void_stages``), and its downgrade removes it."""
+    from lettings.letting import void_stages
+    from lettings.models import Void
+
+    from .conftest import add_void, open_advert
+
+    first, second = add_applicant(service, band="A"), add_applicant(service, band="B")
+    add_void(service, add_property(service))
+    advertised = add_property(service)
+    add_void(service, advertised)
+    open_advert(service, advertised)
+    closed_advert_with_bidders(service, first, second)
+    refused = offer(service, closed_advert_with_bidders(service, first, second)).json
+    assert service.client.post(f"/offers/{refused['id']}/refuse", headers=OFFICER,
+                               json={"reason": "Too far", "reasonable": True}).status_code == 200
+    assert offer(service, closed_advert_with_bidders(service, first)).status_code == 201
+    accepted = offer(service, closed_advert_with_bidders(service, second)).json
+    assert service.client.post(f"/offers/{accepted['id']}/accept", headers=OFFICER).status_code == 200
+    signed = offer(service, closed_advert_with_bidders(service, add_applicant(service))).json
+    assert service.client.post(f"/offers/{signed['id']}/accept", headers=OFFICER).status_code == 200
+    assert service.client.post(f"/offers/{signed['id']}/sign-up", headers=OFFICER, json={
+        "tenancy_start": dt.date.today().isoformat(), "override_reason": "Checked by hand."}).status_code == 201
+    matched = add_property(service)
+    add_void(service, matched)
+    assert service.client.post("/offers", headers=OFFICER, json={
+        "property_id": matched["id"], "applicant_id": add_applicant(service)["id"],
+        "direct_match_reason": "Fleeing violence (MARAC)"}).status_code == 201
+
+    def stood():
+        with service.db.transaction() as session:
+            return sorted((v.stage, v.advert_id is not None, v.offer_id is not None, v.id, v.advert_id, v.offer_id)
+                          for v in session.scalars(select(Void)))
+
+    kept = stood()
+    assert [row[:3] for row in kept] == sorted([
+        ("not_advertised", False, False), ("advertised", True, False), ("shortlist", True, False),
+        ("shortlist", True, False), ("offered", True, True), ("accepted", True, True), ("signed_up", True, True),
+        ("offered", False, True)])
+    command.downgrade(config(SERVICE, service.database_url), "0021")
+    with service.db.engine.connect() as conn:
+        assert "stage" not in [c["name"] for c in sa_inspect(conn).get_columns("voids")]
+
+    upgrade(SERVICE, service.database_url)
+
+    assert stood() == kept
+    with service.db.transaction() as session:
+        assert void_stages.recount(session) == 0

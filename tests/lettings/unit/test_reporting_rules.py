@@ -5,6 +5,7 @@ from decimal import Decimal
 
 import pytest
 
+from lettings.domain.void_stage import stage_of
 from lettings.letting import reporting
 from lettings.web.charts import bar_chart
 
@@ -27,7 +28,7 @@ def test_a_void_falls_in_one_age_band(days, band):
     ("closed", None, dt.date(2026, 1, 5), "signed_up"),
 ])
 def test_where_a_live_void_stands(advert, offer, let_date, stage):
-    assert reporting.stage_of(advert, offer, let_date) == stage
+    assert stage_of(advert, offer, let_date) == stage
 
 
 def test_the_refusal_rate_is_refused_of_the_offers_answered():

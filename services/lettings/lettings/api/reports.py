@@ -33,13 +33,6 @@ from lettings.schemas.reports import (
 blp = Blueprint("reports", __name__, url_prefix="", description="Void, offer and CORE reporting.")
 
 
-def voids_ended_by(period: dict) -> dict:
-    """The void each let of the period ended, by tenancy id (as `core.export` reads it)."""
-    return {let.id: let for let in db_session().execute(lets.lets_and_their_voids(period["date_from"],
-                                                                                  period["date_to"]))
-            if let.void_id is not None}
-
-
 @blp.route("/reports/voids")
 class VoidReportView(MethodView):
     @roles(*OFFICERS)
@@ -115,9 +108,10 @@ class CoreExport(MethodView):
         are left blank for the officer (see the service README). A period spanning two collection years, or
         a year whose layout is not held, is 422."""
         tenancies = lets.lets_for_core(db_session(), period["date_from"], period["date_to"])
+        ended = {let.id: let for let in tenancies if let.void_date is not None}  # each let holds its void's date
         try:
-            layout, lines = core.export(tenancies, voids_ended_by(period), core.settings(),
-                                        period_start=period["date_from"], period_end=period["date_to"])
+            layout, lines = core.export(tenancies, ended, core.settings(), period_start=period["date_from"],
+                                        period_end=period["date_to"])
         except core.UnsupportedYear as exc:
             abort(422, str(exc), errors={"year" if period.get("year") else "from": [str(exc)]})
         except ValueError as exc:

@@ -11,7 +11,7 @@ from casework import audit, outbox
 from casework.workdays import london_today
 from lettings import events
 from lettings.domain.policy import LettingsPolicy
-from lettings.letting import Invalid, NotAllowed
+from lettings.letting import Invalid, NotAllowed, void_stages
 from lettings.models import LIVE_OFFER, Advert, Offer, Property
 from lettings.references import next_reference
 from lettings.schemas.adverts import Advert as AdvertSchema
@@ -35,7 +35,7 @@ def advertise(session: Session, prop: Property, *, closes_at: dt.datetime, now: 
     advert = Advert(reference=next_reference(session, "ADV"), property_id=prop.id, void_id=void.id,
                     status="open", published_at=now, closes_at=closes_at)
     session.add(advert)
-    session.flush()
+    void_stages.restage(session, prop.id)
     audit.changed(session, "publish", "advert", advert.id, None, AdvertSchema().dump(advert))
     outbox.emit(session, events.ADVERT_PUBLISHED, subject=str(advert.id), data=events.advert_published(advert))
     return advert
@@ -47,6 +47,7 @@ def close_bidding(session: Session, advert: Advert, *, policy: LettingsPolicy, n
         raise NotAllowed("This advert is already closed.")
     before = AdvertSchema().dump(advert)
     advert.status, advert.closed_at = "closed", now
+    void_stages.restage(session, advert.property_id)
     shortlist = rank(session, advert, london_today(now), policy)
     audit.changed(session, "close", "advert", advert.id, before, AdvertSchema().dump(advert))
     outbox.emit(session, events.ADVERT_CLOSED, subject=str(advert.id), data=events.advert_closed(advert, shortlist))

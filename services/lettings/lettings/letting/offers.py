@@ -15,7 +15,7 @@ from lettings import events
 from lettings.domain import offers as offer_rules
 from lettings.domain.offers import unreasonable_within_window
 from lettings.domain.policy import LettingsPolicy
-from lettings.letting import Invalid, NotAllowed, statuses, withdrawn_packs
+from lettings.letting import Invalid, NotAllowed, statuses, void_stages, withdrawn_packs
 from lettings.letting import letters as letter_cases
 from lettings.models import LIVE_OFFER, Advert, Applicant, Bypass, Offer, Property
 from lettings.references import next_reference
@@ -112,7 +112,7 @@ def make(session: Session, *, prop: Property, applicant: Applicant, advert: Adve
                   made_by=made_by, respond_by=respond_by, bypass_reason=bypass_reason,
                   direct_match_reason=direct_match_reason)
     session.add(offer)
-    session.flush()
+    void_stages.restage(session, prop.id)
     for applicant_id in bypassed:
         session.add(Bypass(advert_id=advert.id, applicant_id=applicant_id, offer_id=offer.id,
                            reason=bypass_reason, recorded_by=made_by))
@@ -141,7 +141,7 @@ def _answer(session: Session, offer: Offer, status: str, action: str, now: dt.da
     offer.status = status
     offer.answered_at = now
     timers.cancel(session, expiry_key(offer.id))
-    session.flush()
+    void_stages.restage(session, offer.property_id)
     audit.changed(session, action, "offer", offer.id, before, OfferSchema().dump(offer), reason=reason)
 
 

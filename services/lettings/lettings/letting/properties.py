@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session
 
 from casework import audit, outbox
 from lettings import events
-from lettings.letting import NotAllowed
+from lettings.letting import NotAllowed, void_stages
 from lettings.models import Property, Void
 from lettings.references import next_reference
 from lettings.schemas.properties import Property as PropertySchema
@@ -39,7 +39,7 @@ def record_void(session: Session, prop: Property, *, void_date: dt.date, reason:
         raise NotAllowed("This home is already void.")
     void = Void(property=prop, void_date=void_date, reason=reason, ready_to_let_date=ready_to_let_date)
     session.add(void)
-    session.flush()
+    void_stages.restage(session, prop.id)
     audit.changed(session, "void", "property", prop.id, None, VoidSchema().dump(void))
     outbox.emit(session, events.PROPERTY_VOID_STARTED, subject=str(prop.id),
                 data=events.property_void_started(prop, void))

@@ -12,6 +12,8 @@ The rules, stated once:
   to the penny (``domain.tenancy.rent_loss``). For a void ended by a let: tenancy start − void date
   at the tenancy's weekly rent, as ``GET /reports/voids`` counts it.
 * Live void ageing bands: 0–14, 15–28, 29–56, 57+ days.
+* Where a live void stands (its stage, and the advert and offer it stands on): decided by
+  ``domain.void_stage`` and kept on the void by the use cases that move it (``letting.void_stages``).
 * Offers in the period are those made in it (by the London day); accepted counts offers accepted
   or signed up; the refusal rate is refused ÷ (accepted + refused): of the offers answered yes or
   no. Expired and withdrawn offers are counted apart and are in neither.
@@ -36,16 +38,15 @@ from typing import Any
 from sqlalchemy import case, func, or_, select
 from sqlalchemy.orm import Session
 
-from casework.literal import day_of, written_in
+from casework.literal import day_of, text_of
 from casework.reports import DateRange
 from casework.workdays import LONDON
 from lettings import register_counts
 from lettings.domain.tenancy import rent_loss, void_days
+from lettings.domain.void_stage import STAGES as STAGES  # the pages list them
 from lettings.letting import lets
 from lettings.models import Advert, Applicant, Offer, Property, Void
 
-#: Where a live void stands, in the order a void moves through them.
-STAGES = ("not_advertised", "advertised", "shortlist", "offered", "accepted", "signed_up")
 STAGE_NAMES = {"not_advertised": "Not advertised", "advertised": "Advertised", "shortlist": "Shortlist",
                "offered": "Offered", "accepted": "Accepted", "signed_up": "Signed up"}
 #: Live void ageing: (label, first day, last day or None).
@@ -62,20 +63,6 @@ def age_band(days: int) -> str:
         if days >= first and (last is None or days <= last):
             return label
     return AGE_BANDS[0][0]
-
-
-def stage_of(advert_status: str | None, offer_status: str | None, let_date: dt.date | None) -> str:
-    """Where a live void stands: from its latest advert's status and its latest live offer's
-    (pending, accepted or signed up), and whether a tenancy is signed (a let date to come)."""
-    if let_date is not None or offer_status == "signed_up":
-        return "signed_up"
-    if offer_status in ("pending", "accepted"):
-        return "offered" if offer_status == "pending" else "accepted"
-    if advert_status == "open":
-        return "advertised"
-    if advert_status == "closed":
-        return "shortlist"
-    return "not_advertised"
 
 
 def refusal_rate(accepted: int, refused: int) -> Decimal | None:
@@ -162,75 +149,39 @@ def _live(today: dt.date):
     return or_(Void.let_date.is_(None), Void.let_date > day_of(today))
 
 
-def _void_rows(*where: Any):
-    """Live voids with their homes, as columns."""
-    return (select(Void.id, Void.property_id, Void.void_date, Void.let_date, Property.reference, Property.address,
-                   Property.bedrooms, Property.weekly_rent)
-            .join(Property, Property.id == Void.property_id).where(*where))
+def _void_lines(today: dt.date, where: list, offset: int, limit: int):
+    """A page of live voids with their homes, the longest first (days void so far: a void dated
+    after today has 0; then the home), with where each stands and the advert and offer it stands on
+    (kept on the void by the use cases that move it: ``letting.void_stages``), as ``_live_void``
+    reads them. The page is cut before its adverts and offers are read."""
+    since = case((Void.void_date > day_of(today), day_of(today)), else_=Void.void_date).label("since")
+    page = (select(Void.id, Void.property_id, Void.void_date, Void.let_date, Void.stage, Void.advert_id,
+                   Void.offer_id, Property.reference, Property.address, Property.bedrooms, Property.weekly_rent, since)
+            .join(Property, Property.id == Void.property_id).where(*where)
+            .order_by(since, Property.reference).offset(offset).limit(limit).subquery())
+    line = page.c
+    # Each line's advert and offer looked up by key (a thousand lines: a few thousand index
+    # probes), not joined: a join hashed every advert and offer ever made (bench/NOTES.md, stage).
+    advert, offer = Advert.id == line.advert_id, Offer.id == line.offer_id
+    return (select(line.id, line.property_id, line.reference, line.address, line.bedrooms, line.void_date,
+                   line.weekly_rent, line.stage, select(Advert.reference).where(advert).scalar_subquery(),
+                   select(Advert.closes_at).where(advert).scalar_subquery(),
+                   select(Offer.reference).where(offer).scalar_subquery(),
+                   select(Applicant.reference).join(Offer, Offer.applicant_id == Applicant.id).where(offer)
+                   .scalar_subquery(), line.let_date)
+            .order_by(line.since, line.reference))
 
 
-def _standing(session: Session, voids: list, void_ids: Any, home_ids: Any) -> list[tuple[Any, Any, Any, str]]:
-    """(void, its latest advert, its live offer, its stage) for each of ``voids`` (rows of
-    ``_void_rows``): their latest adverts (``void_ids``: the voids' ids, a list or a query) and the
-    live offers on their homes (``home_ids``), two queries whatever their number, each void matched
-    to its offers through a dict by home."""
-    if not voids:
-        return []
-    adverts: dict[Any, Any] = {}
-    for advert in session.execute(select(Advert.void_id, Advert.id, Advert.reference, Advert.status, Advert.closes_at)
-                                  .where(Advert.void_id.in_(void_ids)).order_by(Advert.published_at)):
-        adverts[advert.void_id] = advert  # the latest wins
-    # A void counts only the offers made since it began: none made before the earliest of them
-    # is read. Signed-up offers stay signed up, so without it every let of these homes in five
-    # years was read (1,135 offers, a scan of all 48,386; 282 since: bench/NOTES.md, letx).
-    earliest = dt.datetime.combine(min(void.void_date for void in voids), dt.time(), tzinfo=LONDON)
-    offers: dict[Any, list] = defaultdict(list)
-    for offer in session.execute(select(Offer.property_id, Offer.advert_id, Offer.status, Offer.made_at,
-                                        Offer.reference, Applicant.reference.label("applicant_reference"))
-                                 .join(Applicant, Applicant.id == Offer.applicant_id)
-                                 .where(Offer.property_id.in_(home_ids), Offer.made_at >= earliest,
-                                        written_in(Offer.status, ("pending", "accepted", "signed_up")))
-                                 .order_by(Offer.made_at)):
-        offers[offer.property_id].append(offer)
-    found = []
-    for void in voids:
-        advert = adverts.get(void.id)
-        offer = None
-        if void.property_id in offers:
-            since = dt.datetime.combine(void.void_date, dt.time(), tzinfo=LONDON)
-            offer = next((o for o in reversed(offers[void.property_id]) if o.made_at >= since
-                          and (o.advert_id is None or (advert is not None and o.advert_id == advert.id))), None)
-        found.append((void, advert, offer,
-                      stage_of(advert.status if advert else None, offer.status if offer else None, void.let_date)))
-    return found
-
-
-def _live_void(today: dt.date, void: Any, advert: Any, offer: Any, stage: str) -> LiveVoid:
-    days = void_days(void.void_date, today)
+def _live_void(today: dt.date, row: Any) -> LiveVoid:
+    """A report line from a row of ``_void_lines`` (unpacked once: a CSV has a thousand)."""
+    (void_id, property_id, reference, address, bedrooms, void_date, weekly_rent, stage, advert_reference,
+     advert_closes_at, offer_reference, applicant_reference, let_date) = row
+    days = void_days(void_date, today)
     return LiveVoid(
-        void_id=void.id, property_id=void.property_id, property_reference=void.reference, address=void.address,
-        bedrooms=void.bedrooms, void_date=void.void_date, days=days, weekly_rent=void.weekly_rent,
-        rent_lost=rent_loss(void.weekly_rent, days), stage=stage,
-        advert_reference=advert.reference if advert else None, advert_closes_at=advert.closes_at if advert else None,
-        offer_reference=offer.reference if offer else None,
-        applicant_reference=offer.applicant_reference if offer else None, let_date=void.let_date)
-
-
-def _by_stage(session: Session, today: dt.date, stage: str, bedrooms: int | None) -> list[tuple[Any, Any, Any, str]]:
-    """The live voids (of homes with ``bedrooms``, when given) that stand at ``stage``, the longest
-    first: not yet made ``LiveVoid``s (a page shows 25 of a thousand)."""
-    live = _live(today)
-    if bedrooms is None:
-        void_ids, home_ids = select(Void.id).where(live), select(Void.property_id).where(live)
-        rows = session.execute(_void_rows(live)).all()
-    else:
-        sized = [live, Property.bedrooms == bedrooms]
-        void_ids, home_ids = (select(column).join(Property, Property.id == Void.property_id).where(*sized)
-                              for column in (Void.id, Void.property_id))
-        rows = session.execute(_void_rows(*sized)).all()
-    found = [each for each in _standing(session, rows, void_ids, home_ids) if each[3] == stage]
-    found.sort(key=lambda each: (-void_days(each[0].void_date, today), each[0].reference))
-    return found
+        void_id=void_id, property_id=property_id, property_reference=reference, address=address, bedrooms=bedrooms,
+        void_date=void_date, days=days, weekly_rent=weekly_rent, rent_lost=rent_loss(weekly_rent, days), stage=stage,
+        advert_reference=advert_reference, advert_closes_at=advert_closes_at, offer_reference=offer_reference,
+        applicant_reference=applicant_reference, let_date=let_date)
 
 
 def _pages(total: int, page: int, per_page: int) -> tuple[int, int]:
@@ -241,24 +192,11 @@ def _pages(total: int, page: int, per_page: int) -> tuple[int, int]:
 def live_voids(session: Session, *, today: dt.date, stage: str | None = None, bedrooms: int | None = None,
                page: int = 1, per_page: int = PER_PAGE) -> LiveVoids:
     """Every live void (filtered by stage and bedrooms), the longest first, one page of them; with
-    the rent lost to date over all that match.
-
-    Where a void stands is read for the page's voids only, unless asked for by stage: a large
-    council has a thousand homes empty at once, and working out where each stood (their adverts
-    and offers) to show 25 of them was most of the page."""
-    where = [_live(today), *([Property.bedrooms == bedrooms] if bedrooms is not None else [])]
-    if stage is not None:
-        matching = _by_stage(session, today, stage, bedrooms)
-        page, pages = _pages(len(matching), page, per_page)
-        return LiveVoids(voids=[_live_void(today, *each) for each in matching[(page - 1) * per_page:page * per_page]],
-                         total=len(matching), page=page, pages=pages, per_page=per_page, today=today,
-                         rent_lost=sum((rent_loss(void.weekly_rent, void_days(void.void_date, today))
-                                        for void, *_ in matching), ZERO),
-                         filters={"stage": stage, "bedrooms": bedrooms})
-    # The longest first: days void so far (a void dated after today has 0), then the home.
-    since = case((Void.void_date > day_of(today), day_of(today)), else_=Void.void_date)
-    ordered = _void_rows(*where).order_by(since, Property.reference)
-    shown = session.execute(ordered.limit(per_page)).all() if page <= 1 else None
+    the rent lost to date over all that match. Where each stands is read as it was kept, not
+    worked out again (a large council has a thousand homes empty at once)."""
+    where = [_live(today), *([Void.stage == text_of(stage)] if stage is not None else []),
+             *([Property.bedrooms == bedrooms] if bedrooms is not None else [])]
+    shown = session.execute(_void_lines(today, where, 0, per_page)).all() if page <= 1 else None
     # A first page shorter than a page holds every match (the CSV's one page, a small council's):
     # it is its own count and rent lost, with no second read of them all (bench/NOTES.md, voids).
     whole = shown is not None and len(shown) < per_page
@@ -268,13 +206,8 @@ def live_voids(session: Session, *, today: dt.date, stage: str | None = None, be
     total = len(shown) if every is None else len(every)
     page, pages = _pages(total, page, per_page)
     if shown is None:
-        shown = session.execute(ordered.offset((page - 1) * per_page).limit(per_page)).all()
-    if len(shown) <= PER_PAGE * 4:  # a page: its voids by key
-        void_ids, home_ids = [v.id for v in shown], [v.property_id for v in shown]
-    else:  # every one (the CSV): as a query, not a thousand parameters
-        void_ids = select(Void.id).join(Property, Property.id == Void.property_id).where(*where)
-        home_ids = select(Void.property_id).join(Property, Property.id == Void.property_id).where(*where)
-    lines = [_live_void(today, *each) for each in _standing(session, shown, void_ids, home_ids)]
+        shown = session.execute(_void_lines(today, where, (page - 1) * per_page, per_page)).all()
+    lines = [_live_void(today, void) for void in shown]
     # Every match shown: the lines' own rent lost, each worked out once.
     losses = ((line.rent_lost for line in lines) if every is None
               else (rent_loss(rent, void_days(void_date, today)) for void_date, rent in every))
