@@ -70,8 +70,9 @@ def write(session: Session, connection: Connection | None = None, *, last: bool 
         if notify:
             channels.add(notify)
     if session.get_bind().dialect.name != "postgresql":
-        for table, rows in tables.items():
-            (connection or session).execute(insert(table), rows)
+        with session.no_autoflush:  # as on PostgreSQL: objects added after them are flushed after them
+            for table, rows in tables.items():
+                (connection or session).execute(insert(table), rows)
         return
     shape = (tuple((table, tuple(rows[0]), len(rows)) for table, rows in tables.items()), tuple(sorted(channels)))
     sql, is_json = _statement(shape)

@@ -7,7 +7,8 @@ from contextlib import contextmanager
 import pytest
 from alembic.migration import MigrationContext
 from alembic.operations import Operations
-from sqlalchemy import Column, MetaData, String, Table, Uuid, bindparam, insert, select
+from sqlalchemy import Column, ForeignKey, MetaData, String, Table, Uuid, bindparam, insert, select
+from sqlalchemy.orm import registry
 
 from casework import appends
 from casework.numbering import Counter, create_counter, drop_counter, number_and_read, reference
@@ -19,6 +20,18 @@ tickets = Table(
     Column("reference", String(20), unique=True, nullable=False),
     Column("topic", String(40), nullable=False),
 )
+ticket_notes = Table(
+    "numbered_ticket_notes", metadata,
+    Column("id", Uuid, primary_key=True),
+    Column("ticket_id", Uuid, ForeignKey("numbered_tickets.id"), nullable=False),
+)
+
+
+class TicketNote:
+    """An object of the ORM's naming an appended row (as a batch's row names its new referral)."""
+
+
+registry().map_imperatively(TicketNote, ticket_notes)
 TICKETS = Counter("ticket_reference_seq")
 SAME_TOPIC = select(tickets.c.reference, tickets.c.topic).where(tickets.c.topic == bindparam("topic"))
 
@@ -131,6 +144,22 @@ def test_a_number_taken_by_a_transaction_rolled_back_leaves_no_row(db):
     with db.transaction() as session:
         reference_now, found = numbered(session, "rent")
     assert found == [] and reference_now in ("T-000001", "T-000002")  # given again on SQLite, skipped on PostgreSQL
+
+
+def test_an_object_added_after_the_new_row_and_naming_it_is_written_after_it(db):
+    """In a savepoint, as a batch makes each household's referral: on SQLite the appended rows are
+    written by ``session.execute``, which would flush the object first (before the row it names)."""
+    with migration(db) as op:
+        create_counter(op, TICKETS.name)
+    with db.transaction() as session:
+        with session.begin_nested():
+            numbered(session, "rent")
+            note = TicketNote()
+            note.id, note.ticket_id = uuid.uuid4(), session.info[appends._PENDING][-1][2]["id"]
+            session.add(note)
+    with db.transaction() as session:
+        assert session.execute(select(ticket_notes.c.ticket_id)).scalar_one() == session.execute(
+            select(tickets.c.id)).scalar_one()
 
 
 def test_a_counter_name_is_a_plain_sql_name():
