@@ -10,6 +10,10 @@ savepoint's release included). The one kind of statement they do not wait for is
 cannot see them: an INSERT of values given as parameters into another table, with no foreign
 key to a table with rows waiting (``_cannot_see``). A consumer's batch opens a task per event
 and appends its event and timer: they now go in one statement for the batch, not one per event.
+A new row of the service's own may be appended too when nothing reads it before the commit (a
+new referral, numbered by ``casework.numbering.number_and_read``): then a transaction that only
+read before it (or not at all) is that one statement, sent without BEGIN and committed as it
+ends (``write``'s ``last``): POST /referrals is two round trips, not four.
 
 Rows added inside a savepoint that is rolled back are dropped with it, as rows flushed there
 would have been; rows still waiting when the transaction ends without committing are dropped.
@@ -23,7 +27,7 @@ import functools
 from typing import Any
 
 from psycopg.types.json import Jsonb
-from sqlalchemy import Connection, Insert, Table, event, insert
+from sqlalchemy import Connection, Engine, Insert, Table, event, insert
 from sqlalchemy import types as sa_types
 from sqlalchemy.orm import Session, SessionTransaction
 
@@ -48,9 +52,12 @@ def append(session: Session, table: Table, row: dict[str, Any], *, notify: str |
     session.info.setdefault(_PENDING, []).append((session.get_nested_transaction(), table, row, notify))
 
 
-def write(session: Session, connection: Connection | None = None) -> None:
+def write(session: Session, connection: Connection | None = None, *, last: bool = False) -> None:
     """Write the waiting rows now, in the order they were added (ids follow that order), on
-    ``connection`` if given, else in the session's current transaction."""
+    ``connection`` if given, else in the session's current transaction. ``last``: the
+    transaction commits after this statement with nothing else to write, so when nothing has
+    begun it on the connection yet the statement is the whole transaction (``driver.run``'s
+    ``alone``: no BEGIN, and nothing left for its COMMIT to send)."""
     if session.info.get(HELD):
         return
     pending = session.info.pop(_PENDING, None)
@@ -63,15 +70,16 @@ def write(session: Session, connection: Connection | None = None) -> None:
         if notify:
             channels.add(notify)
     if session.get_bind().dialect.name != "postgresql":
-        for table, rows in tables.items():
-            (connection or session).execute(insert(table), rows)
+        with session.no_autoflush:  # as on PostgreSQL: objects added after them are flushed after them
+            for table, rows in tables.items():
+                (connection or session).execute(insert(table), rows)
         return
     shape = (tuple((table, tuple(rows[0]), len(rows)) for table, rows in tables.items()), tuple(sorted(channels)))
     sql, is_json = _statement(shape)
     params = [Jsonb(row[column]) if json else row[column]
               for (_, columns, _), rows, table_is_json in zip(shape[0], tables.values(), is_json, strict=True)
               for row in rows for column, json in zip(columns, table_is_json, strict=True)]
-    driver.run(connection or session.connection(), sql, (*params, *shape[1]))
+    driver.run(connection or session.connection(), sql, (*params, *shape[1]), alone=last)
 
 
 @functools.lru_cache(maxsize=256)
@@ -157,7 +165,16 @@ def _before_savepoint(session: Session, transaction: SessionTransaction) -> None
 
 @event.listens_for(Session, "before_commit")
 def _before_commit(session: Session) -> None:
-    write(session)
+    write(session, last=_commits_after(session))
+
+
+def _commits_after(session: Session) -> bool:
+    """Whether the session's own transaction commits once the waiting rows are written: its
+    outermost (not a savepoint's release), nothing left for the ORM to flush after them, and
+    begun by the session on its engine (a session given a connection may be inside its caller's
+    transaction, which goes on)."""
+    return (isinstance(session.bind, Engine) and not session.in_nested_transaction()
+            and not (session.new or session.deleted or session.identity_map.check_modified()))
 
 
 @event.listens_for(Session, "after_soft_rollback")

@@ -315,14 +315,15 @@ def execute_as_driver_sql(session: Session, statement: Any, params: dict[str, An
     return session.connection().exec_driver_sql(sql, params)
 
 
-def rows_as_driver_sql(session: Session, statement: Any, params: dict[str, Any]) -> list[Any]:
+def rows_as_driver_sql(session: Session, statement: Any, params: dict[str, Any], *, alone: bool = False) -> list[Any]:
     """``execute_as_driver_sql``'s rows, all of them, read by attribute; on PostgreSQL run on the
     driver's own cursor (``casework.driver``), round SQLAlchemy's execution and result: for the
-    one statement POST /referrals runs before its commit."""
+    one statement POST /referrals runs before its commit. ``alone``: a read that locks nothing,
+    run before the transaction's BEGIN when it is its first statement (``driver.run``)."""
     if session.get_bind().dialect.name != "postgresql":
         return list(session.execute(statement, params).all())
     sql, params = _as_driver_sql(session, statement, params)
-    return driver.run(session.connection(), sql, params, rows=True)
+    return driver.run(session.connection(), sql, params, rows=True, alone=alone)
 
 
 def _as_driver_sql(session: Session, statement: Any, params: dict[str, Any]) -> tuple[str, dict[str, Any]]:

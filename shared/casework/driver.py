@@ -15,6 +15,14 @@ but only while it runs the same statement again: a new cursor for every statemen
 all up again, about 0.07 ms a statement (bench/NOTES.md, eleventh pass), and so did one cursor
 shared by a request's two statements, which alternate (its adaptation made afresh at each
 change of statement: 130,000 instructions of a referral's 5.1 million, twelfth pass).
+
+A statement that may be a transaction by itself (``alone``) is run without one when nothing has
+begun a transaction on the connection yet: psycopg otherwise sends BEGIN first and waits for it,
+and the transaction's COMMIT is then one more round trip; a transaction with nothing sent in it
+commits without a word. Two such statements: a plain read (no row locks: under READ COMMITTED
+each statement reads its own snapshot, in a transaction or not, so it reads the same), and the
+one statement that writes everything when it is the transaction's last (``casework.appends``):
+a single statement is atomic by itself. POST /referrals: four round trips to two.
 """
 
 from __future__ import annotations
@@ -22,6 +30,7 @@ from __future__ import annotations
 from typing import Any
 
 from psycopg import Cursor
+from psycopg.pq import TransactionStatus
 from psycopg.rows import namedtuple_row, tuple_row
 from sqlalchemy import Connection
 from sqlalchemy.pool import PoolProxiedConnection
@@ -37,19 +46,45 @@ _CURSORS = "casework.driver.cursors"
 MAX_CURSORS = 16
 
 
-def run(connection: Connection, sql: str, params: Any, *, rows: bool = False) -> list[Any]:
+def run(connection: Connection, sql: str, params: Any, *, rows: bool = False, alone: bool = False) -> list[Any]:
     """Run the driver's ``sql`` with ``params`` in ``connection``'s transaction; its rows as
-    named tuples when ``rows`` (read by attribute, as SQLAlchemy's rows are), else none."""
-    cursor = _cursor(connection.connection, sql)
+    named tuples when ``rows`` (read by attribute, as SQLAlchemy's rows are), else none.
+
+    ``alone``: the statement may be a transaction by itself (a read that locks nothing, or the
+    transaction's last statement): if none is open on the connection yet, it runs without BEGIN
+    and, for a write, is committed as it ends (the transaction's COMMIT then sends nothing)."""
+    raw = connection.connection
+    cursor = _cursor(raw, sql)
     row_factory = namedtuple_row if rows else tuple_row
     if cursor.row_factory is not row_factory:
         cursor.row_factory = row_factory
+    dbapi = raw.dbapi_connection
+    # (A connection SQLAlchemy put in autocommit itself is left so.)
+    alone = alone and not dbapi.autocommit and dbapi.pgconn.transaction_status == TransactionStatus.IDLE
     try:
+        if alone:
+            dbapi.autocommit = True
         cursor.execute(sql, params)
         return cursor.fetchall() if rows else []
     except Exception as error:
         connection._handle_dbapi_exception(error, sql, params, cursor, None)  # wraps, invalidates, raises
         raise  # not reached
+    finally:
+        if alone:
+            _in_transactions_again(raw)
+
+
+def _in_transactions_again(raw: PoolProxiedConnection) -> None:
+    """The connection back to beginning a transaction at its next statement. One that cannot be
+    (a statement cut short mid-way) is thrown away: it must never go back to the pool committing
+    each statement by itself."""
+    dbapi = raw.dbapi_connection
+    if dbapi is None or dbapi.closed:
+        return  # invalidated with the error: never used again
+    if dbapi.pgconn.transaction_status == TransactionStatus.IDLE:
+        dbapi.autocommit = False
+    else:
+        raw.invalidate()
 
 
 def _cursor(raw: PoolProxiedConnection, sql: str) -> Cursor:

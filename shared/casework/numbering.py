@@ -16,7 +16,7 @@ import functools
 import re
 from typing import Any
 
-from sqlalchemy import Select, Table, bindparam, insert, literal_column, select, text, true
+from sqlalchemy import Select, literal_column, select, text, true
 from sqlalchemy.orm import Session
 
 from casework.db import rows_as_driver_sql
@@ -68,46 +68,35 @@ def _next_number(dialect: str, name: str) -> Any:
 
 def _reference_in_sql(prefix: str, counter: Counter) -> Any:
     # PostgreSQL: the same reference as ``reference`` (to_char's thirteen 9s and six 0s give at
-    # least six digits and at most nineteen, every bigint), numbered inside the INSERT itself.
+    # least six digits and at most nineteen, every bigint), numbered in the statement that reads.
     return literal_column(f"'{prefix}-' || to_char(nextval('{counter.name}'), 'FM9999999999999000000')")
 
 
-def insert_numbered(session: Session, table: Table, row: dict[str, Any], *, column: str, counter: Counter,
-                    prefix: str, reading: Select, params: dict[str, Any] | None = None) -> tuple[str, list[Any]]:
-    """Insert ``row`` into ``table`` with its ``column`` the next reference of ``counter``, and read
-    ``reading`` as it stood before the insert (its parameters bound by name: the row's values and
-    ``params``).
+def number_and_read(session: Session, counter: Counter, prefix: str, reading: Select,
+                    params: dict[str, Any]) -> tuple[str, list[Any]]:
+    """The next reference of ``counter``, and the rows of ``reading`` (its parameters bound by name
+    from ``params``), for a new row the caller then writes: appended (``casework.appends.append``),
+    it goes in one statement with the transaction's audit entry and event at its commit.
 
-    Returns the new reference and the rows read. On PostgreSQL this is one statement, ``WITH new
-    AS (INSERT … RETURNING) SELECT new.reference, reading.* FROM new LEFT JOIN reading ON true``
-    (a round trip fewer on a hot path: POST /referrals); elsewhere the query, the number and the
-    INSERT in turn. ``reading`` and ``table`` should be built once: the statement is made once for
-    each. ``row`` is not changed.
+    On PostgreSQL one statement, ``WITH new AS (SELECT <next reference>) SELECT new.reference,
+    reading.* FROM new LEFT JOIN reading ON true``, which reads only (the sequence is not undone
+    by a rollback anyway): the transaction's first statement, it is run before its BEGIN
+    (``casework.driver``'s ``alone``), a round trip fewer on a hot path (POST /referrals).
+    Elsewhere the query, then the number. ``reading`` should be built once: the statement is
+    made once for each.
     """
-    values = {name: value for name, value in row.items() if name != column}
     if session.get_bind().dialect.name != "postgresql":
-        found = session.execute(reading, {**values, **(params or {})}).all()
-        number = counter.next_reference(session, prefix)
-        session.execute(_insert(table), {**values, column: number})
-        return number, found
-    statement = _insert_numbered_and_read(table, tuple(values), column, counter.name, prefix, reading)
-    found = rows_as_driver_sql(session, statement, {**values, **(params or {})})
+        found = session.execute(reading, params).all()
+        return counter.next_reference(session, prefix), found
+    found = rows_as_driver_sql(session, _numbered_reading(counter.name, prefix, reading), params, alone=True)
     return found[0].new_reference, [found_row for found_row in found if found_row.read_back is not None]
 
 
 @functools.cache
-def _insert(table: Table) -> Any:
-    return insert(table)
-
-
-@functools.cache
-def _insert_numbered_and_read(table: Table, names: tuple[str, ...], column: str, counter: str, prefix: str,
-                              reading: Select) -> Select:
-    # The rows read come from the statement's snapshot, so never include the new row; with none
-    # read, the LEFT JOIN still gives one row (``read_back`` null) carrying the reference.
-    values: dict[str, Any] = {name: bindparam(name, type_=table.c[name].type) for name in names}
-    values[column] = _reference_in_sql(prefix, Counter(counter))
-    new = insert(table).values(values).returning(table.c[column].label("new_reference")).cte("new")
+def _numbered_reading(counter: str, prefix: str, reading: Select) -> Select:
+    # A CTE with a volatile function is evaluated once; with nothing read, the LEFT JOIN still
+    # gives one row (``read_back`` null) carrying the reference.
+    new = select(_reference_in_sql(prefix, Counter(counter)).label("new_reference")).cte("new")
     read = reading.add_columns(literal_column("1").label("read_back")).subquery("read")
     return select(new.c.new_reference, read).select_from(new.outerjoin(read, true()))
 

@@ -78,7 +78,7 @@ class Referral(Base):
     __tablename__ = "referrals"
 
     id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True, default=uuid.uuid4)
-    # R-000123, from ``REFERENCES`` (``referrals._write``).
+    # R-000123, from ``REFERENCES`` (``referrals._number``).
     reference: Mapped[str] = mapped_column(String(20), unique=True)
     status: Mapped[str] = mapped_column(String(20), default="received")
     received_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)

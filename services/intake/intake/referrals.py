@@ -11,12 +11,12 @@ from dataclasses import dataclass
 from types import SimpleNamespace
 from typing import Any
 
-from sqlalchemy import Select, and_, bindparam, false, not_, or_, select, update
+from sqlalchemy import Select, and_, bindparam, false, not_, or_, select
 from sqlalchemy.orm import Session
 
-from casework import audit, numbering, outbox, records
+from casework import appends, audit, numbering, outbox, records
 from casework.context import Principal
-from casework.db import as_utc, execute_as_driver_sql
+from casework.db import as_utc
 from casework.portable import one_of
 from casework.web.pagination import COUNT_AT_MOST, counted
 from casework.workdays import LONDON
@@ -159,19 +159,16 @@ def triage_named(session: Session, key: Any, decision: dict[str, Any], *, princi
     return triage_referral(session, referral, decision, principal=principal, policy=policy, now=now)
 
 
-def _write(session: Session, row: dict[str, Any], policy: IntakePolicy,
-           now: dt.datetime) -> list[duplicates.OpenReferral]:
-    """Write the new referral's ``row``, numbering it, and read the candidates for the duplicate
-    rule: open referrals received within the window that share its tenancy or date of birth.
-
-    One statement on PostgreSQL (``casework.numbering.insert_numbered``): a statement fewer per
-    referral, 4-11% more referrals a second under gunicorn (bench/NOTES.md, eighth pass).
-    """
-    row["reference"], found = numbering.insert_numbered(
-        session, Referral.__table__, row, column="reference", counter=REFERENCES, prefix="R",
-        reading=_candidates(bool(row["tenancy_ref"]), bool(row["person_date_of_birth"])),
-        params={"since": now - dt.timedelta(days=policy.duplicate_window_days),
-                "open_statuses": list(policy.duplicate_open_statuses)})
+def _number(session: Session, row: dict[str, Any], policy: IntakePolicy,
+            now: dt.datetime) -> list[duplicates.OpenReferral]:
+    """Number the new referral's ``row`` and read the candidates for the duplicate rule: open
+    referrals received within the window that share its tenancy or date of birth. One statement
+    on PostgreSQL (``casework.numbering.number_and_read``), run before the transaction's BEGIN."""
+    row["reference"], found = numbering.number_and_read(
+        session, REFERENCES, "R", _candidates(bool(row["tenancy_ref"]), bool(row["person_date_of_birth"])),
+        {"tenancy_ref": row["tenancy_ref"], "person_date_of_birth": row["person_date_of_birth"],
+         "since": now - dt.timedelta(days=policy.duplicate_window_days),
+         "open_statuses": list(policy.duplicate_open_statuses)})
     return [_open_referral(candidate) for candidate in found]
 
 
@@ -209,7 +206,7 @@ def receive(session: Session, data: dict[str, Any], *, principal: Principal, pol
                              policy=policy.risk)
     identity = duplicates.Identity(person["name"], person.get("date_of_birth"),
                                    duplicates.normal_tenancy_ref(data.get("tenancy_ref")))
-    row = dict(_EMPTY_ROW) | {
+    row = {  # the columns a new referral sets: the others (its triage, withdrawal) are empty
         "id": uuid.uuid4(), "status": triage.RECEIVED, "received_at": now,
         "source_system": source["system"], "source_team": source.get("team"),
         "referrer_name": source["referrer"]["name"], "referrer_email": source["referrer"].get("email"),
@@ -230,25 +227,27 @@ def receive(session: Session, data: dict[str, Any], *, principal: Principal, pol
         "triage_due": triage.triage_due(now, assessment.level, policy),
         "possible_duplicate_of": [],
     }
-    # The row written with one Core INSERT built once, not an ORM object through the unit of
-    # work: on POST /referrals' hot path the object's instrumentation and the flush cost more
-    # than the INSERT. The answer, the audit and the event read the new referral's attributes
-    # from the row as written.
-    candidates = _write(session, row, policy, now)
+    # The row appended (``casework.appends``), not an ORM object through the unit of work (its
+    # instrumentation and flush cost more than the INSERT on POST /referrals' hot path): written
+    # with its audit entry and event in one statement at the commit, which is then the whole
+    # transaction (two round trips a referral: the read, and that statement). Only the columns
+    # it sets: with them, the audit entry's and the event's, that statement has 49 values, and
+    # psycopg remembers how it parsed a statement of at most 50 (with all 41 columns it parsed
+    # it afresh on every request: 700 more Python calls a referral). The answer, the audit and
+    # the event read the new referral's attributes from the row as written.
+    candidates = _number(session, row, policy, now)
     links = duplicates.possible_duplicates(identity, candidates, now=now, window_days=policy.duplicate_window_days)
-    if links:  # linked after the INSERT that found them
+    if links:
         row["possible_duplicate_of"] = [{"id": str(d.id), "reference": d.reference, "match": d.match} for d in links]
-        execute_as_driver_sql(session, _LINK, {"referral_id": row["id"], "possible_duplicate_of": row["possible_duplicate_of"]})
-    referral = SimpleNamespace(**row)
+    appends.append(session, Referral.__table__, row)
+    referral = SimpleNamespace(**(_EMPTY_ROW | row))
     audit.changed(session, "create", "referral", referral.id, None, snapshot(referral))
     outbox.emit(session, events.RECEIVED, subject=str(referral.id), data=events.received(referral))
     return referral
 
 
-#: Every column of a referral, empty: a new referral's row starts from this.
+#: Every column of a referral, empty: the new referral's attributes are these and its row's.
 _EMPTY_ROW = {column.key: None for column in Referral.__table__.columns}
-_LINK = (update(Referral.__table__).where(Referral.__table__.c.id == bindparam("referral_id"))
-         .values(possible_duplicate_of=bindparam("possible_duplicate_of")))
 
 
 def triage_referral(session: Session, referral: Referral, decision: dict[str, Any], *, principal: Principal,

@@ -215,3 +215,33 @@ def test_the_embedded_database_numbers_and_links_referrals_as_postgresql_does(tm
             sent = [parse(row.body) for row in session.scalars(select(OutboxMessage).order_by(OutboxMessage.id))]
         assert [e.data["possible_duplicate_of"] for e in sent if e.type.endswith("referral.received.v2")] == [
             [], [made[0]["id"]]]
+
+
+def test_a_referral_is_its_read_and_one_statement_with_no_begin_or_commit(intake, who, body, monkeypatch):
+    """The read that numbers it and finds its possible duplicates (``numbering.number_and_read``),
+    then the referral, its audit entry and its event in one statement (``casework.appends``): each
+    a transaction by itself, so two round trips, not four (BEGIN and COMMIT each one more). With an
+    Idempotency-Key the answer is stored in the same transaction: BEGIN and COMMIT are sent."""
+    import psycopg
+    import pytest
+
+    from casework import driver
+
+    if intake.db.engine.dialect.name != "postgresql":
+        pytest.skip("PostgreSQL's round trips (SQLite is in process)")
+    commands, statements = [], []
+    exec_command, run = psycopg.Connection._exec_command, driver.run
+    monkeypatch.setattr(psycopg.Connection, "_exec_command",
+                        lambda self, command, *a, **k: commands.append(bytes(command)) or exec_command(self, command, *a, **k))
+    monkeypatch.setattr(driver, "run", lambda connection, sql, params, **k: statements.append(sql) or run(
+        connection, sql, params, **k))
+    response = intake.client.post("/referrals", json=body(), headers=who.referrer)
+    assert response.status_code == 201, response.json
+    assert commands == [] and len(statements) == 2
+    with intake.db.transaction() as session:
+        assert session.scalar(select(Referral.reference)) == response.json["reference"]
+        assert session.scalars(select(AuditEntry.action)).all() == ["create"]
+        assert parse(session.scalar(select(OutboxMessage.body))).subject == response.json["id"]
+    commands.clear()
+    again = intake.client.post("/referrals", json=body(), headers={**who.referrer, "Idempotency-Key": "k-1"})
+    assert again.status_code == 201 and commands == [b"BEGIN", b"COMMIT"]

@@ -208,3 +208,120 @@ def test_a_failed_driver_statement_leaves_the_connections_cursor_ready_for_the_n
     with db.transaction() as session:
         assert [r.title for r in rows_as_driver_sql(session, BY_TITLE, {"title": "first"})] == ["first"]
         assert rows_as_driver_sql(session, INSERT_NUMBERED, row("second"))[0].number == 7
+
+
+# -- a statement alone: no BEGIN and no COMMIT for a transaction that is one statement ---------
+
+
+@pytest.fixture
+def commands(db, monkeypatch):
+    """BEGIN, COMMIT and ROLLBACK as psycopg sends them (each a round trip of its own)."""
+    if db.engine.dialect.name != "postgresql":
+        pytest.skip("the driver's cursor is PostgreSQL's")
+    sent = []
+    original = psycopg.Connection._exec_command
+
+    def exec_command(self, command, *args, **kwargs):
+        sent.append(bytes(command).decode())
+        return original(self, command, *args, **kwargs)
+
+    monkeypatch.setattr(psycopg.Connection, "_exec_command", exec_command)
+    return sent
+
+
+def titles(db):
+    with db.transaction() as session:
+        return sorted(session.scalars(select(notes.c.title)))
+
+
+def test_a_read_and_the_appended_rows_at_commit_are_the_whole_transaction_without_begin_or_commit(db, commands):
+    from casework import appends
+
+    with db.transaction() as session:
+        assert rows_as_driver_sql(session, BY_TITLE, {"title": "first"}, alone=True) == []
+        appends.append(session, notes, row("first"))
+        audit.record(session, "create", "note", 1)
+    assert commands == []
+    assert titles(db) == ["first"]
+    with db.transaction() as session:
+        assert session.scalars(select(AuditEntry.action)).all() == ["create"]
+        assert session.connection().connection.dbapi_connection.autocommit is False
+
+
+def test_a_last_statement_that_fails_writes_nothing_and_the_connection_is_transactional_again(db, commands):
+    from casework import appends
+
+    first = row("first")
+    with db.transaction() as session:
+        appends.append(session, notes, first)
+    with pytest.raises(DBAPIError), db.transaction() as session:
+        appends.append(session, notes, row("second"))
+        appends.append(session, notes, first)  # the same id again: the one statement fails whole
+    assert titles(db) == ["first"]
+    with pytest.raises(DBAPIError), db.transaction() as session:  # the next: a transaction of two statements
+        execute_as_driver_sql(session, INSERT, row("third"))
+        execute_as_driver_sql(session, INSERT, first)
+    assert titles(db) == ["first"]
+    assert db.engine.pool.checkedout() == 0
+
+
+def test_a_read_alone_after_a_write_is_in_its_transaction(db, commands):
+    with pytest.raises(RuntimeError), db.transaction() as session:
+        execute_as_driver_sql(session, INSERT, row("first"))
+        assert [r.title for r in rows_as_driver_sql(session, BY_TITLE, {"title": "first"}, alone=True)] == ["first"]
+        raise RuntimeError("rolled back")
+    assert titles(db) == [] and commands[0] == "BEGIN"
+
+
+def test_rows_appended_beside_an_object_to_flush_wait_for_its_commit(db, commands):
+    from casework import appends
+
+    with pytest.raises(DBAPIError), db.transaction() as session:
+        appends.append(session, notes, row("first"))
+        session.add(AuditEntry(at=utcnow(), actor="x", actor_roles=[], action="create", record_type="note",
+                               record_id=None))  # flushed after the appended rows, and refused
+    assert titles(db) == [] and commands[0] == "BEGIN"
+
+
+def test_rows_appended_by_a_session_inside_its_callers_transaction_go_with_it(db, commands):
+    from sqlalchemy.orm import Session
+
+    from casework import appends
+
+    with db.engine.connect() as connection:
+        outer = connection.begin()
+        with Session(bind=connection) as session:
+            appends.append(session, notes, row("first"))
+            session.commit()
+        outer.rollback()
+    assert titles(db) == []
+
+
+def test_a_connection_lost_before_a_statement_alone_is_sqlalchemys_invalidated_error(postgres_url):
+    from casework import appends
+
+    url = create_database(postgres_url, prefix="cw_kernel")
+    db = Database(url)
+    try:
+        metadata.create_all(db.engine)
+        with pytest.raises(DBAPIError) as lost, db.transaction() as session:
+            session.connection()
+            with psycopg.connect(url, autocommit=True) as admin:
+                admin.execute("SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+                              "WHERE datname = current_database() AND pid <> pg_backend_pid()")
+            appends.append(session, notes, row("first"))
+        assert lost.value.connection_invalidated
+        with db.transaction() as session:  # a new connection, in transactions
+            assert rows_as_driver_sql(session, BY_TITLE, {"title": "first"}, alone=True) == []
+            assert session.connection().connection.dbapi_connection.autocommit is False
+    finally:
+        db.dispose()
+        drop_database(url)
+
+
+def test_a_connection_sqlalchemy_put_in_autocommit_itself_is_left_so(db, commands):
+    from casework import driver
+
+    with db.engine.execution_options(isolation_level="AUTOCOMMIT").connect() as connection:
+        assert driver.run(connection, "SELECT 1 AS n", (), rows=True, alone=True)[0].n == 1
+        assert connection.connection.dbapi_connection.autocommit is True
