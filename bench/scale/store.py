@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import contextlib
-import json
 import os
 import re
 import sqlite3
@@ -12,6 +11,7 @@ from itertools import islice
 from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 
+import orjson
 import psycopg
 from sqlalchemy import JSON, create_engine, text
 from sqlalchemy.orm import Session
@@ -67,8 +67,13 @@ def exists(name: str, backend: str) -> bool:
         return conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", (f"{PREFIX}_{name}",)).fetchone() is not None
 
 
-#: ``json.dumps(value, default=str)`` made once (each call with ``default`` makes a new encoder).
-_json = json.JSONEncoder(default=str).encode
+
+
+def _jsonb(value) -> bytes:
+    """``value`` as JSON text for a JSONB column: what ``json.dumps(value, default=str)`` says, in
+    the fewer words orjson writes (the same document once PostgreSQL has read it), a tenth of the
+    time. Times as ``str`` gives them, not orjson's own way, as ``json.dumps`` had them."""
+    return orjson.dumps(value, default=str, option=orjson.OPT_PASSTHROUGH_DATETIME | orjson.OPT_NON_STR_KEYS)
 
 
 def _chunks(rows: Iterable[dict], size: int) -> Iterator[list[dict]]:
@@ -138,14 +143,14 @@ class Bulk:
                         self._drop_indexes(conn, table)
                 for chunk in _chunks(rows, CHUNK):
                     columns = list(chunk[0])
-                    # (dicts and lists are only ever in the JSON columns: JSON text for COPY)
+                    # (dicts and lists are only ever in the JSON columns, all JSONB)
                     jsons = [i for i, c in enumerate(columns) if c in json_columns]
                     with conn.cursor().copy(f"COPY {table} ({', '.join(columns)}) FROM STDIN") as out:
                         for row in chunk:
                             values = [row[c] for c in columns]
                             for i in jsons:
                                 if isinstance(values[i], (dict, list)):
-                                    values[i] = _json(values[i])
+                                    values[i] = _jsonb(values[i]).decode()
                             out.write_row(values)
                     count += len(chunk)
         self.written[table] = self.written.get(table, 0) + count
