@@ -17,3 +17,17 @@ same query in plain SQL on the same database, alternating in the same run. Targe
     .venv/bin/python bench/at_scale.py measure [--backend …] [--seconds 2] [--only NAME] [service…]
     .venv/bin/python bench/at_scale.py explain SERVICE NAME [--backend …]
 """
+
+from bisect import bisect
+from itertools import accumulate
+
+
+def summed(weights) -> list:
+    """``weights`` summed as ``random.choices`` sums them (for ``draw``)."""
+    return list(accumulate(weights))
+
+
+def draw(rng, population, cum_weights: list):
+    """``rng.choices(population, weights)[0]``, given ``cum_weights = summed(weights)``: the same
+    draw (one ``rng.random()``, as ``choices`` makes it) without summing the weights each time."""
+    return population[bisect(cum_weights, rng.random() * (cum_weights[-1] + 0.0), 0, len(population) - 1)]
