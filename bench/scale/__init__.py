@@ -5,8 +5,10 @@ visits and notes, 100,000 applicants on the register, 20,000 homes with five yea
 lets, 2,000,000 tasks. Each service's data is built by its own module here (``intake_data``,
 ``sustainment_data``, ``lettings_data``, ``notifications_data``) through ``store.Bulk``: the rows
 the use cases would have written, in bulk (``COPY`` on PostgreSQL, batched inserts through the
-service's own table definitions on SQLite), into a database per service and backend that is kept
-between runs, so it is seeded once and measured many times.
+service's own table definitions on SQLite; each table's plain indexes made after its load), into a
+database per service and backend that is kept between runs, so it is seeded once and measured many
+times. A fixed random seed: the same rows for the same scale and ``now`` (but for when the legal
+holds were placed, from the clock).
 
 Measuring (``measure``): each service's api under gunicorn (its own ``gunicorn.conf.py``) over its
 large database; every list endpoint with its filters, every report, the pages, each beside the
