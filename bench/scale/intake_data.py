@@ -47,6 +47,7 @@ from intake.domain import risk, triage
 from intake.privacy import AUDIT_KEYS
 from intake.sensitivity import restricted_fields
 
+from . import draw, summed
 from .measure import Probe, latency_while
 from .store import Bulk, database_url, engine
 
@@ -94,6 +95,10 @@ SIGNPOSTS = ("Citizens Advice Milton Keynes", "MK Food Bank", "Step Change", "Mi
 REJECTIONS = ("Tenant already has an open sustainment case.", "Not a council tenant.",
               "Needs met by the income team.", "Duplicate of an earlier referral.")
 OPEN = ("received", "accepted")
+#: The draws' weights summed once (``scale.draw``).
+REASON_CODES, REASON_SUMS = tuple(REASON_WEIGHTS), summed(REASON_WEIGHTS.values())
+SYSTEM_SUMS = summed(s[3] for s in SYSTEMS)
+OUTCOMES, OUTCOME_SUMS = ("accept", "reject", "signpost"), summed((59, 16, 25))
 
 
 @functools.cache
@@ -127,11 +132,9 @@ def _arrivals(rng: random.Random, count: int, start: dt.datetime, now: dt.dateti
 def _reasons(rng: random.Random, lift: bool) -> list[str]:
     if lift:
         return ["rent_arrears", "financial_hardship"] if rng.random() < 0.4 else ["rent_arrears"]
-    codes = list(REASON_WEIGHTS)
-    weights = list(REASON_WEIGHTS.values())
     chosen: list[str] = []
     for _ in range(rng.choice((1, 1, 1, 2, 2, 3))):
-        code = rng.choices(codes, weights)[0]
+        code = draw(rng, REASON_CODES, REASON_SUMS)
         if code not in chosen:
             chosen.append(code)
     return chosen
@@ -201,7 +204,7 @@ class Council:
             return LIFT[0], LIFT[1], LIFT[1], LIFT[2], ["referrer"], "Priya Shah"
         pick = rng.random()
         if pick < 0.70:
-            system, client, team, _ = rng.choices(SYSTEMS, [s[3] for s in SYSTEMS])[0]
+            system, client, team, _ = draw(rng, SYSTEMS, SYSTEM_SUMS)
             return system, client, client, team, ["referrer"], f"{rng.choice(FIRST)} {rng.choice(LAST)}"
         if pick < 0.85:
             officer = rng.choice(INTAKE_OFFICERS)
@@ -293,7 +296,7 @@ class Council:
         shown = restricted_fields(SimpleNamespace(**row))
         if shown:
             audit.append(self._entry(read_at, officer, roles, "read_restricted", row["id"], after={"fields": shown}))
-        outcome = rng.choices(("accept", "reject", "signpost"), (59, 16, 25))[0]
+        outcome = draw(rng, OUTCOMES, OUTCOME_SUMS)
         row.update(status=triage.OUTCOMES[outcome], triage_outcome=outcome, triaged_by=officer, triaged_at=at)
         if outcome == "accept":
             row["priority"] = self.policy.default_priority[row["risk_level"]] if rng.random() < 0.9 else "urgent"

@@ -34,6 +34,7 @@ from sqlalchemy import text
 
 from notifications.models import LIVE_TASK_STATUSES
 from notifications.rules import SERVICE_PORTS
+from scale import draw, summed
 from scale.measure import Probe
 from scale.store import Bulk, database_url, engine
 
@@ -83,6 +84,9 @@ PATHS = {"referral": "/referrals/{id}", "case": "/cases/{id}", "offer": "/offers
          "applicant": "/applicants/{id}"}
 #: Rules whose task closes itself when its work is recorded (the others are closed by hand).
 CLOSED_BY_HAND = {"review_risk", "suspension_ended"}
+#: The draws' weights summed once (``scale.draw``).
+PRIORITIES, PRIORITY_SUMS = ("normal", "high", "urgent"), summed((80, 17, 3))
+STATUSES, STATUS_SUMS = ("sent", "failed"), summed((985, 15))
 SUBJECT_ROLES = {"intake": ["intake_officer"], "sustainment": ["sustainment_officer"], "lettings": ["lettings_officer"]}
 
 
@@ -128,7 +132,7 @@ class Council:
         self.total = max(2_000, int(TASKS * scale))
         self.live_assigned = max(60, int(LIVE_ASSIGNED * scale))
         self.live_queued = {team: max(10, int(n * scale)) for team, n in LIVE_QUEUED.items()}
-        self.weights = [k[-1] for k in KINDS]
+        self.weights = summed(k[-1] for k in KINDS)
         self.kinds = {k[0]: k for k in KINDS}
         self.number = 0
         self.counts = {"tasks": 0, "live": 0, "inbox_officer_open": 0, "queued": 0, "anonymised_tasks": 0,
@@ -146,7 +150,7 @@ class Council:
         due = created + dt.timedelta(days=rng.choice((1, 2, 3, 5, 10, 14, 28)), hours=rng.randrange(9))
         row = {"id": _uuid(rng), "rule": rule, "dedup_key": f"{rule}:{subject_type}:{subject_id}{extra}",
                "title": title.format(r=reference), "status": "open",
-               "priority": rng.choices(("normal", "high", "urgent"), (80, 17, 3))[0], "team": team,
+               "priority": draw(rng, PRIORITIES, PRIORITY_SUMS), "team": team,
                "assignee": assignee, "due": due, "subject_type": subject_type, "subject_id": subject_id,
                "subject_service": service, "subject_reference": reference, "link": _link(subject_type, subject_id, service),
                "created_by_event": str(_uuid(rng)), "closed_by_event": None, "created_at": created, "closed_at": None,
@@ -201,7 +205,7 @@ class Council:
         start = now - 5 * YEAR
         closed = self.total - self.number
         for n in range(closed):
-            kind = rng.choices(KINDS, self.weights)[0]
+            kind = draw(rng, KINDS, self.weights)
             team = kind[3] or "sustainment"
             assignee = (f"o-{team}-lead" if kind[3] is None else rng.choice(self.members[team])) \
                 if kind[6] or rng.random() < 0.8 else None
@@ -246,7 +250,7 @@ class Council:
                  created: dt.datetime, team: str | None = None, subject: tuple[str, str] | None = None) -> dict:
         rng = self.rng
         recent = created > self.now - dt.timedelta(minutes=10)
-        status = "pending" if recent else rng.choices(("sent", "failed"), (985, 15))[0]
+        status = "pending" if recent else draw(rng, STATUSES, STATUS_SUMS)
         notify = channel in ("sms", "letter")
         if notify and status == "sent":
             status = "delivered"
