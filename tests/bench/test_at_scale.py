@@ -48,3 +48,17 @@ def test_a_measure_without_housekeeping_keeps_the_sweeps_own_date(tmp_path, monk
     at_scale._merge("scale-x", "lettings", {"probes": []})
     kept = json.loads((tmp_path / "scale-x.json").read_text())["services"]["lettings"]
     assert kept["housekeeping"] == swept
+
+
+def test_a_query_longer_than_its_round_still_has_a_figure(tmp_path):
+    """A plain SQL slower than the round (five years on SQLite) is timed at least once, not None."""
+    sys.path.insert(0, str(ROOT / "bench"))
+    from sqlalchemy import create_engine
+
+    from scale.measure import sql_round
+
+    engine = create_engine(f"sqlite:///{tmp_path / 'one.db'}")
+    found = sql_round(engine, "SELECT 1", {}, seconds=0.0, clients=2)
+    engine.dispose()
+    assert found["requests"] >= 2
+    assert found["p95_ms"] is not None
