@@ -7,9 +7,11 @@ year (6,240 lets of 131 cells) took 743 ms in its SQL alone (bench/NOTES.md, cor
 What a log says is ``lettings.core``'s to decide (``core.log_to_keep``); here it is only kept and read.
 After sign-up nothing changes a let's log: no use case corrects or cancels a let, and its household,
 home and the council's codes changing later do not change the letting CORE was told of (ending a
-tenancy is not part of its lettings log). A log whose layout has since changed in code (its
+tenancy is not part of its lettings log; the retention sweep anonymises cancelled applications
+only, never a housed household, and a log holds no name, contact or birth date). A log whose layout has since changed in code (its
 fingerprint differs), or whose year's layout was not held when it was kept, is not written as kept:
-the export builds that period afresh from the data, and :func:`rebuild` keeps the new lines.
+the export builds that period afresh from the data, and :func:`rebuild` keeps the new lines
+(bench/NOTES.md, corelog, says why for each change).
 """
 
 from __future__ import annotations
@@ -73,16 +75,21 @@ def _built(session: Session) -> dict[Any, dict[str, Any]]:
     return built
 
 
-def rebuild(session: Session) -> int:
-    """Every let's log built afresh from the data (the seeders, which write rows past sign-up; a
-    repair; after a layout is changed in code): only the logs that differ are written, and the logs
-    of no let made here removed. Returns how many changed."""
+def rebuild(session: Session, *, afresh: bool = False) -> int:
+    """A log kept for every let made here, and only for them: the missing ones written (the seeders,
+    which write rows past sign-up; a repair), those of no let made here removed, and those kept in a
+    layout since changed in code (or not held then) written again from the data as it is now. Any
+    other kept log is the letting as it was, and stays (a household changed since does not change
+    it); ``afresh`` writes every log again from the data now (after a correction to ``core``'s rules).
+    Only the logs that differ are written; returns how many changed."""
     built = _built(session)
+    current = {year: layout.fingerprint for year, layout in core.LAYOUTS.items()}
     table = CoreLog.__table__
     kept = {row.tenancy_id: dict(row._mapping) for row in session.execute(select(table))}
     new = [log for tenancy_id, log in built.items() if tenancy_id not in kept]
-    changed = [{**log, "id": tenancy_id} for tenancy_id, log in built.items()
-               if tenancy_id in kept and kept[tenancy_id] != log]
+    changed = [{**log, "id": tenancy_id} for tenancy_id, log in built.items() if tenancy_id in kept and (
+        afresh or kept[tenancy_id]["layout"] != current.get(kept[tenancy_id]["collection_year"]))
+        and kept[tenancy_id] != log]
     gone = [tenancy_id for tenancy_id in kept if tenancy_id not in built]
     connection = session.connection()
     for start in range(0, len(new), 5_000):
