@@ -79,7 +79,7 @@ def seed_lettings(harness: ServiceHarness) -> list[tuple[str, Seeded]]:
     when that day has come (about 500 still void: not advertised, advertised, shortlist, offered,
     accepted or signed up to start later); an advert for each void but the newest few, 30 bids on
     each (2,000 on the measured one), up to two refused offers before each let; the tenancies."""
-    from lettings.letting import void_stages
+    from lettings.letting import core_logs, void_stages
 
     rng = random.Random(29)
     now = dt.datetime.now(dt.UTC)
@@ -167,6 +167,7 @@ def seed_lettings(harness: ServiceHarness) -> list[tuple[str, Seeded]]:
         copy(conn, "tenancies", tenancies)
     with harness.db.transaction() as session:  # where each void stands, as the use cases moving them kept it
         void_stages.recount(session)
+        core_logs.rebuild(session)  # and each let's CORE log, as signing it up kept it
     live = sum(1 for v in voids if v["let_date"] is None or v["let_date"] > today)
     shape = {"applicants": len(people), "homes": len(homes), "voids": len(voids), "live_voids": live,
              "adverts": len(adverts), "bids": len(bids), "offers": len(offers), "tenancies": len(tenancies)}

@@ -33,7 +33,7 @@ from itertools import count
 from sqlalchemy import text
 
 from lettings import register_counts
-from lettings.letting import lets, void_stages
+from lettings.letting import core_logs, lets, void_stages
 from lettings.letting.statuses import SUSPENSION_ENDS, suspension_key
 
 from .measure import Probe, latency_while
@@ -486,6 +486,7 @@ def seed(bulk: Bulk, scale: float, now: dt.datetime) -> dict:
         lets.recount(session)
         register_counts.recount(session)  # and the register's counts, as writing the applicants kept them
         void_stages.recount(session)  # and where each void stands, as the use cases moving them kept it
+        core_logs.rebuild(session)  # and each let's CORE log, as signing it up kept it
     _move_counter(bulk, next(council.numbers))
     live = sum(1 for v in council.voids if v["let_date"] is None or v["let_date"] > council.today)
     return {"applicants": len(council.applicants), "household_members": len(council.members),
@@ -635,8 +636,13 @@ def probes(backend: str) -> list[Probe]:
               "SELECT o.* FROM offers o JOIN tenancies t ON t.property_id = o.property_id "
               "WHERE t.offer_id IS NOT NULL AND t.tenancy_start >= :since AND o.made_at <= t.created_at",
               {"since": today - dt.timedelta(days=91)}, roles=OFFICERS),
+        # The export reads the lets' CORE logs, kept at sign-up (``lettings.letting.core_logs``): the
+        # year's logs in the file's order, as it reads them.
         Probe("report: CORE lettings export, a collection year", f"/exports/core-lettings.csv?year={_core_year(today)}",
-              lets_sql, {"since": dt.date(_core_year(today), 4, 1)}, roles=OFFICERS),
+              "SELECT collection_year, layout, line FROM core_logs WHERE tenancy_start >= :since "
+              "AND tenancy_start <= :until ORDER BY tenancy_start, reference",
+              {"since": dt.date(_core_year(today), 4, 1), "until": dt.date(_core_year(today) + 1, 3, 31)},
+              roles=OFFICERS),
         Probe("report: lettings performance", "/reports/lettings-performance",
               "SELECT status, refusal_reason_code, count(*) FROM offers WHERE made_at >= :since "
               "GROUP BY status, refusal_reason_code", {"since": year_ago}, roles=OFFICERS),

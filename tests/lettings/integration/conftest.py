@@ -157,3 +157,26 @@ def version(page: str) -> str:
     found = re.search(r'name="version"[^>]*value="([^"]*)"', page)
     assert found, "the change form carries the applicant's version"
     return html.unescape(found.group(1))
+
+
+def let_home(lettings, applicant: dict, start: dt.date | None = None, *, direct: bool = False, home: dict | None = None,
+        **details) -> dict:
+    """Let a home (a new one unless given) to the applicant from ``start`` (today unless given), void a
+    week before: by advert and bid, or by direct match; the checks overridden."""
+    start = start or dt.date.today()
+    home = home or add_property(lettings, **details)
+    add_void(lettings, home, (start - dt.timedelta(days=7)).isoformat())
+    if direct:
+        made = lettings.client.post("/offers", headers=OFFICER, json={
+            "property_id": home["id"], "applicant_id": applicant["id"], "direct_match_reason": "Fleeing violence"}).json
+    else:
+        advert = open_advert(lettings, home)
+        assert bid(lettings, advert, applicant).status_code == 201
+        assert lettings.client.post(f"/adverts/{advert['id']}/close", headers=OFFICER).status_code == 200
+        made = lettings.client.post(f"/adverts/{advert['id']}/offers", json={}, headers=OFFICER).json
+    assert "id" in made, made
+    assert lettings.client.post(f"/offers/{made['id']}/accept", headers=OFFICER).status_code == 200
+    signed = lettings.client.post(f"/offers/{made['id']}/sign-up", headers=OFFICER, json={
+        "tenancy_start": start.isoformat(), "override_reason": "Checked by hand."})
+    assert signed.status_code == 201, signed.json
+    return signed.json | {"home": home}

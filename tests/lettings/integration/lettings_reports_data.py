@@ -9,7 +9,7 @@ import itertools
 import uuid
 from decimal import Decimal
 
-from lettings.letting import lets, void_stages
+from lettings.letting import core_logs, lets, void_stages
 from lettings.models import Advert, Applicant, Offer, Property, Tenancy, Void
 
 UTC = dt.UTC
@@ -111,4 +111,5 @@ def made_data(session, today: dt.date) -> dict:
     session.flush()
     lets.recount(session)  # the performance report's tallies, as signing the lets up would have kept them
     void_stages.recount(session)  # where each void stands, as the use cases moving them would have kept it
+    core_logs.rebuild(session)  # and each let's CORE log, as signing it up would have kept it
     return {"a1": a1.reference, "a2": a2.reference, "a3": a3.reference}

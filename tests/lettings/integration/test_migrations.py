@@ -15,7 +15,7 @@ from lettings import households
 from lettings.models import Base
 from lettings.service import SERVICE
 
-from .conftest import OFFICER, add_applicant, add_property, closed_advert_with_bidders, offer, person
+from .conftest import OFFICER, add_applicant, add_property, closed_advert_with_bidders, let, offer, open_advert, person
 
 
 def test_the_migrated_database_matches_the_models(lettings):
@@ -158,3 +158,61 @@ def test_0022_fills_where_each_void_stands_as_the_use_cases_keep_it(service):
     assert stood() == kept
     with service.db.transaction() as session:
         assert void_stages.recount(session) == 0
+
+
+def test_0023_keeps_a_core_log_for_every_let_so_far_as_sign_up_keeps_it(service):
+    """Lets by advert and by direct match, this collection year and the last, a home let, ended
+    and let again, and a tenancy recorded from the housing system (no log: not a let made here):
+    0023 fills each let's log as sign-up keeps it, the export reads them, and its downgrade
+    removes the table."""
+    from lettings.core.layout import collection_start_year
+    from lettings.letting import core_logs
+    from lettings.letting.tenancies import record_existing_tenancy
+    from lettings.models import Applicant, CoreLog, Property
+
+    from .conftest import let_home
+
+    today = dt.date.today()
+    this_year = collection_start_year(today)
+    last_year_end = dt.date(this_year, 3, 31)
+    let_home(service, add_applicant(service), today - dt.timedelta(days=3))
+    let_home(service, add_applicant(service), today, direct=True)
+    let_home(service, add_applicant(service, household=[person(age=70)]), last_year_end, bedrooms=1)
+    again = let_home(service, add_applicant(service), today - dt.timedelta(days=30))
+    assert service.client.post(f"/tenancies/{again['tenancy_ref']}/end", headers=OFFICER, json={
+        "end_date": (today - dt.timedelta(days=20)).isoformat(), "reason": "transfer"}).status_code == 200
+    advert = open_advert(service, again["home"])
+    tenant = add_applicant(service)
+    assert service.client.post(f"/adverts/{advert['id']}/bids", headers=OFFICER,
+                               json={"applicant_id": tenant["id"]}).status_code == 201
+    assert service.client.post(f"/adverts/{advert['id']}/close", headers=OFFICER).status_code == 200
+    let(service, advert, tenant, (today - dt.timedelta(days=10)).isoformat())
+    home, tenant = add_property(service), add_applicant(service)
+    with service.db.transaction() as session:
+        record_existing_tenancy(session, session.get(Property, uuid.UUID(home["id"])),
+                                session.get(Applicant, uuid.UUID(tenant["id"])),
+                                reference="HMS-1", tenancy_start=today, tenancy_type="secure", by="import")
+
+    def logs():
+        with service.db.transaction() as session:
+            return sorted((log.reference, log.tenancy_id, log.tenancy_start, log.collection_year, log.layout, log.line)
+                          for log in session.scalars(select(CoreLog)))
+
+    def exported(year: int) -> str:
+        r = service.client.get("/exports/core-lettings.csv", query_string={"year": year}, headers=OFFICER)
+        assert r.status_code == 200, r.json
+        return r.get_data(as_text=True)
+
+    kept = logs()
+    assert len(kept) == 5 and all(line for *_, line in kept)
+    files = [exported(year) for year in (this_year - 1, this_year)]
+    command.downgrade(config(SERVICE, service.database_url), "0022")
+    with service.db.engine.connect() as conn:
+        assert "core_logs" not in sa_inspect(conn).get_table_names()
+
+    upgrade(SERVICE, service.database_url)
+
+    assert logs() == kept
+    assert [exported(year) for year in (this_year - 1, this_year)] == files
+    with service.db.transaction() as session:
+        assert core_logs.rebuild(session, afresh=True) == 0

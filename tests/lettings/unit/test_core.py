@@ -3,6 +3,7 @@ bulk upload reads them. The expected positions are written out here from MHCLG's
 bulk-upload parsers for each year (app/services/bulk_upload/lettings/year2024, year2025, year2026 in
 github.com/communitiesuk/submit-social-housing-lettings-and-sales-data), not read from our layouts."""
 
+import dataclasses
 import datetime as dt
 from decimal import Decimal
 from types import SimpleNamespace
@@ -104,6 +105,28 @@ def test_a_homes_own_rent_type_overrides_the_councils_and_must_exist_that_year()
     with pytest.raises(core.UnsupportedYear, match="specified_accommodation"):  # new in 2025/26
         earlier = tenancy(dt.date(2024, 6, 3), rent_type="specified_accommodation")
         core.lettings_log(core.layout_for(earlier.tenancy_start), earlier, None, True, CORE)
+
+
+@pytest.mark.parametrize("year", sorted(PUBLISHED))
+def test_the_log_kept_at_sign_up_is_the_line_the_file_writes(year):
+    start = PUBLISHED[year][0]
+    let, void = tenancy(start), start - dt.timedelta(days=7)
+    layout, lines = core.export([let], {"tenancy-1": SimpleNamespace(void_date=void)}, CORE, period_start=None,
+                                period_end=None)
+    assert core.log_to_keep(let, void, True, CORE) == (year, layout.fingerprint, core.as_text(lines[2:])[:-1])
+
+
+def test_a_log_whose_year_or_rent_type_is_not_held_is_kept_without_a_line():
+    assert core.log_to_keep(tenancy(dt.date(2027, 6, 3)), None, True, CORE) == (2027, None, None)
+    assert core.log_to_keep(tenancy(dt.date(2024, 6, 3), rent_type="specified_accommodation"), None, True,
+                            CORE) == (2024, None, None)
+
+
+def test_a_layouts_fingerprint_changes_with_what_it_says():
+    layout = core.LAYOUTS[2025]
+    moved = dataclasses.replace(layout, at={**layout.at, "bedrooms": 30})
+    assert len({layout.fingerprint, moved.fingerprint, core.LAYOUTS[2024].fingerprint}) == 3
+    assert dataclasses.replace(layout).fingerprint == layout.fingerprint
 
 
 def test_the_councils_core_settings_come_from_its_policy():

@@ -1,7 +1,5 @@
 """Performance reports and the CORE lettings export."""
 
-import csv
-import io
 from collections import Counter
 from decimal import Decimal
 
@@ -15,7 +13,7 @@ from casework.web import Blueprint, abort, db_session
 from casework.workdays import london_today
 from lettings import core
 from lettings.access import OFFICERS
-from lettings.letting import lets, reporting
+from lettings.letting import core_logs, lets, reporting
 from lettings.models import Offer, Tenancy
 from lettings.policy import current as policy
 from lettings.schemas.reports import (
@@ -105,21 +103,17 @@ class CoreExport(MethodView):
         answer codes: a line naming the year, the "Field number" row, then each log with column A blank.
         Owning and managing organisation and rent type come from the council's policy (a home may have its
         own rent type), time on the register from the application date. Fields the service does not hold
-        are left blank for the officer (see the service README). A period spanning two collection years, or
-        a year whose layout is not held, is 422."""
-        tenancies = lets.lets_for_core(db_session(), period["date_from"], period["date_to"])
-        ended = {let.id: let for let in tenancies if let.void_date is not None}  # each let holds its void's date
+        are left blank for the officer (see the service README). Each log is the letting as it was when signed
+        up, kept then (a household or home changing later does not change it). A period spanning two
+        collection years, or a year whose layout is not held, is 422."""
         try:
-            layout, lines = core.export(tenancies, ended, core.settings(), period_start=period["date_from"],
-                                        period_end=period["date_to"])
+            layout, text = core_logs.export(db_session(), period["date_from"], period["date_to"])
         except core.UnsupportedYear as exc:
             abort(422, str(exc), errors={"year" if period.get("year") else "from": [str(exc)]})
         except ValueError as exc:
             abort(422, str(exc), errors={"from": [str(exc)]})
-        out = io.StringIO()
-        csv.writer(out, lineterminator="\n").writerows(lines)
         name = f"core-lettings-{layout.label.replace('/', '-')}.csv"
-        return Response(out.getvalue(), mimetype="text/csv", headers={"Content-Disposition": f'attachment; filename="{name}"'})
+        return _csv(text, name)
 
 
 def _csv(text: str, name: str) -> Response:

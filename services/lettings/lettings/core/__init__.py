@@ -10,7 +10,10 @@ CORE's bulk upload reads every field by its number.
 
 from __future__ import annotations
 
+import csv
 import datetime as dt
+import io
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
@@ -62,7 +65,11 @@ def settings() -> CoreSettings:
 
 def layout_for(day: dt.date) -> Layout:
     """The layout of the collection year ``day`` falls in."""
-    year = collection_start_year(day)
+    return layout_of_year(collection_start_year(day))
+
+
+def layout_of_year(year: int) -> Layout:
+    """The layout of the collection year that opens in ``year``."""
     if year not in LAYOUTS:
         held = ", ".join(layout.label for layout in LAYOUTS.values())
         raise UnsupportedYear(f"CORE's {year}/{(year + 1) % 100:02d} layout is not held (held: {held}).")
@@ -142,17 +149,57 @@ def as_line(layout: Layout, row: dict[int, Any]) -> list[Any]:
     return line
 
 
-def export(tenancies: list[Tenancy], voids: dict, core: CoreSettings, *, period_start: dt.date | None,
-           period_end: dt.date | None) -> tuple[Layout, list[list[Any]]]:
-    """The file's lines for the tenancies (started in one collection year): its layout chosen by
-    their start (or, with none, by the period), raising ``UnsupportedYear`` for a year not held and
-    ``ValueError`` for tenancies of more than one year."""
-    years = sorted({collection_start_year(t.tenancy_start) for t in tenancies})
+def log_line(tenancy: Tenancy, void_date: dt.date | None, by_choice_based_lettings: bool,
+             core: CoreSettings) -> tuple[Layout, str]:
+    """A letting's log as a line of its collection year's file (CSV, without its line end), and that
+    year's layout: what sign-up keeps (``lettings.letting.core_logs``). ``UnsupportedYear`` as
+    ``lettings_log`` raises it, or for a year whose layout is not held."""
+    layout = layout_for(tenancy.tenancy_start)
+    return layout, as_text([as_line(layout, lettings_log(layout, tenancy, void_date, by_choice_based_lettings, core))])[:-1]
+
+
+def log_to_keep(tenancy: Tenancy, void_date: dt.date | None, by_choice_based_lettings: bool,
+                core: CoreSettings) -> tuple[int, str | None, str | None]:
+    """What is kept of a letting's log (``models.CoreLog``): its collection year, the fingerprint of
+    the layout its line is in, and the line; no layout and no line where the year's layout (or its
+    rent type there) is not held, so that the export builds that year afresh and says why."""
+    try:
+        layout, line = log_line(tenancy, void_date, by_choice_based_lettings, core)
+    except UnsupportedYear:
+        return collection_start_year(tenancy.tenancy_start), None, None
+    return layout.start_year, layout.fingerprint, line
+
+
+def as_text(lines: Iterable[list[Any]]) -> str:
+    """Lines of the file as CSV, each ended by a newline."""
+    out = io.StringIO()
+    csv.writer(out, lineterminator="\n").writerows(lines)
+    return out.getvalue()
+
+
+def one_year(years: Iterable[int]) -> int | None:
+    """The one collection year of a file's lettings (None for none); ``ValueError`` for more than one."""
+    years = sorted(set(years))
     if len(years) > 1:
         labels = " and ".join(f"{y}/{(y + 1) % 100:02d}" for y in years)
         raise ValueError(f"The period holds lettings of the {labels} collection years: CORE takes one year "
                          f"per file (1 April to 31 March).")
-    layout = layout_for(tenancies[0].tenancy_start if tenancies else period_start or period_end or dt.date.today())
+    return years[0] if years else None
+
+
+def file_layout(year: int | None, period_start: dt.date | None, period_end: dt.date | None) -> Layout:
+    """The layout of a file: its lettings' year, or with none the period's (``UnsupportedYear`` if not held)."""
+    if year is not None:
+        return layout_of_year(year)
+    return layout_for(period_start or period_end or dt.date.today())
+
+
+def export(tenancies: list[Tenancy], voids: dict, core: CoreSettings, *, period_start: dt.date | None,
+           period_end: dt.date | None) -> tuple[Layout, list[list[Any]]]:
+    """The file's lines for the tenancies (started in one collection year), built from them: its
+    layout chosen by their start (or, with none, by the period), raising ``UnsupportedYear`` for a
+    year not held and ``ValueError`` for tenancies of more than one year."""
+    layout = file_layout(one_year(collection_start_year(t.tenancy_start) for t in tenancies), period_start, period_end)
     lines = header(layout)
     for tenancy in tenancies:
         void = voids.get(tenancy.id)

@@ -4,8 +4,10 @@ answer this service gives goes, and the answer codes that differ between years."
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 from collections.abc import Mapping
 from dataclasses import dataclass
+from functools import cached_property
 
 #: Rent types as this service names them (``policy.yaml`` ``core.rent_type``, a home's ``rent_type``);
 #: each year's layout gives their codes (specified accommodation from 2025/26).
@@ -34,6 +36,12 @@ class Layout:
     rent_type: Mapping[str, int]
     #: Time on the register (``waityear``): (whole years at least, code), longest first.
     waiting: tuple[tuple[int, int], ...]
+
+    @cached_property
+    def fingerprint(self) -> str:
+        """What this layout says, in short: a log stored with another was written in a layout since
+        changed in code (``lettings.letting.core_logs``)."""
+        return hashlib.sha256(repr(self).encode()).hexdigest()[:16]
 
     @property
     def label(self) -> str:

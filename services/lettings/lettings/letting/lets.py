@@ -144,7 +144,8 @@ def _days_of_page(lets_on: list[tuple[dt.date, int]], skip: int, per_page: int) 
 
 
 def lets_for_core(session: Session, date_from: dt.date | None, date_to: dt.date | None) -> list[SimpleNamespace]:
-    """The lets made here that started in the period, by start, shaped as ``core.lettings_log`` reads a
+    """The lets made here that started in the period, by start, for their CORE logs built afresh from
+    the data (``core_logs.afresh`` and ``rebuild``; sign-up keeps each let's own), shaped as ``core.lettings_log`` reads a
     tenancy (its ``property``, its ``applicant`` with the ``household``, its ``offer``'s advert),
     with the ``void_date`` of the void each ended (None when none), read as columns in two queries.
     A collection year of a large council is some 6,000 lets: read as ORM objects with their homes,

@@ -11,7 +11,7 @@ from casework import audit, outbox
 from lettings import events
 from lettings.domain.policy import LettingsPolicy
 from lettings.domain.tenancy import default_tenancy_type, high_risk_reasons
-from lettings.letting import Invalid, NotAllowed, checks, lets, statuses, void_stages
+from lettings.letting import Invalid, NotAllowed, checks, core_logs, lets, statuses, void_stages
 from lettings.letting.offers import require_status
 from lettings.models import Advert, Offer, PreTenancyCheck, Tenancy
 from lettings.references import next_reference
@@ -66,6 +66,7 @@ def sign_up(session: Session, offer: Offer, *, tenancy_start: dt.date, tenancy_t
         session.get(Advert, offer.advert_id).status = "let"
     void_stages.restage(session, prop.id)
     lets.count_let(session, tenancy, void, applicant.band)  # the performance report's tallies
+    core_logs.log_let(session, tenancy, offer, void)  # its CORE log, the letting as it is now
     audit.changed(session, "sign_up", "tenancy", tenancy.id, None, TenancySchema().dump(tenancy),
                   reason=override_reason)
     outbox.emit(session, events.TENANCY_STARTED, subject=str(tenancy.id),
