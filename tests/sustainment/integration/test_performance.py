@@ -25,7 +25,7 @@ from pathlib import Path
 import pytest
 
 from casework.reports import DateRange
-from casework_dev.testing import bearer
+from casework_dev.testing import bearer, statements_sent
 from casework_dev.testing.pages import sign_in_as
 from sustainment.cases import outcomes, performance
 from sustainment.models import Case, Visit
@@ -417,19 +417,9 @@ def test_first_contact_and_the_days_from_the_tallies_are_those_of_the_cases(sust
 def test_the_report_reads_no_year_of_cases_for_first_contact_or_the_days(sustainment, made):
     """Of the cases opened in the range only those still awaiting first contact (their deadline
     ahead, the moment written in: ``ix_cases_awaiting_contact``) and the settling-in ones are read."""
-    from sqlalchemy import event
-
-    found: list[str] = []
-
-    def record(_conn, _cursor, statement, *_):
-        found.append(statement)
-
-    event.listen(sustainment.db.engine, "before_cursor_execute", record)
-    try:
-        with sustainment.db.transaction() as session:
-            performance.report(session, DateRange(dt.date(2025, 1, 1), dt.date(2025, 3, 31)), now=NOW)
-    finally:
-        event.remove(sustainment.db.engine, "before_cursor_execute", record)
+    with statements_sent(sustainment.db.engine) as sent, sustainment.db.transaction() as session:
+        performance.report(session, DateRange(dt.date(2025, 1, 1), dt.date(2025, 3, 31)), now=NOW)
+    found = [s for s, _ in sent]
     opened = [s for s in found if "cases.opened_at >=" in s]
     assert len(opened) == 2, found
     assert [s for s in opened if "cases.first_contact_at IS NULL AND cases.first_contact_due >= '2026-12-01 12:00:00" in s]
@@ -444,19 +434,8 @@ def test_settling_in_reads_the_onboarding_cases_by_their_index(sustainment, made
     its WHERE written as the statement has it, so a generic plan can use it too)."""
     if sustainment.db.is_sqlite:
         pytest.skip("a PostgreSQL plan")
-    from sqlalchemy import event
-
-    found: list = []
-
-    def record(_conn, _cursor, statement, parameters, *_):
-        found.append((statement, parameters))
-
-    event.listen(sustainment.db.engine, "before_cursor_execute", record)
-    try:
-        with sustainment.db.transaction() as session:
-            performance.report(session, DateRange(dt.date(2025, 1, 1), dt.date(2025, 3, 31)), now=NOW)
-    finally:
-        event.remove(sustainment.db.engine, "before_cursor_execute", record)
+    with statements_sent(sustainment.db.engine) as found, sustainment.db.transaction() as session:
+        performance.report(session, DateRange(dt.date(2025, 1, 1), dt.date(2025, 3, 31)), now=NOW)
     [(statement, parameters)] = [(s, p) for s, p in found if "cases.settling_in_due IS NOT NULL" in s]
     with sustainment.db.transaction() as session:
         with session.connection().connection.dbapi_connection.cursor() as cursor:
