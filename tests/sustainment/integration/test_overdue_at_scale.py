@@ -13,7 +13,7 @@ from alembic import command
 from sqlalchemy import select, update
 
 from casework.migrations import config, upgrade
-from casework_dev.testing import bearer, statements_sent
+from casework_dev.testing import bearer, plan_of, statements_sent
 from casework_dev.testing.times import plain_monday
 from sustainment.cases.closure import close, reopen
 from sustainment.cases.plans import agree_plan
@@ -130,17 +130,6 @@ def _agree_in(session, case_id) -> None:
                by="officer-1", policy=policy(), now=dt.datetime.now(dt.UTC))
 
 
-def _planned_on(sustainment, statement: str, parameters) -> str:
-    """The statement's plan with sequential scans priced out: an index named is one its WHERE lets
-    the planner use (a partial index whose WHERE the statement does not imply never is)."""
-    with sustainment.db.transaction() as session:
-        raw = session.connection().connection.dbapi_connection
-        with raw.cursor() as cursor:
-            cursor.execute("SET LOCAL enable_seqscan = off")
-            cursor.execute("EXPLAIN " + statement, parameters)
-            return "\n".join(row[0] for row in cursor.fetchall())
-
-
 @pytest.fixture
 def leaders_reads(sustainment, assigned_case, agency, tenancy_started, deliver):
     """The statements of the team's caseload, the overdue report and the performance figures, read
@@ -176,9 +165,9 @@ def test_chases_and_settling_in_visits_are_read_by_their_indexes_whatever_the_va
     if sustainment.db.is_sqlite:
         return
     for statement, parameters in chases:
-        assert "ix_agency_referrals_awaited" in _planned_on(sustainment, statement, parameters), statement
+        assert "ix_agency_referrals_awaited" in plan_of(sustainment.db.engine, statement, parameters), statement
     for statement, parameters in settled:
-        assert "ix_visits_settled" in _planned_on(sustainment, statement, parameters), statement
+        assert "ix_visits_settled" in plan_of(sustainment.db.engine, statement, parameters), statement
 
 
 def test_the_overdue_report_of_a_type_reads_the_open_cases_of_that_type(sustainment, tenancy_started, deliver):
@@ -191,7 +180,7 @@ def test_the_overdue_report_of_a_type_reads_the_open_cases_of_that_type(sustainm
     if sustainment.db.is_sqlite:
         return
     for statement, parameters in on_cases:
-        plan = _planned_on(sustainment, statement, parameters)
+        plan = plan_of(sustainment.db.engine, statement, parameters)
         assert "ix_cases_open_by_type" in plan or "ix_visits_scheduled" in plan, plan
 
 
@@ -257,5 +246,5 @@ def test_the_open_cases_are_read_from_one_index_alone(sustainment, leaders_reads
     for name, which in wanted.items():
         [(statement, parameters)] = [(s, p) for s, p in statements if which(s)] or [(None, None)]
         assert statement is not None, (name, statements)
-        plan = _planned_on(sustainment, statement, parameters)
+        plan = plan_of(sustainment.db.engine, statement, parameters)
         assert "Index Only Scan using ix_cases_open_load" in plan, (name, plan)
