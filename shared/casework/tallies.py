@@ -186,8 +186,8 @@ def middles(session: Session, tallies: Tallies, figures: Sequence[str],
     """For figures whose key is one whole number written by :func:`number` (days open, say): for
     each figure and month of ``span`` (its part months only their days in it), the values counted
     at the middle (the lower and the upper middle: the same when the count is odd) and the count,
-    as {(figure, month): (lower, upper, count)}: a median without reading every count (the
-    database walks them; two rows a month come back).
+    as {(figure, month): (lower, upper, count)}: a median without reading every count on
+    PostgreSQL (the database walks them; two rows a month come back; SQLite: :func:`_walked`).
 
     The whole months in one statement (in the index's order: five years of closures by days open
     are 12,000 counts, which a union with the part months had PostgreSQL sort), the part months at
