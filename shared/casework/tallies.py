@@ -24,9 +24,12 @@ column; a count may fall to nought and stays, read as nothing.
 from __future__ import annotations
 
 import datetime as dt
+from bisect import bisect_right
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from itertools import accumulate, groupby
+from operator import itemgetter
 
 from sqlalchemy import (
     Column,
@@ -183,8 +186,8 @@ def middles(session: Session, tallies: Tallies, figures: Sequence[str],
     """For figures whose key is one whole number written by :func:`number` (days open, say): for
     each figure and month of ``span`` (its part months only their days in it), the values counted
     at the middle (the lower and the upper middle: the same when the count is odd) and the count,
-    as {(figure, month): (lower, upper, count)}: a median without reading every count (the
-    database walks them; two rows a month come back).
+    as {(figure, month): (lower, upper, count)}: a median without reading every count on
+    PostgreSQL (the database walks them; two rows a month come back; SQLite: :func:`_walked`).
 
     The whole months in one statement (in the index's order: five years of closures by days open
     are 12,000 counts, which a union with the part months had PostgreSQL sort), the part months at
@@ -195,6 +198,8 @@ def middles(session: Session, tallies: Tallies, figures: Sequence[str],
     parts = _parts(tallies, figures, span) if figures else []
     ends = parts[1:] if whole_months(span)[0] else parts  # the whole months' statement comes first
     statements = parts[:len(parts) - len(ends)] + ([ends[0] if len(ends) == 1 else union_all(*ends)] if ends else [])
+    if session.get_bind().dialect.name == "sqlite":
+        return _walked(session, statements)
     for part in statements:
         t = part.subquery()
         month = (t.c.figure, t.c.month)
@@ -211,6 +216,26 @@ def middles(session: Session, tallies: Tallies, figures: Sequence[str],
             if upto - count <= whole // 2 <= upto - 1:
                 middle[1] = int(key)
     return {key: (low, high, whole) for key, (low, high, whole) in found.items()}
+
+
+def _walked(session: Session, statements: list[Select]) -> dict[tuple[str, str], tuple[int, int, int]]:
+    """:func:`middles` on SQLite: each month's counts read in the key's order (the primary key's,
+    no sort for whole months) and walked here. SQLite's window functions took twice as long as
+    reading the counts and summing them in Python (five years of closures by days open, 12,220
+    counts: 44 ms against 21 ms of CPU; bench/NOTES.md, "SQLite at full size (lite)"); PostgreSQL's
+    are quicker than both."""
+    found: dict[tuple[str, str], tuple[int, int, int]] = {}
+    for part in statements:
+        t = part.subquery()
+        rows = session.execute(select(t.c.figure, t.c.month, t.c.key, t.c.count)
+                               .order_by(t.c.figure, t.c.month, t.c.key)).all()
+        for month, counts in groupby(rows, key=itemgetter(0, 1)):
+            counts = list(counts)
+            upto = list(accumulate(row[3] for row in counts))  # counted up to and with each key
+            whole = upto[-1]
+            found[month] = (int(counts[bisect_right(upto, (whole - 1) // 2)][2]),
+                            int(counts[bisect_right(upto, whole // 2)][2]), whole)
+    return found
 
 
 def _first_and_last(month: str) -> tuple[dt.date, dt.date]:

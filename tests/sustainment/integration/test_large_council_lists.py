@@ -5,14 +5,13 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from contextlib import contextmanager
 
 import pytest
-from sqlalchemy import event, select
+from sqlalchemy import select
 
 from casework.audit import AuditEntry
 from casework.literal import text_of, written_in
-from casework_dev.testing import bearer
+from casework_dev.testing import bearer, statements_sent
 from casework_dev.testing.pages import sign_in_as
 from casework_dev.testing.times import plain_monday
 
@@ -24,20 +23,6 @@ def _reads(sustainment, actor: str) -> set[str]:
     with sustainment.db.transaction() as session:
         return set(session.scalars(select(AuditEntry.record_id).where(
             AuditEntry.actor == actor, AuditEntry.action == "read", AuditEntry.record_type == "case")))
-
-
-@contextmanager
-def _statements(sustainment):
-    found: list[str] = []
-
-    def record(_conn, _cursor, statement, *_):
-        found.append(statement)
-
-    event.listen(sustainment.db.engine, "before_cursor_execute", record)
-    try:
-        yield found
-    finally:
-        event.remove(sustainment.db.engine, "before_cursor_execute", record)
 
 
 def _waiting(open_case, n: int) -> list[dict]:
@@ -81,9 +66,9 @@ def test_open_cases_and_the_values_a_list_is_filtered_by_are_written_in_the_sql(
     statement (after five runs): ``status <> $1`` cannot use ``ix_cases_open_by_officer``, and
     critical active cases were looked for along the whole number index."""
     _waiting(open_case, 1)
-    with _statements(sustainment) as statements:
+    with statements_sent(sustainment.db.engine) as statements:
         assert sustainment.client.get(path, headers=LEADER).status_code == 200
-    on_cases = [s for s in statements if "FROM cases" in s and "cases.status" in s]
+    on_cases = [s for s, _ in statements if "FROM cases" in s and "cases.status" in s]
     assert on_cases
     for statement in on_cases:
         assert "cases.status !=" not in statement or "cases.status != 'closed'" in statement, statement
@@ -111,8 +96,9 @@ def test_a_caseload_reads_of_each_case_only_what_it_shows_and_its_deadlines_need
         assert r.status_code == 201, r.json
     c.post(f"/cases/{case['id']}/agency-referrals", headers=officer,
            json={"agency_id": agency("Welfare officer"), "reason": "Benefit check.", "consent_given": True})
-    with _statements(sustainment) as statements:
+    with statements_sent(sustainment.db.engine) as sent:
         r = c.get("/caseload", headers=officer)
+    statements = [s for s, _ in sent]
     assert r.status_code == 200
     [entry] = r.json
     assert entry["next_visit"]["scheduled_for"].startswith(str(monday))

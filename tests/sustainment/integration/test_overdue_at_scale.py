@@ -7,13 +7,13 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
-from contextlib import contextmanager
 
+import pytest
 from alembic import command
-from sqlalchemy import event, select, update
+from sqlalchemy import select, update
 
 from casework.migrations import config, upgrade
-from casework_dev.testing import bearer
+from casework_dev.testing import bearer, plan_of, statements_sent
 from casework_dev.testing.times import plain_monday
 from sustainment.cases.closure import close, reopen
 from sustainment.cases.plans import agree_plan
@@ -27,20 +27,6 @@ MONDAY = plain_monday()
 WEEK = dt.timedelta(weeks=1)
 ACTION = {"title": "Apply for DHP", "category": "rent_arrears", "owner": "tenant"}
 GOALS = [{"title": "Keep the home", "category": "rent_arrears"}]
-
-
-@contextmanager
-def _statements(sustainment):
-    found: list[tuple[str, object]] = []
-
-    def record(_conn, _cursor, statement, parameters, *_):
-        found.append((statement, parameters))
-
-    event.listen(sustainment.db.engine, "before_cursor_execute", record)
-    try:
-        yield found
-    finally:
-        event.remove(sustainment.db.engine, "before_cursor_execute", record)
 
 
 def _plan_due(sustainment, case_id) -> dt.date | None:
@@ -100,7 +86,7 @@ def test_the_team_counts_overdue_plans_without_reading_a_plan(sustainment, assig
     _agree(sustainment, late["id"], review=MONDAY + 50 * WEEK, actions=[{**ACTION, "due_date": "2022-01-06"}])
     _agree(sustainment, on_time["id"], review=MONDAY + 50 * WEEK,
            actions=[{**ACTION, "due_date": "2022-01-06", "status": "done"}])
-    with _statements(sustainment) as statements:
+    with statements_sent(sustainment.db.engine) as statements:
         r = sustainment.client.get("/caseload/team", headers=LEADER)
     assert r.status_code == 200
     [officer] = r.json["officers"]
@@ -144,29 +130,30 @@ def _agree_in(session, case_id) -> None:
                by="officer-1", policy=policy(), now=dt.datetime.now(dt.UTC))
 
 
-def _planned_on(sustainment, statement: str, parameters) -> str:
-    """The statement's plan with sequential scans priced out: an index named is one its WHERE lets
-    the planner use (a partial index whose WHERE the statement does not imply never is)."""
-    with sustainment.db.transaction() as session:
-        raw = session.connection().connection.dbapi_connection
-        with raw.cursor() as cursor:
-            cursor.execute("SET LOCAL enable_seqscan = off")
-            cursor.execute("EXPLAIN " + statement, parameters)
-            return "\n".join(row[0] for row in cursor.fetchall())
+@pytest.fixture
+def leaders_reads(sustainment, assigned_case, agency, tenancy_started, deliver):
+    """The statements of the team's caseload, the overdue report and the performance figures, read
+    by a team leader over an assigned case awaiting an agency's answer and the onboarding case of a
+    tenancy started eight weeks ago."""
+
+    def read() -> list[tuple[str, object]]:
+        case = assigned_case()
+        sustainment.client.post(f"/cases/{case['id']}/agency-referrals", headers=OFFICER,
+                                json={"agency_id": agency("Welfare officer"), "reason": "Benefit check.",
+                                      "consent_given": True})
+        deliver(tenancy_started(tenancy_start=MONDAY - 8 * WEEK, tenancy_ref="T-8"))
+        with statements_sent(sustainment.db.engine) as statements:
+            for path in ("/caseload/team", "/reports/overdue", "/reports/performance"):
+                assert sustainment.client.get(path, headers=LEADER).status_code == 200
+        return statements
+
+    return read
 
 
-def test_chases_and_settling_in_visits_are_read_by_their_indexes_whatever_the_values(
-        sustainment, assigned_case, agency, tenancy_started, deliver):
+def test_chases_and_settling_in_visits_are_read_by_their_indexes_whatever_the_values(sustainment, leaders_reads):
     """Their statuses are written in the SQL as the partial indexes' WHERE has them, so that a
     prepared statement's generic plan can still use them (``casework.literal``)."""
-    case = assigned_case()
-    sustainment.client.post(f"/cases/{case['id']}/agency-referrals", headers=OFFICER,
-                            json={"agency_id": agency("Welfare officer"), "reason": "Benefit check.",
-                                  "consent_given": True})
-    deliver(tenancy_started(tenancy_start=MONDAY - 8 * WEEK, tenancy_ref="T-8"))
-    with _statements(sustainment) as statements:
-        for path in ("/caseload/team", "/reports/overdue", "/reports/performance"):
-            assert sustainment.client.get(path, headers=LEADER).status_code == 200
+    statements = leaders_reads()
     chases = [(s, p) for s, p in statements if "agency_referrals.chase_by <" in s]
     settled = [(s, p) for s, p in statements if "FROM visits" in s and "settling_in" in s
                and "visits.status = 'scheduled'" not in s]  # (the unassigned case's visits, by case)
@@ -178,22 +165,22 @@ def test_chases_and_settling_in_visits_are_read_by_their_indexes_whatever_the_va
     if sustainment.db.is_sqlite:
         return
     for statement, parameters in chases:
-        assert "ix_agency_referrals_awaited" in _planned_on(sustainment, statement, parameters), statement
+        assert "ix_agency_referrals_awaited" in plan_of(sustainment.db.engine, statement, parameters), statement
     for statement, parameters in settled:
-        assert "ix_visits_settled" in _planned_on(sustainment, statement, parameters), statement
+        assert "ix_visits_settled" in plan_of(sustainment.db.engine, statement, parameters), statement
 
 
 def test_the_overdue_report_of_a_type_reads_the_open_cases_of_that_type(sustainment, tenancy_started, deliver):
     """Not every onboarding case of five years ANDed with the open ones (``ix_cases_open_by_type``)."""
     deliver(tenancy_started(tenancy_start=MONDAY - 8 * WEEK, tenancy_ref="T-7"))
-    with _statements(sustainment) as statements:
+    with statements_sent(sustainment.db.engine) as statements:
         assert sustainment.client.get("/reports/overdue?case_type=onboarding", headers=LEADER).status_code == 200
     on_cases = [(s, p) for s, p in statements if "FROM cases" in s and "cases.case_type" in s]
     assert len(on_cases) == 5, statements
     if sustainment.db.is_sqlite:
         return
     for statement, parameters in on_cases:
-        plan = _planned_on(sustainment, statement, parameters)
+        plan = plan_of(sustainment.db.engine, statement, parameters)
         assert "ix_cases_open_by_type" in plan or "ix_visits_scheduled" in plan, plan
 
 
@@ -227,7 +214,7 @@ def test_the_overdue_reports_plan_reviews_are_the_current_versions_past_without_
     _agree(sustainment, revised_in_time["id"], review=ahead, actions=[])  # version 1 was late, not 2
     _agree(sustainment, once["id"], review=past + WEEK, actions=[])
     now = dt.datetime.now(dt.UTC)
-    with _statements(sustainment) as statements, sustainment.db.transaction() as session:
+    with statements_sent(sustainment.db.engine) as statements, sustainment.db.transaction() as session:
         rows = overdue.report(session, case_type=None, policy=policy(), now=now)
     reviews = sorted((r["case_id"], r["due"], r["related_id"]) for r in rows if r["deadline"] == "plan_review")
     from sustainment import rules
@@ -240,19 +227,12 @@ def test_the_overdue_reports_plan_reviews_are_the_current_versions_past_without_
     assert not [s for s, _ in statements if "JOIN plans" in s], statements
 
 
-def test_the_open_cases_are_read_from_one_index_alone(sustainment, assigned_case, agency, tenancy_started, deliver):
+def test_the_open_cases_are_read_from_one_index_alone(sustainment, leaders_reads):
     """The team's counts, the overdue report's statements on every open case and the open cases
     figure read ``ix_cases_open_load`` (PostgreSQL: covering, so no visit to the table)."""
     if sustainment.db.is_sqlite:
         return
-    case = assigned_case()
-    sustainment.client.post(f"/cases/{case['id']}/agency-referrals", headers=OFFICER,
-                            json={"agency_id": agency("Welfare officer"), "reason": "Benefit check.",
-                                  "consent_given": True})
-    deliver(tenancy_started(tenancy_start=MONDAY - 8 * WEEK, tenancy_ref="T-6"))
-    with _statements(sustainment) as statements:
-        for path in ("/caseload/team", "/reports/overdue", "/reports/performance"):
-            assert sustainment.client.get(path, headers=LEADER).status_code == 200
+    statements = leaders_reads()
     # As autovacuum leaves a table whose rows have settled: the pages all visible, the statistics known.
     with sustainment.db.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
         conn.exec_driver_sql("VACUUM (ANALYZE) cases")
@@ -266,5 +246,5 @@ def test_the_open_cases_are_read_from_one_index_alone(sustainment, assigned_case
     for name, which in wanted.items():
         [(statement, parameters)] = [(s, p) for s, p in statements if which(s)] or [(None, None)]
         assert statement is not None, (name, statements)
-        plan = _planned_on(sustainment, statement, parameters)
+        plan = plan_of(sustainment.db.engine, statement, parameters)
         assert "Index Only Scan using ix_cases_open_load" in plan, (name, plan)

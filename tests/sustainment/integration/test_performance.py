@@ -25,7 +25,7 @@ from pathlib import Path
 import pytest
 
 from casework.reports import DateRange
-from casework_dev.testing import bearer
+from casework_dev.testing import bearer, plan_of, statements_sent
 from casework_dev.testing.pages import sign_in_as
 from sustainment.cases import outcomes, performance
 from sustainment.models import Case, Visit
@@ -417,19 +417,9 @@ def test_first_contact_and_the_days_from_the_tallies_are_those_of_the_cases(sust
 def test_the_report_reads_no_year_of_cases_for_first_contact_or_the_days(sustainment, made):
     """Of the cases opened in the range only those still awaiting first contact (their deadline
     ahead, the moment written in: ``ix_cases_awaiting_contact``) and the settling-in ones are read."""
-    from sqlalchemy import event
-
-    found: list[str] = []
-
-    def record(_conn, _cursor, statement, *_):
-        found.append(statement)
-
-    event.listen(sustainment.db.engine, "before_cursor_execute", record)
-    try:
-        with sustainment.db.transaction() as session:
-            performance.report(session, DateRange(dt.date(2025, 1, 1), dt.date(2025, 3, 31)), now=NOW)
-    finally:
-        event.remove(sustainment.db.engine, "before_cursor_execute", record)
+    with statements_sent(sustainment.db.engine) as sent, sustainment.db.transaction() as session:
+        performance.report(session, DateRange(dt.date(2025, 1, 1), dt.date(2025, 3, 31)), now=NOW)
+    found = [s for s, _ in sent]
     opened = [s for s in found if "cases.opened_at >=" in s]
     assert len(opened) == 2, found
     assert [s for s in opened if "cases.first_contact_at IS NULL AND cases.first_contact_due >= '2026-12-01 12:00:00" in s]
@@ -439,28 +429,33 @@ def test_the_report_reads_no_year_of_cases_for_first_contact_or_the_days(sustain
     assert len([s for s in found if "FROM monthly_tallies" in s]) == 1, found
 
 
-def test_settling_in_reads_the_onboarding_cases_by_their_index(sustainment, made):
-    """Not the year's cases of every type from ``ix_cases_opened_at``, filtered (``ix_cases_settling_in``:
-    its WHERE written as the statement has it, so a generic plan can use it too)."""
-    if sustainment.db.is_sqlite:
-        pytest.skip("a PostgreSQL plan")
-    from sqlalchemy import event
-
-    found: list = []
-
-    def record(_conn, _cursor, statement, parameters, *_):
-        found.append((statement, parameters))
-
-    event.listen(sustainment.db.engine, "before_cursor_execute", record)
-    try:
-        with sustainment.db.transaction() as session:
-            performance.report(session, DateRange(dt.date(2025, 1, 1), dt.date(2025, 3, 31)), now=NOW)
-    finally:
-        event.remove(sustainment.db.engine, "before_cursor_execute", record)
+def test_settling_in_looks_up_the_visits_of_each_onboarding_case_by_its_index(sustainment, made):
+    """The onboarding cases opened in the range by ``ix_cases_settling_in`` (its WHERE written as the
+    statement has it, so a generic plan can use it too), each one's visits made looked up by case in
+    ``ix_visits_settled``: not every onboarding case's visits grouped and joined, which SQLite did
+    for five years of them (43 ms at full size; bench/NOTES.md, "SQLite at full size (lite)")."""
+    with statements_sent(sustainment.db.engine) as found, sustainment.db.transaction() as session:
+        performance.report(session, DateRange(dt.date(2025, 1, 1), dt.date(2025, 3, 31)), now=NOW)
     [(statement, parameters)] = [(s, p) for s, p in found if "cases.settling_in_due IS NOT NULL" in s]
-    with sustainment.db.transaction() as session:
-        with session.connection().connection.dbapi_connection.cursor() as cursor:
-            cursor.execute("SET LOCAL enable_seqscan = off")
-            cursor.execute("EXPLAIN " + statement, parameters)
-            plan = "\n".join(row[0] for row in cursor.fetchall())
+    plan = plan_of(sustainment.db.engine, statement, parameters)
     assert "ix_cases_settling_in" in plan, plan
+    if sustainment.db.is_sqlite:
+        assert "SEARCH visits USING INDEX ix_visits_settled (case_id=?" in plan, plan
+        assert "SCAN visits" not in plan and "MATERIALIZE" not in plan, plan
+    else:
+        assert "Index Cond: (case_id = cases.id)" in plan and "ix_visits_settled" in plan, plan
+        assert "Aggregate" not in plan.split("\n", 1)[1], plan  # no visits grouped
+
+
+def test_the_closures_a_year_old_are_read_up_to_the_earlier_of_the_ranges_end_and_a_year_ago(sustainment, made):
+    """One upper end for ``ix_cases_closed_at``: SQLite ranges the index by one of two, and took the
+    range's end, reading its year of closures where a year ago leaves a few hours or none."""
+    for span, end in ((DateRange(dt.date(2025, 12, 2), dt.date(2026, 12, 1)), "cases.closed_at <= "),  # a year ago
+                      (DateRange(dt.date(2025, 1, 1), dt.date(2025, 3, 31)), "cases.closed_at < ")):  # the range's
+        with statements_sent(sustainment.db.engine) as found, sustainment.db.transaction() as session:
+            performance.report(session, span, now=NOW)
+        known = [s for s, _ in found if "cases.tenancy_ref IS NOT NULL" in s
+                 and s.count("cases.closed_at >") == s.count("cases.closed_at >=")]  # not the younger ones
+        assert len(known) == 2, found  # counted, and joined to the tenancies' later cases
+        for statement in known:
+            assert [bound for bound in ("cases.closed_at <= ", "cases.closed_at < ") if bound in statement] == [end], statement

@@ -32,7 +32,7 @@ from __future__ import annotations
 import datetime as dt
 from collections import Counter
 
-from sqlalchemy import ColumnElement, and_, bindparam, case, func, select
+from sqlalchemy import ColumnElement, and_, bindparam, case, exists, func, select
 from sqlalchemy.orm import Session, aliased
 
 from casework import tallies
@@ -175,22 +175,17 @@ def _first_contact(session: Session, opened: tuple, span: DateRange, now: dt.dat
 
 
 def _settling_in(session: Session, opened: tuple, now: dt.datetime) -> dict:
-    held = (select(Visit.case_id, func.min(Visit.scheduled_for).label("held"))
-            .where(SETTLED).group_by(Visit.case_id).subquery())
-    each = (select(_flag(and_(held.c.held.is_(None), Case.settling_in_due >= now)).label("pending"),
-                   _flag(and_(held.c.held.is_not(None), held.c.held <= Case.settling_in_due)).label("within"))
-            .outerjoin(held, held.c.case_id == Case.id)
-            .where(*opened, Case.settling_in_due.is_not(None)).subquery())
-    tally: Counter = Counter()
-    for pending, within, n in session.execute(select(each.c.pending, each.c.within, func.count())
-                                              .group_by(each.c.pending, each.c.within)):
-        if pending:
-            tally["pending"] += n
-            continue
-        tally["cases"] += n
-        tally["within"] += n if within else 0
-    return {"cases": tally["cases"], "within": tally["within"], "percent": percent(tally["within"], tally["cases"]),
-            "pending": tally["pending"]}
+    # Whether each case has a visit made, and one by its deadline: at most two look-ups by case in
+    # ``ix_visits_settled``. Every onboarding case's visits grouped to join the range's cases took
+    # SQLite 43 ms at full size (bench/NOTES.md, "SQLite at full size (lite)").
+    made = exists().where(Visit.case_id == Case.id, SETTLED)
+    pending = and_(Case.settling_in_due >= now, ~made)
+    within = made.where(Visit.scheduled_for <= Case.settling_in_due)
+    total, pending_n, within_n = session.execute(
+        select(func.count(), func.sum(_flag(pending)), func.sum(_flag(within)))
+        .where(*opened, Case.settling_in_due.is_not(None))).one()
+    cases, within_n = total - (pending_n or 0), within_n or 0  # a case with a visit made is never pending
+    return {"cases": cases, "within": within_n, "percent": percent(within_n, cases), "pending": pending_n or 0}
 
 
 def _closed(span: DateRange) -> tuple:
@@ -220,10 +215,14 @@ def _younger(session: Session, span: DateRange, cut: dt.datetime) -> int:
     return young
 
 
-def _sustained(session: Session, span: DateRange, closed: tuple, now: dt.datetime) -> dict:
+def _sustained(session: Session, span: DateRange, now: dt.datetime) -> dict:
     """Closures a year old or more, each with the later cases of its tenancy (a join, not a list
     of references); the younger ones only counted."""
-    known = (*closed, Case.tenancy_ref.is_not(None), Case.closed_at <= now - YEAR)
+    cut = now - YEAR
+    # The earlier end only: SQLite ranges ``ix_cases_closed_at`` by one of two, and took the
+    # range's, reading its year of closures where a year ago leaves a few hours (or none).
+    before = Case.closed_at <= cut if cut < span.until else Case.closed_at < span.until
+    known = (Case.status == "closed", Case.closed_at >= span.since, before, Case.tenancy_ref.is_not(None))
     closures = session.scalar(select(func.count()).where(*known)) or 0
     later = aliased(Case)
     again = set()
@@ -252,7 +251,6 @@ def report(session: Session, span: DateRange, *, now: dt.datetime) -> dict:
     Counted by the database or summed from the tallies (a large council opens tens of thousands
     of cases a year)."""
     opened = (Case.opened_at >= span.since, Case.opened_at < span.until)
-    closed = _closed(span)
     # The cases opened and closed in the range, from the tallies: one statement for both figures.
     found = tallies.counted_each(session, TALLIES, [BY_DAY_OPENED, outcomes.BY_OUTCOME], span)
     kept: Counter = Counter()  # (month, key): count, of the cases opened in the range
@@ -264,7 +262,7 @@ def report(session: Session, span: DateRange, *, now: dt.datetime) -> dict:
         "first_contact": _first_contact(session, opened, span, now, kept),
         "settling_in": _settling_in(session, opened, now),
         "closed_by_outcome": _by_outcome(found[outcomes.BY_OUTCOME]),
-        "sustained": _sustained(session, span, closed, now),
+        "sustained": _sustained(session, span, now),
         "average_days": _average_days(kept),
     }
 

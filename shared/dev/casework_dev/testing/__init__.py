@@ -45,7 +45,7 @@ from .servers import (
     unavailable,
     wait_until,
 )
-from .statements import statements_sent
+from .statements import plan_of, statements_sent
 from .times import naive_times, stored_times
 from .unit import audited, memory_session, pending_timers, published
 
@@ -54,7 +54,7 @@ BACKENDS = ("postgresql", "sqlite")
 __all__ = [
     "BACKENDS", "DEFAULT_BROKER", "DEFAULT_POSTGRES", "TEST_SECRET", "EmbeddedHarness", "EmbeddedSystem",
     "ServiceHarness", "TcpProxy", "at_once", "bearer", "broker_server_url", "create_database", "delete_namespace",
-    "drop_database", "in_ci", "audited", "memory_session", "naive_times", "pending_timers", "published", "stored_times", "postgres_server_url", "require_broker", "require_postgres",
+    "drop_database", "in_ci", "audited", "memory_session", "naive_times", "pending_timers", "plan_of", "published", "stored_times", "postgres_server_url", "require_broker", "require_postgres",
     "schema_drift", "statements_sent", "test_settings", "token", "unavailable", "wait_until",
 ]
 

@@ -23,3 +23,14 @@ def statements_sent(engine: Engine) -> Iterator[list[tuple[str, Any]]]:
         yield sent
     finally:
         event.remove(engine, "before_cursor_execute", seen)
+
+
+def plan_of(engine: Engine, statement: str, parameters: Any = ()) -> str:
+    """The database's plan of a statement as ``statements_sent`` saw it, a line a step:
+    PostgreSQL's ``EXPLAIN`` with sequential scans priced out (an index named is one the statement
+    lets the planner use, however few the test's rows), SQLite's ``EXPLAIN QUERY PLAN``."""
+    with engine.begin() as conn:
+        if engine.dialect.name == "postgresql":
+            conn.exec_driver_sql("SET LOCAL enable_seqscan = off")
+            return "\n".join(row[0] for row in conn.exec_driver_sql("EXPLAIN " + statement, parameters))
+        return "\n".join(row[-1] for row in conn.exec_driver_sql("EXPLAIN QUERY PLAN " + statement, parameters))
