@@ -74,6 +74,14 @@ def schedule(session: Session, kind: str, *, key: str, due_at: dt.datetime, payl
     return timer
 
 
+def ensure_pending(session: Session, kind: str, *, key: str) -> None:
+    """A recurring timer (one row, rescheduled by its handler) due now unless it is already pending:
+    a worker's start, so a run that failed for good or was never scheduled is not lost."""
+    timer = session.scalar(select(Timer).where(Timer.key == key))
+    if timer is None or timer.fired_at is not None or timer.cancelled_at is not None or timer.attempts >= 5:
+        schedule(session, kind, key=key, due_at=utcnow())
+
+
 def schedule_new(session: Session, kind: str, *, key: str, due_at: dt.datetime,
                  payload: dict[str, Any] | None = None) -> None:
     """Schedule a timer whose ``key`` is new, e.g. named after a record made in this transaction.

@@ -15,7 +15,7 @@ import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
-from casework import collector, context, sealing
+from casework import collector, context, planner, sealing
 from casework.bus import Consumer, Publisher
 from casework.bus.connection import broker_addresses
 from casework.db import Database
@@ -40,7 +40,7 @@ class Worker:
         self.relay = Relay(self.db, Publisher(settings), service=service.name, batch=settings.relay_batch,
                            poll_seconds=settings.relay_poll_seconds)
         self.consumer = Consumer(settings, self.db, service) if service.handlers else None
-        self.sweeper = Sweeper(self.db, service.timers, service=service.name,
+        self.sweeper = Sweeper(self.db, {**service.timers, **planner.handlers(self.db)}, service=service.name,
                                poll_seconds=settings.timer_poll_seconds)
         self.threads: list[threading.Thread] = []
 
@@ -51,6 +51,10 @@ class Worker:
             ensure_retention_sweep(self.db, self.service.timers)
         except Exception:  # the database may be down: the next start schedules it
             log.exception("could not schedule the retention sweep")
+        try:
+            planner.ensure(self.db)
+        except Exception:  # likewise
+            log.exception("could not schedule the planner's statistics")
         parts: list[tuple[str, Any]] = [("relay", self.relay), ("sweeper", self.sweeper)]
         if self.consumer is not None:
             parts.append(("consumer", self.consumer))

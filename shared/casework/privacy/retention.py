@@ -8,7 +8,6 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.attributes import flag_modified
 
@@ -115,9 +114,7 @@ def ensure_retention_sweep(db: Database, timer_handlers: dict[str, Any]) -> None
     if RETENTION_SWEEP not in timer_handlers:
         return
     with db.transaction() as session:
-        timer = session.scalar(select(timers.Timer).where(timers.Timer.key == RETENTION_SWEEP))
-        if timer is None or timer.fired_at is not None or timer.cancelled_at is not None or timer.attempts >= 5:
-            timers.schedule(session, RETENTION_SWEEP, key=RETENTION_SWEEP, due_at=utcnow())
+        timers.ensure_pending(session, RETENTION_SWEEP, key=RETENTION_SWEEP)
 
 
 def retention_policy(service: str) -> dict[str, Any]:

@@ -70,3 +70,17 @@ def test_data_survives_a_restart(tmp_path):
     first.db.dispose()
     again = Embedded(tmp_path)
     assert again.client.get(f"/notes/{note['id']}", headers=bearer("o", "intake_officer")).json["text"] == "kept"
+
+
+def test_the_embedded_worker_gives_sqlite_its_planner_statistics_at_start(tmp_path):
+    from sqlalchemy import text
+
+    app = Embedded(tmp_path)
+    app.start_worker()
+    try:
+        def analysed() -> bool:
+            with app.db.transaction() as session:
+                return bool(session.scalar(text("SELECT count(*) FROM sqlite_master WHERE name = 'sqlite_stat1'")))
+        wait_until(analysed, message="ANALYZE by the worker's planner_statistics timer")
+    finally:
+        app.worker.stop()
