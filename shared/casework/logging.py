@@ -35,6 +35,10 @@ def _add_context(_logger, _method, event_dict):
 #: ``ExtraAdder`` tells them apart the same way).
 _RECORD_KEYS = frozenset(logging.LogRecord("", 0, "", 0, "", (), None).__dict__)
 
+#: ``json.dumps(event, default=_json_fallback_handler)``, its encoder made once rather than for
+#: each line (``json.dumps`` makes a new one whenever it is given ``default``): the same text.
+_encode = json.JSONEncoder(default=_json_fallback_handler).encode
+
 
 class JSONFormatter(structlog.stdlib.ProcessorFormatter):
     """structlog's ``ProcessorFormatter`` with the chain below, and a short way for the common
@@ -57,7 +61,7 @@ class JSONFormatter(structlog.stdlib.ProcessorFormatter):
         event.pop("_from_structlog", None)
         _add_context(None, None, event)
         event["timestamp"] = dt.datetime.now(tz=dt.UTC).isoformat().replace("+00:00", "Z")
-        return json.dumps(event, default=_json_fallback_handler)
+        return _encode(event)
 
 
 def configure_logging(service: str | None = None) -> None:

@@ -9,7 +9,9 @@ import os
 import re
 import time
 import uuid
+from inspect import iscoroutinefunction
 from itertools import accumulate
+from types import FunctionType, MethodType
 from typing import Any
 
 import flask
@@ -75,6 +77,26 @@ class CaseworkApi(Api):
 class CaseworkFlask(Flask):
     """Flask, running a view again as a writer if the transaction it began to read was about to
     write (``casework.web.session``): a GET that writes is rare, and waits its turn as any writer."""
+
+    #: Functions known not to be coroutines (``ensure_sync``); bounded, should a caller make new
+    #: ones each request (``after_this_request`` callbacks).
+    _sync: dict[FunctionType, bool]
+    MAX_KNOWN_SYNC = 1024
+
+    def ensure_sync(self, func: Any) -> Any:
+        """Flask's, the answer remembered for each function (a method's, for a method): Flask asks
+        ``inspect.iscoroutinefunction`` of every request hook and view on every request (eleven
+        times a POST /referrals), and whether a function is a coroutine is its code's, fixed."""
+        code = func.__func__ if type(func) is MethodType else func
+        if type(code) is not FunctionType:
+            return super().ensure_sync(func)
+        known = self.__dict__.setdefault("_sync", {})
+        sync = known.get(code)
+        if sync is None:
+            sync = not iscoroutinefunction(code)
+            if len(known) < self.MAX_KNOWN_SYNC:
+                known[code] = sync
+        return func if sync else super().ensure_sync(func)
 
     def dispatch_request(self) -> Any:
         from .session import written_instead

@@ -49,6 +49,17 @@ def test_outgoing_data_missing_a_required_field_is_refused():
     assert "referral_id" in caught.value.errors
 
 
+def test_outgoing_data_a_contract_refuses_gets_the_contract_s_own_errors():
+    data = {"referral_id": uuid.UUID(int=1), "reference": "R-000001", "source_system": "income",
+            "risk_level": "extreme", "risk_score": 45, "reasons": ["rent_arrears"],
+            "triage_due": dt.datetime(2026, 1, 5, 17, tzinfo=dt.UTC)}
+    with pytest.raises(InvalidEventData) as caught:
+        catalogue.serialise("casework.intake.referral.received.v1", data)
+    schema = catalogue.get("casework.intake.referral.received.v1").schema()
+    assert caught.value.errors == schema.validate(schema.dump(data))
+    assert "risk_level" in caught.value.errors
+
+
 def test_an_unknown_type_is_refused():
     with pytest.raises(UnknownEventType):
         catalogue.serialise("casework.nobody.nothing.v1", {})
