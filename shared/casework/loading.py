@@ -59,7 +59,10 @@ def _loader(schema: Schema, unknown: str | None) -> Loader | None:
     """The schema's short load for ``unknown``, made once and kept on the schema (None: none)."""
     made = schema.__dict__.setdefault("_casework_loaders", {})
     if unknown not in made:
-        made[unknown] = _make(schema, unknown)
+        try:
+            made[unknown] = _make(schema, unknown)
+        except Exception:  # noqa: BLE001 - marshmallow's insides not as this knows them: its own load only
+            made[unknown] = None
     return made[unknown]
 
 

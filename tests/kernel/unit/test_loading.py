@@ -307,3 +307,21 @@ def test_the_referral_body_is_loaded_the_short_way():
     assert loading._loader(REFERRAL_CREATE, None) is not None
     assert loading.accepts(REFERRAL_CREATE, REFERRAL)
     assert loading.load(REFERRAL_CREATE, REFERRAL) == REFERRAL_CREATE.load(REFERRAL)
+
+
+def test_a_schema_whose_insides_are_not_as_expected_is_loaded_by_itself(monkeypatch):
+    """Should a marshmallow 4 release change what the short load reads (its hooks' table, say),
+    the schema's own load answers, rather than the request failing."""
+
+    class Odd(ma.Schema):
+        a = fields.String(required=True)
+
+    def changed(schema, unknown):
+        raise AttributeError("'Odd' object has no attribute '_hooks'")
+
+    monkeypatch.setattr(loading, "_make", changed)
+    assert loading.load(Odd(), {"a": "x"}) == {"a": "x"}
+    with pytest.raises(ma.ValidationError) as refused:
+        loading.load(Odd(), {})
+    assert refused.value.messages == {"a": ["Missing data for required field."]}
+    assert not loading.accepts(Odd(), {"a": "x"})
