@@ -116,7 +116,7 @@ SCHEMAS = _schemas()
 
 
 @pytest.mark.parametrize(("name", "schema"), SCHEMAS, ids=[name for name, _ in SCHEMAS])
-@settings(max_examples=25, deadline=None, suppress_health_check=list(HealthCheck))
+@settings(max_examples=10, deadline=None, suppress_health_check=list(HealthCheck))
 @given(data=st.data())
 def test_the_short_load_answers_as_the_schema_does(name, schema, data):
     body = data.draw(_bodies(schema))
@@ -219,7 +219,7 @@ def test_a_missing_required_field_is_the_schema_s_error():
 
 
 @given(data=st.data())
-@settings(max_examples=300, deadline=None, suppress_health_check=list(HealthCheck))
+@settings(max_examples=150, deadline=None, suppress_health_check=list(HealthCheck))
 def test_every_field_kind_answers_as_the_schema_does(data):
     body = data.draw(st.builds(lambda base, change: {**base, **change}, st.just(VALID),
                                st.dictionaries(st.sampled_from(sorted(VALID) + ["unknown"]),
@@ -295,7 +295,7 @@ def _changed(body: dict, path: tuple, value) -> dict:
 
 
 @given(changes=st.lists(st.deferred(lambda: _changes(REFERRAL_CREATE)), max_size=3))
-@settings(max_examples=400, deadline=None, suppress_health_check=list(HealthCheck))
+@settings(max_examples=200, deadline=None, suppress_health_check=list(HealthCheck))
 def test_a_referral_answers_as_the_schema_does(changes):
     body = REFERRAL
     for path, value in changes:
